@@ -1,0 +1,55 @@
+// Dialect detection from the first lines of a log and its file name.
+import { LF } from './bytes';
+import { DIALECTS } from './dialects';
+import { isOverflowLine } from './logIndex';
+import { Dialect, HeaderScratch } from './types';
+
+const SAMPLE_BYTES = 256 * 1024;
+const SAMPLE_LINES = 400;
+
+/** A file that is not a text log (binary data); the message is one line for the user. */
+export class NotTextError extends Error {}
+
+/** Throws NotTextError when the start of the file holds NUL bytes (binary data, not a log). */
+export function assertText(bytes: Uint8Array): void {
+  const n = Math.min(bytes.length, 64 * 1024);
+  for (let i = 0; i < n; i++) {
+    if (bytes[i] === 0) throw new NotTextError(`not a text log: binary data (NUL byte at offset ${i})`);
+  }
+}
+
+/** Scores each dialect by how many of the first lines it recognises as record headers. */
+export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | undefined {
+  const end = Math.min(bytes.length, SAMPLE_BYTES);
+  const h = new HeaderScratch();
+  let best: Dialect | undefined;
+  let bestScore = 0;
+  for (const dialect of DIALECTS) {
+    const parser = dialect.createParser({ fileName });
+    let pos = 0;
+    let lines = 0;
+    let nonEmpty = 0;
+    let headers = 0;
+    while (pos < end && lines < SAMPLE_LINES) {
+      let nl = bytes.indexOf(LF, pos);
+      if (nl < 0 || nl > end) nl = end;
+      let e = nl;
+      if (e > pos && bytes[e - 1] === 0x0d) e--;
+      if (e > pos && !isOverflowLine(bytes, pos, e)) {
+        nonEmpty++;
+        h.reset();
+        if (parser.header(bytes, pos, e, h)) headers++;
+      }
+      pos = nl + 1;
+      lines++;
+    }
+    const nameScore = fileName ? dialect.fileNameScore(fileName) : 0;
+    if (headers === 0 || headers * 10 < nonEmpty) continue;
+    const score = headers / Math.max(1, nonEmpty) + nameScore * 0.01;
+    if (score > bestScore) {
+      bestScore = score;
+      best = dialect;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,97 @@
+// Diagnostics (SPEC §4): computed from the index on demand, in line order, never capped here.
+import { LogIndex } from './logIndex';
+import { formatDuration, formatWall } from './time';
+import { NO_LEVEL, RecordFlag, Severity } from './types';
+
+export type DiagnosticCode = 'overflow' | 'crash' | 'level' | 'event-error' | 'time-regression' | 'malformed';
+
+export interface LogDiagnostic {
+  /** 0-based first and last line. */
+  line: number;
+  endLine: number;
+  severity: 'error' | 'warning';
+  code: DiagnosticCode;
+  message: string;
+  /** The record, or -1 for overflow runs. */
+  record: number;
+}
+
+const EXCERPT = 120;
+
+function excerpt(index: LogIndex, r: number): string {
+  const line = index.headerLine(r);
+  const text = line.slice(Math.min(line.length, textColumn(line, index.recBodyCol[r])));
+  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
+}
+
+/** The UTF-16 column of a byte column on an (almost always ASCII) header line. */
+function textColumn(line: string, byteCol: number): number {
+  return Buffer.byteLength(line) === line.length ? byteCol : Buffer.from(line).subarray(0, byteCol).toString('utf8').length;
+}
+
+/** All diagnostics of a log in line order. */
+export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
+  const runs = index.overflow;
+  let next = 0;
+  let edge = NaN;
+  const mirror = index.descending;
+  for (let r = 0; r < index.recordCount; r++) {
+    while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
+    const line = index.recStartLine[r];
+    const endLine = index.recEndLine[r];
+    const flags = index.recFlags[r];
+    const sev = index.recSeverity[r];
+    const level = index.recLevel[r];
+    const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
+    if (level !== NO_LEVEL && index.dialect.id === 'communigate-log' && level === 0) {
+      yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
+    } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
+      yield at('level', sev <= Severity.Error ? 'error' : 'warning', `${index.dialect.levelName(level)}: ${excerpt(index, r)}`);
+    }
+    if (flags & RecordFlag.EventError) {
+      yield at('event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', `Failed event: ${excerpt(index, r)}`);
+    }
+    if (!(flags & RecordFlag.NoTime)) {
+      const t = index.normalized(r);
+      if (flags & RecordFlag.TimeRegression) {
+        const by = mirror ? t - edge : edge - t;
+        const dated = index.dated;
+        yield at(
+          'time-regression',
+          'warning',
+          mirror
+            ? `Time goes forward by ${formatDuration(by)} in a newest-first log (after ${formatWall(edge + offsetOf(index, r), dated)})`
+            : `Time goes back by ${formatDuration(by)} (after ${formatWall(edge + offsetOf(index, r), dated)})`,
+        );
+      }
+      edge = Number.isNaN(edge) ? t : mirror ? Math.min(edge, t) : Math.max(edge, t);
+    }
+    if (flags & RecordFlag.Malformed) {
+      yield at(
+        'malformed',
+        'warning',
+        index.dialect.id === 'emg-log'
+          ? 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR'
+          : 'Malformed: this row does not have as many columns as the header row',
+      );
+    }
+  }
+  while (next < runs.length) yield overflowDiagnostic(runs[next++]);
+}
+
+/** Converts a normalised time back to the record's written wall time for messages. */
+function offsetOf(index: LogIndex, r: number): number {
+  return index.recWall[r] - index.normalized(r);
+}
+
+function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {
+  const what = run.count === 1 ? 'Overflow marker (***)' : `${run.count} overflow markers (***)`;
+  return {
+    line: run.startLine,
+    endLine: run.endLine,
+    severity: 'warning',
+    code: 'overflow',
+    message: `${what}: the server's log manager dropped records here`,
+    record: -1,
+  };
+}

@@ -1,0 +1,73 @@
+// Axigen: `YYYY-MM-DD HH:MM:SS ±ZZZZ LL HOST SERVICE:SESSIONID: message`.
+import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
+import { DAY_MS, daysFromCivil } from '../time';
+import { Dialect, HeaderScratch, LineParser, Severity } from '../types';
+
+/** Written level code → severity: the lowest bit set of the Axigen level mask. */
+function levelSeverity(level: number): Severity {
+  if (level & 1) return Severity.Critical;
+  if (level & 2) return Severity.Error;
+  if (level & 4) return Severity.Warning;
+  if (level & 8) return Severity.Info;
+  return Severity.Debug;
+}
+const LEVEL_NAMES: Record<number, string> = { 1: 'critical', 2: 'error', 4: 'warning', 8: 'info', 16: 'protocol', 10: 'protocol' };
+
+class AxigenParser implements LineParser {
+  private readonly clock = new Float64Array(1);
+
+  header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    const y = digits(buf, start, 4);
+    const mo = digits(buf, start + 5, 2);
+    const d = digits(buf, start + 8, 2);
+    if (y < 0 || mo < 1 || mo > 12 || d < 1 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== SP) return false;
+    let p = parseClock(buf, start + 11, end, this.clock);
+    if (p < 0 || buf[p] !== SP) return false;
+    const zone = parseZone(buf, p + 1, end);
+    if (Number.isNaN(zone) || buf[p + 6] !== SP) return false;
+    p += 7;
+    const ll = digits(buf, p, 2);
+    if (ll < 0 || buf[p + 2] !== SP) return false;
+    p += 3;
+    const bodyCol = p - start;
+    // HOST, then SERVICE[:SESSIONID]: — a host-less record starts with the service token directly.
+    let tokEnd = indexOfByte(buf, SP, p, end);
+    if (tokEnd < 0) return false;
+    if (buf[tokEnd - 1] !== COLON) {
+      p = tokEnd + 1;
+      tokEnd = indexOfByte(buf, SP, p, end);
+      if (tokEnd < 0) tokEnd = end;
+      if (buf[tokEnd - 1] !== COLON) return false;
+    }
+    h.wall = daysFromCivil(y, mo, d) * DAY_MS + this.clock[0];
+    h.offsetMin = zone;
+    h.level = ll;
+    h.severity = levelSeverity(ll);
+    h.bodyCol = bodyCol;
+    h.keyBuf = buf;
+    h.keyStart = p;
+    h.keyEnd = tokEnd - 1;
+    return true;
+  }
+}
+
+export const axigen: Dialect = {
+  id: 'axigen-log',
+  name: 'Axigen',
+  createParser: () => new AxigenParser(),
+  componentOf(key) {
+    const colon = key.indexOf(':');
+    return colon > 0 ? key.slice(0, colon) : key;
+  },
+  levelName: (level) => `${String(level).padStart(2, '0')} ${LEVEL_NAMES[level] ?? levelNameOfMask(level)}`,
+  timestampText: (line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}/.exec(line)?.[0] ?? '',
+  prefixKey(line) {
+    const m = /^\S+ \S+ \S+ \d\d (?:\S+ )?(\S+):(?: |$)/.exec(line);
+    return m ? m[1] : '';
+  },
+  fileNameScore: (name) => (/axigen|everything|smtp|imap|pop3|webmail/i.test(name) ? 1 : 0),
+};
+
+function levelNameOfMask(level: number): string {
+  return ['critical', 'error', 'warning', 'info', 'protocol'][levelSeverity(level) === Severity.Debug ? 4 : levelSeverity(level)] ?? '';
+}

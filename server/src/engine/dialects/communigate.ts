@@ -1,0 +1,172 @@
+// CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
+import { COLON, isDigit, isNameChar, parseClock, SP, TAB } from '../bytes';
+import { DAY_MS, daysFromCivil } from '../time';
+import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
+import { fieldIs, KeyComposer, tabFields } from './keyScratch';
+
+const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
+const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
+const TWELVE_HOURS = DAY_MS / 2;
+const FILE_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:_\d{2}-\d{2})?\.log$/i;
+
+/** The date of a CommuniGate log from its file name (`2026-01-15.log`, `2026-01-15_18-00.log`), in ms, or undefined. */
+export function communigateFileDate(fileName: string | undefined): number | undefined {
+  const m = fileName ? FILE_DATE.exec(fileName) : null;
+  return m ? daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])) * DAY_MS : undefined;
+}
+
+class CommunigateParser implements LineParser {
+  private readonly base: number;
+  private day = 0;
+  private maxTod = -1;
+  private readonly clock = new Float64Array(1);
+  private readonly key = new KeyComposer();
+  private readonly fields: number[] = [];
+
+  constructor(ctx: ParseContext) {
+    this.base = communigateFileDate(ctx.fileName) ?? 0;
+  }
+
+  header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    const q = parseClock(buf, start, end, this.clock);
+    if (q < 0 || q >= end || (buf[q] !== SP && buf[q] !== TAB)) return false;
+    const main = buf[q] === SP && q + 2 < end && buf[q + 1] >= 0x30 && buf[q + 1] <= 0x35 && buf[q + 2] === SP;
+    if (main) {
+      this.mainRecord(buf, q + 3, end, h);
+      h.level = buf[q + 1] - 0x30;
+      h.severity = LEVEL_SEVERITY[h.level];
+      h.bodyCol = q + 3 - start;
+    } else if (!this.supplementary(buf, q + 1, end, h)) {
+      return false;
+    } else {
+      h.bodyCol = q + 1 - start;
+    }
+    this.setTime(h);
+    return true;
+  }
+
+  continuation(buf: Uint8Array, start: number, end: number): string | undefined {
+    let p = start;
+    while (p < end && (buf[p] === SP || buf[p] === TAB)) p++;
+    return callIdAt(buf, p, end);
+  }
+
+  private setTime(h: HeaderScratch): void {
+    const tod = this.clock[0];
+    if (this.maxTod >= 0 && tod < this.maxTod - TWELVE_HOURS) {
+      this.day++;
+      this.maxTod = tod;
+    } else if (tod > this.maxTod) {
+      this.maxTod = tod;
+    }
+    h.wall = this.base + this.day * DAY_MS + tod;
+  }
+
+  /** Session key from REST (SPEC §2.1). */
+  private mainRecord(buf: Uint8Array, rest: number, end: number, h: HeaderScratch): void {
+    let p = rest;
+    while (p < end && isNameChar(buf[p])) p++;
+    const nameEnd = p;
+    let keyEnd = end;
+    for (let i = rest; i < end; i++) {
+      if (buf[i] === SP) {
+        keyEnd = i;
+        break;
+      }
+    }
+    h.keyBuf = buf;
+    h.keyStart = rest;
+    h.keyEnd = keyEnd;
+    if (nameEnd === rest) return;
+    if (buf[p] === 0x2d /* - */ && p + 1 < end && isDigit(buf[p + 1])) {
+      p++;
+      while (p < end && isDigit(buf[p])) p++;
+      h.keyEnd = p;
+      if (fieldIs(buf, rest, rest + 8, 'SIPDATA-')) h.dialog = sipDialog(buf, keyEnd, end);
+      return;
+    }
+    // Thread form: NAME(n) DIGITS: …  → NAME-DIGITS
+    if (buf[p] === 0x28 /* ( */ && keyEnd > p && buf[keyEnd - 1] === 0x29 /* ) */ && keyEnd + 1 < end) {
+      let d = keyEnd + 1;
+      while (d < end && isDigit(buf[d])) d++;
+      if (d > keyEnd + 1 && d < end && buf[d] === COLON) {
+        this.key.begin().bytes(buf, rest, nameEnd).ascii('-').bytes(buf, keyEnd + 1, d).into(h);
+      }
+    }
+  }
+
+  /** Delivery, access and settings records (SPEC §2.2). */
+  private supplementary(buf: Uint8Array, s: number, end: number, h: HeaderScratch): boolean {
+    const f = this.fields;
+    const n = tabFields(buf, s, end, f);
+    if (n < 2) return false;
+    const version = f[1] - f[0] === 2 && isDigit(buf[f[0]]) && isDigit(buf[f[0] + 1]);
+    if (version) {
+      const [s1, e1] = [f[2], f[3]];
+      if (fieldIs(buf, s1, e1, 'RELAY') || fieldIs(buf, s1, e1, 'FINAL') || fieldIs(buf, s1, e1, 'TMPER') || fieldIs(buf, s1, e1, 'ERROR')) {
+        if (n > 7) this.key.begin().ascii('queue:').bytes(buf, f[14], f[15]).into(h);
+        else this.key.begin().ascii('queue:').into(h);
+        if (buf[s1] === 0x54 /* TMPER */) {
+          h.severity = Severity.Warning;
+          h.flags |= RecordFlag.EventError;
+        } else if (buf[s1] === 0x45 /* ERROR */) {
+          h.severity = Severity.Error;
+          h.flags |= RecordFlag.EventError | RecordFlag.EventErrorIsError;
+        }
+        return true;
+      }
+      const access = ['login', 'logout', 'verify', 'failure', 'p-change', 's-change'].some((w) => fieldIs(buf, s1, e1, w));
+      if (access && n > 2) {
+        this.key.begin().ascii('account:').bytes(buf, f[4], f[5]).into(h);
+        if (fieldIs(buf, s1, e1, 'failure')) {
+          h.severity = Severity.Warning;
+          h.flags |= RecordFlag.EventError;
+        }
+        return true;
+      }
+    }
+    this.key.begin().ascii('settings:').bytes(buf, f[0], f[1]).into(h);
+    return true;
+  }
+}
+
+/** `inp: Call-ID: value` / `out: Call-ID: value` after the prefix key of a SIPDATA record. */
+function sipDialog(buf: Uint8Array, p: number, end: number): string | undefined {
+  while (p < end && buf[p] === SP) p++;
+  if (p + 4 > end) return undefined;
+  const dir = String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
+  if (dir !== 'inp:' && dir !== 'out:') return undefined;
+  p += 4;
+  if (p < end && buf[p] === 0x2b /* + */) p++;
+  while (p < end && buf[p] === SP) p++;
+  return callIdAt(buf, p, end);
+}
+
+/** The value of a `Call-ID:` (or compact `i:`) SIP header at `p`, or undefined. */
+function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
+  let v: number;
+  if (p + 8 <= end && String.fromCharCode(...buf.subarray(p, p + 8)).toLowerCase() === 'call-id:') v = p + 8;
+  else if (p + 2 <= end && (buf[p] === 0x69 || buf[p] === 0x49) && buf[p + 1] === COLON) v = p + 2;
+  else return undefined;
+  while (v < end && (buf[v] === SP || buf[v] === TAB)) v++;
+  let e = end;
+  while (e > v && (buf[e - 1] === SP || buf[e - 1] === TAB || buf[e - 1] === 0x0d)) e--;
+  return e > v ? Buffer.from(buf.buffer, buf.byteOffset + v, e - v).toString('utf8') : undefined;
+}
+
+export const communigate: Dialect = {
+  id: 'communigate-log',
+  name: 'CommuniGate Pro',
+  createParser: (ctx) => new CommunigateParser(ctx),
+  componentOf(key) {
+    const m = /^[A-Za-z0-9_]+/.exec(key);
+    return m ? m[0] : key;
+  },
+  levelName: (level) => (level < LEVEL_NAMES.length ? `${level} ${LEVEL_NAMES[level]}` : ''),
+  timestampText: (line) => /^[^ \t]*/.exec(line)![0],
+  prefixKey(line) {
+    const m = /^\S+[ \t][0-5] (\S+)/.exec(line);
+    return m ? m[1] : '';
+  },
+  fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
+};

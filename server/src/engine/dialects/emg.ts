@@ -1,0 +1,197 @@
+// EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
+import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
+import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
+import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
+import { fieldIs, KeyComposer } from './keyScratch';
+
+const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
+/** EMG MGP option numbers (SPEC §2.3 and the EMG manual). */
+export const EMG_OPTIONS: Record<number, string> = {
+  8: 'DESTADDR (recipient address)',
+  9: 'DESTADDRTON (recipient type of number)',
+  10: 'DESTADDRNPI (recipient numbering plan)',
+  17: 'message length',
+  19: 'DLR (delivery report requested)',
+  59: 'CONNECTOR (connector name)',
+  95: 'ENDSECS (final entry: end time, seconds)',
+  96: 'ENDMSECS (final entry: end time, milliseconds)',
+};
+/** Level words of general/debug logs, most severe first; the index is the written level code. */
+const LEVEL_WORDS = ['CRITICAL', 'ERROR', 'WARNING', 'INFO', 'DEBUG', 'DEBUG2'];
+const LEVEL_ALIASES: Record<string, number> = { FATAL: 0, CRIT: 0, ERR: 1, WARN: 2, NOTICE: 3 };
+const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Warning, Severity.Info, Severity.Debug, Severity.Trace];
+
+type FileKind = 'connector' | 'pdu' | 'profiling' | 'general' | 'auto';
+
+function fileKind(name: string | undefined): FileKind {
+  const n = (name ?? '').toLowerCase();
+  if (n.startsWith('connector.')) return 'connector';
+  if (n.startsWith('pdu.')) return 'pdu';
+  if (n.startsWith('profiling')) return 'profiling';
+  if (n.startsWith('general') || n.startsWith('debug')) return 'general';
+  return 'auto';
+}
+
+class EmgParser implements LineParser {
+  private kind: FileKind;
+  private readonly mtime: Date;
+  private readonly clock = new Float64Array(1);
+  private readonly key = new KeyComposer();
+  /** Per instance: number of spans so far and whether the current one is closed by DISCONNECT. */
+  private readonly spans = new Map<string, { n: number; closed: boolean }>();
+
+  constructor(ctx: ParseContext) {
+    this.kind = fileKind(ctx.fileName);
+    this.mtime = new Date(ctx.mtimeMs ?? Date.now());
+  }
+
+  header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    const p = this.timestamp(buf, start, end, h);
+    if (p < 0) return false;
+    h.bodyCol = p - start;
+    if (this.kind === 'auto') this.kind = buf[p] === 0x28 ? 'connector' : buf[p] === 0x7c ? 'profiling' : 'general';
+    switch (this.kind) {
+      case 'connector':
+        if (!this.connector(buf, p, end, h)) {
+          h.flags |= RecordFlag.Malformed;
+          h.keyBuf = GENERAL;
+          h.keyEnd = GENERAL.length;
+        }
+        return true;
+      case 'pdu': {
+        const e = indexOfByte(buf, SP, p, end);
+        h.keyBuf = buf;
+        h.keyStart = p;
+        h.keyEnd = e < 0 ? end : e;
+        return true;
+      }
+      case 'profiling': {
+        const close = buf[p] === 0x7c ? indexOfByte(buf, 0x7c, p + 1, end) : -1;
+        if (close > p) {
+          h.keyBuf = buf;
+          h.keyStart = p + 1;
+          h.keyEnd = close;
+        } else {
+          h.keyBuf = GENERAL;
+          h.keyEnd = GENERAL.length;
+        }
+        return true;
+      }
+      default:
+        this.general(buf, p, end, h, start);
+        return true;
+    }
+  }
+
+  /** Parses `Mon DD hh:mm:ss.f` or `YYYY-MM-DD hh:mm:ss.f` and the following space; returns the next column or -1. */
+  private timestamp(buf: Uint8Array, start: number, end: number, h: HeaderScratch): number {
+    let year: number;
+    let month: number;
+    let day: number;
+    let p: number;
+    if (isDigit(buf[start])) {
+      year = digits(buf, start, 4);
+      month = digits(buf, start + 5, 2);
+      day = digits(buf, start + 8, 2);
+      if (year < 0 || month < 1 || month > 12 || day < 1 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== SP) return -1;
+      p = start + 11;
+    } else {
+      month = monthFromBytes(buf, start);
+      if (month === 0 || buf[start + 3] !== SP) return -1;
+      p = start + 4;
+      if (buf[p] === SP) p++; // syslog pads single-digit days with a space
+      const d1 = isDigit(buf[p + 1]);
+      day = d1 ? digits(buf, p, 2) : digits(buf, p, 1);
+      if (day < 1) return -1;
+      p += d1 ? 2 : 1;
+      if (buf[p] !== SP) return -1;
+      p++;
+      // No year in the stamp: the file's modification year, one less for months after that month.
+      year = this.mtime.getFullYear() - (month > this.mtime.getMonth() + 1 ? 1 : 0);
+    }
+    const q = parseClock(buf, p, end, this.clock);
+    if (q < 0 || q === p + 8 || q >= end || buf[q] !== SP) return -1; // the fraction is mandatory
+    h.wall = daysFromCivil(year, month, day) * DAY_MS + this.clock[0];
+    return q + 1;
+  }
+
+  /** `(INSTANCE) EVENT STATUS[ (INFO)][ OPTIONS]` with connect spans as sessions. */
+  private connector(buf: Uint8Array, p: number, end: number, h: HeaderScratch): boolean {
+    if (buf[p] !== 0x28) return false;
+    const close = indexOfByte(buf, 0x29, p + 1, end);
+    if (close < 0 || buf[close + 1] !== SP) return false;
+    const evStart = close + 2;
+    const evEnd = indexOfByte(buf, SP, evStart, end);
+    if (evEnd < 0) return false;
+    const event = EVENTS.find((e) => fieldIs(buf, evStart, evEnd, e));
+    if (!event) return false;
+    const stEnd = indexOfByte(buf, SP, evEnd + 1, end);
+    const stE = stEnd < 0 ? end : stEnd;
+    const ok = fieldIs(buf, evEnd + 1, stE, 'OK');
+    if (!ok && !fieldIs(buf, evEnd + 1, stE, 'ERR')) return false;
+    if (!ok) {
+      const fatal = event === 'REJECT' || event === 'MAXFAIL' || event === 'EXPIRE';
+      h.severity = fatal ? Severity.Error : Severity.Warning;
+      h.flags |= RecordFlag.EventError | (fatal ? RecordFlag.EventErrorIsError : 0);
+    } else if (stEnd > 0 && buf[stEnd + 1] === 0x28 && hasOrphaned(buf, stEnd + 2, end)) {
+      h.severity = Severity.Warning;
+      h.flags |= RecordFlag.EventError;
+    }
+    const inst = Buffer.from(buf.buffer, buf.byteOffset + p, close + 1 - p).toString('latin1');
+    let span = this.spans.get(inst);
+    if (!span) this.spans.set(inst, (span = { n: 0, closed: true }));
+    if (event === 'CONNECT' || span.closed) {
+      span.n++;
+      span.closed = false;
+    }
+    if (event === 'DISCONNECT') span.closed = true;
+    this.key.begin().bytes(buf, p, close + 1).ascii(`#${span.n}`).into(h);
+    return true;
+  }
+
+  /** `TS [LEVELWORD] text`: one session, `general`. */
+  private general(buf: Uint8Array, p: number, end: number, h: HeaderScratch, start: number): void {
+    h.keyBuf = GENERAL;
+    h.keyStart = 0;
+    h.keyEnd = GENERAL.length;
+    let e = p;
+    while (e < end && ((buf[e] >= 0x41 && buf[e] <= 0x5a) || isDigit(buf[e]))) e++;
+    if (e === p || (e < end && buf[e] !== SP && buf[e] !== 0x3a)) return;
+    const word = Buffer.from(buf.buffer, buf.byteOffset + p, e - p).toString('latin1');
+    const level = LEVEL_WORDS.indexOf(word);
+    const code = level >= 0 ? level : LEVEL_ALIASES[word];
+    if (code === undefined) return;
+    h.level = code;
+    h.severity = LEVEL_SEVERITY[code];
+    if (buf[e] === 0x3a) e++;
+    while (e < end && buf[e] === SP) e++;
+    h.bodyCol = e - start;
+  }
+}
+
+const GENERAL = Buffer.from('general');
+
+function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
+  const close = indexOfByte(buf, 0x29, p, end);
+  const text = Buffer.from(buf.buffer, buf.byteOffset + p, (close < 0 ? end : close) - p).toString('latin1');
+  return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
+}
+
+const TS = /^(?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6}/;
+
+export const emg: Dialect = {
+  id: 'emg-log',
+  name: 'EMG',
+  createParser: (ctx) => new EmgParser(ctx),
+  componentOf(key) {
+    const hash = key.lastIndexOf('#');
+    return key.startsWith('(') && hash > 0 ? key.slice(0, hash) : key;
+  },
+  levelName: (level) => LEVEL_WORDS[level] ?? '',
+  timestampText: (line) => TS.exec(line)?.[0] ?? '',
+  prefixKey(line) {
+    const m = /^\S+ +\S+ \S+ (\([^)]*\))/.exec(line) ?? /^\S+ \S+ (\([^)]*\))/.exec(line);
+    return m ? m[1] : '';
+  },
+  fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
+};

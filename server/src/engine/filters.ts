@@ -1,0 +1,177 @@
+// Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
+import { LogIndex, OverflowRun } from './logIndex';
+import { compileLevel, compileTime, QueryError, TimeScale } from './query';
+
+export interface FilterQuery {
+  /** Substring to find in record bodies (case-sensitive unless ignoreCase). */
+  text?: string;
+  /** Regular expression to find in record bodies (instead of text). */
+  regex?: string;
+  ignoreCase?: boolean;
+  /** Two passes: remember the session keys of matching records, then output all their records. */
+  keyed?: boolean;
+  /** CommuniGate digit 0–5 or a severity name. */
+  level?: string;
+  /** Inclusive interval bounds (SPEC §3 queries). */
+  from?: string;
+  to?: string;
+}
+
+export type FilterItem = { kind: 'record'; record: number } | { kind: 'overflow'; run: OverflowRun };
+
+export interface FilterResult {
+  items: FilterItem[];
+  /** Number of records output. */
+  records: number;
+  /** Sessions remembered by a keyed filter's first pass. */
+  keyedSessions: number;
+}
+
+export interface FilterOptions {
+  /** Current record, for relative times (`+5m`). */
+  baseRecord?: number;
+  /** Polled now and then; when it returns true the filter stops with a CancelledError. */
+  isCancelled?: () => boolean;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+const CHECK_EVERY = 1 << 16;
+
+/** Runs a filter. Throws QueryError for a bad query and CancelledError when cancelled. */
+export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): FilterResult {
+  const matches = compileMatcher(index, query);
+  const level = compileLevel(index, query.level);
+  const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
+  const to = query.to ? compileTime(index, query.to, options.baseRecord) : undefined;
+  const inInterval = (r: number): boolean => within(from, to, r);
+  const eligible = (r: number): boolean => inInterval(r) && (!level || level(r));
+  const check = options.isCancelled ?? (() => false);
+
+  let selected: (r: number) => boolean;
+  let keyedSessions = 0;
+  if (query.keyed) {
+    const remembered = new Uint8Array(index.sessionCount);
+    matches.forEachCandidate((r) => {
+      if (!remembered[index.recSession[r]] && eligible(r) && matches.test(r)) {
+        remembered[index.recSession[r]] = 1;
+        keyedSessions++;
+      }
+    }, check);
+    selected = (r) => remembered[index.recSession[r]] === 1 && eligible(r);
+  } else {
+    const hit = new Uint8Array(index.recordCount);
+    matches.forEachCandidate((r) => {
+      if (eligible(r) && matches.test(r)) hit[r] = 1;
+    }, check);
+    selected = (r) => hit[r] === 1;
+  }
+
+  const items: FilterItem[] = [];
+  const runs = index.overflow;
+  let next = 0;
+  let records = 0;
+  let lastWasMarker = false;
+  const emitRunsBefore = (line: number): void => {
+    while (next < runs.length && runs[next].startLine < line) {
+      const run = runs[next++];
+      const inside = run.recordBefore < 0 || inInterval(run.recordBefore);
+      if (inside && !lastWasMarker) {
+        items.push({ kind: 'overflow', run });
+        lastWasMarker = true;
+      }
+    }
+  };
+  for (let r = 0; r < index.recordCount; r++) {
+    if ((r & (CHECK_EVERY - 1)) === 0 && check()) throw new CancelledError();
+    if (!selected(r)) continue;
+    emitRunsBefore(index.recStartLine[r]);
+    items.push({ kind: 'record', record: r });
+    records++;
+    lastWasMarker = false;
+  }
+  emitRunsBefore(Number.MAX_SAFE_INTEGER);
+  return { items, records, keyedSessions };
+}
+
+function within(from: TimeScale | undefined, to: TimeScale | undefined, r: number): boolean {
+  if (from && !(from.value(r) >= from.target)) return false;
+  if (to && !(to.value(r) <= to.target)) return false;
+  return true;
+}
+
+interface Matcher {
+  /** Calls `visit` with every record that may match, in file order. */
+  forEachCandidate(visit: (r: number) => void, isCancelled: () => boolean): void;
+  test(r: number): boolean;
+}
+
+/** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
+function compileMatcher(index: LogIndex, query: FilterQuery): Matcher {
+  const allRecords = (visit: (r: number) => void, isCancelled: () => boolean): void => {
+    for (let r = 0; r < index.recordCount; r++) {
+      if ((r & (CHECK_EVERY - 1)) === 0 && isCancelled()) throw new CancelledError();
+      visit(r);
+    }
+  };
+  if (query.regex !== undefined) {
+    let re: RegExp;
+    try {
+      re = new RegExp(query.regex, query.ignoreCase ? 'i' : '');
+    } catch (e) {
+      throw new QueryError(`bad regular expression: ${(e as Error).message}`);
+    }
+    return { forEachCandidate: allRecords, test: (r) => re.test(matchText(index, r)) };
+  }
+  const text = query.text ?? '';
+  if (query.ignoreCase || index.dialect.levelGap || text.includes('\n') || text === '') {
+    const needle = query.ignoreCase ? text.toLowerCase() : text;
+    return {
+      forEachCandidate: allRecords,
+      test: (r) => (query.ignoreCase ? matchText(index, r).toLowerCase() : matchText(index, r)).includes(needle),
+    };
+  }
+  return byteMatcher(index, Buffer.from(text, 'utf8'));
+}
+
+/** The text a filter matches: the body, minus a level word inside it (Messaging Server). */
+function matchText(index: LogIndex, r: number): string {
+  const body = index.body(r);
+  const gap = index.dialect.levelGap?.(index.headerLine(r));
+  if (!gap) return body;
+  const col = index.headerLine(r).length - body.split('\n')[0].length;
+  return body.slice(0, gap[0] - col) + body.slice(gap[1] - col);
+}
+
+/**
+ * Finds every occurrence of the needle in the file with Buffer.indexOf and maps each to the record
+ * whose body holds it: no decoding, no per-record work for records that cannot match.
+ */
+function byteMatcher(index: LogIndex, needle: Buffer): Matcher {
+  const bytes = index.bytes;
+  return {
+    forEachCandidate(visit, isCancelled) {
+      let r = 0;
+      let pos = bytes.indexOf(needle, 0);
+      let steps = 0;
+      while (pos >= 0 && r < index.recordCount) {
+        if ((++steps & 0xfff) === 0 && isCancelled()) throw new CancelledError();
+        while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
+        if (r >= index.recordCount) break;
+        const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
+        if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
+          visit(r);
+          pos = bytes.indexOf(needle, index.recEndOffset[r]);
+          r++;
+        } else {
+          pos = bytes.indexOf(needle, Math.max(pos + 1, pos < bodyStart ? bodyStart : pos + 1));
+        }
+      }
+    },
+    test: () => true,
+  };
+}

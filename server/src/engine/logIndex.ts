@@ -1,0 +1,329 @@
+// The record index of one log: typed arrays with one slot per record, no per-line objects.
+import { asBuffer, CR, LF, SP, TAB } from './bytes';
+import { grow, KeyTable } from './keyTable';
+import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
+
+/** A run of consecutive overflow marker lines (`***`). */
+export interface OverflowRun {
+  startLine: number;
+  endLine: number;
+  startOffset: number;
+  endOffset: number;
+  count: number;
+  /** The record before the run, or -1 when the run precedes every record. */
+  recordBefore: number;
+}
+
+export interface IndexOptions {
+  /** Time-regression tolerance in ms (SPEC §4, default 1000). */
+  toleranceMs?: number;
+}
+
+/**
+ * Records of one log. Lines are 0-based here; offsets are byte offsets into `bytes`.
+ * Per-record fields live in parallel typed arrays indexed by record number.
+ */
+export class LogIndex {
+  readonly bytes: Buffer;
+  readonly dialect: Dialect;
+  lineCount = 0;
+  recordCount = 0;
+  /** Lines before the first record (titles, table headers). */
+  preambleLines = 0;
+
+  recStartLine = new Uint32Array(1024);
+  recEndLine = new Uint32Array(1024);
+  recStartOffset = new Float64Array(1024);
+  /** Offset just past the record's last line terminator. */
+  recEndOffset = new Float64Array(1024);
+  recBodyCol = new Uint16Array(1024);
+  recWall = new Float64Array(1024);
+  recOffsetMin = new Int16Array(1024);
+  recLevel = new Uint8Array(1024);
+  recSeverity = new Uint8Array(1024);
+  recFlags = new Uint8Array(1024);
+  recSession = new Uint32Array(1024);
+
+  readonly keys = new KeyTable();
+  sessionFirst = new Uint32Array(256);
+  sessionLast = new Uint32Array(256);
+  sessionRecords = new Uint32Array(256);
+  sessionProblems = new Uint32Array(256);
+  /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
+  sessionWorst = new Uint8Array(256);
+  /** SIP dialog (Call-ID) of a session, where one was seen. */
+  readonly sessionDialog = new Map<number, string>();
+
+  readonly overflow: OverflowRun[] = [];
+  /** True when most consecutive record pairs go down in time (SPEC §2.6). */
+  descending = false;
+  /** True when record times carry a calendar date. */
+  dated = false;
+  /** The log's own zone offset (that of its first record with one), minutes; 0 when none. */
+  logOffsetMin = 0;
+  private hasOffset = false;
+
+  private readonly parser: LineParser;
+  private readonly h = new HeaderScratch();
+  private toleranceMs: number;
+
+  constructor(bytes: Uint8Array, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
+    this.bytes = asBuffer(bytes);
+    this.dialect = dialect;
+    this.parser = dialect.createParser(ctx);
+    this.toleranceMs = options.toleranceMs ?? 1000;
+    this.scan();
+    this.finish();
+  }
+
+  get sessionCount(): number {
+    return this.keys.size;
+  }
+
+  sessionKey(session: number): string {
+    return this.keys.keys[session];
+  }
+
+  /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
+  componentOf(session: number): string {
+    const key = this.keys.keys[session];
+    return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
+  }
+
+  /** Normalised time of a record in ms (the offset written in the log honoured). */
+  normalized(r: number): number {
+    const off = this.recOffsetMin[r];
+    return this.recWall[r] - (off === NO_OFFSET ? this.logOffsetMin : off) * 60_000;
+  }
+
+  /** The record containing 0-based `line`, or -1 (preamble, overflow marker, orphan line). */
+  recordAtLine(line: number): number {
+    let lo = 0;
+    let hi = this.recordCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.recStartLine[mid] <= line) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && this.recEndLine[hi] >= line ? hi : -1;
+  }
+
+  /** The first record whose start line is ≥ `line`, or recordCount. */
+  recordFromLine(line: number): number {
+    let lo = 0;
+    let hi = this.recordCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.recStartLine[mid] < line) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The record's text, verbatim (terminators included). */
+  recordText(r: number): string {
+    return this.bytes.toString('utf8', this.recStartOffset[r], this.recEndOffset[r]);
+  }
+
+  /** The record's first line, without terminator. */
+  headerLine(r: number): string {
+    const start = this.recStartOffset[r];
+    let end = this.bytes.indexOf(LF, start);
+    if (end < 0 || end > this.recEndOffset[r]) end = this.recEndOffset[r];
+    if (end > start && this.bytes[end - 1] === CR) end--;
+    return this.bytes.toString('utf8', start, end);
+  }
+
+  /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
+  body(r: number): string {
+    const text = this.bytes.toString('utf8', this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]);
+    return text.replace(/\r?\n$/, '').replace(/\r?\n/g, '\n');
+  }
+
+  /** The timestamp of a record as written. */
+  timestampText(r: number): string {
+    return this.dialect.timestampText(this.headerLine(r));
+  }
+
+  /** Whether the record carries a problem (any error or warning diagnostic). */
+  isProblem(r: number): boolean {
+    return this.problemSeverity(r) !== 255;
+  }
+
+  /** The most severe diagnostic severity of a record (Severity.Error or Warning), or 255. */
+  problemSeverity(r: number): number {
+    const f = this.recFlags[r];
+    let worst = 255;
+    if (this.recLevel[r] !== NO_LEVEL && this.recSeverity[r] <= Severity.Warning) {
+      worst = this.recSeverity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
+    }
+    if (f & RecordFlag.EventError) worst = Math.min(worst, f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning);
+    if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression)) worst = Math.min(worst, Severity.Warning);
+    return worst;
+  }
+
+  /** Re-evaluates time regressions with another tolerance (a setting change), keeping the parse. */
+  setTolerance(toleranceMs: number): void {
+    if (toleranceMs === this.toleranceMs) return;
+    this.toleranceMs = toleranceMs;
+    this.markTimeRegressions();
+    this.countProblems();
+  }
+
+  private scan(): void {
+    const buf = this.bytes;
+    const len = buf.length;
+    const h = this.h;
+    let pos = 0;
+    let line = 0;
+    let open = -1; // record accepting continuation lines
+    let prevWall = NaN;
+    let prevOffset = NO_OFFSET;
+    while (pos < len) {
+      let nl = buf.indexOf(LF, pos);
+      const next = nl < 0 ? len : nl + 1;
+      if (nl < 0) nl = len;
+      const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+      if (isOverflowLine(buf, pos, end)) {
+        const last = this.overflow[this.overflow.length - 1];
+        if (last && last.endLine === line - 1) {
+          last.endLine = line;
+          last.endOffset = next;
+          last.count++;
+        } else {
+          this.overflow.push({ startLine: line, endLine: line, startOffset: pos, endOffset: next, count: 1, recordBefore: this.recordCount - 1 });
+        }
+        open = -1;
+      } else {
+        h.reset();
+        if (this.parser.header(buf, pos, end, h)) {
+          const r = this.recordCount++;
+          if (r >= this.recStartLine.length) this.growRecords(r + 1);
+          if (r === 0) this.preambleLines = line;
+          this.recStartLine[r] = line;
+          this.recEndLine[r] = line;
+          this.recStartOffset[r] = pos;
+          this.recEndOffset[r] = next;
+          this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
+          this.recLevel[r] = h.level;
+          this.recSeverity[r] = h.severity;
+          let flags = h.flags;
+          if (Number.isNaN(h.wall)) {
+            flags |= RecordFlag.NoTime;
+            this.recWall[r] = prevWall;
+            this.recOffsetMin[r] = prevOffset;
+          } else {
+            prevWall = h.wall;
+            prevOffset = Number.isNaN(h.offsetMin) ? NO_OFFSET : h.offsetMin;
+            this.recWall[r] = prevWall;
+            this.recOffsetMin[r] = prevOffset;
+            if (!this.hasOffset && prevOffset !== NO_OFFSET) {
+              this.hasOffset = true;
+              this.logOffsetMin = prevOffset;
+            }
+          }
+          this.recFlags[r] = flags;
+          const s = this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
+          this.recSession[r] = s;
+          this.addToSession(s, r);
+          if (h.dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, h.dialog);
+          open = r;
+        } else if (open >= 0) {
+          this.recEndLine[open] = line;
+          this.recEndOffset[open] = next;
+          if (this.parser.continuation) {
+            const dialog = this.parser.continuation(buf, pos, end);
+            const s = this.recSession[open];
+            if (dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, dialog);
+          }
+        }
+      }
+      pos = next;
+      line++;
+    }
+    this.lineCount = line;
+    if (this.recordCount === 0) this.preambleLines = line;
+  }
+
+  private addToSession(s: number, r: number): void {
+    if (s >= this.sessionFirst.length) {
+      this.sessionFirst = grow(this.sessionFirst, s + 1);
+      this.sessionLast = grow(this.sessionLast, s + 1);
+      this.sessionRecords = grow(this.sessionRecords, s + 1);
+      this.sessionProblems = grow(this.sessionProblems, s + 1);
+      this.sessionWorst = grow(this.sessionWorst, s + 1);
+    }
+    if (this.sessionRecords[s] === 0) this.sessionFirst[s] = r;
+    this.sessionLast[s] = r;
+    this.sessionRecords[s]++;
+  }
+
+  private growRecords(min: number): void {
+    this.recStartLine = grow(this.recStartLine, min);
+    this.recEndLine = grow(this.recEndLine, min);
+    this.recStartOffset = grow(this.recStartOffset, min);
+    this.recEndOffset = grow(this.recEndOffset, min);
+    this.recBodyCol = grow(this.recBodyCol, min);
+    this.recWall = grow(this.recWall, min);
+    this.recOffsetMin = grow(this.recOffsetMin, min);
+    this.recLevel = grow(this.recLevel, min);
+    this.recSeverity = grow(this.recSeverity, min);
+    this.recFlags = grow(this.recFlags, min);
+    this.recSession = grow(this.recSession, min);
+  }
+
+  private finish(): void {
+    let up = 0;
+    let down = 0;
+    let prev = NaN;
+    for (let r = 0; r < this.recordCount; r++) {
+      if (this.recFlags[r] & RecordFlag.NoTime) continue;
+      const t = this.normalized(r);
+      if (t > prev) up++;
+      else if (t < prev) down++;
+      prev = t;
+      if (this.recWall[r] >= 86_400_000 * 365) this.dated = true;
+    }
+    this.descending = down > up;
+    this.markTimeRegressions();
+    this.countProblems();
+  }
+
+  private markTimeRegressions(): void {
+    const tol = this.toleranceMs;
+    const mirror = this.descending;
+    let edge = NaN;
+    for (let r = 0; r < this.recordCount; r++) {
+      let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
+      if (!(f & RecordFlag.NoTime)) {
+        const t = this.normalized(r);
+        if (Number.isNaN(edge)) edge = t;
+        else if (mirror ? t > edge + tol : t < edge - tol) f |= RecordFlag.TimeRegression;
+        edge = mirror ? Math.min(edge, t) : Math.max(edge, t);
+      }
+      this.recFlags[r] = f;
+    }
+  }
+
+  private countProblems(): void {
+    this.sessionProblems.fill(0);
+    this.sessionWorst.fill(255);
+    for (let r = 0; r < this.recordCount; r++) {
+      const sev = this.problemSeverity(r);
+      if (sev === 255) continue;
+      const s = this.recSession[r];
+      this.sessionProblems[s]++;
+      if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
+    }
+  }
+}
+
+/** Stored in recOffsetMin when the log writes no zone offset. */
+export const NO_OFFSET = -32768;
+
+/** A line that is exactly `***`, trailing blanks allowed (SPEC §4). */
+export function isOverflowLine(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 3 || buf[start] !== 0x2a || buf[start + 1] !== 0x2a || buf[start + 2] !== 0x2a) return false;
+  for (let i = start + 3; i < end; i++) if (buf[i] !== SP && buf[i] !== TAB && buf[i] !== CR) return false;
+  return true;
+}

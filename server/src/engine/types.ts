@@ -1,0 +1,131 @@
+// Core types of the log engine. The engine is plain TypeScript over bytes: no LSP or VS Code here.
+
+export type DialectId =
+  | 'communigate-log'
+  | 'emg-log'
+  | 'axigen-log'
+  | 'messaging-server-log'
+  | 'privateserver-log';
+
+export const DIALECT_IDS: readonly DialectId[] = [
+  'communigate-log',
+  'emg-log',
+  'axigen-log',
+  'messaging-server-log',
+  'privateserver-log',
+];
+
+/** Normalised severity, most severe first, so that "at least as severe" is `<=`. */
+export enum Severity {
+  Critical = 0,
+  Error = 1,
+  Warning = 2,
+  Info = 3,
+  Debug = 4,
+  Trace = 5,
+}
+export const SEVERITY_NAMES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'] as const;
+export type SeverityName = (typeof SEVERITY_NAMES)[number];
+
+/** Written level absent (EMG connector lines, tables, supplementary logs). */
+export const NO_LEVEL = 255;
+
+/** Per-record flags (bit set). */
+export const RecordFlag = {
+  /** The record's event or status is a failure (SPEC §4 event-error). */
+  EventError: 1,
+  /** The event-error is an error rather than a warning. */
+  EventErrorIsError: 2,
+  /** A table row with the wrong number of columns, or an EMG line with a timestamp but no valid header. */
+  Malformed: 4,
+  /** The header had no parsable time; the record carries its predecessor's time. */
+  NoTime: 8,
+  /** Earlier than the running maximum (mirrored in descending logs) by more than the tolerance. */
+  TimeRegression: 16,
+} as const;
+
+/**
+ * What a dialect's header parser reports about one header line. One instance is reused for every
+ * line, so that parsing allocates nothing per line.
+ */
+export class HeaderScratch {
+  /** Written date-time in ms as if it were UTC; time of day plus day index × 86 400 000 when the date is unknown. NaN: no time. */
+  wall = NaN;
+  /** Zone offset as written, in minutes east of UTC; NaN when the log writes none. */
+  offsetMin = NaN;
+  /** Written level code (dialect specific), or NO_LEVEL. */
+  level = NO_LEVEL;
+  severity: Severity = Severity.Info;
+  /** Column (bytes from line start) where the body begins: everything but timestamp and level marker. */
+  bodyCol = 0;
+  /** Session key bytes: `keyBuf[keyStart, keyEnd)`. keyBuf is the log itself or a parser's scratch. */
+  keyBuf: Uint8Array = EMPTY;
+  keyStart = 0;
+  keyEnd = 0;
+  /** RecordFlag bits. */
+  flags = 0;
+  /** A SIP dialog (Call-ID) this record reveals for its session, or undefined. */
+  dialog: string | undefined = undefined;
+
+  reset(): void {
+    this.wall = NaN;
+    this.offsetMin = NaN;
+    this.level = NO_LEVEL;
+    this.severity = Severity.Info;
+    this.bodyCol = 0;
+    this.keyBuf = EMPTY;
+    this.keyStart = 0;
+    this.keyEnd = 0;
+    this.flags = 0;
+    this.dialog = undefined;
+  }
+
+  /** Sets the session key to a computed string (rare path: thread forms, spans, tables). */
+  setKeyText(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    this.keyBuf = bytes;
+    this.keyStart = 0;
+    this.keyEnd = bytes.length;
+  }
+}
+const EMPTY = new Uint8Array(0);
+
+/** Facts about the file a parser may use (the date in a CommuniGate file name, EMG's year). */
+export interface ParseContext {
+  /** Base name of the file, if known. */
+  fileName?: string;
+  /** Modification time of the file in ms since the epoch, if known. */
+  mtimeMs?: number;
+}
+
+/** A stateful line parser for one pass over one log. */
+export interface LineParser {
+  /**
+   * Whether the line `buf[start, end)` (no line terminator) is a record header; if so `h` is filled.
+   * Called for every line in order, so parsers may keep state (day rollover, table headers, spans).
+   */
+  header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean;
+  /** Called for each continuation line of the current record; may return a SIP dialog it reveals. */
+  continuation?(buf: Uint8Array, start: number, end: number): string | undefined;
+  /** The component of a session key when it depends on what the parser saw (table kinds). */
+  componentOf?(sessionKey: string): string | undefined;
+}
+
+export interface Dialect {
+  readonly id: DialectId;
+  /** A human name ("CommuniGate Pro"). */
+  readonly name: string;
+  createParser(ctx: ParseContext): LineParser;
+  /** The component (outline group) of a session key. */
+  componentOf(sessionKey: string): string;
+  /** The written level's name for hover ("3 Problems"), given the written level code. */
+  levelName(level: number): string;
+  /** The timestamp as written on a header line (text of the line, no terminator). */
+  timestampText(line: string): string;
+  /** The prefix key as written on a header line (SPEC §2), or "". */
+  prefixKey(line: string): string;
+  /** Plausibility of a file name for this dialect: 0 none, 1 weak, 2 strong. */
+  fileNameScore(fileName: string): number;
+  /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
+  levelGap?(line: string): [number, number] | undefined;
+}
