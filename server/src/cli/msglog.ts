@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { detectDialect, assertText } from '../engine/detect';
-import { diagnostics, goToTime, listSessions, LogIndex, openLog, QueryError, runFilter } from '../engine';
+import { diagnostics, goToTime, listSessions, LogIndex, LogInputError, openLog, runFilter } from '../engine';
 import { FilterQuery } from '../engine/filters';
 import { Output } from './output';
 
@@ -16,7 +16,7 @@ const USAGE = `usage:
   msglog --dialect ID …                       force a dialect instead of detection`;
 
 /** A usage or input error: one line on stderr, exit 2. */
-class UsageError extends Error {}
+class UsageError extends LogInputError {}
 
 interface Args {
   command: string;
@@ -190,10 +190,10 @@ function main(): void {
     code = run(process.argv.slice(2), out);
   } catch (e) {
     out.flush();
-    const err = e as Error;
-    const known = err instanceof UsageError || err instanceof QueryError || err.constructor.name.endsWith('Error');
-    process.stderr.write(`msglog: ${known ? err.message.split('\n')[0] : String(err)}\n`);
-    if (err instanceof UsageError && err.message.includes('\n')) process.stderr.write(`${err.message.split('\n').slice(1).join('\n')}\n`);
+    // Input errors are expected and get their one-line message; anything else is a bug, still one line.
+    const message = e instanceof LogInputError ? e.message.split('\n')[0] : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+    process.stderr.write(`msglog: ${message}\n`);
+    if (e instanceof UsageError && e.message.includes('\n')) process.stderr.write(`${e.message.split('\n').slice(1).join('\n')}\n`);
     process.exitCode = 2;
     return;
   }

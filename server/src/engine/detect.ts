@@ -2,13 +2,13 @@
 import { LF } from './bytes';
 import { DIALECTS } from './dialects';
 import { isOverflowLine } from './logIndex';
-import { Dialect, HeaderScratch } from './types';
+import { Dialect, HeaderScratch, LogInputError } from './types';
 
 const SAMPLE_BYTES = 256 * 1024;
 const SAMPLE_LINES = 400;
 
 /** A file that is not a text log (binary data); the message is one line for the user. */
-export class NotTextError extends Error {}
+export class NotTextError extends LogInputError {}
 
 /** Throws NotTextError when the start of the file holds NUL bytes (binary data, not a log). */
 export function assertText(bytes: Uint8Array): void {

@@ -2,9 +2,9 @@
 import { assertText, detectDialect } from './detect';
 import { dialectById } from './dialects';
 import { IndexOptions, LogIndex } from './logIndex';
-import { DIALECT_IDS, ParseContext } from './types';
+import { DIALECT_IDS, LogInputError, ParseContext } from './types';
 
-export class UnknownDialectError extends Error {}
+export class UnknownDialectError extends LogInputError {}
 
 export interface OpenOptions extends IndexOptions, ParseContext {
   /** Force a dialect instead of detecting one. */

@@ -284,7 +284,8 @@ export class LogIndex {
       prev = t;
       if (this.recWall[r] >= 86_400_000 * 365) this.dated = true;
     }
-    this.descending = down > up;
+    // Servers write their own logs in time order; only exported tables come newest first.
+    this.descending = this.dialect.mayDescend === true && down > up;
     this.markTimeRegressions();
     this.countProblems();
   }

@@ -1,10 +1,10 @@
 // Compiles the parts of a query shared by filters and navigation: level thresholds and time bounds.
 import { LogIndex } from './logIndex';
 import { DAY_MS, parseTimeQuery, TimeQuery } from './time';
-import { NO_LEVEL, Severity, SEVERITY_NAMES } from './types';
+import { LogInputError, NO_LEVEL, Severity, SEVERITY_NAMES } from './types';
 
 /** An error in the user's query (bad regex, time or level): a one-line message. */
-export class QueryError extends Error {}
+export class QueryError extends LogInputError {}
 
 /** CommuniGate's level names, usable as thresholds in any dialect. */
 const CGP_LEVEL_NAMES = ['crash', 'failure', 'major', 'problems', 'low level', 'all info'];

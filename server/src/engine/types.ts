@@ -15,6 +15,14 @@ export const DIALECT_IDS: readonly DialectId[] = [
   'privateserver-log',
 ];
 
+/** An error in the user's input (file, dialect, query): its message is one line meant for the user. */
+export class LogInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** Normalised severity, most severe first, so that "at least as severe" is `<=`. */
 export enum Severity {
   Critical = 0,
@@ -126,6 +134,8 @@ export interface Dialect {
   prefixKey(line: string): string;
   /** Plausibility of a file name for this dialect: 0 none, 1 weak, 2 strong. */
   fileNameScore(fileName: string): number;
+  /** Tables exported newest first exist for this dialect, so descending order is detected (SPEC §2.6). */
+  readonly mayDescend?: boolean;
   /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
   levelGap?(line: string): [number, number] | undefined;
 }

@@ -3,8 +3,9 @@ import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes'
 import { DAY_MS, daysFromCivil } from '../time';
 import { Dialect, HeaderScratch, LineParser, Severity } from '../types';
 
-/** Written level code → severity: the lowest bit set of the Axigen level mask. */
+/** Written level code → severity: the lowest bit set of the Axigen level mask (`10` is 16 in hex). */
 function levelSeverity(level: number): Severity {
+  if (level === 10) return Severity.Debug;
   if (level & 1) return Severity.Critical;
   if (level & 2) return Severity.Error;
   if (level & 4) return Severity.Warning;

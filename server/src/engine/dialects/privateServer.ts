@@ -168,6 +168,7 @@ class PrivateServerParser implements LineParser {
 export const privateServer: Dialect = {
   id: 'privateserver-log',
   name: 'PrivateServer',
+  mayDescend: true,
   createParser: () => new PrivateServerParser(),
   componentOf: () => 'PrivateServer',
   levelName: () => '',

@@ -1,0 +1,173 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, records, keys, diagnosticCodes, filterText } from './helpers';
+import { goToTime, listSessions, crossReferencesInLine, QueryError } from '../../server/src/engine';
+import { DAY_MS } from '../../server/src/engine/time';
+
+const MAIN = [
+  '00:06:23 4 IMAP-437425([1.2.3.4]) got connection on [10.0.0.1]:143',
+  '00:06:23.2 5 IMAP-437425([1.2.3.4]) out: * OK CommuniGate Pro IMAP Server',
+  '00:06:23.26 5 IMAP-437425([1.2.3.4]) inp: 1 CAPABILITY',
+  "00:06:23.261 2 IMAP-437425([1.2.3.4]) 'user1' connected from [1.2.3.4]",
+  '00:06:23.2612 3 IMAP-437425([1.2.3.4]) protocol error: unexpected command',
+  '00:06:23.26123 5 SIGNAL(3) 000056: processing INITIAL',
+  '00:06:23.261234 1 ACCOUNT(user1) failed to store message',
+  '  continuation line of the failure',
+  '  another continuation',
+  '***',
+  '*** ',
+  '00:06:24.000 0 SYSTEM crashed in module X',
+  '00:06:25.000 2 SIPDATA-000502 out: req udp [1.2.3.4]:5060 REGISTER(680 bytes)',
+  '00:06:25.000 5 SIPDATA-000502 out: Call-ID: abc@host',
+  '00:06:25.010 2 SIPDATA-000503 inp: rsp udp [1.2.3.4]:5060 200-REGISTER(566 bytes)',
+  '00:06:25.010 5 SIPDATA-000503 inp: Call-ID: abc@host',
+  '00:06:25.010 2 SIPDATA-000503 sent to SIPC-000234',
+  '00:06:26.000 2 TLS-000010 closed by HTTPU-000029, used in 4 other',
+  '00:06:26.001 2 HTTPU-000029([10.10.0.83]:47320) closing connection',
+];
+
+describe('CommuniGate main log', () => {
+  for (const [name, eol, finalNewline] of [
+    ['LF', '\n', true],
+    ['CRLF', '\r\n', true],
+    ['LF without final newline', '\n', false],
+  ] as const) {
+    test(`records, keys and lines (${name})`, () => {
+      const text = MAIN.join(eol) + (finalNewline ? eol : '');
+      const index = open(text);
+      assert.equal(index.dialect.id, 'communigate-log');
+      assert.equal(index.lineCount, MAIN.length);
+      assert.deepEqual(keys(index), [
+        'IMAP-437425', 'IMAP-437425', 'IMAP-437425', 'IMAP-437425', 'IMAP-437425',
+        'SIGNAL-000056', 'ACCOUNT(user1)', 'SYSTEM',
+        'SIPDATA-000502', 'SIPDATA-000502', 'SIPDATA-000503', 'SIPDATA-000503', 'SIPDATA-000503',
+        'TLS-000010', 'HTTPU-000029',
+      ]);
+      const rs = records(index);
+      assert.deepEqual(rs[6], { line: 6, endLine: 8, key: 'ACCOUNT(user1)', severity: 'error', level: 1 });
+      assert.equal(rs[7].line, 11, 'the overflow markers are neither records nor continuations');
+      assert.equal(index.body(6), 'ACCOUNT(user1) failed to store message\n  continuation line of the failure\n  another continuation');
+      assert.equal(index.recordText(14), MAIN[18] + (finalNewline ? eol : ''));
+    });
+  }
+
+  test('time precision from 0 to 6 fraction digits', () => {
+    const index = open(MAIN.join('\n'));
+    const base = (6 * 60 + 23) * 1000;
+    const walls = Array.from(index.recWall.subarray(0, 7));
+    const expected = [base, base + 200, base + 260, base + 261, base + 261.2, base + 261.23, base + 261.234];
+    walls.forEach((w, i) => assert.ok(Math.abs(w - expected[i]) < 1e-6, `record ${i}: ${w} vs ${expected[i]}`));
+    assert.equal(index.timestampText(5), '00:06:23.26123');
+    assert.equal(index.timestampText(6), '00:06:23.261234');
+  });
+
+  test('levels map to severities: 0 critical, 1 error, 2 info, 3 warning, 4 debug, 5 trace', () => {
+    const rs = records(open(MAIN.join('\n')));
+    assert.deepEqual(rs.slice(0, 5).map((r) => r.severity), ['debug', 'trace', 'trace', 'info', 'warning']);
+    assert.equal(rs[7].severity, 'critical');
+  });
+
+  test('diagnostics: level, consecutive overflow markers as one, crash', () => {
+    const index = open(MAIN.join('\n'));
+    assert.deepEqual(diagnosticCodes(index), ['4:level:warning', '6:level:error', '9:overflow:warning', '11:crash:error']);
+    const overflow = [...require('../../server/src/engine').diagnostics(index)].find((d: { code: string }) => d.code === 'overflow');
+    assert.equal(overflow.endLine, 10);
+    assert.match(overflow.message, /^2 overflow markers/);
+  });
+
+  test('SIP packets belong to their dialog by Call-ID', () => {
+    const index = open(MAIN.join('\n'));
+    const sessions = listSessions(index);
+    const sip = sessions.filter((s) => s.component === 'SIPDATA');
+    assert.deepEqual(sip.map((s) => [s.key, s.dialog]), [['SIPDATA-000502', 'abc@host'], ['SIPDATA-000503', 'abc@host']]);
+  });
+
+  test('cross references name existing sessions only', () => {
+    const index = open(MAIN.join('\n'));
+    const own = index.recSession[13];
+    const refs = crossReferencesInLine(index, MAIN[17], own);
+    assert.deepEqual(refs.map((r) => [index.sessionKey(r.session), MAIN[17].slice(r.start, r.end)]), [['HTTPU-000029', 'HTTPU-000029']]);
+    assert.deepEqual(crossReferencesInLine(index, MAIN[16], index.recSession[12]), [], 'SIPC-000234 is not a session of this log');
+  });
+
+  test('sessions in order of first record with problems counted', () => {
+    const sessions = listSessions(open(MAIN.join('\n')));
+    assert.deepEqual(sessions.map((s) => s.key), ['IMAP-437425', 'SIGNAL-000056', 'ACCOUNT(user1)', 'SYSTEM', 'SIPDATA-000502', 'SIPDATA-000503', 'TLS-000010', 'HTTPU-000029']);
+    const imap = sessions[0];
+    assert.deepEqual([imap.firstLine, imap.lastLine, imap.records, imap.problems, imap.start, imap.end], [0, 4, 5, 1, '00:06:23', '00:06:23.2612']);
+    assert.equal(sessions[2].lastLine, 8);
+  });
+
+  test('keyed filter on a SIP Call-ID outputs every packet of the dialog', () => {
+    const index = open(MAIN.join('\n') + '\n');
+    assert.equal(filterText(index, { text: 'Call-ID: abc@host', keyed: true }), '***\n' + MAIN.slice(12, 17).join('\n') + '\n');
+  });
+
+  test('keyed filter from a problem record gives the whole session (the seed scenario)', () => {
+    const index = open(MAIN.join('\n') + '\n');
+    assert.equal(filterText(index, { text: 'protocol error', keyed: true, level: '5' }), MAIN.slice(0, 5).join('\n') + '\n***\n');
+    assert.equal(filterText(index, { text: 'protocol error' }), MAIN[4] + '\n***\n', 'plain filter: only the record, markers kept');
+  });
+
+  test('level threshold keeps written levels <= N; the filter never matches timestamps or levels', () => {
+    const index = open(MAIN.join('\n') + '\n');
+    assert.equal(filterText(index, { text: '', level: '1' }), [...MAIN.slice(6, 10), MAIN[11]].join('\n') + '\n');
+    assert.equal(filterText(index, { text: '00:06' }), '***\n');
+    assert.equal(filterText(index, { text: ' 5 ' }), '***\n');
+  });
+
+  test('day rollover after a drop of more than 12 hours, and time regressions beyond the tolerance', () => {
+    const index = open(
+      ['23:59:59.000 2 A-1 x', '00:00:01.000 2 A-1 y', '00:00:00.500 2 A-1 z', '23:00:00.000 2 A-1 w', '22:59:58.000 2 A-1 v'].join('\n'),
+    );
+    assert.equal(index.recWall[1], DAY_MS + 1000);
+    assert.equal(index.recWall[3], DAY_MS + 23 * 3600_000, 'later on the next day, not another rollover');
+    assert.deepEqual(diagnosticCodes(index), ['4:time-regression:warning']);
+    const tolerant = open('12:00:05.000 2 A-1 x\n12:00:02.000 2 A-1 y\n', { toleranceMs: 5000 });
+    assert.deepEqual(diagnosticCodes(tolerant), []);
+    const strict = open('12:00:05.000 2 A-1 x\n12:00:02.000 2 A-1 y\n');
+    assert.deepEqual(diagnosticCodes(strict), ['1:time-regression:warning']);
+  });
+
+  test('dates from the file name; go to time by time of day and by date-time', () => {
+    const text = MAIN.join('\n');
+    const dated = open(text, { fileName: '2026-01-15.log' });
+    assert.equal(goToTime(dated, '00:06:25'), 8);
+    assert.equal(goToTime(dated, '2026-01-15 00:06:25.005'), 10);
+    assert.equal(goToTime(dated, '2026-01-15T00:06:23.2'), 1);
+    assert.equal(goToTime(dated, '2026-01-16 00:00'), -1);
+    const undated = open(text, { fileName: 'current.log' });
+    assert.equal(goToTime(undated, '00:06:24'), 7);
+    assert.throws(() => goToTime(undated, '2026-01-15 00:06:25'), QueryError);
+    assert.throws(() => goToTime(undated, '25:00'), QueryError);
+    assert.equal(goToTime(undated, '+1s', 0), 7, 'relative to the current record');
+    const rolled = open('23:59:00.000 2 A-1 x\n00:01:00.000 2 A-1 y\n', { fileName: '2026-01-15_23-59.log' });
+    assert.equal(goToTime(rolled, '2026-01-16 00:00'), 1);
+  });
+});
+
+describe('CommuniGate supplementary logs', () => {
+  const T = '\t';
+  const SUPP = [
+    ['12:00:00.001 01', 'FINAL', '<alice@example.com>', 'alice@example.com', '', 'SMTP [1.2.3.4]', '[10.0.0.1]', '113457753', '<m1@x>', '1234', 'bob@example.com', 'LOCAL(bob)', 'delivered'].join(T),
+    ['12:00:00.002 01', 'TMPER', '<alice@example.com>', 'alice@example.com', '', 'SMTP [1.2.3.4]', '[10.0.0.1]', '113457754', '<m2@x>', '99', 'carol@example.org', 'SMTP(example.org)', 'remote host timed out'].join(T),
+    ['12:00:00.003\t01', 'ERROR', '<alice@example.com>', 'alice@example.com', '', 'SMTP [1.2.3.4]', '[10.0.0.1]', '113457755', '<m3@x>', '99', 'dave@example.net', 'SMTP(example.net)', '"550 no such user"'].join(T),
+    ['12:00:01.000 01', 'login', 'user1', '[1.2.3.4]:50000', 'IMAP', 'PLAIN'].join(T),
+    ['12:00:02.000 01', 'failure', 'user1', '[1.2.3.4]:50001', 'IMAP', 'PLAIN'].join(T),
+    ['12:00:03.000 02', 'p-change', 'user1', 'postmaster', 'WebAdmin', 'password reset'].join(T),
+    ['12:00:04.000 SMTP', 'postmaster', '{Relay = YES;}'].join(T),
+  ];
+
+  test('delivery, access and settings records and their keys', () => {
+    const index = open(SUPP.join('\n'));
+    assert.equal(index.dialect.id, 'communigate-log');
+    assert.deepEqual(keys(index), ['queue:113457753', 'queue:113457754', 'queue:113457755', 'account:user1', 'account:user1', 'account:user1', 'settings:SMTP']);
+    assert.deepEqual(records(index).map((r) => r.severity), ['info', 'warning', 'error', 'info', 'warning', 'info', 'info']);
+    assert.deepEqual(diagnosticCodes(index), ['1:event-error:warning', '2:event-error:error', '4:event-error:warning']);
+  });
+
+  test('a multi-line report continues its record', () => {
+    const index = open(SUPP[2] + '\n  second line of the report\n' + SUPP[3] + '\n');
+    assert.deepEqual(records(index).map((r) => [r.line, r.endLine]), [[0, 1], [2, 2]]);
+  });
+});

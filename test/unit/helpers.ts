@@ -1,0 +1,53 @@
+// Test helpers: open inline logs and read the index back as plain values.
+import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery } from '../../server/src/engine';
+import * as path from 'path';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const REAL_LOG = path.join(ROOT, 'test/fixtures/communigate-6.3.6a-xims-sip.log');
+
+export function open(text: string, options: OpenOptions = {}): LogIndex {
+  return openLog(Buffer.from(text, 'utf8'), options);
+}
+
+export interface RecordView {
+  line: number;
+  endLine: number;
+  key: string;
+  severity: string;
+  level: number;
+}
+
+export function records(index: LogIndex): RecordView[] {
+  const out: RecordView[] = [];
+  for (let r = 0; r < index.recordCount; r++) {
+    out.push({
+      line: index.recStartLine[r],
+      endLine: index.recEndLine[r],
+      key: index.sessionKey(index.recSession[r]),
+      severity: SEVERITY_NAMES[index.recSeverity[r]],
+      level: index.recLevel[r],
+    });
+  }
+  return out;
+}
+
+export function keys(index: LogIndex): string[] {
+  return records(index).map((r) => r.key);
+}
+
+/** Diagnostics as `line:code:severity` strings (0-based lines). */
+export function diagnosticCodes(index: LogIndex): string[] {
+  return [...diagnostics(index)].map((d) => `${d.line}:${d.code}:${d.severity}`);
+}
+
+/** The filter's output text, as the CLI prints it. */
+export function filterText(index: LogIndex, query: FilterQuery): string {
+  const result = runFilter(index, query);
+  return result.items
+    .map((item) => {
+      if (item.kind === 'record') return index.recordText(item.record);
+      const end = index.bytes.indexOf(0x0a, item.run.startOffset);
+      return index.bytes.toString('utf8', item.run.startOffset, end < 0 ? index.bytes.length : end + 1);
+    })
+    .join('');
+}

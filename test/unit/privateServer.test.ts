@@ -1,0 +1,85 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { open, records, keys, diagnosticCodes } from './helpers';
+import { goToTime, listSessions } from '../../server/src/engine';
+import { parseGroupedNumber, splitRow } from '../../server/src/engine/dialects/privateServer';
+
+const T = '\t';
+const SIP = [
+  'SessionLogEntry List',
+  '',
+  ['Timestamp', 'Event', 'Source', 'Peername', 'Account', 'Details', 'Useragent', 'Remoteaddr', 'Tiscipher', 'Reconciled'].join(T),
+  ['2012-05-10 17:12:24.882', 'REGISTER', 'CLIENT', '909', 'Sara', '200 OK', 'snom320/8.4.18', '93.57.41.37:28224', '', 'true'].join(T),
+  ['2012-05-10 17:12:11.347', 'REGISTER', 'CLIENT', '908', 'Marco', '200 OK', 'snom300/8.4.22', '93.57.41.37:25807', '', 'true'].join(T),
+  ['2012-05-10 17:11:43.055', 'REGISTER', 'CLIENT', '904', 'Sara 0039', '200 OK', 'snom320/8.4.18', '93.57.41.37:28224', '', 'true'].join(T),
+  ['2012-05-10 17:11:33.813', 'REGISTER', 'CLIENT', '909', 'Sara', '200 OK', 'snom320/8.4.18', '93.57.41.37:28224', '', 'true'].join(T),
+  ['2012-05-10 17:09:24.626', 'DISCONNECT', 'CLIENT', '1932', '', 'NETWORK_ERROR', '', '93.57.41.37:33998', '', 'true'].join(T),
+  ['2012-05-10 17:09:20.000', 'CONNECT', 'CLIENT', '1932'].join(T),
+  ['2012-05-10 17:15:00.000', 'CONNECT', 'CLIENT', '1933', '', '', '', '93.57.41.37:34000', '', 'false'].join(T),
+];
+
+test('PrivateServer SIP sessions: descending table, Peername sessions, NETWORK_ERROR, malformed row', () => {
+  const index = open(SIP.join('\n'));
+  assert.equal(index.dialect.id, 'privateserver-log');
+  assert.equal(index.descending, true);
+  assert.equal(index.preambleLines, 3);
+  assert.deepEqual(keys(index), ['909', '908', '904', '909', '1932', '1932', '1933']);
+  assert.deepEqual(listSessions(index).map((s) => [s.key, s.component, s.records]), [['909', 'SIP sessions', 2], ['908', 'SIP sessions', 1], ['904', 'SIP sessions', 1], ['1932', 'SIP sessions', 2], ['1933', 'SIP sessions', 1]]);
+  assert.deepEqual(diagnosticCodes(index), ['7:event-error:warning', '8:malformed:warning', '9:time-regression:warning']);
+  assert.equal(index.body(0), ['REGISTER', 'CLIENT', '909', 'Sara', '200 OK', 'snom320/8.4.18', '93.57.41.37:28224', '', 'true'].join(T));
+});
+
+test('PrivateServer go to time in a descending log: the last record in file order at or after T', () => {
+  const index = open(SIP.slice(0, 8).join('\n'));
+  const line = (query: string): number => {
+    const r = goToTime(index, query);
+    return r < 0 ? -1 : index.recStartLine[r];
+  };
+  assert.equal(line('17:11:40'), 5);
+  assert.equal(line('2012-05-10 17:12:20'), 3);
+  assert.equal(line('17:13'), -1);
+  assert.equal(line('17:00'), 7);
+});
+
+test('PrivateServer CSV CDRs: sort glyphs, zone names, quoted cells and thousands separators', () => {
+  const cdr = [
+    'Cdr List',
+    'Call Date ▼,Src,Dst,Duration,Disposition',
+    '2012-05-10 12:37:35 CEST,1122334462,600,5,ANSWERED',
+    '2012-05-10 12:36:27 CEST,1122334462,600,1,169,FAILED',
+    '2012-04-23 11:56:58 CEST,"1913",600,"2,001",NO_ANSWER',
+    '2012-04-23 11:56:50 CEST,1913,600,0,BUSY,extra',
+  ];
+  const index = open(cdr.join('\r\n'));
+  assert.equal(index.dialect.id, 'privateserver-log');
+  assert.deepEqual(keys(index), ['1122334462', '1122334462', '1913', '1913']);
+  assert.deepEqual(records(index).map((r) => r.severity), ['info', 'warning', 'info', 'info']);
+  assert.deepEqual(diagnosticCodes(index), ['3:event-error:warning', '5:malformed:warning']);
+  assert.equal(index.recOffsetMin[0], 120);
+  assert.deepEqual(splitRow('2012-05-10 12:36:27 CEST,1122334462,600,1,169,FAILED', 5), ['2012-05-10 12:36:27 CEST', '1122334462', '600', '1,169', 'FAILED']);
+  assert.equal(parseGroupedNumber('3,169'), 3169);
+  assert.equal(parseGroupedNumber('23,665'), 23665);
+  assert.ok(Number.isNaN(parseGroupedNumber('3,16')));
+});
+
+test('PrivateServer registered accounts and authentication events', () => {
+  const accounts = [
+    'Registered Accounts',
+    ['Id', 'Username', 'IpAddr', 'Port', 'Description', 'Registration Expires', 'UserAgent'].join(T),
+    ['575', '822208948', '93.186.30.117', '23,665', 'Selfregistration user (822208948)', '2012-05-10 17:33:11 CEST', 'PGSM-10.3.1626-blackberry'].join(T),
+    ['3,169', '592023684', '62.196.64.113', '52,034', 'Selfregistration user (592023684)', '2012-05-10 17:49:20 CEST', ''].join(T),
+  ];
+  const index = open(accounts.join('\n'));
+  assert.deepEqual(keys(index), ['822208948', '592023684']);
+  assert.equal(listSessions(index)[0].component, 'Registered accounts');
+  assert.equal(index.timestampText(1), '2012-05-10 17:49:20 CEST');
+  const auth = [
+    'AuthenticationEvent List',
+    ['Date Created ▼', 'Event Type', 'Principal', 'IP Address'].join(T),
+    ['2012-05-10 17:29:42.000', 'SUCCESS_INTERACTIVE', 'admin', '93.57.41.37'].join(T),
+    ['2012-05-10 17:29:37.000', 'FAIL_BAD_CREDENTIALS', 'admin', '93.57.41.37'].join(T),
+  ];
+  const events = open(auth.join('\n'));
+  assert.deepEqual(keys(events), ['admin', 'admin']);
+  assert.deepEqual(diagnosticCodes(events), ['3:event-error:warning']);
+});
