@@ -2,7 +2,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { detectDialect, assertText } from '../engine/detect';
-import { diagnostics, goToTime, listSessions, LogIndex, LogInputError, openLog, runFilter } from '../engine';
+import { FileSource } from '../engine/source';
+import { diagnostics, goToTime, listSessions, LogIndex, LogInputError, openLogFile, runFilter } from '../engine';
 import { FilterQuery } from '../engine/filters';
 import { Output } from './output';
 
@@ -49,26 +50,26 @@ function parseArgs(argv: string[]): Args {
   return { command: positional.shift() ?? '', positional, flags };
 }
 
-function readLog(file: string | undefined): { bytes: Buffer; fileName: string; mtimeMs: number } {
+/** Checks that FILE names a readable file; returns its base name (CommuniGate dates, EMG kinds). */
+function checkFile(file: string | undefined): string {
   if (!file) throw new UsageError('missing FILE');
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
+    if (!stat.isDirectory()) fs.accessSync(file, fs.constants.R_OK);
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
   if (stat.isDirectory()) throw new UsageError(`cannot read ${file}: it is a directory`);
-  try {
-    return { bytes: fs.readFileSync(file), fileName: path.basename(file), mtimeMs: stat.mtimeMs };
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
+  return path.basename(file);
 }
 
+/** Indexes FILE from disk in chunks: the file is never held in memory as a whole. */
 function open(args: Args): LogIndex {
-  const { bytes, fileName, mtimeMs } = readLog(args.positional[0]);
-  const dialect = args.flags.get('--dialect');
-  return openLog(bytes, { fileName, mtimeMs, dialect: typeof dialect === 'string' ? dialect : undefined });
+  const file = args.positional[0];
+  const fileName = checkFile(file);
+  const dialect = str(args, '--dialect');
+  return openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
 }
 
 function str(args: Args, flag: string): string | undefined {
@@ -84,10 +85,13 @@ function run(argv: string[], out: Output): number {
   }
   switch (args.command) {
     case 'detect': {
-      const forced = str(args, '--dialect');
-      const { bytes, fileName } = readLog(args.positional[0]);
-      assertText(bytes);
-      const id = forced ?? detectDialect(bytes, fileName)?.id;
+      const file = args.positional[0];
+      const fileName = checkFile(file);
+      const source = new FileSource(file);
+      const head = source.read(0, 256 * 1024);
+      source.close();
+      assertText(head);
+      const id = str(args, '--dialect') ?? detectDialect(head, fileName)?.id;
       out.write(`${id ?? 'unknown'}\n`);
       return id ? 0 : 1;
     }
@@ -166,21 +170,16 @@ function filter(index: LogIndex, args: Args, out: Output): number {
   };
   const result = runFilter(index, query);
   const numbers = args.flags.has('--line-numbers');
-  const bytes = index.bytes;
   for (const item of result.items) {
     const [start, end, line] =
       item.kind === 'record'
         ? [index.recStartOffset[item.record], index.recEndOffset[item.record], index.recStartLine[item.record]]
-        : [item.run.startOffset, firstLineEnd(bytes, item.run.startOffset), item.run.startLine];
-    if (numbers) out.numbered(bytes, start, end, line + 1);
-    else out.bytes(bytes, start, end);
+        : [item.run.startOffset, item.run.startOffset + item.run.firstLineLength, item.run.startLine];
+    const bytes = index.read(start, end);
+    if (numbers) out.numbered(bytes, line + 1);
+    else out.bytes(bytes);
   }
   return result.records > 0 ? 0 : 1;
-}
-
-function firstLineEnd(bytes: Buffer, start: number): number {
-  const nl = bytes.indexOf(0x0a, start);
-  return nl < 0 ? bytes.length : nl + 1;
 }
 
 function main(): void {

@@ -13,21 +13,22 @@ export class Output {
     if (this.size >= CHUNK) this.flush();
   }
 
-  bytes(src: Buffer, start: number, end: number): void {
-    this.parts.push(src.subarray(start, end));
-    this.size += end - start;
+  /** Queues `src`; sources never overwrite a buffer they handed out, so a view is safe to keep. */
+  bytes(src: Buffer): void {
+    this.parts.push(src);
+    this.size += src.length;
     if (this.size >= CHUNK) this.flush();
   }
 
-  /** Each line of `src[start, end)` prefixed with `N:` as `grep -n` does. */
-  numbered(src: Buffer, start: number, end: number, firstLine: number): void {
+  /** Each line of `src` prefixed with `N:` as `grep -n` does. */
+  numbered(src: Buffer, firstLine: number): void {
     let line = firstLine;
-    let p = start;
-    while (p < end) {
+    let p = 0;
+    while (p < src.length) {
       let nl = src.indexOf(0x0a, p);
-      nl = nl < 0 || nl >= end ? end : nl + 1;
+      nl = nl < 0 ? src.length : nl + 1;
       this.write(`${line}:`);
-      this.bytes(src, p, nl);
+      this.bytes(src.subarray(p, nl));
       p = nl;
       line++;
     }

@@ -1,5 +1,6 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
-import { LogIndex, OverflowRun } from './logIndex';
+import { CancelledError, LogIndex, OverflowRun } from './logIndex';
+import { forEachChunk } from './source';
 import { compileLevel, compileTime, QueryError, TimeScale } from './query';
 
 export interface FilterQuery {
@@ -34,11 +35,7 @@ export interface FilterOptions {
   isCancelled?: () => boolean;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-  }
-}
+export { CancelledError };
 
 const CHECK_EVERY = 1 << 16;
 
@@ -148,30 +145,41 @@ function matchText(index: LogIndex, r: number): string {
 }
 
 /**
- * Finds every occurrence of the needle in the file with Buffer.indexOf and maps each to the record
- * whose body holds it: no decoding, no per-record work for records that cannot match.
+ * Finds every occurrence of the needle with Buffer.indexOf, chunk by chunk, and maps each to the
+ * record whose body holds it: no decoding, no per-record work for records that cannot match.
  */
 function byteMatcher(index: LogIndex, needle: Buffer): Matcher {
-  const bytes = index.bytes;
   return {
     forEachCandidate(visit, isCancelled) {
       let r = 0;
-      let pos = bytes.indexOf(needle, 0);
       let steps = 0;
-      while (pos >= 0 && r < index.recordCount) {
-        if ((++steps & 0xfff) === 0 && isCancelled()) throw new CancelledError();
-        while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
-        if (r >= index.recordCount) break;
-        const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
-        if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
-          visit(r);
-          pos = bytes.indexOf(needle, index.recEndOffset[r]);
-          r++;
-        } else {
-          pos = bytes.indexOf(needle, Math.max(pos + 1, pos < bodyStart ? bodyStart : pos + 1));
+      // Chunks overlap by the needle's length, and `next` skips what an earlier chunk covered.
+      let next = 0;
+      forEachChunk(index.source, 0, index.scannedTo, MATCH_CHUNK, needle.length - 1, (chunk, base) => {
+        if (isCancelled()) throw new CancelledError();
+        let local = chunk.indexOf(needle, Math.max(0, next - base));
+        while (local >= 0 && r < index.recordCount) {
+          const pos = base + local;
+          if ((++steps & 0xfff) === 0 && isCancelled()) throw new CancelledError();
+          while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
+          if (r >= index.recordCount) return false;
+          const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
+          let from: number;
+          if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
+            visit(r);
+            from = index.recEndOffset[r];
+            r++;
+          } else {
+            from = pos < bodyStart ? bodyStart : pos + 1;
+          }
+          next = from;
+          local = from - base < chunk.length ? chunk.indexOf(needle, from - base) : -1;
         }
-      }
+        return r < index.recordCount;
+      });
     },
     test: () => true,
   };
 }
+
+const MATCH_CHUNK = 64 << 20;

@@ -1,7 +1,8 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
 import { assertText, detectDialect } from './detect';
 import { dialectById } from './dialects';
-import { IndexOptions, LogIndex } from './logIndex';
+import { BuildOptions, IndexOptions, LogIndex } from './logIndex';
+import { FileSource } from './source';
 import { DIALECT_IDS, LogInputError, ParseContext } from './types';
 
 export class UnknownDialectError extends LogInputError {}
@@ -14,22 +15,50 @@ export interface OpenOptions extends IndexOptions, ParseContext {
 /** Indexes a log. Throws NotTextError (binary data) or UnknownDialectError (no dialect recognised). */
 export function openLog(bytes: Uint8Array, options: OpenOptions = {}): LogIndex {
   assertText(bytes);
-  let dialect;
-  if (options.dialect) {
-    dialect = dialectById(options.dialect);
-    if (!dialect) throw new UnknownDialectError(`unknown dialect "${options.dialect}": use one of ${DIALECT_IDS.join(', ')}`);
-  } else {
-    dialect = detectDialect(bytes, options.fileName);
-    if (!dialect) throw new UnknownDialectError('not a log of a known dialect (use --dialect to force one)');
-  }
-  return new LogIndex(bytes, dialect, options, options);
+  const dialect = pickDialect(bytes, options);
+  return LogIndex.fromBytes(bytes, dialect, options, options);
 }
 
-export { LogIndex } from './logIndex';
+const HEAD_BYTES = 256 * 1024;
+
+/**
+ * Indexes a log file without holding it in memory: the index reads it in chunks, and later reads
+ * only what it shows. The caller closes the source when done.
+ */
+export function openLogFile(path: string, options: OpenOptions & BuildOptions = {}): LogIndex {
+  const source = new FileSource(path);
+  try {
+    const head = source.read(0, HEAD_BYTES);
+    assertText(head);
+    const dialect = pickDialect(head, options);
+    const index = new LogIndex(source, dialect, options, options);
+    index.build(options);
+    return index;
+  } catch (e) {
+    source.close();
+    throw e;
+  }
+}
+
+function pickDialect(head: Uint8Array, options: OpenOptions) {
+  if (options.dialect) {
+    const forced = dialectById(options.dialect);
+    if (!forced) throw new UnknownDialectError(`unknown dialect "${options.dialect}": use one of ${DIALECT_IDS.join(', ')}`);
+    return forced;
+  }
+  const detected = detectDialect(head, options.fileName);
+  if (!detected) throw new UnknownDialectError('not a log of a known dialect (use --dialect to force one)');
+  return detected;
+}
+
+export { LogIndex, CancelledError } from './logIndex';
+export type { BuildOptions, OverflowRun } from './logIndex';
+export { FileSource, MemorySource } from './source';
+export type { LogSource } from './source';
 export { detectDialect, NotTextError } from './detect';
 export { diagnostics } from './diagnostics';
 export type { LogDiagnostic, DiagnosticCode } from './diagnostics';
-export { runFilter, CancelledError } from './filters';
+export { runFilter } from './filters';
 export type { FilterQuery, FilterResult, FilterItem } from './filters';
 export { QueryError } from './query';
 export { goToTime, nextInSession, nextSession, sessionRecords } from './navigation';

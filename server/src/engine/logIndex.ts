@@ -1,6 +1,7 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import { asBuffer, CR, LF, SP, TAB } from './bytes';
+import { CR, LF, SP, TAB } from './bytes';
 import { grow, KeyTable } from './keyTable';
+import { LogSource, MemorySource } from './source';
 import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
 
 /** A run of consecutive overflow marker lines (`***`). */
@@ -10,6 +11,8 @@ export interface OverflowRun {
   startOffset: number;
   endOffset: number;
   count: number;
+  /** Bytes of the run's first marker line with its terminator (what a filter prints). */
+  firstLineLength: number;
   /** The record before the run, or -1 when the run precedes every record. */
   recordBefore: number;
 }
@@ -19,13 +22,34 @@ export interface IndexOptions {
   toleranceMs?: number;
 }
 
+export interface BuildOptions {
+  /** Told the bytes scanned so far after each chunk. */
+  onProgress?: (done: number, total: number) => void;
+  /** Polled after each chunk; true stops the build with a CancelledError. */
+  isCancelled?: () => boolean;
+}
+
+/** Thrown when a long operation is cancelled. */
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+/** Bytes scanned per step: big enough for few reads, small enough for progress and cancellation. */
+const SCAN_CHUNK = 16 << 20;
+
 /**
  * Records of one log. Lines are 0-based here; offsets are byte offsets into `bytes`.
  * Per-record fields live in parallel typed arrays indexed by record number.
  */
 export class LogIndex {
-  readonly bytes: Buffer;
+  readonly source: LogSource;
   readonly dialect: Dialect;
+  /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
+  scannedTo = 0;
+  /** True when the last line scanned had no terminator (appending then needs a full re-index). */
+  endsInPartialLine = false;
   lineCount = 0;
   recordCount = 0;
   /** Lines before the first record (titles, table headers). */
@@ -66,14 +90,85 @@ export class LogIndex {
   private readonly parser: LineParser;
   private readonly h = new HeaderScratch();
   private toleranceMs: number;
+  // Scan state carried from one chunk (or one append) to the next.
+  private line = 0;
+  private open = -1;
+  private prevWall = NaN;
+  private prevOffset = NO_OFFSET;
+  private up = 0;
+  private down = 0;
+  private lastTimed = NaN;
+  private regressionEdge = NaN;
 
-  constructor(bytes: Uint8Array, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
-    this.bytes = asBuffer(bytes);
+  /** An empty index over `source`; call build() (or use LogIndex.fromBytes). */
+  constructor(source: LogSource, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
+    this.source = source;
     this.dialect = dialect;
     this.parser = dialect.createParser(ctx);
     this.toleranceMs = options.toleranceMs ?? 1000;
-    this.scan();
-    this.finish();
+  }
+
+  /** Indexes a log held in memory. */
+  static fromBytes(bytes: Uint8Array, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}): LogIndex {
+    const index = new LogIndex(new MemorySource(bytes), dialect, ctx, options);
+    index.build();
+    return index;
+  }
+
+  /** Scans everything the source has that is not indexed yet, in chunks. */
+  build(options: BuildOptions = {}): void {
+    const total = this.source.size;
+    const first = this.recordCount;
+    while (this.scannedTo < total) {
+      if (options.isCancelled?.()) throw new CancelledError();
+      const end = Math.min(total, this.scannedTo + SCAN_CHUNK);
+      const chunk = this.source.read(this.scannedTo, end);
+      const final = end === total;
+      const used = this.scanChunk(chunk, this.scannedTo, final);
+      if (used === 0 && !final) {
+        // One line longer than a chunk: read up to its terminator, however far that is.
+        const nl = this.findLineEnd(end);
+        const long = this.source.read(this.scannedTo, nl);
+        this.scannedTo += this.scanChunk(long, this.scannedTo, nl === total);
+      } else {
+        this.scannedTo += used;
+      }
+      options.onProgress?.(this.scannedTo, total);
+    }
+    if (this.recordCount === 0) this.preambleLines = this.lineCount;
+    this.finish(first);
+  }
+
+  /**
+   * Indexes bytes appended to the source since the last build. Returns false when that cannot be
+   * done incrementally (the last line had no terminator, so it may have been extended): re-index then.
+   */
+  append(options: BuildOptions = {}): boolean {
+    if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    this.build(options);
+    return true;
+  }
+
+  private findLineEnd(from: number): number {
+    let pos = from;
+    for (;;) {
+      const chunk = this.source.read(pos, pos + SCAN_CHUNK);
+      if (chunk.length === 0) return this.source.size;
+      const nl = chunk.indexOf(LF);
+      if (nl >= 0) return pos + nl + 1;
+      pos += chunk.length;
+    }
+  }
+
+  /** The log's bytes, for logs held in memory (editor documents). */
+  get bytes(): Buffer {
+    if (!(this.source instanceof MemorySource)) throw new Error('the log is read from disk: use read()');
+    return this.source.whole();
+  }
+
+  /** Bytes `[start, end)` of the log. */
+  read(start: number, end: number): Buffer {
+    return this.source.read(start, end);
   }
 
   get sessionCount(): number {
@@ -122,21 +217,28 @@ export class LogIndex {
 
   /** The record's text, verbatim (terminators included). */
   recordText(r: number): string {
-    return this.bytes.toString('utf8', this.recStartOffset[r], this.recEndOffset[r]);
+    return this.read(this.recStartOffset[r], this.recEndOffset[r]).toString('utf8');
   }
 
   /** The record's first line, without terminator. */
   headerLine(r: number): string {
     const start = this.recStartOffset[r];
-    let end = this.bytes.indexOf(LF, start);
-    if (end < 0 || end > this.recEndOffset[r]) end = this.recEndOffset[r];
-    if (end > start && this.bytes[end - 1] === CR) end--;
-    return this.bytes.toString('utf8', start, end);
+    const end = this.recEndOffset[r];
+    // Header lines are short; read a little and only read on for a record whose first line is long.
+    let bytes = this.read(start, Math.min(end, start + 4096));
+    let nl = bytes.indexOf(LF);
+    if (nl < 0 && bytes.length < end - start) {
+      bytes = this.read(start, end);
+      nl = bytes.indexOf(LF);
+    }
+    let e = nl < 0 ? bytes.length : nl;
+    if (e > 0 && bytes[e - 1] === CR) e--;
+    return bytes.toString('utf8', 0, e);
   }
 
   /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
   body(r: number): string {
-    const text = this.bytes.toString('utf8', this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]);
+    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]).toString('utf8');
     return text.replace(/\r?\n$/, '').replace(/\r?\n/g, '\n');
   }
 
@@ -166,71 +268,44 @@ export class LogIndex {
   setTolerance(toleranceMs: number): void {
     if (toleranceMs === this.toleranceMs) return;
     this.toleranceMs = toleranceMs;
-    this.markTimeRegressions();
-    this.countProblems();
+    this.markTimeRegressions(0);
+    this.countProblems(0);
   }
 
-  private scan(): void {
-    const buf = this.bytes;
+  /**
+   * Scans the complete lines of `buf` (whose first byte is at `base` in the log); with `final`, a last
+   * line without terminator too. Returns the bytes consumed.
+   */
+  private scanChunk(buf: Buffer, base: number, final: boolean): number {
     const len = buf.length;
     const h = this.h;
     let pos = 0;
-    let line = 0;
-    let open = -1; // record accepting continuation lines
-    let prevWall = NaN;
-    let prevOffset = NO_OFFSET;
     while (pos < len) {
       let nl = buf.indexOf(LF, pos);
+      if (nl < 0 && !final) break;
       const next = nl < 0 ? len : nl + 1;
       if (nl < 0) nl = len;
+      this.endsInPartialLine = next === len && buf[len - 1] !== LF;
       const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+      const line = this.line;
       if (isOverflowLine(buf, pos, end)) {
         const last = this.overflow[this.overflow.length - 1];
         if (last && last.endLine === line - 1) {
           last.endLine = line;
-          last.endOffset = next;
+          last.endOffset = base + next;
           last.count++;
         } else {
-          this.overflow.push({ startLine: line, endLine: line, startOffset: pos, endOffset: next, count: 1, recordBefore: this.recordCount - 1 });
+          this.overflow.push({ startLine: line, endLine: line, startOffset: base + pos, endOffset: base + next, count: 1, firstLineLength: next - pos, recordBefore: this.recordCount - 1 });
         }
-        open = -1;
+        this.open = -1;
       } else {
         h.reset();
         if (this.parser.header(buf, pos, end, h)) {
-          const r = this.recordCount++;
-          if (r >= this.recStartLine.length) this.growRecords(r + 1);
-          if (r === 0) this.preambleLines = line;
-          this.recStartLine[r] = line;
-          this.recEndLine[r] = line;
-          this.recStartOffset[r] = pos;
-          this.recEndOffset[r] = next;
-          this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
-          this.recLevel[r] = h.level;
-          this.recSeverity[r] = h.severity;
-          let flags = h.flags;
-          if (Number.isNaN(h.wall)) {
-            flags |= RecordFlag.NoTime;
-            this.recWall[r] = prevWall;
-            this.recOffsetMin[r] = prevOffset;
-          } else {
-            prevWall = h.wall;
-            prevOffset = Number.isNaN(h.offsetMin) ? NO_OFFSET : h.offsetMin;
-            this.recWall[r] = prevWall;
-            this.recOffsetMin[r] = prevOffset;
-            if (!this.hasOffset && prevOffset !== NO_OFFSET) {
-              this.hasOffset = true;
-              this.logOffsetMin = prevOffset;
-            }
-          }
-          this.recFlags[r] = flags;
-          const s = this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
-          this.recSession[r] = s;
-          this.addToSession(s, r);
-          if (h.dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, h.dialog);
-          open = r;
-        } else if (open >= 0) {
+          this.addRecord(h, line, base + pos, base + next);
+        } else if (this.open >= 0) {
+          const open = this.open;
           this.recEndLine[open] = line;
-          this.recEndOffset[open] = next;
+          this.recEndOffset[open] = base + next;
           if (this.parser.continuation) {
             const dialog = this.parser.continuation(buf, pos, end);
             const s = this.recSession[open];
@@ -239,10 +314,44 @@ export class LogIndex {
         }
       }
       pos = next;
-      line++;
+      this.line++;
     }
-    this.lineCount = line;
-    if (this.recordCount === 0) this.preambleLines = line;
+    this.lineCount = this.line;
+    return pos;
+  }
+
+  private addRecord(h: HeaderScratch, line: number, start: number, end: number): void {
+    const r = this.recordCount++;
+    if (r >= this.recStartLine.length) this.growRecords(r + 1);
+    if (r === 0) this.preambleLines = line;
+    this.recStartLine[r] = line;
+    this.recEndLine[r] = line;
+    this.recStartOffset[r] = start;
+    this.recEndOffset[r] = end;
+    this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
+    this.recLevel[r] = h.level;
+    this.recSeverity[r] = h.severity;
+    let flags = h.flags;
+    if (Number.isNaN(h.wall)) {
+      flags |= RecordFlag.NoTime;
+      this.recWall[r] = this.prevWall;
+      this.recOffsetMin[r] = this.prevOffset;
+    } else {
+      this.prevWall = h.wall;
+      this.prevOffset = Number.isNaN(h.offsetMin) ? NO_OFFSET : h.offsetMin;
+      this.recWall[r] = this.prevWall;
+      this.recOffsetMin[r] = this.prevOffset;
+      if (!this.hasOffset && this.prevOffset !== NO_OFFSET) {
+        this.hasOffset = true;
+        this.logOffsetMin = this.prevOffset;
+      }
+    }
+    this.recFlags[r] = flags;
+    const s = this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
+    this.recSession[r] = s;
+    this.addToSession(s, r);
+    if (h.dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, h.dialog);
+    this.open = r;
   }
 
   private addToSession(s: number, r: number): void {
@@ -272,29 +381,34 @@ export class LogIndex {
     this.recSession = grow(this.recSession, min);
   }
 
-  private finish(): void {
-    let up = 0;
-    let down = 0;
-    let prev = NaN;
-    for (let r = 0; r < this.recordCount; r++) {
+  /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
+  private finish(first: number): void {
+    for (let r = first; r < this.recordCount; r++) {
       if (this.recFlags[r] & RecordFlag.NoTime) continue;
       const t = this.normalized(r);
-      if (t > prev) up++;
-      else if (t < prev) down++;
-      prev = t;
+      if (t > this.lastTimed) this.up++;
+      else if (t < this.lastTimed) this.down++;
+      this.lastTimed = t;
+      // A wall time past a year from the epoch carries a calendar date; day counts never get there.
       if (this.recWall[r] >= 86_400_000 * 365) this.dated = true;
     }
     // Servers write their own logs in time order; only exported tables come newest first.
-    this.descending = this.dialect.mayDescend === true && down > up;
-    this.markTimeRegressions();
-    this.countProblems();
+    const descending = this.dialect.mayDescend === true && this.down > this.up;
+    if (descending !== this.descending || first === 0) {
+      this.descending = descending;
+      this.markTimeRegressions(0);
+      this.countProblems(0);
+    } else {
+      this.markTimeRegressions(first);
+      this.countProblems(first);
+    }
   }
 
-  private markTimeRegressions(): void {
+  private markTimeRegressions(first: number): void {
     const tol = this.toleranceMs;
     const mirror = this.descending;
-    let edge = NaN;
-    for (let r = 0; r < this.recordCount; r++) {
+    let edge = first === 0 ? NaN : this.regressionEdge;
+    for (let r = first; r < this.recordCount; r++) {
       let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
       if (!(f & RecordFlag.NoTime)) {
         const t = this.normalized(r);
@@ -304,12 +418,15 @@ export class LogIndex {
       }
       this.recFlags[r] = f;
     }
+    this.regressionEdge = edge;
   }
 
-  private countProblems(): void {
-    this.sessionProblems.fill(0);
-    this.sessionWorst.fill(255);
-    for (let r = 0; r < this.recordCount; r++) {
+  private countProblems(first: number): void {
+    if (first === 0) {
+      this.sessionProblems.fill(0);
+      this.sessionWorst.fill(255);
+    }
+    for (let r = first; r < this.recordCount; r++) {
       const sev = this.problemSeverity(r);
       if (sev === 255) continue;
       const s = this.recSession[r];

@@ -1,0 +1,143 @@
+// Where a log's bytes come from: memory (an editor document, appended to as it grows) or a file
+// read in windows (the command line and files too large for the editor), never all at once.
+import * as fs from 'fs';
+
+export interface LogSource {
+  /** Bytes available now. */
+  readonly size: number;
+  /** Bytes `[start, end)`; a view where possible, so do not keep it past the next read. */
+  read(start: number, end: number): Buffer;
+}
+
+/** A log held in memory as a list of segments, so that appending never copies what is there. */
+export class MemorySource implements LogSource {
+  private segments: Buffer[] = [];
+  private starts: number[] = [];
+  size = 0;
+
+  constructor(bytes?: Uint8Array) {
+    if (bytes && bytes.length > 0) this.append(bytes);
+  }
+
+  append(bytes: Uint8Array): void {
+    const b = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    if (b.length === 0) return;
+    this.segments.push(b);
+    this.starts.push(this.size);
+    this.size += b.length;
+  }
+
+  /** The whole log as one buffer (joins segments once, then keeps the join). */
+  whole(): Buffer {
+    if (this.segments.length === 0) return Buffer.alloc(0);
+    if (this.segments.length > 1) {
+      this.segments = [Buffer.concat(this.segments)];
+      this.starts = [0];
+    }
+    return this.segments[0];
+  }
+
+  read(start: number, end: number): Buffer {
+    end = Math.min(end, this.size);
+    if (end <= start) return Buffer.alloc(0);
+    let i = this.segmentAt(start);
+    const s = this.segments[i];
+    const local = start - this.starts[i];
+    if (local + (end - start) <= s.length) return s.subarray(local, local + (end - start));
+    const parts: Buffer[] = [];
+    let pos = start;
+    while (pos < end) {
+      const seg = this.segments[i];
+      const from = pos - this.starts[i];
+      const take = Math.min(seg.length - from, end - pos);
+      parts.push(seg.subarray(from, from + take));
+      pos += take;
+      i++;
+    }
+    return Buffer.concat(parts);
+  }
+
+  private segmentAt(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+const WINDOW = 1 << 20;
+
+/** A log file read with positional reads through a small window (sequential access stays cheap). */
+export class FileSource implements LogSource {
+  private readonly fd: number;
+  size: number;
+  /** Device and inode when opened: a different file under the same name means rotation. */
+  readonly identity: string;
+  private window = Buffer.alloc(0);
+  private windowStart = 0;
+
+  constructor(readonly path: string) {
+    this.fd = fs.openSync(path, 'r');
+    const st = fs.fstatSync(this.fd);
+    this.size = st.size;
+    this.identity = `${st.dev}:${st.ino}`;
+  }
+
+  /** Re-reads the size; returns 'grown', 'same', or 'replaced' (truncated, or another file now has the name). */
+  refresh(): 'grown' | 'same' | 'replaced' {
+    let byName: fs.Stats;
+    try {
+      byName = fs.statSync(this.path);
+    } catch {
+      return 'replaced';
+    }
+    if (`${byName.dev}:${byName.ino}` !== this.identity) return 'replaced';
+    const size = fs.fstatSync(this.fd).size;
+    if (size < this.size) return 'replaced';
+    if (size === this.size) return 'same';
+    this.size = size;
+    return 'grown';
+  }
+
+  read(start: number, end: number): Buffer {
+    end = Math.min(end, this.size);
+    if (end <= start) return Buffer.alloc(0);
+    const ws = this.windowStart;
+    if (start >= ws && end <= ws + this.window.length) return this.window.subarray(start - ws, end - ws);
+    const length = Math.max(WINDOW, end - start);
+    const buf = Buffer.allocUnsafe(Math.min(length, this.size - start));
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(this.fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    this.window = got === buf.length ? buf : buf.subarray(0, got);
+    this.windowStart = start;
+    return this.window.subarray(0, Math.min(end - start, got));
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Calls `visit(chunk, base)` over `[from, to)` in chunks that overlap by `overlap` bytes. */
+export function forEachChunk(
+  source: LogSource,
+  from: number,
+  to: number,
+  chunkSize: number,
+  overlap: number,
+  visit: (chunk: Buffer, base: number) => boolean | void,
+): void {
+  for (let base = from; base < to; base += chunkSize) {
+    const chunk = source.read(base, Math.min(to, base + chunkSize + overlap));
+    if (visit(chunk, base) === false) return;
+    if (base + chunkSize + overlap >= to) return;
+  }
+}
