@@ -33,6 +33,8 @@ export interface FilterOptions {
   baseRecord?: number;
   /** Polled now and then; when it returns true the filter stops with a CancelledError. */
   isCancelled?: () => boolean;
+  /** Bytes searched per step (tests use tiny chunks to cross every boundary). */
+  chunkSize?: number;
 }
 
 export { CancelledError };
@@ -41,7 +43,7 @@ const CHECK_EVERY = 1 << 16;
 
 /** Runs a filter. Throws QueryError for a bad query and CancelledError when cancelled. */
 export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): FilterResult {
-  const matches = compileMatcher(index, query);
+  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK);
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
   const to = query.to ? compileTime(index, query.to, options.baseRecord) : undefined;
@@ -108,7 +110,7 @@ interface Matcher {
 }
 
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
-function compileMatcher(index: LogIndex, query: FilterQuery): Matcher {
+function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number): Matcher {
   const allRecords = (visit: (r: number) => void, isCancelled: () => boolean): void => {
     for (let r = 0; r < index.recordCount; r++) {
       if ((r & (CHECK_EVERY - 1)) === 0 && isCancelled()) throw new CancelledError();
@@ -132,7 +134,7 @@ function compileMatcher(index: LogIndex, query: FilterQuery): Matcher {
       test: (r) => (query.ignoreCase ? matchText(index, r).toLowerCase() : matchText(index, r)).includes(needle),
     };
   }
-  return byteMatcher(index, Buffer.from(text, 'utf8'));
+  return byteMatcher(index, Buffer.from(text, 'utf8'), chunkSize);
 }
 
 /** The text a filter matches: the body, minus a level word inside it (Messaging Server). */
@@ -148,14 +150,14 @@ function matchText(index: LogIndex, r: number): string {
  * Finds every occurrence of the needle with Buffer.indexOf, chunk by chunk, and maps each to the
  * record whose body holds it: no decoding, no per-record work for records that cannot match.
  */
-function byteMatcher(index: LogIndex, needle: Buffer): Matcher {
+function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matcher {
   return {
     forEachCandidate(visit, isCancelled) {
       let r = 0;
       let steps = 0;
       // Chunks overlap by the needle's length, and `next` skips what an earlier chunk covered.
       let next = 0;
-      forEachChunk(index.source, 0, index.scannedTo, MATCH_CHUNK, needle.length - 1, (chunk, base) => {
+      forEachChunk(index.source, 0, index.scannedTo, chunkSize, needle.length - 1, (chunk, base) => {
         if (isCancelled()) throw new CancelledError();
         let local = chunk.indexOf(needle, Math.max(0, next - base));
         while (local >= 0 && r < index.recordCount) {

@@ -27,6 +27,8 @@ export interface BuildOptions {
   onProgress?: (done: number, total: number) => void;
   /** Polled after each chunk; true stops the build with a CancelledError. */
   isCancelled?: () => boolean;
+  /** Bytes read per step (tests use tiny chunks to cross every boundary). */
+  chunkSize?: number;
 }
 
 /** Thrown when a long operation is cancelled. */
@@ -119,15 +121,16 @@ export class LogIndex {
   build(options: BuildOptions = {}): void {
     const total = this.source.size;
     const first = this.recordCount;
+    const chunkSize = options.chunkSize ?? SCAN_CHUNK;
     while (this.scannedTo < total) {
       if (options.isCancelled?.()) throw new CancelledError();
-      const end = Math.min(total, this.scannedTo + SCAN_CHUNK);
+      const end = Math.min(total, this.scannedTo + chunkSize);
       const chunk = this.source.read(this.scannedTo, end);
       const final = end === total;
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
-        const nl = this.findLineEnd(end);
+        const nl = this.findLineEnd(end, chunkSize);
         const long = this.source.read(this.scannedTo, nl);
         this.scannedTo += this.scanChunk(long, this.scannedTo, nl === total);
       } else {
@@ -149,10 +152,10 @@ export class LogIndex {
     return true;
   }
 
-  private findLineEnd(from: number): number {
+  private findLineEnd(from: number, chunkSize: number): number {
     let pos = from;
     for (;;) {
-      const chunk = this.source.read(pos, pos + SCAN_CHUNK);
+      const chunk = this.source.read(pos, pos + chunkSize);
       if (chunk.length === 0) return this.source.size;
       const nl = chunk.indexOf(LF);
       if (nl >= 0) return pos + nl + 1;

@@ -1,0 +1,108 @@
+// Indexes built in chunks, from files, and by appending must equal an index built in one go.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LogIndex, MemorySource, FileSource, listSessions, diagnostics, runFilter, openLogFile } from '../../server/src/engine';
+import { communigate } from '../../server/src/engine/dialects/communigate';
+import { emg } from '../../server/src/engine/dialects/emg';
+import { REAL_LOG } from './helpers';
+import type { Dialect } from '../../server/src/engine';
+
+/** Everything observable about an index, as plain values. */
+function snapshot(index: LogIndex): unknown {
+  const recs = [];
+  for (let r = 0; r < index.recordCount; r++) {
+    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
+  }
+  return {
+    lineCount: index.lineCount,
+    recs,
+    sessions: listSessions(index),
+    overflow: index.overflow,
+    diagnostics: [...diagnostics(index)],
+    filter: runFilter(index, { text: 'a', keyed: true }).items,
+  };
+}
+
+const CGP = [
+  'title line',
+  '12:00:00.000 2 IMAP-1([1.2.3.4]) connected',
+  '  continuation',
+  '***',
+  '***',
+  'orphan after marker',
+  '12:00:01.000 3 IMAP-1([1.2.3.4]) a problem',
+  '12:00:00.000 5 SMTP-2 earlier by a second (regression)',
+  '23:59:00.000 5 SMTP-2 same day',
+  '00:00:01.000 5 SMTP-2 next day',
+].join('\r\n');
+
+function memoryIndex(text: string, dialect: Dialect, chunkSize?: number): LogIndex {
+  const index = new LogIndex(new MemorySource(Buffer.from(text)), dialect);
+  index.build({ chunkSize });
+  return index;
+}
+
+test('chunk boundaries anywhere give the same index', () => {
+  const whole = snapshot(memoryIndex(CGP, communigate));
+  for (const chunkSize of [1, 2, 3, 5, 7, 16, 64]) assert.deepEqual(snapshot(memoryIndex(CGP, communigate, chunkSize)), whole, `chunk ${chunkSize}`);
+});
+
+test('appending line by line gives the same index as building at once', () => {
+  for (const [text, dialect] of [
+    [CGP + '\r\n', communigate],
+    ['Sep 11 22:34:34.306 (2) CONNECT OK\nSep 11 22:34:35.000 (2) SEND ERR (info="1")\nSep 11 22:34:36.000 (2) DISCONNECT OK\nSep 11 22:34:37.000 (2) CONNECT OK\n', emg],
+  ] as const) {
+    const source = new MemorySource();
+    const grown = new LogIndex(source, dialect, { mtimeMs: Date.UTC(2026, 0, 1) });
+    for (const line of text.split(/(?<=\n)/)) {
+      source.append(Buffer.from(line));
+      assert.equal(grown.append(), true);
+    }
+    const once = new LogIndex(new MemorySource(Buffer.from(text)), dialect, { mtimeMs: Date.UTC(2026, 0, 1) });
+    once.build();
+    assert.deepEqual(snapshot(grown), snapshot(once));
+  }
+});
+
+test('appending after a last line without terminator asks for a re-index', () => {
+  const source = new MemorySource(Buffer.from('12:00:00.000 2 A-1 x\n12:00:01.000 2 A-1 partial'));
+  const index = new LogIndex(source, communigate);
+  index.build();
+  assert.equal(index.recordCount, 2);
+  source.append(Buffer.from(' line\n'));
+  assert.equal(index.append(), false);
+});
+
+test('a file read in windows equals the bytes in memory (real log), and growth is picked up', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-inc-'));
+  try {
+    const file = path.join(dir, 'current.log');
+    const bytes = fs.readFileSync(REAL_LOG);
+    fs.writeFileSync(file, bytes.subarray(0, 200_000));
+    const cut = bytes.lastIndexOf(0x0a, 200_000 - 1) + 1;
+    fs.writeFileSync(file, bytes.subarray(0, cut));
+    const index = openLogFile(file, { fileName: 'current.log', chunkSize: 4096 });
+    fs.appendFileSync(file, bytes.subarray(cut));
+    assert.equal((index.source as FileSource).refresh(), 'grown');
+    assert.equal(index.append({ chunkSize: 5000 }), true);
+    const inMemory = memoryIndex(bytes.toString('utf8'), communigate);
+    assert.deepEqual(snapshot(index), snapshot(inMemory));
+    fs.writeFileSync(file + '.new', 'rotated\n');
+    fs.renameSync(file + '.new', file);
+    assert.equal((index.source as FileSource).refresh(), 'replaced');
+    (index.source as FileSource).close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('filters searching in small chunks find matches across chunk boundaries', () => {
+  const index = memoryIndex(fs.readFileSync(REAL_LOG, 'utf8'), communigate);
+  for (const text of ['read failed', 'HTTPU-000029', 'e']) {
+    const whole = runFilter(index, { text, keyed: true }).items;
+    for (const chunkSize of [7, 100, 4096]) assert.deepEqual(runFilter(index, { text, keyed: true }, { chunkSize }).items, whole, `${text} / ${chunkSize}`);
+  }
+});
