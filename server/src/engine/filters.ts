@@ -1,7 +1,8 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
 import { CancelledError, LogIndex, OverflowRun } from './logIndex';
 import { forEachChunk } from './source';
-import { compileLevel, compileTime, QueryError, TimeScale } from './query';
+import { compileLevel, compileTime, TimeScale } from './query';
+import { compileSafeRegex } from './safeRegex';
 
 export interface FilterQuery {
   /** Substring to find in record bodies (case-sensitive unless ignoreCase). */
@@ -118,12 +119,7 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number):
     }
   };
   if (query.regex !== undefined) {
-    let re: RegExp;
-    try {
-      re = new RegExp(query.regex, query.ignoreCase ? 'i' : '');
-    } catch (e) {
-      throw new QueryError(`bad regular expression: ${(e as Error).message}`);
-    }
+    const re = compileSafeRegex(query.regex, query.ignoreCase === true);
     return { forEachCandidate: allRecords, test: (r) => re.test(matchText(index, r)) };
   }
   const text = query.text ?? '';

@@ -83,13 +83,13 @@ export class KeyTable {
   }
 }
 
-/** A typed array of at least `min` elements holding `a`'s contents (capacity doubles). */
+/** A typed array of at least `min` elements holding `a`'s contents (capacity grows by half). */
 export function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array | Int16Array | Uint16Array>(
   a: T,
   min: number,
 ): T {
-  let n = Math.max(16, a.length * 2);
-  while (n < min) n *= 2;
+  let n = Math.max(16, Math.ceil(a.length * 1.5));
+  while (n < min) n = Math.ceil(n * 1.5);
   const b = new (a.constructor as new (n: number) => T)(n);
   b.set(a);
   return b;

@@ -122,6 +122,10 @@ export class LogIndex {
     const total = this.source.size;
     const first = this.recordCount;
     const chunkSize = options.chunkSize ?? SCAN_CHUNK;
+    // Size the record arrays once from the file size (log lines average well over 64 bytes),
+    // rather than growing them by copying through a 1 GB scan.
+    const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
+    if (estimate > this.recStartLine.length) this.growRecords(estimate);
     while (this.scannedTo < total) {
       if (options.isCancelled?.()) throw new CancelledError();
       const end = Math.min(total, this.scannedTo + chunkSize);

@@ -142,12 +142,19 @@ function sipDialog(buf: Uint8Array, p: number, end: number): string | undefined 
   return callIdAt(buf, p, end);
 }
 
+const CALL_ID = Buffer.from('call-id:');
+
 /** The value of a `Call-ID:` (or compact `i:`) SIP header at `p`, or undefined. */
 function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
-  let v: number;
-  if (p + 8 <= end && String.fromCharCode(...buf.subarray(p, p + 8)).toLowerCase() === 'call-id:') v = p + 8;
-  else if (p + 2 <= end && (buf[p] === 0x69 || buf[p] === 0x49) && buf[p + 1] === COLON) v = p + 2;
-  else return undefined;
+  let v = -1;
+  if (p + 8 <= end) {
+    let i = 0;
+    // ASCII case folding: SIP header names are case-insensitive.
+    while (i < 8 && (buf[p + i] | 0x20) === (CALL_ID[i] | 0x20)) i++;
+    if (i === 8) v = p + 8;
+  }
+  if (v < 0 && p + 2 <= end && (buf[p] | 0x20) === 0x69 && buf[p + 1] === COLON) v = p + 2;
+  if (v < 0) return undefined;
   while (v < end && (buf[v] === SP || buf[v] === TAB)) v++;
   let e = end;
   while (e > v && (buf[e - 1] === SP || buf[e - 1] === TAB || buf[e - 1] === 0x0d)) e--;
