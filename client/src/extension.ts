@@ -2,7 +2,8 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { LOG_LANGUAGE_IDS } from '../../server/src/protocol';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../server/src/protocol';
+import { registerDialectSwitcher } from './dialectSwitcher';
 
 let client: LanguageClient | undefined;
 
@@ -13,12 +14,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LOG_LANGUAGE_IDS.map((language) => ({ language })),
+    // Our languages, plus plain `log`/`plaintext` files that the server inspects for a dialect.
+    documentSelector: [
+      ...LOG_LANGUAGE_IDS.map((language) => ({ language })),
+      ...DETECTABLE_LANGUAGE_IDS.map((language) => ({ language, scheme: 'file' })),
+    ],
     synchronize: { configurationSection: 'messagingLogs' },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);
   context.subscriptions.push(client);
   await client.start();
+  context.subscriptions.push(registerDialectSwitcher(client));
 }
 
 export async function deactivate(): Promise<void> {

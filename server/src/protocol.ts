@@ -1,5 +1,5 @@
 // Custom LSP messages shared by the client and the server. Plain types only: no runtime imports,
-// so that both bundles can include this module.
+// so that both bundles can include this module. Lines are 0-based, as everywhere in LSP.
 
 export const LOG_LANGUAGE_IDS = [
   'communigate-log',
@@ -9,3 +9,157 @@ export const LOG_LANGUAGE_IDS = [
   'privateserver-log',
 ] as const;
 export type LogLanguageId = (typeof LOG_LANGUAGE_IDS)[number];
+
+/** Language ids whose documents the server inspects and, when it recognises a dialect, reports it. */
+export const DETECTABLE_LANGUAGE_IDS = ['log', 'plaintext'] as const;
+
+export const SETTINGS_SECTION = 'messagingLogs';
+export interface MessagingLogsSettings {
+  timeRegressionToleranceMs: number;
+  maxDiagnostics: number;
+}
+export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionToleranceMs: 1000, maxDiagnostics: 1000 };
+
+/** LSP `source` of every diagnostic the server publishes. */
+export const DIAGNOSTIC_SOURCE = 'msglog';
+
+/** Method names of the custom requests and notifications. */
+export const Methods = {
+  /** Server → client notification: a `log`/`plaintext` document is a log of this dialect. */
+  detectedDialect: 'messagingLogs/detectedDialect',
+  filter: 'messagingLogs/filter',
+  goToTime: 'messagingLogs/goToTime',
+  sessions: 'messagingLogs/sessions',
+  sessionRecords: 'messagingLogs/sessionRecords',
+  recordInfo: 'messagingLogs/recordInfo',
+  navigate: 'messagingLogs/navigate',
+} as const;
+
+export interface DetectedDialectParams {
+  uri: string;
+  dialect: LogLanguageId;
+}
+
+/**
+ * Requests name a log by URI: an open document, or (for `file:` URIs that are not open, such as logs
+ * larger than the editor hands to extensions) the file on disk, read by the server.
+ */
+export interface LogParams {
+  uri: string;
+}
+
+/** A filter (SPEC §5). Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
+export interface FilterQueryParams {
+  text?: string;
+  regex?: string;
+  ignoreCase?: boolean;
+  keyed?: boolean;
+  /** CommuniGate digit 0–5 or a severity name. */
+  level?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface FilterParams extends LogParams {
+  query: FilterQueryParams;
+  /** The line of the current record, for relative times (`+5m`). */
+  baseLine?: number;
+}
+
+export interface FilterResult {
+  /** Whole records verbatim, each line ending with its own terminator; consecutive overflow markers as one `***` line. */
+  text: string;
+  /** For each line of `text`, its 0-based line in the source log (-1 for none). */
+  sourceLines: number[];
+  /** Records output. */
+  records: number;
+  /** Sessions remembered by a keyed filter. */
+  keyedSessions: number;
+  /** A bad query (regular expression, level, time) or a log without a dialect: nothing was filtered. */
+  error?: string;
+  dialect?: LogLanguageId;
+}
+
+export interface GoToTimeParams extends LogParams {
+  /** A SPEC §3 time query: `12:30`, `2026-01-15 12:30:05`, `+5m`. */
+  query: string;
+  /** The current line, for relative queries. */
+  fromLine?: number;
+}
+
+/** `line` is -1 when there is no such record or the query is bad; `message` says why. */
+export interface GoToTimeResult {
+  line: number;
+  message?: string;
+}
+
+export type LogSeverity = 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace';
+
+export interface SessionItem {
+  key: string;
+  component: string;
+  /** First line of the first record, last line of the last record. */
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  /** First and last records' timestamps as written. */
+  start: string;
+  end: string;
+  problems: number;
+  worst?: 'error' | 'warning';
+  durationMs: number;
+  /** SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
+  dialog?: string;
+}
+
+export interface SessionsResult {
+  dialect?: LogLanguageId;
+  sessions: SessionItem[];
+  error?: string;
+}
+
+export interface SessionRecordsParams extends LogParams {
+  key: string;
+  /** At most this many records (the first ones); all when absent. */
+  limit?: number;
+}
+
+export interface SessionRecordItem {
+  line: number;
+  endLine: number;
+  /** Timestamp as written. */
+  time: string;
+  severity: LogSeverity;
+  /** Whether the record carries an error or warning diagnostic. */
+  problem: boolean;
+  /** The first line, shortened. */
+  text: string;
+}
+
+export interface RecordInfoParams extends LogParams {
+  line: number;
+}
+
+/** For the status bar. Record fields are absent when the line is not inside a record. */
+export interface RecordInfoResult {
+  dialect?: LogLanguageId;
+  /** Human dialect name ("CommuniGate Pro"). */
+  dialectName?: string;
+  recordLine?: number;
+  time?: string;
+  sessionKey?: string;
+  component?: string;
+  severity?: LogSeverity;
+}
+
+export type NavigateKind = 'nextInSession' | 'prevInSession' | 'nextSession' | 'prevSession';
+
+export interface NavigateParams extends LogParams {
+  line: number;
+  kind: NavigateKind;
+}
+
+/** `line` is -1 when there is nowhere to go. */
+export interface NavigateResult {
+  line: number;
+}

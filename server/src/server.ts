@@ -1,6 +1,204 @@
 // Language server entry: wires LSP requests to the feature modules. No feature logic lives here.
-import { createConnection, ProposedFeatures, TextDocumentSyncKind } from 'vscode-languageserver/node';
+// ProposedFeatures.all + createConnection() picks the transport from argv (--stdio, --node-ipc, …).
+import {
+  CancellationToken,
+  createConnection,
+  DidChangeConfigurationNotification,
+  LSPErrorCodes,
+  Message,
+  ProposedFeatures,
+  RequestMessage,
+  ResponseMessage,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LogIndex } from './engine';
+import * as requests from './features/customRequests';
+import { definition } from './features/definition';
+import { DiagnosticsPublisher } from './features/diagnostics';
+import { documentHighlights } from './features/documentHighlights';
+import { documentSymbols } from './features/documentSymbols';
+import { foldingRanges } from './features/folding';
+import { hover } from './features/hover';
+import { references } from './features/references';
+import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
+import { LogCache, LogEntry } from './logCache';
+import {
+  DEFAULT_SETTINGS,
+  DetectedDialectParams,
+  FilterParams,
+  GoToTimeParams,
+  Methods,
+  MessagingLogsSettings,
+  NavigateParams,
+  RecordInfoParams,
+  SessionRecordsParams,
+  SETTINGS_SECTION,
+  LogParams,
+} from './protocol';
+import { normalizeSettings } from './settings';
 
-const connection = createConnection(ProposedFeatures.all);
-connection.onInitialize(() => ({ capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental } }));
+/** Requests still queued when their cancellation arrives are answered at once, never started. */
+function cancelUndispatched(message: Message): ResponseMessage | undefined {
+  const request = message as RequestMessage;
+  return { jsonrpc: '2.0', id: request.id, error: { code: LSPErrorCodes.RequestCancelled, message: 'request cancelled' } };
+}
+
+const connection = createConnection(ProposedFeatures.all, { connectionStrategy: { cancelUndispatched } });
+const documents = new TextDocuments(TextDocument);
+
+function logFailure(error: unknown): void {
+  connection.console.error(`messaging-server-logs: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+}
+
+/** Fire and forget, with failures logged: an unhandled rejection would end the server process. */
+function background(work: Promise<unknown>): void {
+  work.catch(logFailure);
+}
+
+const cache = new LogCache((uri, dialect) => {
+  const params: DetectedDialectParams = { uri, dialect };
+  background(connection.sendNotification(Methods.detectedDialect, params));
+});
+
+let settings: MessagingLogsSettings = DEFAULT_SETTINGS;
+/** Resolves once the settings in force are known; every parse waits for it (the tolerance matters). */
+let settingsReady: Promise<void> = Promise.resolve();
+let canPullConfiguration = false;
+let canRegisterConfiguration = false;
+let foldingRangeLimit: number | undefined;
+
+let settingsGeneration = 0;
+
+async function loadSettings(pushed?: unknown): Promise<void> {
+  const generation = ++settingsGeneration;
+  let raw: unknown = pushed;
+  if (canPullConfiguration) {
+    try {
+      raw = await connection.workspace.getConfiguration({ section: SETTINGS_SECTION });
+    } catch {
+      raw = undefined; // a client that fails the request gets the defaults
+    }
+  }
+  if (generation !== settingsGeneration) return; // a newer change is being read: it wins
+  settings = normalizeSettings(raw);
+  cache.setTolerance(settings.timeRegressionToleranceMs);
+}
+
+async function entryOf(document: TextDocument): Promise<LogEntry> {
+  await settingsReady;
+  return cache.forDocument(document);
+}
+
+/** The open document's index, or undefined (closed, not a log). */
+async function indexOf(uri: string): Promise<LogIndex | undefined> {
+  const document = documents.get(uri);
+  return document ? (await entryOf(document)).index : undefined;
+}
+
+/** For custom requests: an open document, or a file on disk the editor did not open. */
+async function entryFor(params: LogParams): Promise<LogEntry> {
+  await settingsReady;
+  return cache.forUri(params.uri, documents.get(params.uri));
+}
+
+const diagnostics = new DiagnosticsPublisher({
+  entry: async (uri) => {
+    const document = documents.get(uri);
+    return document ? entryOf(document) : undefined;
+  },
+  maxDiagnostics: () => settings.maxDiagnostics,
+  publish: (uri, list, version) => background(connection.sendDiagnostics({ uri, version, diagnostics: list })),
+  failed: logFailure,
+});
+
+connection.onInitialize((params) => {
+  const capabilities = params.capabilities;
+  canPullConfiguration = capabilities.workspace?.configuration === true;
+  canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+  foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
+  return {
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      foldingRangeProvider: true,
+      documentSymbolProvider: { label: 'Sessions' },
+      workspaceSymbolProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      definitionProvider: true,
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'messaging-server-logs' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (canRegisterConfiguration) background(connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }));
+  settingsReady = loadSettings();
+});
+
+connection.onDidChangeConfiguration((change) => {
+  const pushed: unknown = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
+  settingsReady = loadSettings(pushed);
+  background(settingsReady.then(() => Promise.all(documents.all().map((d) => diagnostics.now(d.uri)))));
+});
+
+// TextDocuments fires onDidChangeContent right after onDidOpen: only real changes are debounced.
+const justOpened = new Set<string>();
+documents.onDidOpen(({ document }) => {
+  justOpened.add(document.uri);
+  cache.opened(document.uri);
+  background(diagnostics.now(document.uri));
+});
+documents.onDidChangeContent(({ document }) => {
+  if (!justOpened.delete(document.uri)) diagnostics.later(document.uri);
+});
+documents.onDidClose(({ document }) => {
+  justOpened.delete(document.uri);
+  cache.closed(document.uri);
+  diagnostics.cleared(document.uri);
+});
+
+connection.onFoldingRanges(async ({ textDocument }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? foldingRanges(index, foldingRangeLimit) : null;
+});
+connection.onDocumentSymbol(async ({ textDocument }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? documentSymbols(index) : null;
+});
+connection.onWorkspaceSymbol(async ({ query }, token) => {
+  const logs: IndexedLog[] = [];
+  for (const document of documents.all()) {
+    const { index } = await entryOf(document);
+    if (index) logs.push({ uri: document.uri, index });
+  }
+  return workspaceSymbols(logs, query, () => token.isCancellationRequested);
+});
+connection.onReferences(async ({ textDocument, position }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? references(textDocument.uri, index, position) : null;
+});
+connection.onDocumentHighlight(async ({ textDocument, position }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? documentHighlights(index, position) : null;
+});
+connection.onDefinition(async ({ textDocument, position }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? definition(textDocument.uri, index, position) : null;
+});
+connection.onHover(async ({ textDocument, position }) => {
+  const index = await indexOf(textDocument.uri);
+  return index ? hover(index, position) : null;
+});
+
+connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params), params, token));
+connection.onRequest(Methods.goToTime, async (params: GoToTimeParams) => requests.goTo(await entryFor(params), params));
+connection.onRequest(Methods.sessions, async (params: LogParams) => requests.sessions(await entryFor(params)));
+connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams) => requests.sessionRecordList(await entryFor(params), params));
+connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams) => requests.recordInfo(await entryFor(params), params));
+connection.onRequest(Methods.navigate, async (params: NavigateParams) => requests.navigate(await entryFor(params), params));
+
+documents.listen(connection);
 connection.listen();

@@ -45,9 +45,17 @@ function memoryIndex(text: string, dialect: Dialect, chunkSize?: number): LogInd
   return index;
 }
 
-test('chunk boundaries anywhere give the same index', () => {
-  const whole = snapshot(memoryIndex(CGP, communigate));
-  for (const chunkSize of [1, 2, 3, 5, 7, 16, 64]) assert.deepEqual(snapshot(memoryIndex(CGP, communigate, chunkSize)), whole, `chunk ${chunkSize}`);
+test('chunk boundaries anywhere give the same index, whatever the line endings', () => {
+  // LF, CRLF and lone CR (which the editor also counts as a line break) mixed.
+  const mixed = CGP.split('\r\n').map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
+  for (const text of [CGP, mixed]) {
+    const whole = snapshot(memoryIndex(text, communigate));
+    for (const chunkSize of [1, 2, 3, 5, 7, 16, 64]) assert.deepEqual(snapshot(memoryIndex(text, communigate, chunkSize)), whole, `chunk ${chunkSize}`);
+  }
+  const index = memoryIndex(mixed, communigate);
+  assert.equal(index.lineCount, 10);
+  assert.deepEqual([index.recStartLine[0], index.recEndLine[0]], [1, 2]);
+  assert.equal(index.body(0), 'IMAP-1([1.2.3.4]) connected\n  continuation');
 });
 
 test('appending line by line gives the same index as building at once', () => {

@@ -169,6 +169,9 @@ function filter(index: LogIndex, args: Args, out: Output): number {
     to: str(args, '--to'),
   };
   const result = runFilter(index, query);
+  if (result.truncated > 0) {
+    process.stderr.write(`msglog: note: ${result.truncated} record(s) longer than 1 MiB were matched against their first MiB only\n`);
+  }
   const numbers = args.flags.has('--line-numbers');
   for (const item of result.items) {
     const [start, end, line] =

@@ -1,6 +1,7 @@
 // Dialect detection from the first lines of a log and its file name.
 import { LF } from './bytes';
 import { DIALECTS } from './dialects';
+import { communigate } from './dialects/communigate';
 import { isOverflowLine } from './logIndex';
 import { Dialect, HeaderScratch, LogInputError } from './types';
 
@@ -24,6 +25,7 @@ export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | u
   const h = new HeaderScratch();
   let best: Dialect | undefined;
   let bestScore = 0;
+  let markers = 0;
   for (const dialect of DIALECTS) {
     const parser = dialect.createParser({ fileName });
     let pos = 0;
@@ -35,7 +37,9 @@ export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | u
       if (nl < 0 || nl > end) nl = end;
       let e = nl;
       if (e > pos && bytes[e - 1] === 0x0d) e--;
-      if (e > pos && !isOverflowLine(bytes, pos, e)) {
+      if (e > pos && isOverflowLine(bytes, pos, e)) {
+        if (dialect === communigate) markers++;
+      } else if (e > pos) {
         nonEmpty++;
         h.reset();
         if (parser.header(bytes, pos, e, h)) headers++;
@@ -51,5 +55,12 @@ export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | u
       best = dialect;
     }
   }
-  return best;
+  // Only CommuniGate writes overflow markers: a log of nothing but markers is one of its logs.
+  return best ?? (markers > 0 ? communigate : undefined);
+}
+
+/** Why no dialect was recognised, in words for the user. */
+export function whyUnknown(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'the file is empty';
+  return 'no line in its first 400 looks like a record of CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer (use --dialect to force one)';
 }

@@ -23,6 +23,8 @@ export type FilterItem = { kind: 'record'; record: number } | { kind: 'overflow'
 
 export interface FilterResult {
   items: FilterItem[];
+  /** Records longer than REGEX_TEXT_LIMIT whose regular-expression match looked at their start only. */
+  truncated: number;
   /** Number of records output. */
   records: number;
   /** Sessions remembered by a keyed filter's first pass. */
@@ -95,7 +97,7 @@ export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOp
     lastWasMarker = false;
   }
   emitRunsBefore(Number.MAX_SAFE_INTEGER);
-  return { items, records, keyedSessions };
+  return { items, records, keyedSessions, truncated: matches.truncated };
 }
 
 function within(from: TimeScale | undefined, to: TimeScale | undefined, r: number): boolean {
@@ -108,7 +110,12 @@ interface Matcher {
   /** Calls `visit` with every record that may match, in file order. */
   forEachCandidate(visit: (r: number) => void, isCancelled: () => boolean): void;
   test(r: number): boolean;
+  /** Records tested on their first REGEX_TEXT_LIMIT bytes only. */
+  truncated: number;
 }
+
+/** Bytes of a record a regular expression looks at. */
+export const REGEX_TEXT_LIMIT = 1 << 20;
 
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
 function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number): Matcher {
@@ -120,7 +127,18 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number):
   };
   if (query.regex !== undefined) {
     const re = compileSafeRegex(query.regex, query.ignoreCase === true);
-    return { forEachCandidate: allRecords, test: (r) => re.test(matchText(index, r)) };
+    return {
+      forEachCandidate: allRecords,
+      test(r) {
+        // Linear time is still long on a 50 MB line: regular expressions see the first MiB of a record.
+        if (index.recEndOffset[r] - index.recStartOffset[r] > REGEX_TEXT_LIMIT) {
+          this.truncated++;
+          return re.test(matchText(index, r, REGEX_TEXT_LIMIT));
+        }
+        return re.test(matchText(index, r));
+      },
+      truncated: 0,
+    };
   }
   const text = query.text ?? '';
   if (query.ignoreCase || index.dialect.levelGap || text.includes('\n') || text === '') {
@@ -128,14 +146,15 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number):
     return {
       forEachCandidate: allRecords,
       test: (r) => (query.ignoreCase ? matchText(index, r).toLowerCase() : matchText(index, r)).includes(needle),
+      truncated: 0,
     };
   }
   return byteMatcher(index, Buffer.from(text, 'utf8'), chunkSize);
 }
 
-/** The text a filter matches: the body, minus a level word inside it (Messaging Server). */
-function matchText(index: LogIndex, r: number): string {
-  const body = index.body(r);
+/** The text a filter matches: the body, minus a level word inside it (Messaging Server); at most `limit` bytes of the record. */
+function matchText(index: LogIndex, r: number, limit = Infinity): string {
+  const body = limit === Infinity ? index.body(r) : index.read(index.recStartOffset[r] + index.recBodyCol[r], index.recStartOffset[r] + limit).toString('utf8');
   const gap = index.dialect.levelGap?.(index.headerLine(r));
   if (!gap) return body;
   const col = index.headerLine(r).length - body.split('\n')[0].length;
@@ -177,6 +196,7 @@ function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matche
       });
     },
     test: () => true,
+    truncated: 0,
   };
 }
 

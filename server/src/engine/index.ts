@@ -1,5 +1,5 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
-import { assertText, detectDialect } from './detect';
+import { assertText, detectDialect, whyUnknown } from './detect';
 import { dialectById } from './dialects';
 import { BuildOptions, IndexOptions, LogIndex } from './logIndex';
 import { FileSource } from './source';
@@ -47,7 +47,7 @@ function pickDialect(head: Uint8Array, options: OpenOptions) {
     return forced;
   }
   const detected = detectDialect(head, options.fileName);
-  if (!detected) throw new UnknownDialectError('not a log of a known dialect (use --dialect to force one)');
+  if (!detected) throw new UnknownDialectError(`not a log of a known dialect: ${whyUnknown(head)}`);
   return detected;
 }
 

@@ -239,14 +239,15 @@ export class LogIndex {
       nl = bytes.indexOf(LF);
     }
     let e = nl < 0 ? bytes.length : nl;
-    if (e > 0 && bytes[e - 1] === CR) e--;
+    const cr = bytes.indexOf(CR);
+    if (cr >= 0 && cr < e) e = cr;
     return bytes.toString('utf8', 0, e);
   }
 
   /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
   body(r: number): string {
     const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]).toString('utf8');
-    return text.replace(/\r?\n$/, '').replace(/\r?\n/g, '\n');
+    return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
   }
 
   /** The timestamp of a record as written. */
@@ -287,13 +288,24 @@ export class LogIndex {
     const len = buf.length;
     const h = this.h;
     let pos = 0;
+    // Lines end at LF, CRLF or a lone CR, as in the editor. The next CR is looked up only when the
+    // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
+    let cr = buf.indexOf(CR, 0);
     while (pos < len) {
+      if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
       let nl = buf.indexOf(LF, pos);
-      if (nl < 0 && !final) break;
-      const next = nl < 0 ? len : nl + 1;
-      if (nl < 0) nl = len;
+      let next: number;
+      let end: number;
+      if (cr >= 0 && (nl < 0 || cr < nl - 1) && (cr + 1 < len || final)) {
+        end = cr; // a lone CR ends the line
+        next = cr + 1;
+      } else {
+        if (nl < 0 && !final) break;
+        next = nl < 0 ? len : nl + 1;
+        if (nl < 0) nl = len;
+        end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
+      }
       this.endsInPartialLine = next === len && buf[len - 1] !== LF;
-      const end = nl > pos && buf[nl - 1] === CR ? nl - 1 : nl;
       const line = this.line;
       if (isOverflowLine(buf, pos, end)) {
         const last = this.overflow[this.overflow.length - 1];

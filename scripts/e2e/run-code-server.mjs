@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// Runs the real-editor suites (out/test/integration) in code-server driven by headless Chromium.
+//
+//   node scripts/e2e/run-code-server.mjs                 extension from source (extensionDevelopmentPath)
+//   node scripts/e2e/run-code-server.mjs --vsix FILE     extension installed from a .vsix instead
+//   options: --suites a,b (suite file names), --timeout SECONDS (default 180, or E2E_TIMEOUT)
+//
+// Needs scripts/e2e/install.sh (run here when missing), `npm run build` and the compiled tests
+// (node scripts/e2e/build-tests.mjs). Prints each test, then a closing line
+//   e2e: N passed, N failed
+// and exits non-zero on any failure or timeout. Screenshots and logs go to test/.artifacts/.
+// code-server and Chromium are stopped on every exit path.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  ROOT,
+  SAMPLES,
+  ensureInstalled,
+  freePort,
+  installExtension,
+  killGroupSync,
+  makeProfile,
+  removeDir,
+  startCodeServer,
+  workbenchUrl,
+} from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    vsix: { type: 'string' },
+    suites: { type: 'string' },
+    timeout: { type: 'string' },
+  },
+});
+const mode = opts.vsix ? 'vsix' : 'dev';
+const timeoutMs = Number(opts.timeout ?? process.env.E2E_TIMEOUT ?? 180) * 1000;
+const testsEntry = path.join(ROOT, 'out', 'test', 'integration', 'index');
+const resultFile = path.join(ARTIFACTS, `e2e-result-${mode}.json`);
+const started = Date.now();
+
+let server;
+let browser;
+let profile;
+let cleaning;
+let interrupted;
+
+function cleanup() {
+  cleaning ??= (async () => {
+    try {
+      if (browser) await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+    } finally {
+      if (server) await server.stop();
+      if (profile) await removeDir(profile.dir);
+    }
+  })().catch((err) => console.log(`e2e: cleanup: ${err.message}`));
+  return cleaning;
+}
+process.on('exit', () => killGroupSync(server?.child));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(sig, () => {
+    interrupted = sig;
+    console.log(`e2e: ${sig}, stopping code-server and Chromium`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+function readResult() {
+  try {
+    return JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+  } catch {
+    return undefined; // not written yet (writes are atomic renames)
+  }
+}
+
+function report(result, extraFailures) {
+  const tests = result?.tests ?? []; // each was printed as it finished
+  const failures = [
+    ...tests.filter((t) => t.state === 'failed').map((t) => `${t.title}\n${t.error ?? ''}`),
+    ...(result?.error ? [`tests entry: ${result.error}`] : []),
+    ...extraFailures,
+  ];
+  if (failures.length) {
+    console.log('\nFailures:');
+    failures.forEach((f, i) => console.log(`\n${i + 1}) ${f.replace(/\n/g, '\n     ')}`));
+  }
+  const passed = result?.passed ?? 0;
+  const failed = (result?.failed ?? 0) + extraFailures.length;
+  if (result?.pending) console.log(`e2e: ${result.pending} pending`);
+  console.log(`e2e (${mode}): ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+async function screenshot(page, name) {
+  const file = path.join(ARTIFACTS, `${mode}-${name}.png`);
+  try {
+    await page.screenshot({ path: file, timeout: 15000 });
+    console.log(`e2e: screenshot ${path.relative(ROOT, file)}`);
+  } catch (err) {
+    console.log(`e2e: screenshot ${name} failed: ${err.message}`);
+  }
+}
+
+async function main() {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // This mode's leftovers from an earlier run would be mistaken for this run's.
+  const stale = fs.readdirSync(ARTIFACTS).filter((f) => f.startsWith(`${mode}-`) && f.endsWith('.png'));
+  for (const f of [resultFile, `${resultFile}.ack`, ...stale.map((f) => path.join(ARTIFACTS, f))]) fs.rmSync(f, { force: true });
+  if (!fs.existsSync(`${testsEntry}.js`)) throw new Error(`${testsEntry}.js missing: run node scripts/e2e/build-tests.mjs`);
+  if (!fs.existsSync(path.join(ROOT, 'client', 'out', 'extension.js'))) throw new Error('client/out/extension.js missing: run npm run build');
+  ensureInstalled();
+
+  profile = makeProfile();
+  if (opts.vsix) {
+    const vsix = path.resolve(opts.vsix);
+    console.log(`e2e: installing ${path.relative(ROOT, vsix)} into code-server`);
+    installExtension(profile, vsix);
+  }
+
+  const codeServerLog = path.join(ARTIFACTS, `code-server-${mode}.log`);
+  let port;
+  for (let attempt = 1; !server; attempt++) {
+    port = await freePort();
+    try {
+      server = await startCodeServer({
+        profile,
+        port,
+        workspace: SAMPLES,
+        logFile: codeServerLog,
+        env: {
+          MSGLOG_E2E_RESULT: resultFile,
+          MSGLOG_E2E_MODE: mode,
+          MSGLOG_E2E_SNAPSHOTS: '1',
+          MSGLOG_E2E_SAMPLES: SAMPLES,
+          ...(opts.suites ? { MSGLOG_E2E_SUITES: opts.suites } : {}),
+        },
+      });
+    } catch (err) {
+      if (attempt >= 2) throw err; // once more on another port: the free one may have been taken meanwhile
+      console.log(`e2e: ${err.message}; retrying`);
+    }
+  }
+  console.log(`e2e: code-server ready on ${server.url} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60000,
+    // Signals are handled here (cleanup() closes the browser); Playwright's own handlers would exit first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  const consoleLog = fs.createWriteStream(path.join(ARTIFACTS, `browser-${mode}.log`));
+  page.on('console', (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
+  page.on('pageerror', (err) => consoleLog.write(`[pageerror] ${err.message}\n`));
+
+  const url = workbenchUrl(port, {
+    folder: SAMPLES,
+    // In vsix mode the installed copy is under test; VS Code runs extensionTestsPath only for an
+    // extension development host, so the development path is an empty extension of another id.
+    extensionDevelopmentPath: mode === 'dev' ? ROOT : path.join(ROOT, 'scripts', 'e2e', 'host-extension'),
+    extensionTestsPath: testsEntry,
+  });
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60000 });
+
+  const deadline = Date.now() + timeoutMs;
+  const startDeadline = Date.now() + Math.min(timeoutMs, 90000);
+  let lastSeq = 0;
+  let result;
+  let printed = 0;
+  let firstSeen = false;
+  while (Date.now() < deadline) {
+    if (server.exited() || interrupted) break;
+    result = readResult();
+    if (result && !firstSeen) {
+      firstSeen = true;
+      console.log(`e2e: tests started in the extension host (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    }
+    for (const t of result?.tests?.slice(printed) ?? []) {
+      const ms = t.durationMs !== undefined ? ` (${t.durationMs} ms)` : '';
+      console.log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${ms}`);
+    }
+    printed = result?.tests?.length ?? printed;
+    if (result?.state === 'snapshot' && result.snapshot.seq > lastSeq) {
+      await screenshot(page, result.snapshot.name);
+      lastSeq = result.snapshot.seq;
+      fs.writeFileSync(`${resultFile}.ack`, String(lastSeq));
+    }
+    if (result?.state === 'done') break;
+    if (!result && Date.now() > startDeadline) break; // the tests never started: no point waiting longer
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  consoleLog.end();
+
+  const extra = [];
+  if (interrupted) {
+    extra.push(`interrupted by ${interrupted}`);
+  } else if (server.exited()) {
+    extra.push(`code-server exited unexpectedly (${JSON.stringify(server.exited())}); see ${path.relative(ROOT, codeServerLog)}`);
+  } else if (result?.state !== 'done') {
+    await screenshot(page, 'timeout');
+    const last = result?.tests?.at(-1)?.title;
+    extra.push(
+      result
+        ? `timed out after ${timeoutMs / 1000} s (state ${result.state}; last finished test: ${last ?? 'none'})`
+        : `the extension host did not start the tests within ${(Math.min(timeoutMs, 90000) / 1000).toFixed(0)} s (see ${path.relative(ROOT, codeServerLog)}, test/.artifacts/browser-${mode}.log)`,
+    );
+  }
+  return report(result, extra);
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (err) {
+  console.error(`e2e: ${err.stack ?? err}`);
+  console.log('e2e: 0 passed, 1 failed');
+  code = 1;
+} finally {
+  await cleanup();
+}
+process.exit(code);

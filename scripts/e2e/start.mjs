@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// npm start: build, then open samples/ in an editor with the extension loaded from source.
+//  - where a `code` command exists: code --extensionDevelopmentPath=<repo> samples
+//  - otherwise: code-server from the e2e harness (installed on first use), with a persistent profile
+//    in .vscode-test/start-profile; prints the address to open and runs until Ctrl+C.
+// Options: --port N (default 8080, or a free port if that is taken), --code-server (skip `code`).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import net from 'node:net';
+import {
+  ROOT,
+  SAMPLES,
+  USER_SETTINGS,
+  ensureInstalled,
+  freePort,
+  killGroupSync,
+  startCodeServer,
+  workbenchUrl,
+} from './lib.mjs';
+
+const { values: opts } = parseArgs({
+  options: { port: { type: 'string' }, 'code-server': { type: 'boolean' } },
+});
+
+const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const code = opts['code-server'] ? null : spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
+if (code) {
+  console.log(`start: ${code} --extensionDevelopmentPath=${ROOT} samples`);
+  const child = spawn(code, [`--extensionDevelopmentPath=${ROOT}`, SAMPLES], { stdio: 'inherit' });
+  child.on('exit', (c) => process.exit(c ?? 0));
+} else {
+  ensureInstalled();
+  const dir = path.join(ROOT, '.vscode-test', 'start-profile');
+  const profile = {
+    dir,
+    userData: path.join(dir, 'user-data'),
+    extensions: path.join(dir, 'extensions'),
+    config: path.join(dir, 'config.yaml'),
+    xdg: path.join(dir, 'xdg'),
+  };
+  fs.mkdirSync(path.join(profile.userData, 'User'), { recursive: true });
+  fs.mkdirSync(profile.extensions, { recursive: true });
+  fs.mkdirSync(profile.xdg, { recursive: true });
+  const settings = path.join(profile.userData, 'User', 'settings.json');
+  if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
+  fs.writeFileSync(profile.config, 'auth: none\ncert: false\n');
+
+  const wanted = Number(opts.port ?? 8080);
+  const port = (await portFree(wanted)) ? wanted : await freePort();
+  const logFile = path.join(dir, 'code-server.log');
+  const server = await startCodeServer({ profile, port, workspace: SAMPLES, logFile });
+  process.on('exit', () => killGroupSync(server.child));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, () => {
+      console.log('\nstart: stopping code-server');
+      server.stop().finally(() => process.exit(0));
+    });
+  }
+  const url = workbenchUrl(port, { folder: SAMPLES, extensionDevelopmentPath: ROOT });
+  console.log(`\nstart: no \`code\` command here; code-server is serving samples/ with the extension from source.`);
+  console.log(`start: open this address in a browser on this machine (log: ${path.relative(ROOT, logFile)}):\n\n  ${url}\n`);
+  console.log('start: after editing the sources, run `npm run build` and reload the window. Ctrl+C stops.');
+  const timer = setInterval(() => {
+    if (server.exited()) {
+      console.log(`start: code-server exited (${JSON.stringify(server.exited())}); see ${logFile}`);
+      clearInterval(timer);
+      process.exit(1);
+    }
+  }, 1000);
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}

@@ -1,0 +1,165 @@
+// The custom requests of protocol.ts, computed from a cached index per request.
+import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { CancelledError, goToTime, LogIndex, nextInSession, nextSession, QueryError, runFilter, sessionSummary, SEVERITY_NAMES } from '../engine';
+import type { LogEntry } from '../logCache';
+import type {
+  FilterParams,
+  FilterResult,
+  GoToTimeParams,
+  GoToTimeResult,
+  NavigateParams,
+  NavigateResult,
+  RecordInfoParams,
+  RecordInfoResult,
+  SessionItem,
+  SessionRecordItem,
+  SessionRecordsParams,
+  SessionsResult,
+} from '../protocol';
+import { recordNear } from './ranges';
+import { recordsOfSession } from './sessionAt';
+
+const LF = 0x0a;
+/** Longest first-line excerpt in a session's record list. */
+const EXCERPT = 200;
+
+function cancelled(): ResponseError<void> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+}
+
+/** Lets pending messages (a `$/cancelRequest` among them) be read before a long synchronous run. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export async function filter(entry: LogEntry, params: FilterParams, token: CancellationToken): Promise<FilterResult | ResponseError<void>> {
+  const index = entry.index;
+  const empty: FilterResult = { text: '', sourceLines: [], records: 0, keyedSessions: 0 };
+  if (!index) return { ...empty, error: entry.problem ?? 'not a log' };
+  const q = params.query ?? {};
+  if (q.text === undefined && q.regex === undefined) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text or a regular expression' };
+  await yieldToEventLoop();
+  if (token.isCancellationRequested) return cancelled();
+  const baseRecord = params.baseLine === undefined ? undefined : recordNear(index, params.baseLine);
+  let result;
+  try {
+    result = runFilter(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled: () => token.isCancellationRequested });
+  } catch (e) {
+    if (e instanceof QueryError) return { ...empty, dialect: index.dialect.id, error: e.message };
+    if (e instanceof CancelledError) return cancelled();
+    throw e;
+  }
+  const bytes = index.bytes;
+  const parts: Buffer[] = [];
+  const sourceLines: number[] = [];
+  for (const item of result.items) {
+    let start: number;
+    let end: number;
+    if (item.kind === 'record') {
+      start = index.recStartOffset[item.record];
+      end = index.recEndOffset[item.record];
+      for (let l = index.recStartLine[item.record]; l <= index.recEndLine[item.record]; l++) sourceLines.push(l);
+    } else {
+      // Consecutive markers are output as one line, as msglog filter does.
+      start = item.run.startOffset;
+      const nl = bytes.indexOf(LF, start);
+      end = nl < 0 ? bytes.length : nl + 1;
+      sourceLines.push(item.run.startLine);
+    }
+    parts.push(bytes.subarray(start, end));
+    if (end === 0 || bytes[end - 1] !== LF) parts.push(NEWLINE); // the log's last line may lack one
+  }
+  return {
+    text: Buffer.concat(parts).toString('utf8'),
+    sourceLines,
+    records: result.records,
+    keyedSessions: result.keyedSessions,
+    dialect: index.dialect.id,
+  };
+}
+const NEWLINE = Buffer.from('\n');
+
+export function goTo(entry: LogEntry, params: GoToTimeParams): GoToTimeResult {
+  const index = entry.index;
+  if (!index) return { line: -1, message: entry.problem ?? 'not a log' };
+  const base = params.fromLine === undefined ? -1 : recordNear(index, params.fromLine);
+  try {
+    const r = goToTime(index, params.query, base < 0 ? undefined : base);
+    if (r < 0) return { line: -1, message: `no record at or after ${params.query}` };
+    return { line: index.recStartLine[r] };
+  } catch (e) {
+    if (e instanceof QueryError) return { line: -1, message: e.message };
+    throw e;
+  }
+}
+
+export function sessions(entry: LogEntry): SessionsResult {
+  const index = entry.index;
+  if (!index) return { sessions: [], error: entry.problem ?? 'not a log' };
+  const items: SessionItem[] = [];
+  for (let s = 0; s < index.sessionCount; s++) {
+    const { key, component, firstLine, lastLine, records, start, end, problems, worst, durationMs, dialog } = sessionSummary(index, s);
+    items.push({ key, component, firstLine, lastLine, records, start, end, problems, worst, durationMs, dialog });
+  }
+  return { dialect: index.dialect.id, sessions: items };
+}
+
+/** Records of one session in file order; `limit` bounds the answer for sessions that span a huge log. */
+export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams): SessionRecordItem[] {
+  const index = entry.index;
+  if (!index) return [];
+  const s = index.keys.find(params.key);
+  if (s < 0) return [];
+  return recordsOfSession(index, s, params.limit ?? Number.MAX_SAFE_INTEGER).map((r) => {
+    const header = index.headerLine(r);
+    return {
+      line: index.recStartLine[r],
+      endLine: index.recEndLine[r],
+      time: index.timestampText(r),
+      severity: SEVERITY_NAMES[index.recSeverity[r]],
+      problem: index.isProblem(r),
+      text: header.length > EXCERPT ? `${header.slice(0, EXCERPT)}…` : header,
+    };
+  });
+}
+
+export function recordInfo(entry: LogEntry, params: RecordInfoParams): RecordInfoResult {
+  const index = entry.index;
+  if (!index) return {};
+  const info: RecordInfoResult = { dialect: index.dialect.id, dialectName: index.dialect.name };
+  const r = index.recordAtLine(params.line);
+  if (r < 0) return info;
+  const s = index.recSession[r];
+  return {
+    ...info,
+    recordLine: index.recStartLine[r],
+    time: index.timestampText(r),
+    sessionKey: index.sessionKey(s),
+    component: index.componentOf(s),
+    severity: SEVERITY_NAMES[index.recSeverity[r]],
+  };
+}
+
+export function navigate(entry: LogEntry, params: NavigateParams): NavigateResult {
+  const index = entry.index;
+  if (!index) return { line: -1 };
+  const r = recordNear(index, params.line);
+  if (r < 0) return { line: -1 };
+  const target = step(index, r, params.kind);
+  return { line: target < 0 ? -1 : index.recStartLine[target] };
+}
+
+function step(index: LogIndex, r: number, kind: NavigateParams['kind']): number {
+  switch (kind) {
+    case 'nextInSession':
+      return nextInSession(index, r, 1);
+    case 'prevInSession':
+      return nextInSession(index, r, -1);
+    case 'nextSession':
+      return nextSession(index, r, 1);
+    case 'prevSession':
+      return nextSession(index, r, -1);
+    default:
+      return -1;
+  }
+}

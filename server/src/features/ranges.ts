@@ -1,0 +1,73 @@
+// LSP ranges and line text straight from the index's bytes, so that every feature sees exactly the
+// version the engine parsed (never a newer TextDocument) and decodes only the lines it returns.
+import type { Range } from 'vscode-languageserver';
+import type { LogIndex, OverflowRun } from '../engine/logIndex';
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** UTF-16 length of `bytes[start, end)`: the byte count for ASCII, decoded otherwise. */
+function utf16Length(bytes: Buffer, start: number, end: number): number {
+  for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return bytes.toString('utf8', start, end).length;
+  return end - start;
+}
+
+/** Byte bounds (terminator excluded) of the last line of a span that ends just past a terminator. */
+function lastLineBounds(bytes: Buffer, spanStart: number, spanEnd: number): [number, number] {
+  let end = spanEnd;
+  if (end > spanStart && bytes[end - 1] === LF) end--;
+  if (end > spanStart && bytes[end - 1] === CR) end--;
+  if (end <= spanStart) return [spanStart, spanStart];
+  const nl = bytes.lastIndexOf(LF, end - 1);
+  return [nl < spanStart ? spanStart : nl + 1, end];
+}
+
+/** From column 0 of `startLine` to the end of `endLine`, for a span of whole lines. */
+export function spanRange(index: LogIndex, startLine: number, endLine: number, spanStart: number, spanEnd: number): Range {
+  const [s, e] = lastLineBounds(index.bytes, spanStart, spanEnd);
+  return { start: { line: startLine, character: 0 }, end: { line: endLine, character: utf16Length(index.bytes, s, e) } };
+}
+
+/** The whole record: first line, continuation lines included. */
+export function recordRange(index: LogIndex, r: number): Range {
+  return spanRange(index, index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r]);
+}
+
+/** The record's first line only. */
+export function headerRange(index: LogIndex, r: number): Range {
+  const line = index.recStartLine[r];
+  return { start: { line, character: 0 }, end: { line, character: index.headerLine(r).length } };
+}
+
+/** From the session's first record to the end of its last record. */
+export function sessionRange(index: LogIndex, session: number): Range {
+  const first = index.sessionFirst[session];
+  const last = index.sessionLast[session];
+  return spanRange(index, index.recStartLine[first], index.recEndLine[last], index.recStartOffset[first], index.recEndOffset[last]);
+}
+
+export function overflowRange(index: LogIndex, run: OverflowRun): Range {
+  return spanRange(index, run.startLine, run.endLine, run.startOffset, run.endOffset);
+}
+
+/** Text of a line that belongs to a record (header or continuation), terminator excluded; else undefined. */
+export function recordLineText(index: LogIndex, line: number): string | undefined {
+  const r = index.recordAtLine(line);
+  if (r < 0) return undefined;
+  const bytes = index.bytes;
+  const recordEnd = index.recEndOffset[r];
+  let start = index.recStartOffset[r];
+  for (let l = index.recStartLine[r]; l < line; l++) start = bytes.indexOf(LF, start) + 1;
+  let end = bytes.indexOf(LF, start);
+  if (end < 0 || end > recordEnd) end = recordEnd;
+  if (end > start && bytes[end - 1] === CR) end--;
+  return bytes.toString('utf8', start, end);
+}
+
+/** The record at a line, else the last record before it, else the first record; -1 when the log has none. */
+export function recordNear(index: LogIndex, line: number): number {
+  if (index.recordCount === 0) return -1;
+  const r = index.recordAtLine(line);
+  if (r >= 0) return r;
+  return Math.max(0, index.recordFromLine(line) - 1);
+}

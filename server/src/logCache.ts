@@ -1,0 +1,169 @@
+// The one parse cache of the server: one LogIndex per open document version, evicted on close, plus
+// a tiny cache of logs read from disk (files too large for the editor to hand to extensions).
+import { promises as fsp } from 'fs';
+import * as path from 'path';
+import { fileURLToPath } from 'url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { LogIndex, NotTextError, openLog, UnknownDialectError } from './engine';
+import { LOG_LANGUAGE_IDS, LogLanguageId } from './protocol';
+
+export interface LogEntry {
+  uri: string;
+  /** The document version parsed, or -1 for a file read from disk. */
+  version: number;
+  /** Undefined when the text is not a log the engine can read; `problem` says why. */
+  index: LogIndex | undefined;
+  problem: string | undefined;
+  /**
+   * 'forced': the document's language names the dialect (one of ours). 'detected': the server
+   * looked at a `log`/`plaintext` document (or a file on disk) and picked the dialect itself.
+   */
+  mode: 'forced' | 'detected';
+  /** The document's language when parsed ('' for files on disk). */
+  languageId: string;
+  /** The tolerance the index's time regressions were computed with. */
+  toleranceMs: number;
+}
+
+/** Files read from disk kept parsed at once: the last few the client asked about. */
+const DISK_CACHE_SIZE = 2;
+
+interface DiskEntry {
+  entry: LogEntry;
+  mtimeMs: number;
+  size: number;
+}
+
+export class LogCache {
+  private readonly open = new Map<string, LogEntry>();
+  private readonly mtimes = new Map<string, Promise<number | undefined>>();
+  private readonly reported = new Map<string, LogLanguageId>();
+  private readonly disk = new Map<string, DiskEntry>();
+  private toleranceMs = 1000;
+
+  /** `onDetected` hears of a dialect found for a document whose language does not name one. */
+  constructor(private readonly onDetected: (uri: string, dialect: LogLanguageId) => void) {}
+
+  /** Starts looking up the file's modification time (EMG stamps have no year). */
+  opened(uri: string): void {
+    this.mtimes.set(uri, fileMtime(uri));
+  }
+
+  closed(uri: string): void {
+    this.open.delete(uri);
+    this.mtimes.delete(uri);
+    this.reported.delete(uri);
+  }
+
+  /** Applies a new time-regression tolerance; indexes pick it up when next asked for. */
+  setTolerance(toleranceMs: number): void {
+    this.toleranceMs = toleranceMs;
+  }
+
+  /** The parse of this version of an open document, parsing it now if needed. */
+  async forDocument(document: TextDocument): Promise<LogEntry> {
+    const mtimeMs = await (this.mtimes.get(document.uri) ?? fileMtime(document.uri));
+    // The document object is updated in place by TextDocuments: read version and text together, now.
+    const cached = this.open.get(document.uri);
+    if (cached && cached.version === document.version && cached.languageId === document.languageId) {
+      return this.withTolerance(cached);
+    }
+    const forced = forcedDialect(document.languageId);
+    const entry = this.parse(document.uri, document.version, document.languageId, Buffer.from(document.getText(), 'utf8'), forced, mtimeMs);
+    // A document closed while its modification time was looked up is not kept.
+    if (this.mtimes.has(document.uri)) this.open.set(document.uri, entry);
+    const dialect = entry.index?.dialect.id;
+    if (entry.mode === 'detected' && dialect && this.reported.get(document.uri) !== dialect) {
+      this.reported.set(document.uri, dialect);
+      this.onDetected(document.uri, dialect);
+    }
+    return entry;
+  }
+
+  /** The parse of a log by URI: the open document when there is one, else the `file:` on disk. */
+  async forUri(uri: string, document: TextDocument | undefined): Promise<LogEntry> {
+    if (document) return this.forDocument(document);
+    let file: string;
+    try {
+      file = fileURLToPath(uri);
+    } catch {
+      return noLog(uri, `not an open document or a file: ${uri}`);
+    }
+    let stat;
+    try {
+      stat = await fsp.stat(file);
+    } catch (e) {
+      return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
+    }
+    const known = this.disk.get(uri);
+    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
+      this.disk.delete(uri); // re-insert: most recently used last
+      this.disk.set(uri, known);
+      return this.withTolerance(known.entry);
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await fsp.readFile(file);
+    } catch (e) {
+      return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
+    }
+    const entry = this.parse(uri, -1, '', bytes, undefined, stat.mtimeMs);
+    this.disk.delete(uri);
+    this.disk.set(uri, { entry, mtimeMs: stat.mtimeMs, size: stat.size });
+    while (this.disk.size > DISK_CACHE_SIZE) this.disk.delete(this.disk.keys().next().value as string);
+    return entry;
+  }
+
+  private parse(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined): LogEntry {
+    const mode = dialect ? 'forced' : 'detected';
+    const toleranceMs = this.toleranceMs;
+    try {
+      const index = openLog(bytes, { fileName: fileNameOf(uri), mtimeMs, dialect, toleranceMs });
+      return { uri, version, index, problem: undefined, mode, languageId, toleranceMs };
+    } catch (e) {
+      if (e instanceof NotTextError || e instanceof UnknownDialectError) {
+        return { uri, version, index: undefined, problem: e.message, mode, languageId, toleranceMs };
+      }
+      throw e;
+    }
+  }
+
+  private withTolerance(entry: LogEntry): LogEntry {
+    if (entry.index && entry.toleranceMs !== this.toleranceMs) {
+      entry.index.setTolerance(this.toleranceMs);
+      entry.toleranceMs = this.toleranceMs;
+    }
+    return entry;
+  }
+}
+
+/** The dialect a document's language names, or undefined when the server should detect one. */
+export function forcedDialect(languageId: string): LogLanguageId | undefined {
+  return (LOG_LANGUAGE_IDS as readonly string[]).includes(languageId) ? (languageId as LogLanguageId) : undefined;
+}
+
+function noLog(uri: string, problem: string): LogEntry {
+  return { uri, version: -1, index: undefined, problem, mode: 'detected', languageId: '', toleranceMs: 0 };
+}
+
+/** The base name of a URI's path (the engine reads dates and file kinds from it). */
+export function fileNameOf(uri: string): string | undefined {
+  try {
+    const url = new URL(uri);
+    if (url.protocol === 'file:') return path.basename(fileURLToPath(url));
+    const last = url.pathname.split('/').pop();
+    return last ? decodeURIComponent(last) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
+async function fileMtime(uri: string): Promise<number | undefined> {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return (await fsp.stat(fileURLToPath(uri))).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+// The `messagingLogs.*` settings: read through workspace/configuration when the client supports it,
+// else taken from didChangeConfiguration's payload, else the defaults; always validated.
+import { DEFAULT_SETTINGS, MessagingLogsSettings } from './protocol';
+
+function numberAtLeast(value: unknown, min: number, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;
+}
+
+/** Settings from whatever the client sent (a section object, or null/garbage), missing or bad values defaulted. */
+export function normalizeSettings(raw: unknown): MessagingLogsSettings {
+  const section = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+  return {
+    timeRegressionToleranceMs: numberAtLeast(section.timeRegressionToleranceMs, 0, DEFAULT_SETTINGS.timeRegressionToleranceMs),
+    maxDiagnostics: Math.floor(numberAtLeast(section.maxDiagnostics, 1, DEFAULT_SETTINGS.maxDiagnostics)),
+  };
+}

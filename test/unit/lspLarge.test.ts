@@ -1,0 +1,63 @@
+// The server stays responsive on a 50 MB log: one parse per version, then every request is
+// answered from the index. Bounds are loose (slow machines); they catch per-request re-parsing
+// or per-line work, which costs seconds at this size.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
+import type { FilterResult, GoToTimeResult } from '../../server/src/protocol';
+import { at, FIXTURE_TEXT, hoverText, LspSession } from './lspHarness';
+
+const TARGET_BYTES = 50 * 1024 * 1024;
+const FAST_MS = 2000;
+const URI = 'untitled:large.log';
+
+/** The fixture repeated with distinct HTTPU session numbers until 50 MB. */
+function largeLog(): { text: string; copies: number } {
+  const parts: string[] = [];
+  let size = 0;
+  while (size < TARGET_BYTES) {
+    const copy = FIXTURE_TEXT.replace(/HTTPU-0000(\d\d)/g, `HTTPU-${parts.length}$1`);
+    parts.push(copy);
+    size += copy.length;
+  }
+  return { text: parts.join(''), copies: parts.length };
+}
+
+describe('language server over stdio: a 50 MB log', () => {
+  const lsp = new LspSession();
+  const { text, copies } = largeLog();
+  const linesPerCopy = FIXTURE_TEXT.split('\n').length - 1;
+
+  before(async () => {
+    await lsp.initialize();
+  });
+  after(() => lsp.stop());
+
+  async function timed<R>(method: string, params: unknown): Promise<R> {
+    const start = Date.now();
+    const result = await lsp.client.request<R>(method, params, 60_000);
+    const ms = Date.now() - start;
+    assert.ok(ms < FAST_MS, `${method} took ${ms} ms`);
+    return result;
+  }
+
+  test('open publishes capped diagnostics, and requests answer fast', async () => {
+    const published = lsp.client.waitForNotification<{ uri: string; diagnostics: unknown[] }>('textDocument/publishDiagnostics', (p) => p.uri === URI, undefined, 60_000);
+    lsp.open(URI, 'communigate-log', text);
+    assert.equal((await published).diagnostics.length, 1001, '1000 and one "N more"');
+
+    const last = (copies - 1) * linesPerCopy;
+    const hover = await timed<Hover | null>('textDocument/hover', at(URI, last + 5, 13));
+    assert.match(hoverText(hover), /3 Problems/);
+    const folds = await timed<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: URI } });
+    assert.equal(folds.length, 5000, 'capped at the client rangeLimit');
+    const symbols = await timed<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: URI } });
+    assert.ok(symbols.some((s) => s.name === 'HTTPU'));
+    const refs = await timed<Location[]>('textDocument/references', { ...at(URI, last + 5, 20), context: { includeDeclaration: true } });
+    assert.deepEqual(refs.map((r) => r.range.start.line), [5, 7, 8].map((l) => last + l));
+    // The session's own records write its key followed by `(`; `closed by HTTPU-…29,` does not.
+    const filtered = await timed<FilterResult>('messagingLogs/filter', { uri: URI, query: { text: `HTTPU-${copies - 1}29(` } });
+    assert.deepEqual(filtered.sourceLines.filter((l) => l >= 0), [5, 7, 8].map((l) => last + l));
+    assert.equal((await timed<GoToTimeResult>('messagingLogs/goToTime', { uri: URI, query: '12:40' })).line > 0, true);
+  });
+});
