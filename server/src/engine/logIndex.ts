@@ -252,7 +252,16 @@ export class LogIndex {
 
   /** The timestamp of a record as written. */
   timestampText(r: number): string {
-    return this.dialect.timestampText(this.headerLine(r));
+    // Most dialects write the timestamp first: try the line's first bytes before decoding it whole.
+    const start = this.recStartOffset[r];
+    const head = this.read(start, Math.min(this.recEndOffset[r], start + 64));
+    let e = 0;
+    while (e < head.length && head[e] !== LF && head[e] !== CR) e++;
+    const text = head.toString('latin1', 0, e);
+    const quick = this.dialect.timestampText(text);
+    // Trusted only when it leads the line (after a bracket at most) and ends before the bytes read do.
+    const at = quick === '' ? -1 : text.indexOf(quick);
+    return at >= 0 && at <= 1 && at + quick.length < e ? quick : this.dialect.timestampText(this.headerLine(r));
   }
 
   /** Whether the record carries a problem (any error or warning diagnostic). */
