@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, MemorySource, FileSource, listSessions, diagnostics, runFilter, openLogFile } from '../../server/src/engine';
+import { LogIndex, MemorySource, FileSource, listSessions, diagnostics, runFilter, runFilterAsync, openLogFile } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { emg } from '../../server/src/engine/dialects/emg';
 import { REAL_LOG } from './helpers';
@@ -113,4 +113,27 @@ test('filters searching in small chunks find matches across chunk boundaries', (
     const whole = runFilter(index, { text, keyed: true }).items;
     for (const chunkSize of [7, 100, 4096]) assert.deepEqual(runFilter(index, { text, keyed: true }, { chunkSize }).items, whole, `${text} / ${chunkSize}`);
   }
+});
+
+test('async builds and filters give the event loop turns, report progress and stop when cancelled', async () => {
+  const text = Array.from({ length: 200_000 }, (_, i) => `10:00:00.000 5 IMAP-${i % 5000} line ${i}`).join('\n');
+  const progress: number[] = [];
+  const built = new LogIndex(new MemorySource(Buffer.from(text)), communigate);
+  await built.buildAsync({ chunkSize: 1 << 20, onProgress: (done) => progress.push(done) });
+  assert.ok(progress.length > 3, `${progress.length} progress reports`);
+  assert.equal(progress[progress.length - 1], Buffer.byteLength(text));
+  assert.equal(built.recordCount, 200_000);
+
+  let cancelled = false;
+  const cancelling = new LogIndex(new MemorySource(Buffer.from(text)), communigate);
+  const build = cancelling.buildAsync({ chunkSize: 1 << 16, isCancelled: () => cancelled });
+  setImmediate(() => (cancelled = true));
+  await assert.rejects(build, /cancelled/);
+
+  const whole = runFilter(built, { regex: 'line 1\\d*$', keyed: true });
+  assert.deepEqual((await runFilterAsync(built, { regex: 'line 1\\d*$', keyed: true })).items, whole.items);
+  let stop = false;
+  const filtering = runFilterAsync(built, { regex: 'line \\d+$' }, { isCancelled: () => stop });
+  setImmediate(() => (stop = true));
+  await assert.rejects(filtering, /cancelled/);
 });

@@ -1,6 +1,6 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
-import { CancelledError, LogIndex, OverflowRun } from './logIndex';
-import { forEachChunk } from './source';
+import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
+import { chunks } from './source';
 import { compileLevel, compileTime, TimeScale } from './query';
 import { compileSafeRegex } from './safeRegex';
 
@@ -42,10 +42,33 @@ export interface FilterOptions {
 
 export { CancelledError };
 
-const CHECK_EVERY = 1 << 16;
+/** Records between two pauses (and cancellation checks). */
+const STEP_RECORDS = 1 << 16;
 
 /** Runs a filter. Throws QueryError for a bad query and CancelledError when cancelled. */
 export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): FilterResult {
+  const steps = filterSteps(index, query, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * As runFilter(), but gives the event loop a turn now and then, so that a server answers other
+ * requests and sees a cancellation that arrives while a long filter runs.
+ */
+export async function runFilterAsync(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): Promise<FilterResult> {
+  const steps = filterSteps(index, query, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+  }
+}
+
+/** The filter as steps: it yields between chunks of work and returns the result. */
+function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOptions): Generator<void, FilterResult> {
   const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK);
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
@@ -58,7 +81,7 @@ export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOp
   let keyedSessions = 0;
   if (query.keyed) {
     const remembered = new Uint8Array(index.sessionCount);
-    matches.forEachCandidate((r) => {
+    yield* matches.candidates((r) => {
       if (!remembered[index.recSession[r]] && eligible(r) && matches.test(r)) {
         remembered[index.recSession[r]] = 1;
         keyedSessions++;
@@ -67,7 +90,7 @@ export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOp
     selected = (r) => remembered[index.recSession[r]] === 1 && eligible(r);
   } else {
     const hit = new Uint8Array(index.recordCount);
-    matches.forEachCandidate((r) => {
+    yield* matches.candidates((r) => {
       if (eligible(r) && matches.test(r)) hit[r] = 1;
     }, check);
     selected = (r) => hit[r] === 1;
@@ -89,7 +112,10 @@ export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOp
     }
   };
   for (let r = 0; r < index.recordCount; r++) {
-    if ((r & (CHECK_EVERY - 1)) === 0 && check()) throw new CancelledError();
+    if ((r & (STEP_RECORDS - 1)) === 0 && r > 0) {
+      yield;
+      if (check()) throw new CancelledError();
+    }
     if (!selected(r)) continue;
     emitRunsBefore(index.recStartLine[r]);
     items.push({ kind: 'record', record: r });
@@ -107,8 +133,8 @@ function within(from: TimeScale | undefined, to: TimeScale | undefined, r: numbe
 }
 
 interface Matcher {
-  /** Calls `visit` with every record that may match, in file order. */
-  forEachCandidate(visit: (r: number) => void, isCancelled: () => boolean): void;
+  /** Calls `visit` with every record that may match, in file order, pausing (yielding) now and then. */
+  candidates(visit: (r: number) => void, isCancelled: () => boolean): Generator<void>;
   test(r: number): boolean;
   /** Records tested on their first REGEX_TEXT_LIMIT bytes only. */
   truncated: number;
@@ -119,16 +145,19 @@ export const REGEX_TEXT_LIMIT = 1 << 20;
 
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
 function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number): Matcher {
-  const allRecords = (visit: (r: number) => void, isCancelled: () => boolean): void => {
+  function* allRecords(visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
     for (let r = 0; r < index.recordCount; r++) {
-      if ((r & (CHECK_EVERY - 1)) === 0 && isCancelled()) throw new CancelledError();
+      if ((r & (STEP_RECORDS - 1)) === 0 && r > 0) {
+        yield;
+        if (isCancelled()) throw new CancelledError();
+      }
       visit(r);
     }
-  };
+  }
   if (query.regex !== undefined) {
     const re = compileSafeRegex(query.regex, query.ignoreCase === true);
     return {
-      forEachCandidate: allRecords,
+      candidates: allRecords,
       test(r) {
         // Linear time is still long on a 50 MB line: regular expressions see the first MiB of a record.
         if (index.recEndOffset[r] - index.recStartOffset[r] > REGEX_TEXT_LIMIT) {
@@ -144,7 +173,7 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number):
   if (query.ignoreCase || index.dialect.levelGap || text.includes('\n') || text === '') {
     const needle = query.ignoreCase ? text.toLowerCase() : text;
     return {
-      forEachCandidate: allRecords,
+      candidates: allRecords,
       test: (r) => (query.ignoreCase ? matchText(index, r).toLowerCase() : matchText(index, r)).includes(needle),
       truncated: 0,
     };
@@ -167,19 +196,16 @@ function matchText(index: LogIndex, r: number, limit = Infinity): string {
  */
 function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matcher {
   return {
-    forEachCandidate(visit, isCancelled) {
+    *candidates(visit, isCancelled) {
       let r = 0;
-      let steps = 0;
-      // Chunks overlap by the needle's length, and `next` skips what an earlier chunk covered.
+      // Chunks overlap by the needle's length less one, and `next` skips what an earlier chunk covered.
       let next = 0;
-      forEachChunk(index.source, 0, index.scannedTo, chunkSize, needle.length - 1, (chunk, base) => {
-        if (isCancelled()) throw new CancelledError();
+      for (const [chunk, base] of chunks(index.source, 0, index.scannedTo, chunkSize, needle.length - 1)) {
         let local = chunk.indexOf(needle, Math.max(0, next - base));
         while (local >= 0 && r < index.recordCount) {
           const pos = base + local;
-          if ((++steps & 0xfff) === 0 && isCancelled()) throw new CancelledError();
           while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
-          if (r >= index.recordCount) return false;
+          if (r >= index.recordCount) return;
           const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
           let from: number;
           if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
@@ -192,8 +218,10 @@ function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matche
           next = from;
           local = from - base < chunk.length ? chunk.indexOf(needle, from - base) : -1;
         }
-        return r < index.recordCount;
-      });
+        if (r >= index.recordCount) return;
+        yield;
+        if (isCancelled()) throw new CancelledError();
+      }
     },
     test: () => true,
     truncated: 0,

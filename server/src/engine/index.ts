@@ -58,7 +58,7 @@ export type { LogSource } from './source';
 export { detectDialect, NotTextError } from './detect';
 export { diagnostics } from './diagnostics';
 export type { LogDiagnostic, DiagnosticCode } from './diagnostics';
-export { runFilter } from './filters';
+export { runFilter, runFilterAsync } from './filters';
 export type { FilterQuery, FilterResult, FilterItem } from './filters';
 export { QueryError } from './query';
 export { goToTime, nextInSession, nextSession, sessionRecords } from './navigation';

@@ -119,6 +119,18 @@ export class LogIndex {
 
   /** Scans everything the source has that is not indexed yet, in chunks. */
   build(options: BuildOptions = {}): void {
+    for (const _ of this.buildSteps(options));
+  }
+
+  /**
+   * As build(), but gives the event loop a turn after each chunk, so that a server stays responsive,
+   * reports progress and sees cancellation. A cancelled index is incomplete: drop it.
+   */
+  async buildAsync(options: BuildOptions = {}): Promise<void> {
+    for (const _ of this.buildSteps(options)) await turn();
+  }
+
+  private *buildSteps(options: BuildOptions): Generator<void> {
     const total = this.source.size;
     const first = this.recordCount;
     const chunkSize = options.chunkSize ?? SCAN_CHUNK;
@@ -141,6 +153,7 @@ export class LogIndex {
         this.scannedTo += used;
       }
       options.onProgress?.(this.scannedTo, total);
+      yield;
     }
     if (this.recordCount === 0) this.preambleLines = this.lineCount;
     this.finish(first);
@@ -153,6 +166,13 @@ export class LogIndex {
   append(options: BuildOptions = {}): boolean {
     if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
     this.build(options);
+    return true;
+  }
+
+  /** append() with a turn of the event loop after each chunk. */
+  async appendAsync(options: BuildOptions = {}): Promise<boolean> {
+    if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    await this.buildAsync(options);
     return true;
   }
 
@@ -462,6 +482,11 @@ export class LogIndex {
       if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
     }
   }
+}
+
+/** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
+export function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Stored in recOffsetMin when the log writes no zone offset. */

@@ -126,18 +126,10 @@ export class FileSource implements LogSource {
   }
 }
 
-/** Calls `visit(chunk, base)` over `[from, to)` in chunks that overlap by `overlap` bytes. */
-export function forEachChunk(
-  source: LogSource,
-  from: number,
-  to: number,
-  chunkSize: number,
-  overlap: number,
-  visit: (chunk: Buffer, base: number) => boolean | void,
-): void {
+/** The bytes `[from, to)` in chunks of `chunkSize` that overlap the next by `overlap` bytes, with their offsets. */
+export function* chunks(source: LogSource, from: number, to: number, chunkSize: number, overlap: number): Generator<[Buffer, number]> {
   for (let base = from; base < to; base += chunkSize) {
-    const chunk = source.read(base, Math.min(to, base + chunkSize + overlap));
-    if (visit(chunk, base) === false) return;
+    yield [source.read(base, Math.min(to, base + chunkSize + overlap)), base];
     if (base + chunkSize + overlap >= to) return;
   }
 }
