@@ -73,6 +73,14 @@ test('an empty file and a file of only markers', BOUND, () => {
   assert.deepEqual(msglog('filter', file('stars.log'), '--text', 'x'), { code: 1, stdout: '***\n', stderr: '' });
 });
 
+test('nothing is written next to the logs', () => {
+  const before = fs.readdirSync(dir).sort();
+  for (const command of [['sessions'], ['check', '--json'], ['filter', '--text', 'a', '--keyed'], ['goto', '12:00'], ['detect']]) {
+    for (const name of before) msglog(command[0], file(name), ...command.slice(1));
+  }
+  assert.deepEqual(fs.readdirSync(dir).sort(), before);
+});
+
 test('ten million tiny lines', BOUND, () => {
   const r = msglog('--dialect', 'communigate-log', 'sessions', file('tiny.log'), '--json');
   assert.equal(r.code, 0);
