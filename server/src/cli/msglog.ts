@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { detectDialect, assertText } from '../engine/detect';
 import { FileSource } from '../engine/source';
-import { diagnostics, goToTime, listSessions, LogIndex, LogInputError, openLogFile, runFilter } from '../engine';
+import { diagnostics, goToTime, LogIndex, LogInputError, openLogFile, runFilter, sessionSummary } from '../engine';
 import { FilterQuery } from '../engine/filters';
 import { Output } from './output';
 
@@ -121,21 +121,20 @@ function run(argv: string[], out: Output): number {
 }
 
 function sessions(index: LogIndex, json: boolean, out: Output): number {
-  const list = listSessions(index);
-  if (json) {
-    out.write(`{"dialect":${JSON.stringify(index.dialect.id)},"sessions":[`);
-    list.forEach((s, i) => {
+  // One session at a time: a day's log has millions of them, so none are gathered in a list.
+  if (json) out.write(`{"dialect":${JSON.stringify(index.dialect.id)},"sessions":[`);
+  for (let id = 0; id < index.sessionCount; id++) {
+    const s = sessionSummary(index, id);
+    if (json) {
       const item = { key: s.key, component: s.component, firstLine: s.firstLine + 1, lastLine: s.lastLine + 1, records: s.records, start: s.start, end: s.end, problems: s.problems };
-      out.write(`${i ? ',' : ''}\n${JSON.stringify(item)}`);
-    });
-    out.write('\n]}\n');
-    return 0;
-  }
-  for (const s of list) {
+      out.write(`${id ? ',' : ''}\n${JSON.stringify(item)}`);
+      continue;
+    }
     const problems = s.problems ? `  ${s.problems} problem${s.problems === 1 ? '' : 's'}` : '';
     const dialog = s.dialog ? `  dialog ${s.dialog}` : '';
     out.write(`${s.key}\t${s.start} – ${s.end}\t${s.records} record${s.records === 1 ? '' : 's'}\tlines ${s.firstLine + 1}-${s.lastLine + 1}${problems}${dialog}\n`);
   }
+  if (json) out.write('\n]}\n');
   return 0;
 }
 
