@@ -59,9 +59,10 @@ export class LogIndex {
 
   recStartLine = new Uint32Array(1024);
   recEndLine = new Uint32Array(1024);
-  recStartOffset = new Float64Array(1024);
+  /** Byte offsets: 32-bit while the log is under 4 GiB (half the memory), 64-bit floats past that. */
+  recStartOffset: Uint32Array | Float64Array = new Uint32Array(1024);
   /** Offset just past the record's last line terminator. */
-  recEndOffset = new Float64Array(1024);
+  recEndOffset: Uint32Array | Float64Array = new Uint32Array(1024);
   recBodyCol = new Uint16Array(1024);
   recWall = new Float64Array(1024);
   recOffsetMin = new Int16Array(1024);
@@ -353,6 +354,7 @@ export class LogIndex {
         } else if (this.open >= 0) {
           const open = this.open;
           this.recEndLine[open] = line;
+          if (base + next > MAX_U32) this.widenOffsets();
           this.recEndOffset[open] = base + next;
           if (this.parser.continuation) {
             const dialog = this.parser.continuation(buf, pos, end);
@@ -374,6 +376,7 @@ export class LogIndex {
     if (r === 0) this.preambleLines = line;
     this.recStartLine[r] = line;
     this.recEndLine[r] = line;
+    if (end > MAX_U32) this.widenOffsets();
     this.recStartOffset[r] = start;
     this.recEndOffset[r] = end;
     this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
@@ -413,6 +416,13 @@ export class LogIndex {
     if (this.sessionRecords[s] === 0) this.sessionFirst[s] = r;
     this.sessionLast[s] = r;
     this.sessionRecords[s]++;
+  }
+
+  /** Past 4 GiB, offsets no longer fit 32 bits. */
+  private widenOffsets(): void {
+    if (this.recStartOffset instanceof Float64Array) return;
+    this.recStartOffset = Float64Array.from(this.recStartOffset);
+    this.recEndOffset = Float64Array.from(this.recEndOffset);
   }
 
   private growRecords(min: number): void {
@@ -488,6 +498,8 @@ export class LogIndex {
 export function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+const MAX_U32 = 0xffffffff;
 
 /** Stored in recOffsetMin when the log writes no zone offset. */
 export const NO_OFFSET = -32768;
