@@ -3,28 +3,72 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../server/src/protocol';
-import { registerDialectSwitcher } from './dialectSwitcher';
+import type { MessagingLogsApi } from './api';
+import { DialectSwitcher } from './dialectSwitcher';
+import { registerFilterCommands } from './filterCommands';
+import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
+import { registerGoToTime } from './goToTime';
+import { registerLargeFiles } from './largeFiles';
+import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
+import { registerSessionNavigation } from './sessionNavigation';
+import { registerSessionsView } from './sessionsView';
+import { registerSetDialect } from './setDialect';
+import { RecordStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+export async function activate(context: vscode.ExtensionContext): Promise<MessagingLogsApi> {
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
+  const recovery = new ServerRecovery();
   const clientOptions: LanguageClientOptions = {
-    // Our languages, plus plain `log`/`plaintext` files that the server inspects for a dialect.
+    // Our languages in any scheme (filter results too), plus plain `log`/`plaintext` files that the
+    // server inspects for a dialect.
     documentSelector: [
       ...LOG_LANGUAGE_IDS.map((language) => ({ language })),
       ...DETECTABLE_LANGUAGE_IDS.map((language) => ({ language, scheme: 'file' })),
     ],
     synchronize: { configurationSection: 'messagingLogs' },
+    // Restarts a server that died, telling the user once per burst of restarts (serverRecovery.ts).
+    errorHandler: recovery,
+    middleware: {
+      // In a filter result F12 goes to the source line (FilterDocuments); the server's definition of a
+      // mentioned session would point inside the result and turn F12 into a choice.
+      provideDefinition: (document, position, token, next) =>
+        document.uri.scheme === FILTER_SCHEME ? undefined : next(document, position, token),
+    },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);
+  recovery.attach(client);
   context.subscriptions.push(client);
   await client.start();
-  context.subscriptions.push(registerDialectSwitcher(client));
+
+  const switcher = new DialectSwitcher(client);
+  const filterDocuments = new FilterDocuments(client);
+  const sessions = registerSessionsView(client, context);
+  const statusBar = new RecordStatusBar(client);
+  context.subscriptions.push(
+    switcher,
+    filterDocuments,
+    sessions,
+    statusBar,
+    registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentDocument()),
+    registerGoToTime(client),
+    registerSessionNavigation(client),
+    registerSetDialect(switcher),
+    registerLargeFiles(client),
+    registerRecoveryCommands(client, recovery),
+  );
+
+  return {
+    sessionsTree: sessions.provider,
+    highlightedSession: () => sessions.highlighter.current(),
+    statusBarText: () => statusBar.settledText(),
+    isFilterResult: (uri) => filterDocuments.isResult(uri),
+  };
 }
 
 export async function deactivate(): Promise<void> {

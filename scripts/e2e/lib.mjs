@@ -10,7 +10,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CODE_SERVER_DIR = process.env.CODE_SERVER_DIR || path.join(ROOT, '.vscode-test', 'code-server');
 export const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION || '4.100.3';
-export const ARTIFACTS = path.join(ROOT, 'test', '.artifacts');
+/** Results, logs and screenshots; MSGLOG_E2E_ARTIFACTS moves them (two runs at once must not share a folder). */
+export const ARTIFACTS = process.env.MSGLOG_E2E_ARTIFACTS ? path.resolve(process.env.MSGLOG_E2E_ARTIFACTS) : path.join(ROOT, 'test', '.artifacts');
 export const SAMPLES = path.join(ROOT, 'samples');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 

@@ -1,9 +1,12 @@
 // The one parse cache of the server: one LogIndex per open document version, evicted on close, plus
-// a tiny cache of logs read from disk (files too large for the editor to hand to extensions).
+// a tiny cache of logs read from disk (files too large for the editor to hand to extensions), which
+// diskLogs.ts indexes straight from the file and keeps up to date as the file grows or rotates.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DiskLogs, DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
 import { LogIndex, NotTextError, openLog, UnknownDialectError } from './engine';
 import { LOG_LANGUAGE_IDS, LogLanguageId } from './protocol';
 
@@ -25,24 +28,33 @@ export interface LogEntry {
   toleranceMs: number;
 }
 
-/** Files read from disk kept parsed at once: the last few the client asked about. */
-const DISK_CACHE_SIZE = 2;
-
-interface DiskEntry {
-  entry: LogEntry;
-  mtimeMs: number;
-  size: number;
+/** How a request waits for a log read from disk: cancellation, and progress while it is indexed. */
+export interface DiskRequest {
+  token?: CancellationToken;
+  progress?: ProgressSink;
+  /** Told how long indexing took when this request had the file indexed (not found in the cache). */
+  indexed?: (ms: number) => void;
 }
 
 export class LogCache {
   private readonly open = new Map<string, LogEntry>();
   private readonly mtimes = new Map<string, Promise<number | undefined>>();
   private readonly reported = new Map<string, LogLanguageId>();
-  private readonly disk = new Map<string, DiskEntry>();
   private toleranceMs = 1000;
+  /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
+  readonly disk: DiskLogs;
 
-  /** `onDetected` hears of a dialect found for a document whose language does not name one. */
-  constructor(private readonly onDetected: (uri: string, dialect: LogLanguageId) => void) {}
+  /**
+   * `onDetected` hears of a dialect found for a document whose language does not name one; `disk`
+   * hears of logs read from disk that changed or left the cache.
+   */
+  constructor(
+    private readonly onDetected: (uri: string, dialect: LogLanguageId) => void,
+    disk: Omit<DiskLogsHost, 'toleranceMs'>,
+    diskOptions: DiskLogsOptions = {},
+  ) {
+    this.disk = new DiskLogs({ ...disk, toleranceMs: () => this.toleranceMs }, diskOptions);
+  }
 
   /** Starts looking up the file's modification time (EMG stamps have no year). */
   opened(uri: string): void {
@@ -80,8 +92,12 @@ export class LogCache {
     return entry;
   }
 
-  /** The parse of a log by URI: the open document when there is one, else the `file:` on disk. */
-  async forUri(uri: string, document: TextDocument | undefined): Promise<LogEntry> {
+  /**
+   * The parse of a log by URI: the open document when there is one, else the `file:` on disk, indexed
+   * from the file (never read whole) and brought up to date with it. Rejects with the engine's
+   * CancelledError when the request's token is cancelled while the file is indexed.
+   */
+  async forUri(uri: string, document: TextDocument | undefined, request: DiskRequest = {}): Promise<LogEntry> {
     if (document) return this.forDocument(document);
     let file: string;
     try {
@@ -89,29 +105,14 @@ export class LogCache {
     } catch {
       return noLog(uri, `not an open document or a file: ${uri}`);
     }
-    let stat;
     try {
-      stat = await fsp.stat(file);
+      if (!(await fsp.stat(file)).isFile()) return noLog(uri, `${file} is not a file`);
     } catch (e) {
       return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
     }
-    const known = this.disk.get(uri);
-    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) {
-      this.disk.delete(uri); // re-insert: most recently used last
-      this.disk.set(uri, known);
-      return this.withTolerance(known.entry);
-    }
-    let bytes: Buffer;
-    try {
-      bytes = await fsp.readFile(file);
-    } catch (e) {
-      return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
-    }
-    const entry = this.parse(uri, -1, '', bytes, undefined, stat.mtimeMs);
-    this.disk.delete(uri);
-    this.disk.set(uri, { entry, mtimeMs: stat.mtimeMs, size: stat.size });
-    while (this.disk.size > DISK_CACHE_SIZE) this.disk.delete(this.disk.keys().next().value as string);
-    return entry;
+    const parse = await this.disk.get(uri, file, request);
+    parse.index?.setTolerance(this.toleranceMs);
+    return { uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs };
   }
 
   private parse(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined): LogEntry {

@@ -17,8 +17,11 @@ export const SETTINGS_SECTION = 'messagingLogs';
 export interface MessagingLogsSettings {
   timeRegressionToleranceMs: number;
   maxDiagnostics: number;
+  /** The least severe log diagnostics published: 'error' leaves the warnings out. */
+  minimumDiagnosticSeverity: DiagnosticSeverityName;
 }
-export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionToleranceMs: 1000, maxDiagnostics: 1000 };
+export type DiagnosticSeverityName = 'error' | 'warning';
+export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionToleranceMs: 1000, maxDiagnostics: 1000, minimumDiagnosticSeverity: 'warning' };
 
 /** LSP `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'msglog';
@@ -33,6 +36,12 @@ export const Methods = {
   sessionRecords: 'messagingLogs/sessionRecords',
   recordInfo: 'messagingLogs/recordInfo',
   navigate: 'messagingLogs/navigate',
+  /** Client → server: index a `file:` URI from disk (SPEC §8), with work-done progress; answers a LargeLogSummary. */
+  openLargeLog: 'messagingLogs/openLargeLog',
+  /** Server → client notification: a log the server reads from disk grew or was replaced (rotated, truncated). */
+  logChanged: 'messagingLogs/logChanged',
+  /** Client → server: the server's process id and the logs it holds from disk (tests, troubleshooting). */
+  serverInfo: 'messagingLogs/serverInfo',
 } as const;
 
 export interface DetectedDialectParams {
@@ -162,4 +171,56 @@ export interface NavigateParams extends LogParams {
 /** `line` is -1 when there is nowhere to go. */
 export interface NavigateResult {
   line: number;
+}
+
+// Logs read from disk by the server (SPEC §8: files larger than the editor hands to extensions).
+
+export interface OpenLargeLogParams extends LogParams {
+  /** A client-made token: the server reports indexing as `$/progress` work-done progress on it. */
+  workDoneToken?: string | number;
+}
+
+/** What indexing a log from disk found. `error` (and no dialect) when the file is not a log the server reads. */
+export interface LargeLogSummary {
+  uri: string;
+  dialect?: LogLanguageId;
+  dialectName?: string;
+  /** Bytes indexed. */
+  bytes: number;
+  lines: number;
+  records: number;
+  sessions: number;
+  /** Diagnostics (SPEC §4) by severity, uncapped. */
+  errors: number;
+  warnings: number;
+  /** Time spent indexing for this request, ms (0 when the server had the file indexed already). */
+  indexMs: number;
+  error?: string;
+}
+
+export type LogChangeKind = 'grown' | 'replaced';
+
+/** `grown`: records were appended and indexed. `replaced`: the file was truncated or another file took its name; it was indexed anew. */
+export interface LogChangedParams {
+  uri: string;
+  kind: LogChangeKind;
+}
+
+export interface DiskLogInfo {
+  uri: string;
+  /** 'file': read from disk in windows, never held whole. */
+  backing: 'file' | 'memory' | 'none';
+  bytes: number;
+  records: number;
+  sessions: number;
+  /** Whether the server polls the file for growth and rotation. */
+  watched: boolean;
+}
+
+export interface ServerInfoResult {
+  pid: number;
+  /** process.memoryUsage() of the server, bytes. */
+  memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
+  /** Logs read from disk that the server keeps indexed, least recently used first. */
+  diskLogs: DiskLogInfo[];
 }

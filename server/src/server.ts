@@ -8,12 +8,14 @@ import {
   Message,
   ProposedFeatures,
   RequestMessage,
+  ResponseError,
   ResponseMessage,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LogIndex } from './engine';
+import type { ProgressSink } from './diskLogs';
+import { CancelledError, LogIndex } from './engine';
 import * as requests from './features/customRequests';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
@@ -21,9 +23,10 @@ import { documentHighlights } from './features/documentHighlights';
 import { documentSymbols } from './features/documentSymbols';
 import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
+import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
 import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
-import { LogCache, LogEntry } from './logCache';
+import { DiskRequest, LogCache, LogEntry } from './logCache';
 import {
   DEFAULT_SETTINGS,
   DetectedDialectParams,
@@ -36,6 +39,8 @@ import {
   SessionRecordsParams,
   SETTINGS_SECTION,
   LogParams,
+  OpenLargeLogParams,
+  ServerInfoResult,
 } from './protocol';
 import { normalizeSettings } from './settings';
 
@@ -57,10 +62,40 @@ function background(work: Promise<unknown>): void {
   work.catch(logFailure);
 }
 
-const cache = new LogCache((uri, dialect) => {
-  const params: DetectedDialectParams = { uri, dialect };
-  background(connection.sendNotification(Methods.detectedDialect, params));
+/** Logs opened as large logs (read from disk by the server): progress, diagnostics, change notifications. */
+const largeLogs = new LargeLogs({
+  entry: (uri, request) => cache.forUri(uri, documents.get(uri), request),
+  isOpenDocument: (uri) => documents.get(uri) !== undefined,
+  isIndexedFromDisk: (uri) => cache.disk.has(uri),
+  maxDiagnostics: () => settings.maxDiagnostics,
+  minimumSeverity: () => settings.minimumDiagnosticSeverity,
+  publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
+  notifyChanged: (params) => background(connection.sendNotification(Methods.logChanged, params)),
+  attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
+  failed: logFailure,
 });
+
+/** A work-done progress the server starts itself (when the client supports them), for indexing nobody else reports. */
+async function serverProgress(title: string): Promise<ProgressSink | undefined> {
+  try {
+    return progressSink(await connection.window.createWorkDoneProgress(), title, false);
+  } catch {
+    return undefined;
+  }
+}
+
+const cache = new LogCache(
+  (uri, dialect) => {
+    const params: DetectedDialectParams = { uri, dialect };
+    background(connection.sendNotification(Methods.detectedDialect, params));
+  },
+  {
+    changed: (uri, kind) => largeLogs.changed(uri, kind),
+    evicted: (uri) => largeLogs.evicted(uri),
+    backgroundProgress: serverProgress,
+    failed: logFailure,
+  },
+);
 
 let settings: MessagingLogsSettings = DEFAULT_SETTINGS;
 /** Resolves once the settings in force are known; every parse waits for it (the tolerance matters). */
@@ -97,10 +132,19 @@ async function indexOf(uri: string): Promise<LogIndex | undefined> {
   return document ? (await entryOf(document)).index : undefined;
 }
 
-/** For custom requests: an open document, or a file on disk the editor did not open. */
-async function entryFor(params: LogParams): Promise<LogEntry> {
+/**
+ * For custom requests: an open document, or a file on disk the editor did not open (indexed from the
+ * file; a cancelled request stops waiting, and the indexing stops when nobody else waits for it).
+ */
+async function entryFor(params: LogParams, token?: CancellationToken): Promise<LogEntry> {
   await settingsReady;
-  return cache.forUri(params.uri, documents.get(params.uri));
+  const request: DiskRequest = { token };
+  try {
+    return await cache.forUri(params.uri, documents.get(params.uri), request);
+  } catch (e) {
+    if (e instanceof CancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+    throw e;
+  }
 }
 
 const diagnostics = new DiagnosticsPublisher({
@@ -109,6 +153,7 @@ const diagnostics = new DiagnosticsPublisher({
     return document ? entryOf(document) : undefined;
   },
   maxDiagnostics: () => settings.maxDiagnostics,
+  minimumSeverity: () => settings.minimumDiagnosticSeverity,
   publish: (uri, list, version) => background(connection.sendDiagnostics({ uri, version, diagnostics: list })),
   failed: logFailure,
 });
@@ -142,6 +187,7 @@ connection.onDidChangeConfiguration((change) => {
   const pushed: unknown = (change.settings as Record<string, unknown> | null | undefined)?.[SETTINGS_SECTION];
   settingsReady = loadSettings(pushed);
   background(settingsReady.then(() => Promise.all(documents.all().map((d) => diagnostics.now(d.uri)))));
+  background(settingsReady.then(() => largeLogs.settingsChanged()));
 });
 
 // TextDocuments fires onDidChangeContent right after onDidOpen: only real changes are debounced.
@@ -158,6 +204,7 @@ documents.onDidClose(({ document }) => {
   justOpened.delete(document.uri);
   cache.closed(document.uri);
   diagnostics.cleared(document.uri);
+  largeLogs.documentClosed(document.uri);
 });
 
 connection.onFoldingRanges(async ({ textDocument }) => {
@@ -193,12 +240,34 @@ connection.onHover(async ({ textDocument, position }) => {
   return index ? hover(index, position) : null;
 });
 
-connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params), params, token));
-connection.onRequest(Methods.goToTime, async (params: GoToTimeParams) => requests.goTo(await entryFor(params), params));
-connection.onRequest(Methods.sessions, async (params: LogParams) => requests.sessions(await entryFor(params)));
-connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams) => requests.sessionRecordList(await entryFor(params), params));
-connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams) => requests.recordInfo(await entryFor(params), params));
-connection.onRequest(Methods.navigate, async (params: NavigateParams) => requests.navigate(await entryFor(params), params));
+connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params, token), params, token));
+connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: CancellationToken) => requests.goTo(await entryFor(params, token), params));
+connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
+connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
+  requests.sessionRecordList(await entryFor(params, token), params),
+);
+connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
+connection.onRequest(Methods.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
+connection.onRequest(Methods.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
+  await settingsReady;
+  return largeLogs.open(params, token);
+});
+connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return {
+    pid: process.pid,
+    memory: { rss, heapUsed, external, arrayBuffers },
+    diskLogs: cache.disk.list().map(({ uri, parse, backing, bytes, watched }) => ({
+      uri,
+      backing,
+      bytes,
+      records: parse.index?.recordCount ?? 0,
+      sessions: parse.index?.sessionCount ?? 0,
+      watched,
+    })),
+  };
+});
+connection.onShutdown(() => cache.disk.dispose());
 
 documents.listen(connection);
 connection.listen();

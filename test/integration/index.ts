@@ -30,7 +30,7 @@ interface Result {
   pending: number;
   tests: TestRecord[];
   /** Set while state is 'snapshot': the driver screenshots, then writes `seq` to <result>.ack. */
-  snapshot?: { name: string; seq: number };
+  snapshot?: { name: string; seq: number; collapse?: string[] };
   error?: string;
 }
 
@@ -83,11 +83,14 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Asks the driver for a screenshot of the current editor state; gives up after `timeoutMs`. */
-async function snapshot(result: Result, name: string, seq: number, timeoutMs = 20000): Promise<void> {
+/**
+ * Asks the driver for a screenshot of the current editor state; gives up after `timeoutMs`.
+ * `collapse`: titles of side bar sections the driver collapses first (no command collapses a section).
+ */
+async function snapshot(result: Result, name: string, seq: number, collapse?: string[], timeoutMs = 20000): Promise<void> {
   const ack = `${resultPath()}.ack`;
   result.state = 'snapshot';
-  result.snapshot = { name, seq };
+  result.snapshot = { name, seq, ...(collapse ? { collapse } : {}) };
   write(result);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -101,7 +104,7 @@ async function snapshot(result: Result, name: string, seq: number, timeoutMs = 2
   console.log(`e2e: no screenshot acknowledgement for ${name}`);
 }
 
-/** Editor states worth a picture: the CommuniGate sample with the Explorer and the Outline, then the Problems panel. */
+/** Editor states worth a picture: the CommuniGate sample with the Explorer and the Outline, the Problems panel, the Log Sessions view, a filter result. */
 async function stageSnapshots(result: Result): Promise<void> {
   const samples = process.env.MSGLOG_E2E_SAMPLES || path.join(REPO, 'samples');
   const doc = await vscode.workspace.openTextDocument(path.join(samples, 'communigate', 'SystemLogs', '2026-01-15.log'));
@@ -116,6 +119,24 @@ async function stageSnapshots(result: Result): Promise<void> {
   await vscode.commands.executeCommand('workbench.actions.view.problems').then(undefined, () => undefined);
   await sleep(1000);
   await snapshot(result, 'communigate-problems', 2);
+  // The Log Sessions view with a session chosen (its records highlighted), then a keyed filter result.
+  await vscode.commands.executeCommand('workbench.action.closePanel');
+  await vscode.commands.executeCommand('notifications.clearAll').then(undefined, () => undefined); // the suites' messages
+  // Room for the Log Sessions view: the Outline and the Timeline hidden, the folders collapsed (by the
+  // driver), a wider side bar (a narrower editor).
+  for (const view of ['outline', 'timeline']) {
+    await vscode.commands.executeCommand(`${view}.toggleVisibility`).then(undefined, () => undefined);
+  }
+  await vscode.window.showTextDocument(doc, { preview: false });
+  for (let i = 0; i < 5; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth').then(undefined, () => undefined);
+  await vscode.commands.executeCommand('messagingLogs.sessions.focus');
+  await sleep(500);
+  await vscode.commands.executeCommand('messagingLogs.sessions.reveal', { key: 'IMAP-437425' });
+  await sleep(1500);
+  await snapshot(result, 'sessions-view', 3, ['samples']);
+  await vscode.commands.executeCommand('messagingLogs.keyedFilter', { text: 'Call-ID: 4f1d62a3-reg@192.168.1.10' });
+  await sleep(1500);
+  await snapshot(result, 'filter-result', 4, ['samples']);
 }
 
 export async function run(): Promise<void> {

@@ -49,7 +49,6 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
     if (e instanceof CancelledError) return cancelled();
     throw e;
   }
-  const bytes = index.bytes;
   const parts: Buffer[] = [];
   const sourceLines: number[] = [];
   for (const item of result.items) {
@@ -62,12 +61,13 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
     } else {
       // Consecutive markers are output as one line, as msglog filter does.
       start = item.run.startOffset;
-      const nl = bytes.indexOf(LF, start);
-      end = nl < 0 ? bytes.length : nl + 1;
+      end = start + item.run.firstLineLength;
       sourceLines.push(item.run.startLine);
     }
-    parts.push(bytes.subarray(start, end));
-    if (end === 0 || bytes[end - 1] !== LF) parts.push(NEWLINE); // the log's last line may lack one
+    // Through index.read (logs read from disk too); a copy, since a read's view lasts until the next read.
+    const bytes = Buffer.from(index.read(start, end));
+    parts.push(bytes);
+    if (bytes.length === 0 || bytes[bytes.length - 1] !== LF) parts.push(NEWLINE); // the log's last line may lack one
   }
   return {
     text: Buffer.concat(parts).toString('utf8'),

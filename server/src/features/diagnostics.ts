@@ -2,7 +2,7 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import { diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
-import { DIAGNOSTIC_SOURCE } from '../protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticSeverityName } from '../protocol';
 import { overflowRange, recordRange, spanRange } from './ranges';
 
 /**
@@ -11,8 +11,10 @@ import { overflowRange, recordRange, spanRange } from './ranges';
  * document whose language says it is a log (forced dialect): it gets one Information diagnostic
  * saying why (binary data), because the user asked for a log there. Detected (`log`/`plaintext`)
  * documents that are not ours stay silent: they are somebody else's logs.
+ * With `minimumSeverity` 'error' the warnings are left out (before the cap, so they do not count
+ * in the "N more" either); the extension's own Information notes stay.
  */
-export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number): Diagnostic[] {
+export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, minimumSeverity: DiagnosticSeverityName = 'warning'): Diagnostic[] {
   const index = entry.index;
   if (!index) {
     if (entry.mode !== 'forced' || !entry.problem) return [];
@@ -22,6 +24,7 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number): Dia
   let hidden = 0;
   let nextRun = 0; // overflow runs come in line order, as the diagnostics do
   for (const d of logDiagnostics(index)) {
+    if (minimumSeverity === 'error' && d.severity !== 'error') continue;
     if (out.length >= maxDiagnostics) {
       hidden++;
       continue;
@@ -45,7 +48,7 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number): Dia
     const last = Math.max(0, index.lineCount - 1);
     out.push(
       information(
-        spanRange(index, last, last, 0, index.bytes.length),
+        spanRange(index, last, last, 0, index.scannedTo),
         `${hidden} more diagnostic${hidden === 1 ? '' : 's'} not shown (setting messagingLogs.maxDiagnostics is ${maxDiagnostics}; \`msglog check\` lists all)`,
       ),
     );
@@ -69,6 +72,8 @@ export interface DiagnosticsHost {
   /** The parse of the open document's current version, or undefined when it is closed. */
   entry(uri: string): Promise<LogEntry | undefined>;
   maxDiagnostics(): number;
+  /** The minimumDiagnosticSeverity setting; all log diagnostics when absent. */
+  minimumSeverity?(): DiagnosticSeverityName;
   /** `version` is the document version the diagnostics belong to (absent when cleared). */
   publish(uri: string, diagnostics: Diagnostic[], version?: number): void;
   /** An unexpected failure (an engine bug): logged, never thrown, so that the server lives on. */
@@ -91,7 +96,7 @@ export class DiagnosticsPublisher {
     return this.host
       .entry(uri)
       .then((entry) => {
-        if (entry && this.generation.get(uri) === generation) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics()), entry.version);
+        if (entry && this.generation.get(uri) === generation) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics(), this.host.minimumSeverity?.()), entry.version);
       })
       .catch((error: unknown) => this.host.failed(error));
   }

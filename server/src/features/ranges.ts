@@ -1,5 +1,6 @@
 // LSP ranges and line text straight from the index's bytes, so that every feature sees exactly the
 // version the engine parsed (never a newer TextDocument) and decodes only the lines it returns.
+// Bytes come through index.read (never index.bytes), so logs read from disk work the same.
 import type { Range } from 'vscode-languageserver';
 import type { LogIndex, OverflowRun } from '../engine/logIndex';
 
@@ -12,20 +13,29 @@ function utf16Length(bytes: Buffer, start: number, end: number): number {
   return end - start;
 }
 
-/** Byte bounds (terminator excluded) of the last line of a span that ends just past a terminator. */
-function lastLineBounds(bytes: Buffer, spanStart: number, spanEnd: number): [number, number] {
-  let end = spanEnd;
-  if (end > spanStart && bytes[end - 1] === LF) end--;
-  if (end > spanStart && bytes[end - 1] === CR) end--;
-  if (end <= spanStart) return [spanStart, spanStart];
-  const nl = bytes.lastIndexOf(LF, end - 1);
-  return [nl < spanStart ? spanStart : nl + 1, end];
+/** Bytes read back from a span's end at first: lines are short, and a session may span the whole log. */
+const TAIL = 4096;
+
+/**
+ * UTF-16 length of the last line of a span that ends just past a terminator (terminator excluded).
+ * Reads only the span's tail through `index.read`, so that logs read from disk work too.
+ */
+function lastLineLength(index: LogIndex, spanStart: number, spanEnd: number): number {
+  for (let want = TAIL; ; want *= 4) {
+    const from = Math.max(spanStart, spanEnd - want);
+    const bytes = index.read(from, spanEnd);
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === LF) end--;
+    if (end > 0 && bytes[end - 1] === CR) end--;
+    if (end <= 0) return 0;
+    const nl = bytes.lastIndexOf(LF, end - 1);
+    if (nl >= 0 || from === spanStart) return utf16Length(bytes, nl + 1, end);
+  }
 }
 
 /** From column 0 of `startLine` to the end of `endLine`, for a span of whole lines. */
 export function spanRange(index: LogIndex, startLine: number, endLine: number, spanStart: number, spanEnd: number): Range {
-  const [s, e] = lastLineBounds(index.bytes, spanStart, spanEnd);
-  return { start: { line: startLine, character: 0 }, end: { line: endLine, character: utf16Length(index.bytes, s, e) } };
+  return { start: { line: startLine, character: 0 }, end: { line: endLine, character: lastLineLength(index, spanStart, spanEnd) } };
 }
 
 /** The whole record: first line, continuation lines included. */
@@ -54,12 +64,12 @@ export function overflowRange(index: LogIndex, run: OverflowRun): Range {
 export function recordLineText(index: LogIndex, line: number): string | undefined {
   const r = index.recordAtLine(line);
   if (r < 0) return undefined;
-  const bytes = index.bytes;
-  const recordEnd = index.recEndOffset[r];
-  let start = index.recStartOffset[r];
+  const recordStart = index.recStartOffset[r];
+  const bytes = index.read(recordStart, index.recEndOffset[r]);
+  let start = 0;
   for (let l = index.recStartLine[r]; l < line; l++) start = bytes.indexOf(LF, start) + 1;
   let end = bytes.indexOf(LF, start);
-  if (end < 0 || end > recordEnd) end = recordEnd;
+  if (end < 0) end = bytes.length;
   if (end > start && bytes[end - 1] === CR) end--;
   return bytes.toString('utf8', start, end);
 }

@@ -3,6 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { MessagingLogsApi } from '../../../client/src/api';
 
 export const EXTENSION_ID = 'msglog.messaging-server-logs';
 
@@ -121,4 +122,26 @@ export function describeDiagnostics(diags: readonly vscode.Diagnostic[]): string
     .slice(0, 20)
     .map((d) => `${d.range.start.line + 1}:${severityName(d.severity)}:${codeOf(d)}:${d.message}`)
     .join('; ');
+}
+
+/** What the extension's `activate` returned: hooks into state the VS Code API cannot read back. */
+export async function extensionApi(): Promise<MessagingLogsApi> {
+  const ext = await waitForActivation();
+  const api = ext.exports as MessagingLogsApi | undefined;
+  assert.ok(api && typeof api.statusBarText === 'function', `${EXTENSION_ID} returned no API from activate`);
+  return api;
+}
+
+/** The open document for `uri` once it exists (bounded). */
+export async function waitForDocument(uri: vscode.Uri, timeoutMs = 5000): Promise<vscode.TextDocument> {
+  const doc = await poll(() => openDocument(uri), (d) => d !== undefined, timeoutMs);
+  assert.ok(doc, `no open document ${uri.toString()}`);
+  return doc;
+}
+
+/** Shows `doc` and puts the cursor at the start of `line`. */
+export async function showAt(doc: vscode.TextDocument, line: number, character = 0): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  editor.selection = new vscode.Selection(line, character, line, character);
+  return editor;
 }

@@ -1,0 +1,17 @@
+// What `activate` returns (vscode.extensions.getExtension('msglog.messaging-server-logs').exports):
+// read-only views of the client's state that the API gives no other way to read (a status bar
+// item's text, decorations). The real-editor tests use it; nothing else should rely on it.
+import type * as vscode from 'vscode';
+import type { LineSpan } from './sessionHighlight';
+import type { SessionsTreeProvider } from './sessionsTree';
+
+export interface MessagingLogsApi {
+  /** The Log Sessions view's data provider (getChildren / getTreeItem as the view calls them). */
+  sessionsTree: SessionsTreeProvider;
+  /** The records highlighted for the session chosen in the view, if any. */
+  highlightedSession(): { uri: string; spans: LineSpan[] } | undefined;
+  /** The status bar item's text once the cursor's record has been looked up; undefined while hidden. */
+  statusBarText(): Promise<string | undefined>;
+  /** Whether a URI is a filter result this window created. */
+  isFilterResult(uri: vscode.Uri): boolean;
+}

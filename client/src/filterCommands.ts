@@ -1,0 +1,243 @@
+// The filter commands (SPEC §5): Filter Records, Keyed Filter, Filter by Level, Filter by Time
+// Interval, Keyed Filter on This Session, Go to Source Line. Without arguments they ask through one
+// quick pick (text, with toggles for regular expression, ignore case, keyed, level and interval, and
+// the recent filters); with a FilterCommandArgs they run at once (scripts, keybindings, tests) and
+// return the result's URI.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { FilterQueryParams, Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import { describeQuery, FilterDocuments } from './filterDocuments';
+import { askInterval, askLevel } from './filterInputs';
+import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
+import { DialogNode, SessionNode, sessionFilterText } from './sessionsModel';
+
+const HISTORY_KEY = 'messagingLogs.filterHistory';
+const HISTORY_SIZE = 20;
+
+/** Arguments of the filter commands: a query, and optionally the log (default: the active editor's). */
+export interface FilterCommandArgs extends FilterQueryParams {
+  uri?: vscode.Uri | string;
+}
+
+/** The quick pick's state between steps. */
+interface FlowState {
+  text: string;
+  regex: boolean;
+  ignoreCase: boolean;
+  keyed: boolean;
+  level?: string;
+  from?: string;
+  to?: string;
+}
+
+type FlowItem = vscode.QuickPickItem & {
+  action?: 'run' | 'regex' | 'ignoreCase' | 'keyed' | 'level' | 'interval' | 'history';
+  query?: FilterQueryParams;
+};
+
+function onOff(on: boolean): string {
+  return on ? 'on' : 'off';
+}
+
+function queryOf(state: FlowState): FilterQueryParams {
+  const query: FilterQueryParams = state.regex ? { regex: state.text } : { text: state.text };
+  if (state.ignoreCase) query.ignoreCase = true;
+  if (state.keyed) query.keyed = true;
+  if (state.level) query.level = state.level;
+  if (state.from) query.from = state.from;
+  if (state.to) query.to = state.to;
+  return query;
+}
+
+export function registerFilterCommands(client: LanguageClient, documents: FilterDocuments, state: vscode.Memento, sessionsLog: () => vscode.TextDocument | undefined): vscode.Disposable {
+  function history(): FilterQueryParams[] {
+    return state.get<FilterQueryParams[]>(HISTORY_KEY) ?? [];
+  }
+
+  async function remember(query: FilterQueryParams): Promise<void> {
+    const key = JSON.stringify(query);
+    const kept = history().filter((q) => JSON.stringify(q) !== key);
+    await state.update(HISTORY_KEY, [query, ...kept].slice(0, HISTORY_SIZE));
+  }
+
+  /** The log to filter: `uri` when given (an open document, or a file the server reads), else the active log. */
+  function sourceOf(uri: vscode.Uri | string | undefined): { uri: vscode.Uri; document?: vscode.TextDocument } | undefined {
+    if (uri !== undefined) {
+      const parsed = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.toString());
+      if (document || parsed.scheme === 'file') return { uri: parsed, document };
+      complain(`Filter: ${parsed.toString(true)} is not an open log or a file.`);
+      return undefined;
+    }
+    const editor = vscode.window.activeTextEditor;
+    if (editor && isLogDocument(editor.document)) return { uri: editor.document.uri, document: editor.document };
+    tell('Filter: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.');
+    return undefined;
+  }
+
+  function defaults(): FlowState {
+    const config = vscode.workspace.getConfiguration('messagingLogs.filter');
+    return { text: '', regex: false, ignoreCase: config.get<boolean>('ignoreCase', false), keyed: config.get<boolean>('keyed', false) };
+  }
+
+  /** One round of the quick pick: resolves to the chosen item, or undefined when dismissed. */
+  function pickOnce(flow: FlowState, title: string, active?: FlowItem['action']): Promise<{ item: FlowItem; text: string } | undefined> {
+    const pick = vscode.window.createQuickPick<FlowItem>();
+    pick.title = title;
+    pick.placeholder = 'Text to find in record bodies; Enter filters. Choose an option below to change it.';
+    pick.value = flow.text;
+    const build = (): void => {
+      const text = pick.value;
+      const query = queryOf({ ...flow, text });
+      const canRun = text !== '' || flow.level !== undefined || flow.from !== undefined || flow.to !== undefined;
+      const items: FlowItem[] = [];
+      if (canRun) items.push({ label: `$(filter) ${text === '' ? 'Filter: all records' : `Filter: ${text}`}`, description: describeQuery(query), action: 'run', alwaysShow: true });
+      items.push(
+        { label: 'Options', kind: vscode.QuickPickItemKind.Separator },
+        { label: `$(regex) Regular expression: ${onOff(flow.regex)}`, description: 'match the text as a regular expression', action: 'regex', alwaysShow: true },
+        { label: `$(case-sensitive) Ignore case: ${onOff(flow.ignoreCase)}`, action: 'ignoreCase', alwaysShow: true },
+        { label: `$(key) Keyed: ${onOff(flow.keyed)}`, description: 'whole sessions of the matching records', action: 'keyed', alwaysShow: true },
+        { label: `$(list-filter) Level: ${flow.level ?? 'any'}`, description: 'hide records more detailed than a level', action: 'level', alwaysShow: true },
+        { label: `$(clock) Interval: ${flow.from || flow.to ? `${flow.from ?? 'start'} – ${flow.to ?? 'end'}` : 'whole log'}`, action: 'interval', alwaysShow: true },
+      );
+      const recent = history();
+      if (recent.length > 0) items.push({ label: 'Recent filters', kind: vscode.QuickPickItemKind.Separator });
+      for (const q of recent) items.push({ label: q.regex ?? q.text ?? '', description: describeQuery(q), action: 'history', query: q });
+      pick.items = items;
+      // The toggle just used stays under the cursor (more toggling); otherwise Enter filters.
+      const preferred = items.find((i) => i.action === (active ?? 'run')) ?? items.find((i) => i.action === 'run') ?? items.find((i) => i.action);
+      if (preferred) pick.activeItems = [preferred];
+    };
+    build();
+    return new Promise((resolve) => {
+      let chosen: { item: FlowItem; text: string } | undefined;
+      pick.onDidChangeValue(() => {
+        active = 'run';
+        build();
+      });
+      pick.onDidAccept(() => {
+        const item = pick.activeItems[0];
+        if (!item) return;
+        chosen = { item, text: pick.value };
+        pick.hide();
+      });
+      pick.onDidHide(() => {
+        pick.dispose();
+        resolve(chosen);
+      });
+      pick.show();
+    });
+  }
+
+  /** The whole flow: toggles and sub-steps until the user runs a query or gives up. */
+  async function askQuery(flow: FlowState, source: vscode.Uri, languageId: string | undefined): Promise<FilterQueryParams | undefined> {
+    let last: FlowItem['action'];
+    for (;;) {
+      const flags = [flow.regex && 'regex', flow.ignoreCase && 'ignore case', flow.keyed && 'keyed'].filter(Boolean).join(' · ');
+      const step = await pickOnce(flow, `Filter ${baseName(source)}${flags ? ` (${flags})` : ''}`, last);
+      if (!step) return undefined;
+      flow.text = step.text;
+      last = step.item.action === 'level' || step.item.action === 'interval' ? undefined : step.item.action;
+      switch (step.item.action) {
+        case 'run':
+          return queryOf(flow);
+        case 'history':
+          return step.item.query;
+        case 'regex':
+        case 'ignoreCase':
+        case 'keyed':
+          flow[step.item.action] = !flow[step.item.action];
+          break;
+        case 'level': {
+          const level = await askLevel(flow.level, languageId);
+          if (level !== undefined) flow.level = level === '' ? undefined : level;
+          break;
+        }
+        case 'interval': {
+          const interval = await askInterval(flow.from, flow.to);
+          if (interval) [flow.from, flow.to] = [interval.from, interval.to];
+          break;
+        }
+      }
+    }
+  }
+
+  /** Runs a query (asking for it when `args` has none), remembers it, opens the result. */
+  async function filter(args: FilterCommandArgs | undefined, preset: Partial<FlowState> = {}, ask?: (flow: FlowState) => Promise<boolean>): Promise<vscode.Uri | undefined> {
+    const source = sourceOf(args?.uri);
+    if (!source) return undefined;
+    const languageId = source.document?.languageId;
+    let query: FilterQueryParams | undefined;
+    if (args && (args.text !== undefined || args.regex !== undefined)) {
+      const base = defaults();
+      const { text, regex, ignoreCase, level, from, to } = args;
+      const built: FilterQueryParams = regex !== undefined ? { regex } : { text };
+      if (ignoreCase ?? base.ignoreCase) built.ignoreCase = true;
+      if (preset.keyed ?? args.keyed ?? base.keyed) built.keyed = true;
+      if (level !== undefined && level !== '') built.level = String(level);
+      if (from) built.from = from;
+      if (to) built.to = to;
+      query = built;
+    } else {
+      const flow: FlowState = { ...defaults(), ...preset };
+      if (ask && !(await ask(flow))) return undefined;
+      query = await askQuery(flow, source.uri, languageId);
+    }
+    if (!query) return undefined;
+    // Only relative times (+5m) depend on the cursor; other queries give the same result from anywhere.
+    const relative = [query.from, query.to].some((t) => t !== undefined && /^\s*[+-]/.test(t));
+    const editor = vscode.window.activeTextEditor;
+    const baseLine = relative && editor && editor.document.uri.toString() === source.uri.toString() ? editor.selection.active.line : undefined;
+    const shown = await documents.show(source.uri, query, { language: languageId, baseLine });
+    // Remembered once it worked: the recent filters rerun as they are, so a typo is no use there.
+    if (shown) await remember(query);
+    return shown?.uri;
+  }
+
+  /** Keyed filter on a session: from the Sessions view (a session or a SIP dialog), by key, or the session at the cursor. */
+  async function filterSession(target?: SessionNode | DialogNode | { key: string; uri?: vscode.Uri | string }): Promise<vscode.Uri | undefined> {
+    if (target && 'kind' in target) {
+      const log = sessionsLog();
+      const text = target.kind === 'dialog' ? `Call-ID: ${target.callId}` : sessionFilterText(target.session.key);
+      return filter({ text, keyed: true, ignoreCase: false, uri: log?.uri });
+    }
+    if (target) return filter({ text: sessionFilterText(target.key), keyed: true, ignoreCase: false, uri: target.uri });
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || !isLogDocument(editor.document)) return filter(undefined);
+    const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
+    const info = await client.sendRequest<RecordInfoResult>(Methods.recordInfo, params);
+    if (!info.sessionKey) {
+      tell('Keyed Filter on This Session: the cursor is not on a record.');
+      return undefined;
+    }
+    return filter({ text: sessionFilterText(info.sessionKey), keyed: true, ignoreCase: false });
+  }
+
+  const command = <A extends unknown[], R>(id: string, action: string, run: (...args: A) => Promise<R>) =>
+    vscode.commands.registerCommand(id, (...args: A) => run(...args).catch(reportFailure(action)));
+
+  const subscriptions = [
+    command('messagingLogs.filter', 'Filter Records', (args?: FilterCommandArgs) => filter(args)),
+    command('messagingLogs.keyedFilter', 'Keyed Filter', (args?: FilterCommandArgs) => filter(args, { keyed: true })),
+    command('messagingLogs.filterByLevel', 'Filter by Level', (args?: FilterCommandArgs) =>
+      filter(args, {}, async (flow) => {
+        const level = await askLevel(undefined, vscode.window.activeTextEditor?.document.languageId);
+        if (!level) return false;
+        flow.level = level;
+        return true;
+      }),
+    ),
+    command('messagingLogs.filterByInterval', 'Filter by Time Interval', (args?: FilterCommandArgs) =>
+      filter(args, {}, async (flow) => {
+        const interval = await askInterval(undefined, undefined);
+        if (!interval) return false;
+        [flow.from, flow.to] = [interval.from, interval.to];
+        return true;
+      }),
+    ),
+    command('messagingLogs.filterSession', 'Keyed Filter on This Session', filterSession),
+    command('messagingLogs.goToSourceLine', 'Go to Source Line', (uri?: vscode.Uri, line?: number) => documents.goToSourceLine(uri, line)),
+  ];
+  return vscode.Disposable.from(...subscriptions);
+}
+

@@ -1,0 +1,52 @@
+// Small inputs shared by the filter flow and Go to Time: a level threshold and time queries (SPEC §3),
+// checked as the user types with the engine's own parser, so that what the box accepts the server does.
+import * as vscode from 'vscode';
+import { parseTimeQuery } from '../../server/src/engine/time';
+
+/** Why `text` is not a SPEC §3 time query, or undefined when it is one. */
+export function timeQueryProblem(text: string, allowRelative = true): string | undefined {
+  try {
+    const query = parseTimeQuery(text);
+    if (query.kind === 'relative' && !allowRelative) return 'a relative time (+5m) needs a current record';
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+const COMMUNIGATE_LEVELS = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
+const SEVERITIES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'];
+
+/**
+ * A level threshold (SPEC §5): '' for any level, undefined when dismissed. CommuniGate logs offer
+ * their level digits too (they keep their own order: 2 Major is kept by threshold 2, 3 Problems is not).
+ */
+export async function askLevel(current: string | undefined, languageId: string | undefined): Promise<string | undefined> {
+  type LevelItem = vscode.QuickPickItem & { level: string };
+  const items: LevelItem[] = [{ label: 'Any level', description: 'no threshold', level: '' }];
+  for (const s of SEVERITIES) items.push({ label: s, description: `${s} and more severe`, level: s });
+  if (languageId === 'communigate-log') {
+    items.push({ label: 'CommuniGate levels', kind: vscode.QuickPickItemKind.Separator, level: '' });
+    COMMUNIGATE_LEVELS.forEach((name, digit) => items.push({ label: `${digit} ${name}`, description: `levels 0–${digit}`, level: String(digit) }));
+  }
+  for (const item of items) if (current !== undefined && item.level === current && item.kind === undefined) item.picked = true;
+  const pick = await vscode.window.showQuickPick(items, { title: 'Filter by Level', placeHolder: 'Hide records more detailed than this level' });
+  return pick?.level;
+}
+
+/** A time interval: either end may be empty (the start or the end of the log); undefined when dismissed. */
+export async function askInterval(from: string | undefined, to: string | undefined): Promise<{ from?: string; to?: string } | undefined> {
+  const ask = (title: string, prompt: string, value: string | undefined): Thenable<string | undefined> =>
+    vscode.window.showInputBox({
+      title,
+      prompt,
+      value,
+      placeHolder: '12:30, 12:30:05.250, 2026-01-15 12:30, or +5m / -30s from the current record',
+      validateInput: (text) => (text.trim() === '' ? undefined : timeQueryProblem(text)),
+    });
+  const start = await ask('Filter by Time Interval (1/2)', 'From (inclusive; empty: from the start of the log)', from);
+  if (start === undefined) return undefined;
+  const end = await ask('Filter by Time Interval (2/2)', 'To (inclusive; empty: to the end of the log)', to);
+  if (end === undefined) return undefined;
+  return { from: start.trim() || undefined, to: end.trim() || undefined };
+}

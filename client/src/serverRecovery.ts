@@ -1,0 +1,90 @@
+// What happens when the language server process dies: the client restarts it (and reopens the open
+// documents, which vscode-languageclient does on every start), logs each restart to the output
+// channel, and tells the user once per burst of restarts, not once per crash. Too many crashes in a
+// row and it gives up, saying so. Hidden commands let the integration tests kill the server and
+// check all of that in the real editor.
+import * as vscode from 'vscode';
+import { CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
+import { Methods, ServerInfoResult } from '../../server/src/protocol';
+
+/** Restarts closer together than this belong to one burst: the user is told about the first only. */
+const BURST_MS = 3 * 60 * 1000;
+/** More restarts than this within BURST_MS and the server stays down. */
+const MAX_RESTARTS = 5;
+
+export const SERVER_INFO_COMMAND = 'messagingLogs.debug.serverInfo';
+export const KILL_SERVER_COMMAND = 'messagingLogs.debug.killServer';
+
+/** What messagingLogs.debug.serverInfo returns: the server's answer plus the client's restart bookkeeping. */
+export interface RecoveryInfo extends ServerInfoResult {
+  /** Restarts after the server died, since activation. */
+  restarts: number;
+  /** Messages shown to the user about them. */
+  notices: number;
+}
+
+export class ServerRecovery implements ErrorHandler {
+  private client: LanguageClient | undefined;
+  private readonly restartTimes: number[] = [];
+  private lastRestart = 0;
+  restarts = 0;
+  notices = 0;
+
+  /** The client is created after its options (which hold this handler). */
+  attach(client: LanguageClient): void {
+    this.client = client;
+  }
+
+  error(error: Error, message: Message | undefined, count: number | undefined): ErrorHandlerResult {
+    this.log(`connection error${count ? ` (${count} in a row)` : ''}: ${error.message}${message ? ` (${JSON.stringify(message).slice(0, 200)})` : ''}`);
+    // As vscode-languageclient's default: a few write/read errors are survivable, more mean the connection is gone.
+    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+  }
+
+  closed(): CloseHandlerResult {
+    const now = Date.now();
+    while (this.restartTimes.length > 0 && now - this.restartTimes[0] > BURST_MS) this.restartTimes.shift();
+    if (this.restartTimes.length >= MAX_RESTARTS) {
+      this.log(`the language server stopped ${MAX_RESTARTS + 1} times within ${BURST_MS / 60000} minutes: not restarting it`);
+      return {
+        action: CloseAction.DoNotRestart,
+        message: `Messaging Server Logs: the language server stopped ${MAX_RESTARTS + 1} times in ${BURST_MS / 60000} minutes and was not restarted. Reload the window to start it again; the output channel "Messaging Server Logs" has the details.`,
+      };
+    }
+    const newBurst = now - this.lastRestart > BURST_MS;
+    this.restartTimes.push(now);
+    this.lastRestart = now;
+    this.restarts++;
+    this.log(`the language server stopped unexpectedly; restarting it (restart ${this.restarts})`);
+    if (newBurst) {
+      this.notices++;
+      const client = this.client;
+      void vscode.window
+        .showInformationMessage('Messaging Server Logs: the language server stopped unexpectedly and was restarted. Open logs are parsed again.', 'Show Output')
+        .then((choice) => {
+          if (choice) client?.outputChannel.show(true);
+        });
+    }
+    return { action: CloseAction.Restart, handled: true };
+  }
+
+  private log(text: string): void {
+    this.client?.outputChannel.appendLine(`[${new Date().toISOString()}] ${text}`);
+  }
+}
+
+/** The hidden test hooks: the server's process id and state, and a way to kill it mid-session. */
+export function registerRecoveryCommands(client: LanguageClient, recovery: ServerRecovery): vscode.Disposable {
+  const info = async (): Promise<RecoveryInfo> => {
+    const server = await client.sendRequest<ServerInfoResult>(Methods.serverInfo, {});
+    return { ...server, restarts: recovery.restarts, notices: recovery.notices };
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(SERVER_INFO_COMMAND, info),
+    vscode.commands.registerCommand(KILL_SERVER_COMMAND, async (): Promise<number> => {
+      const { pid } = await info();
+      process.kill(pid, 'SIGKILL');
+      return pid;
+    }),
+  );
+}

@@ -1,0 +1,333 @@
+// The data of the Log Sessions view (SPEC §8): the active log's components → sessions → records,
+// sessions from messagingLogs/sessions, a session's records loaded when it is expanded
+// (messagingLogs/sessionRecords). It follows the active editor and refreshes after edits.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { Methods, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../server/src/protocol';
+import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
+import {
+  buildSessionsTree,
+  count,
+  formatDuration,
+  groupDescription,
+  SessionNode,
+  SessionsNode,
+  SessionsViewOptions,
+  SessionSort,
+  sessionDescription,
+  timeRange,
+  visibleSessions,
+  worstOf,
+} from './sessionsModel';
+
+export const SESSIONS_VIEW_ID = 'messagingLogs.sessions';
+/** Records listed under one session; the rest are a note (a keyed filter shows them all). */
+export const RECORDS_LISTED = 500;
+/** Above this many shown sessions, components start collapsed. */
+const EXPAND_LIMIT = 200;
+/** Typing in the log waits this long before the view asks the server again. */
+const CHANGE_DEBOUNCE_MS = 400;
+
+const OPTIONS_STATE = 'messagingLogs.sessionsView';
+
+/** Commands of the items; registered by sessionsView.ts. */
+export const REVEAL_SESSION_COMMAND = 'messagingLogs.sessions.reveal';
+export const REVEAL_RECORD_COMMAND = 'messagingLogs.sessions.revealRecord';
+
+function problemIcon(worst: 'error' | 'warning' | undefined, fallback: string): vscode.ThemeIcon {
+  if (worst === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
+  if (worst === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
+  return new vscode.ThemeIcon(fallback);
+}
+
+/** Loaded sessions of one version of one document. */
+interface Loaded {
+  key: string;
+  sessions: Promise<SessionsResult>;
+  records: Map<string, Promise<SessionRecordItem[]>>;
+}
+
+export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<SessionsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private document: vscode.TextDocument | undefined;
+  private loaded: Loaded | undefined;
+  private view: vscode.TreeView<SessionsNode> | undefined;
+  private options: SessionsViewOptions;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly refreshSoon = debounce(() => this.refresh(), CHANGE_DEBOUNCE_MS);
+  private readonly followSoon = debounce(() => this.follow(vscode.window.activeTextEditor), 100);
+  /** Sessions shown when last drawn: many of them start collapsed. */
+  private lastShown = 0;
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly state: vscode.Memento,
+  ) {
+    const saved = state.get<Partial<SessionsViewOptions>>(OPTIONS_STATE) ?? {};
+    this.options = { sort: saved.sort ?? 'time', text: '', problemsOnly: saved.problemsOnly ?? false };
+    this.subscriptions.push(
+      this.changed,
+      vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
+      vscode.workspace.onDidChangeTextDocument((change) => {
+        if (change.document === this.document && change.contentChanges.length > 0) this.refreshSoon();
+      }),
+      // A language change closes and reopens the document: follow the new one (or none).
+      vscode.workspace.onDidOpenTextDocument(() => this.followSoon()),
+      vscode.workspace.onDidCloseTextDocument((closed) => {
+        if (closed === this.document) this.followSoon();
+      }),
+    );
+    this.follow(vscode.window.activeTextEditor);
+  }
+
+  /** The view showing this provider: it gets the description and message. */
+  attach(view: vscode.TreeView<SessionsNode>): void {
+    this.view = view;
+    this.updateContext();
+  }
+
+  /** The log the view shows, if any. */
+  currentDocument(): vscode.TextDocument | undefined {
+    return this.document;
+  }
+
+  viewOptions(): SessionsViewOptions {
+    return { ...this.options };
+  }
+
+  setSort(sort: SessionSort): void {
+    this.setOptions({ sort });
+  }
+
+  setTextFilter(text: string): void {
+    this.setOptions({ text: text.trim() });
+  }
+
+  setProblemsOnly(problemsOnly: boolean): void {
+    this.setOptions({ problemsOnly });
+  }
+
+  /** Asks the server again and redraws. */
+  refresh(): void {
+    this.loaded = undefined;
+    this.changed.fire(undefined);
+  }
+
+  /** Shows the sessions of this document (or none). */
+  showDocument(document: vscode.TextDocument | undefined): void {
+    if (document === this.document) return;
+    this.document = document;
+    this.refreshSoon.cancel();
+    this.refresh();
+    this.updateContext();
+  }
+
+  getTreeItem(node: SessionsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'component': {
+        const item = new vscode.TreeItem(
+          node.name,
+          this.lastShown > EXPAND_LIMIT ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+        );
+        item.id = `component:${node.name}`;
+        item.description = groupDescription(node.sessions, 'session');
+        item.iconPath = problemIcon(worstOf(node.sessions), 'symbol-namespace');
+        item.contextValue = 'component';
+        return item;
+      }
+      case 'dialog': {
+        const item = new vscode.TreeItem(node.callId, vscode.TreeItemCollapsibleState.Expanded);
+        item.id = `dialog:${node.parent.name}:${node.callId}`;
+        const first = node.sessions[0];
+        const last = node.sessions[node.sessions.length - 1];
+        item.description = `SIP dialog · ${groupDescription(node.sessions, 'packet')} · ${timeRange(first.start, last.end)}`;
+        item.tooltip = new vscode.MarkdownString(`**SIP dialog** \`Call-ID: ${node.callId}\`\n\n${count(node.sessions.length, 'packet')}, lines ${first.firstLine + 1}–${Math.max(...node.sessions.map((s) => s.lastLine)) + 1}`);
+        item.iconPath = problemIcon(worstOf(node.sessions), 'call-outgoing');
+        item.contextValue = 'dialog';
+        item.command = { command: REVEAL_SESSION_COMMAND, title: 'Show Records', arguments: [node] };
+        return item;
+      }
+      case 'session':
+        return this.sessionItem(node);
+      case 'record': {
+        const r = node.record;
+        const rest = r.time && r.text.startsWith(r.time) ? r.text.slice(r.time.length).trimStart() : r.text;
+        const item = new vscode.TreeItem(r.time || `line ${r.line + 1}`, vscode.TreeItemCollapsibleState.None);
+        item.id = `record:${node.parent.session.key}:${r.line}`;
+        item.description = rest;
+        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}\n${r.text}`;
+        const severity = r.severity === 'critical' || r.severity === 'error' ? 'error' : 'warning';
+        item.iconPath = r.problem ? problemIcon(severity, 'warning') : new vscode.ThemeIcon('debug-stackframe-dot');
+        item.contextValue = 'record';
+        item.command = { command: REVEAL_RECORD_COMMAND, title: 'Show Record', arguments: [node] };
+        return item;
+      }
+      case 'note': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.contextValue = 'note';
+        return item;
+      }
+    }
+  }
+
+  async getChildren(node?: SessionsNode): Promise<SessionsNode[]> {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case 'component':
+      case 'dialog':
+        return node.children;
+      case 'session':
+        return this.recordNodes(node);
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: SessionsNode): SessionsNode | undefined {
+    return node.kind === 'component' ? undefined : node.parent;
+  }
+
+  /** The view's node of a session, when the view shows it (filters may hide it). */
+  async findSessionNode(key: string): Promise<SessionNode | undefined> {
+    for (const root of await this.roots()) {
+      if (root.kind !== 'component') continue;
+      for (const child of root.children) {
+        const sessions = child.kind === 'dialog' ? child.children : [child];
+        const found = sessions.find((s) => s.session.key === key);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  }
+
+  /** All sessions of the shown log (unfiltered), in order of their first record. */
+  async sessions(): Promise<SessionsResult> {
+    const document = this.document;
+    if (!document) return { sessions: [] };
+    const key = `${document.uri.toString()}@${document.version}@${document.languageId}`;
+    if (this.loaded?.key !== key) {
+      const params = { uri: serverUri(this.client, document.uri) };
+      const sessions = Promise.resolve(this.client.sendRequest<SessionsResult>(Methods.sessions, params)).catch(
+        (error: unknown): SessionsResult => ({ sessions: [], error: error instanceof Error ? error.message : String(error) }),
+      );
+      this.loaded = { key, sessions, records: new Map() };
+    }
+    return this.loaded.sessions;
+  }
+
+  /** Records of a session (the first `limit`), as the server lists them; cached with the sessions. */
+  async records(key: string, limit = RECORDS_LISTED): Promise<SessionRecordItem[]> {
+    const document = this.document;
+    if (!document) return [];
+    await this.sessions();
+    const loaded = this.loaded;
+    if (!loaded) return [];
+    const cacheKey = `${limit}:${key}`;
+    let records = loaded.records.get(cacheKey);
+    if (!records) {
+      const params: SessionRecordsParams = { uri: serverUri(this.client, document.uri), key, limit };
+      records = Promise.resolve(this.client.sendRequest<SessionRecordItem[]>(Methods.sessionRecords, params));
+      loaded.records.set(cacheKey, records);
+      records.catch(() => loaded.records.delete(cacheKey));
+    }
+    return records;
+  }
+
+  dispose(): void {
+    this.refreshSoon.cancel();
+    this.followSoon.cancel();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private follow(editor: vscode.TextEditor | undefined): void {
+    if (editor && isLogDocument(editor.document)) this.showDocument(editor.document);
+    // The Output panel's editors are not logs the user picked: keep showing the last log.
+    else if (editor && editor.document.uri.scheme !== 'output') this.showDocument(undefined);
+    // No active editor: the focus may be in a panel while the log is still on screen.
+    else if (this.document && (this.document.isClosed || !vscode.window.visibleTextEditors.some((e) => e.document === this.document))) {
+      this.showDocument(undefined);
+    }
+  }
+
+  private setOptions(change: Partial<SessionsViewOptions>): void {
+    this.options = { ...this.options, ...change };
+    this.state.update(OPTIONS_STATE, { sort: this.options.sort, problemsOnly: this.options.problemsOnly }).then(undefined, ignore);
+    this.changed.fire(undefined);
+    this.updateContext();
+  }
+
+  private async roots(): Promise<SessionsNode[]> {
+    const document = this.document;
+    if (!document) {
+      this.setMessage(undefined);
+      return [];
+    }
+    const result = await this.sessions();
+    if (document !== this.document) return []; // a newer document is on its way
+    const shown = visibleSessions(result.sessions, this.options);
+    this.lastShown = shown.length;
+    if (result.error) this.setMessage(`No sessions: ${result.error}`);
+    else if (result.sessions.length === 0) this.setMessage('This log has no sessions.');
+    else if (this.isFiltered()) {
+      const what = [this.options.text ? `"${this.options.text}"` : '', this.options.problemsOnly ? 'with problems' : ''].filter(Boolean).join(', ');
+      this.setMessage(`${shown.length} of ${count(result.sessions.length, 'session')} shown (${what}).`);
+    } else this.setMessage(undefined);
+    return buildSessionsTree(result.sessions, this.options);
+  }
+
+  private async recordNodes(node: SessionNode): Promise<SessionsNode[]> {
+    const records = await this.records(node.session.key);
+    const nodes: SessionsNode[] = records.map((record) => ({ kind: 'record', record, parent: node }));
+    if (node.session.records > records.length) {
+      nodes.push({
+        kind: 'note',
+        text: `${node.session.records - records.length} more records: Keyed Filter on This Session shows them all`,
+        parent: node,
+      });
+    }
+    return nodes;
+  }
+
+  private sessionItem(node: SessionNode): vscode.TreeItem {
+    const s: SessionItem = node.session;
+    const text = this.options.text.toLowerCase();
+    const at = text ? s.key.toLowerCase().indexOf(text) : -1;
+    const label: vscode.TreeItemLabel = { label: s.key, highlights: at >= 0 ? [[at, at + text.length]] : undefined };
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `session:${s.key}`;
+    item.description = sessionDescription(s);
+    const tooltip = new vscode.MarkdownString();
+    tooltip.appendMarkdown(`**${s.key.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}** (${s.component})\n\n`);
+    tooltip.appendMarkdown(`${timeRange(s.start, s.end)}${s.durationMs > 0 ? ` (${formatDuration(s.durationMs)})` : ''}\n\n`);
+    tooltip.appendMarkdown(`${count(s.records, 'record')}, lines ${s.firstLine + 1}–${s.lastLine + 1}`);
+    if (s.problems > 0) tooltip.appendMarkdown(`\n\n${count(s.problems, 'problem')} (worst: ${s.worst ?? 'warning'})`);
+    if (s.dialog) tooltip.appendMarkdown(`\n\nSIP dialog \`${s.dialog}\``);
+    item.tooltip = tooltip;
+    item.iconPath = problemIcon(s.problems > 0 ? (s.worst ?? 'warning') : undefined, 'pass');
+    item.contextValue = 'session';
+    item.command = { command: REVEAL_SESSION_COMMAND, title: 'Show Session', arguments: [node] };
+    return item;
+  }
+
+  private isFiltered(): boolean {
+    return this.options.text !== '' || this.options.problemsOnly;
+  }
+
+  private setMessage(message: string | undefined): void {
+    if (this.view) this.view.message = message;
+    this.updateContext();
+  }
+
+  private updateContext(): void {
+    if (this.view) {
+      const name = this.document ? baseName(this.document.uri) : undefined;
+      this.view.description = name && this.options.text ? `${name} · "${this.options.text}"` : name;
+    }
+    setContext('messagingLogs.sessions.hasLog', this.document !== undefined);
+    setContext('messagingLogs.sessions.filtered', this.options.text !== '');
+    setContext('messagingLogs.sessions.problemsOnly', this.options.problemsOnly);
+    setContext('messagingLogs.sessions.sort', this.options.sort);
+  }
+}

@@ -1,0 +1,382 @@
+// Logs the server reads from disk: `file:` URIs the editor has not opened, above all files larger than
+// the editor hands to extensions (SPEC §8, 50 MB). Each is indexed straight from the file through a
+// FileSource (read in windows, never held whole) with the engine's buildAsync, which gives the event
+// loop a turn after each chunk, so that progress goes out and a `$/cancelRequest` gets in while a big
+// file is indexed. The last few files asked about stay indexed; each is polled for growth (indexed
+// incrementally) and for rotation or truncation (indexed anew), and the host hears of every change.
+import * as fs from 'fs';
+import { CancellationToken } from 'vscode-languageserver';
+import { CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
+import type { LogChangeKind, LogLanguageId } from './protocol';
+
+/** Where indexing progress goes: a work-done progress of a request, or one the server started. */
+export interface ProgressSink {
+  report(done: number, total: number): void;
+  end(): void;
+}
+
+/** What a log read from disk is, as the rest of the server sees it (a LogEntry without document fields). */
+export interface DiskParse {
+  index: LogIndex | undefined;
+  /** Why there is no index (not a text log, no dialect recognised, unreadable). */
+  problem: string | undefined;
+  /** The dialect was detected (always, for files on disk). */
+  dialect: LogLanguageId | undefined;
+}
+
+export interface DiskLogsHost {
+  toleranceMs(): number;
+  /** A log grew or was replaced, and is indexed again; the new parse is in place. */
+  changed(uri: string, kind: LogChangeKind): void;
+  /** A log left the cache (least recently used, or the server is shutting down). */
+  evicted(uri: string): void;
+  /** Progress for indexing nobody waits on with a token of their own (a watcher saw a rotation); may be undefined. */
+  backgroundProgress(title: string): Promise<ProgressSink | undefined>;
+  failed(error: unknown): void;
+}
+
+export interface DiskLogsOptions {
+  /** Files kept indexed at once (least recently used evicted first). */
+  capacity?: number;
+  /** How often the files are polled for growth and rotation, ms. */
+  watchIntervalMs?: number;
+  /** Bytes indexed per chunk, between turns of the event loop (progress reports, cancellation checks). */
+  stepBytes?: number;
+}
+
+export interface GetOptions {
+  /** Cancels this caller's wait; indexing stops when every caller waiting on it has cancelled. */
+  token?: CancellationToken;
+  /** Gets the progress of the indexing this caller waits on (also when another caller started it). */
+  progress?: ProgressSink;
+  /** Tells the caller that it started indexing (the time it took, ms), as opposed to finding the file indexed. */
+  indexed?: (ms: number) => void;
+}
+
+/** Read at the start of a file to detect its dialect (the engine's openLogFile reads as much). */
+const HEAD_BYTES = 256 * 1024;
+const DEFAULT_STEP = 4 << 20;
+/** Work of more steps than this gets a progress of the server's own when no request reports one. */
+const BACKGROUND_PROGRESS_STEPS = 8;
+/** A replaced or evicted file is closed this much later: requests that got its index just before may still read it. */
+const RETIRE_MS = 30_000;
+
+interface DiskLog {
+  uri: string;
+  path: string;
+  parse: DiskParse;
+  file: FileSource | undefined;
+  /** Size and modification time when last indexed (for files that held no log, re-tried on change). */
+  size: number;
+  mtimeMs: number;
+  /** Updates run one after another; requests wait for the one under way. */
+  busy: Promise<void>;
+  watcher: ((curr: fs.Stats, prev: fs.Stats) => void) | undefined;
+}
+
+/** One indexing of a file not in the cache yet, shared by every request that asks for it meanwhile. */
+class Job {
+  readonly waiters = new Set<object>();
+  readonly sinks = new Set<ProgressSink>();
+  done = 0;
+  total = 0;
+  started = Date.now();
+  promise!: Promise<DiskLog | undefined>;
+
+  /** Nobody waits any more: every request that asked has been cancelled. */
+  isCancelled = (): boolean => this.waiters.size === 0;
+
+  report = (done: number, total: number): void => {
+    this.done = done;
+    this.total = total;
+    for (const sink of this.sinks) sink.report(done, total);
+  };
+}
+
+export class DiskLogs {
+  /** Least recently used first. */
+  private readonly logs = new Map<string, DiskLog>();
+  private readonly jobs = new Map<string, Job>();
+  private readonly capacity: number;
+  private readonly watchIntervalMs: number;
+  private readonly stepBytes: number;
+  private disposed = false;
+
+  constructor(private readonly host: DiskLogsHost, options: DiskLogsOptions = {}) {
+    this.capacity = Math.max(1, options.capacity ?? 2);
+    this.watchIntervalMs = options.watchIntervalMs ?? 1000;
+    this.stepBytes = Math.max(1, options.stepBytes ?? DEFAULT_STEP);
+  }
+
+  /**
+   * The parse of a file, indexing it now when it is not cached, and first catching up with the file
+   * when it is (growth indexed, a replaced file indexed anew). A file that is not a log, or cannot be
+   * read, gets a parse without index that says why. Rejects with CancelledError when the caller's
+   * token is cancelled (the indexing stops when no other caller waits for it).
+   */
+  async get(uri: string, path: string, options: GetOptions = {}): Promise<DiskParse> {
+    const known = this.logs.get(uri);
+    if (known) {
+      this.touch(known);
+      await this.waitFor(this.update(known), options.token);
+      return known.parse;
+    }
+    let job = this.jobs.get(uri);
+    if (!job) {
+      const created = new Job();
+      job = created;
+      this.jobs.set(uri, created);
+      // The first waiter joins before the job starts, so it is not taken for cancelled.
+      const waiter = {};
+      created.waiters.add(waiter);
+      created.promise = this.load(uri, path, created).finally(() => this.jobs.delete(uri));
+      return this.join(created, options, waiter);
+    }
+    return this.join(job, options, {});
+  }
+
+  /** What the cache holds, least recently used first. */
+  list(): { uri: string; parse: DiskParse; backing: 'file' | 'memory' | 'none'; bytes: number; watched: boolean }[] {
+    return [...this.logs.values()].map((log) => ({
+      uri: log.uri,
+      parse: log.parse,
+      // From the index itself: a file-backed index reads through a FileSource, a MemorySource holds the bytes.
+      backing: !log.parse.index ? 'none' : log.parse.index.source instanceof MemorySource ? 'memory' : 'file',
+      bytes: log.parse.index?.scannedTo ?? 0,
+      watched: log.watcher !== undefined,
+    }));
+  }
+
+  /** Whether this URI is indexed (not merely being indexed). */
+  has(uri: string): boolean {
+    return this.logs.has(uri);
+  }
+
+  /** Stops every watcher and closes every file now. */
+  dispose(): void {
+    this.disposed = true;
+    for (const log of [...this.logs.values()]) this.evict(log, true);
+  }
+
+  private async join(job: Job, options: GetOptions, waiter: object): Promise<DiskParse> {
+    job.waiters.add(waiter);
+    const sink = options.progress;
+    if (sink) {
+      job.sinks.add(sink);
+      if (job.total > 0) sink.report(job.done, job.total);
+    }
+    try {
+      const log = await this.waitFor(job.promise, options.token);
+      options.indexed?.(Date.now() - job.started);
+      return log ? log.parse : noParse('file vanished while it was indexed');
+    } finally {
+      job.waiters.delete(waiter);
+      if (sink) {
+        job.sinks.delete(sink);
+        sink.end();
+      }
+    }
+  }
+
+  /** `work`, or a CancelledError as soon as `token` is cancelled (the work goes on for others). */
+  private waitFor<T>(work: Promise<T>, token: CancellationToken | undefined): Promise<T> {
+    if (!token) return work;
+    if (token.isCancellationRequested) return Promise.reject(new CancelledError());
+    return new Promise<T>((resolve, reject) => {
+      const listener = token.onCancellationRequested(() => reject(new CancelledError()));
+      work.then(
+        (value) => {
+          listener.dispose();
+          resolve(value);
+        },
+        (error: unknown) => {
+          listener.dispose();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Indexes a file anew; undefined when it cannot be stat'ed. */
+  private async load(uri: string, path: string, job: Job): Promise<DiskLog | undefined> {
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(path);
+    } catch {
+      return undefined;
+    }
+    // Indexing a big file that no request shows progress for gets a progress of the server's own.
+    let own: ProgressSink | undefined;
+    if (job.sinks.size === 0 && stat.size >= BACKGROUND_PROGRESS_STEPS * this.stepBytes) {
+      own = await this.host.backgroundProgress(`Indexing ${baseName(path)}`);
+      if (own) job.sinks.add(own);
+    }
+    let indexed: { parse: DiskParse; file: FileSource | undefined };
+    try {
+      indexed = await this.index(path, stat, job.report, job.isCancelled);
+    } finally {
+      if (own) {
+        job.sinks.delete(own);
+        own.end();
+      }
+    }
+    const { parse, file } = indexed;
+    if (this.disposed) {
+      file?.close();
+      throw new CancelledError();
+    }
+    const log: DiskLog = { uri, path, parse, file, size: stat.size, mtimeMs: stat.mtimeMs, busy: Promise.resolve(), watcher: undefined };
+    this.logs.set(uri, log);
+    while (this.logs.size > this.capacity) this.evict(this.logs.values().next().value as DiskLog, false);
+    this.watch(log);
+    // The file may have grown while it was indexed, before the watcher took its first look.
+    this.background(log);
+    return log;
+  }
+
+  /**
+   * Opens and indexes a file, as the engine's openLogFile does but with buildAsync. Logs the engine
+   * cannot read get a parse with the problem and no file kept open. Rejects with CancelledError (the
+   * file closed) when `isCancelled` says so.
+   */
+  private async index(
+    path: string,
+    stat: fs.Stats,
+    report: (done: number, total: number) => void,
+    isCancelled: () => boolean,
+  ): Promise<{ parse: DiskParse; file: FileSource | undefined }> {
+    let source: FileSource;
+    try {
+      source = new FileSource(path);
+    } catch (e) {
+      return { parse: noParse(`cannot read ${path}: ${(e as Error).message}`), file: undefined };
+    }
+    const ctx = { fileName: baseName(path), mtimeMs: stat.mtimeMs };
+    let index: LogIndex;
+    try {
+      // Detection exactly as openLogFile does it (binary data, dialect), on the head of the file only.
+      const dialect = openLog(Buffer.from(source.read(0, HEAD_BYTES)), ctx).dialect;
+      index = new LogIndex(source, dialect, ctx, { toleranceMs: this.host.toleranceMs() });
+    } catch (e) {
+      source.close();
+      if (e instanceof NotTextError || e instanceof UnknownDialectError) return { parse: noParse(e.message), file: undefined };
+      throw e;
+    }
+    try {
+      report(0, source.size);
+      await index.buildAsync({ chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed });
+    } catch (e) {
+      source.close(); // a cancelled index is incomplete: dropped
+      throw e;
+    }
+    return { parse: { index, problem: undefined, dialect: index.dialect.id as LogLanguageId }, file: source };
+  }
+
+  private touch(log: DiskLog): void {
+    this.logs.delete(log.uri);
+    this.logs.set(log.uri, log);
+  }
+
+  /** Catches up with the file (after any update under way); resolves when the parse is current. */
+  private update(log: DiskLog): Promise<void> {
+    const run = log.busy.then(() => this.sync(log));
+    log.busy = run.catch(() => undefined);
+    return run;
+  }
+
+  private background(log: DiskLog): void {
+    this.update(log).catch((e: unknown) => {
+      if (!(e instanceof CancelledError)) this.host.failed(e);
+    });
+  }
+
+  private async sync(log: DiskLog): Promise<void> {
+    if (this.logs.get(log.uri) !== log) return; // evicted meanwhile
+    let kind: LogChangeKind | undefined;
+    let stat: fs.Stats | undefined;
+    try {
+      stat = await fs.promises.stat(log.path);
+    } catch {
+      stat = undefined;
+    }
+    if (log.file) {
+      const seen = log.file.refresh();
+      if (seen !== 'same') kind = seen;
+    } else if (stat ? stat.size !== log.size || stat.mtimeMs !== log.mtimeMs : log.size >= 0) {
+      kind = 'replaced'; // nothing readable before: whatever is there now is new
+    }
+    if (!kind) return;
+    const index = log.parse.index;
+    let appended = false;
+    if (kind === 'grown' && index && log.file) {
+      const file = log.file;
+      const sink = file.size - index.scannedTo >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing new records') : undefined;
+      try {
+        // False when the last line had no terminator (it may have grown): indexed anew below.
+        appended = await index.appendAsync({ chunkSize: this.stepBytes, onProgress: (done, total) => sink?.report(done, total) });
+      } finally {
+        sink?.end();
+      }
+      log.size = file.size;
+    }
+    if (!appended) {
+      // Rotated, truncated, or grown past a last line that had no terminator: index from scratch.
+      const sink = stat && stat.size >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing the log anew') : undefined;
+      let fresh: { parse: DiskParse; file: FileSource | undefined };
+      try {
+        fresh = stat ? await this.index(log.path, stat, (done, total) => sink?.report(done, total), () => false) : { parse: noParse(`cannot read ${log.path}: it is gone`), file: undefined };
+      } finally {
+        sink?.end();
+      }
+      if (this.logs.get(log.uri) !== log) {
+        fresh.file?.close();
+        return;
+      }
+      retire(log.file);
+      log.parse = fresh.parse;
+      log.file = fresh.file;
+      log.size = stat ? stat.size : -1;
+      log.mtimeMs = stat ? stat.mtimeMs : 0;
+    }
+    this.host.changed(log.uri, kind);
+  }
+
+  private watch(log: DiskLog): void {
+    const listener = (curr: fs.Stats, prev: fs.Stats): void => {
+      if (curr.size === prev.size && curr.mtimeMs === prev.mtimeMs && curr.ino === prev.ino) return;
+      this.background(log);
+    };
+    fs.watchFile(log.path, { interval: this.watchIntervalMs, persistent: false }, listener);
+    log.watcher = listener;
+  }
+
+  private evict(log: DiskLog, now: boolean): void {
+    this.logs.delete(log.uri);
+    if (log.watcher) fs.unwatchFile(log.path, log.watcher);
+    log.watcher = undefined;
+    if (now) log.file?.close();
+    else retire(log.file);
+    log.file = undefined;
+    this.host.evicted(log.uri);
+  }
+}
+
+/** Closes a file later: a request may hold its index across one turn of the event loop. */
+function retire(file: FileSource | undefined): void {
+  if (!file) return;
+  setTimeout(() => {
+    try {
+      file.close();
+    } catch {
+      // already closed
+    }
+  }, RETIRE_MS).unref();
+}
+
+function noParse(problem: string): DiskParse {
+  return { index: undefined, problem, dialect: undefined };
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

@@ -1,0 +1,115 @@
+// Pieces of the editor features that need no editor: the Log Sessions view's model (grouping,
+// dialogs, sorting, filtering), the text of a keyed filter on a session, and the server's
+// minimumDiagnosticSeverity setting over stdio.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { SessionItem } from '../../server/src/protocol';
+import { normalizeSettings } from '../../server/src/settings';
+import {
+  buildSessionsTree,
+  groupDescription,
+  sessionDescription,
+  sessionFilterText,
+  SessionsViewOptions,
+  visibleSessions,
+  worstOf,
+} from '../../client/src/sessionsModel';
+import { LspSession, messageOf } from './lspHarness';
+
+function session(key: string, component: string, firstLine: number, extra: Partial<SessionItem> = {}): SessionItem {
+  return { key, component, firstLine, lastLine: firstLine, records: 1, start: '10:00:00', end: '10:00:00', problems: 0, durationMs: 0, ...extra };
+}
+
+const SESSIONS: SessionItem[] = [
+  session('IMAP-1', 'IMAP', 0, { records: 5, problems: 1, worst: 'warning', durationMs: 100, end: '10:00:01' }),
+  session('SIPDATA-1', 'SIPDATA', 5, { dialog: 'call-a', durationMs: 10 }),
+  session('SMTP-1', 'SMTP', 6, { problems: 2, worst: 'error', durationMs: 50 }),
+  session('SIPDATA-2', 'SIPDATA', 7, { dialog: 'call-b', durationMs: 500 }),
+  session('SIPDATA-3', 'SIPDATA', 8, { dialog: 'call-a', durationMs: 20 }),
+  session('IMAP-2', 'IMAP', 9, { durationMs: 900 }),
+  session('SIPDATA-4', 'SIPDATA', 10),
+];
+
+const ALL: SessionsViewOptions = { sort: 'time', text: '', problemsOnly: false };
+
+describe('Log Sessions view model', () => {
+  test('components in order of first record; SIP packets grouped by dialog, packets in file order', () => {
+    const tree = buildSessionsTree(SESSIONS, ALL);
+    assert.deepEqual(tree.map((c) => c.name), ['IMAP', 'SIPDATA', 'SMTP']);
+    const sip = tree[1];
+    assert.deepEqual(
+      sip.children.map((c) => (c.kind === 'dialog' ? `dialog ${c.callId}: ${c.children.map((s) => s.session.key).join(' ')}` : c.session.key)),
+      ['dialog call-a: SIPDATA-1 SIPDATA-3', 'dialog call-b: SIPDATA-2', 'SIPDATA-4'],
+    );
+    for (const child of sip.children) assert.equal(child.parent, sip);
+  });
+
+  test('sorts by problems and by duration at both levels', () => {
+    assert.deepEqual(buildSessionsTree(SESSIONS, { ...ALL, sort: 'problems' }).map((c) => c.name), ['SMTP', 'IMAP', 'SIPDATA']);
+    const byDuration = buildSessionsTree(SESSIONS, { ...ALL, sort: 'duration' });
+    assert.deepEqual(byDuration.map((c) => c.name), ['IMAP', 'SIPDATA', 'SMTP']);
+    assert.deepEqual(
+      byDuration[0].children.map((c) => (c.kind === 'session' ? c.session.key : c.callId)),
+      ['IMAP-2', 'IMAP-1'],
+    );
+    assert.deepEqual(
+      byDuration[1].children.map((c) => (c.kind === 'session' ? c.session.key : c.callId)),
+      ['call-b', 'call-a', 'SIPDATA-4'],
+      'a dialog is as long as its longest packet',
+    );
+  });
+
+  test('filters by text (key, component or Call-ID, any case) and by problems', () => {
+    assert.deepEqual(visibleSessions(SESSIONS, { ...ALL, text: 'imap-2' }).map((s) => s.key), ['IMAP-2']);
+    assert.deepEqual(visibleSessions(SESSIONS, { ...ALL, text: 'CALL-A' }).map((s) => s.key), ['SIPDATA-1', 'SIPDATA-3']);
+    assert.deepEqual(visibleSessions(SESSIONS, { ...ALL, problemsOnly: true }).map((s) => s.key), ['IMAP-1', 'SMTP-1']);
+    assert.deepEqual(buildSessionsTree(SESSIONS, { ...ALL, problemsOnly: true, text: 'smtp' }).map((c) => c.name), ['SMTP']);
+  });
+
+  test('descriptions and the worst problem of a group', () => {
+    assert.equal(sessionDescription(SESSIONS[0]), '10:00:00 – 10:00:01 · 5 records · 1 problem');
+    assert.equal(sessionDescription(SESSIONS[1]), '10:00:00 · 1 record');
+    assert.equal(groupDescription(SESSIONS.slice(0, 3), 'session'), '3 sessions · 3 problems');
+    assert.equal(worstOf(SESSIONS.slice(0, 2)), 'warning');
+    assert.equal(worstOf(SESSIONS), 'error');
+    assert.equal(worstOf(SESSIONS.slice(1, 2)), undefined);
+  });
+
+  test('a keyed filter on a session uses the text the log writes', () => {
+    assert.equal(sessionFilterText('IMAP-437425'), 'IMAP-437425');
+    assert.equal(sessionFilterText('(2)#1'), '(2)', 'an EMG span: its instance');
+    assert.equal(sessionFilterText('queue:113457753'), '113457753');
+    assert.equal(sessionFilterText('account:bob@example.com'), 'bob@example.com');
+    assert.equal(sessionFilterText('imapd[232]'), 'imapd[232]');
+  });
+});
+
+describe('setting minimumDiagnosticSeverity', () => {
+  const lsp = new LspSession();
+  const uri = 'untitled:severity';
+  const text = '12:00:00.000 1 SMTP-1 failed\n12:00:01.000 3 IMAP-1 problem\n12:00:02.000 2 IMAP-1 fine\n';
+
+  before(() => lsp.initialize());
+  after(() => lsp.stop());
+
+  test('is validated: only "error" changes the default', () => {
+    assert.equal(normalizeSettings({}).minimumDiagnosticSeverity, 'warning');
+    assert.equal(normalizeSettings({ minimumDiagnosticSeverity: 'error' }).minimumDiagnosticSeverity, 'error');
+    assert.equal(normalizeSettings({ minimumDiagnosticSeverity: 'loud' }).minimumDiagnosticSeverity, 'warning');
+  });
+
+  test('"error" leaves the warnings out; back to "warning" shows them again', async () => {
+    const all = await lsp.openAndWait(uri, 'communigate-log', text);
+    assert.deepEqual(all.map((d) => d.severity), [1, 2]);
+    lsp.configuration = { minimumDiagnosticSeverity: 'error' };
+    const errorsOnly = lsp.diagnosticsFor(uri, (d) => d.length === 1);
+    lsp.client.notify('workspace/didChangeConfiguration', { settings: null });
+    const { diagnostics } = await errorsOnly;
+    assert.equal(diagnostics[0].severity, 1);
+    assert.match(messageOf(diagnostics[0]), /SMTP-1 failed/);
+    lsp.configuration = {};
+    const restored = lsp.diagnosticsFor(uri, (d) => d.length === 2);
+    lsp.client.notify('workspace/didChangeConfiguration', { settings: null });
+    await restored;
+  });
+});

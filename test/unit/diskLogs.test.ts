@@ -1,0 +1,245 @@
+// The server's cache of logs read from disk (server/src/diskLogs.ts), without the protocol: indexes
+// built in chunks from the file equal the engine's openLogFile, growth is appended, rotation and
+// truncation index anew, cancellation drops the work and closes the file, eviction stops watching.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { CancellationTokenSource } from 'vscode-languageserver';
+import { DiskLogs, DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
+import { CancelledError, diagnostics, FileSource, LogIndex, listSessions, openLogFile, runFilter } from '../../server/src/engine';
+import type { LogChangeKind } from '../../server/src/protocol';
+import { REAL_LOG } from './helpers';
+
+/** Everything observable about an index, as plain values. */
+function snapshot(index: LogIndex): unknown {
+  const recs = [];
+  for (let r = 0; r < index.recordCount; r++) {
+    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
+  }
+  return {
+    dialect: index.dialect.id,
+    lineCount: index.lineCount,
+    scannedTo: index.scannedTo,
+    recs,
+    sessions: listSessions(index),
+    overflow: index.overflow,
+    diagnostics: [...diagnostics(index)],
+    filter: runFilter(index, { text: 'a', keyed: true }).items,
+  };
+}
+
+/** The engine's own index of the file as it is now. */
+function fresh(file: string): unknown {
+  const index = openLogFile(file, { fileName: path.basename(file), mtimeMs: fs.statSync(file).mtimeMs });
+  try {
+    return snapshot(index);
+  } finally {
+    (index.source as FileSource).close();
+  }
+}
+
+const CGP = [
+  'title line',
+  '12:00:00.000 2 IMAP-1([1.2.3.4]) connected',
+  '  continuation',
+  '***',
+  '***',
+  'orphan after marker',
+  '12:00:01.000 3 IMAP-1([1.2.3.4]) a problem',
+  '12:00:00.000 5 SMTP-2 earlier by a second (regression)',
+  '23:59:00.000 5 SMTP-2 same day',
+  '00:00:01.000 5 SMTP-2 next day',
+];
+/** LF, CRLF and lone CR mixed, as the editor counts lines. */
+const MIXED = CGP.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
+
+class Host implements DiskLogsHost {
+  readonly changes: [string, LogChangeKind][] = [];
+  readonly evictions: string[] = [];
+  readonly failures: unknown[] = [];
+  private waiting: (() => void)[] = [];
+  toleranceMs = () => 1000;
+  changed = (uri: string, kind: LogChangeKind): void => {
+    this.changes.push([uri, kind]);
+    this.waiting.splice(0).forEach((wake) => wake());
+  };
+  evicted = (uri: string): void => void this.evictions.push(uri);
+  backgroundProgress = async () => undefined;
+  failed = (error: unknown): void => void this.failures.push(error);
+
+  /** Resolves when `count` changes have been heard (the watcher's, polled every few ms here). */
+  async changesReach(count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.changes.length < count) {
+      if (Date.now() > deadline) throw new Error(`heard ${this.changes.length} changes, waited for ${count}`);
+      await new Promise<void>((resolve) => {
+        this.waiting.push(resolve);
+        setTimeout(resolve, 50);
+      });
+    }
+  }
+}
+
+function openFds(): number {
+  return fs.readdirSync('/proc/self/fd').length;
+}
+
+describe('logs read from disk (diskLogs)', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-disklogs-'));
+  const made: DiskLogs[] = [];
+  after(() => {
+    for (const d of made) d.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  const disk = (host: Host, stepBytes?: number, capacity = 2) => {
+    const d = new DiskLogs(host, { stepBytes, capacity, watchIntervalMs: 20 });
+    made.push(d);
+    return d;
+  };
+  const write = (name: string, text: string | Buffer) => {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, text);
+    return file;
+  };
+  const index = (parse: DiskParse): LogIndex => {
+    assert.ok(parse.index, parse.problem);
+    return parse.index;
+  };
+
+  test('an index built in chunks of any size from the file equals openLogFile, whatever the line endings', async () => {
+    const files: [string, number[]][] = [
+      [write('mixed.log', MIXED), [1, 7, 64, 4096]],
+      [write('real.log', fs.readFileSync(REAL_LOG)), [777, 4096, 1 << 20]],
+    ];
+    for (const [file, steps] of files) {
+      const expected = fresh(file);
+      for (const step of steps) {
+        const reports: number[] = [];
+        const parse = await disk(new Host(), step).get(`file://${file}`, file, { progress: { report: (done) => reports.push(done), end: () => undefined } });
+        assert.deepEqual(snapshot(index(parse)), expected, `${path.basename(file)} in chunks of ${step}`);
+        assert.ok(index(parse).source instanceof FileSource, 'read from the file, not held in memory');
+        assert.equal(reports.at(-1), fs.statSync(file).size, 'progress up to the end');
+        if (fs.statSync(file).size > 2 * step) assert.ok(reports.length > 2, `${reports.length} progress reports in chunks of ${step}`);
+      }
+    }
+  });
+
+  test('growth is appended (equal to a fresh index), also past a last line without terminator', async () => {
+    const host = new Host();
+    const logs = disk(host, 100);
+    const bytes = fs.readFileSync(REAL_LOG);
+    const cut = bytes.lastIndexOf(0x0a, 100_000) + 1;
+    const file = write('growing.log', bytes.subarray(0, cut));
+    const uri = 'file:///growing.log';
+    const before = index(await logs.get(uri, file));
+    fs.appendFileSync(file, bytes.subarray(cut, 200_000)); // ends mid-line
+    const grown = index(await logs.get(uri, file));
+    assert.equal(grown, before, 'the same index, appended to');
+    assert.deepEqual(snapshot(grown), fresh(file));
+    fs.appendFileSync(file, bytes.subarray(200_000)); // the partial line goes on: indexed anew
+    const whole = index(await logs.get(uri, file));
+    assert.notEqual(whole, before, 'a new index');
+    assert.deepEqual(snapshot(whole), fresh(file));
+    assert.deepEqual(host.changes, [
+      [uri, 'grown'],
+      [uri, 'grown'],
+    ]);
+  });
+
+  test('the watcher notices growth, rotation by rename, truncation, deletion and a new file without a request', async () => {
+    const host = new Host();
+    const logs = disk(host);
+    const file = write('watched.log', CGP.slice(0, 3).join('\n') + '\n');
+    const uri = 'file:///watched.log';
+    await logs.get(uri, file);
+    const current = async () => snapshot(index(await logs.get(uri, file)));
+
+    fs.appendFileSync(file, CGP.slice(3).join('\n') + '\n');
+    await host.changesReach(1);
+    assert.deepEqual(host.changes.at(-1), [uri, 'grown']);
+    assert.deepEqual(await current(), fresh(file));
+
+    fs.renameSync(file, `${file}.1`);
+    fs.writeFileSync(file, '12:00:00.000 2 POP-7([1.2.3.4]) new file\n');
+    await host.changesReach(2);
+    assert.deepEqual(host.changes.at(-1), [uri, 'replaced']);
+    assert.deepEqual(listSessions(index(await logs.get(uri, file))).map((s) => s.key), ['POP-7']);
+
+    fs.writeFileSync(file, '12:00:00.000 2 A-1 x\n'); // shorter: truncated in place
+    await host.changesReach(3);
+    assert.deepEqual(host.changes.at(-1), [uri, 'replaced']);
+    assert.deepEqual(await current(), fresh(file));
+
+    fs.rmSync(file);
+    await host.changesReach(4);
+    const gone = await logs.get(uri, file);
+    assert.equal(gone.index, undefined);
+    assert.match(gone.problem ?? '', /gone/);
+    fs.writeFileSync(file, CGP.join('\n'));
+    await host.changesReach(5);
+    assert.deepEqual(await current(), fresh(file));
+    assert.deepEqual(host.failures, []);
+  });
+
+  test('a file that is not a log is remembered with its problem, and indexed once it becomes one', async () => {
+    const host = new Host();
+    const logs = disk(host);
+    const file = write('later.log', '');
+    const uri = 'file:///later.log';
+    const fds = openFds();
+    const empty = await logs.get(uri, file);
+    assert.equal(empty.index, undefined);
+    assert.match(empty.problem ?? '', /not a log/);
+    assert.equal(openFds(), fds, 'no file kept open for it');
+    assert.deepEqual(logs.list().map((l) => [l.uri, l.backing, l.watched]), [[uri, 'none', true]]);
+    fs.writeFileSync(file, CGP.join('\n') + '\n');
+    await host.changesReach(1);
+    assert.deepEqual(snapshot(index(await logs.get(uri, file))), fresh(file));
+    const binary = await logs.get('file:///binary', write('binary.log', Buffer.from([0x31, 0, 0x32, 0x0a])));
+    assert.match(binary.problem ?? '', /binary/);
+  });
+
+  test('cancelled indexing is dropped and its file closed; a caller that did not cancel still gets it', async () => {
+    const text = Array.from({ length: 40_000 }, (_, i) => `10:00:00.000 5 IMAP-${i % 500}([1.2.3.4]) line ${i}`).join('\n');
+    const file = write('cancel.log', text);
+    const fds = openFds();
+    const logs = disk(new Host(), 4096);
+    const source = new CancellationTokenSource();
+    let reports = 0;
+    const cancelled = logs.get('file:///cancel.log', file, {
+      token: source.token,
+      progress: { report: () => ++reports === 3 && source.cancel(), end: () => undefined },
+    });
+    await assert.rejects(cancelled, (e: unknown) => e instanceof CancelledError);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(openFds(), fds, 'the file is closed');
+    assert.deepEqual(logs.list(), [], 'nothing kept');
+
+    // Two callers: one cancels, the other waits; the indexing goes on for it.
+    const first = new CancellationTokenSource();
+    const a = logs.get('file:///cancel.log', file, { token: first.token });
+    const b = logs.get('file:///cancel.log', file);
+    setImmediate(() => first.cancel());
+    await assert.rejects(a, (e: unknown) => e instanceof CancelledError);
+    assert.equal(index(await b).recordCount, 40_000);
+  });
+
+  test('the least recently used file is evicted: unwatched, its file closed, the host told', async () => {
+    const host = new Host();
+    const logs = disk(host, undefined, 1);
+    const a = write('lru-a.log', CGP.join('\n'));
+    const b = write('lru-b.log', CGP.join('\n'));
+    await logs.get('file:///a', a);
+    await logs.get('file:///b', b);
+    assert.deepEqual(host.evictions, ['file:///a']);
+    assert.deepEqual(logs.list().map((l) => l.uri), ['file:///b']);
+    fs.appendFileSync(a, '\n12:00:02.000 2 X-1 more\n');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(host.changes, [], 'an evicted file is not watched');
+    const fds = openFds();
+    logs.dispose();
+    assert.equal(openFds(), fds - 1, 'dispose closes the files at once');
+  });
+});
