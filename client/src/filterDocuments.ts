@@ -107,7 +107,9 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     const key = queryKey(source, query, options.baseLine);
     let entry = this.byQuery.get(key);
     if (!entry) {
-      const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(query, source)}` });
+      // The source rides along in the query: the server reads the result with the log's own file
+      // name and modification time (a CommuniGate log's date, EMG's year).
+      const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(query, source)}`, query: `source=${encodeURIComponent(source.toString())}` });
       const language = options.language && isLogLanguage(options.language) ? options.language : (result.dialect ?? 'log');
       const created: FilterResultEntry = { uri, source, query, baseLine: options.baseLine, language, refresh: debounce(() => this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
       entry = created;

@@ -147,10 +147,28 @@ function noLog(uri: string, problem: string): LogEntry {
   return { uri, version: -1, index: undefined, problem, mode: 'detected', languageId: '', toleranceMs: 0 };
 }
 
+/**
+ * The log a document was made from: a filter result (`msglog-filter:…?source=URI`) is read with its
+ * source's name and modification time, which carry the date of a CommuniGate log and EMG's year.
+ */
+export function sourceOf(uri: string): string {
+  const q = uri.indexOf('?');
+  if (!uri.startsWith('msglog-filter:') || q < 0) return uri;
+  // The editor escapes the query (`=` and `:` too), so unescape until it reads `source=scheme:…`.
+  let query = uri.slice(q + 1);
+  try {
+    for (let i = 0; i < 3 && !/^source=[a-z][a-z0-9+.-]*:/i.test(query); i++) query = decodeURIComponent(query);
+  } catch {
+    return uri;
+  }
+  const m = /^source=([a-z][a-z0-9+.-]*:.*)$/is.exec(query);
+  return m ? m[1] : uri;
+}
+
 /** The base name of a URI's path (the engine reads dates and file kinds from it). */
 export function fileNameOf(uri: string): string | undefined {
   try {
-    const url = new URL(uri);
+    const url = new URL(sourceOf(uri));
     if (url.protocol === 'file:') return path.basename(fileURLToPath(url));
     const last = url.pathname.split('/').pop();
     return last ? decodeURIComponent(last) : undefined;
@@ -161,6 +179,7 @@ export function fileNameOf(uri: string): string | undefined {
 
 /** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
 async function fileMtime(uri: string): Promise<number | undefined> {
+  uri = sourceOf(uri);
   if (!uri.startsWith('file:')) return undefined;
   try {
     return (await fsp.stat(fileURLToPath(uri))).mtimeMs;

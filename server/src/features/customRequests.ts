@@ -1,6 +1,6 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, LogIndex, nextInSession, nextSession, QueryError, runFilter, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, goToTime, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -43,7 +43,8 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   const baseRecord = params.baseLine === undefined ? undefined : recordNear(index, params.baseLine);
   let result;
   try {
-    result = runFilter(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled: () => token.isCancellationRequested });
+    // Async: the event loop gets turns while a filter runs through a big log, so a cancellation lands.
+    result = await runFilterAsync(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled: () => token.isCancellationRequested });
   } catch (e) {
     if (e instanceof QueryError) return { ...empty, dialect: index.dialect.id, error: e.message };
     if (e instanceof CancelledError) return cancelled();

@@ -47,6 +47,10 @@ describe('filters', () => {
     assert.strictEqual(title, '"read failed" — 2026-01-15.log');
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), result.uri.toString(), 'the result is shown');
 
+    // The result is read as the log it came from: its file name dates it, so date-times work there too.
+    const failedAt = await vscode.commands.executeCommand('messagingLogs.goToTime', { query: `2026-01-15 ${expected.slice(0, 8)}` });
+    assert.strictEqual(failedAt, 0, 'a date-time query finds the record in the result');
+
     // Read-only: typing changes nothing.
     await vscode.commands.executeCommand('type', { text: 'typed' });
     await sleep(200);

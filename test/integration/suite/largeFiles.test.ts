@@ -13,8 +13,11 @@ import type { LargeLogSummary, SessionsResult } from '../../../server/src/protoc
 import { extension, poll, samplesDir } from './helpers';
 
 const MB = 1024 * 1024;
-/** The shared deterministic generator (node gen-logs.mjs DIALECT MEGABYTES OUTFILE); MSGLOG_GEN_LOGS overrides. */
-const GENERATOR = process.env.MSGLOG_GEN_LOGS || '/work/shared/tools/gen-logs.mjs';
+/**
+ * The shared deterministic generator (node gen-logs.mjs DIALECT MEGABYTES OUTFILE), in the shared/
+ * folder beside the repository (as on CI); MSGLOG_GEN_LOGS overrides.
+ */
+const GENERATOR = process.env.MSGLOG_GEN_LOGS || path.resolve(samplesDir(), '../../shared/tools/gen-logs.mjs');
 
 interface OpenedLargeLog extends LargeLogSummary {
   progressReports: number;
