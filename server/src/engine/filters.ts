@@ -42,8 +42,17 @@ export interface FilterOptions {
 
 export { CancelledError };
 
-/** Records between two pauses (and cancellation checks). */
-const STEP_RECORDS = 1 << 16;
+/** Records between two looks at the clock; a pause comes once PAUSE_MS have passed. */
+const STEP_RECORDS = 1 << 10;
+const PAUSE_MS = 50;
+
+/** True when the work since the last pause has run long enough for another. */
+function pauseDue(state: { since: number }): boolean {
+  const now = performance.now();
+  if (now - state.since < PAUSE_MS) return false;
+  state.since = now;
+  return true;
+}
 
 /** Runs a filter. Throws QueryError for a bad query and CancelledError when cancelled. */
 export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): FilterResult {
@@ -111,8 +120,9 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
       }
     }
   };
+  const clock = { since: performance.now() };
   for (let r = 0; r < index.recordCount; r++) {
-    if ((r & (STEP_RECORDS - 1)) === 0 && r > 0) {
+    if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
       yield;
       if (check()) throw new CancelledError();
     }
@@ -146,8 +156,9 @@ export const REGEX_TEXT_LIMIT = 1 << 20;
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
 function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number): Matcher {
   function* allRecords(visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
+    const clock = { since: performance.now() };
     for (let r = 0; r < index.recordCount; r++) {
-      if ((r & (STEP_RECORDS - 1)) === 0 && r > 0) {
+      if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
         yield;
         if (isCancelled()) throw new CancelledError();
       }
