@@ -78,6 +78,7 @@ export async function runFilterAsync(index: LogIndex, query: FilterQuery, option
 
 /** The filter as steps: it yields between chunks of work and returns the result. */
 function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOptions): Generator<void, FilterResult> {
+  if (options.isCancelled?.()) throw new CancelledError();
   const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK);
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
