@@ -63,7 +63,14 @@ export const USER_SETTINGS = {
 
 /** A fresh user-data / extensions / config folder set for one code-server run. */
 export function makeProfile(prefix = 'msglog-e2e-') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return profileAt(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
+}
+
+/**
+ * The user-data / extensions / config folder set of a code-server profile in `dir`, created as
+ * needed. With `keepSettings`, user settings already there (changed by hand) are left as they are.
+ */
+export function profileAt(dir, { keepSettings = false } = {}) {
   const profile = {
     dir,
     userData: path.join(dir, 'user-data'),
@@ -74,7 +81,8 @@ export function makeProfile(prefix = 'msglog-e2e-') {
   fs.mkdirSync(path.join(profile.userData, 'User'), { recursive: true });
   fs.mkdirSync(profile.extensions, { recursive: true });
   fs.mkdirSync(profile.xdg, { recursive: true });
-  fs.writeFileSync(path.join(profile.userData, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const settings = path.join(profile.userData, 'User', 'settings.json');
+  if (!keepSettings || !fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
   fs.writeFileSync(profile.config, 'auth: none\ncert: false\n');
   return profile;
 }

@@ -5,17 +5,16 @@
 //    in .vscode-test/start-profile; prints the address to open and runs until Ctrl+C.
 // Options: --port N (default 8080, or a free port if that is taken), --code-server (skip `code`).
 import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import net from 'node:net';
 import {
   ROOT,
   SAMPLES,
-  USER_SETTINGS,
   ensureInstalled,
   freePort,
   killGroupSync,
+  profileAt,
   startCodeServer,
   workbenchUrl,
 } from './lib.mjs';
@@ -34,24 +33,11 @@ if (code) {
   child.on('exit', (c) => process.exit(c ?? 0));
 } else {
   ensureInstalled();
-  const dir = path.join(ROOT, '.vscode-test', 'start-profile');
-  const profile = {
-    dir,
-    userData: path.join(dir, 'user-data'),
-    extensions: path.join(dir, 'extensions'),
-    config: path.join(dir, 'config.yaml'),
-    xdg: path.join(dir, 'xdg'),
-  };
-  fs.mkdirSync(path.join(profile.userData, 'User'), { recursive: true });
-  fs.mkdirSync(profile.extensions, { recursive: true });
-  fs.mkdirSync(profile.xdg, { recursive: true });
-  const settings = path.join(profile.userData, 'User', 'settings.json');
-  if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify(USER_SETTINGS, null, 2));
-  fs.writeFileSync(profile.config, 'auth: none\ncert: false\n');
+  const profile = profileAt(path.join(ROOT, '.vscode-test', 'start-profile'), { keepSettings: true });
 
   const wanted = Number(opts.port ?? 8080);
   const port = (await portFree(wanted)) ? wanted : await freePort();
-  const logFile = path.join(dir, 'code-server.log');
+  const logFile = path.join(profile.dir, 'code-server.log');
   const server = await startCodeServer({ profile, port, workspace: SAMPLES, logFile });
   process.on('exit', () => killGroupSync(server.child));
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {

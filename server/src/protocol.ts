@@ -1,6 +1,9 @@
 // Custom LSP messages shared by the client and the server. Plain types only: no runtime imports,
 // so that both bundles can include this module. Lines are 0-based, as everywhere in LSP.
 
+import type { FilterQuery } from './engine/filters';
+import type { SessionSummary } from './engine/sessions';
+
 export const LOG_LANGUAGE_IDS = [
   'communigate-log',
   'emg-log',
@@ -57,17 +60,8 @@ export interface LogParams {
   uri: string;
 }
 
-/** A filter (SPEC §5). Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
-export interface FilterQueryParams {
-  text?: string;
-  regex?: string;
-  ignoreCase?: boolean;
-  keyed?: boolean;
-  /** CommuniGate digit 0–5 or a severity name. */
-  level?: string;
-  from?: string;
-  to?: string;
-}
+/** A filter (SPEC §5), as the engine takes it. Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
+export type FilterQueryParams = FilterQuery;
 
 export interface FilterParams extends LogParams {
   query: FilterQueryParams;
@@ -104,22 +98,12 @@ export interface GoToTimeResult {
 
 export type LogSeverity = 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace';
 
-export interface SessionItem {
-  key: string;
-  component: string;
-  /** First line of the first record, last line of the last record. */
-  firstLine: number;
-  lastLine: number;
-  records: number;
-  /** First and last records' timestamps as written. */
-  start: string;
-  end: string;
-  problems: number;
+/** A session as the engine summarises it; JSON has no `undefined`, so `worst` and `dialog` may be absent. */
+export type SessionItem = Omit<SessionSummary, 'id' | 'worst' | 'dialog'> & {
   worst?: 'error' | 'warning';
-  durationMs: number;
   /** SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
   dialog?: string;
-}
+};
 
 export interface SessionsResult {
   dialect?: LogLanguageId;

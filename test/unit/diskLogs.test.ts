@@ -8,27 +8,9 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
 import { DiskLogs, DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
-import { CancelledError, diagnostics, FileSource, LogIndex, listSessions, openLogFile, runFilter } from '../../server/src/engine';
+import { CancelledError, FileSource, LogIndex, listSessions, openLogFile } from '../../server/src/engine';
 import type { LogChangeKind } from '../../server/src/protocol';
-import { REAL_LOG } from './helpers';
-
-/** Everything observable about an index, as plain values. */
-function snapshot(index: LogIndex): unknown {
-  const recs = [];
-  for (let r = 0; r < index.recordCount; r++) {
-    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
-  }
-  return {
-    dialect: index.dialect.id,
-    lineCount: index.lineCount,
-    scannedTo: index.scannedTo,
-    recs,
-    sessions: listSessions(index),
-    overflow: index.overflow,
-    diagnostics: [...diagnostics(index)],
-    filter: runFilter(index, { text: 'a', keyed: true }).items,
-  };
-}
+import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 
 /** The engine's own index of the file as it is now. */
 function fresh(file: string): unknown {
@@ -40,20 +22,8 @@ function fresh(file: string): unknown {
   }
 }
 
-const CGP = [
-  'title line',
-  '12:00:00.000 2 IMAP-1([1.2.3.4]) connected',
-  '  continuation',
-  '***',
-  '***',
-  'orphan after marker',
-  '12:00:01.000 3 IMAP-1([1.2.3.4]) a problem',
-  '12:00:00.000 5 SMTP-2 earlier by a second (regression)',
-  '23:59:00.000 5 SMTP-2 same day',
-  '00:00:01.000 5 SMTP-2 next day',
-];
-/** LF, CRLF and lone CR mixed, as the editor counts lines. */
-const MIXED = CGP.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
+const CGP = EDGE_LINES;
+const MIXED = mixedEndings(CGP);
 
 class Host implements DiskLogsHost {
   readonly changes: [string, LogChangeKind][] = [];

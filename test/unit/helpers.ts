@@ -1,5 +1,5 @@
 // Test helpers: open inline logs and read the index back as plain values.
-import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery } from '../../server/src/engine';
+import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery, listSessions } from '../../server/src/engine';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -50,4 +50,41 @@ export function filterText(index: LogIndex, query: FilterQuery): string {
       return index.bytes.toString('utf8', item.run.startOffset, end < 0 ? index.bytes.length : end + 1);
     })
     .join('');
+}
+
+/** Everything observable about an index, as plain values: indexes built in other ways must equal it. */
+export function snapshot(index: LogIndex): unknown {
+  const recs = [];
+  for (let r = 0; r < index.recordCount; r++) {
+    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
+  }
+  return {
+    dialect: index.dialect.id,
+    lineCount: index.lineCount,
+    scannedTo: index.scannedTo,
+    recs,
+    sessions: listSessions(index),
+    overflow: index.overflow,
+    diagnostics: [...diagnostics(index)],
+    filter: runFilter(index, { text: 'a', keyed: true }).items,
+  };
+}
+
+/** CommuniGate lines with the edge cases of record boundaries: preamble, continuation, markers, orphans, regression, rollover. */
+export const EDGE_LINES = [
+  'title line',
+  '12:00:00.000 2 IMAP-1([1.2.3.4]) connected',
+  '  continuation',
+  '***',
+  '***',
+  'orphan after marker',
+  '12:00:01.000 3 IMAP-1([1.2.3.4]) a problem',
+  '12:00:00.000 5 SMTP-2 earlier by a second (regression)',
+  '23:59:00.000 5 SMTP-2 same day',
+  '00:00:01.000 5 SMTP-2 next day',
+];
+
+/** The lines ended by LF, CRLF and lone CR in turn, as the editor counts lines. */
+export function mixedEndings(lines: string[]): string {
+  return lines.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
 }

@@ -4,40 +4,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, MemorySource, FileSource, listSessions, diagnostics, runFilter, runFilterAsync, openLogFile } from '../../server/src/engine';
+import { LogIndex, MemorySource, FileSource, runFilter, runFilterAsync, openLogFile } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { emg } from '../../server/src/engine/dialects/emg';
-import { REAL_LOG } from './helpers';
+import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 import type { Dialect } from '../../server/src/engine';
 
-/** Everything observable about an index, as plain values. */
-function snapshot(index: LogIndex): unknown {
-  const recs = [];
-  for (let r = 0; r < index.recordCount; r++) {
-    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
-  }
-  return {
-    lineCount: index.lineCount,
-    recs,
-    sessions: listSessions(index),
-    overflow: index.overflow,
-    diagnostics: [...diagnostics(index)],
-    filter: runFilter(index, { text: 'a', keyed: true }).items,
-  };
-}
-
-const CGP = [
-  'title line',
-  '12:00:00.000 2 IMAP-1([1.2.3.4]) connected',
-  '  continuation',
-  '***',
-  '***',
-  'orphan after marker',
-  '12:00:01.000 3 IMAP-1([1.2.3.4]) a problem',
-  '12:00:00.000 5 SMTP-2 earlier by a second (regression)',
-  '23:59:00.000 5 SMTP-2 same day',
-  '00:00:01.000 5 SMTP-2 next day',
-].join('\r\n');
+const CGP = EDGE_LINES.join('\r\n');
 
 function memoryIndex(text: string, dialect: Dialect, chunkSize?: number): LogIndex {
   const index = new LogIndex(new MemorySource(Buffer.from(text)), dialect);
@@ -47,7 +20,7 @@ function memoryIndex(text: string, dialect: Dialect, chunkSize?: number): LogInd
 
 test('chunk boundaries anywhere give the same index, whatever the line endings', () => {
   // LF, CRLF and lone CR (which the editor also counts as a line break) mixed.
-  const mixed = CGP.split('\r\n').map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
+  const mixed = mixedEndings(EDGE_LINES);
   for (const text of [CGP, mixed]) {
     const whole = snapshot(memoryIndex(text, communigate));
     for (const chunkSize of [1, 2, 3, 5, 7, 16, 64]) assert.deepEqual(snapshot(memoryIndex(text, communigate, chunkSize)), whole, `chunk ${chunkSize}`);
