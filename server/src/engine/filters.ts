@@ -38,6 +38,8 @@ export interface FilterOptions {
   isCancelled?: () => boolean;
   /** Bytes searched per step (tests use tiny chunks to cross every boundary). */
   chunkSize?: number;
+  /** Work between pauses, in ms (default 50; tests use 0 to pause at every step). */
+  pauseMs?: number;
 }
 
 export { CancelledError };
@@ -47,9 +49,9 @@ const STEP_RECORDS = 1 << 10;
 const PAUSE_MS = 50;
 
 /** True when the work since the last pause has run long enough for another. */
-function pauseDue(state: { since: number }): boolean {
+function pauseDue(state: { since: number; every: number }): boolean {
   const now = performance.now();
-  if (now - state.since < PAUSE_MS) return false;
+  if (now - state.since < state.every) return false;
   state.since = now;
   return true;
 }
@@ -79,7 +81,8 @@ export async function runFilterAsync(index: LogIndex, query: FilterQuery, option
 /** The filter as steps: it yields between chunks of work and returns the result. */
 function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOptions): Generator<void, FilterResult> {
   if (options.isCancelled?.()) throw new CancelledError();
-  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK);
+  const pauseMs = options.pauseMs ?? PAUSE_MS;
+  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK, pauseMs);
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
   const to = query.to ? compileTime(index, query.to, options.baseRecord) : undefined;
@@ -121,7 +124,7 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
       }
     }
   };
-  const clock = { since: performance.now() };
+  const clock = { since: performance.now(), every: pauseMs };
   for (let r = 0; r < index.recordCount; r++) {
     if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
       yield;
@@ -155,9 +158,9 @@ interface Matcher {
 export const REGEX_TEXT_LIMIT = 1 << 20;
 
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
-function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number): Matcher {
+function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, pauseMs: number): Matcher {
   function* allRecords(visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
-    const clock = { since: performance.now() };
+    const clock = { since: performance.now(), every: pauseMs };
     for (let r = 0; r < index.recordCount; r++) {
       if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
         yield;
