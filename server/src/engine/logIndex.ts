@@ -1,21 +1,11 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB } from './bytes';
-import { grow, KeyTable } from './keyTable';
+import { RecordStore } from './recordStore';
 import { LogSource, MemorySource } from './source';
 import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
 
-/** A run of consecutive overflow marker lines (`***`). */
-export interface OverflowRun {
-  startLine: number;
-  endLine: number;
-  startOffset: number;
-  endOffset: number;
-  count: number;
-  /** Bytes of the run's first marker line with its terminator (what a filter prints). */
-  firstLineLength: number;
-  /** The record before the run, or -1 when the run precedes every record. */
-  recordBefore: number;
-}
+export { NO_OFFSET } from './recordStore';
+export type { OverflowRun } from './recordStore';
 
 export interface IndexOptions {
   /** Time-regression tolerance in ms (SPEC §4, default 1000). */
@@ -42,53 +32,16 @@ export class CancelledError extends Error {
 const SCAN_CHUNK = 16 << 20;
 
 /**
- * Records of one log. Lines are 0-based here; offsets are byte offsets into `bytes`.
- * Per-record fields live in parallel typed arrays indexed by record number.
+ * The index of one log: its records and sessions (RecordStore), built by scanning the log's source
+ * in chunks with the dialect's parser, and the text of records read back from the source.
  */
-export class LogIndex {
+export class LogIndex extends RecordStore {
   readonly source: LogSource;
   readonly dialect: Dialect;
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
   scannedTo = 0;
   /** True when the last line scanned had no terminator (appending then needs a full re-index). */
   endsInPartialLine = false;
-  lineCount = 0;
-  recordCount = 0;
-  /** Lines before the first record (titles, table headers). */
-  preambleLines = 0;
-
-  recStartLine = new Uint32Array(1024);
-  recEndLine = new Uint32Array(1024);
-  /** Byte offsets: 32-bit while the log is under 4 GiB (half the memory), 64-bit floats past that. */
-  recStartOffset: Uint32Array | Float64Array = new Uint32Array(1024);
-  /** Offset just past the record's last line terminator. */
-  recEndOffset: Uint32Array | Float64Array = new Uint32Array(1024);
-  recBodyCol = new Uint16Array(1024);
-  recWall = new Float64Array(1024);
-  recOffsetMin = new Int16Array(1024);
-  recLevel = new Uint8Array(1024);
-  recSeverity = new Uint8Array(1024);
-  recFlags = new Uint8Array(1024);
-  recSession = new Uint32Array(1024);
-
-  readonly keys = new KeyTable();
-  sessionFirst = new Uint32Array(256);
-  sessionLast = new Uint32Array(256);
-  sessionRecords = new Uint32Array(256);
-  sessionProblems = new Uint32Array(256);
-  /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
-  sessionWorst = new Uint8Array(256);
-  /** SIP dialog (Call-ID) of a session, where one was seen. */
-  readonly sessionDialog = new Map<number, string>();
-
-  readonly overflow: OverflowRun[] = [];
-  /** True when most consecutive record pairs go down in time (SPEC §2.6). */
-  descending = false;
-  /** True when record times carry a calendar date. */
-  dated = false;
-  /** The log's own zone offset (that of its first record with one), minutes; 0 when none. */
-  logOffsetMin = 0;
-  private hasOffset = false;
 
   private readonly parser: LineParser;
   private readonly h = new HeaderScratch();
@@ -96,8 +49,6 @@ export class LogIndex {
   // Scan state carried from one chunk (or one append) to the next.
   private line = 0;
   private open = -1;
-  private prevWall = NaN;
-  private prevOffset = NO_OFFSET;
   private up = 0;
   private down = 0;
   private lastTimed = NaN;
@@ -105,6 +56,7 @@ export class LogIndex {
 
   /** An empty index over `source`; call build() (or use LogIndex.fromBytes). */
   constructor(source: LogSource, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
+    super();
     this.source = source;
     this.dialect = dialect;
     this.parser = dialect.createParser(ctx);
@@ -199,48 +151,10 @@ export class LogIndex {
     return this.source.read(start, end);
   }
 
-  get sessionCount(): number {
-    return this.keys.size;
-  }
-
-  sessionKey(session: number): string {
-    return this.keys.keys[session];
-  }
-
   /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
     const key = this.keys.keys[session];
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
-  }
-
-  /** Normalised time of a record in ms (the offset written in the log honoured). */
-  normalized(r: number): number {
-    const off = this.recOffsetMin[r];
-    return this.recWall[r] - (off === NO_OFFSET ? this.logOffsetMin : off) * 60_000;
-  }
-
-  /** The record containing 0-based `line`, or -1 (preamble, overflow marker, orphan line). */
-  recordAtLine(line: number): number {
-    let lo = 0;
-    let hi = this.recordCount - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.recStartLine[mid] <= line) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return hi >= 0 && this.recEndLine[hi] >= line ? hi : -1;
-  }
-
-  /** The first record whose start line is ≥ `line`, or recordCount. */
-  recordFromLine(line: number): number {
-    let lo = 0;
-    let hi = this.recordCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.recStartLine[mid] < line) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
   }
 
   /** The record's text, verbatim (terminators included). */
@@ -350,12 +264,10 @@ export class LogIndex {
       } else {
         h.reset();
         if (this.parser.header(buf, pos, end, h)) {
-          this.addRecord(h, line, base + pos, base + next);
+          this.open = this.addRecord(h, line, base + pos, base + next);
         } else if (this.open >= 0) {
           const open = this.open;
-          this.recEndLine[open] = line;
-          if (base + next > MAX_U32) this.widenOffsets();
-          this.recEndOffset[open] = base + next;
+          this.extendRecord(open, line, base + next);
           if (this.parser.continuation) {
             const dialog = this.parser.continuation(buf, pos, end);
             const s = this.recSession[open];
@@ -368,75 +280,6 @@ export class LogIndex {
     }
     this.lineCount = this.line;
     return pos;
-  }
-
-  private addRecord(h: HeaderScratch, line: number, start: number, end: number): void {
-    const r = this.recordCount++;
-    if (r >= this.recStartLine.length) this.growRecords(r + 1);
-    if (r === 0) this.preambleLines = line;
-    this.recStartLine[r] = line;
-    this.recEndLine[r] = line;
-    if (end > MAX_U32) this.widenOffsets();
-    this.recStartOffset[r] = start;
-    this.recEndOffset[r] = end;
-    this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
-    this.recLevel[r] = h.level;
-    this.recSeverity[r] = h.severity;
-    let flags = h.flags;
-    if (Number.isNaN(h.wall)) {
-      flags |= RecordFlag.NoTime;
-      this.recWall[r] = this.prevWall;
-      this.recOffsetMin[r] = this.prevOffset;
-    } else {
-      this.prevWall = h.wall;
-      this.prevOffset = Number.isNaN(h.offsetMin) ? NO_OFFSET : h.offsetMin;
-      this.recWall[r] = this.prevWall;
-      this.recOffsetMin[r] = this.prevOffset;
-      if (!this.hasOffset && this.prevOffset !== NO_OFFSET) {
-        this.hasOffset = true;
-        this.logOffsetMin = this.prevOffset;
-      }
-    }
-    this.recFlags[r] = flags;
-    const s = this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
-    this.recSession[r] = s;
-    this.addToSession(s, r);
-    if (h.dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, h.dialog);
-    this.open = r;
-  }
-
-  private addToSession(s: number, r: number): void {
-    if (s >= this.sessionFirst.length) {
-      this.sessionFirst = grow(this.sessionFirst, s + 1);
-      this.sessionLast = grow(this.sessionLast, s + 1);
-      this.sessionRecords = grow(this.sessionRecords, s + 1);
-      this.sessionProblems = grow(this.sessionProblems, s + 1);
-      this.sessionWorst = grow(this.sessionWorst, s + 1);
-    }
-    if (this.sessionRecords[s] === 0) this.sessionFirst[s] = r;
-    this.sessionLast[s] = r;
-    this.sessionRecords[s]++;
-  }
-
-  /** Past 4 GiB, offsets no longer fit 32 bits. */
-  private widenOffsets(): void {
-    if (this.recStartOffset instanceof Float64Array) return;
-    this.recStartOffset = Float64Array.from(this.recStartOffset);
-    this.recEndOffset = Float64Array.from(this.recEndOffset);
-  }
-
-  private growRecords(min: number): void {
-    this.recStartLine = grow(this.recStartLine, min);
-    this.recEndLine = grow(this.recEndLine, min);
-    this.recStartOffset = grow(this.recStartOffset, min);
-    this.recEndOffset = grow(this.recEndOffset, min);
-    this.recBodyCol = grow(this.recBodyCol, min);
-    this.recWall = grow(this.recWall, min);
-    this.recOffsetMin = grow(this.recOffsetMin, min);
-    this.recLevel = grow(this.recLevel, min);
-    this.recSeverity = grow(this.recSeverity, min);
-    this.recFlags = grow(this.recFlags, min);
-    this.recSession = grow(this.recSession, min);
   }
 
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
@@ -499,10 +342,6 @@ export function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-const MAX_U32 = 0xffffffff;
-
-/** Stored in recOffsetMin when the log writes no zone offset. */
-export const NO_OFFSET = -32768;
 
 /** A line that is exactly `***`, trailing blanks allowed (SPEC §4). */
 export function isOverflowLine(buf: Uint8Array, start: number, end: number): boolean {
