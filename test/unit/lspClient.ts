@@ -56,6 +56,10 @@ export class LspClient {
 
   private readonly process: ChildProcessWithoutNullStreams;
   private buffer = Buffer.alloc(0);
+  /** Chunks received after `buffer`, their total size with it, and the size the next message needs. */
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private needed = 0;
   private nextId = 1;
   private readonly pending = new Map<number, PendingRequest>();
   private waiters: NotificationWaiter[] = [];
@@ -155,7 +159,14 @@ export class LspClient {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer = Buffer.concat([this.buffer, chunk]);
+    // Chunks wait in a list until a whole message is there: concatenating each 64 KiB chunk onto a
+    // 50 MB message in the making would copy it thousands of times.
+    this.chunks.push(chunk);
+    this.received += chunk.length;
+    if (this.received < this.needed) return;
+    this.buffer = Buffer.concat([this.buffer, ...this.chunks]);
+    this.chunks = [];
+    this.received = this.buffer.length;
     for (;;) {
       const headerEnd = this.buffer.indexOf(HEADER_END);
       if (headerEnd < 0) return;
@@ -164,9 +175,14 @@ export class LspClient {
       if (!match) throw new Error(`bad header from server: ${header}`);
       const length = Number(match[1]);
       const start = headerEnd + HEADER_END.length;
-      if (this.buffer.length < start + length) return;
+      if (this.buffer.length < start + length) {
+        this.needed = start + length;
+        return;
+      }
       const body = this.buffer.subarray(start, start + length).toString('utf8');
       this.buffer = this.buffer.subarray(start + length);
+      this.received = this.buffer.length;
+      this.needed = 0;
       this.dispatch(JSON.parse(body) as Incoming);
     }
   }
