@@ -55,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     filterDocuments,
     sessions,
     statusBar,
-    registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentDocument()),
+    registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentLog()),
     registerGoToTime(client),
     registerSessionNavigation(client),
     registerSetDialect(switcher),

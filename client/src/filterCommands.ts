@@ -49,7 +49,7 @@ function queryOf(state: FlowState): FilterQueryParams {
   return query;
 }
 
-export function registerFilterCommands(client: LanguageClient, documents: FilterDocuments, state: vscode.Memento, sessionsLog: () => vscode.TextDocument | undefined): vscode.Disposable {
+export function registerFilterCommands(client: LanguageClient, documents: FilterDocuments, state: vscode.Memento, sessionsLog: () => vscode.Uri | undefined): vscode.Disposable {
   function history(): FilterQueryParams[] {
     return state.get<FilterQueryParams[]>(HISTORY_KEY) ?? [];
   }
@@ -197,9 +197,10 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
   /** Keyed filter on a session: from the Sessions view (a session or a SIP dialog), by key, or the session at the cursor. */
   async function filterSession(target?: SessionNode | DialogNode | { key: string; uri?: vscode.Uri | string }): Promise<vscode.Uri | undefined> {
     if (target && 'kind' in target) {
+      // The Sessions view's log: a document, or a large log's file (the server reads it from disk).
       const log = sessionsLog();
       const text = target.kind === 'dialog' ? `Call-ID: ${target.callId}` : sessionFilterText(target.session.key);
-      return filter({ text, keyed: true, ignoreCase: false, uri: log?.uri });
+      return filter({ text, keyed: true, ignoreCase: false, uri: log });
     }
     if (target) return filter({ text: sessionFilterText(target.key), keyed: true, ignoreCase: false, uri: target.uri });
     const editor = vscode.window.activeTextEditor;

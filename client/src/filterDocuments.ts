@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { FilterParams, FilterQueryParams, FilterResult, Methods } from '../../server/src/protocol';
+import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 
 export const FILTER_SCHEME = 'msglog-filter';
@@ -68,10 +69,10 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       vscode.workspace.registerTextDocumentContentProvider(FILTER_SCHEME, this),
       vscode.languages.registerDefinitionProvider({ scheme: FILTER_SCHEME }, this),
       vscode.workspace.onDidChangeTextDocument((change) => {
-        if (change.contentChanges.length === 0) return;
-        const source = change.document.uri.toString();
-        for (const entry of this.entries.values()) if (entry.source.toString() === source && this.isOpen(entry.uri)) entry.refresh();
+        if (change.contentChanges.length > 0) this.sourceChanged(change.document.uri);
       }),
+      // A large log has no document: the server says when it grew or was rotated.
+      onDidChangeLargeLog((change) => this.sourceChanged(change.uri)),
       // Results of closed tabs are dropped (they are computed again if the tab comes back); a
       // language change closes and reopens the document at once, so wait before deciding.
       vscode.workspace.onDidCloseTextDocument((document) => {
@@ -166,6 +167,11 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       tell(`Go to Source Line: line ${fromLine + 1} has no source line.`);
       return undefined;
     }
+    if (isLargeLog(target.uri)) {
+      // No extension may open a file over 50 MB as a document; VS Code's own editor can.
+      await revealLargeLogLine(target.uri, target.line);
+      return { uri: target.uri.toString(), line: target.line };
+    }
     const column = editor && editor.document.uri.toString() === from.toString() ? editor.selection.active.character : 0;
     const position = new vscode.Position(target.line, column);
     const document = await vscode.workspace.openTextDocument(target.uri);
@@ -176,6 +182,12 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       preview: false,
     });
     return { uri: target.uri.toString(), line: target.line };
+  }
+
+  /** Refreshes the open results of a log that changed. */
+  private sourceChanged(source: vscode.Uri): void {
+    const key = source.toString();
+    for (const entry of this.entries.values()) if (entry.source.toString() === key && this.isOpen(entry.uri)) entry.refresh();
   }
 
   /** The current result of a URI this window created; a forged or stale URI gets a clear refusal. */

@@ -1,9 +1,12 @@
 // The data of the Log Sessions view (SPEC §8): the active log's components → sessions → records,
 // sessions from messagingLogs/sessions, a session's records loaded when it is expanded
-// (messagingLogs/sessionRecords). It follows the active editor and refreshes after edits.
+// (messagingLogs/sessionRecords). It follows the active editor and refreshes after edits; a large log
+// opened with Open as Large Log (no document: the server reads it from disk) is shown from its opening
+// (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../server/src/protocol';
+import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeFiles';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
 import {
   buildSessionsTree,
@@ -40,6 +43,27 @@ function problemIcon(worst: 'error' | 'warning' | undefined, fallback: string): 
   return new vscode.ThemeIcon(fallback);
 }
 
+/**
+ * The log the view shows: an open document, or a large log (a file the server reads from disk, with
+ * no document) whose `version` counts the changes the server reported (growth, rotation).
+ */
+export interface ShownLog {
+  uri: vscode.Uri;
+  document?: vscode.TextDocument;
+  version: string;
+}
+
+/** The cache key of a shown log's current content. */
+function contentKey(log: ShownLog): string {
+  const { uri, document } = log;
+  return document ? `${uri.toString()}@${document.version}@${document.languageId}` : `${uri.toString()}@large:${log.version}`;
+}
+
+/** The file of a tab, when it shows one as text (a large log's tab has no document). */
+function tabUri(tab: vscode.Tab | undefined): vscode.Uri | undefined {
+  return tab?.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+}
+
 /** Loaded sessions of one version of one document. */
 interface Loaded {
   key: string;
@@ -50,13 +74,18 @@ interface Loaded {
 export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private document: vscode.TextDocument | undefined;
+  private log: ShownLog | undefined;
+  /** Changes counted for large logs (their ShownLog versions). */
+  private largeVersion = 0;
   private loaded: Loaded | undefined;
   private view: vscode.TreeView<SessionsNode> | undefined;
   private options: SessionsViewOptions;
   private readonly subscriptions: vscode.Disposable[] = [];
   private readonly refreshSoon = debounce(() => this.refresh(), CHANGE_DEBOUNCE_MS);
-  private readonly followSoon = debounce(() => this.follow(vscode.window.activeTextEditor), 100);
+  // Documents opening and closing matter to a shown document (or none), not to a shown large log.
+  private readonly followSoon = debounce(() => {
+    if (!this.log || this.log.document) this.follow(vscode.window.activeTextEditor);
+  }, 100);
   /** Sessions shown when last drawn: many of them start collapsed. */
   private lastShown = 0;
 
@@ -70,13 +99,25 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       this.changed,
       vscode.window.onDidChangeActiveTextEditor((editor) => this.follow(editor)),
       vscode.workspace.onDidChangeTextDocument((change) => {
-        if (change.document === this.document && change.contentChanges.length > 0) this.refreshSoon();
+        if (change.document === this.log?.document && change.contentChanges.length > 0) this.refreshSoon();
       }),
       // A language change closes and reopens the document: follow the new one (or none).
       vscode.workspace.onDidOpenTextDocument(() => this.followSoon()),
       vscode.workspace.onDidCloseTextDocument((closed) => {
-        if (closed === this.document) this.followSoon();
+        if (closed === this.log?.document) this.followSoon();
       }),
+      // A large log opened (Open as Large Log) is shown until a log editor becomes active.
+      onDidChangeCurrentLargeLog((uri) => {
+        if (uri) this.showLargeLog(uri);
+      }),
+      onDidChangeLargeLog(({ uri }) => {
+        const log = this.log;
+        if (log && !log.document && log.uri.toString() === uri.toString()) {
+          this.log = { uri: log.uri, version: String(++this.largeVersion) };
+          this.refreshSoon();
+        }
+      }),
+      vscode.window.tabGroups.onDidChangeTabs((change) => this.followTabs(change)),
     );
     this.follow(vscode.window.activeTextEditor);
   }
@@ -87,9 +128,19 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     this.updateContext();
   }
 
-  /** The log the view shows, if any. */
+  /** The document of the log the view shows, if any (a large log has none: see currentLog). */
   currentDocument(): vscode.TextDocument | undefined {
-    return this.document;
+    return this.log?.document;
+  }
+
+  /** The log the view shows, if any: a document's URI or a large log's `file:` URI. */
+  currentLog(): vscode.Uri | undefined {
+    return this.log?.uri;
+  }
+
+  /** The log the view shows, if any, with its document when it has one. */
+  shownLog(): ShownLog | undefined {
+    return this.log;
   }
 
   viewOptions(): SessionsViewOptions {
@@ -116,8 +167,18 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
 
   /** Shows the sessions of this document (or none). */
   showDocument(document: vscode.TextDocument | undefined): void {
-    if (document === this.document) return;
-    this.document = document;
+    if (document === this.log?.document && (document !== undefined || this.log === undefined)) return;
+    this.show(document ? { uri: document.uri, document, version: String(document.version) } : undefined);
+  }
+
+  /** Shows the sessions of a large log (opened with Open as Large Log: the server reads it from disk). */
+  showLargeLog(uri: vscode.Uri): void {
+    if (this.log && !this.log.document && this.log.uri.toString() === uri.toString()) return;
+    this.show({ uri, version: String(++this.largeVersion) });
+  }
+
+  private show(log: ShownLog | undefined): void {
+    this.log = log;
     this.refreshSoon.cancel();
     this.refresh();
     this.updateContext();
@@ -204,11 +265,11 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
 
   /** All sessions of the shown log (unfiltered), in order of their first record. */
   async sessions(): Promise<SessionsResult> {
-    const document = this.document;
-    if (!document) return { sessions: [] };
-    const key = `${document.uri.toString()}@${document.version}@${document.languageId}`;
+    const log = this.log;
+    if (!log) return { sessions: [] };
+    const key = contentKey(log);
     if (this.loaded?.key !== key) {
-      const params = { uri: serverUri(this.client, document.uri) };
+      const params = { uri: serverUri(this.client, log.uri) };
       const sessions = Promise.resolve(this.client.sendRequest<SessionsResult>(Methods.sessions, params)).catch(
         (error: unknown): SessionsResult => ({ sessions: [], error: error instanceof Error ? error.message : String(error) }),
       );
@@ -219,15 +280,15 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
 
   /** Records of a session (the first `limit`), as the server lists them; cached with the sessions. */
   async records(key: string, limit = RECORDS_LISTED): Promise<SessionRecordItem[]> {
-    const document = this.document;
-    if (!document) return [];
+    const log = this.log;
+    if (!log) return [];
     await this.sessions();
     const loaded = this.loaded;
     if (!loaded) return [];
     const cacheKey = `${limit}:${key}`;
     let records = loaded.records.get(cacheKey);
     if (!records) {
-      const params: SessionRecordsParams = { uri: serverUri(this.client, document.uri), key, limit };
+      const params: SessionRecordsParams = { uri: serverUri(this.client, log.uri), key, limit };
       records = Promise.resolve(this.client.sendRequest<SessionRecordItem[]>(Methods.sessionRecords, params));
       loaded.records.set(cacheKey, records);
       records.catch(() => loaded.records.delete(cacheKey));
@@ -242,13 +303,32 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   }
 
   private follow(editor: vscode.TextEditor | undefined): void {
+    const document = this.log?.document;
     if (editor && isLogDocument(editor.document)) this.showDocument(editor.document);
     // The Output panel's editors are not logs the user picked: keep showing the last log.
     else if (editor && editor.document.uri.scheme !== 'output') this.showDocument(undefined);
     // No active editor: the focus may be in a panel while the log is still on screen.
-    else if (this.document && (this.document.isClosed || !vscode.window.visibleTextEditors.some((e) => e.document === this.document))) {
+    else if (document && (document.isClosed || !vscode.window.visibleTextEditors.some((e) => e.document === document))) {
       this.showDocument(undefined);
     }
+    // A large log has no editor of its own: it stays shown while the focus is elsewhere (a panel, its tab).
+  }
+
+  /** A large log's tab made active shows it; closing its last tab lets the view follow the editor again. */
+  private followTabs(change: vscode.TabChangeEvent): void {
+    const active = tabUri(vscode.window.tabGroups.activeTabGroup.activeTab);
+    if (active && isLargeLog(active)) {
+      this.showLargeLog(active);
+      return;
+    }
+    const log = this.log;
+    if (!log || log.document) return;
+    const shown = log.uri.toString();
+    if (!change.closed.some((tab) => tabUri(tab)?.toString() === shown)) return;
+    const open = vscode.window.tabGroups.all.some((group) => group.tabs.some((tab) => tabUri(tab)?.toString() === shown));
+    if (open) return;
+    const editor = vscode.window.activeTextEditor;
+    this.showDocument(editor && isLogDocument(editor.document) ? editor.document : undefined);
   }
 
   private setOptions(change: Partial<SessionsViewOptions>): void {
@@ -259,13 +339,13 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   }
 
   private async roots(): Promise<SessionsNode[]> {
-    const document = this.document;
-    if (!document) {
+    const log = this.log;
+    if (!log) {
       this.setMessage(undefined);
       return [];
     }
     const result = await this.sessions();
-    if (document !== this.document) return []; // a newer document is on its way
+    if (log !== this.log) return []; // a newer log is on its way
     const shown = visibleSessions(result.sessions, this.options);
     this.lastShown = shown.length;
     if (result.error) this.setMessage(`No sessions: ${result.error}`);
@@ -322,10 +402,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
 
   private updateContext(): void {
     if (this.view) {
-      const name = this.document ? baseName(this.document.uri) : undefined;
+      const name = this.log ? baseName(this.log.uri) : undefined;
       this.view.description = name && this.options.text ? `${name} · "${this.options.text}"` : name;
     }
-    setContext('messagingLogs.sessions.hasLog', this.document !== undefined);
+    setContext('messagingLogs.sessions.hasLog', this.log !== undefined);
     setContext('messagingLogs.sessions.filtered', this.options.text !== '');
     setContext('messagingLogs.sessions.problemsOnly', this.options.problemsOnly);
     setContext('messagingLogs.sessions.sort', this.options.sort);

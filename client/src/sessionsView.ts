@@ -1,7 +1,10 @@
 // The Log Sessions view in the Explorer and its commands: show a session (first record revealed,
 // all its records highlighted), show a record, sort, filter by text, only sessions with problems.
+// In a large log (no document) showing a session or a record shows its line in VS Code's own editor,
+// without a highlight.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { revealLargeLogLine } from './largeFiles';
 import { reportFailure, revealLine } from './logDocuments';
 import { LineSpan, SessionHighlighter } from './sessionHighlight';
 import { DialogNode, RecordNode, SESSION_SORTS, SessionNode, SessionSort } from './sessionsModel';
@@ -60,6 +63,16 @@ export function registerSessionsView(client: LanguageClient, context: vscode.Ext
   async function revealSession(target?: SessionNode | DialogNode | { key: string }): Promise<RevealedSession | undefined> {
     const keys = await sessionKeys(target);
     if (keys.length === 0) return undefined;
+    const log = provider.shownLog();
+    if (log && !log.document) {
+      // A large log: its first record's line in VS Code's editor; nothing to highlight it in.
+      const lists = await Promise.all(keys.map((key) => provider.records(key, 1)));
+      const lines = lists.flat().map((r) => r.line);
+      if (lines.length === 0) return undefined;
+      const first = Math.min(...lines);
+      await revealLargeLogLine(log.uri, first);
+      return { uri: log.uri.toString(), line: first, highlighted: [] };
+    }
     const editor = await logEditor();
     if (!editor) return undefined;
     const lists = await Promise.all(keys.map((key) => provider.records(key, HIGHLIGHT_LIMIT)));
@@ -72,9 +85,14 @@ export function registerSessionsView(client: LanguageClient, context: vscode.Ext
   }
 
   async function revealRecord(target: RecordNode | { line: number; endLine?: number }): Promise<number | undefined> {
+    const span = 'kind' in target ? target.record : target;
+    const log = provider.shownLog();
+    if (log && !log.document) {
+      await revealLargeLogLine(log.uri, span.line);
+      return span.line;
+    }
     const editor = await logEditor();
     if (!editor) return undefined;
-    const span = 'kind' in target ? target.record : target;
     revealLine(editor, span.line);
     return span.line;
   }

@@ -10,7 +10,8 @@ import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { LargeLogSummary, SessionsResult } from '../../../server/src/protocol';
-import { extension, poll, samplesDir } from './helpers';
+import type { SessionsNode } from '../../../client/src/sessionsModel';
+import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 
 const MB = 1024 * 1024;
 /**
@@ -117,6 +118,38 @@ describe('large logs read from disk by the server', function () {
     assert.strictEqual(diagnostics.length, 1001, '1000 and one "N more"');
   });
 
+  it('the Sessions view shows its sessions until a log editor is active, and again when its tab is', async () => {
+    const tree = (await extensionApi()).sessionsTree;
+    assert.strictEqual(tree.currentLog()?.toString(), uri.toString(), 'opening the large log shows it in the view');
+    assert.strictEqual(tree.currentDocument(), undefined, 'a large log has no document');
+    const roots = (await tree.getChildren(undefined)) as SessionsNode[];
+    assert.ok(roots.length > 0 && roots.every((n) => n.kind === 'component'), `components, got ${roots.length}`);
+    const { sessions } = await tree.sessions();
+    assert.strictEqual(sessions.length, summary.sessions, 'the server\'s sessions of the large log');
+    const list = (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult;
+    const known = list.sessions.find((s) => s.key.startsWith('IMAP-') && s.problems > 0) ?? list.sessions[0];
+    const session = await tree.findSessionNode(known.key);
+    assert.ok(session, `${known.key} (from the server's answer) is in the view`);
+    assert.ok(roots.some((n) => n.kind === 'component' && n.name === known.component), `component ${known.component}`);
+    const records = await tree.getChildren(session);
+    assert.ok(records.length > 0 && records[0].kind === 'record', 'its records load from the large log');
+    // Showing the session (a click) shows its first line in VS Code's editor: no document, no highlight.
+    const revealed = await vscode.commands.executeCommand<{ uri: string; line: number; highlighted: unknown[] }>('messagingLogs.sessions.reveal', session);
+    assert.deepStrictEqual(revealed, { uri: uri.toString(), line: known.firstLine, highlighted: [] });
+    const record = records[0].kind === 'record' ? records[0].record : undefined;
+    assert.strictEqual(await vscode.commands.executeCommand<number>('messagingLogs.sessions.revealRecord', records[0]), record?.line);
+    // A normal log made active: the view follows it again.
+    const document = await openSample('communigate/SystemLogs/2026-01-15.log', 'communigate-log');
+    await poll(() => tree.currentDocument(), (d) => d === document, 5000);
+    assert.strictEqual(tree.currentLog()?.toString(), document.uri.toString());
+    const shown = await poll(async () => (await tree.sessions()).sessions, (s) => s.length > 0, 5000);
+    assert.ok(shown.length < summary.sessions, `the sample's ${shown.length} sessions`);
+    // Its tab made active (Go to Time shows it in VS Code's editor): the large log again.
+    await vscode.commands.executeCommand('messagingLogs.largeLog.goToTime', uri, '12:00');
+    const back = await poll(() => tree.currentLog()?.toString(), (u) => u === uri.toString(), 10000);
+    assert.strictEqual(back, uri.toString(), 'the large log\'s tab shows it in the view');
+  });
+
   it('lists its sessions and shows one as a keyed filter in a virtual document', async () => {
     const list = (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult;
     assert.strictEqual(list.sessions.length, summary.sessions);
@@ -169,6 +202,15 @@ describe('large logs read from disk by the server', function () {
 
   it('follows the log as it grows: the new records are indexed and listed', async () => {
     const key = 'IMAP-999999';
+    // An open filter result of the large log, which should take in the new records when it grows.
+    const filtered = await vscode.commands.executeCommand<vscode.Uri>('messagingLogs.filter', { uri, regex: 'IMAP-99999\\d|SMTPI-000010\\(' });
+    assert.ok(filtered instanceof vscode.Uri, 'a filter result of the large log');
+    const resultDoc = await vscode.workspace.openTextDocument(filtered);
+    assert.ok(!resultDoc.getText().includes(key), 'the result has no record of the new session yet');
+    // Go to Source Line from the result shows the line in the large log (no document can be opened of it).
+    const back = await vscode.commands.executeCommand<{ uri: string; line: number }>('messagingLogs.goToSourceLine', filtered, 0);
+    assert.strictEqual(back?.uri, uri.toString());
+    assert.strictEqual(lineOf(file, back.line), resultDoc.lineAt(0).text);
     fs.appendFileSync(file, `\n23:59:59.000 2 ${key}([10.9.9.9]) connected\n23:59:59.500 1 ${key}([10.9.9.9]) failure at the very end\n`);
     const list = await poll(
       async () => (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult,
@@ -179,6 +221,14 @@ describe('large logs read from disk by the server', function () {
     assert.ok(grown, `${key} is listed after the file grew`);
     assert.strictEqual(grown.records, 2);
     assert.strictEqual(grown.worst, 'error');
+    // The Sessions view (showing the large log since its tab is active) refreshes too.
+    const tree = (await extensionApi()).sessionsTree;
+    assert.strictEqual(tree.currentLog()?.toString(), uri.toString());
+    await poll(async () => (await tree.findSessionNode(key)) !== undefined, (found) => found, 10000);
+    assert.ok(await tree.findSessionNode(key), `${key} is in the Sessions view after the file grew`);
+    // The open filter result refreshed with the new failure.
+    await poll(async () => resultDoc.getText(), (text) => text.includes('failure at the very end'), 10000);
+    assert.ok(resultDoc.getText().includes(`${key}([10.9.9.9]) failure at the very end`), 'the filter result took in the new record');
   });
 
   it('a log open in the editor that grows on disk is parsed again when the editor reloads it', async () => {
