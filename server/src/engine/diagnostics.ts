@@ -1,4 +1,5 @@
 // Diagnostics (SPEC §4): computed from the index on demand, in line order, never capped here.
+import { textColumn } from './bytes';
 import { LogIndex } from './logIndex';
 import { formatDuration, formatWall } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
@@ -24,10 +25,6 @@ function excerpt(index: LogIndex, r: number): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
-/** The UTF-16 column of a byte column on an (almost always ASCII) header line. */
-function textColumn(line: string, byteCol: number): number {
-  return Buffer.byteLength(line) === line.length ? byteCol : Buffer.from(line).subarray(0, byteCol).toString('utf8').length;
-}
 
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {

@@ -1,4 +1,5 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
+import { textColumn } from './bytes';
 import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
 import { chunks } from './source';
 import { compileLevel, compileTime, TimeScale } from './query';
@@ -199,9 +200,13 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, 
 /** The text a filter matches: the body, minus a level word inside it (Messaging Server); at most `limit` bytes of the record. */
 function matchText(index: LogIndex, r: number, limit = Infinity): string {
   const body = limit === Infinity ? index.body(r) : index.read(index.recStartOffset[r] + index.recBodyCol[r], index.recStartOffset[r] + limit).toString('utf8');
-  const gap = index.dialect.levelGap?.(index.headerLine(r));
+  const levelGap = index.dialect.levelGap;
+  if (!levelGap) return body;
+  const header = index.headerLine(r);
+  const gap = levelGap(header);
   if (!gap) return body;
-  const col = index.headerLine(r).length - body.split('\n')[0].length;
+  // The body starts `col` characters into the header line: the gap's columns shift by that much.
+  const col = textColumn(header, index.recBodyCol[r]);
   return body.slice(0, gap[0] - col) + body.slice(gap[1] - col);
 }
 
