@@ -20,6 +20,7 @@ import {
   SessionItem,
   SessionsResult,
 } from '../../server/src/protocol';
+import { baseName } from './logDocuments';
 
 /** Files above this many bytes are not handed to extensions as documents. */
 export const LARGE_FILE_BYTES = 50 * 1024 * 1024;
@@ -74,11 +75,6 @@ export function isLargeLog(uri: vscode.Uri): boolean {
 export async function revealLargeLogLine(uri: vscode.Uri, line: number): Promise<void> {
   const position = new vscode.Position(Math.max(0, line), 0);
   await vscode.commands.executeCommand('vscode.open', uri, { selection: new vscode.Range(position, position), preview: false });
-}
-
-function baseName(uri: vscode.Uri): string {
-  const path = uri.path;
-  return path.slice(path.lastIndexOf('/') + 1) || path;
 }
 
 function megabytes(bytes: number): string {

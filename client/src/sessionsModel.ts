@@ -2,6 +2,9 @@
 // packets into dialogs), filtered by text and problems, sorted by time, problems or duration.
 // Kept free of the `vscode` module so that unit tests can check it directly.
 import type { SessionItem, SessionRecordItem } from '../../server/src/protocol';
+import { formatDuration } from '../../server/src/engine/time';
+
+export { formatDuration };
 
 export type SessionSort = 'time' | 'problems' | 'duration';
 export const SESSION_SORTS: readonly SessionSort[] = ['time', 'problems', 'duration'];
@@ -169,15 +172,6 @@ export function worstOf(sessions: readonly SessionItem[]): 'error' | 'warning' |
     if (s.worst === 'warning' || (s.problems > 0 && !s.worst)) worst = 'warning';
   }
   return worst;
-}
-
-/** `1h 02m 03.456s`-style duration for tooltips. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = ((ms % 60_000) / 1000).toFixed(3);
-  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${s}s` : m > 0 ? `${m}m ${s}s` : `${s}s`;
 }
 
 /**

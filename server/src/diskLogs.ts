@@ -5,6 +5,7 @@
 // file is indexed. The last few files asked about stay indexed; each is polled for growth (indexed
 // incrementally) and for rotation or truncation (indexed anew), and the host hears of every change.
 import * as fs from 'fs';
+import { basename as baseName } from 'path';
 import { CancellationToken } from 'vscode-languageserver';
 import { CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from './protocol';
@@ -377,6 +378,3 @@ function noParse(problem: string): DiskParse {
   return { index: undefined, problem, dialect: undefined };
 }
 
-function baseName(path: string): string {
-  return path.split(/[\\/]/).pop() ?? path;
-}

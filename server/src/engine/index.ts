@@ -51,7 +51,7 @@ function pickDialect(head: Uint8Array, options: OpenOptions) {
   return detected;
 }
 
-export { LogIndex, CancelledError } from './logIndex';
+export { LogIndex, CancelledError, turn } from './logIndex';
 export type { BuildOptions, OverflowRun } from './logIndex';
 export { FileSource, MemorySource } from './source';
 export type { LogSource } from './source';

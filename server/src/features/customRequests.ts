@@ -1,6 +1,6 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -27,18 +27,14 @@ function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
-/** Lets pending messages (a `$/cancelRequest` among them) be read before a long synchronous run. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 export async function filter(entry: LogEntry, params: FilterParams, token: CancellationToken): Promise<FilterResult | ResponseError<void>> {
   const index = entry.index;
   const empty: FilterResult = { text: '', sourceLines: [], records: 0, keyedSessions: 0 };
   if (!index) return { ...empty, error: entry.problem ?? 'not a log' };
   const q = params.query ?? {};
   if (q.text === undefined && q.regex === undefined) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text or a regular expression' };
-  await yieldToEventLoop();
+  // Pending messages (a `$/cancelRequest` among them) are read before the filter starts.
+  await turn();
   if (token.isCancellationRequested) return cancelled();
   const baseRecord = params.baseLine === undefined ? undefined : recordNear(index, params.baseLine);
   let result;

@@ -4,7 +4,7 @@
 import { Diagnostic, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../diskLogs';
 import { CancelledError, diagnostics as logDiagnostics } from '../engine';
-import type { DiskRequest, LogEntry } from '../logCache';
+import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
 import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../protocol';
 import { computeDiagnostics } from './diagnostics';
 
@@ -62,7 +62,7 @@ export class LargeLogs {
   /** messagingLogs/openLargeLog: indexes the file (progress on the client's token), publishes its diagnostics, sums it up. */
   async open(params: OpenLargeLogParams, token: DiskRequest['token']): Promise<LargeLogSummary | ResponseError<void>> {
     const reporter = this.host.attachProgress(params.workDoneToken);
-    const sink = progressSink(reporter, `Indexing ${baseName(params.uri)}`, true);
+    const sink = progressSink(reporter, `Indexing ${fileNameOf(params.uri) ?? params.uri}`, true);
     let indexMs = 0;
     let entry: LogEntry;
     try {
@@ -140,11 +140,3 @@ export function summarize(uri: string, entry: LogEntry, indexMs: number): LargeL
   };
 }
 
-function baseName(uri: string): string {
-  const last = uri.split('/').pop() ?? uri;
-  try {
-    return decodeURIComponent(last);
-  } catch {
-    return last;
-  }
-}
