@@ -33,10 +33,10 @@ export function nextSession(index: LogIndex, r: number, direction: 1 | -1): numb
   return other >= 0 && other < index.sessionCount ? index.sessionFirst[other] : -1;
 }
 
-/** All records of the session of record `r`, in file order. */
-export function sessionRecords(index: LogIndex, session: number): number[] {
+/** The records of a session in file order, at most `limit` of them. */
+export function sessionRecords(index: LogIndex, session: number, limit = Infinity): number[] {
   const out: number[] = [];
   const last = index.sessionLast[session];
-  for (let r = index.sessionFirst[session]; r <= last; r++) if (index.recSession[r] === session) out.push(r);
+  for (let r = index.sessionFirst[session]; r <= last && out.length < limit; r++) if (index.recSession[r] === session) out.push(r);
   return out;
 }

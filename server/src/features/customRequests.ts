@@ -1,6 +1,6 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -17,7 +17,6 @@ import type {
   SessionsResult,
 } from '../protocol';
 import { recordNear } from './ranges';
-import { recordsOfSession } from './sessionAt';
 
 const LF = 0x0a;
 /** Longest first-line excerpt in a session's record list. */
@@ -107,7 +106,7 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
   if (!index) return [];
   const s = index.keys.find(params.key);
   if (s < 0) return [];
-  return recordsOfSession(index, s, params.limit ?? Number.MAX_SAFE_INTEGER).map((r) => {
+  return sessionRecords(index, s, params.limit).map((r) => {
     const header = index.headerLine(r);
     return {
       line: index.recStartLine[r],

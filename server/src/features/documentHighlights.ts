@@ -2,7 +2,8 @@
 import { DocumentHighlight, DocumentHighlightKind, Position } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
 import { recordRange } from './ranges';
-import { recordSessionAt, recordsOfSession } from './sessionAt';
+import { sessionRecords } from '../engine';
+import { recordSessionAt } from './sessionAt';
 
 /** Editors decorate every highlight; beyond this many they slow down for no benefit. */
 export const MAX_HIGHLIGHTS = 10_000;
@@ -10,5 +11,5 @@ export const MAX_HIGHLIGHTS = 10_000;
 export function documentHighlights(index: LogIndex, position: Position): DocumentHighlight[] {
   const session = recordSessionAt(index, position);
   if (session < 0) return [];
-  return recordsOfSession(index, session, MAX_HIGHLIGHTS).map((r) => ({ range: recordRange(index, r), kind: DocumentHighlightKind.Text }));
+  return sessionRecords(index, session, MAX_HIGHLIGHTS).map((r) => ({ range: recordRange(index, r), kind: DocumentHighlightKind.Text }));
 }

@@ -18,10 +18,3 @@ export function recordSessionAt(index: LogIndex, position: Position): number {
   return r < 0 ? -1 : index.recSession[r];
 }
 
-/** All records of a session in file order, at most `limit`. */
-export function recordsOfSession(index: LogIndex, session: number, limit: number): number[] {
-  const out: number[] = [];
-  const last = index.sessionLast[session];
-  for (let r = index.sessionFirst[session]; r <= last && out.length < limit; r++) if (index.recSession[r] === session) out.push(r);
-  return out;
-}
