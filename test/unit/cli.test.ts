@@ -98,6 +98,7 @@ test('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['filter', file('2026-01-15.log')], /^msglog: filter needs exactly one of --text S or --regex R\n$/],
     [['frobnicate', file('2026-01-15.log')], /^msglog: unknown command "frobnicate"/],
     [['sessions', file('2026-01-15.log'), '--colour'], /^msglog: unknown option --colour\n$/],
+    [['sessions', file('2026-01-15.log'), '--keyed'], /^msglog: sessions does not take --keyed\n$/],
     [['sessions', dir], /^msglog: cannot read .*: it is a directory\n$/],
   ];
   for (const [args, stderr] of cases) {

@@ -1,0 +1,12 @@
+// The msglog subcommands, in the order `msglog --help` lists them. A new subcommand is one file in
+// this folder plus one line here.
+import { check } from './check';
+import type { Command } from './command';
+import { detect } from './detect';
+import { filter } from './filter';
+import { goto } from './goto';
+import { sessions } from './sessions';
+
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto];
+
+export type { Command };
