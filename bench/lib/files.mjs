@@ -1,11 +1,11 @@
-// Benchmark inputs: CommuniGate logs from the shared generator (run from its own place, never copied),
-// cached by size, and a session key that exists in the file.
+// Benchmark inputs: CommuniGate logs from the project's generator (scripts/gen-logs.mjs), cached by
+// size, and a session key that exists in the file.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CACHE_DIR, SHARED, log, nowMs, fmtMs } from './util.mjs';
+import { CACHE_DIR, ROOT, log, nowMs, fmtMs } from './util.mjs';
 
-export const GENERATOR = path.join(SHARED, 'tools/gen-logs.mjs');
+export const GENERATOR = path.join(ROOT, 'scripts/gen-logs.mjs');
 
 /**
  * The path of a generated CommuniGate log of `mb` megabytes. The generator is deterministic, so a
@@ -13,7 +13,10 @@ export const GENERATOR = path.join(SHARED, 'tools/gen-logs.mjs');
  */
 export function generatedLog(mb, dialect = 'communigate') {
   fs.mkdirSync(CACHE_DIR, { recursive: true });
-  const file = path.join(CACHE_DIR, `${dialect}-${mb}mb.log`);
+  // Named with a date, as CommuniGate names its logs, so that times have a day; the generator's
+  // version is in the name so that a cache from another generator is not reused.
+  const file = path.join(CACHE_DIR, `own-${dialect}-${mb}mb`, '2026-01-15.log');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   const sizeFile = `${file}.size`;
   try {
     const recorded = Number(fs.readFileSync(sizeFile, 'utf8').trim());

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED = path.resolve(ROOT, '../shared');
 export const MSGLOG = path.join(ROOT, 'bin/msglog.js');
 export const SERVER = path.join(ROOT, 'server/out/server.js');
 

@@ -1,10 +1,10 @@
-// lnav (Debian package) indexing the same file headless, vs msglog sessions. lnav gets the shared
-// CommuniGate format (../shared/tools/lnav/cgp_log.json), copied to ~/.lnav/formats/installed/ here.
+// lnav (Debian package) indexing the same file headless, vs msglog sessions. lnav gets the project's
+// CommuniGate format (bench/lnav/communigate_log.json) in a HOME of its own (in the bench cache), so that the user's lnav
+// configuration is neither used nor changed.
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { measuredRow, unavailableRow } from '../lib/rows.mjs';
-import { ensureApt, fmtMs, log, median, MSGLOG, SHARED, timeCommand } from '../lib/util.mjs';
+import { CACHE_DIR, ensureApt, fmtMs, log, median, MSGLOG, ROOT, timeCommand } from '../lib/util.mjs';
 
 export const LNAV_ROW = { what: (mb) => `msglog sessions vs lnav indexing, ${mb} MB`, target: '≥ 20 × faster than lnav' };
 
@@ -13,21 +13,23 @@ export async function lnavRow({ file, mb, runs }) {
   const target = LNAV_ROW.target;
   const lnav = ensureApt('lnav', 'lnav');
   if (!lnav.path) return unavailableRow({ id: 'lnav', what, target, reason: 'lnav: not installed', data: { why: lnav.why } });
-  const format = path.join(SHARED, 'tools/lnav/cgp_log.json');
-  const formatsDir = path.join(os.homedir(), '.lnav/formats/installed');
+  const format = path.join(ROOT, 'bench/lnav/communigate_log.json');
+  const home = path.join(CACHE_DIR, 'lnav-home');
+  const formatsDir = path.join(home, '.lnav/formats/installed');
+  const env = { ...process.env, HOME: home };
   try {
     fs.mkdirSync(formatsDir, { recursive: true });
-    fs.copyFileSync(format, path.join(formatsDir, 'cgp_log.json'));
+    fs.copyFileSync(format, path.join(formatsDir, 'communigate_log.json'));
   } catch (e) {
     return unavailableRow({ id: 'lnav', what, target, status: 'error', reason: `cannot install the lnav format: ${e.message}` });
   }
   // Check that lnav really parses the file with the format (it counts the records of its table).
-  const check = await timeCommand(lnav.path, ['-n', '-c', ';SELECT count(*) AS n FROM cgp_log', file], { captureStdout: true });
+  const check = await timeCommand(lnav.path, ['-n', '-c', ';SELECT count(*) AS n FROM communigate_log', file], { captureStdout: true, env });
   const lnavRecords = Number((/(\d+)\s*$/.exec(check.stdout.trim()) ?? [])[1]);
   const lnavMs = [];
   const msglogMs = [];
   for (let i = 0; i < runs; i++) {
-    const l = await timeCommand(lnav.path, ['-n', '-c', ':goto 100%', file]);
+    const l = await timeCommand(lnav.path, ['-n', '-c', ':goto 100%', file], { env });
     if (l.code !== 0) return unavailableRow({ id: 'lnav', what, target, status: 'error', reason: `lnav exited ${l.code ?? l.signal}: ${l.stderr.trim().split('\n')[0]}` });
     lnavMs.push(l.ms);
     const m = await timeCommand(process.execPath, [MSGLOG, 'sessions', file]);
@@ -47,7 +49,7 @@ export async function lnavRow({ file, mb, runs }) {
     limit: 20,
     cmp: '>=',
     target,
-    note: `median of ${runs}; ratio = lnav time / msglog time; ${version}, \`lnav -n -c ':goto 100%' FILE\`` + (Number.isFinite(lnavRecords) ? `; lnav's cgp_log table has ${lnavRecords} records` : '; lnav did not report its cgp_log table'),
+    note: `median of ${runs}; ratio = lnav time / msglog time; ${version}, \`lnav -n -c ':goto 100%' FILE\`` + (Number.isFinite(lnavRecords) ? `; lnav's communigate_log table has ${lnavRecords} records` : '; lnav did not report its communigate_log table'),
     data: { lnavMs, msglogMs, lnavRecords, lnavVersion: version },
   });
 }

@@ -14,11 +14,8 @@ import type { SessionsNode } from '../../../client/src/sessionsModel';
 import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 
 const MB = 1024 * 1024;
-/**
- * The shared deterministic generator (node gen-logs.mjs DIALECT MEGABYTES OUTFILE), in the shared/
- * folder beside the repository (as on CI); MSGLOG_GEN_LOGS overrides.
- */
-const GENERATOR = process.env.MSGLOG_GEN_LOGS || path.resolve(samplesDir(), '../../shared/tools/gen-logs.mjs');
+/** The project's deterministic generator (node scripts/gen-logs.mjs DIALECT MEGABYTES OUTFILE). */
+const GENERATOR = path.resolve(samplesDir(), '../scripts/gen-logs.mjs');
 
 interface OpenedLargeLog extends LargeLogSummary {
   progressReports: number;
@@ -32,19 +29,6 @@ function generate(file: string, megabytes: number): Promise<void> {
       error ? reject(new Error(`${GENERATOR} failed: ${error.message}\n${stderr}`)) : resolve(),
     );
   });
-}
-
-/** Without the generator: the CommuniGate sample repeated, each copy with its own session numbers. */
-async function repeatSample(file: string, megabytes: number): Promise<void> {
-  const sample = fs.readFileSync(path.join(samplesDir(), 'communigate', 'SystemLogs', '2026-01-15.log'), 'utf8');
-  const out = fs.createWriteStream(file);
-  let size = 0;
-  for (let copy = 0; size < megabytes * 1e6; copy++) {
-    const text = sample.replace(/\b([A-Z]+)-(\d{6})\b/g, (_m, kind: string, n: string) => `${kind}-${copy}${n}`);
-    size += Buffer.byteLength(text);
-    if (!out.write(text)) await new Promise<void>((r) => out.once('drain', () => r()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
 /** The text of 0-based `line` of a file too large for a document, read in chunks. */
@@ -88,8 +72,7 @@ describe('large logs read from disk by the server', function () {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-large-'));
     file = path.join(dir, 'big.log');
     const started = Date.now();
-    if (fs.existsSync(GENERATOR)) await generate(file, 120);
-    else await repeatSample(file, 120);
+    await generate(file, 120);
     console.log(`    generated ${(fs.statSync(file).size / MB).toFixed(0)} MB in ${Date.now() - started} ms`);
     uri = vscode.Uri.file(file);
   });
