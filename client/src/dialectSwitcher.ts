@@ -1,5 +1,5 @@
 // Switches `.log` documents that VS Code opened as plain `log` to the dialect the server detected
-// (SPEC §8). A document the user set back to `log` by hand (or with Set Log Dialect) is left alone
+// (FORMATS §8). A document the user set back to `log` by hand (or with Set Log Dialect) is left alone
 // from then on.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';

@@ -1,4 +1,4 @@
-// The filter commands (SPEC §5): Filter Records, Keyed Filter, Filter by Level, Filter by Time
+// The filter commands (FORMATS §5): Filter Records, Keyed Filter, Filter by Level, Filter by Time
 // Interval, Keyed Filter on This Session, Go to Source Line. Without arguments they ask through one
 // quick pick (text, with toggles for regular expression, ignore case, keyed, level and interval, and
 // the recent filters); with a FilterCommandArgs they run at once (scripts, keybindings, tests) and

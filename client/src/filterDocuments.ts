@@ -1,4 +1,4 @@
-// Filter results (SPEC §5, §8) as read-only virtual documents in the language of their log, so that
+// Filter results (FORMATS §5, §8) as read-only virtual documents in the language of their log, so that
 // they are highlighted, folded, outlined and checked like the log itself, with a way back from every
 // line to its source line (F12 / Ctrl+click, and Go to Source Line). Results follow edits of their log.
 import * as vscode from 'vscode';

@@ -1,9 +1,9 @@
-// Small inputs shared by the filter flow and Go to Time: a level threshold and time queries (SPEC §3),
+// Small inputs shared by the filter flow and Go to Time: a level threshold and time queries (FORMATS §3),
 // checked as the user types with the engine's own parser, so that what the box accepts the server does.
 import * as vscode from 'vscode';
 import { parseTimeQuery } from '../../server/src/engine/time';
 
-/** Why `text` is not a SPEC §3 time query, or undefined when it is one. */
+/** Why `text` is not a FORMATS §3 time query, or undefined when it is one. */
 export function timeQueryProblem(text: string, allowRelative = true): string | undefined {
   try {
     const query = parseTimeQuery(text);
@@ -18,7 +18,7 @@ const COMMUNIGATE_LEVELS = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level'
 const SEVERITIES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'];
 
 /**
- * A level threshold (SPEC §5): '' for any level, undefined when dismissed. CommuniGate logs offer
+ * A level threshold (FORMATS §5): '' for any level, undefined when dismissed. CommuniGate logs offer
  * their level digits too (they keep their own order: 2 Major is kept by threshold 2, 3 Problems is not).
  */
 export async function askLevel(current: string | undefined, languageId: string | undefined): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-// Go to Time (SPEC §3): the first record at or after a time (the last one in a descending table),
+// Go to Time (FORMATS §3): the first record at or after a time (the last one in a descending table),
 // or relative to the current record (`+5m`, `-30s`). Asked in an input box that checks the query as
 // it is typed; answered by messagingLogs/goToTime.
 import * as vscode from 'vscode';

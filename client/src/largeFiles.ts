@@ -1,4 +1,4 @@
-// Logs larger than VS Code hands to extensions (SPEC §8: 50 MB). The editor shows such a file but no
+// Logs larger than VS Code hands to extensions (FORMATS §8: 50 MB). The editor shows such a file but no
 // extension gets a TextDocument for it, so the language server indexes it from disk instead:
 // "Open as Large Log" (Explorer context menu, command palette with a file picker, or the active tab)
 // indexes it with cancellable progress, then sums it up and offers its sessions, filters and Go to
@@ -263,7 +263,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
     return vscode.commands.executeCommand<vscode.Uri | undefined>(FILTER_SESSION_COMMAND, { key: chosen.key, uri });
   }
 
-  /** Go to Time (SPEC §3) in a large log: the line of the first record at or after the time, shown in VS Code's editor. */
+  /** Go to Time (FORMATS §3) in a large log: the line of the first record at or after the time, shown in VS Code's editor. */
   async function goToTime(arg?: unknown, query?: unknown, options?: unknown): Promise<GoToTimeResult | undefined> {
     const uri = await largeLogOf(arg);
     if (!uri) return undefined;

@@ -175,7 +175,7 @@ export function worstOf(sessions: readonly SessionItem[]): 'error' | 'warning' |
 }
 
 /**
- * Text for a keyed filter that finds a session's records (SPEC §5: keyed filters remember the
+ * Text for a keyed filter that finds a session's records (FORMATS §5: keyed filters remember the
  * session keys of the records whose body contains the text). Most keys are written in the body as
  * they are; computed keys are not, so their written part is used: an EMG span `(2)#1` → `(2)` (every
  * span of the instance), CommuniGate `queue:123` → `123`, `account:bob` → `bob`.

@@ -1,4 +1,4 @@
-// The data of the Log Sessions view (SPEC §8): the active log's components → sessions → records,
+// The data of the Log Sessions view (FORMATS §8): the active log's components → sessions → records,
 // sessions from messagingLogs/sessions, a session's records loaded when it is expanded
 // (messagingLogs/sessionRecords). It follows the active editor and refreshes after edits; a large log
 // opened with Open as Large Log (no document: the server reads it from disk) is shown from its opening

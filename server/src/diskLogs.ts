@@ -1,5 +1,5 @@
 // Logs the server reads from disk: `file:` URIs the editor has not opened, above all files larger than
-// the editor hands to extensions (SPEC §8, 50 MB). Each is indexed straight from the file through a
+// the editor hands to extensions (FORMATS §8, 50 MB). Each is indexed straight from the file through a
 // FileSource (read in windows, never held whole) with the engine's buildAsync, which gives the event
 // loop a turn after each chunk, so that progress goes out and a `$/cancelRequest` gets in while a big
 // file is indexed. The last few files asked about stay indexed; each is polled for growth (indexed

@@ -39,7 +39,7 @@ export const Methods = {
   sessionRecords: 'messagingLogs/sessionRecords',
   recordInfo: 'messagingLogs/recordInfo',
   navigate: 'messagingLogs/navigate',
-  /** Client → server: index a `file:` URI from disk (SPEC §8), with work-done progress; answers a LargeLogSummary. */
+  /** Client → server: index a `file:` URI from disk (FORMATS §8), with work-done progress; answers a LargeLogSummary. */
   openLargeLog: 'messagingLogs/openLargeLog',
   /** Server → client notification: a log the server reads from disk grew or was replaced (rotated, truncated). */
   logChanged: 'messagingLogs/logChanged',
@@ -60,7 +60,7 @@ export interface LogParams {
   uri: string;
 }
 
-/** A filter (SPEC §5), as the engine takes it. Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
+/** A filter (FORMATS §5), as the engine takes it. Exactly one of text or regex. `from`/`to` are FORMATS §3 time queries. */
 export type FilterQueryParams = FilterQuery;
 
 export interface FilterParams extends LogParams {
@@ -84,7 +84,7 @@ export interface FilterResult {
 }
 
 export interface GoToTimeParams extends LogParams {
-  /** A SPEC §3 time query: `12:30`, `2026-01-15 12:30:05`, `+5m`. */
+  /** A FORMATS §3 time query: `12:30`, `2026-01-15 12:30:05`, `+5m`. */
   query: string;
   /** The current line, for relative queries. */
   fromLine?: number;
@@ -157,7 +157,7 @@ export interface NavigateResult {
   line: number;
 }
 
-// Logs read from disk by the server (SPEC §8: files larger than the editor hands to extensions).
+// Logs read from disk by the server (FORMATS §8: files larger than the editor hands to extensions).
 
 export interface OpenLargeLogParams extends LogParams {
   /** A client-made token: the server reports indexing as `$/progress` work-done progress on it. */
@@ -174,7 +174,7 @@ export interface LargeLogSummary {
   lines: number;
   records: number;
   sessions: number;
-  /** Diagnostics (SPEC §4) by severity, uncapped. */
+  /** Diagnostics (FORMATS §4) by severity, uncapped. */
   errors: number;
   warnings: number;
   /** Time spent indexing for this request, ms (0 when the server had the file indexed already). */

@@ -21,7 +21,7 @@ export function prng(seed: number): () => number {
 
 const ROOT = path.resolve(__dirname, '../../..');
 
-/** Seed lines: the real log, the samples and the SPEC's line shapes of every dialect. */
+/** Seed lines: the real log, the samples and the FORMATS.md's line shapes of every dialect. */
 export function seedLines(): string[] {
   const lines = fs.readFileSync(path.join(ROOT, 'test/fixtures/communigate-6.3.6a-xims-sip.log'), 'utf8').split('\n').slice(0, 400);
   const samples = path.join(ROOT, 'samples');

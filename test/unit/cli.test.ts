@@ -1,4 +1,4 @@
-// msglog as users run it: a real process, real files, exit codes and stderr (SPEC §6).
+// msglog as users run it: a real process, real files, exit codes and stderr (FORMATS §6).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'child_process';
@@ -38,7 +38,7 @@ test('detect', () => {
   assert.deepEqual(msglog('detect', file('notes.txt')), { code: 1, stdout: 'unknown\n', stderr: '' });
 });
 
-test('sessions --json has exactly the SPEC shape', () => {
+test('sessions --json has exactly the FORMATS §6 shape', () => {
   const r = msglog('sessions', file('2026-01-15.log'), '--json');
   assert.equal(r.code, 0);
   assert.deepEqual(JSON.parse(r.stdout), {

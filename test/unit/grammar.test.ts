@@ -1,5 +1,5 @@
 // TextMate grammar tests: the real engine (vscode-textmate + vscode-oniguruma, as VS Code uses them)
-// tokenizes sample lines of every dialect, and the SPEC §7 log scopes are checked on exact tokens.
+// tokenizes sample lines of every dialect, and the FORMATS §7 log scopes are checked on exact tokens.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -29,7 +29,7 @@ interface PackageJson {
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
-/** SPEC §1: language id → grammar scope name. */
+/** FORMATS §1: language id → grammar scope name. */
 const DIALECTS: ReadonlyArray<readonly [string, string]> = [
   ['communigate-log', 'text.log.communigate'],
   ['emg-log', 'text.log.emg'],
@@ -189,7 +189,7 @@ test('package.json contributes the five languages and grammars, with matching sc
   }
 });
 
-test('every scope name pairs a themed scope with a SPEC §7 log scope', () => {
+test('every scope name pairs a themed scope with a FORMATS §7 log scope', () => {
   for (const [, scopeName] of DIALECTS) {
     const { raw } = grammarFile(scopeName);
     assert.deepEqual(namesWithoutLogScope(raw.repository), [], scopeName);

@@ -1,4 +1,4 @@
-// Logs the language server reads from disk (SPEC §8: files the editor does not hand to extensions),
+// Logs the language server reads from disk (FORMATS §8: files the editor does not hand to extensions),
 // over stdio with the bundled server: indexed from the file (never read whole), with work-done
 // progress and cancellation, kept up to date as the file grows, indexed anew when it is rotated.
 import assert from 'node:assert/strict';

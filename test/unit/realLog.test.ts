@@ -1,4 +1,4 @@
-// The real CommuniGate Pro log: the engine against an independent line-by-line reading of SPEC §2.1.
+// The real CommuniGate Pro log: the engine against an independent line-by-line reading of FORMATS §2.1.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
@@ -9,7 +9,7 @@ const bytes = fs.readFileSync(REAL_LOG);
 const lines = bytes.toString('utf8').split('\n');
 if (lines[lines.length - 1] === '') lines.pop();
 
-/** SPEC §2.1 session keys with regular expressions, one line at a time. */
+/** FORMATS §2.1 session keys with regular expressions, one line at a time. */
 function referenceKey(line: string): string {
   const rest = /^\d\d:\d\d:\d\d(?:\.\d+)? [0-5] (.*)$/.exec(line)![1];
   const prefix = rest.split(' ')[0];
@@ -22,7 +22,7 @@ function referenceKey(line: string): string {
 
 const index = openLog(bytes, { fileName: 'communigate-6.3.6a-xims-sip.log' });
 
-test('every line of the real log is a record with the SPEC session key', () => {
+test('every line of the real log is a record with the FORMATS §2.1 session key', () => {
   assert.equal(index.dialect.id, 'communigate-log');
   assert.equal(index.recordCount, 4280);
   assert.equal(lines.length, 4280);

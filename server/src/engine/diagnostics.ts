@@ -1,4 +1,4 @@
-// Diagnostics (SPEC §4): computed from the index on demand, in line order, never capped here.
+// Diagnostics (FORMATS §4): computed from the index on demand, in line order, never capped here.
 import { textColumn } from './bytes';
 import { LogIndex } from './logIndex';
 import { formatDuration, formatWall } from './time';

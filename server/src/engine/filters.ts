@@ -1,4 +1,4 @@
-// Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
+// Plain and keyed filters (FORMATS §5): whole records in file order, overflow markers kept.
 import { textColumn } from './bytes';
 import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
 import { chunks } from './source';
@@ -15,7 +15,7 @@ export interface FilterQuery {
   keyed?: boolean;
   /** CommuniGate digit 0–5 or a severity name. */
   level?: string;
-  /** Inclusive interval bounds (SPEC §3 queries). */
+  /** Inclusive interval bounds (FORMATS §3 queries). */
   from?: string;
   to?: string;
 }

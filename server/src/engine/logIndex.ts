@@ -8,7 +8,7 @@ export { NO_OFFSET } from './recordStore';
 export type { OverflowRun } from './recordStore';
 
 export interface IndexOptions {
-  /** Time-regression tolerance in ms (SPEC §4, default 1000). */
+  /** Time-regression tolerance in ms (FORMATS §4, default 1000). */
   toleranceMs?: number;
 }
 
@@ -151,7 +151,7 @@ export class LogIndex extends RecordStore {
     return this.source.read(start, end);
   }
 
-  /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
+  /** The outline group of a session (FORMATS §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
     const key = this.keys.keys[session];
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
@@ -179,7 +179,7 @@ export class LogIndex extends RecordStore {
     return bytes.toString('utf8', 0, e);
   }
 
-  /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
+  /** The record's body (FORMATS §2): everything but timestamp and level marker, lines joined by `\n`. */
   body(r: number): string {
     const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]).toString('utf8');
     return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
@@ -343,7 +343,7 @@ export function turn(): Promise<void> {
 }
 
 
-/** A line that is exactly `***`, trailing blanks allowed (SPEC §4). */
+/** A line that is exactly `***`, trailing blanks allowed (FORMATS §4). */
 export function isOverflowLine(buf: Uint8Array, start: number, end: number): boolean {
   if (end - start < 3 || buf[start] !== 0x2a || buf[start + 1] !== 0x2a || buf[start + 2] !== 0x2a) return false;
   for (let i = start + 3; i < end; i++) if (buf[i] !== SP && buf[i] !== TAB && buf[i] !== CR) return false;

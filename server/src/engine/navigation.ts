@@ -1,4 +1,4 @@
-// Go to time (SPEC §3) and moving between the records of a session.
+// Go to time (FORMATS §3) and moving between the records of a session.
 import { LogIndex } from './logIndex';
 import { compileTime } from './query';
 

@@ -11,7 +11,7 @@ const CGP_LEVEL_NAMES = ['crash', 'failure', 'major', 'problems', 'low level', '
 /** The CommuniGate digit that stands for a severity when a digit threshold meets another dialect. */
 const SEVERITY_DIGIT = [0, 1, 3, 2, 4, 5];
 
-/** A predicate on records for a level threshold (SPEC §5), or undefined for none. */
+/** A predicate on records for a level threshold (FORMATS §5), or undefined for none. */
 export function compileLevel(index: LogIndex, level: string | undefined): ((r: number) => boolean) | undefined {
   if (level === undefined || level === '') return undefined;
   const t = level.trim().toLowerCase();
@@ -34,7 +34,7 @@ export function compileLevel(index: LogIndex, level: string | undefined): ((r: n
 }
 
 /**
- * The value of a record a time query compares with, and the query's target (SPEC §3): time-of-day
+ * The value of a record a time query compares with, and the query's target (FORMATS §3): time-of-day
  * queries compare written wall-clock time on the log's first day; date-times compare normalised time.
  */
 export interface TimeScale {

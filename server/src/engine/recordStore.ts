@@ -53,7 +53,7 @@ export class RecordStore {
   readonly sessionDialog = new Map<number, string>();
 
   readonly overflow: OverflowRun[] = [];
-  /** True when most consecutive record pairs go down in time (SPEC §2.6). */
+  /** True when most consecutive record pairs go down in time (FORMATS §2.6). */
   descending = false;
   /** True when record times carry a calendar date. */
   dated = false;

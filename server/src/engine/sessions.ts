@@ -1,4 +1,4 @@
-// Session summaries, SIP dialogs and cross references between sessions (SPEC §2).
+// Session summaries, SIP dialogs and cross references between sessions (FORMATS §2).
 import { LogIndex } from './logIndex';
 
 export interface SessionSummary {

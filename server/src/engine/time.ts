@@ -1,4 +1,4 @@
-// Calendar arithmetic without Date objects (hot path), time queries (SPEC §3) and formatting.
+// Calendar arithmetic without Date objects (hot path), time queries (FORMATS §3) and formatting.
 
 export const DAY_MS = 86_400_000;
 
@@ -33,7 +33,7 @@ export const ZONE_ABBREVIATIONS: Record<string, number> = {
   PST: -480, PDT: -420, AKST: -540, AKDT: -480, HST: -600, JST: 540, KST: 540, AEST: 600, AEDT: 660,
 };
 
-/** A parsed time query (SPEC §3). */
+/** A parsed time query (FORMATS §3). */
 export type TimeQuery =
   | { kind: 'clock'; ms: number; text: string }
   | { kind: 'datetime'; wall: number; text: string }

@@ -40,7 +40,7 @@ export const NO_LEVEL = 255;
 
 /** Per-record flags (bit set). */
 export const RecordFlag = {
-  /** The record's event or status is a failure (SPEC §4 event-error). */
+  /** The record's event or status is a failure (FORMATS §4 event-error). */
   EventError: 1,
   /** The event-error is an error rather than a warning. */
   EventErrorIsError: 2,
@@ -130,11 +130,11 @@ export interface Dialect {
   levelName(level: number): string;
   /** The timestamp as written on a header line (text of the line, no terminator). */
   timestampText(line: string): string;
-  /** The prefix key as written on a header line (SPEC §2), or "". */
+  /** The prefix key as written on a header line (FORMATS §2), or "". */
   prefixKey(line: string): string;
   /** Plausibility of a file name for this dialect: 0 none, 1 weak, 2 strong. */
   fileNameScore(fileName: string): number;
-  /** Tables exported newest first exist for this dialect, so descending order is detected (SPEC §2.6). */
+  /** Tables exported newest first exist for this dialect, so descending order is detected (FORMATS §2.6). */
   readonly mayDescend?: boolean;
   /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
   levelGap?(line: string): [number, number] | undefined;

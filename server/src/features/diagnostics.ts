@@ -1,4 +1,4 @@
-// LSP diagnostics from the engine's diagnostics (SPEC §4), capped by the maxDiagnostics setting.
+// LSP diagnostics from the engine's diagnostics (FORMATS §4), capped by the maxDiagnostics setting.
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import { diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';

@@ -10,7 +10,7 @@ import { sessionDetail } from './sessionText';
  */
 export const MAX_OUTLINE_SESSIONS = 20_000;
 
-/** SIPDATA packets of a dialog are grouped under `dialog <Call-ID>` inside their component (SPEC §2.1). */
+/** SIPDATA packets of a dialog are grouped under `dialog <Call-ID>` inside their component (FORMATS §2.1). */
 const DIALOG_COMPONENT = 'SIPDATA';
 
 export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSIONS): DocumentSymbol[] {

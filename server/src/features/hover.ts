@@ -99,7 +99,7 @@ function emgOptionMarkdown(token: string): string {
   return `${title}\n\nValue: ${value === '' ? '*(empty)*' : escapeMarkdown(value)}`;
 }
 
-/** The three numbers ending an IMAP/POP `close` record (SPEC §2.5): where they are and what they mean. */
+/** The three numbers ending an IMAP/POP `close` record (FORMATS §2.5): where they are and what they mean. */
 function closeExplanation(header: string): { span: Span; markdown: string } | undefined {
   const numbers = closeNumbers(header);
   const m = /(\d+) (\d+) (\d+)\s*$/.exec(header);

@@ -1,4 +1,4 @@
-// Logs opened "as large logs" (SPEC §8): files the editor does not hand to extensions, indexed by the
+// Logs opened "as large logs" (FORMATS §8): files the editor does not hand to extensions, indexed by the
 // server from disk with work-done progress. Their diagnostics are published like an open document's,
 // and republished when the file grows or is replaced; the client hears of every change.
 import { Diagnostic, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';

@@ -1,4 +1,4 @@
-// Filter commands (SPEC §5) run with arguments: the read-only result document in the log's language,
+// Filter commands (FORMATS §5) run with arguments: the read-only result document in the log's language,
 // the way back to source lines, keyed and level/interval filters, refreshing after edits, refusals.
 import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
@@ -13,7 +13,7 @@ function linesOf(text: string): string[] {
   return text.split('\n').filter((l) => l !== '');
 }
 
-/** The record lines of a result: overflow markers (`***`) are output by every filter (SPEC §5). */
+/** The record lines of a result: overflow markers (`***`) are output by every filter (FORMATS §5). */
 function recordLines(text: string): string[] {
   return linesOf(text).filter((l) => l !== '***');
 }

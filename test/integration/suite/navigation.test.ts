@@ -1,4 +1,4 @@
-// Go to Time (SPEC §3), next/previous record of the session and session, and F8 over our diagnostics.
+// Go to Time (FORMATS §3), next/previous record of the session and session, and F8 over our diagnostics.
 import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';

@@ -62,7 +62,7 @@ class CommunigateParser implements LineParser {
     h.wall = this.base + this.day * DAY_MS + tod;
   }
 
-  /** Session key from REST (SPEC §2.1). */
+  /** Session key from REST (FORMATS §2.1). */
   private mainRecord(buf: Uint8Array, rest: number, end: number, h: HeaderScratch): void {
     let p = rest;
     while (p < end && isNameChar(buf[p])) p++;
@@ -95,7 +95,7 @@ class CommunigateParser implements LineParser {
     }
   }
 
-  /** Delivery, access and settings records (SPEC §2.2). */
+  /** Delivery, access and settings records (FORMATS §2.2). */
   private supplementary(buf: Uint8Array, s: number, end: number, h: HeaderScratch): boolean {
     const f = this.fields;
     const n = tabFields(buf, s, end, f);

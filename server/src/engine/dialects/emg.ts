@@ -5,7 +5,7 @@ import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity 
 import { fieldIs, KeyComposer } from './keyScratch';
 
 const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
-/** EMG MGP option numbers (SPEC §2.3 and the EMG manual). */
+/** EMG MGP option numbers (FORMATS §2.3 and the EMG manual). */
 export const EMG_OPTIONS: Record<number, string> = {
   8: 'DESTADDR (recipient address)',
   9: 'DESTADDRTON (recipient type of number)',

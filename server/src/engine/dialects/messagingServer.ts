@@ -64,7 +64,7 @@ class MessagingServerParser implements LineParser {
 const HEAD = new RegExp(`(\\S+\\[\\d+\\]): \\S+( (?:${LEVELS.join('|')})):`);
 const TS = /^\[?\d{2}\/(?:[A-Za-z]{3}|\d{2})\/\d{4}[: ]\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}\]?/;
 
-/** The three numbers that end an IMAP/POP `close` record, or undefined (SPEC §2.5). */
+/** The three numbers that end an IMAP/POP `close` record, or undefined (FORMATS §2.5). */
 export function closeNumbers(body: string): { clientBytes: number; serverBytes: number; mailboxes: number } | undefined {
   if (!/\bclose\b/.test(body)) return undefined;
   const m = /(\d+) (\d+) (\d+)\s*$/.exec(body);
