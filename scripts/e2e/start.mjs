@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm start: build, then open samples/ in an editor with the extension loaded from source.
+// npm start: install the dependencies when they are missing, build, generate the realistic samples
+// (samples/generated/, git-ignored), then open samples/ in an editor with the extension from source.
 //  - where a `code` command exists: code --extensionDevelopmentPath=<repo> samples
 //  - otherwise: code-server from the e2e harness (installed on first use), with a persistent profile
 //    in .vscode-test/start-profile; prints the address to open and runs until Ctrl+C.
@@ -18,13 +19,17 @@ import {
   startCodeServer,
   workbenchUrl,
 } from './lib.mjs';
+import { cleanEnv, ensureDependencies } from '../setup/deps.mjs';
+import { generateSamples } from '../setup/samples.mjs';
 
 const { values: opts } = parseArgs({
   options: { port: { type: 'string' }, 'code-server': { type: 'boolean' } },
 });
 
-const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+ensureDependencies('npm start');
+const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
 if (build.status !== 0) process.exit(build.status ?? 1);
+generateSamples({ who: 'start' });
 
 const code = opts['code-server'] ? null : spawnSync('sh', ['-c', 'command -v code'], { encoding: 'utf8' }).stdout.trim();
 if (code) {
@@ -40,9 +45,14 @@ if (code) {
   const logFile = path.join(profile.dir, 'code-server.log');
   const server = await startCodeServer({ profile, port, workspace: SAMPLES, logFile });
   process.on('exit', () => killGroupSync(server.child));
+  let stopping = false;
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
-      console.log('\nstart: stopping code-server');
+      // A normal way to stop: say goodbye once and end with status 0, whatever the timer sees.
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      console.log('\nstart: stopping code-server… stopped. Run npm start again to reopen the samples.');
       server.stop().finally(() => process.exit(0));
     });
   }
@@ -51,7 +61,7 @@ if (code) {
   console.log(`start: open this address in a browser on this machine (log: ${path.relative(ROOT, logFile)}):\n\n  ${url}\n`);
   console.log('start: after editing the sources, run `npm run build` and reload the window. Ctrl+C stops.');
   const timer = setInterval(() => {
-    if (server.exited()) {
+    if (server.exited() && !stopping) {
       console.log(`start: code-server exited (${JSON.stringify(server.exited())}); see ${logFile}`);
       clearInterval(timer);
       process.exit(1);
