@@ -60,9 +60,12 @@ if [ "$NODE_MAJOR" != 20 ]; then
 fi
 
 export CI=true npm_config_yes=true npm_config_audit=false npm_config_fund=false \
-  npm_config_update_notifier=false npm_config_unsafe_perm=true npm_config_loglevel=warn
+  npm_config_update_notifier=false npm_config_loglevel=warn
 # Native modules are built from source here: prebuilt binaries live on GitHub, which is unreachable.
+# build-from-source is read by the native modules' install tools, not by npm, which warns about it
+# on every call: that one warning is left out of what is shown.
 export npm_config_build_from_source=true
+npm() { command npm "$@" 2> >(grep -v 'Unknown env config "build-from-source"' >&2); }
 
 rm -f "$MARKER"
 mkdir -p "$DIR"
