@@ -49,7 +49,42 @@ test('sessions --json has exactly the FORMATS §6 shape', () => {
     ],
   });
   const text = msglog('sessions', file('2026-01-15.log'));
-  assert.match(text.stdout, /^IMAP-437425\t00:06:23.261 – 00:06:24.000\t3 records\tlines 1-6  1 problem\n/);
+  assert.equal(
+    text.stdout,
+    ['IMAP-437425   00:06:23.261 – 00:06:24.000  3 records  lines 1-6  1 problem', 'SMTPI-000001  00:06:23.270 – 00:06:23.270  1 record   lines 3-4', ''].join('\n'),
+    'aligned columns',
+  );
+});
+
+test('sessions text: columns line up, and a table exported newest first shows earliest – latest', () => {
+  const table = ['SessionLogEntry List', '', 'Timestamp\tEvent\tSource\tPeername\tAccount\tDetails\tUseragent\tRemoteaddr\tTiscipher\tReconciled'];
+  table.push('2026-01-15 17:10:02.447\tUNREGISTER\tCLIENT\t1932\tLuca\t200 OK\tPGSM\t93.57.41.37:33998\t\ttrue');
+  table.push('2026-01-15 17:09:24.626\tREGISTER\tCLIENT\t904\tSara\t200 OK\tsnom\t93.57.41.37:28224\t\ttrue');
+  table.push('2026-01-15 17:02:51.903\tCONNECT\tCLIENT\t1932\t\t\tPGSM\t93.57.41.37:33998\tTLS\ttrue');
+  fs.writeFileSync(file('sessions.tsv'), table.join('\n') + '\n');
+  const rows = msglog('sessions', file('sessions.tsv')).stdout.trimEnd().split('\n');
+  assert.deepEqual(rows, [
+    '1932  2026-01-15 17:02:51.903 – 2026-01-15 17:10:02.447  2 records  lines 4-6',
+    '904   2026-01-15 17:09:24.626 – 2026-01-15 17:09:24.626  1 record   lines 5-5',
+  ]);
+  const json = JSON.parse(msglog('sessions', file('sessions.tsv'), '--json').stdout) as { sessions: { start: string; end: string }[] };
+  assert.deepEqual([json.sessions[0].start, json.sessions[0].end], ['2026-01-15 17:10:02.447', '2026-01-15 17:02:51.903'], 'JSON keeps first and last record as written');
+});
+
+test('check: exit 1 on an error diagnostic, or when warnings exceed --max-warnings', () => {
+  // The shared log has two warnings and no error.
+  assert.equal(msglog('check', file('2026-01-15.log')).code, 0);
+  assert.equal(msglog('check', file('2026-01-15.log'), '--max-warnings', '2').code, 0);
+  const over = msglog('check', file('2026-01-15.log'), '--max-warnings', '1');
+  assert.equal(over.code, 1);
+  assert.equal(over.stdout.trimEnd().split('\n').length, 2, 'every diagnostic is still listed');
+  fs.writeFileSync(file('failure.log'), '00:00:01.000 2 SMTP-000001 connected\n00:00:02.000 1 SMTP-000001 failed to deliver\n');
+  const failed = msglog('check', file('failure.log'), '--json');
+  assert.equal(failed.code, 1);
+  assert.equal((JSON.parse(failed.stdout) as { diagnostics: unknown[] }).diagnostics.length, 1);
+  const bad = msglog('check', file('2026-01-15.log'), '--max-warnings', 'many');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^msglog: --max-warnings needs a whole number/);
 });
 
 test('check --json lists every diagnostic in line order', () => {
@@ -68,7 +103,7 @@ test('filter: keyed, line numbers, exit codes', () => {
   const numbered = msglog('filter', file('2026-01-15.log'), '--regex', 'conn', '--line-numbers');
   assert.equal(numbered.stdout, `1:${LOG[0]}\n3:${LOG[2]}\n4:${LOG[3]}\n5:***\n`);
   const none = msglog('filter', file('2026-01-15.log'), '--text', 'nothing like this');
-  assert.deepEqual(none, { code: 1, stdout: '***\n', stderr: '' });
+  assert.deepEqual(none, { code: 1, stdout: '***\n', stderr: 'msglog: no record matched\n' }, 'the marker is printed, and said not to be a match');
   const interval = msglog('filter', file('2026-01-15.log'), '--text', 'IMAP', '--from', '2026-01-15 00:06:23.262', '--to', '00:06:23.300', '--level', '3');
   assert.equal(interval.stdout, `${LOG[1]}\n***\n`, 'the marker after 00:06:23.270 is inside the interval');
 });
@@ -80,8 +115,12 @@ test('goto prints the 1-based line or exits 1', () => {
   assert.equal(none.stdout, '');
 });
 
-test('--dialect forces a dialect', () => {
-  assert.equal(msglog('--dialect', 'communigate-log', 'sessions', file('notes.txt')).code, 0);
+test('--dialect forces a dialect; one that recognises no record says so (exit 1)', () => {
+  assert.deepEqual(msglog('--dialect', 'communigate-log', 'sessions', file('2026-01-15.log')).code, 0);
+  const nothing = msglog('--dialect', 'communigate-log', 'sessions', file('notes.txt'));
+  assert.equal(nothing.code, 1);
+  assert.equal(nothing.stdout, '');
+  assert.match(nothing.stderr, /^msglog: .*notes\.txt: no line is a record of CommuniGate Pro \(forced with --dialect communigate-log\)\n$/);
   const bad = msglog('sessions', file('notes.txt'), '--dialect', 'nonsense');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^msglog: unknown dialect "nonsense"/);
@@ -92,7 +131,7 @@ test('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['sessions', file('missing.log')], /^msglog: cannot read .*missing\.log: no such file\n$/],
     [['check', file('binary.log')], /^msglog: not a text log: binary data \(NUL byte at offset 4\)\n$/],
     [['detect', file('binary.log')], /^msglog: not a text log/],
-    [['filter', file('2026-01-15.log'), '--regex', '(unclosed'], /^msglog: bad regular expression: .*\n$/],
+    [['filter', file('2026-01-15.log'), '--regex', '(unclosed'], /^msglog: bad regular expression: \/\(unclosed\/: Unterminated group\n$/],
     [['filter', file('2026-01-15.log'), '--text', 'x', '--from', 'noonish'], /^msglog: bad time "noonish": .*\n$/],
     [['goto', file('2026-01-15.log'), '99:99'], /^msglog: bad time "99:99"/],
     [['filter', file('2026-01-15.log')], /^msglog: filter needs exactly one of --text S or --regex R\n$/],
@@ -115,4 +154,33 @@ test('the real log through the command line', () => {
   assert.equal(r.code, 0);
   assert.equal(r.stdout.split('\n').length - 1, 17);
   assert.equal(msglog('goto', REAL_LOG, '12:40').stdout, '2483\n');
+});
+
+test('help: an overview with examples, and msglog help COMMAND / COMMAND --help', () => {
+  const overview = msglog('--help');
+  assert.equal(overview.code, 0);
+  assert.match(overview.stdout, /^usage:\n {2}msglog detect FILE/);
+  assert.match(overview.stdout, /\nexamples:\n {2}msglog detect /);
+  for (const name of ['detect', 'sessions', 'check', 'filter', 'goto']) {
+    const help = msglog('help', name);
+    assert.equal(help.code, 0, name);
+    assert.match(help.stdout, new RegExp(`^usage:\\n {2}msglog ${name} `), name);
+    assert.match(help.stdout, new RegExp(`\\nexamples:\\n {2}(\\S+ \\| )?msglog ${name} `), name);
+    assert.equal(msglog(name, '--help').stdout, help.stdout, `${name} --help`);
+  }
+  assert.equal(msglog('help').stdout, overview.stdout);
+  const unknown = msglog('help', 'frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /^msglog: no help on "frobnicate": the commands are detect, sessions, check, filter, goto\n$/);
+});
+
+test('- reads standard input', () => {
+  const input = fs.readFileSync(file('2026-01-15.log'));
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8' });
+  assert.equal(run('detect', '-').stdout, 'communigate-log\n');
+  const filtered = run('filter', '-', '--text', 'protocol error', '--keyed');
+  assert.equal(filtered.status, 0);
+  assert.equal(filtered.stdout, [LOG[0], LOG[1], '***', LOG[5]].join('\n') + '\n');
+  assert.equal(run('sessions', '-').stdout, msglog('sessions', file('2026-01-15.log')).stdout);
+  assert.equal(run('goto', '-', '00:06:23.265').stdout, '3\n');
 });

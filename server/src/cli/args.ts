@@ -1,10 +1,15 @@
 // Arguments of msglog subcommands: flags declared by each command, positional FILE/TIME/ID words.
 import * as fs from 'fs';
 import * as path from 'path';
-import { LogIndex, LogInputError, openLogFile } from '../engine';
+import { LogIndex, LogInputError, openLog, openLogFile } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
 export class UsageError extends LogInputError {}
+
+/** An answer that is not an error of the input but still a failure: one line on stderr, exit 1. */
+export class NothingFound extends LogInputError {
+  readonly exitCode = 1;
+}
 
 export interface Args {
   command: string;
@@ -57,9 +62,13 @@ export function bool(args: Args, flag: string): boolean {
   return args.flags.get(flag) === true;
 }
 
+/** `-` as FILE: standard input. */
+export const STDIN = '-';
+
 /** Checks that FILE names a readable file; returns its base name (CommuniGate dates, EMG kinds). */
 export function checkFile(file: string | undefined): string {
   if (!file) throw new UsageError('missing FILE');
+  if (file === STDIN) return '';
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -71,10 +80,28 @@ export function checkFile(file: string | undefined): string {
   return path.basename(file);
 }
 
-/** Indexes the first FILE from disk in chunks: the file is never held in memory as a whole. */
+/** Standard input, read whole (a pipe cannot be read twice or at an offset). */
+export function readStdin(): Buffer {
+  try {
+    return fs.readFileSync(0);
+  } catch (e) {
+    throw new UsageError(`cannot read standard input: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Indexes the first FILE from disk in chunks: the file is never held in memory as a whole (`-`:
+ * standard input, in memory). A dialect forced with --dialect that recognises no record of a
+ * non-empty log is said on stderr with exit 1, rather than answering about an empty log.
+ */
 export function openIndex(args: Args): LogIndex {
   const file = args.positional[0];
   const fileName = checkFile(file);
   const dialect = str(args, '--dialect');
-  return openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
+  const index =
+    file === STDIN ? openLog(readStdin(), { dialect, mtimeMs: Date.now() }) : openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
+  if (dialect !== undefined && index.recordCount === 0 && index.lineCount > 0) {
+    throw new NothingFound(`${file === STDIN ? 'standard input' : file}: no line is a record of ${index.dialect.name} (forced with --dialect ${dialect})`);
+  }
+  return index;
 }

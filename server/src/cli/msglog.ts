@@ -1,26 +1,33 @@
 // msglog: the command line on the same engine as the language server (docs: README "msglog").
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import { LogInputError } from '../engine';
-import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, parseArgs, UsageError } from './args';
+import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
 import { COMMANDS } from './commands';
+import { commandHelp, overview } from './help';
 import { Output } from './output';
 
-const USAGE = `usage:
-${COMMANDS.map((c) => `  ${c.usage.replace(/\n/g, '\n  ')}`).join('\n')}
-  msglog --dialect ID …                       force a dialect instead of detection`;
+const USAGE = overview(COMMANDS).trimEnd();
 
 const VALUE_FLAGS = new Set([...GLOBAL_VALUE_FLAGS, ...COMMANDS.flatMap((c) => c.valueFlags ?? [])]);
 const BOOL_FLAGS = new Set([...GLOBAL_BOOL_FLAGS, ...COMMANDS.flatMap((c) => c.boolFlags ?? [])]);
 
 function run(argv: string[], out: Output): number {
   const args = parseArgs(argv, VALUE_FLAGS, BOOL_FLAGS);
-  if (args.flags.has('--help') || args.flags.has('-h') || args.command === 'help') {
-    out.write(`${USAGE}\n`);
+  const wantsHelp = args.flags.has('--help') || args.flags.has('-h');
+  if (args.command === 'help' || (wantsHelp && args.command === '')) {
+    const name = args.command === 'help' ? args.positional[0] : undefined;
+    const about = name === undefined ? undefined : COMMANDS.find((c) => c.name === name);
+    if (name !== undefined && !about) throw new UsageError(`no help on "${name}": the commands are ${COMMANDS.map((c) => c.name).join(', ')}`);
+    out.write(about ? commandHelp(about) : overview(COMMANDS));
     return 0;
   }
   if (args.command === '') throw new UsageError(`missing command\n${USAGE}`);
   const command = COMMANDS.find((c) => c.name === args.command);
   if (!command) throw new UsageError(`unknown command "${args.command}" (use ${COMMANDS.map((c) => c.name).join(', ')})`);
+  if (wantsHelp) {
+    out.write(commandHelp(command));
+    return 0;
+  }
   // A flag of another subcommand is as unknown here as a misspelt one.
   const own = new Set([...GLOBAL_VALUE_FLAGS, ...GLOBAL_BOOL_FLAGS, ...(command.valueFlags ?? []), ...(command.boolFlags ?? [])]);
   for (const flag of args.flags.keys()) {
@@ -40,7 +47,7 @@ function main(): void {
     const message = e instanceof LogInputError ? e.message.split('\n')[0] : `internal error: ${e instanceof Error ? e.message : String(e)}`;
     process.stderr.write(`msglog: ${message}\n`);
     if (e instanceof UsageError && e.message.includes('\n')) process.stderr.write(`${e.message.split('\n').slice(1).join('\n')}\n`);
-    process.exitCode = 2;
+    process.exitCode = e instanceof NothingFound ? e.exitCode : 2;
     return;
   }
   out.flush();

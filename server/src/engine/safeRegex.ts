@@ -31,7 +31,8 @@ export function compileSafeRegex(pattern: string, ignoreCase: boolean): SafeRege
   try {
     new RegExp(pattern, ignoreCase ? 'i' : '');
   } catch (e) {
-    throw new QueryError(`bad regular expression: ${(e as Error).message}`);
+    // V8 says "Invalid regular expression: /(/: Unterminated group": the kind is said once, by us.
+    throw new QueryError(`bad regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
   }
   const source = ignoreCase ? foldPattern(pattern) : pattern;
   try {

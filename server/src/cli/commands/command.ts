@@ -6,6 +6,8 @@ export interface Command {
   readonly name: string;
   /** Usage lines for `msglog --help` (the command's synopsis and a short description). */
   readonly usage: string;
+  /** Examples for `msglog help NAME`, each a command line and what it does (`msglog … # why`). */
+  readonly examples?: readonly string[];
   /** Flags that take a value (may be repeated: every value is kept). */
   readonly valueFlags?: readonly string[];
   /** Flags without a value. */

@@ -7,6 +7,13 @@ export const filter: Command = {
   name: 'filter',
   usage: `msglog filter FILE (--text S | --regex R) [--ignore-case] [--keyed] [--level L]
                 [--from T] [--to T] [--line-numbers]`,
+  examples: [
+    'msglog filter 2026-01-15.log --text "protocol error" --level 3     # the problem records',
+    'msglog filter 2026-01-15.log --text "protocol error" --keyed       # their whole sessions',
+    'msglog filter 2026-01-15.log --text ": Call-ID: abc@host" --keyed   # every packet of a SIP dialog',
+    'msglog filter 2026-01-15.log --regex "IMAP-\\d+.*failed" --from 12:00 --to 12:30 --line-numbers',
+    'zcat 2026-01-14.log.gz | msglog filter - --text alice --ignore-case',
+  ],
   valueFlags: ['--text', '--regex', '--level', '--from', '--to'],
   boolFlags: ['--ignore-case', '--keyed', '--line-numbers'],
   run(args, out) {
@@ -37,6 +44,8 @@ export const filter: Command = {
       if (numbers) out.numbered(bytes, line + 1);
       else out.bytes(bytes);
     }
+    // Overflow markers are printed even when no record matched: say so, lest they read as a match.
+    if (result.records === 0 && result.items.length > 0) process.stderr.write('msglog: no record matched\n');
     return result.records > 0 ? 0 : 1;
   },
 };
