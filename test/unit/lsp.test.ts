@@ -69,18 +69,48 @@ describe('language server over stdio: editor features', () => {
   });
 
 
-  test('documentSymbol: components contain their sessions', async () => {
+  test('documentSymbol: runs of a component hold runs of its sessions, each only its own records', async () => {
     const symbols = await lsp.client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: FIXTURE_URI } });
-    const httpu = symbols.find((s) => s.name === 'HTTPU');
-    assert.ok(httpu?.children, 'HTTPU component');
-    const session = httpu.children.find((s) => s.name === 'HTTPU-000029');
-    assert.ok(session, 'HTTPU-000029 inside HTTPU');
-    assert.equal(session.detail, '12:39:08.978 · 3 records · 1 problem');
-    assert.deepEqual(session.range, { start: { line: 5, character: 0 }, end: { line: 8, character: FIXTURE_LINES[8].length } });
-    assert.deepEqual(session.selectionRange, { start: { line: 5, character: 0 }, end: { line: 5, character: FIXTURE_LINES[5].length } });
-    const tls = symbols.find((s) => s.name === 'TLS');
-    assert.ok(tls?.children?.some((s) => s.name === 'TLS-000010'));
+    // Line 5: HTTPU-000029 read failed; line 6: TLS-000010 closed by HTTPU-000029; lines 7-8: HTTPU-000029 again.
+    const containing = (line: number) => symbols.find((s) => s.range.start.line <= line && line <= s.range.end.line);
+    // Line 4 (`HTTPU stream thread finished`) and line 5 are one run of the HTTPU component.
+    const httpu = containing(5);
+    assert.deepEqual([httpu?.name, httpu?.detail, httpu?.range.start.line, httpu?.range.end.line], ['HTTPU', '2 sessions', 4, 5]);
+    assert.deepEqual(
+      httpu?.children?.map((c) => [c.name, c.detail, c.range.start.line, c.range.end.line]),
+      [['HTTPU', '12:39:08.000 · part 1/23 · record 1 of 45', 4, 4], ['HTTPU-000029', '12:39:08.978 · part 1/2 · record 1 of 3 · 1 problem', 5, 5]],
+    );
+    assert.deepEqual(httpu?.children?.[1].range, { start: { line: 5, character: 0 }, end: { line: 5, character: FIXTURE_LINES[5].length } });
+    const tls = containing(6);
+    assert.deepEqual([tls?.name, tls?.children?.map((c) => c.name)], ['TLS', ['TLS-000010']]);
+    assert.deepEqual(containing(7)?.children?.[0].detail, '12:39:08.978 · part 2/2 · records 2–3 of 3');
     assert.ok(symbols.find((s) => s.name === 'HTTPA')?.children?.some((s) => s.name === 'HTTPA-000009' && s.detail === '12:39:07.349 – 12:39:07.376 · 4 records'));
+    assertOwnRecordsOnly(symbols, FIXTURE_LINES);
+  });
+
+  test('documentSymbol on interleaved sessions: the innermost symbol at each record is its own session', async () => {
+    const uri = 'untitled:interleaved.log';
+    const lines = [
+      '01:12:39.149 4 SIGNAL-000056 enqueued',
+      '01:12:39.149 5 SIGNAL(3) 000056: processing INITIAL',
+      '01:12:41.007 1 SMTP-004821([198.51.100.40]) failed to deliver: disk write error',
+      '01:12:41.008 2 SIGNAL-000056 INVITE sip:bob@example.com',
+      '01:12:41.009 3 IMAP-000001([10.0.0.1]) read failed. Error Code=connection reset',
+      '01:12:41.010 3 SIGNAL-000057 INVITE failed: 486 Busy Here',
+      '01:12:41.011 2 SIGNAL-000056 DIALOG-000001 created',
+      '01:12:41.012 4 IMAP-000001([10.0.0.1]) closing connection',
+    ];
+    const published = lsp.diagnosticsFor(uri);
+    lsp.open(uri, 'communigate-log', lines.join('\n') + '\n');
+    const { diagnostics } = await published;
+    const symbols = await lsp.client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } });
+    assert.deepEqual(
+      symbols.map((c) => `${c.name}: ${c.children?.map((s) => s.name).join(', ')}`),
+      ['SIGNAL: SIGNAL-000056', 'SMTP: SMTP-004821', 'SIGNAL: SIGNAL-000056', 'IMAP: IMAP-000001', 'SIGNAL: SIGNAL-000057, SIGNAL-000056', 'IMAP: IMAP-000001'],
+    );
+    assertOwnRecordsOnly(symbols, lines);
+    // A problem badge goes to the first symbol containing it: the session the problem belongs to.
+    for (const d of diagnostics) assert.equal(path(symbols, d.range.start.line).pop(), sessionOfLine(lines[d.range.start.line]), `problem on line ${d.range.start.line}`);
   });
 
 
@@ -269,3 +299,33 @@ describe('language server over stdio: a client that pushes settings', () => {
     assert.ok(!lsp.client.serverRequests.includes('workspace/configuration'));
   });
 });
+
+/** The CommuniGate session key a line is a record of (FORMATS §2.1), for the check below. */
+function sessionOfLine(line: string): string | undefined {
+  const rest = /^\d{2}:\d{2}:\d{2}\.\d+ \d (\S+)(?: (\d+):)?/.exec(line);
+  if (!rest) return undefined;
+  const thread = /^([A-Z]+)\(\d+\)$/.exec(rest[1]);
+  if (thread && rest[2]) return `${thread[1]}-${rest[2]}`;
+  return /^[A-Za-z0-9_]+-\d+/.exec(rest[1])?.[0] ?? rest[1];
+}
+
+/** Names on the path VS Code's breadcrumb takes to a line: at each level the first symbol containing it. */
+function path(symbols: readonly DocumentSymbol[] | undefined, line: number): string[] {
+  const hit = symbols?.find((s) => s.range.start.line <= line && line <= s.range.end.line);
+  return hit ? [hit.name, ...path(hit.children, line)] : [];
+}
+
+/** Every record line's breadcrumb ends at its own session, and sibling symbols never overlap. */
+function assertOwnRecordsOnly(symbols: readonly DocumentSymbol[], lines: readonly string[]): void {
+  lines.forEach((text, line) => {
+    const key = sessionOfLine(text);
+    if (key === undefined) return;
+    const crumbs = path(symbols, line);
+    assert.equal(crumbs[crumbs.length - 1], key, `line ${line}: ${text}`);
+  });
+  const check = (list: readonly DocumentSymbol[] | undefined): void => {
+    for (let i = 1; i < (list?.length ?? 0); i++) assert.ok(list![i - 1].range.end.line < list![i].range.start.line, `${list![i - 1].name} and ${list![i].name} overlap`);
+    list?.forEach((s) => check(s.children));
+  };
+  check(symbols);
+}

@@ -1,81 +1,109 @@
-// Outline: components → sessions (→ SIP dialogs → packets for CommuniGate SIPDATA).
+// Outline and breadcrumbs: the log's records in file order, as runs of one component holding runs of
+// one session. Sessions interleave (an SMTP record between two SIGNAL records), and VS Code finds the
+// breadcrumb of a position, and the owner of a problem badge, by taking the first symbol whose range
+// contains it: a symbol spanning a session's first to last record would claim the records of every
+// session in between. So each symbol covers only consecutive records of its own: a session written in
+// three stretches is three symbols with its key (`part 2/3`), and the session under the cursor, and
+// the session a problem belongs to, are always the right ones. The Sessions view lists whole sessions.
 import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
+import type { Range } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
-import { headerRange, sessionRange } from './ranges';
-import { sessionDetail } from './sessionText';
+import { headerRange, spanRange } from './ranges';
 
 /**
- * Sessions beyond this many are left out of the outline (a final entry says how many): a 50 MB log
- * can hold hundreds of thousands, far more than an outline can show. The Sessions view lists all.
+ * Symbols (session runs) beyond this many are left out of the outline (a final entry says from where
+ * on): a 50 MB log holds hundreds of thousands of sessions, far more than an outline can show.
  */
 export const MAX_OUTLINE_SESSIONS = 20_000;
 
-/** SIPDATA packets of a dialog are grouped under `dialog <Call-ID>` inside their component (FORMATS §2.1). */
-const DIALOG_COMPONENT = 'SIPDATA';
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? '' : 's'}`;
+}
+
+/** Earliest – latest of two written times of one stretch (a descending table writes the latest first). */
+function timeSpan(index: LogIndex, first: number, last: number): string {
+  const [a, b] = index.descending ? [last, first] : [first, last];
+  const start = index.timestampText(a);
+  const end = index.timestampText(b);
+  return start === end ? start : `${start} – ${end}`;
+}
 
 export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSIONS): DocumentSymbol[] {
-  const components = new Map<string, DocumentSymbol>();
-  const dialogs = new Map<string, DocumentSymbol>();
-  const sessionsPerComponent = new Map<DocumentSymbol, number>();
-  const shown = Math.min(index.sessionCount, maxSessions);
-  // Session ids are in order of first record, so children arrive in file order.
-  for (let s = 0; s < shown; s++) {
-    const componentName = index.componentOf(s);
-    const range = sessionRange(index, s);
-    const session: DocumentSymbol = {
+  const n = index.recordCount;
+  // How many stretches each session is written in, for `part k/K`.
+  const parts = new Uint32Array(index.sessionCount);
+  for (let r = 0; r < n; r++) {
+    const s = index.recSession[r];
+    if (r === 0 || index.recSession[r - 1] !== s) parts[s]++;
+  }
+  const seenParts = new Uint32Array(index.sessionCount);
+  const seenRecords = new Uint32Array(index.sessionCount);
+  const out: DocumentSymbol[] = [];
+  let component: DocumentSymbol | undefined;
+  let componentName = '';
+  let componentSessions = new Set<number>();
+  let shown = 0;
+  let r = 0;
+  while (r < n) {
+    const s = index.recSession[r];
+    let last = r;
+    let problems = index.isProblem(r) ? 1 : 0;
+    while (last + 1 < n && index.recSession[last + 1] === s) {
+      last++;
+      if (index.isProblem(last)) problems++;
+    }
+    if (shown === maxSessions) {
+      out.push(moreSymbol(index, r));
+      break;
+    }
+    shown++;
+    const name = index.componentOf(s);
+    const range = stretchRange(index, r, last);
+    if (!component || name !== componentName) {
+      finishComponent(component, componentSessions);
+      component = { name, kind: SymbolKind.Module, range, selectionRange: headerRange(index, r), children: [] };
+      componentName = name;
+      componentSessions = new Set();
+      out.push(component);
+    } else {
+      component.range = { start: component.range.start, end: range.end };
+    }
+    componentSessions.add(s);
+    const records = last - r + 1;
+    const part = ++seenParts[s];
+    const from = seenRecords[s] + 1;
+    seenRecords[s] += records;
+    const total = index.sessionRecords[s];
+    const detail = [timeSpan(index, r, last)];
+    if (parts[s] === 1) detail.push(plural(total, 'record'));
+    else detail.push(`part ${part}/${parts[s]}`, records === 1 ? `record ${from} of ${total}` : `records ${from}–${from + records - 1} of ${total}`);
+    if (problems > 0) detail.push(plural(problems, 'problem'));
+    const dialog = index.sessionDialog.get(s);
+    if (dialog !== undefined) detail.push(`dialog ${dialog}`);
+    component.children!.push({
       name: index.sessionKey(s),
-      detail: sessionDetail(index, s),
+      detail: detail.filter((d) => d !== '').join(' · '),
       kind: SymbolKind.Event,
       range,
-      selectionRange: headerRange(index, index.sessionFirst[s]),
-    };
-    let component = components.get(componentName);
-    if (!component) {
-      component = { name: componentName, kind: SymbolKind.Module, range, selectionRange: session.selectionRange, children: [] };
-      components.set(componentName, component);
-    }
-    const dialog = componentName === DIALOG_COMPONENT && index.dialect.id === 'communigate-log' ? index.sessionDialog.get(s) : undefined;
-    const parent = dialog === undefined ? component : dialogSymbol(dialogs, component, dialog, session);
-    parent.children!.push(session);
-    sessionsPerComponent.set(component, (sessionsPerComponent.get(component) ?? 0) + 1);
-    widen(parent, range);
-    if (parent !== component) widen(component, range);
-  }
-  for (const [component, sessions] of sessionsPerComponent) component.detail = count(sessions, 'session');
-  for (const dialog of dialogs.values()) dialog.detail = count(dialog.children!.length, 'packet');
-  const out = [...components.values()];
-  if (index.sessionCount > shown) {
-    const lastLine = Math.max(0, index.lineCount - 1);
-    const at = { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } };
-    out.push({
-      name: `… ${index.sessionCount - shown} more sessions`,
-      detail: 'see the Sessions view',
-      kind: SymbolKind.Null,
-      range: at,
-      selectionRange: at,
+      selectionRange: headerRange(index, r),
     });
+    r = last + 1;
   }
+  finishComponent(component, componentSessions);
   return out;
 }
 
-function dialogSymbol(dialogs: Map<string, DocumentSymbol>, component: DocumentSymbol, callId: string, first: DocumentSymbol): DocumentSymbol {
-  let dialog = dialogs.get(callId);
-  if (!dialog) {
-    dialog = { name: `dialog ${callId}`, kind: SymbolKind.Namespace, range: first.range, selectionRange: first.selectionRange, children: [] };
-    dialogs.set(callId, dialog);
-    component.children!.push(dialog);
-  }
-  return dialog;
+/** From the first line of record `first` to the end of record `last` (continuation lines included). */
+function stretchRange(index: LogIndex, first: number, last: number): Range {
+  return spanRange(index, index.recStartLine[first], index.recEndLine[last], index.recStartOffset[first], index.recEndOffset[last]);
 }
 
-/** Parents must contain their children: stretch the range's end. */
-function widen(symbol: DocumentSymbol, range: DocumentSymbol['range']): void {
-  const end = symbol.range.end;
-  if (range.end.line > end.line || (range.end.line === end.line && range.end.character > end.character)) {
-    symbol.range = { start: symbol.range.start, end: range.end };
-  }
+function finishComponent(component: DocumentSymbol | undefined, sessions: Set<number>): void {
+  if (component) component.detail = plural(sessions.size, 'session');
 }
 
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** The last entry of a capped outline: where it stops. */
+function moreSymbol(index: LogIndex, r: number): DocumentSymbol {
+  const at = headerRange(index, r);
+  return { name: `… the outline stops at line ${index.recStartLine[r] + 1}`, detail: `${index.sessionCount} sessions in all: see the Sessions view`, kind: SymbolKind.Null, range: at, selectionRange: at };
 }
