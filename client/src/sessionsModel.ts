@@ -1,7 +1,7 @@
 // The shape of the Log Sessions view, without VS Code: sessions grouped into components (and SIP
 // packets into dialogs), filtered by text and problems, sorted by time, problems or duration.
 // Kept free of the `vscode` module so that unit tests can check it directly.
-import type { SessionItem, SessionRecordItem } from '../../server/src/protocol';
+import type { ConnectionItem, SessionItem, SessionRecordItem } from '../../server/src/protocol';
 import { formatDuration } from '../../server/src/engine/time';
 
 export { formatDuration };
@@ -41,20 +41,58 @@ export interface SessionNode {
   parent: ComponentNode | DialogNode;
 }
 
+/**
+ * A client connection (`[ip:port]`) inside a session that serves many (a Messaging Server process),
+ * or (`item` undefined) the session's records that name no connection.
+ */
+export interface ConnectionNode {
+  kind: 'connection';
+  item?: ConnectionItem;
+  /** Records naming no connection, for the node that stands for them. */
+  unnamed: number;
+  parent: SessionNode;
+}
+
 export interface RecordNode {
   kind: 'record';
   record: SessionRecordItem;
-  parent: SessionNode;
+  parent: SessionNode | ConnectionNode;
 }
 
 /** A line of text in place of items (more records than listed). */
 export interface NoteNode {
   kind: 'note';
   text: string;
-  parent: SessionNode;
+  parent: SessionNode | ConnectionNode;
 }
 
-export type SessionsNode = ComponentNode | DialogNode | SessionNode | RecordNode | NoteNode;
+export type SessionsNode = ComponentNode | DialogNode | SessionNode | ConnectionNode | RecordNode | NoteNode;
+
+/** The session a record or note belongs to, through its connection if it has one. */
+export function sessionOf(node: RecordNode | NoteNode | ConnectionNode): SessionItem {
+  return node.parent.kind === 'session' ? node.parent.session : node.parent.parent.session;
+}
+
+/** Leading dates of the shapes the dialects write: `2026-01-15 `, `15/Jan/2026:`, `Jan 15 `, `15/01/2026 `. */
+const LEADING_DATE = /^(?:\d{4}-\d{2}-\d{2}[ T]|\d{2}\/[A-Za-z]{3}\/\d{4}:|\d{2}\/\d{2}\/\d{4} |[A-Z][a-z]{2} {1,2}\d{1,2} )/;
+
+/**
+ * The text of a record row after its time: without the written level and session key (the row is
+ * under its session already), unless the key is a column of a table row (PrivateServer), where the
+ * columns before it are the record's event.
+ */
+export function recordRowText(text: string, time: string, sessionKey: string): string {
+  const stamp = time && text.startsWith(`[${time}]`) ? `[${time}]` : time;
+  const rest = stamp && text.startsWith(stamp) ? text.slice(stamp.length).trimStart() : text;
+  const written = sessionFilterText(sessionKey);
+  const at = rest.indexOf(written);
+  if (at < 0 || /[\t,]/.test(rest.slice(0, at))) return rest;
+  const before = rest.slice(0, at).trim().split(/\s+/).filter(Boolean);
+  // Level digits/words and a host name come before the key; anything longer is the record's text.
+  if (before.length > 2) return rest;
+  const tokenEnd = rest.indexOf(' ', at + written.length);
+  return tokenEnd < 0 ? rest : rest.slice(tokenEnd + 1).trimStart();
+}
 
 /** Sessions the options let through. */
 export function visibleSessions(sessions: readonly SessionItem[], options: SessionsViewOptions): SessionItem[] {
@@ -143,10 +181,15 @@ export function count(n: number, thing: string): string {
   return `${n} ${thing}${n === 1 ? '' : 's'}`;
 }
 
-/** `00:06:23.261 – 00:06:23.282`, or one time when both ends are the same. */
+/**
+ * `00:06:23.261 – 00:06:23.282`, or one time when both ends are the same; a date both ends share is
+ * written once (`2026-01-15 17:02:51.903 – 17:10:02.447`). Callers pass earliest first.
+ */
 export function timeRange(start: string, end: string): string {
   if (!start && !end) return '';
-  return start === end || !end ? start : `${start} – ${end}`;
+  if (start === end || !end) return start;
+  const date = LEADING_DATE.exec(start)?.[0];
+  return date !== undefined && end.startsWith(date) ? `${start} – ${end.slice(date.length)}` : `${start} – ${end}`;
 }
 
 /** The description of a session item: time range, records, problems. */

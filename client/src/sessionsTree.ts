@@ -5,12 +5,15 @@
 // (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../server/src/protocol';
+import { Methods, SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../server/src/protocol';
+import { connectionNodes, connectionTreeItem } from './sessionConnections';
 import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeFiles';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
 import {
   buildSessionsTree,
+  ConnectionNode,
   count,
+  recordRowText,
   formatDuration,
   groupDescription,
   SessionNode,
@@ -18,6 +21,7 @@ import {
   SessionsViewOptions,
   SessionSort,
   sessionDescription,
+  sessionOf,
   timeRange,
   visibleSessions,
   worstOf,
@@ -211,12 +215,14 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       }
       case 'session':
         return this.sessionItem(node);
+      case 'connection':
+        return connectionTreeItem(node, problemIcon);
       case 'record': {
         const r = node.record;
-        const rest = r.time && r.text.startsWith(r.time) ? r.text.slice(r.time.length).trimStart() : r.text;
+        const key = sessionOf(node).key;
         const item = new vscode.TreeItem(r.time || `line ${r.line + 1}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `record:${node.parent.session.key}:${r.line}`;
-        item.description = rest;
+        item.id = `record:${key}:${r.line}`;
+        item.description = recordRowText(r.text, r.time, key);
         item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}\n${r.text}`;
         const severity = r.severity === 'critical' || r.severity === 'error' ? 'error' : 'warning';
         item.iconPath = r.problem ? problemIcon(severity, 'warning') : new vscode.ThemeIcon('debug-stackframe-dot');
@@ -240,7 +246,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       case 'dialog':
         return node.children;
       case 'session':
-        return this.recordNodes(node);
+        return (await this.sessions()).dialect === 'messaging-server-log' ? this.connectionNodes(node) : this.recordNodes(node);
+      case 'connection':
+        return this.recordNodes(node.parent, node);
       default:
         return [];
     }
@@ -278,17 +286,20 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     return this.loaded.sessions;
   }
 
-  /** Records of a session (the first `limit`), as the server lists them; cached with the sessions. */
-  async records(key: string, limit = RECORDS_LISTED): Promise<SessionRecordItem[]> {
+  /**
+   * Records of a session (the first `limit`), as the server lists them; cached with the sessions.
+   * With `connection`, only those naming it (`''`: those naming none).
+   */
+  async records(key: string, limit = RECORDS_LISTED, connection?: string): Promise<SessionRecordItem[]> {
     const log = this.log;
     if (!log) return [];
     await this.sessions();
     const loaded = this.loaded;
     if (!loaded) return [];
-    const cacheKey = `${limit}:${key}`;
+    const cacheKey = `${limit}:${key}:${connection ?? '*'}`;
     let records = loaded.records.get(cacheKey);
     if (!records) {
-      const params: SessionRecordsParams = { uri: serverUri(this.client, log.uri), key, limit };
+      const params: SessionRecordsParams = { uri: serverUri(this.client, log.uri), key, limit, connection };
       records = Promise.resolve(this.client.sendRequest<SessionRecordItem[]>(Methods.sessionRecords, params));
       loaded.records.set(cacheKey, records);
       records.catch(() => loaded.records.delete(cacheKey));
@@ -357,17 +368,27 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     return buildSessionsTree(result.sessions, this.options);
   }
 
-  private async recordNodes(node: SessionNode): Promise<SessionsNode[]> {
-    const records = await this.records(node.session.key);
-    const nodes: SessionsNode[] = records.map((record) => ({ kind: 'record', record, parent: node }));
-    if (node.session.records > records.length) {
-      nodes.push({
-        kind: 'note',
-        text: `${node.session.records - records.length} more records: Keyed Filter on This Session shows them all`,
-        parent: node,
-      });
+  private async recordNodes(node: SessionNode, connection?: ConnectionNode): Promise<SessionsNode[]> {
+    const wanted = connection ? (connection.item?.connection ?? '') : undefined;
+    const records = await this.records(node.session.key, RECORDS_LISTED, wanted);
+    const parent = connection ?? node;
+    const nodes: SessionsNode[] = records.map((record) => ({ kind: 'record', record, parent }));
+    const total = connection ? (connection.item?.records ?? connection.unnamed) : node.session.records;
+    if (total > records.length) {
+      nodes.push({ kind: 'note', text: `${total - records.length} more records: Keyed Filter on This Session shows them all`, parent });
     }
     return nodes;
+  }
+
+  /** A Messaging Server process: its connections, or its records when it names none. */
+  private async connectionNodes(node: SessionNode): Promise<SessionsNode[]> {
+    const log = this.log;
+    if (!log) return [];
+    const params: SessionConnectionsParams = { uri: serverUri(this.client, log.uri), key: node.session.key };
+    const result = await Promise.resolve(this.client.sendRequest<SessionConnectionsResult>(Methods.sessionConnections, params)).catch(
+      (): SessionConnectionsResult => ({ connections: [], unnamed: 0 }),
+    );
+    return result.connections.length > 0 ? connectionNodes(node, result.connections, result.unnamed) : this.recordNodes(node);
   }
 
   private sessionItem(node: SessionNode): vscode.TreeItem {

@@ -1,4 +1,4 @@
-// The Log Sessions view in the Explorer and its commands: show a session (first record revealed,
+// The Log Sessions view (in its own activity-bar container, Messaging Logs) and its commands: show a session (first record revealed,
 // all its records highlighted), show a record, sort, filter by text, only sessions with problems.
 // In a large log (no document) showing a session or a record shows its line in VS Code's own editor,
 // without a highlight.

@@ -37,6 +37,8 @@ export const Methods = {
   goToTime: 'messagingLogs/goToTime',
   sessions: 'messagingLogs/sessions',
   sessionRecords: 'messagingLogs/sessionRecords',
+  /** The client connections (`[ip:port]`) a session's records name: Messaging Server processes. */
+  sessionConnections: 'messagingLogs/sessionConnections',
   recordInfo: 'messagingLogs/recordInfo',
   navigate: 'messagingLogs/navigate',
   /** Client → server: index a `file:` URI from disk (FORMATS §8), with work-done progress; answers a LargeLogSummary. */
@@ -115,6 +117,32 @@ export interface SessionRecordsParams extends LogParams {
   key: string;
   /** At most this many records (the first ones); all when absent. */
   limit?: number;
+  /** Only the records naming this connection (as in a ConnectionItem); `''`: those naming none. */
+  connection?: string;
+}
+
+export interface SessionConnectionsParams extends LogParams {
+  key: string;
+}
+
+/** One client connection inside a session (a Messaging Server process). */
+export interface ConnectionItem {
+  /** As written: `[192.0.2.18:51234]`. */
+  connection: string;
+  user?: string;
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  problems: number;
+  /** Earliest and latest times as written. */
+  start: string;
+  end: string;
+}
+
+export interface SessionConnectionsResult {
+  connections: ConnectionItem[];
+  /** Records of the session that name no connection (process-wide records). */
+  unnamed: number;
 }
 
 export interface SessionRecordItem {

@@ -36,6 +36,7 @@ import {
   MessagingLogsSettings,
   NavigateParams,
   RecordInfoParams,
+  SessionConnectionsParams,
   SessionRecordsParams,
   SETTINGS_SECTION,
   LogParams,
@@ -245,6 +246,9 @@ connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: Can
 connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
 connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
   requests.sessionRecordList(await entryFor(params, token), params),
+);
+connection.onRequest(Methods.sessionConnections, async (params: SessionConnectionsParams, token: CancellationToken) =>
+  requests.connectionList(await entryFor(params, token), params),
 );
 connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
 connection.onRequest(Methods.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));

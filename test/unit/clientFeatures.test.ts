@@ -9,6 +9,8 @@ import {
   buildSessionsTree,
   groupDescription,
   sessionDescription,
+  recordRowText,
+  timeRange,
   sessionFilterText,
   SessionsViewOptions,
   visibleSessions,
@@ -73,6 +75,20 @@ describe('Log Sessions view model', () => {
     assert.equal(worstOf(SESSIONS.slice(0, 2)), 'warning');
     assert.equal(worstOf(SESSIONS), 'error');
     assert.equal(worstOf(SESSIONS.slice(1, 2)), undefined);
+  });
+
+  test('time ranges write a date both ends share once; record rows leave out the level and key', () => {
+    assert.equal(timeRange('2026-01-15 17:02:51.903', '2026-01-15 17:10:02.447'), '2026-01-15 17:02:51.903 – 17:10:02.447');
+    assert.equal(timeRange('15/Jan/2026:10:02:11 +0100', '15/Jan/2026:10:04:40 +0100'), '15/Jan/2026:10:02:11 +0100 – 10:04:40 +0100');
+    assert.equal(timeRange('Jan 15 08:12:04.306', 'Jan 15 08:15:29.007'), 'Jan 15 08:12:04.306 – 08:15:29.007');
+    assert.equal(timeRange('2026-01-15 23:59:00', '2026-01-16 00:01:00'), '2026-01-15 23:59:00 – 2026-01-16 00:01:00', 'different dates stay');
+    assert.equal(timeRange('10:00:00', '10:00:01'), '10:00:00 – 10:00:01');
+    const row = (text: string, time: string, key: string) => recordRowText(text, time, key);
+    assert.equal(row('00:06:23.276 3 IMAP-437425([10.0.1.15]) UID FETCH 193: message file is corrupted', '00:06:23.276', 'IMAP-437425'), 'UID FETCH 193: message file is corrupted');
+    assert.equal(row('2026-01-15 09:14:02 +0200 08 mail01 SMTP-IN:00000A1F: Connection accepted', '2026-01-15 09:14:02 +0200', 'SMTP-IN:00000A1F'), 'Connection accepted');
+    assert.equal(row('[15/Jan/2026:10:02:12 +0100] mailhost imapd[4411]: Account Notice: login [192.0.2.18:5] erin plaintext', '15/Jan/2026:10:02:12 +0100', 'imapd[4411]'), 'Account Notice: login [192.0.2.18:5] erin plaintext');
+    assert.equal(row('Jan 15 08:13:30.275 (4) SEND OK (pdu=1/1) 001:71', 'Jan 15 08:13:30.275', '(4)#1'), 'SEND OK (pdu=1/1) 001:71');
+    assert.equal(row('2026-01-15 17:12:24.882\tREGISTER\tCLIENT\t909\tSara', '2026-01-15 17:12:24.882', '909'), 'REGISTER\tCLIENT\t909\tSara', 'a table row keeps its columns');
   });
 
   test('a keyed filter on a session uses the text the log writes', () => {

@@ -62,6 +62,8 @@ export { runFilter, runFilterAsync } from './filters';
 export type { FilterQuery, FilterResult, FilterItem } from './filters';
 export { QueryError } from './query';
 export { goToTime, nextInSession, nextSession, sessionRecords } from './navigation';
+export { sessionConnections } from './connections';
+export type { ConnectionSummary } from './connections';
 export { listSessions, sessionSummary, findSession, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';

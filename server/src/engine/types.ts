@@ -136,6 +136,11 @@ export interface Dialect {
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (FORMATS §2.6). */
   readonly mayDescend?: boolean;
+  /**
+   * The client connection a record names, for dialects whose sessions serve many connections (a
+   * Messaging Server process: `[ip:port]`), so that views group a session's records per connection.
+   */
+  connectionOf?(headerLine: string): string | undefined;
   /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
   levelGap?(line: string): [number, number] | undefined;
 }

@@ -1,6 +1,6 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionConnections, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -15,6 +15,8 @@ import type {
   SessionRecordItem,
   SessionRecordsParams,
   SessionsResult,
+  SessionConnectionsParams,
+  SessionConnectionsResult,
 } from '../protocol';
 import { recordNear } from './ranges';
 
@@ -95,7 +97,9 @@ export function sessions(entry: LogEntry): SessionsResult {
   const items: SessionItem[] = [];
   for (let s = 0; s < index.sessionCount; s++) {
     const { key, component, firstLine, lastLine, records, start, end, problems, worst, durationMs, dialog } = sessionSummary(index, s);
-    items.push({ key, component, firstLine, lastLine, records, start, end, problems, worst, durationMs, dialog });
+    // Views show earliest – latest: in a table exported newest first the first record is the latest.
+    const [earliest, latest] = index.descending ? [end, start] : [start, end];
+    items.push({ key, component, firstLine, lastLine, records, start: earliest, end: latest, problems, worst, durationMs, dialog });
   }
   return { dialect: index.dialect.id, sessions: items };
 }
@@ -106,7 +110,15 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
   if (!index) return [];
   const s = index.keys.find(params.key);
   if (s < 0) return [];
-  return sessionRecords(index, s, params.limit).map((r) => {
+  let list: number[];
+  if (params.connection === undefined) list = sessionRecords(index, s, params.limit);
+  else {
+    const { connections } = sessionConnections(index, s);
+    const named = new Set(connections.flatMap((c) => c.records));
+    const wanted = params.connection === '' ? sessionRecords(index, s).filter((r) => !named.has(r)) : (connections.find((c) => c.connection === params.connection)?.records ?? []);
+    list = wanted.slice(0, params.limit ?? wanted.length);
+  }
+  return list.map((r) => {
     const header = index.headerLine(r);
     return {
       line: index.recStartLine[r],
@@ -117,6 +129,23 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
       text: header.length > EXCERPT ? `${header.slice(0, EXCERPT)}…` : header,
     };
   });
+}
+
+/** The connections a session's records name, each with its span and counts (Messaging Server). */
+export function connectionList(entry: LogEntry, params: SessionConnectionsParams): SessionConnectionsResult {
+  const index = entry.index;
+  const s = index ? index.keys.find(params.key) : -1;
+  if (!index || s < 0) return { connections: [], unnamed: 0 };
+  const { connections, unnamed } = sessionConnections(index, s);
+  return {
+    unnamed,
+    connections: connections.map((c) => {
+      const first = c.records[0];
+      const last = c.records[c.records.length - 1];
+      const [a, b] = index.descending ? [last, first] : [first, last];
+      return { connection: c.connection, user: c.user, firstLine: index.recStartLine[first], lastLine: index.recEndLine[last], records: c.records.length, problems: c.problems, start: index.timestampText(a), end: index.timestampText(b) };
+    }),
+  };
 }
 
 export function recordInfo(entry: LogEntry, params: RecordInfoParams): RecordInfoResult {

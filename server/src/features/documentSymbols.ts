@@ -80,16 +80,48 @@ export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSI
     if (problems > 0) detail.push(plural(problems, 'problem'));
     const dialog = index.sessionDialog.get(s);
     if (dialog !== undefined) detail.push(`dialog ${dialog}`);
+    const children = connectionSymbols(index, r, last);
     component.children!.push({
       name: index.sessionKey(s),
       detail: detail.filter((d) => d !== '').join(' · '),
       kind: SymbolKind.Event,
       range,
       selectionRange: headerRange(index, r),
+      ...(children.length > 0 ? { children } : {}),
     });
     r = last + 1;
   }
   finishComponent(component, componentSessions);
+  return out;
+}
+
+/**
+ * Inside a stretch of a session that serves many client connections (a Messaging Server process),
+ * each stretch of records naming one `[ip:port]` (with the account it names, if any), so that the
+ * breadcrumb shows the connection of the record under the cursor.
+ */
+function connectionSymbols(index: LogIndex, first: number, last: number): DocumentSymbol[] {
+  const connectionOf = index.dialect.connectionOf;
+  if (!connectionOf) return [];
+  const out: DocumentSymbol[] = [];
+  let r = first;
+  while (r <= last) {
+    const line = index.headerLine(r);
+    const connection = connectionOf(line);
+    let end = r;
+    while (end < last && connectionOf(index.headerLine(end + 1)) === connection) end++;
+    if (connection !== undefined) {
+      const user = /^\s+([^\s[\]]+)/.exec(line.slice(line.indexOf(connection) + connection.length))?.[1];
+      out.push({
+        name: user && !/^(plaintext|SASL)$/.test(user) ? `${connection} ${user}` : connection,
+        detail: `${timeSpan(index, r, end)} · ${plural(end - r + 1, 'record')}`,
+        kind: SymbolKind.Field,
+        range: stretchRange(index, r, end),
+        selectionRange: headerRange(index, r),
+      });
+    }
+    r = end + 1;
+  }
   return out;
 }
 

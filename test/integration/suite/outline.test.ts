@@ -55,6 +55,17 @@ const CASES: Case[] = [
 ];
 
 describe('outline and breadcrumbs on interleaved sessions', () => {
+  it('messaging-server-log: a process stretch holds its connections', async function () {
+    this.timeout(30000);
+    const doc = await openSample('messaging-server/imap.log', 'messaging-server-log');
+    const symbols = await symbolsOf(doc);
+    const login = Array.from({ length: doc.lineCount }, (_, i) => i).find((i) => doc.lineAt(i).text.includes('login [192.0.2.18] erin'));
+    assert.ok(login !== undefined);
+    assert.deepStrictEqual(crumbs(symbols, login), ['imapd', 'imapd[4411]', '[192.0.2.18] erin']);
+    const created = Array.from({ length: doc.lineCount }, (_, i) => i).find((i) => doc.lineAt(i).text.includes('imapd[4411]: General Notice'));
+    assert.deepStrictEqual(crumbs(symbols, created!), ['imapd', 'imapd[4411]'], 'a process-wide record is the process itself');
+  });
+
   for (const c of CASES) {
     it(`${c.languageId}: every record's breadcrumb names its own component and session`, async function () {
       this.timeout(30000);

@@ -175,6 +175,26 @@ describe('Log Sessions view', () => {
     assert.ok(component(await roots(doc), 'IMAP'));
   });
 
+  it('Messaging Server: a process lists its client connections, each with its records, then its own', async () => {
+    const ms = await openSample(SAMPLES[3].file, SAMPLES[3].languageId);
+    const nodes = await roots(ms);
+    const imapd = sessionsOf(component(nodes, 'imapd')).find((s) => s.session.key === 'imapd[4411]');
+    assert.ok(imapd, 'imapd[4411] stays one session (FORMATS §2.5)');
+    const children = (await api.sessionsTree.getChildren(imapd)) as SessionsNode[];
+    const labels = children.map((c) => labelOf(api.sessionsTree.getTreeItem(c)));
+    assert.deepStrictEqual(labels, ['[192.0.2.18] erin', '[198.51.100.9]', '[127.0.0.1]', 'imapd[4411] itself']);
+    const erin = children[0];
+    assert.ok(erin.kind === 'connection');
+    const records = (await api.sessionsTree.getChildren(erin)) as SessionsNode[];
+    const expected = linesWhere(ms, (t) => t.includes('imapd[4411]') && t.includes('[192.0.2.18]'));
+    assert.deepStrictEqual(records.map((r) => (r.kind === 'record' ? r.record.line : -1)), expected, "erin's login, select and close");
+    assert.strictEqual(api.sessionsTree.getParent(records[0]), erin);
+    assert.match(String(api.sessionsTree.getTreeItem(records[0]).description), /^Account Notice: login \[192\.0\.2\.18\] erin/, 'the row leaves out host and process');
+    const own = (await api.sessionsTree.getChildren(children[3])) as SessionsNode[];
+    assert.deepStrictEqual(own.map((r) => (r.kind === 'record' ? r.record.line : -1)), linesWhere(ms, (t) => t.includes('imapd[4411]') && t.includes('Log created')));
+    await showAt(doc, 0);
+  });
+
   it('follows edits of the log', async () => {
     const log = await vscode.workspace.openTextDocument({ language: LANGUAGE, content: '10:00:00.000 2 IMAP-000001 one\n' });
     try {

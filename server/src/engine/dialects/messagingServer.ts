@@ -71,8 +71,17 @@ export function closeNumbers(body: string): { clientBytes: number; serverBytes: 
   return m ? { clientBytes: Number(m[1]), serverBytes: Number(m[2]), mailboxes: Number(m[3]) } : undefined;
 }
 
+/** `[ip:port]` as Messaging Server writes a client connection (IPv4 or IPv6 address; some records write `[ip]`). */
+const CONNECTION = /\[(?:\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?|[0-9A-Fa-f]*:[0-9A-Fa-f:.]*)\]/;
+
+/** The `[ip:port]` client connection a record names (login, badlogin, close, commands), or undefined (FORMATS §2.5). */
+export function connectionOf(line: string): string | undefined {
+  return CONNECTION.exec(line)?.[0];
+}
+
 export const messagingServer: Dialect = {
   id: 'messaging-server-log',
+  connectionOf,
   name: 'Messaging Server',
   createParser: () => new MessagingServerParser(),
   componentOf(key) {
