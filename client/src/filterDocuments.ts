@@ -55,11 +55,13 @@ function queryKey(source: vscode.Uri, query: FilterQueryParams, baseLine: number
   return JSON.stringify([source.toString(), text, regex, !!ignoreCase, !!keyed, level, from, to, baseLine]);
 }
 
-export class FilterDocuments implements vscode.TextDocumentContentProvider, vscode.DefinitionProvider, vscode.Disposable {
+export class FilterDocuments implements vscode.TextDocumentContentProvider, vscode.DefinitionProvider, vscode.CodeLensProvider, vscode.Disposable {
   private readonly entries = new Map<string, FilterResultEntry>();
   private readonly byQuery = new Map<string, FilterResultEntry>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.lensesChanged.event;
   private readonly subscriptions: vscode.Disposable[];
   private nextId = 1;
 
@@ -68,6 +70,8 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       this.changed,
       vscode.workspace.registerTextDocumentContentProvider(FILTER_SCHEME, this),
       vscode.languages.registerDefinitionProvider({ scheme: FILTER_SCHEME }, this),
+      vscode.languages.registerCodeLensProvider({ scheme: FILTER_SCHEME }, this),
+      this.lensesChanged,
       vscode.workspace.onDidChangeTextDocument((change) => {
         if (change.contentChanges.length > 0) this.sourceChanged(change.document.uri);
       }),
@@ -126,6 +130,17 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     const sessions = query.keyed ? ` of ${result.keyedSessions} session${result.keyedSessions === 1 ? '' : 's'}` : '';
     vscode.window.setStatusBarMessage(`Filter: ${result.records} record${result.records === 1 ? '' : 's'}${sessions} — F12 on a line goes to its source line`, 8000);
     return { uri: entry.uri, result };
+  }
+
+  /**
+   * An open result that now holds only overflow markers (its records went away when the log changed)
+   * says so above them: markers are output whatever the query, and alone they are not a match.
+   */
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const result = this.entries.get(document.uri.toString())?.result;
+    if (!result || result.records > 0) return [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    return [new vscode.CodeLens(top, { title: 'No record matched: only the overflow markers (***) in the interval are shown', command: '' })];
   }
 
   provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
@@ -212,6 +227,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       if (!result) return;
       entry.result = result;
       this.changed.fire(entry.uri);
+      this.lensesChanged.fire();
     } catch {
       // The log may be gone; the result keeps its last text.
     }

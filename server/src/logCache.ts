@@ -147,13 +147,18 @@ function noLog(uri: string, problem: string): LogEntry {
   return { uri, version: -1, index: undefined, problem, mode: 'detected', languageId: '', toleranceMs: 0 };
 }
 
+/** A filter result document of the client (`msglog-filter:…`), not a log of its own. */
+export function isFilterResult(uri: string): boolean {
+  return uri.startsWith('msglog-filter:');
+}
+
 /**
  * The log a document was made from: a filter result (`msglog-filter:…?source=URI`) is read with its
  * source's name and modification time, which carry the date of a CommuniGate log and EMG's year.
  */
 export function sourceOf(uri: string): string {
   const q = uri.indexOf('?');
-  if (!uri.startsWith('msglog-filter:') || q < 0) return uri;
+  if (!isFilterResult(uri) || q < 0) return uri;
   // The editor escapes the query (`=` and `:` too), so unescape until it reads `source=scheme:…`.
   let query = uri.slice(q + 1);
   try {

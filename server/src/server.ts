@@ -26,7 +26,7 @@ import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
 import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
-import { DiskRequest, LogCache, LogEntry } from './logCache';
+import { DiskRequest, isFilterResult, LogCache, LogEntry } from './logCache';
 import {
   DEFAULT_SETTINGS,
   DetectedDialectParams,
@@ -155,7 +155,9 @@ const diagnostics = new DiagnosticsPublisher({
   },
   maxDiagnostics: () => settings.maxDiagnostics,
   minimumSeverity: () => settings.minimumDiagnosticSeverity,
-  publish: (uri, list, version) => background(connection.sendDiagnostics({ uri, version, diagnostics: list })),
+  // A filter result repeats records of its log: their problems are the log's, already in the Problems
+  // panel once; published again they would count twice (BEHAVIOUR.md, "Filter results").
+  publish: (uri, list, version) => background(connection.sendDiagnostics({ uri, version, diagnostics: isFilterResult(uri) ? [] : list })),
   failed: logFailure,
 });
 

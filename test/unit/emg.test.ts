@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, records, keys, diagnosticCodes, filterText } from './helpers';
-import { goToTime, listSessions } from '../../server/src/engine';
+import { diagnostics, goToTime, listSessions } from '../../server/src/engine';
 import { DAY_MS, daysFromCivil } from '../../server/src/engine/time';
 
 const CONNECTOR = [
@@ -35,6 +35,9 @@ describe('EMG connector log', () => {
     const index = open(CONNECTOR.join('\n'), { fileName: 'connector.smpp1', mtimeMs: MARCH_2026 });
     assert.deepEqual(records(index).map((r) => r.severity).slice(2, 10), ['info', 'warning', 'info', 'info', 'info', 'info', 'warning', 'error']);
     assert.deepEqual(diagnosticCodes(index), ['3:event-error:warning', '8:event-error:warning', '9:event-error:error', '11:malformed:warning']);
+    // An orphaned RECEIVE has status OK: it is said as what it is, not as a failed event.
+    const messages = [...diagnostics(index)].map((d) => d.message.split(':').slice(0, 2).join(':'));
+    assert.deepEqual(messages.slice(0, 3), ['Orphaned: no route', 'Failed event: (4) SEND ERR (pdu=1/1,info="72") 001', 'Failed event: (4) REJECT ERR (info="bad destination")']);
   });
 
   test('year-less stamps take the file year, one less for months after the modification month', () => {

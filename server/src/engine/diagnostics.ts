@@ -46,7 +46,8 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
       yield at('level', sev <= Severity.Error ? 'error' : 'warning', `${index.dialect.levelName(level)}: ${excerpt(index, r)}`);
     }
     if (flags & RecordFlag.EventError) {
-      yield at('event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', `Failed event: ${excerpt(index, r)}`);
+      const text = excerpt(index, r);
+      yield at('event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', `${index.dialect.eventErrorLabel?.(text) ?? 'Failed event'}: ${text}`);
     }
     if (!(flags & RecordFlag.NoTime)) {
       const t = index.normalized(r);

@@ -136,6 +136,8 @@ export interface Dialect {
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (FORMATS §2.6). */
   readonly mayDescend?: boolean;
+  /** What an event-error record is, for its diagnostic ("Failed event" when absent or undefined). */
+  eventErrorLabel?(headerLine: string): string | undefined;
   /**
    * The client connection a record names, for dialects whose sessions serve many connections (a
    * Messaging Server process: `[ip:port]`), so that views group a session's records per connection.

@@ -156,6 +156,20 @@ describe('filters', () => {
     }
   });
 
+  it("a result's records keep their problems in the log only: the Problems panel counts them once", async () => {
+    const result = await runFilter('messagingLogs.filter', { text: 'failed to deliver' });
+    const failure = lineWhere(doc, (t) => / 1 SMTP-004821/.test(t));
+    assert.ok(vscode.languages.getDiagnostics(doc.uri).some((d) => d.range.start.line === failure), 'the log has the failure');
+    // The server has read the result once it outlines it; a result of its own would be published with it.
+    const symbols = await poll(
+      () => vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', result.uri),
+      (s) => (s?.length ?? 0) > 0,
+      5000,
+    );
+    assert.ok(symbols.length > 0);
+    assert.deepStrictEqual(vscode.languages.getDiagnostics(result.uri), []);
+  });
+
   it('says so instead of opening an empty result, and refuses bad queries', async () => {
     const before = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'msglog-filter').length;
     await showAt(doc, 0);
@@ -190,6 +204,21 @@ describe('filters', () => {
       assert.ok(await vscode.workspace.applyEdit(edit));
       const refreshed = await poll(() => linesOf(openDocument(uri)?.getText() ?? ''), (l) => l.length === 2, 5000);
       assert.deepStrictEqual(refreshed, ['10:00:00.000 2 IMAP-000001 alpha one', '10:00:02.000 2 IMAP-000003 alpha two']);
+      assert.deepStrictEqual(await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri), [], 'records: no note');
+      // The records go, a marker comes: the result holds only the marker and says that nothing matched.
+      const replace = new vscode.WorkspaceEdit();
+      replace.replace(log.uri, new vscode.Range(0, 0, log.lineCount, 0), '10:00:00.000 2 IMAP-000001 gamma\n***\n10:00:01.000 2 IMAP-000002 beta\n');
+      assert.ok(await vscode.workspace.applyEdit(replace));
+      const onlyMarker = await poll(() => openDocument(uri)?.getText() ?? '', (t) => t.trim() === '***', 5000);
+      assert.strictEqual(onlyMarker.trim(), '***');
+      const lenses = await poll(
+        async () => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [],
+        (l) => l.length > 0,
+        5000,
+      );
+      assert.deepStrictEqual(lenses.map((l) => [l.range.start.line, l.command?.title]), [[0, 'No record matched: only the overflow markers (***) in the interval are shown']]);
+      // A result repeats its log's records: their problems are not counted a second time.
+      assert.deepStrictEqual(vscode.languages.getDiagnostics(uri), []);
     } finally {
       await vscode.window.showTextDocument(log);
       await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

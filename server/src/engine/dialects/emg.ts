@@ -194,4 +194,6 @@ export const emg: Dialect = {
     return m ? m[1] : '';
   },
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
+  // `RECEIVE OK (orphaned)`: the status is OK, the message found no route; not a failed event.
+  eventErrorLabel: (line) => (/\) [A-Z]+ OK \((?:[^)]*,)?\s*orphaned\s*[,)]/.test(line) ? 'Orphaned: no route' : undefined),
 };
