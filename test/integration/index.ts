@@ -10,6 +10,7 @@
 //   MSGLOG_E2E_SNAPSHOTS  '1': after the suites, stage editor states and wait for the driver to
 //                         screenshot each one (handshake through <result>.ack)
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import Mocha = require('mocha');
 import * as vscode from 'vscode';
@@ -137,6 +138,54 @@ async function stageSnapshots(result: Result): Promise<void> {
   await vscode.commands.executeCommand('messagingLogs.keyedFilter', { text: 'Call-ID: 4f1d62a3-reg@192.168.1.10' });
   await sleep(1500);
   await snapshot(result, 'filter-result', 4, ['samples']);
+  await stageColourSnapshots(result, 5);
+}
+
+/** Every level of two dialects side by side, in VS Code's three default themes: colour means severity. */
+const COLOUR_LOGS: [string, string, string[]][] = [
+  ['communigate-log', '2026-01-15.log', [
+    '00:00:00.012 2 SYSTEM CommuniGate Pro 6.3.6a started a new log file',
+    '00:06:23.261 4 IMAP-437425([10.0.1.15]) got connection on [192.168.1.10]:143 from [10.0.1.15]:51234',
+    '00:06:23.262 5 IMAP-437425([10.0.1.15]) inp: 1 CAPABILITY',
+    '00:06:23.268 2 IMAP-437425([10.0.1.15]) \'alice@example.com\' connected from [10.0.1.15]:51234',
+    '00:06:23.276 3 IMAP-437425([10.0.1.15]) UID FETCH 193: message file is corrupted',
+    '00:06:23.281 4 IMAP-437425([10.0.1.15]) closing connection',
+    '01:12:39.149 5 SIGNAL(3) 000056: processing INITIAL',
+    '01:12:41.007 1 SMTP-004821([198.51.100.40]) failed to deliver: disk write error',
+    '***',
+    '01:12:42.500 0 SYSTEM server process terminated abnormally (signal 11), restarting',
+    '01:12:43.020 2 DIALOG-000001 terminated: 487 Request Terminated',
+  ]],
+  ['axigen-log', 'everything.txt', [
+    '2026-01-15 09:00:00 +0200 08 mail01 SERVER: Axigen Mail Server 10.5.0 started',
+    '2026-01-15 09:14:02 +0200 08 mail01 SMTP-IN:00000A1F: Connection accepted from 203.0.113.45:52214',
+    '2026-01-15 09:14:02 +0200 16 mail01 SMTP-IN:00000A1F: >> 220 mail01.example.com Axigen ESMTP ready',
+    '2026-01-15 09:14:03 +0200 04 mail01 SMTP-IN:00000A1F: Recipient carol@example.com is over quota (98%)',
+    '2026-01-15 09:20:11 +0200 02 mail01 IMAP:00000B07: Authentication failed for user dave@example.com',
+    '2026-01-15 09:31:45 +0200 01 mail01 STORAGE: Storage container 4 is not accessible: I/O error',
+  ]],
+];
+
+async function stageColourSnapshots(result: Result, firstSeq: number): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-colours-'));
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  let column = vscode.ViewColumn.One;
+  for (const [language, name, lines] of COLOUR_LOGS) {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const doc = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(file), language);
+    await vscode.window.showTextDocument(doc, { preview: false, viewColumn: column });
+    column = vscode.ViewColumn.Two;
+  }
+  const themes = [['dark-modern', 'Default Dark Modern'], ['light-modern', 'Default Light Modern'], ['high-contrast', 'Default High Contrast']];
+  const workbench = vscode.workspace.getConfiguration('workbench');
+  for (let i = 0; i < themes.length; i++) {
+    await workbench.update('colorTheme', themes[i][1], vscode.ConfigurationTarget.Global);
+    await sleep(1500); // the theme applies, tokens are coloured again
+    await snapshot(result, `colours-${themes[i][0]}`, firstSeq + i);
+  }
+  await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
 }
 
 export async function run(): Promise<void> {

@@ -196,6 +196,52 @@ test('every scope name pairs a themed scope with a FORMATS §7 log scope', () =>
   }
 });
 
+/**
+ * Colour means severity (BEHAVIOUR.md, "Colours"): the standard scope paired with each log scope, the
+ * last one themes colour by. In VS Code's Dark Modern, Light Modern and High Contrast themes:
+ * invalid → red; entity.name.function → yellow / ochre / yellow; entity.name.label → the text's own
+ * colour; comment → the themes' dim comment colour; timestamps teal (entity.name.type) and keys
+ * light blue / navy (variable): calm, and never a severity's colour. markup.bold comes first, so
+ * that critical keeps invalid's red and only takes the bold.
+ */
+const SEVERITY_SCOPES: Record<string, string> = {
+  'log.level.critical': 'markup.bold invalid.illegal.critical',
+  'log.level.error': 'invalid.illegal.error',
+  'log.level.warning': 'entity.name.function.warning',
+  'log.overflow': 'entity.name.function.overflow',
+  'log.level.info': 'entity.name.label.info',
+  'log.level.debug': 'comment.debug',
+  'log.level.trace': 'comment.trace',
+  'log.timestamp': 'entity.name.type.timestamp',
+  'log.key': 'variable.other.key',
+};
+
+function scopeNames(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) for (const item of node) scopeNames(item, out);
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'name' && typeof value === 'string') out.push(value);
+      else scopeNames(value, out);
+    }
+  }
+  return out;
+}
+
+test('colour means severity: every level, overflow, timestamp and key scope pairs with its themed scope', () => {
+  for (const [, scopeName] of DIALECTS) {
+    const names = scopeNames(grammarFile(scopeName).raw.repository);
+    let paired = 0;
+    for (const name of names) {
+      const parts = name.split(' ');
+      const log = parts.find((p) => p in SEVERITY_SCOPES);
+      if (!log) continue;
+      assert.equal(parts.filter((p) => !p.startsWith('log.')).join(' '), SEVERITY_SCOPES[log], `${scopeName}: ${name}`);
+      paired++;
+    }
+    assert.ok(paired >= 3, `${scopeName}: ${paired} names checked`);
+  }
+});
+
 test('every grammar regex compiles in oniguruma', async () => {
   await onigLib;
   for (const [, scopeName] of DIALECTS) {
@@ -278,9 +324,12 @@ test('wordPattern keeps session keys whole', () => {
     wordPattern: string;
     comments?: unknown;
     brackets: string[][];
+    colorizedBracketPairs?: unknown[];
   };
   assert.equal(config.comments, undefined);
   assert.deepEqual(config.brackets, [['[', ']'], ['(', ')'], ['{', '}'], ['<', '>']]);
+  // Colour means severity: brackets keep the token colours (a yellow bracket would read as a warning).
+  assert.deepEqual(config.colorizedBracketPairs, []);
   const words = (text: string): string[] => text.match(new RegExp(config.wordPattern, 'g')) ?? [];
   const cases: ReadonlyArray<readonly [string, string]> = [
     ['00:06:23.261 4 IMAP-437425([1.2.3.4]) got connection', 'IMAP-437425'],
@@ -300,7 +349,7 @@ test('CommuniGate main log: timestamp, level digits, prefix key, directions', as
   checkSamples(g, [
     {
       line: '00:06:23.261 4 IMAP-437425([1.2.3.4]) got connection on [10.0.0.1]:143',
-      expect: [['00:06:23.261', 'log.timestamp'], ['00:06:23.261', 'constant.numeric.date'], ['4', 'log.level.debug'],
+      expect: [['00:06:23.261', 'log.timestamp'], ['00:06:23.261', 'entity.name.type.timestamp'], ['4', 'log.level.debug'],
         ['IMAP-437425([1.2.3.4])', 'log.key'], ['[10.0.0.1]:143', 'log.address']],
     },
     { line: '00:06:23.261 5 IMAP-437425([1.2.3.4]) out: * OK CommuniGate Pro IMAP Server 5.1.8', expect: [['5', 'log.level.trace'], ['out:', 'log.direction.out']] },
