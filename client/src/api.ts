@@ -14,4 +14,6 @@ export interface MessagingLogsApi {
   statusBarText(): Promise<string | undefined>;
   /** Whether a URI is a filter result this window created. */
   isFilterResult(uri: vscode.Uri): boolean;
+  /** The padding shown after the cells of a line of a PrivateServer table (aligned columns), if any. */
+  tablePadding(uri: vscode.Uri, line: number): { at: number; spaces: number }[] | undefined;
 }

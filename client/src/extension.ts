@@ -13,6 +13,7 @@ import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
+import { TableAlignment } from './tableAlignment';
 import { RecordStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -50,7 +51,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   const filterDocuments = new FilterDocuments(client);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
+  const tables = new TableAlignment();
   context.subscriptions.push(
+    tables,
     switcher,
     filterDocuments,
     sessions,
@@ -68,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
+    tablePadding: (uri, line) => tables.paddingAt(uri, line),
   };
 }
 

@@ -186,6 +186,12 @@ async function stageColourSnapshots(result: Result, firstSeq: number): Promise<v
     await snapshot(result, `colours-${themes[i][0]}`, firstSeq + i);
   }
   await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+  // A PrivateServer table with its columns lined up (padding shown, the file unchanged).
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  const samples = process.env.MSGLOG_E2E_SAMPLES || path.join(REPO, 'samples');
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(path.join(samples, 'privateserver', 'sip-sessions.tsv')), { preview: false });
+  await sleep(1500);
+  await snapshot(result, 'privateserver-table', firstSeq + themes.length);
 }
 
 export async function run(): Promise<void> {

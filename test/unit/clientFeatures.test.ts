@@ -17,6 +17,7 @@ import {
   worstOf,
 } from '../../client/src/sessionsModel';
 import { LspSession, messageOf } from './lspHarness';
+import { columnWidths, paddingOf } from '../../client/src/tableColumns';
 
 function session(key: string, component: string, firstLine: number, extra: Partial<SessionItem> = {}): SessionItem {
   return { key, component, firstLine, lastLine: firstLine, records: 1, start: '10:00:00', end: '10:00:00', problems: 0, durationMs: 0, ...extra };
@@ -127,5 +128,47 @@ describe('setting minimumDiagnosticSeverity', () => {
     const restored = lsp.diagnosticsFor(uri, (d) => d.length === 2);
     lsp.client.notify('workspace/didChangeConfiguration', { settings: null });
     await restored;
+  });
+});
+
+describe('aligned table columns (PrivateServer)', () => {
+  /** Where each cell starts on screen: the editor expands TABs by the text alone, then adds the padding. */
+  function shownStarts(line: string, tabSize: number): number[] {
+    const pads = paddingOf(line, columnWidths(ROWS, tabSize), tabSize);
+    const out = [0];
+    let column = 0;
+    let shift = 0;
+    for (let i = 0; i < line.length; i++) {
+      column += line[i] === '\t' ? tabSize - (column % tabSize) : 1;
+      if (line[i] === '\t') {
+        shift += pads.find((p) => p.at === i + 1)?.spaces ?? 0;
+        out.push(column + shift);
+      }
+    }
+    return out;
+  }
+  const ROWS = [
+    'SessionLogEntry List',
+    '',
+    'Timestamp\tEvent\tSource\tPeername\tAccount',
+    '2026-01-15 17:12:24.882\tREGISTER\tCLIENT\t909\tSara',
+    '2026-01-15 17:10:02.447\tUNREGISTER\tCLIENT\t1932\tLuca',
+    '2026-01-15 17:11:40.120\tCONNECT\tCLIENT\t904\t',
+  ];
+
+  test('every cell starts in the same column on every row, whatever the tab size', () => {
+    for (const tabSize of [2, 4, 8]) {
+      const header = shownStarts(ROWS[2], tabSize);
+      for (const row of ROWS.slice(3)) assert.deepEqual(shownStarts(row, tabSize), header, `tab size ${tabSize}: ${row}`);
+    }
+    assert.deepEqual(paddingOf(ROWS[0], columnWidths(ROWS)), [], 'a title line has no cells');
+  });
+
+  test('comma-separated rows line up too, with a space after each comma', () => {
+    const csv = ['Call Date,Src,Dst', '2026-01-15 23:59:37,913,932', '2026-01-15 23:59:19,1952,+3906'];
+    const widths = columnWidths(csv);
+    assert.deepEqual(widths, [20, 5]);
+    assert.deepEqual(paddingOf(csv[1], widths), [{ at: 20, spaces: 1 }, { at: 24, spaces: 2 }]);
+    assert.deepEqual(paddingOf(csv[0], widths), [{ at: 10, spaces: 11 }, { at: 14, spaces: 2 }]);
   });
 });
