@@ -41,7 +41,7 @@ test('a 50 MB single line is indexed and searched', BOUND, () => {
   const r = msglog('filter', file('long.log'), '--text', 'xy', '--keyed');
   assert.equal(r.code, 0);
   assert.equal(r.stdout.length, 50 * 1024 * 1024 + 20);
-  assert.match(msglog('sessions', file('long.log')).stdout, /^A-1\t.*\nA-2\t/);
+  assert.match(msglog('sessions', file('long.log')).stdout, /^A-1  .*\nA-2  /);
   const catastrophic = msglog('filter', file('long.log'), '--regex', '(x+x+)+z');
   assert.equal(catastrophic.code, 1, 'a catastrophic pattern on the long line ends');
   assert.equal(catastrophic.stderr, 'msglog: note: 1 record(s) longer than 1 MiB were matched against their first MiB only\n');
@@ -70,7 +70,7 @@ test('an empty file and a file of only markers', BOUND, () => {
   assert.deepEqual(msglog('detect', file('empty.log')), { code: 1, stdout: 'unknown\n', stderr: '' });
   const stars = msglog('check', file('stars.log'), '--json');
   assert.deepEqual(JSON.parse(stars.stdout).diagnostics, [{ line: 1, endLine: 3, severity: 'warning', code: 'overflow', message: "3 overflow markers (***): the server's log manager dropped records here" }]);
-  assert.deepEqual(msglog('filter', file('stars.log'), '--text', 'x'), { code: 1, stdout: '***\n', stderr: '' });
+  assert.deepEqual(msglog('filter', file('stars.log'), '--text', 'x'), { code: 1, stdout: '***\n', stderr: 'msglog: no record matched\n' });
 });
 
 test('nothing is written next to the logs', () => {

@@ -11,10 +11,11 @@ import type { LogIndex } from '../engine';
 import { headerRange, spanRange } from './ranges';
 
 /**
- * Symbols (session runs) beyond this many are left out of the outline (a final entry says from where
- * on): a 50 MB log holds hundreds of thousands of sessions, far more than an outline can show.
+ * Symbols beyond this many (component and session stretches) are left out of the outline (a final
+ * entry says from where on): a 50 MB log holds hundreds of thousands of stretches, far more than an
+ * outline can show, and each costs its share of the answer's JSON.
  */
-export const MAX_OUTLINE_SESSIONS = 20_000;
+export const MAX_OUTLINE_SYMBOLS = 10_000;
 
 function plural(n: number, one: string): string {
   return `${n} ${one}${n === 1 ? '' : 's'}`;
@@ -28,7 +29,7 @@ function timeSpan(index: LogIndex, first: number, last: number): string {
   return start === end ? start : `${start} – ${end}`;
 }
 
-export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSIONS): DocumentSymbol[] {
+export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOLS): DocumentSymbol[] {
   const n = index.recordCount;
   // How many stretches each session is written in, for `part k/K`.
   const parts = new Uint32Array(index.sessionCount);
@@ -52,14 +53,15 @@ export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSI
       last++;
       if (index.isProblem(last)) problems++;
     }
-    if (shown === maxSessions) {
+    const name = index.componentOf(s);
+    const newComponent = !component || name !== componentName;
+    if (shown + (newComponent ? 2 : 1) > maxSymbols) {
       out.push(moreSymbol(index, r));
       break;
     }
-    shown++;
-    const name = index.componentOf(s);
+    shown += newComponent ? 2 : 1;
     const range = stretchRange(index, r, last);
-    if (!component || name !== componentName) {
+    if (newComponent || !component) {
       finishComponent(component, componentSessions);
       component = { name, kind: SymbolKind.Module, range, selectionRange: headerRange(index, r), children: [] };
       componentName = name;
