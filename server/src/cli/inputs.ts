@@ -85,6 +85,7 @@ export function writeLines(out: Output, logs: OpenedLogs, s: number, start: numb
   }
   let loc = src.locate(line, start);
   let fileEnd = src.fileEnd(loc.file);
+  let prefix = prefixBytes(src.files[loc.file].display);
   let n = loc.line;
   let p = 0;
   while (p < bytes.length) {
@@ -92,16 +93,27 @@ export function writeLines(out: Output, logs: OpenedLogs, s: number, start: numb
       // The record goes on into the next file of the source (continuation lines at a file's start).
       loc = { file: loc.file + 1, line: 0 };
       fileEnd = src.fileEnd(loc.file);
+      prefix = prefixBytes(src.files[loc.file].display);
       n = 0;
     }
     let nl = bytes.indexOf(0x0a, p);
     nl = nl < 0 ? bytes.length : nl + 1;
-    out.write(numbers ? `${src.files[loc.file].display}:${n + 1}:` : `${src.files[loc.file].display}:`);
+    out.bytes(prefix);
+    if (numbers) out.write(`${n + 1}:`);
     out.bytes(bytes.subarray(p, nl));
     p = nl;
     n++;
   }
   if (open) out.write('\n');
+}
+
+const prefixes = new Map<string, Buffer>();
+
+/** `PATH:` as bytes, made once per file. */
+function prefixBytes(display: string): Buffer {
+  let b = prefixes.get(display);
+  if (!b) prefixes.set(display, (b = Buffer.from(`${display}:`, 'utf8')));
+  return b;
 }
 
 /** Writes record r of source s. */

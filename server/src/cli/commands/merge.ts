@@ -4,6 +4,9 @@ import { followLogs } from '../follow';
 import { exitStatus, openLogs, writeLines, writeOverflow } from '../inputs';
 import type { Command } from './command';
 
+/** Bytes written at once at most: long runs of one source are not read into memory whole. */
+const WRITE_CHUNK = 1 << 20;
+
 export const merge: Command = {
   name: 'merge',
   usage: 'msglog merge FILE… [--line-numbers] [--follow]   every record of all files in time order',
@@ -34,7 +37,8 @@ export const merge: Command = {
         const ix = set.sources[s].index;
         const first = order.rec[p];
         let last = first;
-        while (p + 1 < to && order.src[p + 1] === s && order.rec[p + 1] === last + 1 && !markersAfter[s].has(last) && ix.recStartOffset[last + 1] === ix.recEndOffset[last]) {
+        const limit = ix.recStartOffset[first] + WRITE_CHUNK;
+        while (p + 1 < to && order.src[p + 1] === s && order.rec[p + 1] === last + 1 && !markersAfter[s].has(last) && ix.recStartOffset[last + 1] === ix.recEndOffset[last] && ix.recEndOffset[last] < limit) {
           p++;
           last++;
         }
