@@ -202,6 +202,7 @@ export class TimelineDocuments implements vscode.TextDocumentContentProvider, vs
       const from = Math.max(0, visible.start.line - TAG_MARGIN);
       const to = Math.min(editor.document.lineCount - 1, visible.end.line + TAG_MARGIN);
       for (let line = from; line <= to; line++) {
+        if (line === editor.document.lineCount - 1 && editor.document.lineAt(line).text === '') continue; // after the last line feed
         const origin = this.originOf(editor.document.uri, line);
         if (!origin) continue;
         const s = view.sources.findIndex((x) => x.tag === origin.tag);

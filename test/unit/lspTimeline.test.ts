@@ -46,7 +46,7 @@ describe('language server: logs as one timeline', () => {
     const view = await request<TimelineView>('messagingLogs/openTimeline', { paths: [path.join(tmp, 'cgp'), path.join(tmp, 'member2/2026-01-15.log')] });
     assert.equal(view.error, undefined);
     assert.equal(view.dialect, 'communigate-log');
-    assert.deepEqual(view.sources.map((s) => [s.tag, path.relative(tmp, s.name)]), [['A', 'cgp'], ['B', 'member2/2026-01-15.log']]);
+    assert.deepEqual(view.sources.map((s) => [s.tag, s.name]), [['A', 'cgp'], ['B', 'member2/2026-01-15.log']]);
     const lines = view.text.split('\n');
     assert.equal(lines[8], '00:00:00.500 2 IMAP-000001([203.0.113.5]) connected', 'the member interleaves by time');
     assert.deepEqual(origin(view, 8), ['B', 'member2/2026-01-15.log', 1]);
@@ -83,6 +83,11 @@ describe('language server: logs as one timeline', () => {
     assert.equal(trace.shown, 5);
     assert.deepEqual(trace.text.split('\n').slice(0, 5).map((l) => l.split(/[ \t]/)[2] ?? l), ['SMTPI-000010([192.0.2.7])', 'QUEUE([4411])', 'DEQUEUER', 'RELAY', 'SMTP-000031(example.org)']);
     assert.deepEqual(origin(trace, 3), ['B', 'delivery/2026-01-14.log', 1]);
+    // The Sessions view of a trace lists the sessions it shows, with the records it shows.
+    const traced = await request<SessionsResult>('messagingLogs/sessions', { uri: uriOf(trace) });
+    assert.deepEqual(traced.sessions.map((s) => [s.key, s.records, s.firstLine]), [
+      ['A│SMTPI-000010', 1, 0], ['A│QUEUE([4411])', 1, 1], ['A│DEQUEUER', 1, 2], ['B│queue:4411', 1, 3], ['A│SMTP-000031', 1, 4],
+    ]);
     const fromFile = await request<TimelineView>('messagingLogs/trace', { uri: pathToFileURL(path.join(tmp, 'emg/connector.http')).href, id: 'A1B2C3' });
     assert.equal(fromFile.shown, 1, 'a trace from a log file reads that file');
     const emg = await request<TimelineView>('messagingLogs/openTimeline', { paths: [path.join(tmp, 'emg')] });

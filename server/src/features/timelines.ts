@@ -3,6 +3,7 @@
 // text with where each came from, answers the Sessions view, filters and Go to Time of that document,
 // and polls the files for growth.
 import { CancellationToken, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
+import * as path from 'path';
 import { fileURLToPath } from 'url';
 import {
   CancelledError,
@@ -13,7 +14,6 @@ import {
   pollGrowth,
   QueryError,
   sessionRecords,
-  sessionsInMergedOrder,
   sessionSummary,
   SEVERITY_NAMES,
   traceMessage,
@@ -45,6 +45,8 @@ const EXCERPT = 200;
 interface Timeline {
   id: string;
   set: LogSet;
+  /** Source names as the editor shows them: relative to the folder holding every path given. */
+  names: string[];
   paths: string[];
   notes: string[];
   /** The view last rendered per document: merged positions shown and their document lines. */
@@ -105,7 +107,7 @@ export class Timelines {
 
   /** The timeline a timeline or trace document shows (`msglog-timeline:/…?id=N`). */
   byUri(uri: string): Timeline | undefined {
-    const m = /[?&]id=(\d+)/.exec(decodeURIComponent(uri));
+    const m = /[?&]id=(\d+)/.exec(fullyDecoded(uri));
     return uri.startsWith('msglog-timeline:') && m ? this.timelines.get(m[1]) : undefined;
   }
 
@@ -137,7 +139,7 @@ export class Timelines {
       sink.end();
     }
     notes.push(...set.notes);
-    const timeline: Timeline = { id: String(this.nextId++), set, paths, notes, views: new Map() };
+    const timeline: Timeline = { id: String(this.nextId++), set, names: shortNames(set, paths), paths, notes, views: new Map() };
     this.timelines.set(timeline.id, timeline);
     // The oldest timelines go when more are open than anybody reads at once (their files are closed).
     while (this.timelines.size > HELD_TIMELINES) this.close(this.timelines.keys().next().value as string);
@@ -196,7 +198,7 @@ export class Timelines {
       view: viewKey,
       text: Buffer.concat(parts).toString('utf8'),
       dialect: dialect === 'mixed' ? undefined : dialect,
-      sources: set.sources.map((src, i) => ({ tag: tagOf(i), name: src.name, dialect: src.index.dialect.id as LogLanguageId })),
+      sources: set.sources.map((src, i) => ({ tag: tagOf(i), name: timeline.names[i], dialect: src.index.dialect.id as LogLanguageId })),
       files,
       records,
       shown,
@@ -209,8 +211,8 @@ export class Timelines {
   private viewOf(uri: string): { timeline: Timeline; view: RenderedView } | undefined {
     const timeline = this.byUri(uri);
     if (!timeline) return undefined;
-    const key = /[?&]view=([^&]+)/.exec(uri);
-    const view = timeline.views.get(key ? decodeURIComponent(decodeURIComponent(key[1])) : `timeline:${timeline.id}`) ?? timeline.views.get(`timeline:${timeline.id}`);
+    const key = /[?&]view=([^&]+)/.exec(fullyDecoded(uri));
+    const view = timeline.views.get(key ? key[1] : `timeline:${timeline.id}`) ?? timeline.views.get(`timeline:${timeline.id}`);
     return view ? { timeline, view } : undefined;
   }
 
@@ -228,33 +230,48 @@ export class Timelines {
     return -1;
   }
 
-  /** Sessions of every source, grouped by source (the component names it), keys tagged with it. */
+  /**
+   * Sessions of every source with a record in the document, in order of their first record shown,
+   * grouped by source (the component names it) and keyed with its tag: the same key in two sources
+   * is two sessions.
+   */
   sessions(uri: string): SessionsResult {
     const found = this.viewOf(uri);
     if (!found) return { sessions: [], error: 'this timeline is no longer held by the language server: open it again' };
     const { timeline, view } = found;
     const { set } = timeline;
     const items: SessionItem[] = [];
-    for (const [s, id] of sessionsInMergedOrder(set)) {
+    const seen = set.sources.map(() => new Map<number, { item: SessionItem; records: number }>());
+    for (let i = 0; i < view.shown; i++) {
+      const p = view.positions ? view.positions[i] : i;
+      const s = set.order.src[p];
+      const r = set.order.rec[p];
       const ix = set.sources[s].index;
-      const firstLine = this.lineOf(view, set.order.rank[s][ix.sessionFirst[id]]);
-      if (firstLine < 0) continue;
-      const lastRecord = ix.sessionLast[id];
-      const lastStart = this.lineOf(view, set.order.rank[s][lastRecord]);
+      const id = ix.recSession[r];
+      const line = view.lines[i];
+      const lastLine = line + ix.recEndLine[r] - ix.recStartLine[r];
+      const known = seen[s].get(id);
+      if (known) {
+        known.item.lastLine = lastLine;
+        known.item.records = ++known.records;
+        continue;
+      }
       const sum = sessionSummary(ix, id);
-      items.push({
+      const item: SessionItem = {
         key: `${tagOf(s)}│${sum.key}`,
-        component: `${tagOf(s)} ${set.sources[s].name} › ${sum.component}`,
-        firstLine,
-        lastLine: lastStart < 0 ? firstLine : lastStart + ix.recEndLine[lastRecord] - ix.recStartLine[lastRecord],
-        records: sum.records,
+        component: `${tagOf(s)} ${timeline.names[s]} › ${sum.component}`,
+        firstLine: line,
+        lastLine,
+        records: 1,
         start: sum.start,
         end: sum.end,
         problems: sum.problems,
         worst: sum.worst,
         durationMs: sum.durationMs,
         dialog: sum.dialog,
-      });
+      };
+      seen[s].set(id, { item, records: 1 });
+      items.push(item);
     }
     const dialect = set.dialect;
     return { dialect: dialect === 'mixed' ? undefined : dialect, sessions: items };
@@ -387,6 +404,35 @@ function sourceOfTag(tag: string): number {
   let n = 0;
   for (const c of tag) n = n * 26 + (c.charCodeAt(0) - 64);
   return n - 1;
+}
+
+/** A URI's text with every level of percent-encoding undone (clients encode the query once or twice). */
+function fullyDecoded(uri: string): string {
+  let text = uri;
+  for (let i = 0; i < 3; i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+    if (next === text) return text;
+    text = next;
+  }
+  return text;
+}
+
+/** Names of sources relative to the folder that holds every path given (short labels in the editor). */
+function shortNames(set: LogSet, paths: string[]): string[] {
+  const split = paths.map((p) => path.dirname(path.resolve(p)).split(path.sep));
+  let n = split[0]?.length ?? 0;
+  for (const parts of split) {
+    let i = 0;
+    while (i < n && i < parts.length && parts[i] === split[0][i]) i++;
+    n = i;
+  }
+  const common = (split[0] ?? []).slice(0, n).join(path.sep);
+  return set.sources.map((src) => (common ? path.relative(common, path.resolve(src.name)) : src.name) || path.basename(src.name));
 }
 
 function emptyView(id: string, error: string): TimelineView {

@@ -1,0 +1,87 @@
+// Open Logs as One Timeline and Trace Message in the real editor (docs/FORMATS.md §9, §10): a folder
+// and a file merged into one read-only document with its dialect's language, each line tagged with
+// its source, Go to Source Line back to the original file, the Sessions view grouped by source, and a
+// trace of a message across the main and Delivery logs.
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { before, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import type { MessagingLogsApi } from '../../../client/src/api';
+import { extensionApi, openSample, poll, SAMPLES } from './helpers';
+
+/** The logs written for the several-logs tests (test/fixtures/many), found from this compiled file. */
+export function manyLogsDir(): string {
+  for (const up of ['../../../..', '../../..']) {
+    const candidate = path.resolve(__dirname, up, 'test/fixtures/many');
+    if (fs.existsSync(path.join(candidate, 'cgp'))) return candidate;
+  }
+  throw new Error(`test/fixtures/many not found from ${__dirname}`);
+}
+
+describe('logs as one timeline', () => {
+  let api: MessagingLogsApi;
+  let timeline: vscode.TextEditor;
+  const dir = (): string => manyLogsDir();
+
+  before(async function () {
+    this.timeout(30000);
+    // A log opened activates the extension, as a user's first log does.
+    await openSample(SAMPLES[0].file, SAMPLES[0].languageId);
+    api = await extensionApi();
+  });
+
+  it('opens a folder and files (as the Explorer passes a multi-selection) as one merged, read-only document', async function () {
+    this.timeout(30000);
+    const selected = ['cgp', 'delivery', 'member2/2026-01-15.log'].map((p) => vscode.Uri.file(path.join(dir(), p)));
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('messagingLogs.openTimeline', selected[0], selected);
+    assert.ok(editor, 'the command returns the timeline editor');
+    timeline = editor;
+    const doc = editor.document;
+    assert.strictEqual(doc.uri.scheme, 'msglog-timeline');
+    assert.strictEqual(doc.languageId, 'communigate-log', 'highlighted as the logs it merges');
+    const member = doc.getText().split('\n').indexOf('00:00:00.500 2 IMAP-000001([203.0.113.5]) connected');
+    assert.strictEqual(member, 9, 'the cluster member interleaves by time (after 8 records and the Delivery record of the 14th)');
+    assert.deepStrictEqual(api.timelineOrigin(doc.uri, member), { file: path.join(dir(), 'member2/2026-01-15.log'), line: 0, source: 'member2/2026-01-15.log', tag: 'C' });
+    assert.strictEqual(api.timelineOrigin(doc.uri, 3)?.tag, 'A');
+    assert.strictEqual(api.timelineOrigin(doc.uri, 8)?.tag, 'B', 'the Delivery record of the 14th');
+  });
+
+  it('goes back to the original file and line (Go to Source Line and F12)', async function () {
+    this.timeout(20000);
+    await vscode.window.showTextDocument(timeline.document, { preview: false });
+    const went = await vscode.commands.executeCommand<{ uri: string; line: number }>('messagingLogs.timeline.goToSource', timeline.document.uri, 9);
+    assert.deepStrictEqual(went, { uri: vscode.Uri.file(path.join(dir(), 'member2/2026-01-15.log')).toString(), line: 0 });
+    const active = vscode.window.activeTextEditor;
+    assert.strictEqual(active?.document.uri.fsPath, path.join(dir(), 'member2/2026-01-15.log'));
+    assert.strictEqual(active?.selection.active.line, 0);
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', timeline.document.uri, new vscode.Position(11, 3));
+    const targets = defs.map((d) => ('targetUri' in d ? `${d.targetUri.fsPath}:${d.targetRange.start.line}` : `${d.uri.fsPath}:${d.range.start.line}`));
+    assert.deepStrictEqual(targets, [`${path.join(dir(), 'cgp/2026-01-15.log')}:1`], 'F12 leads to the source line only');
+  });
+
+  it('lists the sessions of every source, grouped by source', async function () {
+    this.timeout(20000);
+    await vscode.window.showTextDocument(timeline.document, { preview: false });
+    const roots = await poll(() => api.sessionsTree.getChildren(), (r) => r.length > 0 && r.some((n) => n.kind === 'component' && n.name.includes('member2')), 10000);
+    const names = roots.filter((n) => n.kind === 'component').map((n) => (n.kind === 'component' ? n.name : ''));
+    assert.ok(names.some((n) => /^A .*cgp › IMAP$/.test(n)), names.join(', '));
+    assert.ok(names.some((n) => /^C .*member2\/2026-01-15\.log › IMAP$/.test(n)), names.join(', '));
+  });
+
+  it('traces a message from the queue id under the cursor into a document of its records', async function () {
+    this.timeout(20000);
+    const doc = timeline.document;
+    const line = doc.getText().split('\n').findIndex((l) => l.includes('QUEUE([4411])'));
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const column = doc.lineAt(line).text.indexOf('4411');
+    editor.selection = new vscode.Selection(line, column + 1, line, column + 1);
+    const trace = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('messagingLogs.traceMessage');
+    assert.ok(trace, 'the trace opens');
+    assert.strictEqual(trace.document.uri.scheme, 'msglog-timeline');
+    assert.match(trace.document.uri.path, /Trace \[4411\]/);
+    const lines = trace.document.getText().split('\n').filter((l) => l !== '');
+    assert.deepStrictEqual(lines.map((l) => l.split(/[ \t]/)[2]), ['SMTPI-000010([192.0.2.7])', 'QUEUE([4411])', 'DEQUEUER', 'RELAY', 'SMTP-000031(example.org)']);
+    assert.strictEqual(api.timelineOrigin(trace.document.uri, 3)?.file, path.join(dir(), 'delivery/2026-01-14.log'), 'the Delivery-log record leads back to its file');
+  });
+});
