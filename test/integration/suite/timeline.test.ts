@@ -44,7 +44,7 @@ describe('logs as one timeline', () => {
     assert.strictEqual(member, 9, 'the cluster member interleaves by time (after 8 records and the Delivery record of the 14th)');
     assert.deepStrictEqual(api.timelineOrigin(doc.uri, member), { file: path.join(dir(), 'member2/2026-01-15.log'), line: 0, source: 'member2/2026-01-15.log', tag: 'C' });
     assert.strictEqual(api.timelineOrigin(doc.uri, 3)?.tag, 'A');
-    assert.strictEqual(api.timelineOrigin(doc.uri, 8)?.tag, 'B', 'the Delivery record of the 14th');
+    assert.strictEqual(api.timelineOrigin(doc.uri, 5)?.tag, 'B', 'the Delivery record of the 14th');
   });
 
   it('goes back to the original file and line (Go to Source Line and F12)', async function () {
