@@ -15,6 +15,7 @@ import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
 import { RecordStatusBar } from './statusBar';
 import { registerTimelines } from './timelines';
+import { registerTraceLenses } from './traceLens';
 
 let client: LanguageClient | undefined;
 
@@ -64,6 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerLargeFiles(client),
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
+    registerTraceLenses(),
   );
 
   return {

@@ -84,4 +84,24 @@ describe('logs as one timeline', () => {
     assert.deepStrictEqual(lines.map((l) => l.split(/[ \t]/)[2]), ['SMTPI-000010([192.0.2.7])', 'QUEUE([4411])', 'DEQUEUER', 'RELAY', 'SMTP-000031(example.org)']);
     assert.strictEqual(api.timelineOrigin(trace.document.uri, 3)?.file, path.join(dir(), 'delivery/2026-01-14.log'), 'the Delivery-log record leads back to its file');
   });
+
+  it('offers a Trace message code lens where a message enters the log, which traces it in that file', async function () {
+    this.timeout(20000);
+    const file = vscode.Uri.file(path.join(dir(), 'cgp/2026-01-14.log'));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    const lenses = await poll(
+      () => vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', file),
+      (l) => (l ?? []).some((x) => x.command?.title === 'Trace message 4411'),
+      10000,
+    );
+    const lens = lenses.find((x) => x.command?.title === 'Trace message 4411');
+    assert.ok(lens?.command, `lenses: ${lenses.map((x) => x.command?.title).join(', ')}`);
+    assert.strictEqual(lens.range.start.line, 3, 'over the QUEUE([4411]) record');
+    const trace = await vscode.commands.executeCommand<vscode.TextEditor | undefined>(lens.command.command, ...(lens.command.arguments ?? []));
+    assert.ok(trace);
+    const lines = trace.document.getText().split('\n').filter((l) => l !== '');
+    assert.strictEqual(lines.length, 4, 'SMTPI, QUEUE, DEQUEUER and SMTP records of this file');
+    assert.deepStrictEqual(api.timelineOrigin(trace.document.uri, 3), { file: file.fsPath, line: 5, source: '2026-01-14.log', tag: 'A' });
+  });
 });
