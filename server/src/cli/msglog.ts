@@ -7,7 +7,9 @@ import { Output } from './output';
 
 const USAGE = `usage:
 ${COMMANDS.map((c) => `  ${c.usage.replace(/\n/g, '\n  ')}`).join('\n')}
-  msglog --dialect ID …                       force a dialect instead of detection`;
+  msglog --dialect ID …                       force a dialect instead of detection
+  msglog --utc-offset ±HH:MM …                offset of logs that write none (default UTC)
+  FILE may be a directory (read recursively) or a .gz; with several, log lines get PATH: prefixes`;
 
 const VALUE_FLAGS = new Set([...GLOBAL_VALUE_FLAGS, ...COMMANDS.flatMap((c) => c.valueFlags ?? [])]);
 const BOOL_FLAGS = new Set([...GLOBAL_BOOL_FLAGS, ...COMMANDS.flatMap((c) => c.boolFlags ?? [])]);
