@@ -67,6 +67,16 @@ test('merge: cluster members interleave by time, equal times in argument order, 
   assert.equal(numbered[9], 'cgp/2026-01-15.log:1:00:00:01.250 4 IMAP-000001([198.51.100.4]) inp: 2 SELECT INBOX');
 });
 
+test('rotated CommuniGate files with a day missing between them: each file on its own date', () => {
+  fs.mkdirSync(path.join(dir, 'gap'));
+  fs.writeFileSync(path.join(dir, 'gap/2026-01-14.log'), '23:59:00.000 2 IMAP-000001([10.0.0.1]) connected\n');
+  fs.writeFileSync(path.join(dir, 'gap/2026-01-16.log'), '00:00:01.000 2 IMAP-000001([10.0.0.1]) closed\n');
+  assert.equal(msglog('goto', 'gap', '2026-01-15 12:00').stdout, 'gap/2026-01-16.log:1\n', 'nothing on the 15th');
+  assert.equal(msglog('goto', 'gap', '2026-01-16 00:00:01').stdout, 'gap/2026-01-16.log:1\n');
+  const none = msglog('goto', 'gap', '2026-01-16 00:00:02');
+  assert.equal(none.code, 1);
+});
+
 test('one file: no prefixes, output as before', () => {
   const r = msglog('merge', 'member2/2026-01-15.log', '--line-numbers');
   assert.equal(r.stdout, lines(fixture('member2/2026-01-15.log')).map((l, i) => `${i + 1}:${l}\n`).join(''));

@@ -24,10 +24,12 @@ export function pollGrowth(set: LogSet): number {
       const entry = src.files[src.files.length - 1];
       src.addRotatedFile(next, { ...entry, mtimeMs: fs.statSync(live.path).mtimeMs });
     }
+    const before = src.index.recordCount;
     if (!src.index.append()) {
       // Cannot happen while partial lines are held back; said plainly rather than mis-indexed.
       throw new Error(`${src.name}: its last line changed after it was read`);
     }
+    src.placeOnFileDates(before);
   }
   return set.order.extend();
 }

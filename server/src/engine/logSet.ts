@@ -7,6 +7,7 @@ import { BuildOptions, LogIndex } from './logIndex';
 import { MergedOrder } from './merge';
 import { groupSources } from './rotation';
 import { FileSource, LogSource, MemorySource } from './source';
+import { communigateFileDate } from './dialects/communigate';
 import { DAY_MS, formatWall } from './time';
 import type { DialectId } from './types';
 
@@ -100,6 +101,43 @@ export class SourceLog {
     return this.files[this.fileAt(this.index.recStartOffset[r])].display;
   }
 
+  /**
+   * Places the records of each dated CommuniGate file on its file's date when that is later than
+   * the day count reached (days missing between the files: the 14th and the 16th named together).
+   * `from`: the first record to look at (records appended while following take the last file's shift).
+   */
+  placeOnFileDates(from = 0): void {
+    const ix = this.index;
+    if (ix.dialect.id !== 'communigate-log') return;
+    for (let r = from; r < ix.recordCount; r++) ix.recWall[r] += this.liveShiftMs;
+    for (let k = 1; k < this.files.length; k++) {
+      const date = communigateFileDate(this.files[k].name);
+      if (date === undefined) continue;
+      const r = this.firstRecordFrom(this.fileStart(k));
+      if (r < from || r >= ix.recordCount || Number.isNaN(ix.recWall[r])) continue;
+      const delta = date - Math.floor(ix.recWall[r] / DAY_MS) * DAY_MS;
+      if (delta <= 0) continue;
+      for (let x = r; x < ix.recordCount; x++) ix.recWall[x] += delta;
+      this.liveShiftMs += delta;
+    }
+  }
+
+  /** Added to the times of the last file's records (see placeOnFileDates). */
+  private liveShiftMs = 0;
+
+  /** The first record starting at or after `offset`. */
+  private firstRecordFrom(offset: number): number {
+    const ix = this.index;
+    let lo = 0;
+    let hi = ix.recordCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ix.recStartOffset[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The source's live (last) file on disk when it is read from disk, for following growth. */
   liveFile(): FileSource | undefined {
     const last = this.bytes.part(this.bytes.partCount - 1);
@@ -170,7 +208,9 @@ export class LogSet {
       if (options.async) await index.buildAsync(options);
       else index.build(options);
       const name = opened.length === group.files.length ? group.name : opened.length === 1 ? first.display : group.name;
-      sources.push(new SourceLog(name, opened, index, bytes));
+      const source = new SourceLog(name, opened, index, bytes);
+      source.placeOnFileDates();
+      sources.push(source);
     }
     return new LogSet(sources);
   }
