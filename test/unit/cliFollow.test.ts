@@ -93,3 +93,17 @@ test('filter --follow --keyed prints new records of remembered and newly matchin
     await stop(f);
   }
 });
+
+test('merge --follow on a CommuniGate directory goes on in the next day\'s file when it appears', async () => {
+  fs.mkdirSync(path.join(dir, 'SystemLogs'));
+  fs.writeFileSync(path.join(dir, 'SystemLogs/2026-01-15.log'), '23:59:59.000 2 IMAP-000007([10.0.0.7]) connected\n');
+  const f = start('merge', '--follow', 'SystemLogs');
+  try {
+    await waitFor('the existing record', () => f.output().includes('connected'));
+    fs.writeFileSync(path.join(dir, 'SystemLogs/2026-01-16.log'), '00:00:02.000 2 IMAP-000007([10.0.0.7]) closed\n');
+    await waitFor('the record of the new day', () => f.output().includes('closed'));
+    assert.equal(f.output(), 'SystemLogs/2026-01-15.log:23:59:59.000 2 IMAP-000007([10.0.0.7]) connected\nSystemLogs/2026-01-16.log:00:00:02.000 2 IMAP-000007([10.0.0.7]) closed\n');
+  } finally {
+    await stop(f);
+  }
+});
