@@ -4,6 +4,7 @@
 // trace of a message across the main and Delivery logs.
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
@@ -103,5 +104,36 @@ describe('logs as one timeline', () => {
     const lines = trace.document.getText().split('\n').filter((l) => l !== '');
     assert.strictEqual(lines.length, 4, 'SMTPI, QUEUE, DEQUEUER and SMTP records of this file');
     assert.deepStrictEqual(api.timelineOrigin(trace.document.uri, 3), { file: file.fsPath, line: 5, source: '2026-01-14.log', tag: 'A' });
+  });
+
+  it('runs a keyed filter on the timeline: sessions of one source only, each line leading back to the timeline', async function () {
+    this.timeout(20000);
+    const result = await vscode.commands.executeCommand<vscode.Uri>('messagingLogs.keyedFilter', { uri: timeline.document.uri, text: 'protocol error' });
+    assert.ok(result instanceof vscode.Uri, `a result URI, got ${String(result)}`);
+    const doc = await poll(() => vscode.workspace.textDocuments.find((d) => d.uri.toString() === result.toString()), (d) => d !== undefined, 10000);
+    assert.ok(doc);
+    const lines = doc.getText().split('\n').filter((l) => l !== '');
+    assert.strictEqual(lines.length, 5, "source A's IMAP-000001 only, not the member's");
+    assert.ok(lines.every((l) => l.includes('198.51.100.4')), lines.join('\n'));
+    const defs = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', result, new vscode.Position(4, 0));
+    const back = defs.map((d) => ('targetUri' in d ? d.targetUri : d.uri).toString());
+    assert.ok(back.includes(timeline.document.uri.toString()), `F12 leads to the timeline: ${back.join(', ')}`);
+  });
+
+  it('updates the timeline when a file grows', async function () {
+    this.timeout(30000);
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-timeline-e2e-'));
+    try {
+      fs.writeFileSync(path.join(tmp, '2026-01-15.log'), '10:00:00.000 2 IMAP-000001([10.0.0.1]) connected\n');
+      fs.writeFileSync(path.join(tmp, 'connector.http'), '2026-01-15 10:00:00.500 (http3) RECEIVE OK 001:X\n');
+      const editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('messagingLogs.openTimeline', vscode.Uri.file(tmp));
+      assert.ok(editor);
+      assert.strictEqual(editor.document.lineCount, 3);
+      fs.appendFileSync(path.join(tmp, '2026-01-15.log'), '10:00:01.000 2 IMAP-000001([10.0.0.1]) closed\n');
+      const text = await poll(() => editor.document.getText(), (t) => t.includes('closed'), 15000);
+      assert.strictEqual(text.split('\n')[2], '10:00:01.000 2 IMAP-000001([10.0.0.1]) closed');
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
