@@ -1,7 +1,8 @@
 // Arguments of msglog subcommands: flags declared by each command, positional FILE/TIME/ID words.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, LogInputError, openLog, openLogFile } from '../engine';
+import { LogInputError } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
 export class UsageError extends LogInputError {}
@@ -19,7 +20,7 @@ export interface Args {
 }
 
 /** Flags every subcommand takes. */
-export const GLOBAL_VALUE_FLAGS = ['--dialect'];
+export const GLOBAL_VALUE_FLAGS = ['--dialect', '--utc-offset'];
 export const GLOBAL_BOOL_FLAGS = ['--help', '-h'];
 
 export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolFlags: ReadonlySet<string>): Args {
@@ -65,43 +66,22 @@ export function bool(args: Args, flag: string): boolean {
 /** `-` as FILE: standard input. */
 export const STDIN = '-';
 
-/** Checks that FILE names a readable file; returns its base name (CommuniGate dates, EMG kinds). */
-export function checkFile(file: string | undefined): string {
-  if (!file) throw new UsageError('missing FILE');
-  if (file === STDIN) return '';
-  let stat: fs.Stats;
+/**
+ * FILE arguments with `-` (standard input) replaced by a file holding what was read, in a folder of
+ * its own under the system's temporary folder (never beside a user's logs), removed at exit. The
+ * readers take files: a pipe cannot be read twice or at an offset.
+ */
+export function withStdin(files: readonly string[]): string[] {
+  if (!files.includes(STDIN)) return [...files];
+  let bytes: Buffer;
   try {
-    stat = fs.statSync(file);
-    if (!stat.isDirectory()) fs.accessSync(file, fs.constants.R_OK);
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
-  }
-  if (stat.isDirectory()) throw new UsageError(`cannot read ${file}: it is a directory`);
-  return path.basename(file);
-}
-
-/** Standard input, read whole (a pipe cannot be read twice or at an offset). */
-export function readStdin(): Buffer {
-  try {
-    return fs.readFileSync(0);
+    bytes = fs.readFileSync(0);
   } catch (e) {
     throw new UsageError(`cannot read standard input: ${(e as Error).message}`);
   }
-}
-
-/**
- * Indexes the first FILE from disk in chunks: the file is never held in memory as a whole (`-`:
- * standard input, in memory). A dialect forced with --dialect that recognises no record of a
- * non-empty log is said on stderr with exit 1, rather than answering about an empty log.
- */
-export function openIndex(args: Args): LogIndex {
-  const file = args.positional[0];
-  const fileName = checkFile(file);
-  const dialect = str(args, '--dialect');
-  const index =
-    file === STDIN ? openLog(readStdin(), { dialect, mtimeMs: Date.now() }) : openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
-  if (dialect !== undefined && index.recordCount === 0 && index.lineCount > 0) {
-    throw new NothingFound(`${file === STDIN ? 'standard input' : file}: no line is a record of ${index.dialect.name} (forced with --dialect ${dialect})`);
-  }
-  return index;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-stdin-'));
+  const file = path.join(dir, 'stdin');
+  fs.writeFileSync(file, bytes);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return files.map((f) => (f === STDIN ? file : f));
 }

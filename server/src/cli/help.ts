@@ -3,7 +3,9 @@
 import type { Command } from './commands/command';
 
 const GLOBAL = `  msglog --dialect ID …                       force a dialect instead of detection
-  FILE may be - for standard input.`;
+  msglog --utc-offset ±HH:MM …                offset of logs that write none (default UTC)
+  FILE may be a directory (read recursively), a .gz, or - for standard input; with several, log
+  lines get PATH: prefixes`;
 
 const DIALECT_IDS = 'communigate-log, emg-log, axigen-log, messaging-server-log, privateserver-log';
 

@@ -11,7 +11,7 @@ const USAGE = overview(COMMANDS).trimEnd();
 const VALUE_FLAGS = new Set([...GLOBAL_VALUE_FLAGS, ...COMMANDS.flatMap((c) => c.valueFlags ?? [])]);
 const BOOL_FLAGS = new Set([...GLOBAL_BOOL_FLAGS, ...COMMANDS.flatMap((c) => c.boolFlags ?? [])]);
 
-function run(argv: string[], out: Output): number {
+function run(argv: string[], out: Output): number | Promise<number> {
   const args = parseArgs(argv, VALUE_FLAGS, BOOL_FLAGS);
   const wantsHelp = args.flags.has('--help') || args.flags.has('-h');
   if (args.command === 'help' || (wantsHelp && args.command === '')) {
@@ -36,11 +36,11 @@ function run(argv: string[], out: Output): number {
   return command.run(args, out);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const out = new Output();
   let code: number;
   try {
-    code = run(process.argv.slice(2), out);
+    code = await run(process.argv.slice(2), out);
   } catch (e) {
     out.flush();
     // Input errors are expected and get their one-line message; anything else is a bug, still one line.
@@ -54,4 +54,4 @@ function main(): void {
   process.exitCode = code;
 }
 
-main();
+void main();

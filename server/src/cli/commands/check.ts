@@ -1,16 +1,17 @@
 import { diagnostics } from '../../engine';
-import { bool, openIndex, str, UsageError } from '../args';
+import { bool, str, UsageError } from '../args';
+import { exitStatus, openLogs } from '../inputs';
 import type { Command } from './command';
 
 /**
  * Exit status as linters have it, for cron and CI: 1 when an error-severity diagnostic was found or
- * the warnings exceed --max-warnings N (no limit without it), else 0.
+ * the warnings exceed --max-warnings N (no limit without it), else 0 (2 when a file was unreadable).
  */
 export const check: Command = {
   name: 'check',
-  usage: `msglog check FILE [--json] [--max-warnings N]
-                                            diagnostics, every one, in line order; exit 1 when
-                                            one is an error or warnings exceed N`,
+  usage: `msglog check FILE… [--json] [--max-warnings N]
+                                            diagnostics, every one, in line order (file by file);
+                                            exit 1 when one is an error or warnings exceed N`,
   examples: [
     'msglog check 2026-01-15.log                      # every problem, crash, failure, time regression',
     'msglog check 2026-01-15.log --max-warnings 0     # exit 1 on any warning too (a CI gate)',
@@ -18,28 +19,41 @@ export const check: Command = {
   ],
   valueFlags: ['--max-warnings'],
   boolFlags: ['--json'],
-  run(args, out) {
+  async run(args, out) {
     const maxText = str(args, '--max-warnings');
     const maxWarnings = maxText === undefined ? Infinity : Number(maxText);
     if (maxText !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError(`--max-warnings needs a whole number ≥ 0, not "${maxText}"`);
-    const index = openIndex(args);
-    const json = bool(args, '--json');
     let errors = 0;
     let warnings = 0;
-    if (json) out.write(`{"dialect":${JSON.stringify(index.dialect.id)},"diagnostics":[`);
+    const logs = await openLogs(args, args.positional);
+    if (!logs) return 2;
+    const { set, prefixed } = logs;
+    const json = bool(args, '--json');
+    if (json) out.write(`{"dialect":${JSON.stringify(set.dialect)},"diagnostics":[`);
     let n = 0;
-    for (const d of diagnostics(index)) {
-      if (d.severity === 'error') errors++;
-      else if (d.severity === 'warning') warnings++;
-      if (json) {
-        const item = { line: d.line + 1, endLine: d.endLine + 1, severity: d.severity, code: d.code, message: d.message };
-        out.write(`${n ? ',' : ''}\n${JSON.stringify(item)}`);
-      } else {
-        out.write(`${d.line + 1}: ${d.severity} ${d.code}: ${d.message}\n`);
+    // File by file: sources in argument order, the files of a rotated log in reading order.
+    for (const source of set.sources) {
+      const markerAt = new Map(source.index.overflow.map((run) => [run.startLine, run.startOffset]));
+      for (const d of diagnostics(source.index)) {
+        if (d.severity === 'error') errors++;
+        else if (d.severity === 'warning') warnings++;
+        const offset = d.record >= 0 ? source.index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
+        const at = source.locate(d.line, offset);
+        const line = at.line + 1;
+        const endLine = line + (d.endLine - d.line);
+        const file = source.files[at.file].display;
+        if (json) {
+          const item: Record<string, unknown> = { line, endLine, severity: d.severity, code: d.code, message: d.message };
+          if (prefixed) item.file = file;
+          out.write(`${n ? ',' : ''}\n${JSON.stringify(item)}`);
+        } else {
+          out.write(`${prefixed ? `${file}:` : ''}${line}: ${d.severity} ${d.code}: ${d.message}\n`);
+        }
+        n++;
       }
-      n++;
     }
     if (json) out.write('\n]}\n');
-    return errors > 0 || warnings > maxWarnings ? 1 : 0;
+    return exitStatus(logs, errors > 0 || warnings > maxWarnings ? 1 : 0);
   },
 };
+
