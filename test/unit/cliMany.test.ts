@@ -93,7 +93,7 @@ test('sessions: one session over midnight across the files of a source, never ac
     { key: 'IMAP-000001', component: 'IMAP', firstLine: 1, lastLine: 2, records: 2, start: '00:00:00.500', end: '00:00:03.000', problems: 0, file: 'member2/2026-01-15.log', lastFile: 'member2/2026-01-15.log', source: 'member2/2026-01-15.log' },
   ]);
   const text = msglog('sessions', 'cgp', 'member2');
-  assert.match(text.stdout, /^IMAP-000001\t23:59:58.500 – 00:00:09.900\t5 records\tcgp\/2026-01-14.log:7-cgp\/2026-01-15.log:7  1 problem$/m);
+  assert.match(text.stdout, /^IMAP-000001 +23:59:58.500 – 00:00:09.900  5 records  cgp\/2026-01-14.log:7-cgp\/2026-01-15.log:7 +1 problem$/m);
 });
 
 test('sessions of mixed dialects: "mixed", each session with its dialect; EMG spans go on across rotated files', () => {
