@@ -64,6 +64,7 @@ const required = [
   'changelog.md',
   'LICENSE.txt',
   'images/icon.png',
+  'images/sessions.svg',
 ];
 const lower = new Set(files.map((f) => f.toLowerCase()));
 const missing = required.filter((f) => !lower.has(f.toLowerCase()));
