@@ -127,6 +127,8 @@ export interface SessionRecordItem {
   problem: boolean;
   /** The first line, shortened. */
   text: string;
+  /** The queue id of the record's message where its session key does not name it (CommuniGate `DEQUEUER [4411]`). */
+  queueId?: string;
 }
 
 export interface RecordInfoParams extends LogParams {

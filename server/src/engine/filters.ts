@@ -1,5 +1,4 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
-import { textColumn } from './bytes';
 import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
 import { chunks } from './source';
 import { compileLevel, compileTime, TimeScale } from './query';
@@ -186,7 +185,7 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, 
     };
   }
   const text = query.text ?? '';
-  if (query.ignoreCase || index.dialect.levelGap || text.includes('\n') || text === '') {
+  if (query.ignoreCase || text.includes('\n') || text === '') {
     const needle = query.ignoreCase ? text.toLowerCase() : text;
     return {
       candidates: allRecords,
@@ -197,17 +196,9 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, 
   return byteMatcher(index, Buffer.from(text, 'utf8'), chunkSize);
 }
 
-/** The text a filter matches: the body, minus a level word inside it (Messaging Server); at most `limit` bytes of the record. */
+/** The text a filter matches: the body; at most `limit` bytes of the record. */
 function matchText(index: LogIndex, r: number, limit = Infinity): string {
-  const body = limit === Infinity ? index.body(r) : index.read(index.recStartOffset[r] + index.recBodyCol[r], index.recStartOffset[r] + limit).toString('utf8');
-  const levelGap = index.dialect.levelGap;
-  if (!levelGap) return body;
-  const header = index.headerLine(r);
-  const gap = levelGap(header);
-  if (!gap) return body;
-  // The body starts `col` characters into the header line: the gap's columns shift by that much.
-  const col = textColumn(header, index.recBodyCol[r]);
-  return body.slice(0, gap[0] - col) + body.slice(gap[1] - col);
+  return limit === Infinity ? index.body(r) : index.read(index.recStartOffset[r] + index.recBodyCol[r], index.recStartOffset[r] + limit).toString('utf8');
 }
 
 /**

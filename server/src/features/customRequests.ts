@@ -106,9 +106,12 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
   if (!index) return [];
   const s = index.keys.find(params.key);
   if (s < 0) return [];
+  const key = index.sessionKey(s);
   return sessionRecords(index, s, params.limit).map((r) => {
     const header = index.headerLine(r);
+    const queueId = index.queueId(r);
     return {
+      ...(queueId !== undefined && !key.includes(queueId) ? { queueId } : {}),
       line: index.recStartLine[r],
       endLine: index.recEndLine[r],
       time: index.timestampText(r),
