@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { FilterQueryParams, Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import { hasCondition } from '../../server/src/engine/filterQuery';
 import { describeQuery, FilterDocuments } from './filterDocuments';
 import { askContext, askExclusion, askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
-import { ComponentNode, DialogNode, RecordNode, SessionNode, sessionFilterText } from './sessionsModel';
+import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText } from './sessionsModel';
 
 const HISTORY_KEY = 'messagingLogs.filterHistory';
 const HISTORY_SIZE = 20;
@@ -60,11 +61,6 @@ function selectedText(source: vscode.Uri): string | undefined {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.uri.toString() !== source.toString() || editor.selection.isEmpty || !editor.selection.isSingleLine) return undefined;
   return editor.document.getText(editor.selection);
-}
-
-/** What a query says to look for: a text or pattern (an empty text matches all), or something to drop. */
-function hasCondition(q: FilterQueryParams): boolean {
-  return q.text !== undefined || q.regex !== undefined || [q.texts, q.regexes, q.excludeTexts, q.excludeRegexes, q.excludeSessions, q.excludeComponents].some((l) => (l?.length ?? 0) > 0);
 }
 
 export function registerFilterCommands(client: LanguageClient, documents: FilterDocuments, state: vscode.Memento, sessionsLog: () => vscode.Uri | undefined): vscode.Disposable {

@@ -2,7 +2,7 @@
 // hits stand out; the `--` lines between groups are dimmed with them. Opacity keeps the colours of
 // the theme and of the log grammar, only fainter.
 import * as vscode from 'vscode';
-import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
+import { FILTER_SCHEME, type FilterDocuments } from './filterDocuments';
 
 export class ContextDimmer implements vscode.Disposable {
   private readonly decoration = vscode.window.createTextEditorDecorationType({

@@ -2,8 +2,8 @@
 // excluded one may. All of them are decided in one walk through the log: plain case-sensitive texts
 // search the bytes (one cursor each, moving forward only), the others look at the record's body,
 // decoded once per record however many conditions read it.
-import { CancelledError, LogIndex } from './logIndex';
-import { compileSafeRegex, SafeRegex } from './safeRegex';
+import { CancelledError, type LogIndex } from './logIndex';
+import { compileSafeRegex, type SafeRegex } from './safeRegex';
 import { chunks } from './source';
 
 /** Bytes of a record a regular expression looks at. */

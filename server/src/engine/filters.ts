@@ -1,45 +1,15 @@
 // Plain and keyed filters (FORMATS §5, §14): whole records in file order, overflow markers kept,
 // several conditions and exclusions in one pass, context records around hits.
-import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
-import { compileMatcher, pauseDue, REGEX_TEXT_LIMIT, STEP_RECORDS, TextConditions } from './filterConditions';
-import { compileLevel, compileTime, QueryError, TimeScale } from './query';
+import { CancelledError, type LogIndex, type OverflowRun, turn } from './logIndex';
+import { compileMatcher, pauseDue, REGEX_TEXT_LIMIT, STEP_RECORDS, type TextConditions } from './filterConditions';
+import { compileLevel, compileTime, QueryError, type TimeScale } from './query';
+import { hasCondition } from './filterQuery';
+import type { FilterQuery } from './filterQuery';
 
 export { REGEX_TEXT_LIMIT };
 
-export interface FilterQuery {
-  /** Substring to find in record bodies (case-sensitive unless ignoreCase); joins `texts`. */
-  text?: string;
-  /** Regular expression to find in record bodies; joins `regexes`. */
-  regex?: string;
-  /** Substrings that must all be found. */
-  texts?: string[];
-  /** Regular expressions that must all match. */
-  regexes?: string[];
-  /** Records holding any of these substrings are dropped (keyed filters: in pass 1 only). */
-  excludeTexts?: string[];
-  /** Records matching any of these regular expressions are dropped (keyed filters: in pass 1 only). */
-  excludeRegexes?: string[];
-  /** Session keys whose records are dropped (Filter Out Session; keyed filters: in pass 1 only). */
-  excludeSessions?: string[];
-  /** Components whose sessions' records are dropped (Filter Out Component; keyed filters: in pass 1 only). */
-  excludeComponents?: string[];
-  /** Applies to every text condition, included and excluded. */
-  ignoreCase?: boolean;
-  /** Two passes: remember the session keys of matching records, then output all their records. */
-  keyed?: boolean;
-  /** CommuniGate digit 0–5 or a severity name. */
-  level?: string;
-  /** Inclusive interval bounds (FORMATS §3 queries). */
-  from?: string;
-  to?: string;
-  /** Up to this many neighbouring records around each output record, groups separated as grep does. */
-  context?: number;
-}
-
-/** Whether a query says what to look for (an empty text, matching every record, counts). */
-export function hasCondition(q: FilterQuery): boolean {
-  return [q.text, q.regex].some((x) => x !== undefined) || [q.texts, q.regexes, q.excludeTexts, q.excludeRegexes, q.excludeSessions, q.excludeComponents].some((l) => (l?.length ?? 0) > 0);
-}
+export type { FilterQuery };
+export { hasCondition };
 
 /** A record (a hit, or with `context` a neighbour shown around one), a run of markers, or a `--` between groups. */
 export type FilterItem = { kind: 'record'; record: number; context?: true } | { kind: 'overflow'; run: OverflowRun } | { kind: 'separator' };
