@@ -265,6 +265,8 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   private async runFilter(source: vscode.Uri, query: FilterQueryParams, baseLine: number | undefined, token?: vscode.CancellationToken): Promise<FilterResult | undefined> {
+    // A stacked filter reads its parent result through the language server, which knows open documents only.
+    if (this.isResult(source)) await this.ensureOpen(source);
     const params: FilterParams = { uri: serverUri(this.client, source), query, baseLine };
     return request<FilterResult>(this.client, Methods.filter, params, token);
   }
@@ -291,6 +293,14 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     } finally {
       cancellation.dispose();
     }
+  }
+
+  /** Opens a result's document (in its log language, so that the language server reads it) if it is not open. */
+  private async ensureOpen(uri: vscode.Uri): Promise<void> {
+    const entry = this.entries.get(uri.toString());
+    if (!entry || this.isOpen(uri)) return;
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (document.languageId !== entry.language) await vscode.languages.setTextDocumentLanguage(document, entry.language);
   }
 
   private forgetIfClosed(entry: FilterResultEntry): void {
