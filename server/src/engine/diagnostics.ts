@@ -33,6 +33,9 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   let edge = NaN;
   // The record that set the running maximum (minimum when mirrored): its time is quoted as written.
   let edgeRecord = -1;
+  // Its text, read once per maximum (a log read from disk pays a read for it; a run of regressions shares it).
+  let edgeTextOf = -1;
+  let edgeText = '';
   const mirror = index.descending;
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
@@ -54,7 +57,11 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
       const t = index.normalized(r);
       if (flags & RecordFlag.TimeRegression) {
         const by = mirror ? t - edge : edge - t;
-        const after = index.timestampText(edgeRecord);
+        if (edgeTextOf !== edgeRecord) {
+          edgeTextOf = edgeRecord;
+          edgeText = index.timestampText(edgeRecord);
+        }
+        const after = edgeText;
         yield at(
           'time-regression',
           'warning',

@@ -64,6 +64,7 @@ export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: nu
   let text = '';
   let lower: string | undefined;
   let limited = false;
+  let countedAt = -1;
   const matcher: Matcher = {
     candidates: driver ? byteCandidates(index, driver, chunkSize) : allRecords(index, pauseMs),
     test(r) {
@@ -98,7 +99,10 @@ export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: nu
       }
       case 'regex': {
         const t = body(r);
-        if (limited) matcher.truncated++;
+        if (limited && countedAt !== r) {
+          countedAt = r; // once per record, however many patterns look at it
+          matcher.truncated++;
+        }
         return x.re.test(t);
       }
     }
