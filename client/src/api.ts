@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { LineSpan } from './sessionHighlight';
 import type { SessionsTreeProvider } from './sessionsTree';
+import type { TimelineOrigin } from './timelines';
 
 export interface MessagingLogsApi {
   /** The Log Sessions view's data provider (getChildren / getTreeItem as the view calls them). */
@@ -16,4 +17,6 @@ export interface MessagingLogsApi {
   isFilterResult(uri: vscode.Uri): boolean;
   /** The lines of a filter result dimmed as context (and `--` separators) in its editors, if decorated. */
   dimmedLines(uri: vscode.Uri): readonly number[] | undefined;
+  /** Where a line of a timeline or trace document came from (its source tag, file and line). */
+  timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

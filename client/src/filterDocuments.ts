@@ -188,10 +188,6 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     return lines.sort((x, y) => x - y);
   }
 
-  /** The chain of queries of a result, from the log up (titles show it). */
-  chainOf(uri: vscode.Uri): readonly string[] | undefined {
-    return this.entries.get(uri.toString())?.chain;
-  }
 
   /**
    * Go to Source Line: from the cursor's line in a filter result (or `uri`/`line` when given) to the

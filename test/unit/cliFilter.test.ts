@@ -65,3 +65,16 @@ test('bad --context: one line, exit 2', () => {
     assert.match(r.stderr, /^msglog: bad --context ".*": use a whole number of records, 0 or more\n$/);
   }
 });
+
+test('several files: context and groups per file, `PATH-N-` for context and `PATH:N:` for hits', () => {
+  const other = path.join(dir, 'member2');
+  fs.mkdirSync(other, { recursive: true });
+  const second = path.join(other, '2026-03-12.log');
+  fs.writeFileSync(second, ['10:00:00.500 2 IMAP-9([10.0.0.5]) connected', '10:00:01.500 5 IMAP-9([10.0.0.5]) inp: 1 LOGIN carol', '10:00:09.000 2 IMAP-9([10.0.0.5]) closed'].join('\n') + '\n');
+  const r = spawnSync(process.execPath, [BIN, 'filter', file, second, '--text', 'LOGIN carol', '--context', '1', '--line-numbers'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, [`${second}-1-10:00:00.500 2 IMAP-9([10.0.0.5]) connected`, `${second}:2:10:00:01.500 5 IMAP-9([10.0.0.5]) inp: 1 LOGIN carol`, `${second}-3-10:00:09.000 2 IMAP-9([10.0.0.5]) closed`].join('\n') + '\n');
+  // Hits in both files, merged by time: a group changes file, so `--` comes between.
+  const both = spawnSync(process.execPath, [BIN, 'filter', file, second, '--text', 'LOGIN', '--exclude', 'completed', '--context', '0'], { encoding: 'utf8' });
+  assert.equal(both.stdout, [`${file}:${LOG[1]}`, '--', `${second}:10:00:01.500 5 IMAP-9([10.0.0.5]) inp: 1 LOGIN carol`, '--', `${file}:${LOG[6]}`].join('\n') + '\n');
+});

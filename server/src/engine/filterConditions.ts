@@ -43,11 +43,13 @@ type Condition = { kind: 'bytes'; cursor: ByteCursor } | { kind: 'text'; needle:
 /**
  * Compiles the conditions. `dropped`, when given, is a per-session mark of sessions whose records
  * never match (Filter Out Session / Component). Throws QueryError for a bad regular expression.
+ * With `walk` false the matcher tests single records in any order (records arriving while a log is
+ * followed): no byte cursors, no driving condition, `test` checks every condition.
  */
-export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: number, pauseMs: number, dropped?: Uint8Array): Matcher {
+export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: number, pauseMs: number, dropped?: Uint8Array, walk = true): Matcher {
   const condition = (text: string): Condition => {
     // Case folding and text spanning lines (bodies join lines with \n, the log may write \r\n) need the decoded body.
-    if (c.ignoreCase || text.includes('\n') || text.includes('\r') || text === '') return { kind: 'text', needle: c.ignoreCase ? text.toLowerCase() : text };
+    if (!walk || c.ignoreCase || text.includes('\n') || text.includes('\r') || text === '') return { kind: 'text', needle: c.ignoreCase ? text.toLowerCase() : text };
     return { kind: 'bytes', cursor: new ByteCursor(index, Buffer.from(text, 'utf8'), chunkSize) };
   };
   const pattern = (source: string): Condition => ({ kind: 'regex', re: compileSafeRegex(source, c.ignoreCase) });

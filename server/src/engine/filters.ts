@@ -120,6 +120,15 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
   return { items: out.items, records: out.hits, contextRecords: out.contextRecords, keyedSessions, truncated: matches.truncated };
 }
 
+/**
+ * A test of single records against a query's text conditions and dropped sessions (not its level or
+ * interval), for records that arrive while a log is followed.
+ */
+export function compileRecordTest(index: LogIndex, query: FilterQuery): (r: number) => boolean {
+  const matcher = compileMatcher(index, textConditions(query), MATCH_CHUNK, PAUSE_MS, droppedSessions(index, query), false);
+  return (r) => matcher.test(r);
+}
+
 function textConditions(q: FilterQuery): TextConditions {
   const list = (one: string | undefined, many: string[] | undefined): string[] => [...(one === undefined ? [] : [one]), ...(many ?? [])];
   return {

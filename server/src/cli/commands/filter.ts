@@ -1,17 +1,20 @@
-import { filterPieces, runFilter } from '../../engine';
+import { filterSet, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
-import { bool, openIndex, str, strs, UsageError } from '../args';
+import { bool, str, strs, UsageError } from '../args';
+import { followLogs } from '../follow';
+import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
 import type { Command } from './command';
 
 export const filter: Command = {
   name: 'filter',
-  usage: `msglog filter FILE [--text S]... [--regex R]... [--exclude S]... [--exclude-regex R]...
-                [--ignore-case] [--keyed] [--level L] [--from T] [--to T] [--context N] [--line-numbers]
+  usage: `msglog filter FILE… [--text S]... [--regex R]... [--exclude S]... [--exclude-regex R]...
+                [--ignore-case] [--keyed] [--level L] [--from T] [--to T] [--context N]
+                [--line-numbers] [--follow]
                 every --text and --regex must match, no --exclude/--exclude-regex may (keyed: in pass 1);
                 --context N prints N records around each, groups apart separated by --`,
   valueFlags: ['--text', '--regex', '--exclude', '--exclude-regex', '--context', '--level', '--from', '--to'],
-  boolFlags: ['--ignore-case', '--keyed', '--line-numbers'],
-  run(args, out) {
+  boolFlags: ['--ignore-case', '--keyed', '--line-numbers', '--follow'],
+  async run(args, out) {
     const query: FilterQuery = {
       texts: strs(args, '--text'),
       regexes: strs(args, '--regex'),
@@ -27,17 +30,41 @@ export const filter: Command = {
     if ([query.texts, query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0)) {
       throw new UsageError('filter needs --text S, --regex R, --exclude S or --exclude-regex R');
     }
-    const index = openIndex(args);
-    const result = runFilter(index, query);
+    const follow = bool(args, '--follow');
+    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
+    if (!logs) return 2;
+    const result = filterSet(logs.set, query);
     if (result.truncated > 0) {
       process.stderr.write(`msglog: note: ${result.truncated} record(s) longer than 1 MiB were matched against their first MiB only\n`);
     }
     const numbers = bool(args, '--line-numbers');
-    for (const piece of filterPieces(index, result)) {
-      if (numbers && piece.kind !== 'separator') out.numbered(piece.bytes, piece.firstLine + 1, piece.kind === 'context' ? '-' : ':');
-      else out.bytes(piece.bytes);
+    for (const { source, item } of result.items) {
+      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers, item.context ? '-' : ':');
+      else if (item.kind === 'overflow') writeOverflow(out, logs, source, item.run, numbers);
+      else out.write('--\n');
     }
-    return result.records > 0 ? 0 : 1;
+    let printed = result.records;
+    if (follow) {
+      // New records: matching ones, and (keyed) those of remembered (source, key) pairs.
+      const { set } = logs;
+      const tests = set.sources.map((src) => recordPredicate(src.index, query));
+      let remembered = result.remembered;
+      await followLogs(logs, out, (p) => {
+        const s = set.order.src[p];
+        const r = set.order.rec[p];
+        const ix = set.sources[s].index;
+        const session = ix.recSession[r];
+        if (query.keyed && remembered[s].length < ix.sessionCount) {
+          remembered = remembered.map((m, i) => (i === s ? growTo(m, ix.sessionCount) : m));
+        }
+        const hit = (query.keyed && remembered[s][session] === 1) || tests[s](r);
+        if (!hit) return;
+        if (query.keyed) remembered[s][session] = 1;
+        writeRecord(out, logs, s, r, numbers);
+        printed++;
+      });
+    }
+    return exitStatus(logs, printed > 0 ? 0 : 1);
   },
 };
 
@@ -46,4 +73,10 @@ function contextOf(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text)) throw new UsageError(`bad --context "${text}": use a whole number of records, 0 or more`);
   return Number(text);
+}
+
+function growTo(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
 }
