@@ -17,6 +17,8 @@ export interface MessagingLogsApi {
   isFilterResult(uri: vscode.Uri): boolean;
   /** The padding shown after the cells of a line of a PrivateServer table (aligned columns), if any. */
   tablePadding(uri: vscode.Uri, line: number): { at: number; spaces: number }[] | undefined;
+  /** The lines of a filter result dimmed as context (and `--` separators) in its editors, if decorated. */
+  dimmedLines(uri: vscode.Uri): readonly number[] | undefined;
   /** Where a line of a timeline or trace document came from (its source tag, file and line). */
   timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

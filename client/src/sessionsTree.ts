@@ -222,8 +222,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         const key = sessionOf(node).key;
         const item = new vscode.TreeItem(r.time || `line ${r.line + 1}`, vscode.TreeItemCollapsibleState.None);
         item.id = `record:${key}:${r.line}`;
-        item.description = recordRowText(r.text, r.time, key);
-        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}\n${r.text}`;
+        const rest = recordRowText(r.text, r.time, key);
+        // A DEQUEUER session holds every message's records: lead with the record's own queue id.
+        item.description = r.queueId !== undefined ? `queue ${r.queueId} · ${rest}` : rest;
+        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}${r.queueId !== undefined ? ` · queue id ${r.queueId}` : ''}\n${r.text}`;
         const severity = r.severity === 'critical' || r.severity === 'error' ? 'error' : 'warning';
         item.iconPath = r.problem ? problemIcon(severity, 'warning') : new vscode.ThemeIcon('debug-stackframe-dot');
         item.contextValue = 'record';

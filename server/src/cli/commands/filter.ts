@@ -1,48 +1,56 @@
 import { filterSet, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
-import { bool, str, UsageError } from '../args';
+import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
 import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
 import type { Command } from './command';
 
 export const filter: Command = {
   name: 'filter',
-  usage: `msglog filter FILE… (--text S | --regex R) [--ignore-case] [--keyed] [--level L]
-                [--from T] [--to T] [--line-numbers] [--follow]`,
+  usage: `msglog filter FILE… [--text S]... [--regex R]... [--exclude S]... [--exclude-regex R]...
+                [--ignore-case] [--keyed] [--level L] [--from T] [--to T] [--context N]
+                [--line-numbers] [--follow]
+                every --text and --regex must match, no --exclude/--exclude-regex may (keyed: in pass 1);
+                --context N prints N records around each, groups apart separated by --`,
   examples: [
     'msglog filter 2026-01-15.log --text "protocol error" --level 3     # the problem records',
     'msglog filter 2026-01-15.log --text "protocol error" --keyed       # their whole sessions',
     'msglog filter 2026-01-15.log --text ": Call-ID: abc@host" --keyed   # every packet of a SIP dialog',
     'msglog filter 2026-01-15.log --regex "IMAP-\\d+.*failed" --from 12:00 --to 12:30 --line-numbers',
+    'msglog filter 2026-01-15.log --text alice --exclude LOGOUT --context 2  # around each hit, without logouts',
     'msglog filter SystemLogs/ --text alice --ignore-case --follow       # a folder, then what comes',
     'zcat old.log.gz | msglog filter - --text alice                       # standard input',
   ],
-  valueFlags: ['--text', '--regex', '--level', '--from', '--to'],
+  valueFlags: ['--text', '--regex', '--exclude', '--exclude-regex', '--context', '--level', '--from', '--to'],
   boolFlags: ['--ignore-case', '--keyed', '--line-numbers', '--follow'],
   async run(args, out) {
-    const text = str(args, '--text');
-    const regex = str(args, '--regex');
-    if ((text === undefined) === (regex === undefined)) throw new UsageError('filter needs exactly one of --text S or --regex R');
-    const follow = bool(args, '--follow');
-    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
-    if (!logs) return 2;
     const query: FilterQuery = {
-      text,
-      regex,
+      texts: strs(args, '--text'),
+      regexes: strs(args, '--regex'),
+      excludeTexts: strs(args, '--exclude'),
+      excludeRegexes: strs(args, '--exclude-regex'),
       ignoreCase: bool(args, '--ignore-case'),
       keyed: bool(args, '--keyed'),
       level: str(args, '--level'),
       from: str(args, '--from'),
       to: str(args, '--to'),
+      context: contextOf(str(args, '--context')),
     };
+    if ([query.texts, query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0)) {
+      throw new UsageError('filter needs --text S, --regex R, --exclude S or --exclude-regex R');
+    }
+    const follow = bool(args, '--follow');
+    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
+    if (!logs) return 2;
     const result = filterSet(logs.set, query);
     if (result.truncated > 0) {
       process.stderr.write(`msglog: note: ${result.truncated} record(s) longer than 1 MiB were matched against their first MiB only\n`);
     }
     const numbers = bool(args, '--line-numbers');
     for (const { source, item } of result.items) {
-      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers);
-      else writeOverflow(out, logs, source, item.run, numbers);
+      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers, item.context ? '-' : ':');
+      else if (item.kind === 'overflow') writeOverflow(out, logs, source, item.run, numbers);
+      else out.write('--\n');
     }
     // Overflow markers are printed even when no record matched: say so, lest they read as a match.
     if (result.records === 0 && result.items.length > 0 && !follow) process.stderr.write('msglog: no record matched\n');
@@ -70,6 +78,13 @@ export const filter: Command = {
     return exitStatus(logs, printed > 0 ? 0 : 1);
   },
 };
+
+/** `--context N`: a whole number of records, 0 or more. */
+function contextOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`bad --context "${text}": use a whole number of records, 0 or more`);
+  return Number(text);
+}
 
 function growTo(a: Uint8Array, n: number): Uint8Array {
   const b = new Uint8Array(Math.max(n, a.length * 2));
