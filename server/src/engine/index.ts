@@ -65,3 +65,14 @@ export { goToTime, nextInSession, nextSession, sessionRecords } from './navigati
 export { listSessions, sessionSummary, findSession, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
+export type { LogFile, SetRecord } from './logSet';
+export { mergeByTime, recordsContaining } from './logSet';
+export { findDialog, listDialogs, dialogSessions } from './sipDialog';
+export type { SipDialog, SipPacket } from './sipDialog';
+export { buildReport, maskText, TOP_PROBLEMS } from './report';
+export type { LogReport, ComponentCount, HourCount, ProblemGroup, SeverityCounts } from './report';
+export type { DialectCounts, CommunigateCounts, EmgCounts, ServiceCounts, PrivateServerCounts, NamedCount } from './reportDialects';
+export { timeHistogram, bucketSize } from './histogram';
+export type { TimeHistogram, HistogramBucket } from './histogram';
+export { reportTables, problemRegex } from './reportTables';
+export type { ReportTable, ReportRow, RowFilter } from './reportTables';

@@ -3,10 +3,12 @@
 import { check } from './check';
 import type { Command } from './command';
 import { detect } from './detect';
+import { dialog } from './dialog';
 import { filter } from './filter';
 import { goto } from './goto';
+import { report } from './report';
 import { sessions } from './sessions';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, dialog, report];
 
 export type { Command };

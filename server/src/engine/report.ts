@@ -1,0 +1,178 @@
+// Reports (FORMATS §12): totals, severities, components, records per hour and the most frequent
+// problems of one or several logs, plus each dialect's own counts (reportDialects.ts).
+import { textColumn } from './bytes';
+import type { LogIndex } from './logIndex';
+import type { LogFile } from './logSet';
+import { NO_OFFSET } from './recordStore';
+import { DialectCounts, dialectCounter } from './reportDialects';
+import { DAY_MS } from './time';
+import { SEVERITY_NAMES, SeverityName } from './types';
+
+export type SeverityCounts = Record<SeverityName, number>;
+
+export interface ComponentCount {
+  component: string;
+  records: number;
+  sessions: number;
+  /** Records with an error or warning diagnostic. */
+  problems: number;
+}
+
+export interface HourCount extends SeverityCounts {
+  /** `YYYY-MM-DDTHH`, or `HH` when the logs write no date. */
+  hour: string;
+}
+
+export interface ProblemGroup {
+  /** The records' first line with numbers, addresses and ids masked. */
+  message: string;
+  count: number;
+  /** The first such record: its log (position in the list and name) and 0-based line. */
+  fileIndex: number;
+  file: string;
+  firstLine: number;
+  /** The severity of the group's first record's diagnostic. */
+  severity: 'error' | 'warning';
+}
+
+export interface LogReport {
+  files: string[];
+  dialects: string[];
+  records: number;
+  sessions: number;
+  bySeverity: SeverityCounts;
+  byComponent: ComponentCount[];
+  perHour: HourCount[];
+  topProblems: ProblemGroup[];
+  /** Whether hours (and histogram times) are UTC because the logs write different offsets. */
+  utc: boolean;
+  /** Each dialect's own counts, by dialect id (reportDialects.ts documents the names). */
+  byDialect: Partial<Record<string, DialectCounts>>;
+}
+
+export const TOP_PROBLEMS = 20;
+const HOUR_MS = 3_600_000;
+const MESSAGE_MAX = 160;
+
+export function emptySeverities(): SeverityCounts {
+  return { critical: 0, error: 0, warning: 0, info: 0, debug: 0, trace: 0 };
+}
+
+/**
+ * Whether the logs write different zone offsets: then times are compared and shown in UTC,
+ * otherwise as written (FORMATS §12).
+ */
+export function mixedOffsets(files: readonly LogFile[]): boolean {
+  let seen: number | undefined;
+  for (const { index } of files) {
+    for (let r = 0; r < index.recordCount; r++) {
+      const off = index.recOffsetMin[r];
+      const value = off === NO_OFFSET ? index.logOffsetMin : off;
+      if (seen === undefined) seen = value;
+      else if (value !== seen) return true;
+    }
+  }
+  return false;
+}
+
+/** The time a report shows for a record: wall clock as written, or UTC when offsets differ. */
+export function reportTime(index: LogIndex, r: number, utc: boolean): number {
+  return utc ? index.normalized(r) : index.recWall[r];
+}
+
+export function hourLabel(ms: number, dated: boolean): string {
+  if (!dated) return String(Math.floor((((ms % DAY_MS) + DAY_MS) % DAY_MS) / HOUR_MS)).padStart(2, '0');
+  return new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
+}
+
+/** The report over the logs, files one after the other in the order given. */
+export function buildReport(files: readonly LogFile[]): LogReport {
+  const utc = mixedOffsets(files);
+  const dated = files.some(({ index }) => index.dated);
+  const bySeverity = emptySeverities();
+  const components = new Map<string, ComponentCount>();
+  const hours = new Map<string, HourCount>();
+  const problems = new Map<string, ProblemGroup>();
+  const byDialect: Partial<Record<string, DialectCounts>> = {};
+  const dialects: string[] = [];
+  let records = 0;
+  let sessions = 0;
+  files.forEach(({ index, file }, fileIndex) => {
+    const id = index.dialect.id;
+    if (!dialects.includes(id)) dialects.push(id);
+    const counter = dialectCounter(id, byDialect);
+    records += index.recordCount;
+    sessions += index.sessionCount;
+    // One row per component name; each session's component is looked up once.
+    const sessionRow: ComponentCount[] = [];
+    for (let s = 0; s < index.sessionCount; s++) {
+      const name = index.componentOf(s);
+      let row = components.get(name);
+      if (!row) components.set(name, (row = { component: name, records: 0, sessions: 0, problems: 0 }));
+      row.sessions++;
+      sessionRow.push(row);
+    }
+    let hourStart = NaN;
+    let hourRow: HourCount | undefined;
+    for (let r = 0; r < index.recordCount; r++) {
+      const severity = SEVERITY_NAMES[index.recSeverity[r]];
+      bySeverity[severity]++;
+      const row = sessionRow[index.recSession[r]];
+      row.records++;
+      const t = reportTime(index, r, utc);
+      if (!Number.isNaN(t)) {
+        // Records come mostly in time order: the hour's row is looked up only when the hour changes.
+        if (!(t >= hourStart && t < hourStart + HOUR_MS)) {
+          hourStart = Math.floor(t / HOUR_MS) * HOUR_MS;
+          const label = hourLabel(hourStart, dated);
+          hourRow = hours.get(label);
+          if (!hourRow) hours.set(label, (hourRow = { hour: label, ...emptySeverities() }));
+        }
+        hourRow![severity]++;
+      }
+      const problem = index.problemSeverity(r);
+      if (problem !== 255) {
+        row.problems++;
+        const message = problemMessage(index, r);
+        const group = problems.get(message);
+        if (group) group.count++;
+        else problems.set(message, { message, count: 1, fileIndex, file, firstLine: index.recStartLine[r], severity: problem <= 1 ? 'error' : 'warning' });
+      }
+      counter?.add(index, r, file, row.component);
+    }
+  });
+  const topProblems = [...problems.values()].sort((a, b) => b.count - a.count).slice(0, TOP_PROBLEMS);
+  return {
+    files: files.map((f) => f.file),
+    dialects,
+    records,
+    sessions,
+    bySeverity,
+    byComponent: [...components.values()].sort((a, b) => b.records - a.records || a.component.localeCompare(b.component)),
+    perHour: [...hours.values()].sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0)),
+    topProblems,
+    utc,
+    byDialect,
+  };
+}
+
+/** A problem record's first line, from its body on, masked so that like problems group together. */
+export function problemMessage(index: LogIndex, r: number): string {
+  const line = index.headerLine(r);
+  const text = line.slice(Math.min(line.length, textColumn(line, index.recBodyCol[r])));
+  return maskText(text.length > MESSAGE_MAX ? text.slice(0, MESSAGE_MAX) : text).trim();
+}
+
+/**
+ * Masks what differs between like records: e-mail addresses, IP addresses (with ports), long
+ * hexadecimal or mixed ids, and numbers (`IMAP-437425([1.2.3.4]) read failed` →
+ * `IMAP-#([<ip>]) read failed`).
+ */
+export function maskText(text: string): string {
+  return text
+    .replace(/<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?/g, '<address>')
+    .replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/g, '<ip>')
+    .replace(/\b[0-9a-fA-F]*:[0-9a-fA-F:]*:[0-9a-fA-F:]+\b/g, '<ip>')
+    .replace(/\b(?=[0-9A-Za-z]*\d)(?=[0-9A-Za-z]*[A-Za-z])[0-9A-Za-z]{8,}\b/g, '<id>')
+    .replace(/\d+(?:[.,]\d+)*/g, '#');
+}
