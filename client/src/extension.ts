@@ -9,10 +9,12 @@ import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { registerGoToTime } from './goToTime';
 import { registerLargeFiles } from './largeFiles';
+import { LogReports } from './logReport';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
+import { SipLadders } from './sipLadder';
 import { RecordStatusBar } from './statusBar';
 
 let client: LanguageClient | undefined;
@@ -61,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerSetDialect(switcher),
     registerLargeFiles(client),
     registerRecoveryCommands(client, recovery),
+    new SipLadders(client, context.extensionUri, filterDocuments, () => sessions.provider.currentLog()),
+    new LogReports(client, context.extensionUri),
   );
 
   return {

@@ -119,6 +119,51 @@ async function screenshot(page, name) {
   }
 }
 
+/** The frame (a webview's inner document) that holds `selector`, or undefined. */
+async function frameWith(page, selector) {
+  for (const frame of page.frames()) {
+    try {
+      if ((await frame.locator(selector).count()) > 0) return frame;
+    } catch {
+      // a frame that went away meanwhile
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A real click, or a drag from one element to another, inside a webview (its iframe), as a suite
+ * asked through the snapshot handshake: { click: selector } or { drag: [fromSelector, toSelector] }.
+ * The outcome goes to `file` for the suite to read.
+ */
+async function webviewAction(page, action, file, seq) {
+  let error;
+  try {
+    const first = action.click ?? action.drag?.[0];
+    let frame;
+    for (const end = Date.now() + 10000; !frame && Date.now() < end; ) {
+      frame = await frameWith(page, first);
+      if (!frame) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!frame) throw new Error(`no webview shows ${first}`);
+    if (action.click) {
+      await frame.locator(action.click).first().click({ timeout: 10000 });
+    } else {
+      const from = await frame.locator(action.drag[0]).first().boundingBox();
+      const to = await frame.locator(action.drag[1]).first().boundingBox();
+      if (!from || !to) throw new Error('drag: an end is not visible');
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+  } catch (err) {
+    error = err.message;
+    console.log(`e2e: webview action failed: ${error}`);
+  }
+  fs.writeFileSync(file, JSON.stringify({ seq, ok: !error, ...(error ? { error } : {}) }));
+}
+
 async function main() {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   // This mode's leftovers from an earlier run would be mistaken for this run's.
@@ -202,9 +247,11 @@ async function main() {
       console.log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${ms}`);
     }
     printed = result?.tests?.length ?? printed;
-    if (result?.state === 'snapshot' && result.snapshot.seq > lastSeq) {
+    // Any new request (suites use their own numbers, so not only increasing ones).
+    if (result?.state === 'snapshot' && result.snapshot.seq !== lastSeq) {
       await collapseSections(page, result.snapshot.collapse);
-      await screenshot(page, result.snapshot.name);
+      if (result.snapshot.name) await screenshot(page, result.snapshot.name);
+      if (result.snapshot.webview) await webviewAction(page, result.snapshot.webview, `${resultFile}.webview.json`, result.snapshot.seq);
       lastSeq = result.snapshot.seq;
       fs.writeFileSync(`${resultFile}.ack`, String(lastSeq));
     }

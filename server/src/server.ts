@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProgressSink } from './diskLogs';
 import { CancelledError, LogIndex } from './engine';
 import * as requests from './features/customRequests';
+import * as pictures from './features/pictures';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
@@ -40,6 +41,9 @@ import {
   SETTINGS_SECTION,
   LogParams,
   OpenLargeLogParams,
+  LogSetParams,
+  ReportParams,
+  SipDialogParams,
   ServerInfoResult,
 } from './protocol';
 import { normalizeSettings } from './settings';
@@ -267,6 +271,15 @@ connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
+connection.onRequest(Methods.sipDialog, async (params: SipDialogParams, token: CancellationToken) => pictures.sipDialog(await entriesFor(params, token), params));
+connection.onRequest(Methods.report, async (params: ReportParams, token: CancellationToken) => pictures.report(await entriesFor(params, token), params));
+
+/** The logs of a request about several logs, in the order given. */
+async function entriesFor(params: LogSetParams, token: CancellationToken): Promise<LogEntry[]> {
+  const entries: LogEntry[] = [];
+  for (const uri of params.uris ?? []) entries.push(await entryFor({ uri }, token));
+  return entries;
+}
 connection.onShutdown(() => cache.disk.dispose());
 
 documents.listen(connection);

@@ -33,7 +33,7 @@ const NICE = [SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND, MINUTE, 2 * MINUTE, 
 
 /** The smallest easy-to-read bucket that gives at most `target` buckets over `spanMs`. */
 export function bucketSize(spanMs: number, target: number): number {
-  for (const size of NICE) if (spanMs / size < target) return size;
+  for (const size of NICE) if (spanMs / size <= target) return size;
   return Math.ceil(spanMs / target / (24 * HOUR)) * 24 * HOUR;
 }
 

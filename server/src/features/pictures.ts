@@ -1,0 +1,48 @@
+// The SIP ladder and log report requests: the engine's dialog and report over the logs asked about.
+import { buildReport, findDialog, reportTables, timeHistogram } from '../engine';
+import type { LogFile } from '../engine';
+import type { LogEntry } from '../logCache';
+import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from '../protocol';
+
+/** The readable logs among the entries (in the order asked), and a line naming the others. */
+function logFiles(entries: readonly LogEntry[]): { files: LogFile[]; uris: string[]; error?: string } {
+  const files: LogFile[] = [];
+  const uris: string[] = [];
+  const problems: string[] = [];
+  for (const entry of entries) {
+    if (entry.index) {
+      files.push({ index: entry.index, file: entry.uri });
+      uris.push(entry.uri);
+    } else {
+      problems.push(`${entry.uri}: ${entry.problem ?? 'not a log'}`);
+    }
+  }
+  return { files, uris, ...(problems.length ? { error: problems.join('; ') } : {}) };
+}
+
+export function sipDialog(entries: readonly LogEntry[], params: SipDialogParams): SipDialogResult {
+  const { files, error } = logFiles(entries);
+  const dialog = findDialog(files, params.callId);
+  return {
+    callId: dialog.callId,
+    packets: dialog.packets.map(({ fileIndex: _f, file, ...p }) => ({ uri: file, ...p })),
+    related: dialog.related,
+    ...(error ? { error } : {}),
+  };
+}
+
+export function report(entries: readonly LogEntry[], params: ReportParams): ReportResult {
+  const { files, uris, error } = logFiles(entries);
+  const result = buildReport(files);
+  return {
+    uris,
+    dialects: result.dialects,
+    records: result.records,
+    sessions: result.sessions,
+    bySeverity: result.bySeverity,
+    tables: reportTables(result),
+    histogram: timeHistogram(files, Math.max(4, Math.min(400, params.buckets ?? 60))),
+    utc: result.utc,
+    ...(error ? { error } : {}),
+  };
+}
