@@ -1,0 +1,51 @@
+// The SIP ladder and log report requests of the bundled language server, over stdio.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { ReportResult, SipDialogResult } from '../../server/src/protocol';
+import { ROOT } from './helpers';
+import { LspSession } from './lspHarness';
+
+const SIP = path.join(ROOT, 'test/fixtures/SystemLogs/2026-02-19.log');
+const SIP_URI = pathToFileURL(SIP).href;
+const CALL = '7c1a9e2f-call@10.0.0.5';
+
+describe('language server over stdio: SIP dialog and report', () => {
+  const lsp = new LspSession();
+
+  before(async () => {
+    await lsp.initialize();
+    await lsp.openAndWait(SIP_URI, 'communigate-log', fs.readFileSync(SIP, 'utf8'));
+  });
+  after(() => lsp.stop());
+
+  test('messagingLogs/sipDialog: packets with their log, lines and hover text', async () => {
+    const d = await lsp.client.request<SipDialogResult>('messagingLogs/sipDialog', { uris: [SIP_URI], callId: CALL });
+    assert.equal(d.error, undefined);
+    assert.equal(d.packets.length, 9);
+    const busy = d.packets[5];
+    assert.deepEqual([busy.uri, busy.line, busy.endLine, busy.status, busy.direction, busy.remote, busy.severity], [SIP_URI, 51, 59, 486, 'in', '10.0.0.7:5062', 'info']);
+    assert.equal(busy.lines[1], 'SIP/2.0 486 Busy Here');
+    assert.deepEqual(d.related, ['SIPC-000301', 'SIPC-000302', 'SIGNAL-000301']);
+  });
+
+  test('messagingLogs/sipDialog: a log that is not readable is named in error, the others still answer', async () => {
+    const missing = pathToFileURL(path.join(ROOT, 'test/fixtures/none.log')).href;
+    const d = await lsp.client.request<SipDialogResult>('messagingLogs/sipDialog', { uris: [SIP_URI, missing], callId: CALL });
+    assert.equal(d.packets.length, 9);
+    assert.match(d.error ?? '', /none\.log/);
+  });
+
+  test('messagingLogs/report: totals, tables with filters, histogram bars with their first line', async () => {
+    const r = await lsp.client.request<ReportResult>('messagingLogs/report', { uris: [SIP_URI], buckets: 60 });
+    assert.deepEqual([r.records, r.sessions, r.dialects, r.bySeverity.warning], [100, 15, ['communigate-log'], 2]);
+    const problems = r.tables.find((t) => t.id === 'problems');
+    assert.ok(problems);
+    assert.deepEqual(problems.rows.map((row) => row.line), [50, 60, 98]);
+    assert.ok(problems.rows.every((row) => row.filter?.regex));
+    assert.equal(r.histogram.bucketMs, 60_000);
+    assert.equal(r.histogram.buckets.at(-1)?.line, 99);
+  });
+});
