@@ -134,10 +134,12 @@ async function frameWith(page, selector) {
 /**
  * A real click, or a drag from one element to another, inside a webview (its iframe), as a suite
  * asked through the snapshot handshake: { click: selector } or { drag: [fromSelector, toSelector] }.
- * The outcome goes to `file` for the suite to read.
+ * The outcome (and the elements' aria-labels) goes to `file` for the suite to read.
  */
-async function webviewAction(page, action, file, seq) {
+async function webviewAction(page, action, file, seq, beforeAction) {
   let error;
+  let shot = false;
+  const labels = [];
   try {
     const first = action.click ?? action.drag?.[0];
     let frame;
@@ -146,11 +148,19 @@ async function webviewAction(page, action, file, seq) {
       if (!frame) await new Promise((r) => setTimeout(r, 200));
     }
     if (!frame) throw new Error(`no webview shows ${first}`);
+    // Two animation frames: whatever the page rendered with the element has been painted.
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    shot = true;
+    await beforeAction();
     if (action.click) {
-      await frame.locator(action.click).first().click({ timeout: 10000 });
+      const target = frame.locator(action.click).first();
+      labels.push(await target.getAttribute('aria-label'));
+      await target.click({ timeout: 10000 });
     } else {
-      const from = await frame.locator(action.drag[0]).first().boundingBox();
-      const to = await frame.locator(action.drag[1]).first().boundingBox();
+      const [start, end] = action.drag.map((selector) => frame.locator(selector).first());
+      labels.push(await start.getAttribute('aria-label'), await end.getAttribute('aria-label'));
+      const from = await start.boundingBox();
+      const to = await end.boundingBox();
       if (!from || !to) throw new Error('drag: an end is not visible');
       await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
       await page.mouse.down();
@@ -160,8 +170,9 @@ async function webviewAction(page, action, file, seq) {
   } catch (err) {
     error = err.message;
     console.log(`e2e: webview action failed: ${error}`);
+    if (!shot) await beforeAction(); // a picture of what was there instead
   }
-  fs.writeFileSync(file, JSON.stringify({ seq, ok: !error, ...(error ? { error } : {}) }));
+  fs.writeFileSync(file, JSON.stringify({ seq, ok: !error, labels, ...(error ? { error } : {}) }));
 }
 
 async function main() {
@@ -250,8 +261,10 @@ async function main() {
     // Any new request (suites use their own numbers, so not only increasing ones).
     if (result?.state === 'snapshot' && result.snapshot.seq !== lastSeq) {
       await collapseSections(page, result.snapshot.collapse);
-      if (result.snapshot.name) await screenshot(page, result.snapshot.name);
-      if (result.snapshot.webview) await webviewAction(page, result.snapshot.webview, `${resultFile}.webview.json`, result.snapshot.seq);
+      const shoot = () => (result.snapshot.name ? screenshot(page, result.snapshot.name) : Promise.resolve());
+      // With a webview action, the picture is taken once the webview shows the element acted on.
+      if (result.snapshot.webview) await webviewAction(page, result.snapshot.webview, `${resultFile}.webview.json`, result.snapshot.seq, shoot);
+      else await shoot();
       lastSeq = result.snapshot.seq;
       fs.writeFileSync(`${resultFile}.ack`, String(lastSeq));
     }

@@ -22,9 +22,22 @@ export function svg<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Record<
   return el;
 }
 
+/**
+ * An HTML element. A `style` attribute is applied through the CSSOM: the page's Content-Security-Policy
+ * refuses inline style attributes, not styles set from its own script.
+ */
 export function html<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string, parent?: Element): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k !== 'style') {
+      el.setAttribute(k, v);
+      continue;
+    }
+    for (const decl of v.split(';')) {
+      const colon = decl.indexOf(':');
+      if (colon > 0) el.style.setProperty(decl.slice(0, colon).trim(), decl.slice(colon + 1).trim());
+    }
+  }
   if (text !== undefined) el.textContent = text;
   parent?.appendChild(el);
   return el;

@@ -19,7 +19,9 @@ const tooltip = new Tooltip();
 let state: LadderState | undefined = api.getState();
 
 const GUTTER = 104;
-const COLUMN = 200;
+/** Column width bounds: columns share the panel's width between these. */
+const COLUMN_MIN = 150;
+const COLUMN_MAX = 260;
 const ROW = 30;
 const TOP = 14;
 const SERVER = 'this server';
@@ -32,6 +34,11 @@ window.addEventListener('message', (event: MessageEvent<ToPanel>) => {
 });
 window.addEventListener('scroll', () => {
   if (state) api.setState({ ...state, scrollY: window.scrollY });
+});
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(() => render(), 100);
 });
 if (state?.dialog) render();
 api.postMessage({ type: 'ready' });
@@ -76,6 +83,7 @@ function render(): void {
     return;
   }
   const columns = columnsOf(packets);
+  const COLUMN = Math.max(COLUMN_MIN, Math.min(COLUMN_MAX, Math.floor((root.clientWidth - GUTTER) / columns.length)));
   const width = GUTTER + columns.length * COLUMN;
   const x = (c: string): number => GUTTER + columns.indexOf(c) * COLUMN + COLUMN / 2;
 
@@ -101,7 +109,8 @@ function render(): void {
     const kind = p.status !== null ? 'response' : 'request';
     const g = svg('g', { class: `packet ${kind}${failed ? ' failed' : ''}`, tabindex: 0, role: 'listitem', 'data-index': i }, chart);
     g.setAttribute('aria-label', `${p.time} ${p.direction === 'in' ? 'from' : 'to'} ${remote}: ${p.summary}`);
-    svg('rect', { x: Math.min(x1, x2) - 6, y: y - ROW + 6, width: Math.abs(x2 - x1) + 12, height: ROW - 2, class: 'hit' }, g);
+    // The whole row answers the pointer (and its centre is on the arrow's row for any click).
+    svg('rect', { x: 0, y: y - ROW / 2 - 4, width, height: ROW, class: 'hit' }, g);
     svg('text', { x: 6, y: y + 4, class: 'time' }, g).textContent = p.time;
     const dir = x2 > x1 ? 1 : -1;
     svg('line', { x1, y1: y, x2: x2 - dir * 7, y2: y, class: 'arrow' }, g);
