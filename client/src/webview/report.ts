@@ -55,7 +55,7 @@ function render(): void {
     return;
   }
   html('h1', {}, `Log report: ${report.uris.map(fileName).join(', ') || 'no log'}`, root);
-  const severities = SEVERITIES.filter((s) => report.bySeverity[s] > 0).map((s) => `${report.bySeverity[s]} ${s}`).join(' · ');
+  const severities = SEVERITIES.filter((s) => report.bySeverity[s] > 0).map((s) => `${s} ${report.bySeverity[s]}`).join(' · ');
   html('p', { class: 'muted' }, `${report.dialects.join(', ')} · ${report.records} records · ${report.sessions} sessions${severities ? ` · ${severities}` : ''}${report.utc ? ' · times in UTC' : ''}`, root);
   if (report.error) html('p', { class: 'error' }, report.error, root);
   if (report.records === 0) {
@@ -102,7 +102,8 @@ function drawHistogram(): void {
     let top = plot;
     b.counts.forEach((n, s) => {
       if (n === 0) return;
-      const h = (plot - 4) * (n / max);
+      // At least a sliver, so that one record among thousands still shows (and can be clicked).
+      const h = Math.max(2, (plot - 4) * (n / max));
       top -= h;
       svg('rect', { x: x + (bw > 4 ? 1 : 0), y: top, width: Math.max(1, bw - (bw > 4 ? 2 : 0)), height: h, class: `sev-${SEVERITIES[s]}` }, g);
     });

@@ -64,6 +64,45 @@ describe('SIP ladder and log report panels', () => {
     panel.dispose();
   });
 
+  it('Show SIP Ladder from a filter result draws the source log; a click reveals the packet there', async function () {
+    if (!hasDriver()) this.skip();
+    this.timeout(90000);
+    const uri = fixture();
+    const editor = await openLog(uri);
+    const doc = editor.document;
+    const result = await vscode.commands.executeCommand<vscode.Uri | undefined>('messagingLogs.keyedFilter', { text: 'Call-ID: 7c1a9e2f-call@10.0.0.5', uri });
+    assert.ok(result && api.isFilterResult(result), 'no filter result');
+    const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(result), { viewColumn: vscode.ViewColumn.One });
+    const inResult = lineWhere(shown.document, (t) => t.includes('SIPDATA-000704 inp: SIP/2.0 180 Ringing'));
+    shown.selection = new vscode.Selection(inResult, 0, inResult, 0);
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder');
+    assert.ok(panel, 'no panel from the filter result');
+    const shot = await driver(undefined, { click: '.packet[data-index="0"]' });
+    assert.ok(shot.ok, shot.error);
+    const invite = lineWhere(doc, (t) => t.includes('SIPDATA-000701 inp: req'));
+    assert.equal(await cursorOn(uri, invite), `2026-02-19.log:${invite}`, 'the record is revealed in the source log, not in the filter result');
+    panel.dispose();
+  });
+
+  it('Show SIP Ladder on a dialog item of the Log Sessions view', async () => {
+    const uri = fixture();
+    await openLog(uri);
+    const dialog = await poll(
+      async () => {
+        if (api.sessionsTree.currentDocument()?.uri.toString() !== uri.toString()) return undefined;
+        const roots = (await api.sessionsTree.getChildren()) as { kind: string; children?: { kind: string; callId?: string }[] }[];
+        return roots.flatMap((r) => r.children ?? []).find((c) => c.kind === 'dialog' && c.callId === '7c1a9e2f-call@10.0.0.5');
+      },
+      (d) => d !== undefined,
+      10000,
+    );
+    assert.ok(dialog, 'the view shows no dialog item');
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder', dialog);
+    assert.ok(panel, 'no panel from the dialog item');
+    assert.equal(panel.title, 'SIP 7c1a9e2f-call@10.0.0.5');
+    panel.dispose();
+  });
+
   it('the ladder of 500 packets scrolls; a click on the last arrow reveals the last packet', async function () {
     if (!hasDriver()) this.skip();
     this.timeout(90000);
