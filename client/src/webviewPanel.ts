@@ -62,7 +62,7 @@ svg text { fill: var(--vscode-foreground); font-family: var(--vscode-font-family
 .tooltip { position: fixed; z-index: 10; max-width: 70vw; max-height: 60vh; overflow: hidden; pointer-events: none;
   background: var(--vscode-editorHoverWidget-background); color: var(--vscode-editorHoverWidget-foreground);
   border: 1px solid var(--vscode-editorHoverWidget-border); padding: 4px 8px; display: none; }
-.tooltip pre { margin: 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); white-space: pre; }
+.tooltip pre { margin: 0; font-family: var(--vscode-editor-font-family); font-size: var(--vscode-editor-font-size); white-space: pre-wrap; overflow-wrap: anywhere; }
 table { border-collapse: collapse; margin-bottom: 4px; }
 th, td { text-align: left; padding: 2px 10px 2px 0; vertical-align: top; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; border-bottom: 1px solid var(--vscode-panel-border); }

@@ -133,7 +133,8 @@ async function frameWith(page, selector) {
 
 /**
  * A real click, or a drag from one element to another, inside a webview (its iframe), as a suite
- * asked through the snapshot handshake: { click: selector } or { drag: [fromSelector, toSelector] }.
+ * asked through the snapshot handshake: { click: selector }, { hover: selector } (the screenshot is
+ * taken while hovering) or { drag: [fromSelector, toSelector] }.
  * The outcome (and the elements' aria-labels) goes to `file` for the suite to read.
  */
 async function webviewAction(page, action, file, seq, beforeAction) {
@@ -141,7 +142,7 @@ async function webviewAction(page, action, file, seq, beforeAction) {
   let shot = false;
   const labels = [];
   try {
-    const first = action.click ?? action.drag?.[0];
+    const first = action.click ?? action.hover ?? action.drag?.[0];
     let frame;
     for (const end = Date.now() + 10000; !frame && Date.now() < end; ) {
       frame = await frameWith(page, first);
@@ -150,9 +151,18 @@ async function webviewAction(page, action, file, seq, beforeAction) {
     if (!frame) throw new Error(`no webview shows ${first}`);
     // Two animation frames: whatever the page rendered with the element has been painted.
     await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (action.hover) {
+      // Hovering: the picture shows what the hover shows.
+      const target = frame.locator(action.hover).first();
+      labels.push(await target.getAttribute('aria-label'));
+      await target.hover({ timeout: 10000 });
+      await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
     shot = true;
     await beforeAction();
-    if (action.click) {
+    if (action.hover) {
+      // done above
+    } else if (action.click) {
       const target = frame.locator(action.click).first();
       labels.push(await target.getAttribute('aria-label'));
       await target.click({ timeout: 10000 });

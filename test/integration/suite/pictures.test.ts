@@ -55,6 +55,9 @@ describe('SIP ladder and log report panels', () => {
     assert.equal(panel.viewType, 'messagingLogs.sipLadder');
     editor.selection = new vscode.Selection(0, 0, 0, 0);
 
+    // Hovering an arrow shows the packet's lines (the screenshot shows the hover).
+    const hover = await driver('sip-ladder-hover', { hover: '.packet[data-index="2"]' });
+    assert.ok(hover.ok, hover.error);
     const shot = await driver('sip-ladder', { click: '.packet[data-index="5"]' });
     assert.ok(shot.ok, shot.error);
     assert.match(shot.labels[0] ?? '', /^09:15:07\.950 from 10\.0\.0\.7:5062: SIP\/2\.0 486 Busy Here$/);

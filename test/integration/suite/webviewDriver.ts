@@ -7,6 +7,8 @@ import { poll } from './helpers';
 export interface WebviewAction {
   /** A CSS selector to click in whichever webview shows it. */
   click?: string;
+  /** A CSS selector to move the pointer over (the screenshot is taken while hovering). */
+  hover?: string;
   /** Press on the first selector's element, move to the second's, release. */
   drag?: [string, string];
 }
