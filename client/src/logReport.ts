@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { RowFilter } from '../../server/src/engine';
-import { Methods, ReportParams, ReportResult } from '../../server/src/protocol';
+import { Methods } from '../../server/src/protocol';
+import type { ReportParams, ReportResult } from '../../server/src/protocol';
+import { currentLargeLog } from './largeFiles';
 import { baseName, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
 import { revealLogLine, webviewHtml, webviewOptions } from './webviewPanel';
 import type { ReportState } from './webview/report';
@@ -72,11 +74,13 @@ export class LogReports implements vscode.Disposable {
     else if (arg !== undefined) uris = [typeof arg === 'string' ? vscode.Uri.parse(arg) : arg];
     else {
       const editor = vscode.window.activeTextEditor;
-      if (!editor || !isLogDocument(editor.document)) {
+      // A log opened as a large log has no editor document: the server reads it from disk.
+      const log = editor && isLogDocument(editor.document) ? editor.document.uri : currentLargeLog();
+      if (!log) {
         tell('Show Log Report: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.');
         return undefined;
       }
-      uris = [editor.document.uri];
+      uris = [log];
     }
     const panel = vscode.window.createWebviewPanel(LOG_REPORT_VIEW, 'Log Report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
     this.attach(panel, uris);
@@ -103,8 +107,8 @@ export class LogReports implements vscode.Disposable {
       // Filters read one log; with several, the first (the interval) or the row's own.
       else if (message.type === 'interval') run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: uris[0], text: '', from: message.from, to: message.to })));
       else if (message.type === 'filter') {
-        const { regex, text } = message.filter;
-        run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: uris[message.fileIndex] ?? uris[0], ...(regex !== undefined ? { regex } : { text }), ignoreCase: false })));
+        const { regex, text, ignoreCase } = message.filter;
+        run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: uris[message.fileIndex] ?? uris[0], ...(regex !== undefined ? { regex } : { text }), ignoreCase: ignoreCase === true })));
       }
     });
     panel.onDidDispose(() => {

@@ -3,7 +3,8 @@
 // filter result), or with arguments. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, RecordInfoParams, RecordInfoResult, SipDialogParams, SipDialogResult } from '../../server/src/protocol';
+import { Methods } from '../../server/src/protocol';
+import type { RecordInfoParams, RecordInfoResult, SipDialogParams, SipDialogResult } from '../../server/src/protocol';
 import type { FilterDocuments } from './filterDocuments';
 import { isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
 import type { DialogNode } from './sessionsModel';

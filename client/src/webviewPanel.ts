@@ -3,6 +3,7 @@
 // opening a log line from a panel.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
+import { isLargeLog, revealLargeLogLine } from './largeFiles';
 
 /** Where the webview bundles are (scripts/build.mjs writes them). */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
@@ -35,8 +36,15 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, s
 </body></html>`;
 }
 
-/** Opens `uri` beside the panel (or where it is already shown) with `line` selected and in view. */
-export async function revealLogLine(uri: vscode.Uri, line: number, endLine?: number): Promise<vscode.TextEditor> {
+/**
+ * Opens `uri` (where it is already shown, else in the first column) with `line` selected and in view.
+ * A large log (no document for extensions) opens in VS Code's own editor at the line.
+ */
+export async function revealLogLine(uri: vscode.Uri, line: number, endLine?: number): Promise<void> {
+  if (isLargeLog(uri)) {
+    await revealLargeLogLine(uri, line);
+    return;
+  }
   const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString());
   const document = shown?.document ?? (await vscode.workspace.openTextDocument(uri));
   const editor = await vscode.window.showTextDocument(document, { viewColumn: shown?.viewColumn ?? vscode.ViewColumn.One, preserveFocus: false, preview: false });
@@ -44,7 +52,6 @@ export async function revealLogLine(uri: vscode.Uri, line: number, endLine?: num
   const last = Math.min(endLine ?? line, document.lineCount - 1);
   editor.selection = new vscode.Selection(start, start);
   editor.revealRange(new vscode.Range(start, document.lineAt(last).range.end), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  return editor;
 }
 
 /** Theme-coloured base style of both panels (VS Code sets the variables for light, dark and high contrast). */

@@ -2,10 +2,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
-import { buildReport, maskText, openLog, problemRegex, reportTables, timeHistogram, bucketSize } from '../../server/src/engine';
-import type { CommunigateCounts, EmgCounts, LogFile, PrivateServerCounts, ServiceCounts } from '../../server/src/engine';
+import { buildReport, maskText, openLog, problemRegex, reportTables, runFilter, timeHistogram, bucketSize } from '../../server/src/engine';
+import type { CommunigateCounts, EmgCounts, LogFile, LogReport, PrivateServerCounts, ServiceCounts } from '../../server/src/engine';
 import { open } from './helpers';
 import { SIP_FIXTURE } from './sipDialog.test';
+
+/**
+ * Every table row with a filter and a single count finds exactly that many records in the log (what
+ * the report panel opens when the row is clicked). Returns how many rows were checked.
+ */
+function checkRowFilters(report: LogReport, files: LogFile[]): number {
+  let checked = 0;
+  for (const table of reportTables(report)) {
+    if (table.columns.length !== 2 || table.id === 'severities') continue;
+    for (const row of table.rows) {
+      if (!row.filter) continue;
+      const found = files.reduce((n, f) => n + runFilter(f.index, { ...row.filter }).records, 0);
+      assert.equal(found, row.cells[1], `${table.id} ${String(row.cells[0])}: ${JSON.stringify(row.filter)}`);
+      checked++;
+    }
+  }
+  return checked;
+}
 
 const sip = (): LogFile => ({ index: openLog(fs.readFileSync(SIP_FIXTURE), { fileName: '2026-02-19.log' }), file: 'sip.log' });
 
@@ -80,6 +98,9 @@ test('CommuniGate supplementary logs: logins and failures per account, deliverie
   assert.deepEqual(c.logins, [{ account: 'ann', logins: 0, failures: 2 }, { account: 'joe', logins: 1, failures: 1 }]);
   assert.deepEqual(c.deliveries, [{ name: 'ERROR', count: 1 }, { name: 'RELAY', count: 1 }, { name: 'TMPER', count: 1 }]);
   assert.deepEqual(c.recipientDomains, [{ name: 'example.com', count: 2 }, { name: 'other.net', count: 1 }]);
+  assert.equal(checkRowFilters(r, [{ index, file: 'x' }]), 5, 'deliveries and domains rows');
+  const logins = reportTables(r).find((t) => t.id === 'communigate-log.logins')!;
+  assert.equal(runFilter(index, { ...logins.rows[0].filter }).records, 2, 'ann: her two failures');
   assert.deepEqual(r.bySeverity, { critical: 0, error: 1, warning: 4, info: 2, debug: 0, trace: 0 });
 });
 
@@ -103,6 +124,7 @@ test('EMG: RECEIVE and SEND by status per connector log and instance, error code
     { connector: 'connector.smpp1 (4)', receiveOk: 0, receiveErr: 0, sendOk: 1, sendErr: 2 },
   ]);
   assert.deepEqual(e.errorCodes, [{ name: 'SEND 72', count: 2 }, { name: 'LOGIN invalid password', count: 1 }]);
+  assert.equal(checkRowFilters(r, [{ index, file: 'log/connector.smpp1' }]), 2);
 });
 
 test('Axigen per service; Messaging Server per process and category', () => {
@@ -141,6 +163,7 @@ test('PrivateServer: CDR dispositions and durations per source, authentication f
   assert.deepEqual(p.dispositions, [{ name: 'ANSWERED', count: 2 }, { name: 'FAILED', count: 1 }]);
   assert.deepEqual(p.durations, [{ source: '1122334462', calls: 2, seconds: 1174 }, { source: '777', calls: 1, seconds: 0 }]);
   assert.deepEqual(p.authFailures, [{ name: 'admin', count: 2 }]);
+  assert.equal(checkRowFilters(r, [{ index: cdr, file: 'cdr.csv' }, { index: auth, file: 'auth.tsv' }]), 3);
 });
 
 test('histogram: the bucket adapts to the span; counts by severity; each bar knows its first record and interval', () => {
@@ -163,6 +186,7 @@ test('report tables: every table has rows matching its columns, and rows with fi
   const tables = reportTables(buildReport([sip()]));
   assert.deepEqual(tables.map((t) => t.id), ['severities', 'components', 'problems', 'communigate-log.logins', 'communigate-log.deliveries', 'communigate-log.recipientDomains', 'communigate-log.sipRequests', 'communigate-log.sipResponses']);
   for (const t of tables) for (const row of t.rows) assert.equal(row.cells.length, t.columns.length, t.id);
+  assert.equal(checkRowFilters(buildReport([sip()]), [sip()]), 5, 'SIP methods and classes');
   const methods = tables.find((t) => t.id === 'communigate-log.sipRequests')!;
   assert.ok(new RegExp(methods.rows[1].filter!.regex!).test('SIPDATA-000701 inp: req udp [10.0.0.5]:5060 INVITE(812 bytes)'));
 });

@@ -1,8 +1,10 @@
 // Several FILE arguments (FORMATS §9): each is indexed from disk; one that cannot be read gets one
 // line on stderr and the others are still read (the caller exits 2 at the end).
 import * as fs from 'fs';
-import { LogFile, LogInputError, openLogFile } from '../engine';
-import { Args, checkFile, str, UsageError } from './args';
+import { LogInputError, openLogFile } from '../engine';
+import type { LogFile } from '../engine';
+import { checkFile, str, UsageError } from './args';
+import type { Args } from './args';
 
 export interface OpenedFiles {
   files: LogFile[];

@@ -4,9 +4,11 @@ import { textColumn } from './bytes';
 import type { LogIndex } from './logIndex';
 import type { LogFile } from './logSet';
 import { NO_OFFSET } from './recordStore';
-import { DialectCounts, dialectCounter } from './reportDialects';
+import { dialectCounter } from './reportDialects';
+import type { DialectCounter, DialectCounts } from './reportDialects';
 import { DAY_MS } from './time';
-import { SEVERITY_NAMES, SeverityName } from './types';
+import { SEVERITY_NAMES } from './types';
+import type { SeverityName } from './types';
 
 export type SeverityCounts = Record<SeverityName, number>;
 
@@ -95,12 +97,18 @@ export function buildReport(files: readonly LogFile[]): LogReport {
   const problems = new Map<string, ProblemGroup>();
   const byDialect: Partial<Record<string, DialectCounts>> = {};
   const dialects: string[] = [];
+  const counters = new Map<string, DialectCounter>();
   let records = 0;
   let sessions = 0;
   files.forEach(({ index, file }, fileIndex) => {
     const id = index.dialect.id;
     if (!dialects.includes(id)) dialects.push(id);
-    const counter = dialectCounter(id, byDialect);
+    let counter = counters.get(id);
+    if (!counter) {
+      const [counts, made] = dialectCounter(id);
+      byDialect[id] = counts;
+      counters.set(id, (counter = made));
+    }
     records += index.recordCount;
     sessions += index.sessionCount;
     // One row per component name; each session's component is looked up once.
@@ -138,7 +146,7 @@ export function buildReport(files: readonly LogFile[]): LogReport {
         if (group) group.count++;
         else problems.set(message, { message, count: 1, fileIndex, file, firstLine: index.recStartLine[r], severity: problem <= 1 ? 'error' : 'warning' });
       }
-      counter?.add(index, r, file, row.component);
+      counter.add(index, r, file, row.component);
     }
   });
   const topProblems = [...problems.values()].sort((a, b) => b.count - a.count).slice(0, TOP_PROBLEMS);

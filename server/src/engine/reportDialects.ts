@@ -2,8 +2,10 @@
 // one counter per dialect, fed every record of the logs of that dialect. Only records of the
 // components a counter cares about have their text read.
 import { textColumn } from './bytes';
+import { dialectById } from './dialects';
 import { splitRow } from './dialects/privateServer';
 import type { LogIndex } from './logIndex';
+import type { ReportTable, RowFilter } from './reportTables';
 import type { DialectId } from './types';
 
 /** A name and how many: the rows of every per-dialect table, most first. */
@@ -57,19 +59,23 @@ export interface DialectCounter {
 
 const TOP = 20;
 
-/** The counter of a dialect, registered in `byDialect` under the dialect id on first use. */
-export function dialectCounter(id: DialectId, byDialect: Partial<Record<string, DialectCounts>>): DialectCounter | undefined {
-  const make = COUNTERS[id];
-  const existing = COUNTER_OF.get(byDialect)?.get(id);
-  if (existing) return existing;
-  const [counts, counter] = make();
-  byDialect[id] = counts;
-  let map = COUNTER_OF.get(byDialect);
-  if (!map) COUNTER_OF.set(byDialect, (map = new Map()));
-  map.set(id, counter);
-  return counter;
+/** A new counter of a dialect, and the counts it fills (read them once every record was added). */
+export function dialectCounter(id: DialectId): [DialectCounts, DialectCounter] {
+  return DIALECT_REPORTS[id].create();
 }
-const COUNTER_OF = new WeakMap<object, Map<string, DialectCounter>>();
+
+/** A dialect's counts as titled tables, rows with the filter that finds their records. */
+export function dialectTables(id: DialectId, counts: DialectCounts): ReportTable[] {
+  return DIALECT_REPORTS[id].tables(counts, dialectById(id)?.name ?? id, id);
+}
+
+export function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function named(id: string, title: string, what: string, rows: NamedCount[], filter?: (name: string) => RowFilter): ReportTable {
+  return { id, title, columns: [what, 'count'], rows: rows.map((r) => ({ cells: [r.name, r.count], ...(filter ? { filter: filter(r.name) } : {}) })) };
+}
 
 /** The record's first line from its body on (no timestamp, no level marker). */
 function bodyLine(index: LogIndex, r: number): string {
@@ -173,8 +179,11 @@ function emg(): [EmgCounts, DialectCounter] {
       const [, instance, event, status, info] = m;
       if (event === 'RECEIVE' || event === 'SEND') {
         const row = connectors.row(`${baseName(file)} (${instance})`);
-        if (event === 'RECEIVE') status === 'OK' ? row.receiveOk++ : row.receiveErr++;
-        else status === 'OK' ? row.sendOk++ : row.sendErr++;
+        const ok = status === 'OK';
+        if (event === 'RECEIVE' && ok) row.receiveOk++;
+        else if (event === 'RECEIVE') row.receiveErr++;
+        else if (ok) row.sendOk++;
+        else row.sendErr++;
       }
       if (status === 'ERR') {
         const code = /(?:^|,)info="?([^",]*)"?/.exec(info ?? '')?.[1];
@@ -244,10 +253,61 @@ function baseName(file: string): string {
   return file.replace(/^.*[\\/]/, '');
 }
 
-const COUNTERS: Record<DialectId, () => [DialectCounts, DialectCounter]> = {
-  'communigate-log': communigate,
-  'emg-log': emg,
-  'axigen-log': services(false),
-  'messaging-server-log': services(true),
-  'privateserver-log': privateServer,
+interface DialectReport {
+  create(): [DialectCounts, DialectCounter];
+  tables(counts: DialectCounts, name: string, id: DialectId): ReportTable[];
+}
+
+const DIALECT_REPORTS: Record<DialectId, DialectReport> = {
+  'communigate-log': {
+    create: communigate,
+    tables: (counts, name, id) => {
+      const c = counts as CommunigateCounts;
+      return [
+        { id: `${id}.logins`, title: `${name}: logins per account`, columns: ['account', 'logins', 'failed'], rows: c.logins.map((l) => ({ cells: [l.account, l.logins, l.failures], filter: { regex: `\\t(?:login|failure)\\t${escapeRegex(l.account)}\\t` } })) },
+        named(`${id}.deliveries`, `${name}: deliveries by state`, 'state', c.deliveries, (s) => ({ regex: `^01\\t${escapeRegex(s)}\\t` })),
+        named(`${id}.recipientDomains`, `${name}: top recipient domains`, 'domain', c.recipientDomains, (d) => ({ regex: `^01\\t(?:[^\\t]*\\t){9}<?[^\\t@]*@${escapeRegex(d)}>?\\t`, ignoreCase: true })),
+        named(`${id}.sipRequests`, `${name}: SIP requests by method`, 'method', c.sipRequests, (m) => ({ regex: `^SIPDATA-\\d+ (?:inp|out): req \\S+ \\S+ ${escapeRegex(m)}\\(` })),
+        named(`${id}.sipResponses`, `${name}: SIP responses by class`, 'class', c.sipResponses, (k) => ({ regex: `^SIPDATA-\\d+ (?:inp|out): rsp \\S+ \\S+ ${k[0]}\\d\\d-` })),
+      ];
+    },
+  },
+  'emg-log': {
+    create: emg,
+    tables: (counts, name, id) => {
+      const c = counts as EmgCounts;
+      return [
+        {
+          id: `${id}.connectors`,
+          title: `${name}: RECEIVE and SEND per connector`,
+          columns: ['connector (instance)', 'RECEIVE OK', 'RECEIVE ERR', 'SEND OK', 'SEND ERR'],
+          rows: c.connectors.map((k) => ({ cells: [k.connector, k.receiveOk, k.receiveErr, k.sendOk, k.sendErr], filter: { text: `(${/\(([^()]*)\)$/.exec(k.connector)?.[1] ?? ''}) ` } })),
+        },
+        named(`${id}.errorCodes`, `${name}: errors`, 'event and info', c.errorCodes, (e) => ({ regex: `${escapeRegex(e.split(' ')[0])} ERR\\b.*${escapeRegex(e.slice(e.indexOf(' ') + 1))}` })),
+      ];
+    },
+  },
+  'axigen-log': { create: services(false), tables: serviceTables('service', (s) => ` ${s}:`) },
+  'messaging-server-log': { create: services(true), tables: serviceTables('process', (s) => `${s}[`) },
+  'privateserver-log': {
+    create: privateServer,
+    tables: (counts, name, id) => {
+      const c = counts as PrivateServerCounts;
+      return [
+        named(`${id}.dispositions`, `${name}: CDR dispositions`, 'disposition', c.dispositions, (d) => ({ regex: `[,\\t]${escapeRegex(d)}\\s*$` })),
+        { id: `${id}.durations`, title: `${name}: call durations per source`, columns: ['source', 'calls', 'seconds'], rows: c.durations.map((d) => ({ cells: [d.source, d.calls, d.seconds] })) },
+        named(`${id}.authFailures`, `${name}: authentication failures per principal`, 'principal', c.authFailures, (p) => ({ regex: `FAIL_\\w*[,\\t]${escapeRegex(p)}[,\\t]` })),
+      ];
+    },
+  },
 };
+
+/** Tables of per-service (or per-process) counts; `text` is what a record of that service writes. */
+function serviceTables(what: string, text: (service: string) => string): DialectReport['tables'] {
+  return (counts, name, id) => {
+    const c = counts as ServiceCounts;
+    const tables: ReportTable[] = [{ id: `${id}.services`, title: `${name}: records per ${what}`, columns: [what, 'records', 'problems'], rows: c.services.map((s) => ({ cells: [s.service, s.records, s.problems], filter: { text: text(s.service) } })) }];
+    if (c.categories) tables.push(named(`${id}.categories`, `${name}: records per category`, 'category', c.categories, (k) => ({ regex: `\\]: ${escapeRegex(k)} [A-Za-z]+:` })));
+    return tables;
+  };
+}

@@ -1,9 +1,11 @@
 // SIP dialogs of CommuniGate logs (FORMATS §11): the SIPDATA packets that carry one Call-ID, each
 // read into direction, transport, remote address, method or status, CSeq and start line.
 import type { LogIndex } from './logIndex';
-import { LogFile, mergeByTime, recordsContaining } from './logSet';
+import { mergeByTime, recordsContaining } from './logSet';
+import type { LogFile } from './logSet';
 import { sessionRecords } from './navigation';
-import { SEVERITY_NAMES, SeverityName } from './types';
+import { SEVERITY_NAMES } from './types';
+import type { SeverityName } from './types';
 
 export interface SipPacket {
   /** Position of the packet's log in the list given (LogFile). */

@@ -25,7 +25,8 @@ export function sipDialog(entries: readonly LogEntry[], params: SipDialogParams)
   const dialog = findDialog(files, params.callId);
   return {
     callId: dialog.callId,
-    packets: dialog.packets.map(({ fileIndex: _f, file, ...p }) => ({ uri: file, ...p })),
+    // The engine names each packet's log by what it was given: here its URI.
+    packets: dialog.packets.map((p) => ({ uri: p.file, line: p.line, endLine: p.endLine, time: p.time, timeMs: p.timeMs, session: p.session, direction: p.direction, transport: p.transport, remote: p.remote, method: p.method, status: p.status, cseq: p.cseq, summary: p.summary, lines: p.lines, severity: p.severity })),
     related: dialog.related,
     ...(error ? { error } : {}),
   };

@@ -181,4 +181,30 @@ describe('SIP ladder and log report panels', () => {
     assert.deepEqual(problems.document.getText().split('\n').filter((t) => t !== ''), [doc.lineAt(lineWhere(doc, (t) => t.includes('read failed') && t.includes('IMAP'))).text]);
     panel.dispose();
   });
+
+  it('both panels in the High Contrast theme (screenshots for review)', async function () {
+    if (!hasDriver()) this.skip();
+    this.timeout(90000);
+    const config = vscode.workspace.getConfiguration('workbench');
+    const before = config.inspect<string>('colorTheme')?.globalValue;
+    await config.update('colorTheme', 'Default High Contrast', vscode.ConfigurationTarget.Global);
+    try {
+      const uri = fixture();
+      await openLog(uri);
+      const ladder = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder', { callId: '7c1a9e2f-call@10.0.0.5', uri });
+      assert.ok(ladder);
+      const arrow = await driver('sip-ladder-high-contrast', { hover: '.packet.failed' });
+      assert.ok(arrow.ok, arrow.error);
+      assert.match(arrow.labels[0] ?? '', /486 Busy Here$/, 'the first failed arrow is the 486');
+      ladder.dispose();
+      const report = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showLogReport', uri);
+      assert.ok(report);
+      const bar = await driver('log-report-high-contrast', { hover: 'g.bar[data-index="1"]' });
+      assert.ok(bar.ok, bar.error);
+      assert.match(bar.labels[0] ?? '', /: 11 records$/);
+      report.dispose();
+    } finally {
+      await config.update('colorTheme', before, vscode.ConfigurationTarget.Global);
+    }
+  });
 });
