@@ -3,7 +3,7 @@
 //
 //   node scripts/e2e/run-code-server.mjs                 extension from source (extensionDevelopmentPath)
 //   node scripts/e2e/run-code-server.mjs --vsix FILE     extension installed from a .vsix instead
-//   options: --suites a,b (suite file names), --timeout SECONDS (default 180, or E2E_TIMEOUT)
+//   options: --suites a,b (suite file names), --timeout SECONDS (default 360, or E2E_TIMEOUT)
 //
 // Needs scripts/e2e/install.sh (run here when missing), `npm run build` and the compiled tests
 // (node scripts/e2e/build-tests.mjs). Prints each test, then a closing line
@@ -38,7 +38,7 @@ const { values: opts } = parseArgs({
   },
 });
 const mode = opts.vsix ? 'vsix' : 'dev';
-const timeoutMs = Number(opts.timeout ?? process.env.E2E_TIMEOUT ?? 180) * 1000;
+const timeoutMs = Number(opts.timeout ?? process.env.E2E_TIMEOUT ?? 360) * 1000;
 const testsEntry = path.join(ROOT, 'out', 'test', 'integration', 'index');
 const resultFile = path.join(ARTIFACTS, `e2e-result-${mode}.json`);
 const started = Date.now();

@@ -6,7 +6,7 @@ import type { Command } from './command';
 
 export const dialog: Command = {
   name: 'dialog',
-  usage: 'msglog dialog FILE… CALL-ID [--json]         packets of one SIP dialog (CommuniGate), exit 1 if none',
+  usage: 'msglog dialog FILE… CALL-ID [--json]        packets of one SIP dialog (CommuniGate), exit 1 if none',
   boolFlags: ['--json'],
   run(args, out) {
     const callId = args.positional.length >= 2 ? args.positional[args.positional.length - 1] : undefined;
