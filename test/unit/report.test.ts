@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import { buildReport, maskText, openLog, problemRegex, reportTables, runFilter, timeHistogram, bucketSize } from '../../server/src/engine';
 import type { CommunigateCounts, EmgCounts, LogFile, LogReport, PrivateServerCounts, ServiceCounts } from '../../server/src/engine';
-import { open } from './helpers';
+import { open, REAL_LOG } from './helpers';
 import { SIP_FIXTURE } from './sipDialog.test';
 
 /**
@@ -189,4 +189,26 @@ test('report tables: every table has rows matching its columns, and rows with fi
   assert.equal(checkRowFilters(buildReport([sip()]), [sip()]), 5, 'SIP methods and classes');
   const methods = tables.find((t) => t.id === 'communigate-log.sipRequests')!;
   assert.ok(new RegExp(methods.rows[1].filter!.regex!).test('SIPDATA-000701 inp: req udp [10.0.0.5]:5060 INVITE(812 bytes)'));
+});
+
+test('the real CommuniGate log: every count adds up to the records, sessions and problems', () => {
+  const index = openLog(fs.readFileSync(REAL_LOG), { fileName: 'communigate-6.3.6a-xims-sip.log' });
+  const r = buildReport([{ index, file: 'real.log' }]);
+  const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+  assert.equal(r.records, index.recordCount);
+  assert.equal(sum(Object.values(r.bySeverity)), r.records);
+  assert.equal(sum(r.byComponent.map((c) => c.records)), r.records);
+  assert.equal(sum(r.byComponent.map((c) => c.sessions)), r.sessions);
+  assert.equal(sum(r.perHour.map((h) => h.critical + h.error + h.warning + h.info + h.debug + h.trace)), r.records);
+  let problems = 0;
+  for (let i = 0; i < index.recordCount; i++) if (index.isProblem(i)) problems++;
+  assert.equal(sum(r.byComponent.map((c) => c.problems)), problems);
+  assert.ok(r.topProblems.length > 0 && r.topProblems.length <= 20);
+  assert.ok(sum(r.topProblems.map((p) => p.count)) <= problems);
+  // The most frequent problem of this log: HTTPU read time-outs, with their numbers masked.
+  assert.equal(r.topProblems[0].message, 'HTTPU-#([<ip>]:#) read failed. Error Code=read time-out');
+  // Each group's filter finds its first record.
+  for (const p of r.topProblems) assert.match(index.headerLine(index.recordAtLine(p.firstLine)), new RegExp(problemRegex(p.message)), p.message);
+  const h = timeHistogram([{ index, file: 'real.log' }]);
+  assert.equal(sum(h.buckets.map((b) => sum(b.counts))), r.records);
 });
