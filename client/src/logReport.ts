@@ -7,11 +7,13 @@ import type { RowFilter } from '../../server/src/engine';
 import { Methods } from '../../server/src/protocol';
 import type { ReportParams, ReportResult } from '../../server/src/protocol';
 import { currentLargeLog } from './largeFiles';
-import { baseName, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
+import { baseName, isLogDocument, reportFailure, request, serverUri, tell } from './logDocuments';
 import { revealLogLine, webviewHtml, webviewOptions } from './webviewPanel';
 import type { ReportState } from './webview/report';
 
 export const LOG_REPORT_VIEW = 'messagingLogs.logReport';
+/** A report that takes longer than this shows a cancellable notification. */
+const PROGRESS_AFTER_MS = 700;
 
 type FromPanel =
   | { type: 'ready' }
@@ -93,10 +95,23 @@ export class LogReports implements vscode.Disposable {
     panel.webview.options = webviewOptions(this.extensionUri);
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'report.js', 'Log report', '<div id="root"></div>', STYLE);
     const send = async (): Promise<void> => {
-      const report = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Log report', cancellable: false },
-        () => this.client.sendRequest<ReportResult>(Methods.report, { uris: uris.map((u) => serverUri(this.client, u)), buckets: 60 } satisfies ReportParams),
-      );
+      const cancel = new vscode.CancellationTokenSource();
+      const asked = request<ReportResult>(this.client, Methods.report, { uris: uris.map((u) => serverUri(this.client, u)), buckets: 60 } satisfies ReportParams, cancel.token);
+      // A big log takes a while: after a moment, a notification with a Cancel button.
+      const slow = setTimeout(() => {
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Log report: ${uris.map(baseName).join(', ')}`, cancellable: true }, (_progress, token) => {
+          token.onCancellationRequested(() => cancel.cancel());
+          return asked.catch(() => undefined);
+        });
+      }, PROGRESS_AFTER_MS);
+      const report = await asked.finally(() => {
+        clearTimeout(slow);
+        cancel.dispose();
+      });
+      if (!report) {
+        panel.dispose();
+        return;
+      }
       const state: ReportState = { uris: uris.map((u) => u.toString()), report };
       await panel.webview.postMessage({ type: 'report', state });
     };

@@ -272,7 +272,7 @@ connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
   };
 });
 connection.onRequest(Methods.sipDialog, async (params: SipDialogParams, token: CancellationToken) => pictures.sipDialog(await entriesFor(params, token), params));
-connection.onRequest(Methods.report, async (params: ReportParams, token: CancellationToken) => pictures.report(await entriesFor(params, token), params));
+connection.onRequest(Methods.report, async (params: ReportParams, token: CancellationToken) => pictures.report(await entriesFor(params, token), params, token));
 
 /** The logs of a request about several logs, in the order given. */
 async function entriesFor(params: LogSetParams, token: CancellationToken): Promise<LogEntry[]> {

@@ -6,7 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ReportResult, SipDialogResult } from '../../server/src/protocol';
 import { ROOT } from './helpers';
-import { LspSession } from './lspHarness';
+import { RpcError } from './lspClient';
+import { LspSession, REQUEST_CANCELLED } from './lspHarness';
 
 const SIP = path.join(ROOT, 'test/fixtures/SystemLogs/2026-02-19.log');
 const SIP_URI = pathToFileURL(SIP).href;
@@ -47,5 +48,26 @@ describe('language server over stdio: SIP dialog and report', () => {
     assert.ok(problems.rows.every((row) => row.filter?.regex));
     assert.equal(r.histogram.bucketMs, 60_000);
     assert.equal(r.histogram.buckets.at(-1)?.line, 99);
+  });
+});
+
+describe('language server over stdio: a long report is cancelled', () => {
+  const lsp = new LspSession();
+  const uri = 'file:///tmp/msglog-report-cancel/2026-01-15.log';
+
+  before(async () => {
+    await lsp.initialize();
+    const lines = Array.from({ length: 200_000 }, (_, i) => `10:${String(Math.floor(i / 4000) % 60).padStart(2, '0')}:00.000 ${i % 7 === 0 ? 3 : 5} IMAP-${i % 9000}([10.0.0.${i % 250}]) read ${i}`);
+    await lsp.openAndWait(uri, 'communigate-log', lines.join('\n'));
+  });
+  after(() => lsp.stop());
+
+  test('the cancel is honoured between steps of records, and the server goes on answering', { timeout: 60_000 }, async () => {
+    const running = lsp.client.startRequest<ReportResult>('messagingLogs/report', { uris: [uri] }, 60_000);
+    lsp.client.notify('$/cancelRequest', { id: running.id });
+    await assert.rejects(running.result, (e: unknown) => e instanceof RpcError && e.code === REQUEST_CANCELLED);
+    const whole = await lsp.client.request<ReportResult>('messagingLogs/report', { uris: [uri] }, 60_000);
+    assert.equal(whole.records, 200_000);
+    assert.equal(whole.bySeverity.warning, Math.ceil(200_000 / 7));
   });
 });

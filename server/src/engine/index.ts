@@ -69,7 +69,7 @@ export type { LogFile, SetRecord } from './logSet';
 export { mergeByTime, recordsContaining } from './logSet';
 export { findDialog, listDialogs, dialogSessions } from './sipDialog';
 export type { SipDialog, SipPacket } from './sipDialog';
-export { buildReport, maskText, TOP_PROBLEMS } from './report';
+export { buildReport, buildReportAsync, maskText, TOP_PROBLEMS } from './report';
 export type { LogReport, ComponentCount, HourCount, ProblemGroup, SeverityCounts } from './report';
 export type { DialectCounts, CommunigateCounts, EmgCounts, ServiceCounts, PrivateServerCounts, NamedCount } from './reportDialects';
 export { timeHistogram, bucketSize } from './histogram';

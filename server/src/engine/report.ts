@@ -1,6 +1,7 @@
 // Reports (FORMATS §12): totals, severities, components, records per hour and the most frequent
 // problems of one or several logs, plus each dialect's own counts (reportDialects.ts).
 import { textColumn } from './bytes';
+import { CancelledError, turn } from './logIndex';
 import type { LogIndex } from './logIndex';
 import type { LogFile } from './logSet';
 import { NO_OFFSET } from './recordStore';
@@ -89,6 +90,31 @@ export function hourLabel(ms: number, dated: boolean): string {
 
 /** The report over the logs, files one after the other in the order given. */
 export function buildReport(files: readonly LogFile[]): LogReport {
+  const steps = reportSteps(files);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * As buildReport, giving the event loop a turn every so many records so that a server answers other
+ * requests meanwhile; `isCancelled` returning true stops it with a CancelledError.
+ */
+export async function buildReportAsync(files: readonly LogFile[], isCancelled: () => boolean = () => false): Promise<LogReport> {
+  const steps = reportSteps(files);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await turn();
+    if (isCancelled()) throw new CancelledError();
+  }
+}
+
+/** Records between two turns of the event loop (a few milliseconds of work). */
+const STEP = 1 << 16;
+
+function* reportSteps(files: readonly LogFile[]): Generator<void, LogReport> {
   const utc = mixedOffsets(files);
   const dated = files.some(({ index }) => index.dated);
   const bySeverity = emptySeverities();
@@ -100,7 +126,8 @@ export function buildReport(files: readonly LogFile[]): LogReport {
   const counters = new Map<string, DialectCounter>();
   let records = 0;
   let sessions = 0;
-  files.forEach(({ index, file }, fileIndex) => {
+  for (let fileIndex = 0; fileIndex < files.length; fileIndex++) {
+    const { index, file } = files[fileIndex];
     const id = index.dialect.id;
     if (!dialects.includes(id)) dialects.push(id);
     let counter = counters.get(id);
@@ -147,8 +174,9 @@ export function buildReport(files: readonly LogFile[]): LogReport {
         else problems.set(message, { message, count: 1, fileIndex, file, firstLine: index.recStartLine[r], severity: problem <= 1 ? 'error' : 'warning' });
       }
       counter.add(index, r, file, row.component);
+      if ((r & (STEP - 1)) === STEP - 1) yield;
     }
-  });
+  }
   const topProblems = [...problems.values()].sort((a, b) => b.count - a.count).slice(0, TOP_PROBLEMS);
   return {
     files: files.map((f) => f.file),

@@ -1,5 +1,6 @@
 // The SIP ladder and log report requests: the engine's dialog and report over the logs asked about.
-import { buildReport, findDialog, reportTables, timeHistogram } from '../engine';
+import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { buildReportAsync, CancelledError, findDialog, reportTables, timeHistogram } from '../engine';
 import type { LogFile } from '../engine';
 import type { LogEntry } from '../logCache';
 import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from '../protocol';
@@ -32,9 +33,16 @@ export function sipDialog(entries: readonly LogEntry[], params: SipDialogParams)
   };
 }
 
-export function report(entries: readonly LogEntry[], params: ReportParams): ReportResult {
+/** The report; long ones let other requests through and stop when the client cancels. */
+export async function report(entries: readonly LogEntry[], params: ReportParams, token: CancellationToken): Promise<ReportResult | ResponseError<void>> {
   const { files, uris, error } = logFiles(entries);
-  const result = buildReport(files);
+  let result;
+  try {
+    result = await buildReportAsync(files, () => token.isCancellationRequested);
+  } catch (e) {
+    if (e instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
+    throw e;
+  }
   return {
     uris,
     dialects: result.dialects,
