@@ -212,3 +212,13 @@ test('the real CommuniGate log: every count adds up to the records, sessions and
   const h = timeHistogram([{ index, file: 'real.log' }]);
   assert.equal(sum(h.buckets.map((b) => sum(b.counts))), r.records);
 });
+
+test('a log without a date is read as of the first date of the others (hours and histogram)', () => {
+  const undated = open('08:30:00.000 2 SYSTEM started\n08:31:00.000 3 IMAP-000001 read failed\n');
+  const files = [sip(), { index: undated, file: 'undated.log' }];
+  const r = buildReport(files);
+  assert.deepEqual(r.perHour.map((h) => h.hour), ['2026-02-19T08', '2026-02-19T09', '2026-02-19T10']);
+  const h = timeHistogram(files, 60);
+  assert.equal(h.bucketMs, 2 * 60_000, '08:30 to 10:02');
+  assert.deepEqual([h.buckets[0].from, h.buckets[0].fileIndex, h.buckets[0].line], ['2026-02-19 08:30:00.000', 1, 0]);
+});

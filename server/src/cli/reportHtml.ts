@@ -62,7 +62,7 @@ function histogramSvg(h: TimeHistogram): string {
       const parts = b.counts
         .map((n, s) => {
           if (n === 0) return '';
-          const hgt = y(n);
+          const hgt = Math.max(2, y(n));
           top -= hgt;
           return `<rect x="${(left + i * bw + 1).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(1, bw - 2).toFixed(1)}" height="${hgt.toFixed(1)}" fill="${COLOURS[SEVERITY_NAMES[s]]}"/>`;
         })
@@ -72,7 +72,7 @@ function histogramSvg(h: TimeHistogram): string {
     })
     .join('');
   const ticks = [0, Math.floor(h.buckets.length / 2), h.buckets.length - 1]
-    .map((i) => `<text x="${(left + i * bw).toFixed(1)}" y="${height - 6}">${esc(h.buckets[i].from.slice(h.dated ? 11 : 0, h.dated ? 19 : 8))}</text>`)
+    .map((i, k) => `<text x="${(left + i * bw + (k === 2 ? bw : 0)).toFixed(1)}" y="${height - 6}"${k === 2 ? ' text-anchor="end"' : ''}>${esc(h.buckets[i].from.slice(h.dated ? 11 : 0, h.dated ? 19 : 8))}</text>`)
     .join('');
   const legend = SEVERITY_NAMES.map((s) => `<span><i style="background:${COLOURS[s]}"></i>${s}</span>`).join('');
   return `<h2>Records over time (${esc(label(h.bucketMs))} buckets)</h2>

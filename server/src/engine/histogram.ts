@@ -1,7 +1,7 @@
 // Records per time bucket by severity, for the report's histogram. The bucket size adapts to the
 // span so that a minute-long log and a week-long one both give a readable number of bars.
 import type { LogFile } from './logSet';
-import { mixedOffsets, reportTime } from './report';
+import { reportTime, timeBasis } from './report';
 
 export interface HistogramBucket {
   /** Start of the bucket in report time (wall clock as written, or UTC: see LogReport.utc), ms. */
@@ -38,17 +38,17 @@ export function bucketSize(spanMs: number, target: number): number {
 }
 
 export function timeHistogram(files: readonly LogFile[], target = 60): TimeHistogram {
-  const utc = mixedOffsets(files);
-  const dated = files.some(({ index }) => index.dated);
+  const basis = timeBasis(files);
+  const { utc, dated } = basis;
   let min = Infinity;
   let max = -Infinity;
-  for (const { index } of files) {
+  files.forEach(({ index }, f) => {
     for (let r = 0; r < index.recordCount; r++) {
-      const t = reportTime(index, r, utc);
+      const t = reportTime(basis, f, index, r);
       if (t < min) min = t;
       if (t > max) max = t;
     }
-  }
+  });
   if (min > max) return { bucketMs: MINUTE, dated, utc, buckets: [] };
   const bucketMs = bucketSize(max - min, target);
   const first = Math.floor(min / bucketMs) * bucketMs;
@@ -58,7 +58,7 @@ export function timeHistogram(files: readonly LogFile[], target = 60): TimeHisto
   const where = new Int32Array(n * 2).fill(-1);
   files.forEach(({ index }, f) => {
     for (let r = 0; r < index.recordCount; r++) {
-      const t = reportTime(index, r, utc);
+      const t = reportTime(basis, f, index, r);
       if (Number.isNaN(t)) continue;
       const b = Math.floor((t - first) / bucketMs);
       counts[b * 6 + index.recSeverity[r]]++;

@@ -78,9 +78,35 @@ export function mixedOffsets(files: readonly LogFile[]): boolean {
   return false;
 }
 
-/** The time a report shows for a record: wall clock as written, or UTC when offsets differ. */
-export function reportTime(index: LogIndex, r: number, utc: boolean): number {
-  return utc ? index.normalized(r) : index.recWall[r];
+/** How a report reads the times of several logs (see reportTime). */
+export interface TimeBasis {
+  /** Whether times are UTC because the logs write different offsets. */
+  utc: boolean;
+  /** Whether the times carry a calendar date. */
+  dated: boolean;
+  /** Per log: ms added to its times (a log without a date is placed on the first date of the others). */
+  shift: number[];
+}
+
+export function timeBasis(files: readonly LogFile[]): TimeBasis {
+  const utc = mixedOffsets(files);
+  const dated = files.some(({ index }) => index.dated);
+  // The first day of the dated logs: a log that writes no date is read as of that day (FORMATS §9).
+  let firstDay = Infinity;
+  for (const { index } of files) {
+    if (!index.dated) continue;
+    for (let r = 0; r < index.recordCount; r++) {
+      const t = utc ? index.normalized(r) : index.recWall[r];
+      if (t < firstDay) firstDay = t;
+    }
+  }
+  const base = Number.isFinite(firstDay) ? Math.floor(firstDay / DAY_MS) * DAY_MS : 0;
+  return { utc, dated, shift: files.map(({ index }) => (index.dated ? 0 : base)) };
+}
+
+/** The time a report shows for record `r` of log `f`: wall clock as written, or UTC when offsets differ. */
+export function reportTime(basis: TimeBasis, f: number, index: LogIndex, r: number): number {
+  return (basis.utc ? index.normalized(r) : index.recWall[r]) + basis.shift[f];
 }
 
 export function hourLabel(ms: number, dated: boolean): string {
@@ -115,8 +141,8 @@ export async function buildReportAsync(files: readonly LogFile[], isCancelled: (
 const STEP = 1 << 16;
 
 function* reportSteps(files: readonly LogFile[]): Generator<void, LogReport> {
-  const utc = mixedOffsets(files);
-  const dated = files.some(({ index }) => index.dated);
+  const basis = timeBasis(files);
+  const { utc, dated } = basis;
   const bySeverity = emptySeverities();
   const components = new Map<string, ComponentCount>();
   const hours = new Map<string, HourCount>();
@@ -154,7 +180,7 @@ function* reportSteps(files: readonly LogFile[]): Generator<void, LogReport> {
       bySeverity[severity]++;
       const row = sessionRow[index.recSession[r]];
       row.records++;
-      const t = reportTime(index, r, utc);
+      const t = reportTime(basis, fileIndex, index, r);
       if (!Number.isNaN(t)) {
         // Records come mostly in time order: the hour's row is looked up only when the hour changes.
         if (!(t >= hourStart && t < hourStart + HOUR_MS)) {
