@@ -112,18 +112,25 @@ export class LogReports implements vscode.Disposable {
         panel.dispose();
         return;
       }
+      logUris = report.logUris;
       const state: ReportState = { uris: uris.map((u) => u.toString()), report };
       await panel.webview.postMessage({ type: 'report', state });
+    };
+    let logUris: string[] = [];
+    /** The log of a bar or row: the server names each log it read (a timeline's sources are one document). */
+    const logUri = (fileIndex: number): vscode.Uri => {
+      const named = logUris[fileIndex];
+      return named !== undefined ? this.client.protocol2CodeConverter.asUri(named) : uris[0];
     };
     const listener = panel.webview.onDidReceiveMessage((message: FromPanel) => {
       const run = (work: Promise<unknown>): void => void work.catch(reportFailure('Show Log Report'));
       if (message.type === 'ready') run(send());
-      else if (message.type === 'goTo') run(revealLogLine(uris[message.fileIndex] ?? uris[0], message.line));
+      else if (message.type === 'goTo') run(revealLogLine(logUri(message.fileIndex), message.line));
       // Filters read one log; with several, the first (the interval) or the row's own.
       else if (message.type === 'interval') run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: uris[0], text: '', from: message.from, to: message.to })));
       else if (message.type === 'filter') {
         const { regex, text, ignoreCase } = message.filter;
-        run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: uris[message.fileIndex] ?? uris[0], ...(regex !== undefined ? { regex } : { text }), ignoreCase: ignoreCase === true })));
+        run(Promise.resolve(vscode.commands.executeCommand('messagingLogs.filter', { uri: logUri(message.fileIndex), ...(regex !== undefined ? { regex } : { text }), ignoreCase: ignoreCase === true })));
       }
     });
     panel.onDidDispose(() => {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import { buildReport, maskText, openLog, problemRegex, reportTables, runFilter, timeHistogram, bucketSize } from '../../server/src/engine';
-import type { CommunigateCounts, EmgCounts, LogFile, LogReport, PrivateServerCounts, ServiceCounts } from '../../server/src/engine';
+import type { CommunigateCounts, EmgCounts, PictureLog, LogReport, PrivateServerCounts, ServiceCounts } from '../../server/src/engine';
 import { open, REAL_LOG } from './helpers';
 import { SIP_FIXTURE } from './sipDialog.test';
 
@@ -11,7 +11,7 @@ import { SIP_FIXTURE } from './sipDialog.test';
  * Every table row with a filter and a single count finds exactly that many records in the log (what
  * the report panel opens when the row is clicked). Returns how many rows were checked.
  */
-function checkRowFilters(report: LogReport, files: LogFile[]): number {
+function checkRowFilters(report: LogReport, files: PictureLog[]): number {
   let checked = 0;
   for (const table of reportTables(report)) {
     if (table.columns.length !== 2 || table.id === 'severities') continue;
@@ -25,7 +25,7 @@ function checkRowFilters(report: LogReport, files: LogFile[]): number {
   return checked;
 }
 
-const sip = (): LogFile => ({ index: openLog(fs.readFileSync(SIP_FIXTURE), { fileName: '2026-02-19.log' }), file: 'sip.log' });
+const sip = (): PictureLog => ({ index: openLog(fs.readFileSync(SIP_FIXTURE), { fileName: '2026-02-19.log' }), file: 'sip.log' });
 
 test('totals, severities, components, hours and top problems of a CommuniGate log', () => {
   const r = buildReport([sip()]);

@@ -4,13 +4,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { findDialog, listDialogs, openLog } from '../../server/src/engine';
-import type { LogFile } from '../../server/src/engine';
+import type { PictureLog } from '../../server/src/engine';
 import { open, ROOT } from './helpers';
 
 export const SIP_FIXTURE = path.join(ROOT, 'test/fixtures/SystemLogs/2026-02-19.log');
 const CALL = '7c1a9e2f-call@10.0.0.5';
 
-function fixture(): LogFile {
+function fixture(): PictureLog {
   return { index: openLog(fs.readFileSync(SIP_FIXTURE), { fileName: '2026-02-19.log' }), file: 'a.log' };
 }
 

@@ -1,6 +1,7 @@
 // Records per time bucket by severity, for the report's histogram. The bucket size adapts to the
 // span so that a minute-long log and a week-long one both give a readable number of bars.
-import type { LogFile } from './logSet';
+import type { PictureLog } from './pictureLogs';
+import { placeOf } from './pictureLogs';
 import { reportTime, timeBasis } from './report';
 
 export interface HistogramBucket {
@@ -37,7 +38,7 @@ export function bucketSize(spanMs: number, target: number): number {
   return Math.ceil(spanMs / target / (24 * HOUR)) * 24 * HOUR;
 }
 
-export function timeHistogram(files: readonly LogFile[], target = 60): TimeHistogram {
+export function timeHistogram(files: readonly PictureLog[], target = 60): TimeHistogram {
   const basis = timeBasis(files);
   const { utc, dated } = basis;
   let min = Infinity;
@@ -65,7 +66,7 @@ export function timeHistogram(files: readonly LogFile[], target = 60): TimeHisto
       if (t < earliest[b]) {
         earliest[b] = t;
         where[b * 2] = f;
-        where[b * 2 + 1] = index.recStartLine[r];
+        where[b * 2 + 1] = r;
       }
     }
   });
@@ -76,7 +77,7 @@ export function timeHistogram(files: readonly LogFile[], target = 60): TimeHisto
       start,
       counts: Array.from(counts.subarray(b * 6, b * 6 + 6)),
       fileIndex: where[b * 2],
-      line: where[b * 2 + 1],
+      line: where[b * 2] < 0 ? -1 : placeOf(files[where[b * 2]], where[b * 2 + 1]).line,
       from: timeQuery(start, dated),
       to: timeQuery(start + bucketMs - 1, dated),
     });

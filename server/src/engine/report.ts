@@ -3,7 +3,8 @@
 import { textColumn } from './bytes';
 import { CancelledError, turn } from './logIndex';
 import type { LogIndex } from './logIndex';
-import type { LogFile } from './logSet';
+import { placeOf } from './pictureLogs';
+import type { PictureLog } from './pictureLogs';
 import { NO_OFFSET } from './recordStore';
 import { dialectCounter } from './reportDialects';
 import type { DialectCounter, DialectCounts } from './reportDialects';
@@ -65,7 +66,7 @@ export function emptySeverities(): SeverityCounts {
  * Whether the logs write different zone offsets: then times are compared and shown in UTC,
  * otherwise as written (FORMATS §12).
  */
-export function mixedOffsets(files: readonly LogFile[]): boolean {
+export function mixedOffsets(files: readonly PictureLog[]): boolean {
   let seen: number | undefined;
   for (const { index } of files) {
     for (let r = 0; r < index.recordCount; r++) {
@@ -88,7 +89,7 @@ export interface TimeBasis {
   shift: number[];
 }
 
-export function timeBasis(files: readonly LogFile[]): TimeBasis {
+export function timeBasis(files: readonly PictureLog[]): TimeBasis {
   const utc = mixedOffsets(files);
   const dated = files.some(({ index }) => index.dated);
   // The first day of the dated logs: a log that writes no date is read as of that day (FORMATS §9).
@@ -101,7 +102,8 @@ export function timeBasis(files: readonly LogFile[]): TimeBasis {
     }
   }
   const base = Number.isFinite(firstDay) ? Math.floor(firstDay / DAY_MS) * DAY_MS : 0;
-  return { utc, dated, shift: files.map(({ index }) => (index.dated ? 0 : base)) };
+  // A LogSet has placed its undated sources already (shiftMs); editor documents are placed here.
+  return { utc, dated, shift: files.map(({ index, shiftMs }) => shiftMs ?? (index.dated ? 0 : base)) };
 }
 
 /** The time a report shows for record `r` of log `f`: wall clock as written, or UTC when offsets differ. */
@@ -115,7 +117,7 @@ export function hourLabel(ms: number, dated: boolean): string {
 }
 
 /** The report over the logs, files one after the other in the order given. */
-export function buildReport(files: readonly LogFile[]): LogReport {
+export function buildReport(files: readonly PictureLog[]): LogReport {
   const steps = reportSteps(files);
   for (;;) {
     const step = steps.next();
@@ -127,7 +129,7 @@ export function buildReport(files: readonly LogFile[]): LogReport {
  * As buildReport, giving the event loop a turn every so many records so that a server answers other
  * requests meanwhile; `isCancelled` returning true stops it with a CancelledError.
  */
-export async function buildReportAsync(files: readonly LogFile[], isCancelled: () => boolean = () => false): Promise<LogReport> {
+export async function buildReportAsync(files: readonly PictureLog[], isCancelled: () => boolean = () => false): Promise<LogReport> {
   const steps = reportSteps(files);
   for (;;) {
     const step = steps.next();
@@ -140,7 +142,7 @@ export async function buildReportAsync(files: readonly LogFile[], isCancelled: (
 /** Records between two turns of the event loop (a few milliseconds of work). */
 const STEP = 1 << 16;
 
-function* reportSteps(files: readonly LogFile[]): Generator<void, LogReport> {
+function* reportSteps(files: readonly PictureLog[]): Generator<void, LogReport> {
   const basis = timeBasis(files);
   const { utc, dated } = basis;
   const bySeverity = emptySeverities();
@@ -197,7 +199,10 @@ function* reportSteps(files: readonly LogFile[]): Generator<void, LogReport> {
         const message = problemMessage(index, r);
         const group = problems.get(message);
         if (group) group.count++;
-        else problems.set(message, { message, count: 1, fileIndex, file, firstLine: index.recStartLine[r], severity: problem <= 1 ? 'error' : 'warning' });
+        else {
+          const at = placeOf(files[fileIndex], r);
+          problems.set(message, { message, count: 1, fileIndex, file: at.file, firstLine: at.line, severity: problem <= 1 ? 'error' : 'warning' });
+        }
       }
       counter.add(index, r, file, row.component);
       if ((r & (STEP - 1)) === STEP - 1) yield;

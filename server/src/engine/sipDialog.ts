@@ -1,14 +1,14 @@
 // SIP dialogs of CommuniGate logs (FORMATS §11): the SIPDATA packets that carry one Call-ID, each
 // read into direction, transport, remote address, method or status, CSeq and start line.
 import type { LogIndex } from './logIndex';
-import { mergeByTime, recordsContaining } from './logSet';
-import type { LogFile } from './logSet';
+import { mergeByTime, placeOf, recordsContaining } from './pictureLogs';
+import type { PictureLog } from './pictureLogs';
 import { sessionRecords } from './navigation';
 import { SEVERITY_NAMES } from './types';
 import type { SeverityName } from './types';
 
 export interface SipPacket {
-  /** Position of the packet's log in the list given (LogFile). */
+  /** Position of the packet's log in the list given (PictureLog). */
   fileIndex: number;
   /** The log's name as given. */
   file: string;
@@ -55,7 +55,7 @@ export function dialogSessions(index: LogIndex, callId: string): number[] {
 }
 
 /** Every Call-ID seen in the logs, with its packet count, in order of first appearance. */
-export function listDialogs(files: readonly LogFile[]): { callId: string; packets: number }[] {
+export function listDialogs(files: readonly PictureLog[]): { callId: string; packets: number }[] {
   const counts = new Map<string, number>();
   for (const { index } of files) {
     const ids = [...index.sessionDialog].sort((a, b) => index.sessionFirst[a[0]] - index.sessionFirst[b[0]]);
@@ -65,7 +65,7 @@ export function listDialogs(files: readonly LogFile[]): { callId: string; packet
 }
 
 /** The dialog of `callId` over several logs, packets in merged order (FORMATS §9). */
-export function findDialog(files: readonly LogFile[], callId: string): SipDialog {
+export function findDialog(files: readonly PictureLog[], callId: string): SipDialog {
   const perFile = files.map(({ index }) => dialogSessions(index, callId));
   const firsts = perFile.map((sessions, f) => sessions.map((s) => files[f].index.sessionFirst[s]));
   const related: string[] = [];
@@ -102,17 +102,18 @@ const REQUEST = /^([A-Z][A-Z0-9_-]*)\s+\S+\s+SIP\/\d\.\d\s*$/;
 const KEY_WORD = /\b[A-Za-z][A-Za-z0-9_]*-\d+\b/g;
 const CSEQ = /^CSeq\s*:\s*(.*?)\s*$/i;
 
-function readPacket(log: LogFile, fileIndex: number, s: number, relate: (key: string) => void): SipPacket {
+function readPacket(log: PictureLog, fileIndex: number, s: number, relate: (key: string) => void): SipPacket {
   const index = log.index;
   const records = sessionRecords(index, s);
   const first = records[0];
+  const at = placeOf(log, first);
   const packet: SipPacket = {
     fileIndex,
-    file: log.file,
-    line: index.recStartLine[first],
-    endLine: index.recEndLine[records[records.length - 1]],
+    file: at.file,
+    line: at.line,
+    endLine: at.line + index.recEndLine[records[records.length - 1]] - index.recStartLine[first],
     time: index.timestampText(first),
-    timeMs: index.normalized(first),
+    timeMs: index.normalized(first) + (log.shiftMs ?? 0),
     session: index.sessionKey(s),
     direction: null,
     transport: null,

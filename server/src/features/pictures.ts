@@ -1,28 +1,38 @@
 // The SIP ladder and log report requests: the engine's dialog and report over the logs asked about.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { buildReportAsync, CancelledError, findDialog, reportTables, timeHistogram } from '../engine';
-import type { LogFile } from '../engine';
+import type { PictureLog } from '../engine';
 import type { LogEntry } from '../logCache';
 import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from '../protocol';
 
-/** The readable logs among the entries (in the order asked), and a line naming the others. */
-function logFiles(entries: readonly LogEntry[]): { files: LogFile[]; uris: string[]; error?: string } {
-  const files: LogFile[] = [];
+/** What a request about several logs reads: per URI asked, its logs (a timeline has several), or why not. */
+export type PictureInput = { uri: string; logs: PictureLog[] } | { uri: string; problem: string };
+
+/** The readable logs (in the order asked), the URI of each, and a line naming the others. */
+function logFiles(inputs: readonly PictureInput[]): { files: PictureLog[]; uris: string[]; error?: string } {
+  const files: PictureLog[] = [];
   const uris: string[] = [];
   const problems: string[] = [];
-  for (const entry of entries) {
-    if (entry.index) {
-      files.push({ index: entry.index, file: entry.uri });
-      uris.push(entry.uri);
+  for (const input of inputs) {
+    if ('logs' in input) {
+      for (const log of input.logs) {
+        files.push(log);
+        uris.push(input.uri);
+      }
     } else {
-      problems.push(`${entry.uri}: ${entry.problem ?? 'not a log'}`);
+      problems.push(`${input.uri}: ${input.problem}`);
     }
   }
   return { files, uris, ...(problems.length ? { error: problems.join('; ') } : {}) };
 }
 
-export function sipDialog(entries: readonly LogEntry[], params: SipDialogParams): SipDialogResult {
-  const { files, error } = logFiles(entries);
+/** An editor document or a file on disk: one log. */
+export function entryInput(entry: LogEntry): PictureInput {
+  return entry.index ? { uri: entry.uri, logs: [{ index: entry.index, file: entry.uri }] } : { uri: entry.uri, problem: entry.problem ?? 'not a log' };
+}
+
+export function sipDialog(inputs: readonly PictureInput[], params: SipDialogParams): SipDialogResult {
+  const { files, error } = logFiles(inputs);
   const dialog = findDialog(files, params.callId);
   return {
     callId: dialog.callId,
@@ -34,8 +44,8 @@ export function sipDialog(entries: readonly LogEntry[], params: SipDialogParams)
 }
 
 /** The report; long ones let other requests through and stop when the client cancels. */
-export async function report(entries: readonly LogEntry[], params: ReportParams, token: CancellationToken): Promise<ReportResult | ResponseError<void>> {
-  const { files, uris, error } = logFiles(entries);
+export async function report(inputs: readonly PictureInput[], params: ReportParams, token: CancellationToken): Promise<ReportResult | ResponseError<void>> {
+  const { files, uris, error } = logFiles(inputs);
   let result;
   try {
     result = await buildReportAsync(files, () => token.isCancellationRequested);
@@ -44,7 +54,8 @@ export async function report(entries: readonly LogEntry[], params: ReportParams,
     throw e;
   }
   return {
-    uris,
+    uris: [...new Set(uris)],
+    logUris: uris,
     dialects: result.dialects,
     records: result.records,
     sessions: result.sessions,

@@ -1,20 +1,20 @@
-import { findDialog } from '../../engine';
+import { findDialog, picturesOf } from '../../engine';
 import type { SipPacket } from '../../engine';
-import { bool, UsageError } from '../args';
-import { openFiles } from '../openFiles';
+import { bool } from '../args';
+import { exitStatus, filesBefore, openLogs } from '../inputs';
 import type { Command } from './command';
 
 export const dialog: Command = {
   name: 'dialog',
   usage: 'msglog dialog FILE… CALL-ID [--json]        packets of one SIP dialog (CommuniGate), exit 1 if none',
   boolFlags: ['--json'],
-  run(args, out) {
-    const callId = args.positional.length >= 2 ? args.positional[args.positional.length - 1] : undefined;
-    if (args.positional.length === 0) throw new UsageError('missing FILE');
-    if (callId === undefined || callId === '') throw new UsageError('missing CALL-ID');
-    const { files, failed } = openFiles(args, args.positional.slice(0, -1));
+  async run(args, out) {
+    const { files: paths, last: callId } = filesBefore(args, 'CALL-ID');
+    const logs = await openLogs(args, paths);
+    if (!logs) return 2;
+    const files = picturesOf(logs.set);
     const found = findDialog(files, callId);
-    const several = files.length > 1;
+    const several = logs.prefixed;
     if (bool(args, '--json')) {
       const packets = found.packets.map((p) => ({
         line: p.line + 1,
@@ -36,7 +36,7 @@ export const dialog: Command = {
       if (found.related.length > 0) out.write(`related: ${found.related.join(' ')}\n`);
     }
     if (found.packets.length === 0) process.stderr.write(`msglog: no SIP packet with Call-ID ${callId}\n`);
-    return failed ? 2 : found.packets.length > 0 ? 0 : 1;
+    return exitStatus(logs, found.packets.length > 0 ? 0 : 1);
   },
 };
 

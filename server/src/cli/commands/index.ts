@@ -6,9 +6,11 @@ import { detect } from './detect';
 import { dialog } from './dialog';
 import { filter } from './filter';
 import { goto } from './goto';
+import { merge } from './merge';
 import { report } from './report';
 import { sessions } from './sessions';
+import { trace } from './trace';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, dialog, report];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, merge, trace, dialog, report];
 
 export type { Command };

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildReport, SEVERITY_NAMES, timeHistogram } from '../../engine';
+import { buildReport, picturesOf, SEVERITY_NAMES, timeHistogram } from '../../engine';
 import type { LogReport } from '../../engine';
 import { bool, str, UsageError } from '../args';
-import { openFiles } from '../openFiles';
+import { exitStatus, openLogs } from '../inputs';
 import { reportHtml } from '../reportHtml';
 import { reportText } from '../reportText';
 import type { Command } from './command';
@@ -13,10 +13,12 @@ export const report: Command = {
   usage: 'msglog report FILE… [--json] [--html OUT]   summary: severities, components, hours, top problems',
   boolFlags: ['--json'],
   valueFlags: ['--html'],
-  run(args, out) {
+  async run(args, out) {
     const html = str(args, '--html');
     if (html !== undefined) checkOutput(html, args.positional);
-    const { files, failed } = openFiles(args, args.positional);
+    const logs = await openLogs(args, args.positional);
+    if (!logs) return 2;
+    const files = picturesOf(logs.set);
     const result = buildReport(files);
     if (html !== undefined) {
       try {
@@ -27,7 +29,7 @@ export const report: Command = {
     }
     if (bool(args, '--json')) out.write(`${JSON.stringify(reportJson(result))}\n`);
     else if (html === undefined) out.write(reportText(result));
-    return failed ? 2 : 0;
+    return exitStatus(logs, 0);
   },
 };
 
