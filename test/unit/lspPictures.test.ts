@@ -1,10 +1,11 @@
 // The SIP ladder and log report requests of the bundled language server, over stdio.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { ReportResult, SipDialogResult } from '../../server/src/protocol';
+import type { ReportResult, SipDialogResult, TimelineView } from '../../server/src/protocol';
 import { ROOT } from './helpers';
 import { RpcError } from './lspClient';
 import { LspSession, REQUEST_CANCELLED } from './lspHarness';
@@ -69,5 +70,36 @@ describe('language server over stdio: a long report is cancelled', () => {
     const whole = await lsp.client.request<ReportResult>('messagingLogs/report', { uris: [uri] }, 60_000);
     assert.equal(whole.records, 200_000);
     assert.equal(whole.bySeverity.warning, Math.ceil(200_000 / 7));
+  });
+});
+
+describe('language server over stdio: the ladder and the report of a timeline document', () => {
+  const lsp = new LspSession();
+  before(() => lsp.initialize());
+  after(() => lsp.stop());
+
+  test('a timeline of the SIP log and a copy: packets of both sources, placed on the document lines', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-pictures-timeline-'));
+    try {
+      for (const member of ['a', 'b']) {
+        fs.mkdirSync(path.join(tmp, member));
+        fs.copyFileSync(SIP, path.join(tmp, member, '2026-02-19.log'));
+      }
+      const view = await lsp.client.request<TimelineView>('messagingLogs/openTimeline', { paths: [path.join(tmp, 'a'), path.join(tmp, 'b')] }, 60_000);
+      assert.equal(view.error, undefined);
+      const uri = `msglog-timeline:/Timeline?id=${view.id}&view=${encodeURIComponent(view.view)}`;
+      const d = await lsp.client.request<SipDialogResult>('messagingLogs/sipDialog', { uris: [uri], callId: CALL });
+      assert.equal(d.packets.length, 18, 'nine packets in each source');
+      assert.ok(d.packets.every((p) => p.uri === uri));
+      const lines = view.text.split('\n');
+      // Equal times: source a first, then b; each packet on the document line of its first record.
+      assert.ok(lines[d.packets[0].line].includes('SIPDATA-000701 inp: req'), lines[d.packets[0].line]);
+      assert.ok(lines[d.packets[1].line].includes('SIPDATA-000701 inp: req'), lines[d.packets[1].line]);
+      assert.notEqual(d.packets[0].line, d.packets[1].line);
+      const r = await lsp.client.request<ReportResult>('messagingLogs/report', { uris: [uri] });
+      assert.deepEqual([r.records, r.uris, r.logUris], [200, [uri], [uri, uri]]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
