@@ -162,7 +162,7 @@ test('help: an overview with examples, and msglog help COMMAND / COMMAND --help'
   assert.equal(overview.code, 0);
   assert.match(overview.stdout, /^usage:\n {2}msglog detect FILE/);
   assert.match(overview.stdout, /\nexamples:\n {2}msglog detect /);
-  for (const name of ['detect', 'sessions', 'check', 'filter', 'goto', 'merge', 'trace']) {
+  for (const name of ['detect', 'sessions', 'check', 'filter', 'goto', 'merge', 'trace', 'dialog', 'report']) {
     const help = msglog('help', name);
     assert.equal(help.code, 0, name);
     assert.match(help.stdout, new RegExp(`^usage:\\n {2}msglog ${name} `), name);
@@ -172,7 +172,7 @@ test('help: an overview with examples, and msglog help COMMAND / COMMAND --help'
   assert.equal(msglog('help').stdout, overview.stdout);
   const unknown = msglog('help', 'frobnicate');
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^msglog: no help on "frobnicate": the commands are detect, sessions, check, filter, goto, merge, trace\n$/);
+  assert.match(unknown.stderr, /^msglog: no help on "frobnicate": the commands are detect, sessions, check, filter, goto, merge, trace, dialog, report\n$/);
 });
 
 test('- reads standard input', () => {

@@ -7,6 +7,7 @@ import type { Command } from './command';
 export const dialog: Command = {
   name: 'dialog',
   usage: 'msglog dialog FILE… CALL-ID [--json]        packets of one SIP dialog (CommuniGate), exit 1 if none',
+  examples: ['msglog dialog SystemLogs/ 4f1d62a3-reg@192.168.1.10   # every packet of the call, in time order', "msglog dialog 2026-01-15.log CALL-ID --json | jq '.packets[].summary'"],
   boolFlags: ['--json'],
   async run(args, out) {
     const { files: paths, last: callId } = filesBefore(args, 'CALL-ID');

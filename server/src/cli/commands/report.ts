@@ -11,6 +11,7 @@ import type { Command } from './command';
 export const report: Command = {
   name: 'report',
   usage: 'msglog report FILE… [--json] [--html OUT]   summary: severities, components, hours, top problems',
+  examples: ['msglog report SystemLogs/                       # a day in numbers', 'msglog report imap.log --html /tmp/imap-report.html  # one self-contained page'],
   boolFlags: ['--json'],
   valueFlags: ['--html'],
   async run(args, out) {
