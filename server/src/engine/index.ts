@@ -65,3 +65,5 @@ export { goToTime, nextInSession, nextSession, sessionRecords } from './navigati
 export { listSessions, sessionSummary, findSession, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
+export { LogExporter, SequentialOrder, parseUtcOffset, EXPORT_FORMATS, otelSeverityNumber, dateUndatedInputs } from './export';
+export type { ExportFormat, ExportInput, ExportOptions, RecordOrder } from './export';

@@ -3,10 +3,11 @@
 import { check } from './check';
 import type { Command } from './command';
 import { detect } from './detect';
+import { exportCommand } from './export';
 import { filter } from './filter';
 import { goto } from './goto';
 import { sessions } from './sessions';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, exportCommand];
 
 export type { Command };

@@ -1,0 +1,97 @@
+// RFC 3339 UTC timestamps written as bytes from microseconds, without Date objects per record.
+import { DAY_MS } from '../time';
+import type { JsonBytes } from './jsonBytes';
+
+const DAY_US = DAY_MS * 1000;
+
+/** Writes `"YYYY-MM-DDTHH:MM:SS[.f…]Z"` (quotes included) with `digits` fraction digits (0–6). */
+export class UtcTimeWriter {
+  private day = NaN;
+  private readonly date = Buffer.alloc(11); // YYYY-MM-DDT
+
+  write(out: JsonBytes, micros: number, digits: number): void {
+    const day = Math.floor(micros / DAY_US);
+    if (day !== this.day) this.setDay(day);
+    let rest = micros - day * DAY_US;
+    const frac = rest % 1_000_000;
+    rest = (rest - frac) / 1_000_000;
+    const s = rest % 60;
+    rest = (rest - s) / 60;
+    const m = rest % 60;
+    const h = (rest - m) / 60;
+    out.ensure(40);
+    const b = out.buf;
+    let p = out.pos;
+    b[p++] = 0x22;
+    b.set(this.date, p);
+    p += 11;
+    p = two(b, p, h);
+    b[p++] = 0x3a;
+    p = two(b, p, m);
+    b[p++] = 0x3a;
+    p = two(b, p, s);
+    if (digits > 0) {
+      b[p++] = 0x2e;
+      let f = frac;
+      for (let i = 5; i >= 0; i--) {
+        const d = f % 10;
+        f = (f - d) / 10;
+        if (i < digits) b[p + i] = 0x30 + d;
+      }
+      p += digits;
+    }
+    b[p++] = 0x5a;
+    b[p++] = 0x22;
+    out.pos = p;
+  }
+
+  private setDay(day: number): void {
+    this.day = day;
+    const [y, mo, d] = civilFromDays(day);
+    this.date.write(`${String(y).padStart(4, '0')}-${mo < 10 ? '0' : ''}${mo}-${d < 10 ? '0' : ''}${d}T`, 0, 'latin1');
+  }
+}
+
+function two(b: Buffer, p: number, n: number): number {
+  b[p] = 0x30 + ((n / 10) | 0);
+  b[p + 1] = 0x30 + (n % 10);
+  return p + 2;
+}
+
+/** The civil date (year, month 1–12, day) of a day count since 1970-01-01. */
+export function civilFromDays(z: number): [number, number, number] {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+}
+
+/**
+ * The number of fraction digits of the first `HH:MM:SS[.f…]` on a header line `buf[start, end)`,
+ * i.e. the precision the log writes its times with.
+ */
+export function fractionDigitsAt(buf: Uint8Array, start: number, end: number): number {
+  for (let i = start; i + 8 <= end; i++) {
+    if (buf[i + 2] !== 0x3a || buf[i + 5] !== 0x3a) continue;
+    if (!digit(buf[i]) || !digit(buf[i + 1]) || !digit(buf[i + 3]) || !digit(buf[i + 4]) || !digit(buf[i + 6]) || !digit(buf[i + 7])) continue;
+    let p = i + 8;
+    if (buf[p] !== 0x2e && buf[p] !== 0x2c) return 0;
+    p++;
+    let n = 0;
+    while (p < end && digit(buf[p]) && n < 6) {
+      p++;
+      n++;
+    }
+    return n;
+  }
+  return 0;
+}
+
+function digit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
