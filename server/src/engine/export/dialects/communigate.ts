@@ -9,7 +9,7 @@ const TAB = 0x09;
 const DELIVERY_STATE = field('communigate.delivery.state');
 const DELIVERY_TARGET = field('communigate.delivery.target');
 const DELIVERY_REPORT = field('communigate.delivery.report');
-const EMAIL_SIZE = field('email.size');
+const DELIVERY_SIZE = field('communigate.delivery.size');
 const SERVICE = field('communigate.service');
 
 export class CommunigateFields implements DialectFields {
@@ -90,7 +90,7 @@ export class CommunigateFields implements DialectFields {
       if (n > 8 && f[17] > f[16]) sink.bytes(F.emailMessageId, b, f[16], f[17]);
       if (n > 9 && f[19] > f[18]) {
         const size = digitsValue(b, f[18], f[19]);
-        if (size >= 0) sink.int(EMAIL_SIZE, size);
+        if (size >= 0) sink.int(DELIVERY_SIZE, size);
       }
       if (n > 10 && f[21] > f[20]) sink.bytes(F.emailTo, b, f[20], f[21]);
       if (n > 11 && f[23] > f[22]) sink.bytes(DELIVERY_TARGET, b, f[22], f[23]);
