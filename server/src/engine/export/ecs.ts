@@ -3,7 +3,7 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
 import { UtcTimeWriter } from './utcTime';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -11,24 +11,24 @@ const BULK_ACTION = enc('{"create":{}}\n');
 const K = {
   timestamp: enc(',"@timestamp":'),
   message: enc('{"message":'),
-  level: enc(',"log.level":'),
-  path: enc(',"log.file.path":'),
   line: enc(',"log.file.line":'),
-  dataset: enc(',"event.dataset":'),
-  severity: enc(',"event.severity":'),
-  severityName: enc(',"messaging.severity":'),
   host: enc(',"host.name":'),
-  source: enc(',"messaging.source":'),
   session: enc(',"messaging.session":'),
   component: enc(',"messaging.component":'),
   end: enc('}\n'),
 };
-const SEVERITY_JSON = SEVERITY_NAMES.map((n) => enc(JSON.stringify(n)));
+
+/** `,"log.level":"3","event.severity":5,"messaging.severity":"debug"` of a record. */
+function levelBlock(rec: RecordFacts): string {
+  const level = rec.levelJson ? `,"log.level":${rec.levelJson.toString()}` : '';
+  return `${level},"event.severity":${otelSeverityNumber(rec.severity)},"messaging.severity":"${SEVERITY_NAMES[rec.severity]}"`;
+}
 
 export class EcsFormat implements RecordFormat {
   private out!: JsonBytes;
   private seq = -1;
   private readonly time = new UtcTimeWriter();
+  private readonly levels = new LevelBlocks();
 
   constructor(private readonly bulk: boolean) {}
 
@@ -43,26 +43,14 @@ export class EcsFormat implements RecordFormat {
       out.raw(K.timestamp);
       this.time.write(out, rec.utcMicros, rec.fractionDigits);
     }
-    if (rec.levelJson) {
-      out.raw(K.level);
-      out.raw(rec.levelJson);
-    }
-    out.raw(K.path);
-    out.raw(rec.input.pathJson);
+    out.raw(this.levels.get(rec, levelBlock));
+    out.raw(rec.input.ecsBlock);
     out.raw(K.line);
     out.int(rec.line);
-    out.raw(K.dataset);
-    out.raw(rec.input.datasetJson);
-    out.raw(K.severity);
-    out.int(otelSeverityNumber(rec.severity));
-    out.raw(K.severityName);
-    out.raw(SEVERITY_JSON[rec.severity]);
     if (v.hostEnd >= 0) {
       out.raw(K.host);
       out.bytesString(v.buf, v.hostStart, v.hostEnd);
     }
-    out.raw(K.source);
-    out.raw(rec.input.sourceJson);
     out.raw(K.session);
     out.string(rec.sessionKey);
     out.raw(K.component);

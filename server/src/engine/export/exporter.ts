@@ -9,7 +9,7 @@ import { dialectFields } from './dialects';
 import { EcsFormat } from './ecs';
 import { CHUNK_BYTES, JsonBytes } from './jsonBytes';
 import { OtlpFormat } from './otlp';
-import { type InputInfo, RecordFacts, type RecordFormat } from './record';
+import { type InputInfo, inputInfo, RecordFacts, type RecordFormat } from './record';
 import { type DialectFields, RecordView } from './recordView';
 import { fractionDigitsAt } from './utcTime';
 
@@ -90,12 +90,7 @@ class InputState {
   ) {
     const index = input.index;
     this.fields = dialectFields(dialectId);
-    this.info = {
-      pathJson: json(input.path),
-      sourceJson: json(input.source ?? input.path),
-      datasetJson: json(dialectId),
-      serviceJson: json(index.dialect.name),
-    };
+    this.info = inputInfo(input.path, input.source ?? input.path, dialectId, index.dialect.name);
     this.sessionComponent = new Int32Array(index.sessionCount);
   }
 
@@ -222,7 +217,8 @@ export class LogExporter {
       facts.utcMicros = Math.round(utcMs * 1000);
       facts.fractionDigits = fractionDigitsAt(buf, s, lineEnd);
     }
-    facts.levelJson = state.levelJson(index.recLevel[r]);
+    facts.levelCode = index.recLevel[r];
+    facts.levelJson = state.levelJson(facts.levelCode);
     facts.severity = index.recSeverity[r];
     facts.line = index.recStartLine[r] + 1;
     const session = index.recSession[r];

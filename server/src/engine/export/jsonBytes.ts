@@ -34,9 +34,16 @@ export class JsonBytes {
 
   /** Pre-encoded bytes (field names, punctuation). */
   raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const n = bytes.length;
+    this.ensure(n);
+    // A loop beats TypedArray.set's call overhead for the short keys written most.
+    if (n > 64) this.buf.set(bytes, this.pos);
+    else {
+      const b = this.buf;
+      const p = this.pos;
+      for (let i = 0; i < n; i++) b[p + i] = bytes[i];
+    }
+    this.pos += n;
   }
 
   byte(c: number): void {
@@ -47,7 +54,21 @@ export class JsonBytes {
   /** A non-negative or negative integer (safe range), as JSON digits. */
   int(n: number): void {
     this.ensure(24);
-    this.pos += this.buf.write(String(n), this.pos, 'latin1');
+    if (n < 0 || n > Number.MAX_SAFE_INTEGER || n !== Math.floor(n)) {
+      this.pos += this.buf.write(String(n), this.pos, 'latin1');
+      return;
+    }
+    const b = this.buf;
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    let p = this.pos + digits;
+    this.pos = p;
+    let v = n;
+    do {
+      const d = v % 10;
+      b[--p] = 0x30 + d;
+      v = (v - d) / 10;
+    } while (v > 0);
   }
 
   /** ASCII text known to need no escaping (digits, dates). */
@@ -62,15 +83,14 @@ export class JsonBytes {
     const b = this.buf;
     let p = this.pos;
     b[p++] = 0x22;
-    let clean = true;
-    for (let i = 0; i < s.length; i++) {
+    // Session keys are plain ASCII nearly always: copy their codes; anything else goes the long way.
+    let i = 0;
+    for (; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0xd800) {
-        clean = false;
-        break;
-      }
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
+      b[p + i] = c;
     }
-    if (clean) p += b.write(s, p, 'utf8');
+    if (i === s.length) p += i;
     else p += b.write(JSON.stringify(s).slice(1, -1), p, 'utf8');
     b[p++] = 0x22;
     this.pos = p;
@@ -88,21 +108,14 @@ export class JsonBytes {
     b[p++] = 0x22;
     let i = start;
     while (i < end) {
-      // Copy a run of plain ASCII in one go.
-      let j = i;
-      while (j < end) {
-        const c = src[j];
-        if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) break;
-        j++;
+      // Plain ASCII is copied as it is scanned.
+      let c = src[i];
+      while (c >= 0x20 && c !== 0x22 && c !== 0x5c && c < 0x80) {
+        b[p++] = c;
+        if (++i >= end) break;
+        c = src[i];
       }
-      if (j > i) {
-        if (j - i > 16) b.set(src.subarray(i, j), p);
-        else for (let k = i; k < j; k++) b[p + k - i] = src[k];
-        p += j - i;
-        i = j;
-        if (i >= end) break;
-      }
-      const c = src[i];
+      if (i >= end) break;
       if (c >= 0x80) {
         const n = utf8Length(src, i, end);
         if (n === 0) {
@@ -158,13 +171,4 @@ function utf8Length(s: Uint8Array, i: number, end: number): number {
     return 4;
   }
   return 0;
-}
-
-/** Whether `s[start, end)` is a valid JSON string body as it stands (no escaping needed). */
-export function plainJsonText(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c) return false;
-  }
-  return true;
 }

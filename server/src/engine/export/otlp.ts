@@ -4,7 +4,7 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
 const SCOPE = (version: string | undefined): Buffer =>
@@ -19,25 +19,28 @@ const K = {
   resourceEnd: enc(']}]}'),
   lineEnd: enc(']}\n'),
   recordStart: enc('{"timeUnixNano":"'),
-  recordStartNoTime: enc('{"severityNumber":'),
-  severityNumber: enc('","severityNumber":'),
-  severityText: enc(',"severityText":'),
+  recordStartNoTime: enc('{'),
+  timeEnd: enc('",'),
   body: enc(',"body":{"stringValue":'),
   attributes: enc('},"attributes":['),
-  path: enc('{"key":"log.file.path","value":{"stringValue":'),
-  line: enc('}},{"key":"log.file.line","value":{"intValue":"'),
-  source: enc('"}},{"key":"messaging.source","value":{"stringValue":'),
-  session: enc('}},{"key":"messaging.session","value":{"stringValue":'),
+  line: enc(',{"key":"log.file.line","value":{"intValue":"'),
+  session: enc('"}},{"key":"messaging.session","value":{"stringValue":'),
   component: enc('}},{"key":"messaging.component","value":{"stringValue":'),
-  severityName: enc('}},{"key":"messaging.severity","value":{"stringValue":'),
   comma: enc(','),
+  thousand: enc('000'),
   stringValue: enc('"stringValue":'),
   intValue: enc('"intValue":"'),
   intEnd: enc('"}}'),
   recordEnd: enc(']}'),
 };
 const SEVERITY_TEXT = SEVERITY_NAMES.map((n) => enc(JSON.stringify(n.toUpperCase())));
-const SEVERITY_JSON = SEVERITY_NAMES.map((n) => enc(JSON.stringify(n)));
+const SEVERITY_ATTRIBUTE = SEVERITY_NAMES.map((n) => enc(`}},{"key":"messaging.severity","value":{"stringValue":"${n}"}}`));
+
+/** `"severityNumber":9,"severityText":"08"` of a record (the written level, else the severity's name). */
+function severityBlock(rec: RecordFacts): string {
+  const text = rec.levelJson ? rec.levelJson.toString() : SEVERITY_TEXT[rec.severity].toString();
+  return `"severityNumber":${otelSeverityNumber(rec.severity)},"severityText":${text}`;
+}
 
 export interface OtlpOptions {
   /** Records per ExportLogsServiceRequest line (default 1000). */
@@ -52,6 +55,7 @@ const BATCH_BYTES = 4 << 20;
 export class OtlpFormat implements RecordFormat {
   private out!: JsonBytes;
   private seq = -1;
+  private readonly levels = new LevelBlocks();
   private readonly batchRecords: number;
   private readonly scope: Buffer;
   /** Records in the open line (0: no line open). */
@@ -87,30 +91,26 @@ export class OtlpFormat implements RecordFormat {
     this.inBatch++;
     if (!Number.isNaN(rec.utcMicros)) {
       out.raw(K.recordStart);
-      out.ascii(rec.utcMicros > 0 ? `${rec.utcMicros}000` : '0');
-      out.raw(K.severityNumber);
+      if (rec.utcMicros > 0) {
+        out.int(rec.utcMicros);
+        out.raw(K.thousand);
+      } else out.byte(0x30);
+      out.raw(K.timeEnd);
     } else {
       out.raw(K.recordStartNoTime);
     }
-    out.int(otelSeverityNumber(rec.severity));
-    out.raw(K.severityText);
-    out.raw(rec.levelJson ?? SEVERITY_TEXT[rec.severity]);
+    out.raw(this.levels.get(rec, severityBlock));
     out.raw(K.body);
     out.bytesString(v.buf, v.bodyStart, v.end);
     out.raw(K.attributes);
-    out.raw(K.path);
-    out.raw(rec.input.pathJson);
+    out.raw(rec.input.otlpBlock);
     out.raw(K.line);
     out.int(rec.line);
-    out.raw(K.source);
-    out.raw(rec.input.sourceJson);
     out.raw(K.session);
     out.string(rec.sessionKey);
     out.raw(K.component);
     out.raw(rec.componentJson);
-    out.raw(K.severityName);
-    out.raw(SEVERITY_JSON[rec.severity]);
-    out.raw(K.attrEnd);
+    out.raw(SEVERITY_ATTRIBUTE[rec.severity]);
   }
 
   end(out: JsonBytes): void {

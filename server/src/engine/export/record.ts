@@ -14,6 +14,23 @@ export interface InputInfo {
   datasetJson: Buffer;
   /** The product name (`"CommuniGate Pro"`) as a JSON string. */
   serviceJson: Buffer;
+  /** ECS: `,"log.file.path":…,"event.dataset":…,"messaging.source":…`, the same for every record of the file. */
+  ecsBlock: Buffer;
+  /** OTLP: the log.file.path and messaging.source attributes, the same for every record of the file. */
+  otlpBlock: Buffer;
+}
+
+/** The per-file constant parts of both formats. */
+export function inputInfo(path: string, source: string, dataset: string, service: string): InputInfo {
+  const [p, s, d] = [JSON.stringify(path), JSON.stringify(source), JSON.stringify(dataset)];
+  return {
+    pathJson: Buffer.from(p),
+    sourceJson: Buffer.from(s),
+    datasetJson: Buffer.from(d),
+    serviceJson: Buffer.from(JSON.stringify(service)),
+    ecsBlock: Buffer.from(`,"log.file.path":${p},"event.dataset":${d},"messaging.source":${s}`),
+    otlpBlock: Buffer.from(`{"key":"log.file.path","value":{"stringValue":${p}}},{"key":"messaging.source","value":{"stringValue":${s}}}`),
+  };
 }
 
 /** The common facts of the record being written; one instance, refilled per record. */
@@ -29,6 +46,8 @@ export class RecordFacts {
   fractionDigits = 0;
   /** The written level as a JSON string, or undefined when the record has none. */
   levelJson: Buffer | undefined;
+  /** The written level's code (NO_LEVEL when none). */
+  levelCode = 0;
   /** Normalised severity (Severity). */
   severity = 0;
   /** 1-based line of the record's first line. */
@@ -53,4 +72,21 @@ const SEVERITY_NUMBERS = [21, 17, 13, 9, 5, 1];
 /** The OpenTelemetry severity number of a normalised severity: FATAL, ERROR, WARN, INFO, DEBUG, TRACE (the first of each range). */
 export function otelSeverityNumber(severity: number): number {
   return SEVERITY_NUMBERS[severity] ?? 9;
+}
+
+/**
+ * Pre-encoded bytes per (file, written level, severity): the parts of a document that depend only on
+ * these, made once and copied for every record.
+ */
+export class LevelBlocks {
+  private readonly blocks: (Buffer | undefined)[][] = [];
+
+  get(rec: RecordFacts, make: (rec: RecordFacts) => string): Buffer {
+    let perInput = this.blocks[rec.inputNo];
+    if (!perInput) this.blocks[rec.inputNo] = perInput = [];
+    const slot = rec.levelCode * 8 + rec.severity;
+    let b = perInput[slot];
+    if (!b) perInput[slot] = b = Buffer.from(make(rec), 'utf8');
+    return b;
+  }
 }

@@ -1,35 +1,23 @@
 // RFC 3339 UTC timestamps written as bytes from microseconds, without Date objects per record.
-import { DAY_MS } from '../time';
 import type { JsonBytes } from './jsonBytes';
-
-const DAY_US = DAY_MS * 1000;
 
 /** Writes `"YYYY-MM-DDTHH:MM:SS[.f…]Z"` (quotes included) with `digits` fraction digits (0–6). */
 export class UtcTimeWriter {
-  private day = NaN;
-  private readonly date = Buffer.alloc(11); // YYYY-MM-DDT
+  /** The second last written, and its `YYYY-MM-DDTHH:MM:SS` (records come many to a second). */
+  private second = NaN;
+  private readonly prefix = Buffer.alloc(19);
 
   write(out: JsonBytes, micros: number, digits: number): void {
-    const day = Math.floor(micros / DAY_US);
-    if (day !== this.day) this.setDay(day);
-    let rest = micros - day * DAY_US;
-    const frac = rest % 1_000_000;
-    rest = (rest - frac) / 1_000_000;
-    const s = rest % 60;
-    rest = (rest - s) / 60;
-    const m = rest % 60;
-    const h = (rest - m) / 60;
-    out.ensure(40);
+    const frac = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
+    const second = (micros - frac) / 1_000_000;
+    if (second !== this.second) this.setSecond(second);
+    out.ensure(32);
     const b = out.buf;
     let p = out.pos;
     b[p++] = 0x22;
-    b.set(this.date, p);
-    p += 11;
-    p = two(b, p, h);
-    b[p++] = 0x3a;
-    p = two(b, p, m);
-    b[p++] = 0x3a;
-    p = two(b, p, s);
+    const pre = this.prefix;
+    for (let i = 0; i < 19; i++) b[p + i] = pre[i];
+    p += 19;
     if (digits > 0) {
       b[p++] = 0x2e;
       let f = frac;
@@ -45,10 +33,27 @@ export class UtcTimeWriter {
     out.pos = p;
   }
 
-  private setDay(day: number): void {
-    this.day = day;
+  private setSecond(second: number): void {
+    this.second = second;
+    const day = Math.floor(second / 86_400);
+    let rest = second - day * 86_400;
+    const s = rest % 60;
+    rest = (rest - s) / 60;
+    const m = rest % 60;
+    const h = (rest - m) / 60;
     const [y, mo, d] = civilFromDays(day);
-    this.date.write(`${String(y).padStart(4, '0')}-${mo < 10 ? '0' : ''}${mo}-${d < 10 ? '0' : ''}${d}T`, 0, 'latin1');
+    const b = this.prefix;
+    b.write(String(y).padStart(4, '0').slice(-4), 0, 'latin1');
+    b[4] = 0x2d;
+    two(b, 5, mo);
+    b[7] = 0x2d;
+    two(b, 8, d);
+    b[10] = 0x54;
+    two(b, 11, h);
+    b[13] = 0x3a;
+    two(b, 14, m);
+    b[16] = 0x3a;
+    two(b, 17, s);
   }
 }
 
