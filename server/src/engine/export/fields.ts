@@ -8,8 +8,10 @@
 export class Field {
   /** `,"ecs.name":` */
   readonly ecsKey: Buffer;
-  /** `{"key":"otel.name","value":{` */
-  readonly otlpKey: Buffer;
+  /** `,{"key":"otel.name","value":{"stringValue":` */
+  readonly otlpString: Buffer;
+  /** `,{"key":"otel.name","value":{"intValue":"` */
+  readonly otlpInt: Buffer;
   /** The record (export sequence number) this field was last written for: a document never repeats a key. */
   stamp = -1;
 
@@ -18,7 +20,8 @@ export class Field {
     readonly otel: string = ecs,
   ) {
     this.ecsKey = Buffer.from(`,${JSON.stringify(ecs)}:`);
-    this.otlpKey = Buffer.from(`{"key":${JSON.stringify(otel)},"value":{`);
+    this.otlpString = Buffer.from(`,{"key":${JSON.stringify(otel)},"value":{"stringValue":`);
+    this.otlpInt = Buffer.from(`,{"key":${JSON.stringify(otel)},"value":{"intValue":"`);
   }
 }
 

@@ -37,7 +37,7 @@ export class JsonBytes {
     const n = bytes.length;
     this.ensure(n);
     // A loop beats TypedArray.set's call overhead for the short keys written most.
-    if (n > 64) this.buf.set(bytes, this.pos);
+    if (n > 16) this.buf.set(bytes, this.pos);
     else {
       const b = this.buf;
       const p = this.pos;
@@ -51,24 +51,30 @@ export class JsonBytes {
     this.buf[this.pos++] = c;
   }
 
-  /** A non-negative or negative integer (safe range), as JSON digits. */
+  /** An integer as JSON digits (times in microseconds included: up to 2^53). */
   int(n: number): void {
     this.ensure(24);
     if (n < 0 || n > Number.MAX_SAFE_INTEGER || n !== Math.floor(n)) {
       this.pos += this.buf.write(String(n), this.pos, 'latin1');
       return;
     }
+    if (n < 1e9) {
+      this.pos = smallInt(this.buf, this.pos, n | 0);
+      return;
+    }
+    // Split into 32-bit halves: integer arithmetic on each, the low half padded to 9 digits.
+    const high = Math.floor(n / 1e9);
+    const low = n - high * 1e9;
+    let p = high < 1e9 ? smallInt(this.buf, this.pos, high) : this.pos + this.buf.write(String(high), this.pos, 'latin1');
     const b = this.buf;
-    let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
-    let p = this.pos + digits;
+    let v = low | 0;
+    for (let i = 8; i >= 0; i--) {
+      const q = (v / 10) | 0;
+      b[p + i] = 0x30 + v - q * 10;
+      v = q;
+    }
+    p += 9;
     this.pos = p;
-    let v = n;
-    do {
-      const d = v % 10;
-      b[--p] = 0x30 + d;
-      v = (v - d) / 10;
-    } while (v > 0);
   }
 
   /** ASCII text known to need no escaping (digits, dates). */
@@ -148,6 +154,20 @@ export class JsonBytes {
     b[p++] = 0x22;
     this.pos = p;
   }
+}
+
+/** Writes a 32-bit non-negative integer's digits at `p`; returns the end. */
+function smallInt(b: Buffer, p: number, n: number): number {
+  let digits = 1;
+  for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
+  let e = p + digits;
+  const end = e;
+  do {
+    const q = (n / 10) | 0;
+    b[--e] = 0x30 + n - q * 10;
+    n = q;
+  } while (n > 0);
+  return end;
 }
 
 /** Length of the well-formed UTF-8 sequence at `i` (2–4), or 0 when the bytes there are not one. */

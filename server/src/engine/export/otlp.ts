@@ -28,8 +28,6 @@ const K = {
   component: enc('}},{"key":"messaging.component","value":{"stringValue":'),
   comma: enc(','),
   thousand: enc('000'),
-  stringValue: enc('"stringValue":'),
-  intValue: enc('"intValue":"'),
   intEnd: enc('"}}'),
   recordEnd: enc(']}'),
 };
@@ -177,9 +175,7 @@ export class OtlpFormat implements RecordFormat {
   bytes(f: Field, src: Uint8Array, start: number, end: number): void {
     if (!this.first(f)) return;
     const out = this.out;
-    out.raw(K.comma);
-    out.raw(f.otlpKey);
-    out.raw(K.stringValue);
+    out.raw(f.otlpString);
     out.bytesString(src, start, end);
     out.raw(K.attrEnd);
   }
@@ -187,9 +183,7 @@ export class OtlpFormat implements RecordFormat {
   text(f: Field, value: string): void {
     if (!this.first(f)) return;
     const out = this.out;
-    out.raw(K.comma);
-    out.raw(f.otlpKey);
-    out.raw(K.stringValue);
+    out.raw(f.otlpString);
     out.string(value);
     out.raw(K.attrEnd);
   }
@@ -197,9 +191,7 @@ export class OtlpFormat implements RecordFormat {
   int(f: Field, value: number): void {
     if (!this.first(f)) return;
     const out = this.out;
-    out.raw(K.comma);
-    out.raw(f.otlpKey);
-    out.raw(K.intValue);
+    out.raw(f.otlpInt);
     out.int(value);
     out.raw(K.intEnd);
   }
