@@ -39,7 +39,7 @@ export const exportCommand: Command = {
     const inputs = openAll(files, str(args, '--dialect'));
     try {
       for (const note of dateUndatedInputs(inputs, (i) => fs.statSync(i.path).mtimeMs)) process.stderr.write(`msglog: ${note}\n`);
-      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin, version: VERSION });
+      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin });
       writeAll(exporter, outPath);
     } finally {
       for (const { index } of inputs) closeIndex(index);
@@ -47,10 +47,6 @@ export const exportCommand: Command = {
     return 0;
   },
 };
-
-declare const MSGLOG_VERSION: string | undefined;
-/** msglog's version when the build defines it, for the OTLP instrumentation scope. */
-const VERSION = typeof MSGLOG_VERSION === 'string' ? MSGLOG_VERSION : undefined;
 
 function openAll(files: string[], dialect: string | undefined): ExportInput[] {
   const inputs: ExportInput[] = [];

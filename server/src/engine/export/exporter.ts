@@ -38,7 +38,7 @@ export interface ExportOptions {
   utcOffsetMin?: number;
   /** OTLP: records per request line (default 1000). */
   batchRecords?: number;
-  /** msglog's version, named as the OTLP instrumentation scope's. */
+  /** msglog's version, named as the OTLP instrumentation scope's (default: the build's). */
   version?: string;
 }
 
@@ -128,6 +128,10 @@ function writtenLevel(dialect: DialectId, index: LogIndex, code: number): string
   return index.dialect.levelName(code) || String(code);
 }
 
+declare const MSGLOG_VERSION: string | undefined;
+/** msglog's version where the build defines it (scripts/build.mjs), for the OTLP instrumentation scope. */
+const BUILD_VERSION = typeof MSGLOG_VERSION === 'string' ? MSGLOG_VERSION : undefined;
+
 /** Sequence numbers of exported records, unique in the process (fields are written once per record). */
 let nextSeq = 0;
 
@@ -147,7 +151,7 @@ export class LogExporter {
   ) {
     this.states = inputs.map((input) => new InputState(input, input.index.dialect.id));
     this.total = inputs.reduce((n, i) => n + i.index.recordCount, 0);
-    this.format = options.format === 'otlp' ? new OtlpFormat({ batchRecords: options.batchRecords, version: options.version }) : new EcsFormat(options.bulk === true);
+    this.format = options.format === 'otlp' ? new OtlpFormat({ batchRecords: options.batchRecords, version: options.version ?? BUILD_VERSION }) : new EcsFormat(options.bulk === true);
     this.order = order ?? new SequentialOrder(inputs);
     this.utcOffsetMin = options.utcOffsetMin ?? 0;
   }
