@@ -1,7 +1,8 @@
 // Export Log… (command palette, Explorer context menu on one or more files, the log editor's tab):
 // pick a format and a target file; the language server writes the NDJSON (docs/EXPORT.md) with
 // cancellable progress. Called with an options object (`{ format, target, bulk?, utcOffset? }`) as
-// second argument it asks nothing (tests, keybindings, other extensions).
+// second argument it asks nothing (tests, keybindings, other extensions); the first argument may then
+// be a URI or an array of them.
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -41,6 +42,7 @@ function isLogDocument(doc: vscode.TextDocument | undefined): doc is vscode.Text
 /** The logs to export: the Explorer selection, the argument, the active log, or files the user picks. */
 async function logsOf(arg: unknown, selection: unknown): Promise<vscode.Uri[] | undefined> {
   if (Array.isArray(selection) && selection.length > 0 && selection.every((u) => u instanceof vscode.Uri)) return selection as vscode.Uri[];
+  if (Array.isArray(arg) && arg.length > 0 && arg.every((u) => u instanceof vscode.Uri)) return arg as vscode.Uri[];
   if (arg instanceof vscode.Uri) return [arg];
   if (typeof arg === 'string' && arg !== '') return [arg.includes('://') ? vscode.Uri.parse(arg) : vscode.Uri.file(arg)];
   const active = vscode.window.activeTextEditor?.document;
