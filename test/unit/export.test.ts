@@ -159,6 +159,8 @@ for (const [dialect, file] of Object.entries(SAMPLES)) {
       assert.equal(rec.body.stringValue, doc.message);
       const attrs = Object.fromEntries(rec.attributes.map((a) => [a.key, a.value.stringValue ?? Number(a.value.intValue)]));
       assert.equal(attrs['messaging.session'], doc['messaging.session']);
+      assert.equal(attrs['messaging.severity'], doc['messaging.severity']);
+      assert.equal(attrs['messaging.component'], doc['messaging.component']);
       assert.equal(attrs['log.file.line'], doc['log.file.line']);
       if (doc['source.ip'] !== undefined) assert.equal(attrs['source.address'], doc['source.ip'], 'OTel semantic-convention name');
       if (doc['user.name'] !== undefined) assert.equal(attrs['user.name'], doc['user.name']);

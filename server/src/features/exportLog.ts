@@ -51,6 +51,8 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     const notes = dateUndatedInputs(inputs, (input) => mtimeOf(input.path));
     const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin });
     let bytes = 0;
+    // Only a regular file (or a new one) is removed after a failure: never a device or a pipe.
+    const removable = await fsp.stat(params.target).then((st) => st.isFile(), () => true);
     const file = await fsp.open(params.target, 'w');
     let complete = false;
     try {
@@ -69,7 +71,7 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
       complete = true;
     } finally {
       await file.close();
-      if (!complete) await fsp.rm(params.target, { force: true });
+      if (!complete && removable) await fsp.rm(params.target, { force: true });
     }
     return { target: params.target, records: exporter.done, bytes, notes };
   } catch (e) {

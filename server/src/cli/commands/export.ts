@@ -94,6 +94,8 @@ function writeAll(exporter: LogExporter, outPath: string | undefined): void {
     for (const chunk of exporter.chunks()) writeFully(1, chunk);
     return;
   }
+  // Only a regular file (or a new one) is removed after a failure: never /dev/null or a pipe.
+  const removable = !fs.existsSync(outPath) || fs.statSync(outPath).isFile();
   let fd: number;
   try {
     fd = fs.openSync(outPath, 'w');
@@ -109,7 +111,7 @@ function writeAll(exporter: LogExporter, outPath: string | undefined): void {
     } catch {
       // already closed
     }
-    fs.rmSync(outPath, { force: true });
+    if (removable) fs.rmSync(outPath, { force: true });
     throw new UsageError(`cannot write ${outPath}: ${(e as Error).message}`);
   }
 }

@@ -3,7 +3,7 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
 import { UtcTimeWriter } from './utcTime';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
@@ -11,17 +11,15 @@ const BULK_ACTION = enc('{"create":{}}\n');
 const K = {
   timestamp: enc(',"@timestamp":'),
   message: enc('{"message":'),
-  line: enc(',"log.file.line":'),
   host: enc(',"host.name":'),
   session: enc(',"messaging.session":'),
-  component: enc(',"messaging.component":'),
   end: enc('}\n'),
 };
 
-/** `,"log.level":"3","event.severity":5,"messaging.severity":"debug"` of a record. */
+/** `,"log.level":"3","event.severity":5,"messaging.severity":"debug"` + the file's fields + `,"log.file.line":`. */
 function levelBlock(rec: RecordFacts): string {
   const level = rec.levelJson ? `,"log.level":${rec.levelJson.toString()}` : '';
-  return `${level},"event.severity":${otelSeverityNumber(rec.severity)},"messaging.severity":"${SEVERITY_NAMES[rec.severity]}"`;
+  return `${level},"event.severity":${otelSeverityNumber(rec.severity)},"messaging.severity":"${SEVERITY_NAMES[rec.severity]}"${rec.input.ecsBlock.toString()},"log.file.line":`;
 }
 
 export class EcsFormat implements RecordFormat {
@@ -29,6 +27,7 @@ export class EcsFormat implements RecordFormat {
   private seq = -1;
   private readonly time = new UtcTimeWriter();
   private readonly levels = new LevelBlocks();
+  private readonly components = new ComponentBlocks(',"messaging.component":', '');
 
   constructor(private readonly bulk: boolean) {}
 
@@ -39,22 +38,20 @@ export class EcsFormat implements RecordFormat {
     if (this.bulk) out.raw(BULK_ACTION);
     out.raw(K.message);
     out.bytesString(v.buf, v.bodyStart, v.end);
+    // Level, severity, file and dataset come pre-encoded in one block, ending with the line's key.
+    out.raw(this.levels.get(rec, levelBlock));
+    out.int(rec.line);
     if (!Number.isNaN(rec.utcMicros)) {
       out.raw(K.timestamp);
       this.time.write(out, rec.utcMicros, rec.fractionDigits);
     }
-    out.raw(this.levels.get(rec, levelBlock));
-    out.raw(rec.input.ecsBlock);
-    out.raw(K.line);
-    out.int(rec.line);
     if (v.hostEnd >= 0) {
       out.raw(K.host);
       out.bytesString(v.buf, v.hostStart, v.hostEnd);
     }
     out.raw(K.session);
     out.string(rec.sessionKey);
-    out.raw(K.component);
-    out.raw(rec.componentJson);
+    out.raw(this.components.get(rec));
   }
 
   end(out: JsonBytes): void {

@@ -11,7 +11,7 @@ import { CHUNK_BYTES, JsonBytes } from './jsonBytes';
 import { OtlpFormat } from './otlp';
 import { type InputInfo, inputInfo, RecordFacts, type RecordFormat } from './record';
 import { type DialectFields, RecordView } from './recordView';
-import { fractionDigitsAt } from './utcTime';
+import { fractionColumn, fractionDigitsAt } from './utcTime';
 
 export type ExportFormat = 'ecs' | 'otlp';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ecs', 'otlp'];
@@ -80,7 +80,7 @@ class InputState {
   /** Per session: its component's number in `components`, +1 (0: not looked up yet). */
   readonly sessionComponent: Int32Array;
   readonly components: Buffer[] = [];
-  private readonly componentNo = new Map<string, number>();
+  private readonly componentByName = new Map<string, number>();
   window: Buffer = Buffer.alloc(0);
   windowStart = 0;
 
@@ -94,6 +94,24 @@ class InputState {
     this.sessionComponent = new Int32Array(index.sessionCount);
   }
 
+  // Where the last record's time fraction was, relative to its line, and how many digits it had:
+  // logs keep one precision, so the next record is checked there first.
+  private fracCol = -1;
+  private fracDigits = 0;
+
+  /** The fraction digits of the time on the header line `buf[s, lineEnd)`. */
+  fractionDigits(buf: Uint8Array, s: number, lineEnd: number): number {
+    const c = this.fracCol;
+    if (c >= 0 && s + c + 3 <= lineEnd && buf[s + c - 3] === 0x3a && buf[s + c - 6] === 0x3a) {
+      const d = this.fracDigits;
+      if (d === 0 ? !isDigitOrDot(buf[s + c]) : buf[s + c] === 0x2e && isDigit(buf[s + c + d]) && !isDigit(buf[s + c + d + 1])) return d;
+    }
+    const n = fractionDigitsAt(buf, s, lineEnd);
+    this.fracDigits = n;
+    this.fracCol = fractionColumn(buf, s, lineEnd);
+    return n;
+  }
+
   levelJson(code: number): Buffer | undefined {
     if (code === NO_LEVEL) return undefined;
     let b = this.levels[code];
@@ -101,20 +119,29 @@ class InputState {
     return b;
   }
 
-  componentJson(session: number): Buffer {
+  /** The number (from 1) of the session's component in `components`. */
+  componentNo(session: number): number {
     let n = this.sessionComponent[session];
     if (n === 0) {
       const name = this.input.index.componentOf(session);
-      n = this.componentNo.get(name) ?? 0;
+      n = this.componentByName.get(name) ?? 0;
       if (n === 0) {
         this.components.push(json(name));
         n = this.components.length;
-        this.componentNo.set(name, n);
+        this.componentByName.set(name, n);
       }
       this.sessionComponent[session] = n;
     }
-    return this.components[n - 1];
+    return n;
   }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isDigitOrDot(c: number): boolean {
+  return isDigit(c) || c === 0x2e || c === 0x2c;
 }
 
 function json(s: string): Buffer {
@@ -219,7 +246,7 @@ export class LogExporter {
       const base = index.dated ? 0 : (state.input.dateBaseMs ?? 0);
       const utcMs = wall + base - (off === NO_OFFSET ? this.utcOffsetMin : off) * 60_000;
       facts.utcMicros = Math.round(utcMs * 1000);
-      facts.fractionDigits = fractionDigitsAt(buf, s, lineEnd);
+      facts.fractionDigits = state.fractionDigits(buf, s, lineEnd);
     }
     facts.levelCode = index.recLevel[r];
     facts.levelJson = state.levelJson(facts.levelCode);
@@ -227,7 +254,9 @@ export class LogExporter {
     facts.line = index.recStartLine[r] + 1;
     const session = index.recSession[r];
     facts.sessionKey = index.keys.keys[session];
-    facts.componentJson = state.componentJson(session);
+    const component = state.componentNo(session);
+    facts.componentNo = component;
+    facts.componentJson = state.components[component - 1];
   }
 }
 

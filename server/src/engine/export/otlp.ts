@@ -4,7 +4,7 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
 const SCOPE = (version: string | undefined): Buffer =>
@@ -20,24 +20,25 @@ const K = {
   lineEnd: enc(']}\n'),
   recordStart: enc('{"timeUnixNano":"'),
   recordStartNoTime: enc('{'),
-  timeEnd: enc('",'),
-  body: enc(',"body":{"stringValue":'),
-  attributes: enc('},"attributes":['),
+  timeEnd: enc('000",'),
+  zeroTimeEnd: enc('0",'),
   line: enc(',{"key":"log.file.line","value":{"intValue":"'),
   session: enc('"}},{"key":"messaging.session","value":{"stringValue":'),
-  component: enc('}},{"key":"messaging.component","value":{"stringValue":'),
   comma: enc(','),
-  thousand: enc('000'),
   intEnd: enc('"}}'),
   recordEnd: enc(']}'),
 };
 const SEVERITY_TEXT = SEVERITY_NAMES.map((n) => enc(JSON.stringify(n.toUpperCase())));
-const SEVERITY_ATTRIBUTE = SEVERITY_NAMES.map((n) => enc(`}},{"key":"messaging.severity","value":{"stringValue":"${n}"}}`));
 
 /** `"severityNumber":9,"severityText":"08"` of a record (the written level, else the severity's name). */
+/** `},"attributes":[` + messaging.severity + the file's attributes + the line's key. */
+function afterBodyBlock(rec: RecordFacts): string {
+  return `},"attributes":[{"key":"messaging.severity","value":{"stringValue":"${SEVERITY_NAMES[rec.severity]}"}},${rec.input.otlpBlock.toString()}${K.line.toString()}`;
+}
+
 function severityBlock(rec: RecordFacts): string {
   const text = rec.levelJson ? rec.levelJson.toString() : SEVERITY_TEXT[rec.severity].toString();
-  return `"severityNumber":${otelSeverityNumber(rec.severity)},"severityText":${text}`;
+  return `"severityNumber":${otelSeverityNumber(rec.severity)},"severityText":${text},"body":{"stringValue":`;
 }
 
 export interface OtlpOptions {
@@ -54,6 +55,8 @@ export class OtlpFormat implements RecordFormat {
   private out!: JsonBytes;
   private seq = -1;
   private readonly levels = new LevelBlocks();
+  private readonly components = new ComponentBlocks('}},{"key":"messaging.component","value":{"stringValue":', '}}');
+  private readonly afterBody = new LevelBlocks();
   private readonly batchRecords: number;
   private readonly scope: Buffer;
   /** Records in the open line (0: no line open). */
@@ -91,25 +94,21 @@ export class OtlpFormat implements RecordFormat {
       out.raw(K.recordStart);
       if (rec.utcMicros > 0) {
         out.int(rec.utcMicros);
-        out.raw(K.thousand);
-      } else out.byte(0x30);
-      out.raw(K.timeEnd);
+        out.raw(K.timeEnd);
+      } else out.raw(K.zeroTimeEnd);
     } else {
       out.raw(K.recordStartNoTime);
     }
+    // Severity number and text come pre-encoded with the body's key; the file's attributes with the line's key.
     out.raw(this.levels.get(rec, severityBlock));
-    out.raw(K.body);
     out.bytesString(v.buf, v.bodyStart, v.end);
-    out.raw(K.attributes);
-    out.raw(rec.input.otlpBlock);
-    out.raw(K.line);
+    out.raw(this.afterBody.get(rec, afterBodyBlock));
     out.int(rec.line);
     out.raw(K.session);
     out.string(rec.sessionKey);
-    out.raw(K.component);
-    out.raw(rec.componentJson);
-    out.raw(SEVERITY_ATTRIBUTE[rec.severity]);
+    out.raw(this.components.get(rec));
   }
+
 
   end(out: JsonBytes): void {
     out.raw(K.recordEnd);

@@ -54,6 +54,8 @@ export class RecordFacts {
   line = 0;
   sessionKey = '';
   componentJson!: Buffer;
+  /** The component's number within its input (for per-component blocks). */
+  componentNo = 0;
   view!: RecordView;
 }
 
@@ -87,6 +89,24 @@ export class LevelBlocks {
     const slot = rec.levelCode * 8 + rec.severity;
     let b = perInput[slot];
     if (!b) perInput[slot] = b = Buffer.from(make(rec), 'utf8');
+    return b;
+  }
+}
+
+/** Pre-encoded bytes per (file, component): the component field as a format writes it. */
+export class ComponentBlocks {
+  private readonly blocks: (Buffer | undefined)[][] = [];
+
+  constructor(
+    private readonly before: string,
+    private readonly after: string,
+  ) {}
+
+  get(rec: RecordFacts): Buffer {
+    let perInput = this.blocks[rec.inputNo];
+    if (!perInput) this.blocks[rec.inputNo] = perInput = [];
+    let b = perInput[rec.componentNo];
+    if (!b) perInput[rec.componentNo] = b = Buffer.concat([Buffer.from(this.before), rec.componentJson, Buffer.from(this.after)]);
     return b;
   }
 }

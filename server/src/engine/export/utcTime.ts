@@ -97,6 +97,15 @@ export function fractionDigitsAt(buf: Uint8Array, start: number, end: number): n
   return 0;
 }
 
+/** The column (from `start`) just past the seconds of the first `HH:MM:SS` on the line, or -1. */
+export function fractionColumn(buf: Uint8Array, start: number, end: number): number {
+  for (let i = start; i + 8 <= end; i++) {
+    if (buf[i + 2] !== 0x3a || buf[i + 5] !== 0x3a) continue;
+    if (digit(buf[i]) && digit(buf[i + 1]) && digit(buf[i + 3]) && digit(buf[i + 4]) && digit(buf[i + 6]) && digit(buf[i + 7])) return i + 8 - start;
+  }
+  return -1;
+}
+
 function digit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
