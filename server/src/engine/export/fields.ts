@@ -59,7 +59,6 @@ export const F = {
   sipCallId: field('sip.call_id'),
   processName: field('process.name', 'process.executable.name'),
   processPid: field('process.pid', 'process.pid'),
-  networkProtocol: field('network.protocol', 'network.protocol.name'),
 } as const;
 
 /** Parses an IPv4 address, an IPv6 address in brackets, either optionally followed by `:port`. */

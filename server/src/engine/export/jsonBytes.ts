@@ -20,9 +20,6 @@ export class JsonBytes {
     return out;
   }
 
-  get full(): boolean {
-    return this.pos >= CHUNK_BYTES;
-  }
 
   /** Room for `n` more bytes (a huge record grows the chunk rather than splitting it). */
   ensure(n: number): void {
@@ -46,10 +43,6 @@ export class JsonBytes {
     this.pos += n;
   }
 
-  byte(c: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = c;
-  }
 
   /** An integer as JSON digits (times in microseconds included: up to 2^53). */
   int(n: number): void {
@@ -77,11 +70,6 @@ export class JsonBytes {
     this.pos = p;
   }
 
-  /** ASCII text known to need no escaping (digits, dates). */
-  ascii(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
-  }
 
   /** A JSON string (quotes included) from a JS string; escapes what JSON requires. */
   string(s: string): void {

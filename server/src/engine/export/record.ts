@@ -6,10 +6,6 @@ import type { RecordView } from './recordView';
 
 /** Per exported file: names and pre-encoded values that every record of it repeats. */
 export interface InputInfo {
-  /** `"path"` as a JSON string. */
-  pathJson: Buffer;
-  /** `"source"` as a JSON string (FORMATS §9: the file's path, or the rotated log's name). */
-  sourceJson: Buffer;
   /** `"communigate-log"` as a JSON string. */
   datasetJson: Buffer;
   /** The product name (`"CommuniGate Pro"`) as a JSON string. */
@@ -24,8 +20,6 @@ export interface InputInfo {
 export function inputInfo(path: string, source: string, dataset: string, service: string): InputInfo {
   const [p, s, d] = [JSON.stringify(path), JSON.stringify(source), JSON.stringify(dataset)];
   return {
-    pathJson: Buffer.from(p),
-    sourceJson: Buffer.from(s),
     datasetJson: Buffer.from(d),
     serviceJson: Buffer.from(JSON.stringify(service)),
     ecsBlock: Buffer.from(`,"log.file.path":${p},"event.dataset":${d},"messaging.source":${s}`),
