@@ -264,7 +264,9 @@ test('an unreadable file fails the export before anything is written (exit 2, on
   const out = path.join(dir, 'out.ndjson');
   const binary = path.join(dir, 'binary.log');
   fs.writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
-  for (const bad of [path.join(dir, 'missing.log'), dir, binary]) {
+  const notes = path.join(dir, 'notes.txt');
+  fs.writeFileSync(notes, 'hello\nworld\n');
+  for (const bad of [path.join(dir, 'missing.log'), binary, notes]) {
     const r = msglog('export', good, bad, '--format', 'ecs', '--out', out);
     assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
     assert.equal(r.stdout, '');
@@ -292,4 +294,31 @@ test('export needs --format, and a known one', () => {
   assert.match(msglog('export', SAMPLES['axigen-log']).stderr, /^msglog: export needs --format ecs\|otlp\n/);
   assert.match(msglog('export', SAMPLES['axigen-log'], '--format', 'csv').stderr, /^msglog: unknown --format "csv"/);
   assert.equal(msglog('export', '--format', 'ecs').code, 2);
+});
+
+test('several logs as one: a directory of rotated files is one source, each record names its own file and line; sources merge by time', () => {
+  const logs = path.join(dir, 'cluster', 'member1');
+  const other = path.join(dir, 'cluster', 'member2');
+  fs.mkdirSync(logs, { recursive: true });
+  fs.mkdirSync(other, { recursive: true });
+  fs.writeFileSync(path.join(logs, '2026-01-15.log'), '23:59:58.000 2 IMAP-000001([10.0.0.1]) connected\n23:59:59.500 4 IMAP-000001([10.0.0.1]) inp: 1 NOOP\n');
+  fs.writeFileSync(path.join(logs, '2026-01-16.log'), '00:00:01.000 2 IMAP-000001([10.0.0.1]) disconnected\n');
+  fs.writeFileSync(path.join(other, '2026-01-16.log'), '00:00:00.250 2 SMTPI-000007([10.0.0.9]) connected\n');
+  const r = msglog('export', logs, other, '--format', 'ecs');
+  assert.equal(r.code, 0, r.stderr);
+  const docs = lines(r.stdout).map((l) => JSON.parse(l) as Doc);
+  assert.deepEqual(
+    docs.map((d) => [d['@timestamp'], d['log.file.path'], d['log.file.line'], d['messaging.session']]),
+    [
+      ['2026-01-15T23:59:58.000Z', `${logs}/2026-01-15.log`, 1, 'IMAP-000001'],
+      ['2026-01-15T23:59:59.500Z', `${logs}/2026-01-15.log`, 2, 'IMAP-000001'],
+      ['2026-01-16T00:00:00.250Z', `${other}/2026-01-16.log`, 1, 'SMTPI-000007'],
+      ['2026-01-16T00:00:01.000Z', `${logs}/2026-01-16.log`, 1, 'IMAP-000001'],
+    ],
+  );
+  assert.equal(new Set(docs.filter((d) => d['messaging.session'] === 'IMAP-000001').map((d) => d['messaging.source'])).size, 1, 'one source for the rotated files');
+  assert.notEqual(docs[2]['messaging.source'], docs[0]['messaging.source']);
+  const otlp = lines(msglog('export', logs, other, '--format', 'otlp').stdout).map(checkOtlpLine) as unknown as OtlpRequest[];
+  const lineOf = otlp.flatMap((q) => q.resourceLogs.flatMap((rl) => rl.scopeLogs[0].logRecords.map((rec) => rec.attributes.find((a) => a.key === 'log.file.line')!.value.intValue)));
+  assert.deepEqual(lineOf, ['1', '2', '1', '1']);
 });

@@ -6,7 +6,8 @@ import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../diskLogs';
-import { CancelledError, dateUndatedInputs, type ExportInput, LogExporter, parseUtcOffset, turn } from '../engine';
+import { CancelledError, dateUndatedInputs, type ExportInput, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, turn } from '../engine';
+import { NO_OFFSET } from '../engine/recordStore';
 import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
 import type { ExportLogParams, ExportLogResult } from '../protocol';
 
@@ -49,7 +50,9 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
       inputs.push({ index: entry.index, path: path ?? uri, source: path ?? uri });
     }
     const notes = dateUndatedInputs(inputs, (input) => mtimeOf(input.path));
-    const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin });
+    // Several logs are interleaved by UTC time, as msglog export merges them (FORMATS §9).
+    const merged = new MergedOrder(inputs.map((input) => ({ store: input.index, shiftMs: placementMs(input, utcOffsetMin) })));
+    const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin }, new MergedRecordOrder(merged));
     let bytes = 0;
     // Only a regular file (or a new one) is removed after a failure: never a device or a pipe.
     const removable = await fsp.stat(params.target).then((st) => st.isFile(), () => true);
@@ -80,6 +83,15 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
   } finally {
     reporter.done();
   }
+}
+
+/** What moves a log's normalised times to UTC in the merge: its placed date, and the zone of a log that writes none. */
+function placementMs(input: ExportInput, utcOffsetMin: number): number {
+  const ix = input.index;
+  const date = ix.dated ? 0 : (input.dateBaseMs ?? 0);
+  let writesOffsets = false;
+  for (let r = 0; r < ix.recordCount && r < 64; r++) if (ix.recOffsetMin[r] !== NO_OFFSET) writesOffsets = true;
+  return date + (writesOffsets ? 0 : (ix.logOffsetMin - utcOffsetMin) * 60_000);
 }
 
 function pathOf(uri: string): string | undefined {

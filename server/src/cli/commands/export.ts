@@ -2,9 +2,9 @@
 // every file is opened and indexed before a byte is written, so that an unreadable one fails the
 // export with nothing written; the NDJSON is then streamed in chunks straight to stdout or --out.
 import * as fs from 'fs';
-import * as path from 'path';
-import { dateUndatedInputs, EXPORT_FORMATS, type ExportFormat, type ExportInput, type LogIndex, LogExporter, openLogFile, parseUtcOffset } from '../../engine';
-import { bool, checkFile, str, UsageError } from '../args';
+import { dateUndatedInputs, expandInputs, EXPORT_FORMATS, type ExportFormat, type ExportInput, LogExporter, LogSet, MergedRecordOrder } from '../../engine';
+import { bool, str, UsageError } from '../args';
+import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
 
 export const exportCommand: Command = {
@@ -13,65 +13,48 @@ export const exportCommand: Command = {
     'msglog export FILE… --format otlp|ecs [--bulk] [--out FILE] [--utc-offset ±HH:MM]\n' +
     '                                            NDJSON for log platforms: ECS documents (--bulk: with _bulk\n' +
     '                                            action lines) or OTLP/JSON ExportLogsServiceRequest lines',
-  valueFlags: ['--format', '--out', '--utc-offset'],
+  valueFlags: ['--format', '--out'],
   boolFlags: ['--bulk'],
-  run(args) {
+  async run(args) {
     const format = str(args, '--format');
     if (format === undefined) throw new UsageError(`export needs --format ${EXPORT_FORMATS.join('|')}`);
     if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format "${format}": use ${EXPORT_FORMATS.join(' or ')}`);
     const bulk = bool(args, '--bulk');
     if (bulk && format !== 'ecs') throw new UsageError('--bulk goes with --format ecs');
-    const offsetText = str(args, '--utc-offset');
-    let utcOffsetMin = 0;
-    if (offsetText !== undefined) {
-      try {
-        utcOffsetMin = parseUtcOffset(offsetText);
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
+    const utcOffsetMin = utcOffsetOf(args);
     const files = args.positional;
     if (files.length === 0) throw new UsageError('missing FILE');
     const outPath = str(args, '--out');
-    // Every file is checked, then indexed, before anything is written.
-    for (const file of files) checkFile(file);
-    if (outPath !== undefined) refuseOverwritingInput(outPath, files);
-    const inputs = openAll(files, str(args, '--dialect'));
+    // Every file is found, read and indexed before anything is written: unlike the other commands,
+    // an export with a file it cannot read fails whole (FORMATS §13).
+    const expanded = await expandInputs(files, { dialect: str(args, '--dialect') });
+    const problem = expanded.problems.find((p) => p.error);
+    if (problem) throw new UsageError(problem.file ? `${problem.file}: ${problem.text}` : problem.text);
+    for (const p of expanded.problems) warn(p.file ? `${p.file}: ${p.text}` : p.text);
+    if (expanded.files.length === 0) throw new UsageError(`no log to export in ${files.join(' ')}`);
+    if (outPath !== undefined) refuseOverwritingInput(outPath, expanded.files.map((f) => f.path));
+    let failure: string | undefined;
+    const set = await LogSet.open(expanded.files, { utcOffsetMin }, (f, e) => (failure ??= `cannot read ${f.display}: ${e.message}`));
     try {
-      for (const note of dateUndatedInputs(inputs, (i) => fs.statSync(i.path).mtimeMs)) process.stderr.write(`msglog: ${note}\n`);
-      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin });
+      if (failure) throw new UsageError(failure);
+      for (const note of set.notes) warn(`note: ${note}`);
+      const inputs: ExportInput[] = set.sources.map((src) => ({
+        index: src.index,
+        path: src.files[0].display,
+        source: src.name,
+        files: src.files.length > 1 ? src.files.map((f, k) => ({ path: f.display, start: src.fileStart(k), firstLine: src.fileFirstLine(k) })) : undefined,
+        dateBaseMs: src.shiftMs !== 0 ? src.shiftMs : undefined,
+      }));
+      const mtimes = new Map(set.sources.map((src, i) => [inputs[i], src.files[src.files.length - 1].mtimeMs]));
+      for (const note of dateUndatedInputs(inputs, (i) => mtimes.get(i) ?? Date.now())) warn(`note: ${note}`);
+      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin }, new MergedRecordOrder(set.order));
       writeAll(exporter, outPath);
     } finally {
-      for (const { index } of inputs) closeIndex(index);
+      set.close();
     }
     return 0;
   },
 };
-
-function openAll(files: string[], dialect: string | undefined): ExportInput[] {
-  const inputs: ExportInput[] = [];
-  try {
-    for (const file of files) {
-      let index: LogIndex;
-      try {
-        index = openLogFile(file, { fileName: path.basename(file), mtimeMs: fs.statSync(file).mtimeMs, dialect });
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        throw new UsageError(files.length > 1 || !message.includes(file) ? `${file}: ${message}` : message);
-      }
-      inputs.push({ index, path: file, source: file });
-    }
-  } catch (e) {
-    for (const { index } of inputs) closeIndex(index);
-    throw e;
-  }
-  return inputs;
-}
-
-function closeIndex(index: LogIndex): void {
-  const source = index.source as { close?: () => void };
-  source.close?.();
-}
 
 /** An export written over one of its own logs would destroy it. */
 function refuseOverwritingInput(outPath: string, files: string[]): void {

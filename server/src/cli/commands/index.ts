@@ -6,8 +6,10 @@ import { detect } from './detect';
 import { exportCommand } from './export';
 import { filter } from './filter';
 import { goto } from './goto';
+import { merge } from './merge';
 import { sessions } from './sessions';
+import { trace } from './trace';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, exportCommand];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, merge, trace, exportCommand];
 
 export type { Command };

@@ -28,6 +28,27 @@ export interface ExportInput {
    * the UTC midnight, in ms, of its first day. Its day counts are added to it.
    */
   dateBaseMs?: number;
+  /**
+   * A source of several files (rotated files read as one, FORMATS §9): each file's path, the offset
+   * of its first byte in the source and the source line it starts at. Records name their own file
+   * and their line in it; without this, `path` and the index's lines are used.
+   */
+  files?: { path: string; start: number; firstLine: number }[];
+}
+
+/** The merged order of a set of sources (FORMATS §9) as a RecordOrder. */
+export class MergedRecordOrder implements RecordOrder {
+  input = 0;
+  record = 0;
+  private pos = -1;
+  constructor(private readonly merged: { src: Uint16Array; rec: Uint32Array; length: number }) {}
+
+  next(): boolean {
+    if (++this.pos >= this.merged.length) return false;
+    this.input = this.merged.src[this.pos];
+    this.record = this.merged.rec[this.pos];
+    return true;
+  }
 }
 
 export interface ExportOptions {
@@ -72,10 +93,20 @@ export class SequentialOrder implements RecordOrder {
 /** Read-ahead window over a log's bytes: records are sliced out of it, not read one by one. */
 const WINDOW = 4 << 20;
 
+/** A file of an input: where it starts in the input's bytes and lines, its names, its block-cache number. */
+interface InputPart {
+  start: number;
+  firstLine: number;
+  info: InputInfo;
+  partNo: number;
+}
+
 /** Per input: its dialect's extractor, the pre-encoded names and the bytes window. */
 class InputState {
   readonly fields: DialectFields;
-  readonly info: InputInfo;
+  readonly parts: InputPart[];
+  /** The file of the last record exported (records of an input come in file order). */
+  part = 0;
   readonly levels: (Buffer | undefined)[] = [];
   /** Per session: its component's number in `components`, +1 (0: not looked up yet). */
   readonly sessionComponent: Int32Array;
@@ -87,10 +118,13 @@ class InputState {
   constructor(
     readonly input: ExportInput,
     readonly dialectId: DialectId,
+    nextPartNo: () => number,
   ) {
     const index = input.index;
     this.fields = dialectFields(dialectId);
-    this.info = inputInfo(input.path, input.source ?? input.path, dialectId, index.dialect.name);
+    const source = input.source ?? input.path;
+    const files = input.files && input.files.length > 0 ? input.files : [{ path: input.path, start: 0, firstLine: 0 }];
+    this.parts = files.map((f) => ({ start: f.start, firstLine: f.firstLine, info: inputInfo(f.path, source, dialectId, index.dialect.name), partNo: nextPartNo() }));
     this.sessionComponent = new Int32Array(index.sessionCount);
   }
 
@@ -176,7 +210,8 @@ export class LogExporter {
     options: ExportOptions,
     order?: RecordOrder,
   ) {
-    this.states = inputs.map((input) => new InputState(input, input.index.dialect.id));
+    let parts = 0;
+    this.states = inputs.map((input) => new InputState(input, input.index.dialect.id, () => parts++));
     this.total = inputs.reduce((n, i) => n + i.index.recordCount, 0);
     this.format = options.format === 'otlp' ? new OtlpFormat({ batchRecords: options.batchRecords, version: options.version ?? BUILD_VERSION }) : new EcsFormat(options.bulk === true);
     this.order = order ?? new SequentialOrder(inputs);
@@ -235,8 +270,18 @@ export class LogExporter {
     view.hostEnd = -1;
     state.fields.prepare(view);
 
+    // The record's file: records of an input come in its file order, so the pointer only moves on.
+    const parts = state.parts;
+    let k = state.part;
+    if (parts.length > 1) {
+      if (k > 0 && start < parts[k].start) k = 0;
+      while (k + 1 < parts.length && start >= parts[k + 1].start) k++;
+      state.part = k;
+    }
+    const part = parts[k];
     facts.seq = nextSeq++;
-    facts.input = state.info;
+    facts.input = part.info;
+    facts.partNo = part.partNo;
     facts.inputNo = inputNo;
     const wall = index.recWall[r];
     if (Number.isNaN(wall)) {
@@ -251,7 +296,7 @@ export class LogExporter {
     facts.levelCode = index.recLevel[r];
     facts.levelJson = state.levelJson(facts.levelCode);
     facts.severity = index.recSeverity[r];
-    facts.line = index.recStartLine[r] + 1;
+    facts.line = index.recStartLine[r] - part.firstLine + 1;
     const session = index.recSession[r];
     facts.sessionKey = index.keys.keys[session];
     const component = state.componentNo(session);

@@ -34,6 +34,8 @@ export class RecordFacts {
   input!: InputInfo;
   /** Index of the input in the export's list. */
   inputNo = 0;
+  /** Number of the input's file the record is in, unique in the export (per-file blocks are cached by it). */
+  partNo = 0;
   /** UTC time in whole microseconds, or NaN when the record has none. */
   utcMicros = NaN;
   /** Fraction digits of the time as written (0–6). */
@@ -78,8 +80,8 @@ export class LevelBlocks {
   private readonly blocks: (Buffer | undefined)[][] = [];
 
   get(rec: RecordFacts, make: (rec: RecordFacts) => string): Buffer {
-    let perInput = this.blocks[rec.inputNo];
-    if (!perInput) this.blocks[rec.inputNo] = perInput = [];
+    let perInput = this.blocks[rec.partNo];
+    if (!perInput) this.blocks[rec.partNo] = perInput = [];
     const slot = rec.levelCode * 8 + rec.severity;
     let b = perInput[slot];
     if (!b) perInput[slot] = b = Buffer.from(make(rec), 'utf8');
