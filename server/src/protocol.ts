@@ -213,7 +213,7 @@ export interface ServerInfoResult {
 
 /** Export logs to a file for a log platform (docs/EXPORT.md); nothing is written unless every log reads. */
 export interface ExportLogParams {
-  /** Open documents or `file:` URIs; exported one after another, in this order. */
+  /** Open documents or `file:` URIs; their records are interleaved by UTC time. */
   uris: string[];
   format: 'ecs' | 'otlp';
   /** ECS only: an Elasticsearch `_bulk` action line before each document. */
