@@ -54,7 +54,7 @@ describe('Export Log…', function () {
     assert.equal(records, outcome.records);
   });
 
-  it('exports a selection of files one after another, with _bulk lines and the zone setting', async () => {
+  it('exports a selection of files as one (interleaved by time), with _bulk lines and the zone setting', async () => {
     const files = [sampleUri('communigate/SystemLogs/2026-01-15.log'), sampleUri('emg/log/connector.smpp1')];
     const target = path.join(dir, 'two.bulk.ndjson');
     const outcome = await vscode.commands.executeCommand<ExportLogOutcome>(COMMAND, files, { format: 'ecs', bulk: true, target, utcOffset: '-05:00' });
