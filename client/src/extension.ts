@@ -8,6 +8,7 @@ import { DialectSwitcher } from './dialectSwitcher';
 import { registerExportLog } from './exportLog';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
+import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
 import { registerLargeFiles } from './largeFiles';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
@@ -51,12 +52,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
 
   const switcher = new DialectSwitcher(client);
   const filterDocuments = new FilterDocuments(client);
+  const contextDimmer = new ContextDimmer(filterDocuments);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
   const timelines = registerTimelines(client);
   context.subscriptions.push(
     switcher,
     filterDocuments,
+    contextDimmer,
     sessions,
     statusBar,
     registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentLog()),
@@ -75,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
+    dimmedLines: (uri) => contextDimmer.dimmedLines(uri),
     timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };
 }
