@@ -162,7 +162,10 @@ test('help: an overview with examples, and msglog help COMMAND / COMMAND --help'
   assert.equal(overview.code, 0);
   assert.match(overview.stdout, /^usage:\n {2}msglog detect FILE/);
   assert.match(overview.stdout, /\nexamples:\n {2}msglog detect /);
-  for (const name of ['detect', 'sessions', 'check', 'filter', 'goto', 'merge', 'trace', 'dialog', 'report']) {
+  // Every command the overview lists (its usage lines), each with its own help and examples.
+  const names = [...new Set([...overview.stdout.split('\nexamples:')[0].matchAll(/^ {2}msglog ([a-z]+) /gm)].map((m) => m[1]))];
+  assert.ok(names.length >= 5, names.join(' '));
+  for (const name of names) {
     const help = msglog('help', name);
     assert.equal(help.code, 0, name);
     assert.match(help.stdout, new RegExp(`^usage:\\n {2}msglog ${name} `), name);
@@ -172,7 +175,7 @@ test('help: an overview with examples, and msglog help COMMAND / COMMAND --help'
   assert.equal(msglog('help').stdout, overview.stdout);
   const unknown = msglog('help', 'frobnicate');
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /^msglog: no help on "frobnicate": the commands are detect, sessions, check, filter, goto, merge, trace, dialog, report\n$/);
+  assert.equal(unknown.stderr, `msglog: no help on "frobnicate": the commands are ${names.join(', ')}\n`);
 });
 
 test('- reads standard input', () => {

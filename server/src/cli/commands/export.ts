@@ -13,6 +13,7 @@ export const exportCommand: Command = {
     'msglog export FILE… --format otlp|ecs [--bulk] [--out FILE] [--utc-offset ±HH:MM]\n' +
     '                                            NDJSON for log platforms: ECS documents (--bulk: with _bulk\n' +
     '                                            action lines) or OTLP/JSON ExportLogsServiceRequest lines',
+  examples: ['msglog export SystemLogs/ --format ecs --bulk --out day.ndjson   # for Elasticsearch _bulk', 'msglog export imap.log --format otlp --out imap.otlp.ndjson           # OTLP/JSON requests, one a line'],
   valueFlags: ['--format', '--out'],
   boolFlags: ['--bulk'],
   async run(args) {
