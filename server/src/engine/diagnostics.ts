@@ -35,7 +35,7 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
     const line = index.recStartLine[r];
-    const endLine = index.recEndLine[r];
+    const endLine = index.endLineOf(r);
     const flags = index.recFlags[r];
     const sev = index.recSeverity[r];
     const level = index.recLevel[r];

@@ -176,7 +176,7 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, 
       candidates: allRecords,
       test(r) {
         // Linear time is still long on a 50 MB line: regular expressions see the first MiB of a record.
-        if (index.recEndOffset[r] - index.recStartOffset[r] > REGEX_TEXT_LIMIT) {
+        if (index.endOffsetOf(r) - index.recStartOffset[r] > REGEX_TEXT_LIMIT) {
           this.truncated++;
           return re.test(matchText(index, r, REGEX_TEXT_LIMIT));
         }
@@ -224,13 +224,13 @@ function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matche
         let local = chunk.indexOf(needle, Math.max(0, next - base));
         while (local >= 0 && r < index.recordCount) {
           const pos = base + local;
-          while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
+          while (r < index.recordCount && index.endOffsetOf(r) <= pos) r++;
           if (r >= index.recordCount) return;
           const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
           let from: number;
-          if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
+          if (pos >= bodyStart && pos + needle.length <= index.endOffsetOf(r)) {
             visit(r);
-            from = index.recEndOffset[r];
+            from = index.endOffsetOf(r);
             r++;
           } else {
             from = pos < bodyStart ? bodyStart : pos + 1;

@@ -1,11 +1,13 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB } from './bytes';
 import { RecordStore } from './recordStore';
+import type { StorePart } from './recordStore';
 import { LogSource, MemorySource } from './source';
+import { DAY_MS } from './time';
 import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
-export type { OverflowRun } from './recordStore';
+export type { OverflowRun, StorePart } from './recordStore';
 
 export interface IndexOptions {
   /** Time-regression tolerance in ms (SPEC §4, default 1000). */
@@ -46,9 +48,20 @@ export class LogIndex extends RecordStore {
   private readonly parser: LineParser;
   private readonly h = new HeaderScratch();
   private toleranceMs: number;
+  /** Where the dialect's times of day start (the date in a CommuniGate file name), when it writes no dates. */
+  readonly dayBase: number | undefined;
+  /** Indexing a part of the log only, up to this offset (a worker's share); undefined: all of it. */
+  private limit: number | undefined;
   // Scan state carried from one chunk (or one append) to the next.
   private line = 0;
-  private open = -1;
+  /** OPEN: the last record takes continuation lines; NONE: lines are orphans; CARRY: a part's leading lines continue a record before it. */
+  private open = NONE;
+  private carryLines = 0;
+  private carryEndOffset = 0;
+  private carryDialog: string | undefined = undefined;
+  private day = 0;
+  private maxTod = -1;
+  private rolledTo = 0;
   private up = 0;
   private down = 0;
   private lastTimed = NaN;
@@ -59,8 +72,48 @@ export class LogIndex extends RecordStore {
     super();
     this.source = source;
     this.dialect = dialect;
-    this.parser = dialect.createParser(ctx);
+    this.parser = (dialect.createScanner ?? dialect.createParser)(ctx);
     this.toleranceMs = options.toleranceMs ?? 1000;
+    this.dayBase = dialect.timeOfDay?.(ctx);
+  }
+
+  /**
+   * Makes this index take the part `[from, to)` of its source only (`from` at a line boundary), as a
+   * worker does: lines and records are numbered from the part's start, lines before its first record
+   * are counted as continuing whatever came before, and nothing is finished. See toPart / adopt.
+   */
+  startPart(from: number, to: number): void {
+    this.scannedTo = from;
+    this.limit = to;
+    if (from > 0) this.open = CARRY;
+  }
+
+  /** The part indexed (after startPart and build), for the index of the whole log to adopt. */
+  part(): StorePart {
+    return this.toPart(this.carryLines, this.carryEndOffset, this.carryDialog);
+  }
+
+  /** Makes room for `records` records at once (a build of a known size). */
+  reserve(records: number): void {
+    if (records > this.recStartLine.length) this.growRecords(records);
+  }
+
+  /** Appends a part indexed on its own (by a worker) from where this index stopped; call endParts when all are in. */
+  adoptPart(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
+    this.adopt(p);
+    this.line = this.lineCount;
+    this.scannedTo = scannedTo;
+    this.endsInPartialLine = endsInPartialLine;
+    this.open = this.recordCount > 0 && !this.closedBy.has(this.recordCount - 1) ? OPEN : NONE;
+  }
+
+  /** Finishes an index made of parts (time order, regressions, problem counts), as build() does. */
+  endParts(): void {
+    this.limit = undefined;
+    if (this.recordCount === 0) this.preambleLines = this.lineCount;
+    this.finish(0);
+    this.trim();
+    this.invalidateDerived();
   }
 
   /** Indexes a log held in memory. */
@@ -84,11 +137,11 @@ export class LogIndex extends RecordStore {
   }
 
   private *buildSteps(options: BuildOptions): Generator<void> {
-    const total = this.source.size;
+    const total = this.limit ?? this.source.size;
     const first = this.recordCount;
     const chunkSize = options.chunkSize ?? SCAN_CHUNK;
-    // Size the record arrays once from the file size (log lines average well over 64 bytes),
-    // rather than growing them by copying through a 1 GB scan.
+    // Size the record arrays once from the size (log lines average well over 64 bytes) rather than
+    // growing them by copying through a 1 GB scan; what is left over is trimmed at the end.
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     if (estimate > this.recStartLine.length) this.growRecords(estimate);
     while (this.scannedTo < total) {
@@ -99,7 +152,7 @@ export class LogIndex extends RecordStore {
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
-        const nl = this.findLineEnd(end, chunkSize);
+        const nl = Math.min(total, this.findLineEnd(end, chunkSize));
         const long = this.source.read(this.scannedTo, nl);
         this.scannedTo += this.scanChunk(long, this.scannedTo, nl === total);
       } else {
@@ -109,7 +162,9 @@ export class LogIndex extends RecordStore {
       yield;
     }
     if (this.recordCount === 0) this.preambleLines = this.lineCount;
-    this.finish(first);
+    if (this.limit === undefined) this.finish(first);
+    if (first === 0 && this.limit === undefined) this.trim();
+    this.invalidateDerived();
   }
 
   /**
@@ -153,19 +208,19 @@ export class LogIndex extends RecordStore {
 
   /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
-    const key = this.keys.keys[session];
+    const key = this.keys.keyOf(session);
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
   }
 
   /** The record's text, verbatim (terminators included). */
   recordText(r: number): string {
-    return this.read(this.recStartOffset[r], this.recEndOffset[r]).toString('utf8');
+    return this.read(this.recStartOffset[r], this.endOffsetOf(r)).toString('utf8');
   }
 
   /** The record's first line, without terminator. */
   headerLine(r: number): string {
     const start = this.recStartOffset[r];
-    const end = this.recEndOffset[r];
+    const end = this.endOffsetOf(r);
     // Header lines are short; read a little and only read on for a record whose first line is long.
     let bytes = this.read(start, Math.min(end, start + 4096));
     let nl = bytes.indexOf(LF);
@@ -181,15 +236,20 @@ export class LogIndex extends RecordStore {
 
   /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
   body(r: number): string {
-    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]).toString('utf8');
+    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.endOffsetOf(r)).toString('utf8');
     return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
   }
 
   /** The timestamp of a record as written. */
   timestampText(r: number): string {
+    // Rebuilt from the arrays where the dialect can (a session list reads no file then).
+    if (this.dialect.stampText !== undefined) {
+      const rebuilt = this.dialect.stampText(this.recWall[r], this.dayBase ?? 0, this.recBodyCol[r], this.recLevel[r], this.recFlags[r]);
+      if (rebuilt !== undefined) return rebuilt;
+    }
     // Most dialects write the timestamp first: try the line's first bytes before decoding it whole.
     const start = this.recStartOffset[r];
-    const head = this.read(start, Math.min(this.recEndOffset[r], start + 64));
+    const head = this.read(start, Math.min(this.endOffsetOf(r), start + 64));
     let e = 0;
     while (e < head.length && head[e] !== LF && head[e] !== CR) e++;
     const text = head.toString('latin1', 0, e);
@@ -231,6 +291,7 @@ export class LogIndex extends RecordStore {
   private scanChunk(buf: Buffer, base: number, final: boolean): number {
     const len = buf.length;
     const h = this.h;
+    const parser = this.parser;
     let pos = 0;
     // Lines end at LF, CRLF or a lone CR, as in the editor. The next CR is looked up only when the
     // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
@@ -251,28 +312,34 @@ export class LogIndex extends RecordStore {
       }
       this.endsInPartialLine = next === len && buf[len - 1] !== LF;
       const line = this.line;
-      if (isOverflowLine(buf, pos, end)) {
+      if (buf[pos] === 0x2a && isOverflowLine(buf, pos, end)) {
         const last = this.overflow[this.overflow.length - 1];
         if (last && last.endLine === line - 1) {
           last.endLine = line;
           last.endOffset = base + next;
           last.count++;
         } else {
-          this.overflow.push({ startLine: line, endLine: line, startOffset: base + pos, endOffset: base + next, count: 1, firstLineLength: next - pos, recordBefore: this.recordCount - 1 });
+          const run = { startLine: line, endLine: line, startOffset: base + pos, endOffset: base + next, count: 1, firstLineLength: next - pos, recordBefore: this.recordCount - 1 };
+          this.overflow.push(run);
+          this.closeBy(run.recordBefore, run);
         }
-        this.open = -1;
+        this.open = NONE;
       } else {
         h.reset();
-        if (this.parser.header(buf, pos, end, h)) {
-          this.open = this.addRecord(h, line, base + pos, base + next);
-        } else if (this.open >= 0) {
-          const open = this.open;
-          this.extendRecord(open, line, base + next);
-          if (this.parser.continuation) {
-            const dialog = this.parser.continuation(buf, pos, end);
-            const s = this.recSession[open];
+        if (parser.header(buf, pos, end, h)) {
+          this.addRecord(h, line, base + pos, base + next);
+          this.open = OPEN;
+        } else if (this.open === OPEN) {
+          this.extendLast(line, base + next);
+          if (parser.continuation) {
+            const dialog = parser.continuation(buf, pos, end);
+            const s = this.recSession[this.recordCount - 1];
             if (dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, dialog);
           }
+        } else if (this.open === CARRY) {
+          this.carryLines++;
+          this.carryEndOffset = base + next;
+          if (parser.continuation && this.carryDialog === undefined) this.carryDialog = parser.continuation(buf, pos, end);
         }
       }
       pos = next;
@@ -284,6 +351,7 @@ export class LogIndex extends RecordStore {
 
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
   private finish(first: number): void {
+    if (this.dayBase !== undefined) this.rollDays();
     for (let r = first; r < this.recordCount; r++) {
       if (this.recFlags[r] & RecordFlag.NoTime) continue;
       const t = this.normalized(r);
@@ -303,6 +371,36 @@ export class LogIndex extends RecordStore {
       this.markTimeRegressions(first);
       this.countProblems(first);
     }
+  }
+
+  /**
+   * Dates the times of day of a dialect that writes no date: the base, plus a day each time the
+   * clock goes back by more than twelve hours (a new day, not a record written late).
+   */
+  private rollDays(): void {
+    const base = this.dayBase ?? 0;
+    const wall = this.recWall;
+    const flags = this.recFlags;
+    let day = this.day;
+    let maxTod = this.maxTod;
+    let prev = this.rolledTo > 0 ? wall[this.rolledTo - 1] : NaN;
+    for (let r = this.rolledTo; r < this.recordCount; r++) {
+      if (flags[r] & RecordFlag.NoTime) {
+        wall[r] = prev;
+        continue;
+      }
+      const tod = wall[r];
+      if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+        day++;
+        maxTod = tod;
+      } else if (tod > maxTod) {
+        maxTod = tod;
+      }
+      prev = wall[r] = base + day * DAY_MS + tod;
+    }
+    this.day = day;
+    this.maxTod = maxTod;
+    this.rolledTo = this.recordCount;
   }
 
   private markTimeRegressions(first: number): void {
@@ -336,6 +434,11 @@ export class LogIndex extends RecordStore {
     }
   }
 }
+
+const NONE = -1;
+const OPEN = 0;
+const CARRY = -2;
+const HALF_DAY = DAY_MS / 2;
 
 /** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
 export function turn(): Promise<void> {

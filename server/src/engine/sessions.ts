@@ -30,7 +30,7 @@ export function sessionSummary(index: LogIndex, s: number): SessionSummary {
     key: index.sessionKey(s),
     component: index.componentOf(s),
     firstLine: index.recStartLine[first],
-    lastLine: index.recEndLine[last],
+    lastLine: index.endLineOf(last),
     records: index.sessionRecords[s],
     start: index.timestampText(first),
     end: index.timestampText(last),

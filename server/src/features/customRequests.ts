@@ -52,8 +52,8 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
     let end: number;
     if (item.kind === 'record') {
       start = index.recStartOffset[item.record];
-      end = index.recEndOffset[item.record];
-      for (let l = index.recStartLine[item.record]; l <= index.recEndLine[item.record]; l++) sourceLines.push(l);
+      end = index.endOffsetOf(item.record);
+      for (let l = index.recStartLine[item.record]; l <= index.endLineOf(item.record); l++) sourceLines.push(l);
     } else {
       // Consecutive markers are output as one line, as msglog filter does.
       start = item.run.startOffset;
@@ -110,7 +110,7 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
     const header = index.headerLine(r);
     return {
       line: index.recStartLine[r],
-      endLine: index.recEndLine[r],
+      endLine: index.endLineOf(r),
       time: index.timestampText(r),
       severity: SEVERITY_NAMES[index.recSeverity[r]],
       problem: index.isProblem(r),

@@ -31,7 +31,7 @@ export const filter: Command = {
     for (const item of result.items) {
       const [start, end, line] =
         item.kind === 'record'
-          ? [index.recStartOffset[item.record], index.recEndOffset[item.record], index.recStartLine[item.record]]
+          ? [index.recStartOffset[item.record], index.endOffsetOf(item.record), index.recStartLine[item.record]]
           : [item.run.startOffset, item.run.startOffset + item.run.firstLineLength, item.run.startLine];
       const bytes = index.read(start, end);
       if (numbers) out.numbered(bytes, line + 1);
