@@ -208,7 +208,7 @@ export class LogIndex extends RecordStore {
 
   /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
-    const key = this.keys.keyOf(session);
+    const key = this.keys.decode(session);
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
   }
 

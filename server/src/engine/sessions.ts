@@ -27,7 +27,7 @@ export function sessionSummary(index: LogIndex, s: number): SessionSummary {
   const worst = index.sessionWorst[s];
   return {
     id: s,
-    key: index.sessionKey(s),
+    key: index.keys.decode(s),
     component: index.componentOf(s),
     firstLine: index.recStartLine[first],
     lastLine: index.endLineOf(last),
