@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, MemorySource, openLogFile, threadsFor } from '../../server/src/engine';
+import { FileSource, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, ParseContext } from '../../server/src/engine';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -167,4 +167,39 @@ test('small logs stay on one thread; large ones use workers when the compiled wo
   assert.equal(threadsFor(10 << 20, 1), 1);
   assert.ok(threadsFor(1 << 30) >= 1);
   assert.equal(threadsFor(1 << 20, 3), 3, 'asked for three: the worker entry is compiled next to the engine');
+});
+
+/** Every offset of `needle` in `bytes`, by the plainest scan. */
+function occurrences(bytes: Buffer, needle: string): number[] {
+  const out: number[] = [];
+  for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + 1)) out.push(i);
+  return out;
+}
+
+test('a text searched while indexing (on 1 and 3 threads) and by parallel search workers is found where a scan finds it; filters over those hits equal filters that scan', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-search-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    const bytes = Buffer.from(Array.from({ length: 4 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join('\n'));
+    fs.writeFileSync(file, bytes);
+    const plain = openLogFile(file, { fileName: '2026-01-15.log', threads: 1 });
+    for (const text of ['HTTPU-000029', 'read failed', 'e', 'no such text anywhere']) {
+      const expected = occurrences(bytes, text);
+      const scanned = runFilter(plain, { text, keyed: true });
+      for (const threads of [1, 3]) {
+        const index = openLogFile(file, { fileName: '2026-01-15.log', threads, search: text });
+        assert.ok(index.searched, `${text}: searched on ${threads} threads`);
+        assert.deepEqual(Array.from(index.searched.offsets.subarray(0, index.searched.count)), expected, `${text} on ${threads} threads`);
+        assert.deepEqual(runFilter(index, { text, keyed: true }), scanned, `${text}: keyed filter over the hits`);
+        (index.source as FileSource).close();
+      }
+      const hits = await searchFileParallel(file, bytes.length, text);
+      assert.ok(hits);
+      assert.deepEqual(Array.from(hits.offsets.subarray(0, hits.count)), expected, `${text}: search workers`);
+      assert.deepEqual(runFilter(plain, { text }, { hits }), runFilter(plain, { text }), `${text}: plain filter over the workers' hits`);
+    }
+    (plain.source as FileSource).close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

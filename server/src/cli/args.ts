@@ -2,6 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { LogIndex, LogInputError, openLogFile } from '../engine';
+import type { FileOpenOptions } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
 export class UsageError extends LogInputError {}
@@ -72,9 +73,9 @@ export function checkFile(file: string | undefined): string {
 }
 
 /** Indexes the first FILE from disk in chunks: the file is never held in memory as a whole. */
-export function openIndex(args: Args): LogIndex {
+export function openIndex(args: Args, options: FileOpenOptions = {}): LogIndex {
   const file = args.positional[0];
   const fileName = checkFile(file);
   const dialect = str(args, '--dialect');
-  return openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
+  return openLogFile(file, { ...options, fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
 }

@@ -1,6 +1,7 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
 import { textColumn } from './bytes';
 import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
+import type { SearchHits } from './logIndex';
 import { chunks } from './source';
 import { compileLevel, compileTime, TimeScale } from './query';
 import { compileSafeRegex } from './safeRegex';
@@ -41,6 +42,8 @@ export interface FilterOptions {
   chunkSize?: number;
   /** Work between pauses, in ms (default 50; tests use 0 to pause at every step). */
   pauseMs?: number;
+  /** Where the query's text occurs in the log, found beforehand (a search on both cores): no scan then. */
+  hits?: SearchHits;
 }
 
 export { CancelledError };
@@ -83,7 +86,7 @@ export async function runFilterAsync(index: LogIndex, query: FilterQuery, option
 function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOptions): Generator<void, FilterResult> {
   if (options.isCancelled?.()) throw new CancelledError();
   const pauseMs = options.pauseMs ?? PAUSE_MS;
-  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK, pauseMs);
+  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK, pauseMs, options);
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
   const to = query.to ? compileTime(index, query.to, options.baseRecord) : undefined;
@@ -159,7 +162,7 @@ interface Matcher {
 export const REGEX_TEXT_LIMIT = 1 << 20;
 
 /** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
-function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, pauseMs: number): Matcher {
+function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, pauseMs: number, options: FilterOptions): Matcher {
   function* allRecords(visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
     const clock = { since: performance.now(), every: pauseMs };
     for (let r = 0; r < index.recordCount; r++) {
@@ -194,6 +197,8 @@ function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, 
       truncated: 0,
     };
   }
+  const hits = options.hits ?? index.searched;
+  if (hits !== undefined && hits.needle === text) return hitsMatcher(index, hits, Buffer.byteLength(text));
   return byteMatcher(index, Buffer.from(text, 'utf8'), chunkSize);
 }
 
@@ -241,6 +246,34 @@ function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matche
         if (r >= index.recordCount) return;
         yield;
         if (isCancelled()) throw new CancelledError();
+      }
+    },
+    test: () => true,
+    truncated: 0,
+  };
+}
+
+/** As byteMatcher, over occurrences found beforehand (while indexing, or by a parallel search). */
+function hitsMatcher(index: LogIndex, hits: SearchHits, needleLength: number): Matcher {
+  return {
+    *candidates(visit, isCancelled) {
+      let r = 0;
+      let next = 0;
+      for (let i = 0; i < hits.count && r < index.recordCount; i++) {
+        const pos = hits.offsets[i];
+        if (pos < next) continue;
+        while (r < index.recordCount && index.endOffsetOf(r) <= pos) r++;
+        if (r >= index.recordCount) return;
+        const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
+        if (pos >= bodyStart && pos + needleLength <= index.endOffsetOf(r)) {
+          visit(r);
+          next = index.endOffsetOf(r);
+          r++;
+        }
+        if ((i & 0xffff) === 0xffff) {
+          yield;
+          if (isCancelled()) throw new CancelledError();
+        }
       }
     },
     test: () => true,

@@ -60,8 +60,8 @@ function pickDialect(head: Uint8Array, options: OpenOptions) {
 }
 
 export { LogIndex, CancelledError, turn } from './logIndex';
-export { buildParallel, buildParallelAsync, threadsFor } from './parallel';
-export type { BuildOptions, OverflowRun } from './logIndex';
+export { buildParallel, buildParallelAsync, threadsFor, searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallel';
+export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';
 export type { LogSource } from './source';
 export { detectDialect, NotTextError } from './detect';

@@ -3,6 +3,7 @@ import { CR, LF, SP, TAB } from './bytes';
 import { RecordStore } from './recordStore';
 import type { StorePart } from './recordStore';
 import { LogSource, MemorySource } from './source';
+import { grow } from './keyTable';
 import { DAY_MS } from './time';
 import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
 
@@ -21,7 +22,23 @@ export interface BuildOptions {
   isCancelled?: () => boolean;
   /** Bytes read per step (tests use tiny chunks to cross every boundary). */
   chunkSize?: number;
+  /**
+   * Text a filter will look for next: it is searched in each chunk while the chunk is at hand (one
+   * read of the log for index and search), and the offsets found are kept in `searched`.
+   */
+  search?: string;
 }
+
+/** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */
+export interface SearchHits {
+  needle: string;
+  /** Ascending byte offsets, `count` of them. */
+  offsets: Float64Array;
+  count: number;
+}
+
+/** Past this many occurrences a search stops keeping them (a filter then scans as usual). */
+const MAX_HITS = 1 << 22;
 
 /** Thrown when a long operation is cancelled. */
 export class CancelledError extends Error {
@@ -44,6 +61,8 @@ export class LogIndex extends RecordStore {
   scannedTo = 0;
   /** True when the last line scanned had no terminator (appending then needs a full re-index). */
   endsInPartialLine = false;
+  /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
+  searched: SearchHits | undefined = undefined;
 
   private readonly parser: LineParser;
   private readonly h = new HeaderScratch();
@@ -90,7 +109,10 @@ export class LogIndex extends RecordStore {
 
   /** The part indexed (after startPart and build), for the index of the whole log to adopt. */
   part(): StorePart {
-    return this.toPart(this.carryLines, this.carryEndOffset, this.carryDialog);
+    const part = this.toPart(this.carryLines, this.carryEndOffset, this.carryDialog);
+    if (this.searched !== undefined) part.hits = this.searched.offsets.slice(0, this.searched.count);
+    else part.hits = undefined;
+    return part;
   }
 
   /** Makes room for `records` records at once (a build of a known size). */
@@ -100,6 +122,14 @@ export class LogIndex extends RecordStore {
 
   /** Appends a part indexed on its own (by a worker) from where this index stopped; call endParts when all are in. */
   adoptPart(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
+    const hits = this.searched;
+    if (hits !== undefined && p.hits !== undefined && hits.count + p.hits.length <= MAX_HITS) {
+      if (hits.count + p.hits.length > hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + p.hits.length);
+      hits.offsets.set(p.hits, hits.count);
+      hits.count += p.hits.length;
+    } else {
+      this.searched = undefined;
+    }
     this.adopt(p);
     this.line = this.lineCount;
     this.scannedTo = scannedTo;
@@ -144,18 +174,28 @@ export class LogIndex extends RecordStore {
     // growing them by copying through a 1 GB scan; what is left over is trimmed at the end.
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     if (estimate > this.recStartLine.length) this.growRecords(estimate);
+    const needle = searchable(options.search);
+    if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
+      if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
+    } else {
+      this.searched = undefined;
+    }
     while (this.scannedTo < total) {
       if (options.isCancelled?.()) throw new CancelledError();
       const end = Math.min(total, this.scannedTo + chunkSize);
-      const chunk = this.source.read(this.scannedTo, end);
+      const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
       const final = end === total;
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
         const nl = Math.min(total, this.findLineEnd(end, chunkSize));
         const long = this.source.read(this.scannedTo, nl);
-        this.scannedTo += this.scanChunk(long, this.scannedTo, nl === total);
+        const consumed = this.scanChunk(long, this.scannedTo, nl === total);
+        if (needle !== undefined) this.searchIn(long, consumed, this.scannedTo, needle);
+        this.scannedTo += consumed;
       } else {
+        // Whole lines only: a needle without line breaks never spans two reads.
+        if (needle !== undefined) this.searchIn(chunk, used, this.scannedTo, needle);
         this.scannedTo += used;
       }
       options.onProgress?.(this.scannedTo, total);
@@ -167,12 +207,28 @@ export class LogIndex extends RecordStore {
     this.invalidateDerived();
   }
 
+  /** Records the offsets of `needle` in `buf[0, used)` (at `base` in the log). */
+  private searchIn(buf: Buffer, used: number, base: number, needle: Buffer): void {
+    const hits = this.searched;
+    if (hits === undefined) return;
+    const view = used === buf.length ? buf : buf.subarray(0, used);
+    for (let i = view.indexOf(needle); i >= 0; i = view.indexOf(needle, i + 1)) {
+      if (hits.count === MAX_HITS) {
+        this.searched = undefined;
+        return;
+      }
+      if (hits.count === hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + 1);
+      hits.offsets[hits.count++] = base + i;
+    }
+  }
+
   /**
    * Indexes bytes appended to the source since the last build. Returns false when that cannot be
    * done incrementally (the last line had no terminator, so it may have been extended): re-index then.
    */
   append(options: BuildOptions = {}): boolean {
     if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    this.searched = undefined;
     this.build(options);
     return true;
   }
@@ -180,6 +236,7 @@ export class LogIndex extends RecordStore {
   /** append() with a turn of the event loop after each chunk. */
   async appendAsync(options: BuildOptions = {}): Promise<boolean> {
     if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    this.searched = undefined;
     await this.buildAsync(options);
     return true;
   }
@@ -433,6 +490,12 @@ export class LogIndex extends RecordStore {
       if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
     }
   }
+}
+
+/** The needle of BuildOptions.search as bytes, when it can be searched chunk by chunk (no line breaks). */
+function searchable(text: string | undefined): Buffer | undefined {
+  if (text === undefined || text === '' || /[\r\n]/.test(text)) return undefined;
+  return Buffer.from(text, 'utf8');
 }
 
 const NONE = -1;

@@ -51,6 +51,8 @@ export interface StorePart {
   carryLines: number;
   carryEndOffset: number;
   carryDialog: string | undefined;
+  /** Offsets of BuildOptions.search in the part, when it was searched. */
+  hits?: Float64Array;
 }
 
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
@@ -320,7 +322,7 @@ export class RecordStore {
 
   /** This store's records, sessions and runs as a part for another store to adopt (see adopt). */
   toPart(carryLines: number, carryEndOffset: number, carryDialog: string | undefined): StorePart {
-    this.resizeRecords(this.recordCount);
+    // Handed over as they are (the adopting store reads recordCount slots): no copy to trim them.
     const { pool, bounds } = this.keys.export();
     const dialogs: [number, string][] = [...this.sessionDialog];
     return {

@@ -7,6 +7,11 @@ export interface LogSource {
   readonly size: number;
   /** Bytes `[start, end)`; a view where possible, so do not keep it past the next read. */
   read(start: number, end: number): Buffer;
+  /**
+   * As read, into a buffer the source reuses for the next readTransient: for a scan that is done
+   * with the bytes before it reads on (the index), so that a 1 GB scan does not leave 1 GB of garbage.
+   */
+  readTransient?(start: number, end: number): Buffer;
 }
 
 /** A log held in memory as a list of segments, so that appending never copies what is there. */
@@ -79,6 +84,7 @@ export class FileSource implements LogSource {
   readonly identity: string;
   private window = Buffer.alloc(0);
   private windowStart = 0;
+  private scratch = Buffer.alloc(0);
 
   constructor(readonly path: string) {
     this.fd = fs.openSync(path, 'r');
@@ -119,6 +125,19 @@ export class FileSource implements LogSource {
     this.window = got === buf.length ? buf : buf.subarray(0, got);
     this.windowStart = start;
     return this.window.subarray(0, Math.min(end - start, got));
+  }
+
+  readTransient(start: number, end: number): Buffer {
+    end = Math.min(end, this.size);
+    if (end <= start) return Buffer.alloc(0);
+    if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < end - start) {
+      const n = fs.readSync(this.fd, this.scratch, got, end - start - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return this.scratch.subarray(0, got);
   }
 
   close(): void {

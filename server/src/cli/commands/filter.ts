@@ -13,7 +13,8 @@ export const filter: Command = {
     const text = str(args, '--text');
     const regex = str(args, '--regex');
     if ((text === undefined) === (regex === undefined)) throw new UsageError('filter needs exactly one of --text S or --regex R');
-    const index = openIndex(args);
+    // The text is searched while the file is indexed: one read of the file for both.
+    const index = openIndex(args, { search: bool(args, '--ignore-case') ? undefined : text });
     const query: FilterQuery = {
       text,
       regex,
