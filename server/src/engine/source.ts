@@ -32,6 +32,14 @@ export class MemorySource implements LogSource {
     this.size += b.length;
   }
 
+  /** Takes `bytes`, which hold this log and more after it (an edited document that grew), as the whole log. */
+  extendTo(bytes: Buffer): void {
+    if (bytes.length < this.size) throw new Error('extendTo: the new bytes are shorter than the log');
+    this.segments = bytes.length > 0 ? [bytes] : [];
+    this.starts = bytes.length > 0 ? [0] : [];
+    this.size = bytes.length;
+  }
+
   /** The whole log as one buffer (joins segments once, then keeps the join). */
   whole(): Buffer {
     if (this.segments.length === 0) return Buffer.alloc(0);
