@@ -55,11 +55,17 @@ function workerFile(): string | undefined {
 }
 
 /** How many threads to use for a log of `size` bytes: 1 for small logs or when workers are unavailable. */
-export function threadsFor(size: number, requested?: number): number {
+export function threadsFor(size: number, requested = threadsFromEnvironment()): number {
   if (requested !== undefined) return requested > 1 && workerFile() !== undefined ? Math.min(requested, 16) : 1;
   if (size < PARALLEL_MIN_BYTES || workerFile() === undefined) return 1;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_PART_BYTES)));
+}
+
+/** MSGLOG_THREADS=N sets the threads of every large index (1: one thread, as before workers). */
+function threadsFromEnvironment(): number | undefined {
+  const n = Number(process.env.MSGLOG_THREADS);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
 /** Offsets that split `[0, size)` into about `parts` parts, each starting at a line boundary (after an LF). */
