@@ -4,6 +4,7 @@
 import type * as vscode from 'vscode';
 import type { LineSpan } from './sessionHighlight';
 import type { SessionsTreeProvider } from './sessionsTree';
+import type { TimelineOrigin } from './timelines';
 
 export interface MessagingLogsApi {
   /** The Log Sessions view's data provider (getChildren / getTreeItem as the view calls them). */
@@ -14,4 +15,6 @@ export interface MessagingLogsApi {
   statusBarText(): Promise<string | undefined>;
   /** Whether a URI is a filter result this window created. */
   isFilterResult(uri: vscode.Uri): boolean;
+  /** Where a line of a timeline or trace document came from (its source tag, file and line). */
+  timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

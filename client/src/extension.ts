@@ -2,7 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../server/src/protocol';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, TIMELINE_SCHEME } from '../../server/src/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
@@ -14,6 +14,8 @@ import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
 import { RecordStatusBar } from './statusBar';
+import { registerTimelines } from './timelines';
+import { registerTraceLenses } from './traceLens';
 
 let client: LanguageClient | undefined;
 
@@ -38,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
       // In a filter result F12 goes to the source line (FilterDocuments); the server's definition of a
       // mentioned session would point inside the result and turn F12 into a choice.
       provideDefinition: (document, position, token, next) =>
-        document.uri.scheme === FILTER_SCHEME ? undefined : next(document, position, token),
+        document.uri.scheme === FILTER_SCHEME || document.uri.scheme === TIMELINE_SCHEME ? undefined : next(document, position, token),
     },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);
@@ -50,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   const filterDocuments = new FilterDocuments(client);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
+  const timelines = registerTimelines(client);
   context.subscriptions.push(
     switcher,
     filterDocuments,
@@ -61,6 +64,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerSetDialect(switcher),
     registerLargeFiles(client),
     registerRecoveryCommands(client, recovery),
+    timelines.disposable,
+    registerTraceLenses(),
   );
 
   return {
@@ -68,6 +73,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
+    timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };
 }
 

@@ -25,6 +25,7 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
+import { Timelines } from './features/timelines';
 import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
 import { DiskRequest, LogCache, LogEntry } from './logCache';
 import {
@@ -40,7 +41,10 @@ import {
   SETTINGS_SECTION,
   LogParams,
   OpenLargeLogParams,
+  OpenTimelineParams,
   ServerInfoResult,
+  TimelineMethods,
+  TraceParams,
 } from './protocol';
 import { normalizeSettings } from './settings';
 
@@ -72,6 +76,13 @@ const largeLogs = new LargeLogs({
   publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
   notifyChanged: (params) => background(connection.sendNotification(Methods.logChanged, params)),
   attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
+  failed: logFailure,
+});
+
+/** Several logs merged into one timeline document, and message traces (features/timelines.ts). */
+const timelines = new Timelines({
+  attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
+  changed: (id) => background(connection.sendNotification(TimelineMethods.changed, { id })),
   failed: logFailure,
 });
 
@@ -240,12 +251,21 @@ connection.onHover(async ({ textDocument, position }) => {
   return index ? hover(index, position) : null;
 });
 
-connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params, token), params, token));
-connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: CancellationToken) => requests.goTo(await entryFor(params, token), params));
-connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
-connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
-  requests.sessionRecordList(await entryFor(params, token), params),
+// A timeline document's records come from several sources: the timeline answers for it.
+connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) =>
+  timelines.isTimeline(params.uri) ? timelines.filter(params) : requests.filter(await entryFor(params, token), params, token),
 );
+connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: CancellationToken) =>
+  timelines.isTimeline(params.uri) ? timelines.goToTime(params) : requests.goTo(await entryFor(params, token), params),
+);
+connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) =>
+  timelines.isTimeline(params.uri) ? timelines.sessions(params.uri) : requests.sessions(await entryFor(params, token)),
+);
+connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
+  timelines.isTimeline(params.uri) ? timelines.sessionRecords(params) : requests.sessionRecordList(await entryFor(params, token), params),
+);
+connection.onRequest(TimelineMethods.open, (params: OpenTimelineParams, token: CancellationToken) => timelines.open(params, token));
+connection.onRequest(TimelineMethods.trace, (params: TraceParams, token: CancellationToken) => timelines.trace(params, token));
 connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
 connection.onRequest(Methods.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
 connection.onRequest(Methods.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
@@ -267,7 +287,10 @@ connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
-connection.onShutdown(() => cache.disk.dispose());
+connection.onShutdown(() => {
+  cache.disk.dispose();
+  timelines.dispose();
+});
 
 documents.listen(connection);
 connection.listen();
