@@ -15,6 +15,8 @@ export interface MessagingLogsApi {
   statusBarText(): Promise<string | undefined>;
   /** Whether a URI is a filter result this window created. */
   isFilterResult(uri: vscode.Uri): boolean;
+  /** The lines of a filter result dimmed as context (and `--` separators) in its editors, if decorated. */
+  dimmedLines(uri: vscode.Uri): readonly number[] | undefined;
   /** Where a line of a timeline or trace document came from (its source tag, file and line). */
   timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

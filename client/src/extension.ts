@@ -7,6 +7,7 @@ import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
+import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
 import { registerLargeFiles } from './largeFiles';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
@@ -50,12 +51,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
 
   const switcher = new DialectSwitcher(client);
   const filterDocuments = new FilterDocuments(client);
+  const contextDimmer = new ContextDimmer(filterDocuments);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
   const timelines = registerTimelines(client);
   context.subscriptions.push(
     switcher,
     filterDocuments,
+    contextDimmer,
     sessions,
     statusBar,
     registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentLog()),
@@ -73,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
+    dimmedLines: (uri) => contextDimmer.dimmedLines(uri),
     timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };
 }

@@ -60,7 +60,7 @@ export interface LogParams {
   uri: string;
 }
 
-/** A filter (SPEC §5), as the engine takes it. Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
+/** A filter (FORMATS §5, §14), as the engine takes it: texts and patterns that must all match, exclusions, context. `from`/`to` are FORMATS §3 time queries. */
 export type FilterQueryParams = FilterQuery;
 
 export interface FilterParams extends LogParams {
@@ -72,8 +72,10 @@ export interface FilterParams extends LogParams {
 export interface FilterResult {
   /** Whole records verbatim, each line ending with its own terminator; consecutive overflow markers as one `***` line. */
   text: string;
-  /** For each line of `text`, its 0-based line in the source log (-1 for none). */
+  /** For each line of `text`, its 0-based line in the source log (-1 for none: a `--` between context groups). */
   sourceLines: number[];
+  /** Lines of `text` (0-based) that are context records around hits, not hits; absent when none. */
+  contextLines?: number[];
   /** Records output. */
   records: number;
   /** Sessions remembered by a keyed filter. */
@@ -127,6 +129,8 @@ export interface SessionRecordItem {
   problem: boolean;
   /** The first line, shortened. */
   text: string;
+  /** The queue id of the record's message where its session key does not name it (CommuniGate `DEQUEUER [4411]`). */
+  queueId?: string;
 }
 
 export interface RecordInfoParams extends LogParams {

@@ -1,5 +1,5 @@
 // Test helpers: open inline logs and read the index back as plain values.
-import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery, listSessions } from '../../server/src/engine';
+import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery, listSessions, filterPieces } from '../../server/src/engine';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -42,14 +42,7 @@ export function diagnosticCodes(index: LogIndex): string[] {
 
 /** The filter's output text, as the CLI prints it. */
 export function filterText(index: LogIndex, query: FilterQuery): string {
-  const result = runFilter(index, query);
-  return result.items
-    .map((item) => {
-      if (item.kind === 'record') return index.recordText(item.record);
-      const end = index.bytes.indexOf(0x0a, item.run.startOffset);
-      return index.bytes.toString('utf8', item.run.startOffset, end < 0 ? index.bytes.length : end + 1);
-    })
-    .join('');
+  return [...filterPieces(index, runFilter(index, query))].map((p) => p.bytes.toString('utf8')).join('');
 }
 
 /** Everything observable about an index, as plain values: indexes built in other ways must equal it. */

@@ -249,7 +249,7 @@ export async function searchFileParallel(file: string, size: number, text: strin
     offsets.set(a, at);
     at += a.length;
   }
-  return { needle: text, offsets, count };
+  return { needle: text, offsets, count, size };
 }
 
 /** The occurrences of `needle` that start in `[from, to)` of the file (a search worker's share). */

@@ -138,8 +138,18 @@ export interface Dialect {
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (SPEC §2.6). */
   readonly mayDescend?: boolean;
-  /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
-  levelGap?(line: string): [number, number] | undefined;
+  /**
+   * Headers may follow blanks (text pasted from a mail or a web page): true where a blank at the start
+   * of a line never marks a continuation line (FORMATS §2; docs/BEHAVIOUR.md "Fidelity").
+   */
+  readonly headersMayBeIndented?: boolean;
+  /**
+   * The queue id (the message) a record is about, from the first line of its body and its session
+   * key, where the dialect names one (CommuniGate `DEQUEUER [4411]`, `QUEUE([4411])`, Delivery log).
+   */
+  queueId?(firstBodyLine: string, sessionKey: string): string | undefined;
+  /** The `malformed` diagnostic's message in this dialect (FORMATS §4), where the dialect has malformed records. */
+  readonly malformedMessage?: string;
   /**
    * A parser that gives the same answers as createParser's, written for the index's hot loop (bytes
    * only, nothing allocated per line). The index uses it when there is one; detection and tests may

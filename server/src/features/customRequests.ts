@@ -1,6 +1,6 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, filterPieces, goToTime, hasCondition, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import { FileSource, PARALLEL_SEARCH_MIN_BYTES, searchFileParallel } from '../engine';
 import type { FilterQuery, SearchHits } from '../engine';
 import type { LogEntry } from '../logCache';
@@ -40,7 +40,7 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   const empty: FilterResult = { text: '', sourceLines: [], records: 0, keyedSessions: 0 };
   if (!index) return { ...empty, error: entry.problem ?? 'not a log' };
   const q = params.query ?? {};
-  if (q.text === undefined && q.regex === undefined) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text or a regular expression' };
+  if (!hasCondition(q)) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text, a regular expression or an exclusion' };
   // Pending messages (a `$/cancelRequest` among them) are read before the filter starts.
   await turn();
   if (token.isCancellationRequested) return cancelled();
@@ -51,8 +51,15 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
     // A plain text in a large log on disk is searched by workers on every core first.
     const hits = await searchLargeLog(index, q, isCancelled);
     if (token.isCancellationRequested) return cancelled();
-    // Async: the event loop gets turns while a filter runs through a big log, so a cancellation lands.
-    result = await runFilterAsync(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled, hits });
+    // The filter walks the offsets found instead of reading the file (only while they cover all of it).
+    const before = index.searched;
+    if (hits !== undefined && index.scannedTo === hits.size) index.searched = hits;
+    try {
+      // Async: the event loop gets turns while a filter runs through a big log, so a cancellation lands.
+      result = await runFilterAsync(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled });
+    } finally {
+      if (hits !== undefined && index.searched === hits) index.searched = before;
+    }
   } catch (e) {
     if (e instanceof QueryError) return { ...empty, dialect: index.dialect.id, error: e.message };
     if (e instanceof CancelledError) return cancelled();
@@ -60,27 +67,20 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   }
   const parts: Buffer[] = [];
   const sourceLines: number[] = [];
-  for (const item of result.items) {
-    let start: number;
-    let end: number;
-    if (item.kind === 'record') {
-      start = index.recStartOffset[item.record];
-      end = index.endOffsetOf(item.record);
-      for (let l = index.recStartLine[item.record]; l <= index.endLineOf(item.record); l++) sourceLines.push(l);
-    } else {
-      // Consecutive markers are output as one line, as msglog filter does.
-      start = item.run.startOffset;
-      end = start + item.run.firstLineLength;
-      sourceLines.push(item.run.startLine);
-    }
-    // Through index.read (logs read from disk too); a copy, since a read's view lasts until the next read.
-    const bytes = Buffer.from(index.read(start, end));
+  const contextLines: number[] = [];
+  for (const piece of filterPieces(index, result)) {
+    if (piece.kind === 'context') for (let l = piece.firstLine; l <= piece.lastLine; l++) contextLines.push(sourceLines.length + l - piece.firstLine);
+    if (piece.kind === 'separator') sourceLines.push(-1);
+    else for (let l = piece.firstLine; l <= piece.lastLine; l++) sourceLines.push(l);
+    // A copy, since a read's view lasts until the next read (logs read from disk).
+    const bytes = Buffer.from(piece.bytes);
     parts.push(bytes);
     if (bytes.length === 0 || bytes[bytes.length - 1] !== LF) parts.push(NEWLINE); // the log's last line may lack one
   }
   return {
     text: Buffer.concat(parts).toString('utf8'),
     sourceLines,
+    ...(contextLines.length > 0 ? { contextLines } : {}),
     records: result.records,
     keyedSessions: result.keyedSessions,
     dialect: index.dialect.id,
@@ -119,9 +119,12 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
   if (!index) return [];
   const s = index.keys.find(params.key);
   if (s < 0) return [];
+  const key = index.sessionKey(s);
   return sessionRecords(index, s, params.limit).map((r) => {
     const header = index.headerLine(r);
+    const queueId = index.queueId(r);
     return {
+      ...(queueId !== undefined && !key.includes(queueId) ? { queueId } : {}),
       line: index.recStartLine[r],
       endLine: index.endLineOf(r),
       time: index.timestampText(r),

@@ -3,7 +3,7 @@
 import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver';
 import { LogIndex, NO_LEVEL, SEVERITY_NAMES } from '../engine';
 import { EMG_OPTIONS } from '../engine/dialects/emg';
-import { closeNumbers } from '../engine/dialects/messagingServer';
+import { closeNumbers, levelWordSpan } from '../engine/dialects/messagingServer';
 import { escapeMarkdown } from './markdown';
 import { headerRange, recordLineText } from './ranges';
 import { mentionAt } from './sessionAt';
@@ -39,8 +39,14 @@ export function hover(index: LogIndex, position: Position): Hover | null {
   }
   const close = index.dialect.id === 'messaging-server-log' ? closeExplanation(text) : undefined;
   if (close && inside(close.span)) return markdown(close.markdown, at(close.span));
-  const summary = sessionMarkdown(index, index.recSession[r]);
-  return markdown(close ? `${summary}\n\n${close.markdown}` : summary, headerRange(index, r));
+  const parts = [sessionMarkdown(index, index.recSession[r])];
+  const queue = index.queueId(r);
+  // DEQUEUER records of every message share one session: name this record's message.
+  if (queue !== undefined && !index.sessionKey(index.recSession[r]).includes(queue)) {
+    parts.push(`Queue id **${escapeMarkdown(queue)}** · this record's message (the session holds other messages' records too)`);
+  }
+  if (close) parts.push(close.markdown);
+  return markdown(parts.join('\n\n'), headerRange(index, r));
 }
 
 function markdown(value: string, range: Range): Hover {
@@ -56,15 +62,14 @@ export function levelMarker(index: LogIndex, r: number, header: string): Span | 
       return m ? [m[0].length - 2, m[0].length - 1] : undefined;
     }
     case 'axigen-log': {
-      const m = /^\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST …
+      const m = /^[ \t]*\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST … (maybe pasted after blanks)
       return m ? [m[0].length - 3, m[0].length - 1] : undefined;
     }
-    case 'messaging-server-log': {
-      const gap = index.dialect.levelGap?.(header); // " Notice" between CATEGORY and ':'
-      return gap ? [gap[0] + 1, gap[1]] : undefined;
-    }
+    case 'messaging-server-log':
+      return levelWordSpan(header); // "Notice" between CATEGORY and ':'
     case 'emg-log': {
-      const start = index.timestampText(r).length + 1; // TS LEVELWORD text
+      const ts = index.timestampText(r);
+      const start = header.indexOf(ts) + ts.length + 1; // TS LEVELWORD text
       const word = /^[A-Z][A-Z0-9]*/.exec(header.slice(start));
       return word ? [start, start + word[0].length] : undefined;
     }
@@ -79,9 +84,10 @@ const EMG_BEFORE_OPTIONS = /^ \([^)]*\) [A-Z]+ (?:OK|ERR)(?: \((?:[^()"]|"[^"]*"
 /** Spans of the `NNN:value` options of an EMG connector record. */
 function emgOptions(index: LogIndex, r: number, header: string): Span[] {
   const ts = index.timestampText(r);
-  const head = header.startsWith(ts) ? EMG_BEFORE_OPTIONS.exec(header.slice(ts.length)) : null;
-  if (!ts || !head) return [];
-  const optionsStart = ts.length + head[0].length;
+  const tsAt = ts ? header.indexOf(ts) : -1;
+  const head = tsAt >= 0 ? EMG_BEFORE_OPTIONS.exec(header.slice(tsAt + ts.length)) : null;
+  if (!head) return [];
+  const optionsStart = tsAt + ts.length + head[0].length;
   const out: Span[] = [];
   for (const m of header.slice(optionsStart).matchAll(/(?<=^|\s)\d+:\S*/g)) {
     const start = optionsStart + m.index;

@@ -197,7 +197,7 @@ function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
 }
 
-const TS = /^(?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6}/;
+const TS = /^[ \t]*((?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6})/;
 
 export const emg: Dialect = {
   id: 'emg-log',
@@ -208,10 +208,12 @@ export const emg: Dialect = {
     return key.startsWith('(') && hash > 0 ? key.slice(0, hash) : key;
   },
   levelName: (level) => LEVEL_WORDS[level] ?? '',
-  timestampText: (line) => TS.exec(line)?.[0] ?? '',
+  timestampText: (line) => TS.exec(line)?.[1] ?? '',
   prefixKey(line) {
-    const m = /^\S+ +\S+ \S+ (\([^)]*\))/.exec(line) ?? /^\S+ \S+ (\([^)]*\))/.exec(line);
+    const m = /^[ \t]*\S+ +\S+ \S+ (\([^)]*\))/.exec(line) ?? /^[ \t]*\S+ \S+ (\([^)]*\))/.exec(line);
     return m ? m[1] : '';
   },
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
+  headersMayBeIndented: true,
+  malformedMessage: 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR',
 };

@@ -181,5 +181,6 @@ export const privateServer: Dialect = {
     return '';
   },
   prefixKey: () => '',
+  malformedMessage: 'Malformed: this row does not have as many columns as the header row',
   fileNameScore: (name) => (/\.(tsv|csv)$/i.test(name) || /privateserver|psum|cdr/i.test(name) ? 1 : 0),
 };
