@@ -10,10 +10,12 @@ import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
 import { registerLargeFiles } from './largeFiles';
+import { LogReports } from './logReport';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
+import { SipLadders } from './sipLadder';
 import { RecordStatusBar } from './statusBar';
 import { registerTimelines } from './timelines';
 import { registerTraceLenses } from './traceLens';
@@ -69,6 +71,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
     registerTraceLenses(),
+    new SipLadders(client, context.extensionUri, filterDocuments, () => sessions.provider.currentLog()),
+    new LogReports(client, context.extensionUri),
   );
 
   return {

@@ -3,6 +3,9 @@
 
 import type { FilterQuery } from './engine/filters';
 import type { SessionSummary } from './engine/sessions';
+import type { HistogramBucket } from './engine/histogram';
+import type { ReportTable } from './engine/reportTables';
+import type { SeverityCounts } from './engine/report';
 
 export const LOG_LANGUAGE_IDS = [
   'communigate-log',
@@ -45,6 +48,10 @@ export const Methods = {
   logChanged: 'messagingLogs/logChanged',
   /** Client → server: the server's process id and the logs it holds from disk (tests, troubleshooting). */
   serverInfo: 'messagingLogs/serverInfo',
+  /** Client → server: the packets of one SIP dialog over one or several logs (SIP ladder). */
+  sipDialog: 'messagingLogs/sipDialog',
+  /** Client → server: the report of one or several logs, with its tables and time histogram. */
+  report: 'messagingLogs/report',
 } as const;
 
 export interface DetectedDialectParams {
@@ -270,5 +277,73 @@ export interface TimelineView {
   total: number;
   /** One line per file that could not be read, skipped or placed (stderr of msglog). */
   notes: string[];
+  error?: string;
+}
+
+// Pictures: SIP ladder and log report (docs/FORMATS.md §11, §12).
+
+/** Logs named by URI, read as one in the order given (the ladder and report of a merged set). */
+export interface LogSetParams {
+  uris: string[];
+}
+
+export interface SipDialogParams extends LogSetParams {
+  callId: string;
+}
+
+export interface SipPacketItem {
+  /** The log of the packet (one of the URIs asked about) and its 0-based lines. */
+  uri: string;
+  line: number;
+  endLine: number;
+  time: string;
+  /** Normalised time, ms. */
+  timeMs: number;
+  session: string;
+  direction: 'in' | 'out' | null;
+  transport: string | null;
+  remote: string | null;
+  method: string | null;
+  status: number | null;
+  cseq: string | null;
+  summary: string;
+  /** The packet's lines without `inp:`/`out:` (for a hover). */
+  lines: string[];
+  severity: LogSeverity;
+}
+
+export interface SipDialogResult {
+  callId: string;
+  packets: SipPacketItem[];
+  related: string[];
+  /** Logs that could not be read, or a request that made no sense; packets are from the others. */
+  error?: string;
+}
+
+export interface ReportParams extends LogSetParams {
+  /** About this many histogram bars (the bucket size adapts); default 60. */
+  buckets?: number;
+}
+
+export interface ReportHistogram {
+  bucketMs: number;
+  dated: boolean;
+  utc: boolean;
+  /** `fileIndex` is a position in `uris`. */
+  buckets: HistogramBucket[];
+}
+
+export interface ReportResult {
+  uris: string[];
+  /** The URI of each log read (a timeline has one per source): `fileIndex` of bars and rows indexes this. */
+  logUris: string[];
+  dialects: string[];
+  records: number;
+  sessions: number;
+  bySeverity: SeverityCounts;
+  /** The report as titled tables (components, top problems, each dialect's counts); rows may carry a filter. */
+  tables: ReportTable[];
+  histogram: ReportHistogram;
+  utc: boolean;
   error?: string;
 }

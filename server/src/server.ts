@@ -17,6 +17,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProgressSink } from './diskLogs';
 import { CancelledError, LogIndex } from './engine';
 import * as requests from './features/customRequests';
+import * as pictures from './features/pictures';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
@@ -41,6 +42,9 @@ import {
   SETTINGS_SECTION,
   LogParams,
   OpenLargeLogParams,
+  LogSetParams,
+  ReportParams,
+  SipDialogParams,
   OpenTimelineParams,
   ServerInfoResult,
   TimelineMethods,
@@ -287,6 +291,23 @@ connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
+connection.onRequest(Methods.sipDialog, async (params: SipDialogParams, token: CancellationToken) => pictures.sipDialog(await entriesFor(params, token), params));
+connection.onRequest(Methods.report, async (params: ReportParams, token: CancellationToken) => pictures.report(await entriesFor(params, token), params, token));
+
+/** The logs of a request about several logs, in the order given (a timeline document: its sources). */
+async function entriesFor(params: LogSetParams, token: CancellationToken): Promise<pictures.PictureInput[]> {
+  const inputs: pictures.PictureInput[] = [];
+  for (const uri of params.uris ?? []) {
+    if (timelines.isTimeline(uri)) {
+      const logs = timelines.pictureLogs(uri);
+      inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
+    } else {
+      inputs.push(pictures.entryInput(await entryFor({ uri }, token)));
+    }
+  }
+  return inputs;
+}
+connection.onShutdown(() => cache.disk.dispose());
 connection.onShutdown(() => {
   cache.disk.dispose();
   timelines.dispose();

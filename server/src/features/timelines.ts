@@ -2,6 +2,7 @@
 // server reads the files from disk into a LogSet (engine), renders the merged records as a document's
 // text with where each came from, answers the Sessions view, filters and Go to Time of that document,
 // and polls the files for growth.
+import type { PictureLog } from '../engine';
 import { CancellationToken, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { fileURLToPath } from 'url';
 import {
@@ -99,6 +100,22 @@ export class Timelines {
   byUri(uri: string): Timeline | undefined {
     const m = /[?&]id=(\d+)/.exec(fullyDecoded(uri));
     return uri.startsWith('msglog-timeline:') && m ? this.timelines.get(m[1]) : undefined;
+  }
+
+  /**
+   * The sources of a timeline (or trace) document for the SIP ladder and the report: each record is
+   * placed on the document's line that shows it (-1 when the view does not show it).
+   */
+  pictureLogs(uri: string): PictureLog[] | undefined {
+    const found = this.viewOf(uri);
+    if (!found) return undefined;
+    const { timeline, view } = found;
+    return timeline.set.sources.map((source, s) => ({
+      index: source.index,
+      file: uri,
+      shiftMs: source.shiftMs,
+      locate: (r: number) => ({ file: uri, line: this.lineOf(view, timeline.set.order.rank[s][r]) }),
+    }));
   }
 
   isTimeline(uri: string): boolean {
