@@ -5,6 +5,7 @@ import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } f
 import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, TIMELINE_SCHEME } from '../../server/src/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
+import { registerExportLog } from './exportLog';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { ContextDimmer } from './filterContext';
@@ -68,6 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerSessionNavigation(client),
     registerSetDialect(switcher),
     registerLargeFiles(client),
+    registerExportLog(client),
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
     registerTraceLenses(),

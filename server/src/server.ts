@@ -22,6 +22,7 @@ import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
 import { documentSymbols } from './features/documentSymbols';
+import { exportLog } from './features/exportLog';
 import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
@@ -32,6 +33,7 @@ import { DiskRequest, LogCache, LogEntry } from './logCache';
 import {
   DEFAULT_SETTINGS,
   DetectedDialectParams,
+  ExportLogParams,
   FilterParams,
   GoToTimeParams,
   Methods,
@@ -275,6 +277,10 @@ connection.onRequest(Methods.navigate, async (params: NavigateParams, token: Can
 connection.onRequest(Methods.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
   await settingsReady;
   return largeLogs.open(params, token);
+});
+connection.onRequest(Methods.exportLog, async (params: ExportLogParams, token: CancellationToken) => {
+  await settingsReady;
+  return exportLog(params, { entry: (uri, request) => cache.forUri(uri, documents.get(uri), request), attachProgress: (t) => connection.window.attachWorkDoneProgress(t) }, token);
 });
 connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
