@@ -1,20 +1,11 @@
-// Custom LSP messages shared by the client and the server. Plain types only: no runtime imports,
-// so that both bundles can include this module. Lines are 0-based, as everywhere in LSP.
+// The custom LSP messages between the client and the server, as typed RequestType/NotificationType
+// objects with their own parameter and result types: nothing of the engine leaks through here, so the
+// client compiles against this module alone. Lines are 0-based, as everywhere in LSP.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { LogLanguageId, SeverityName } from './dialects';
 
-import type { FilterQuery } from './engine/filters';
-import type { SessionSummary } from './engine/sessions';
-
-export const LOG_LANGUAGE_IDS = [
-  'communigate-log',
-  'emg-log',
-  'axigen-log',
-  'messaging-server-log',
-  'privateserver-log',
-] as const;
-export type LogLanguageId = (typeof LOG_LANGUAGE_IDS)[number];
-
-/** Language ids whose documents the server inspects and, when it recognises a dialect, reports it. */
-export const DETECTABLE_LANGUAGE_IDS = ['log', 'plaintext'] as const;
+export { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from './dialects';
+export type { LogLanguageId } from './dialects';
 
 export const SETTINGS_SECTION = 'messagingLogs';
 export interface MessagingLogsSettings {
@@ -29,23 +20,6 @@ export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionTolerance
 /** LSP `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'msglog';
 
-/** Method names of the custom requests and notifications. */
-export const Methods = {
-  /** Server → client notification: a `log`/`plaintext` document is a log of this dialect. */
-  detectedDialect: 'messagingLogs/detectedDialect',
-  filter: 'messagingLogs/filter',
-  goToTime: 'messagingLogs/goToTime',
-  sessions: 'messagingLogs/sessions',
-  sessionRecords: 'messagingLogs/sessionRecords',
-  recordInfo: 'messagingLogs/recordInfo',
-  navigate: 'messagingLogs/navigate',
-  /** Client → server: index a `file:` URI from disk (SPEC §8), with work-done progress; answers a LargeLogSummary. */
-  openLargeLog: 'messagingLogs/openLargeLog',
-  /** Server → client notification: a log the server reads from disk grew or was replaced (rotated, truncated). */
-  logChanged: 'messagingLogs/logChanged',
-  /** Client → server: the server's process id and the logs it holds from disk (tests, troubleshooting). */
-  serverInfo: 'messagingLogs/serverInfo',
-} as const;
 
 export interface DetectedDialectParams {
   uri: string;
@@ -60,8 +34,21 @@ export interface LogParams {
   uri: string;
 }
 
-/** A filter (SPEC §5), as the engine takes it. Exactly one of text or regex. `from`/`to` are SPEC §3 time queries. */
-export type FilterQueryParams = FilterQuery;
+/** A filter (FORMATS §5). Exactly one of text or regex. `from`/`to` are FORMATS §3 time queries. */
+export interface FilterQueryParams {
+  /** Substring to find in record bodies (case-sensitive unless ignoreCase). */
+  text?: string;
+  /** Regular expression to find in record bodies (instead of text). */
+  regex?: string;
+  ignoreCase?: boolean;
+  /** Every record of the sessions of the matching records (CommuniGate's Keyed filter). */
+  keyed?: boolean;
+  /** CommuniGate digit 0–5 or a severity name. */
+  level?: string;
+  /** Inclusive interval bounds. */
+  from?: string;
+  to?: string;
+}
 
 export interface FilterParams extends LogParams {
   query: FilterQueryParams;
@@ -84,7 +71,7 @@ export interface FilterResult {
 }
 
 export interface GoToTimeParams extends LogParams {
-  /** A SPEC §3 time query: `12:30`, `2026-01-15 12:30:05`, `+5m`. */
+  /** A FORMATS §3 time query: `12:30`, `2026-01-15 12:30:05`, `+5m`. */
   query: string;
   /** The current line, for relative queries. */
   fromLine?: number;
@@ -96,14 +83,27 @@ export interface GoToTimeResult {
   message?: string;
 }
 
-export type LogSeverity = 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace';
+export type LogSeverity = SeverityName;
 
-/** A session as the engine summarises it; JSON has no `undefined`, so `worst` and `dialog` may be absent. */
-export type SessionItem = Omit<SessionSummary, 'id' | 'worst' | 'dialog'> & {
+/** One session of a log (JSON has no `undefined`, so `worst` and `dialog` may be absent). */
+export interface SessionItem {
+  key: string;
+  component: string;
+  /** 0-based first line of the first record and last line of the last record. */
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  /** Timestamps of the first and last records, as written. */
+  start: string;
+  end: string;
+  problems: number;
+  /** The worst problem, when the session has problems. */
   worst?: 'error' | 'warning';
+  /** Duration in ms between the first and last records (normalised times). */
+  durationMs: number;
   /** SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
   dialog?: string;
-};
+}
 
 export interface SessionsResult {
   dialect?: LogLanguageId;
@@ -157,7 +157,7 @@ export interface NavigateResult {
   line: number;
 }
 
-// Logs read from disk by the server (SPEC §8: files larger than the editor hands to extensions).
+// Logs read from disk by the server (FORMATS §8: files larger than the editor hands to extensions).
 
 export interface OpenLargeLogParams extends LogParams {
   /** A client-made token: the server reports indexing as `$/progress` work-done progress on it. */
@@ -174,7 +174,7 @@ export interface LargeLogSummary {
   lines: number;
   records: number;
   sessions: number;
-  /** Diagnostics (SPEC §4) by severity, uncapped. */
+  /** Diagnostics (FORMATS §4) by severity, uncapped. */
   errors: number;
   warnings: number;
   /** Time spent indexing for this request, ms (0 when the server had the file indexed already). */
@@ -208,3 +208,25 @@ export interface ServerInfoResult {
   /** Logs read from disk that the server keeps indexed, least recently used first. */
   diskLogs: DiskLogInfo[];
 }
+
+/** The custom requests, client → server. */
+export const Requests = {
+  filter: new RequestType<FilterParams, FilterResult, void>('messagingLogs/filter'),
+  goToTime: new RequestType<GoToTimeParams, GoToTimeResult, void>('messagingLogs/goToTime'),
+  sessions: new RequestType<LogParams, SessionsResult, void>('messagingLogs/sessions'),
+  sessionRecords: new RequestType<SessionRecordsParams, SessionRecordItem[], void>('messagingLogs/sessionRecords'),
+  recordInfo: new RequestType<RecordInfoParams, RecordInfoResult, void>('messagingLogs/recordInfo'),
+  navigate: new RequestType<NavigateParams, NavigateResult, void>('messagingLogs/navigate'),
+  /** Index a `file:` URI from disk (FORMATS §8), with work-done progress. */
+  openLargeLog: new RequestType<OpenLargeLogParams, LargeLogSummary, void>('messagingLogs/openLargeLog'),
+  /** The server's process id and the logs it holds from disk (tests, troubleshooting). */
+  serverInfo: new RequestType0<ServerInfoResult, void>('messagingLogs/serverInfo'),
+} as const;
+
+/** The custom notifications, server → client. */
+export const Notifications = {
+  /** A `log`/`plaintext` document is a log of this dialect. */
+  detectedDialect: new NotificationType<DetectedDialectParams>('messagingLogs/detectedDialect'),
+  /** A log the server reads from disk grew or was replaced (rotated, truncated). */
+  logChanged: new NotificationType<LogChangedParams>('messagingLogs/logChanged'),
+} as const;

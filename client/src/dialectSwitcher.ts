@@ -3,7 +3,7 @@
 // from then on.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DetectedDialectParams, Methods } from '../../server/src/protocol';
+import { DetectedDialectParams, Notifications } from '../../common/protocol';
 
 export const AUTO_DETECT_SETTING = 'autoDetectDialect';
 
@@ -13,7 +13,7 @@ export class DialectSwitcher implements vscode.Disposable {
   private readonly subscription: vscode.Disposable;
 
   constructor(client: LanguageClient) {
-    this.subscription = client.onNotification(Methods.detectedDialect, async (params: DetectedDialectParams) => {
+    this.subscription = client.onNotification(Notifications.detectedDialect, async (params: DetectedDialectParams) => {
       if (!vscode.workspace.getConfiguration('messagingLogs').get<boolean>(AUTO_DETECT_SETTING, true)) return;
       // Reported again after we switched it: the user chose `log` again, so respect that.
       if (this.leftAlone.has(params.uri)) return;

@@ -2,7 +2,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../server/src/protocol';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';

@@ -5,7 +5,7 @@
 // return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FilterQueryParams, Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import { FilterQueryParams, Requests, RecordInfoParams } from '../../common/protocol';
 import { describeQuery, FilterDocuments } from './filterDocuments';
 import { askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
@@ -206,7 +206,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isLogDocument(editor.document)) return filter(undefined);
     const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
-    const info = await client.sendRequest<RecordInfoResult>(Methods.recordInfo, params);
+    const info = await client.sendRequest(Requests.recordInfo, params);
     if (!info.sessionKey) {
       tell('Keyed Filter on This Session: the cursor is not on a record.');
       return undefined;

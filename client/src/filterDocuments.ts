@@ -3,7 +3,8 @@
 // line to its source line (F12 / Ctrl+click, and Go to Source Line). Results follow edits of their log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FilterParams, FilterQueryParams, FilterResult, Methods } from '../../server/src/protocol';
+import { plural } from '../../common/describe';
+import { FilterParams, FilterQueryParams, FilterResult, Requests } from '../../common/protocol';
 import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 
@@ -123,8 +124,8 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     let document = await vscode.workspace.openTextDocument(entry.uri);
     if (document.languageId !== entry.language) document = await vscode.languages.setTextDocumentLanguage(document, entry.language);
     await vscode.window.showTextDocument(document, { preview: false });
-    const sessions = query.keyed ? ` of ${result.keyedSessions} session${result.keyedSessions === 1 ? '' : 's'}` : '';
-    vscode.window.setStatusBarMessage(`Filter: ${result.records} record${result.records === 1 ? '' : 's'}${sessions} — F12 on a line goes to its source line`, 8000);
+    const sessions = query.keyed ? ` of ${plural(result.keyedSessions, 'session')}` : '';
+    vscode.window.setStatusBarMessage(`Filter: ${plural(result.records, 'record')}${sessions} — F12 on a line goes to its source line`, 8000);
     return { uri: entry.uri, result };
   }
 
@@ -219,7 +220,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
 
   private async runFilter(source: vscode.Uri, query: FilterQueryParams, baseLine: number | undefined, token?: vscode.CancellationToken): Promise<FilterResult | undefined> {
     const params: FilterParams = { uri: serverUri(this.client, source), query, baseLine };
-    return request<FilterResult>(this.client, Methods.filter, params, token);
+    return request(this.client, Requests.filter, params, token);
   }
 
   /** Runs the filter; after PROGRESS_DELAY_MS a notification offers to cancel it (which cancels the request). */

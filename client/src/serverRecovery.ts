@@ -5,7 +5,7 @@
 // check all of that in the real editor.
 import * as vscode from 'vscode';
 import { CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
-import { Methods, ServerInfoResult } from '../../server/src/protocol';
+import { Requests, ServerInfoResult } from '../../common/protocol';
 
 /** Restarts closer together than this belong to one burst: the user is told about the first only. */
 const BURST_MS = 3 * 60 * 1000;
@@ -76,7 +76,7 @@ export class ServerRecovery implements ErrorHandler {
 /** The hidden test hooks: the server's process id and state, and a way to kill it mid-session. */
 export function registerRecoveryCommands(client: LanguageClient, recovery: ServerRecovery): vscode.Disposable {
   const info = async (): Promise<RecoveryInfo> => {
-    const server = await client.sendRequest<ServerInfoResult>(Methods.serverInfo, {});
+    const server = await client.sendRequest(Requests.serverInfo);
     return { ...server, restarts: recovery.restarts, notices: recovery.notices };
   };
   return vscode.Disposable.from(

@@ -1,10 +1,11 @@
 // The shape of the Log Sessions view, without VS Code: sessions grouped into components (and SIP
 // packets into dialogs), filtered by text and problems, sorted by time, problems or duration.
 // Kept free of the `vscode` module so that unit tests can check it directly.
-import type { SessionItem, SessionRecordItem } from '../../server/src/protocol';
-import { formatDuration } from '../../server/src/engine/time';
+import type { SessionItem, SessionRecordItem } from '../../common/protocol';
+import { plural, problems as describeProblems } from '../../common/describe';
 
-export { formatDuration };
+export { formatDuration } from '../../common/time';
+export { plural, sessionDescription, timeRange } from '../../common/describe';
 
 export type SessionSort = 'time' | 'problems' | 'duration';
 export const SESSION_SORTS: readonly SessionSort[] = ['time', 'problems', 'duration'];
@@ -138,29 +139,12 @@ export function buildSessionsTree(all: readonly SessionItem[], options: Sessions
     .map((x) => x.c);
 }
 
-/** `n thing` / `n things`. */
-export function count(n: number, thing: string): string {
-  return `${n} ${thing}${n === 1 ? '' : 's'}`;
-}
-
-/** `00:06:23.261 – 00:06:23.282`, or one time when both ends are the same. */
-export function timeRange(start: string, end: string): string {
-  if (!start && !end) return '';
-  return start === end || !end ? start : `${start} – ${end}`;
-}
-
-/** The description of a session item: time range, records, problems. */
-export function sessionDescription(s: SessionItem): string {
-  const parts = [timeRange(s.start, s.end), count(s.records, 'record')];
-  if (s.problems > 0) parts.push(count(s.problems, 'problem'));
-  return parts.filter(Boolean).join(' · ');
-}
 
 /** The description of a group of sessions (component or dialog). */
 export function groupDescription(sessions: readonly SessionItem[], thing: string): string {
   const problems = sessions.reduce((n, s) => n + s.problems, 0);
-  const parts = [count(sessions.length, thing)];
-  if (problems > 0) parts.push(count(problems, 'problem'));
+  const parts = [plural(sessions.length, thing)];
+  if (problems > 0) parts.push(describeProblems(problems));
   return parts.join(' · ');
 }
 

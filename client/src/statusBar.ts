@@ -3,7 +3,7 @@
 // when the active editor is not a log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import { Requests, RecordInfoParams, RecordInfoResult } from '../../common/protocol';
 import { GO_TO_TIME_COMMAND } from './goToTime';
 import { activeLogEditor, debounce, DIALECT_NAMES, ignore, isLogLanguage, serverUri } from './logDocuments';
 
@@ -57,7 +57,7 @@ export class RecordStatusBar implements vscode.Disposable {
     }
     const params: RecordInfoParams = { uri: serverUri(this.client, editor.document.uri), line: editor.selection.active.line };
     const languageId = editor.document.languageId;
-    return Promise.resolve(this.client.sendRequest<RecordInfoResult>(Methods.recordInfo, params))
+    return Promise.resolve(this.client.sendRequest(Requests.recordInfo, params))
       .catch((): RecordInfoResult => ({})) // the dialect alone is still worth showing
       .then((info) => {
         if (generation !== this.generation) return;

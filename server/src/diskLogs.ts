@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import { CancellationToken } from 'vscode-languageserver';
 import { CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
-import type { LogChangeKind, LogLanguageId } from './protocol';
+import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
 export interface ProgressSink {
@@ -270,7 +270,7 @@ export class DiskLogs {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;
     }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id as LogLanguageId }, file: source };
+    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: source };
   }
 
   private touch(log: DiskLog): void {

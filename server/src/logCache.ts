@@ -8,7 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiskLogs, DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
 import { LogIndex, NotTextError, openLog, UnknownDialectError } from './engine';
-import { LOG_LANGUAGE_IDS, LogLanguageId } from './protocol';
+import { LOG_LANGUAGE_IDS, LogLanguageId } from '../../common/protocol';
 
 export interface LogEntry {
   uri: string;

@@ -32,7 +32,7 @@ import {
   DetectedDialectParams,
   FilterParams,
   GoToTimeParams,
-  Methods,
+  Requests, Notifications,
   MessagingLogsSettings,
   NavigateParams,
   RecordInfoParams,
@@ -41,7 +41,7 @@ import {
   LogParams,
   OpenLargeLogParams,
   ServerInfoResult,
-} from './protocol';
+} from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
@@ -70,7 +70,7 @@ const largeLogs = new LargeLogs({
   maxDiagnostics: () => settings.maxDiagnostics,
   minimumSeverity: () => settings.minimumDiagnosticSeverity,
   publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
-  notifyChanged: (params) => background(connection.sendNotification(Methods.logChanged, params)),
+  notifyChanged: (params) => background(connection.sendNotification(Notifications.logChanged, params)),
   attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
   failed: logFailure,
 });
@@ -87,7 +87,7 @@ async function serverProgress(title: string): Promise<ProgressSink | undefined> 
 const cache = new LogCache(
   (uri, dialect) => {
     const params: DetectedDialectParams = { uri, dialect };
-    background(connection.sendNotification(Methods.detectedDialect, params));
+    background(connection.sendNotification(Notifications.detectedDialect, params));
   },
   {
     changed: (uri, kind) => largeLogs.changed(uri, kind),
@@ -240,19 +240,19 @@ connection.onHover(async ({ textDocument, position }) => {
   return index ? hover(index, position) : null;
 });
 
-connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params, token), params, token));
-connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: CancellationToken) => requests.goTo(await entryFor(params, token), params));
-connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
-connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
+connection.onRequest(Requests.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params, token), params, token));
+connection.onRequest(Requests.goToTime, async (params: GoToTimeParams, token: CancellationToken) => requests.goTo(await entryFor(params, token), params));
+connection.onRequest(Requests.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
+connection.onRequest(Requests.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
   requests.sessionRecordList(await entryFor(params, token), params),
 );
-connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
-connection.onRequest(Methods.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
-connection.onRequest(Methods.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
+connection.onRequest(Requests.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
+connection.onRequest(Requests.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
+connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
   await settingsReady;
   return largeLogs.open(params, token);
 });
-connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
+connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
   return {
     pid: process.pid,

@@ -3,7 +3,7 @@
 // minimumDiagnosticSeverity setting over stdio.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SessionItem } from '../../server/src/protocol';
+import type { SessionItem } from '../../common/protocol';
 import { normalizeSettings } from '../../server/src/settings';
 import {
   buildSessionsTree,

@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
 import { DiskLogs, DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
 import { CancelledError, FileSource, LogIndex, listSessions, openLogFile } from '../../server/src/engine';
-import type { LogChangeKind } from '../../server/src/protocol';
+import type { LogChangeKind } from '../../common/protocol';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 
 /** The engine's own index of the file as it is now. */

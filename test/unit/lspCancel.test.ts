@@ -2,7 +2,7 @@
 // gives its event loop turns while filtering, so the `$/cancelRequest` is read and honoured.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { FilterResult } from '../../server/src/protocol';
+import type { FilterResult } from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { LspSession, REQUEST_CANCELLED } from './lspHarness';
 

@@ -18,7 +18,7 @@ import type {
   ServerInfoResult,
   SessionRecordItem,
   SessionsResult,
-} from '../../server/src/protocol';
+} from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { FIXTURE_LINES, FIXTURE_TEXT, LspSession, messageOf, REQUEST_CANCELLED } from './lspHarness';
 

@@ -14,7 +14,7 @@ import type {
   RecordInfoResult,
   SessionRecordItem,
   SessionsResult,
-} from '../../server/src/protocol';
+} from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { at, CLOSED_BY_LINE, EMG_TEXT, FIXTURE_LINES, FIXTURE_TEXT, FIXTURE_URI, LspSession, REQUEST_CANCELLED } from './lspHarness';
 

@@ -25,7 +25,6 @@ function excerpt(index: LogIndex, r: number): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
-
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   const runs = index.overflow;
@@ -40,7 +39,7 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
     const sev = index.recSeverity[r];
     const level = index.recLevel[r];
     const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
-    if (level !== NO_LEVEL && index.dialect.id === 'communigate-log' && level === 0) {
+    if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
       yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
     } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
       yield at('level', sev <= Severity.Error ? 'error' : 'warning', `${index.dialect.levelName(level)}: ${excerpt(index, r)}`);
@@ -67,9 +66,7 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
       yield at(
         'malformed',
         'warning',
-        index.dialect.id === 'emg-log'
-          ? 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR'
-          : 'Malformed: this row does not have as many columns as the header row',
+        index.dialect.malformedMessage ?? 'Malformed record',
       );
     }
   }

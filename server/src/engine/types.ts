@@ -1,20 +1,8 @@
 // Core types of the log engine. The engine is plain TypeScript over bytes: no LSP or VS Code here.
+import type { DialectId } from '../../../common/dialects';
 
-export type DialectId =
-  | 'communigate-log'
-  | 'emg-log'
-  | 'axigen-log'
-  | 'messaging-server-log'
-  | 'privateserver-log';
-
-export const DIALECT_IDS: readonly DialectId[] = [
-  'communigate-log',
-  'emg-log',
-  'axigen-log',
-  'messaging-server-log',
-  'privateserver-log',
-];
-
+export { DIALECT_IDS } from '../../../common/dialects';
+export type { DialectId } from '../../../common/dialects';
 /** An error in the user's input (file, dialect, query): its message is one line meant for the user. */
 export class LogInputError extends Error {
   constructor(message: string) {
@@ -32,8 +20,8 @@ export enum Severity {
   Debug = 4,
   Trace = 5,
 }
-export const SEVERITY_NAMES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'] as const;
-export type SeverityName = (typeof SEVERITY_NAMES)[number];
+export { SEVERITY_NAMES } from '../../../common/dialects';
+export type { SeverityName } from '../../../common/dialects';
 
 /** Written level absent (EMG connector lines, tables, supplementary logs). */
 export const NO_LEVEL = 255;
@@ -130,12 +118,41 @@ export interface Dialect {
   levelName(level: number): string;
   /** The timestamp as written on a header line (text of the line, no terminator). */
   timestampText(line: string): string;
-  /** The prefix key as written on a header line (SPEC §2), or "". */
-  prefixKey(line: string): string;
   /** Plausibility of a file name for this dialect: 0 none, 1 weak, 2 strong. */
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (SPEC §2.6). */
   readonly mayDescend?: boolean;
   /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
   levelGap?(line: string): [number, number] | undefined;
+  /**
+   * Columns [start, end) of the written level on a header line (`timestamp` is its timestamp as
+   * written), for hovers; undefined when the dialect writes no level there.
+   */
+  levelSpan?(header: string, timestamp: string): [number, number] | undefined;
+  /** The written level of crash records (FORMATS §4: an error of its own kind), when the dialect has one. */
+  readonly crashLevel?: number;
+  /** Written levels are CommuniGate digits 0–5, which digit thresholds compare as written (FORMATS §5). */
+  readonly digitLevels?: boolean;
+  /** What is wrong with a record the parser flagged RecordFlag.Malformed (the diagnostic's message). */
+  readonly malformedMessage?: string;
+  /** The component whose sessions the outline groups by SIP dialog (Call-ID), if any (FORMATS §2.1). */
+  readonly dialogComponent?: string;
+  /** Tokens of a header line the dialect explains (option numbers, counters), for hovers. */
+  tokenFacts?(header: string, timestamp: string): TokenFact[];
+}
+
+/** Plain text with parts set in bold or italics; hovers render it as escaped Markdown. */
+export type RichText = readonly (string | { strong: string } | { em: string })[];
+
+/** A token of a header line and what it means. */
+export interface TokenFact {
+  /** Columns [start, end) of the token. */
+  start: number;
+  end: number;
+  /** One line saying what the token is. */
+  title: RichText;
+  /** Further paragraphs. */
+  details: readonly RichText[];
+  /** Also worth showing with the record's summary when the pointer is elsewhere on the header line. */
+  aboutRecord: boolean;
 }

@@ -15,7 +15,7 @@ import type {
   SessionRecordItem,
   SessionRecordsParams,
   SessionsResult,
-} from '../protocol';
+} from '../../../common/protocol';
 import { recordNear } from './ranges';
 
 const LF = 0x0a;

@@ -2,7 +2,8 @@
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import { diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
-import { DIAGNOSTIC_SOURCE, DiagnosticSeverityName } from '../protocol';
+import { DIAGNOSTIC_SOURCE, DiagnosticSeverityName } from '../../../common/protocol';
+import { plural } from '../../../common/describe';
 import { overflowRange, recordRange, spanRange } from './ranges';
 
 /**
@@ -49,7 +50,7 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, mini
     out.push(
       information(
         spanRange(index, last, last, 0, index.scannedTo),
-        `${hidden} more diagnostic${hidden === 1 ? '' : 's'} not shown (setting messagingLogs.maxDiagnostics is ${maxDiagnostics}; \`msglog check\` lists all)`,
+        `${plural(hidden, 'more diagnostic', 'more diagnostics')} not shown (setting messagingLogs.maxDiagnostics is ${maxDiagnostics}; \`msglog check\` lists all)`,
       ),
     );
   }

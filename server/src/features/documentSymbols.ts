@@ -10,9 +10,6 @@ import { sessionDetail } from './sessionText';
  */
 export const MAX_OUTLINE_SESSIONS = 20_000;
 
-/** SIPDATA packets of a dialog are grouped under `dialog <Call-ID>` inside their component (SPEC §2.1). */
-const DIALOG_COMPONENT = 'SIPDATA';
-
 export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSIONS): DocumentSymbol[] {
   const components = new Map<string, DocumentSymbol>();
   const dialogs = new Map<string, DocumentSymbol>();
@@ -34,7 +31,8 @@ export function documentSymbols(index: LogIndex, maxSessions = MAX_OUTLINE_SESSI
       component = { name: componentName, kind: SymbolKind.Module, range, selectionRange: session.selectionRange, children: [] };
       components.set(componentName, component);
     }
-    const dialog = componentName === DIALOG_COMPONENT && index.dialect.id === 'communigate-log' ? index.sessionDialog.get(s) : undefined;
+    // The dialect's SIP packets of one dialog are grouped under `dialog <Call-ID>` inside their component.
+    const dialog = componentName === index.dialect.dialogComponent ? index.sessionDialog.get(s) : undefined;
     const parent = dialog === undefined ? component : dialogSymbol(dialogs, component, dialog, session);
     parent.children!.push(session);
     sessionsPerComponent.set(component, (sessionsPerComponent.get(component) ?? 0) + 1);

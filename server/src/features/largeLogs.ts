@@ -5,7 +5,7 @@ import { Diagnostic, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } fr
 import type { ProgressSink } from '../diskLogs';
 import { CancelledError, diagnostics as logDiagnostics } from '../engine';
 import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
-import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../protocol';
+import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
 
 export interface LargeLogsHost {

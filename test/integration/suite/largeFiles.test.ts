@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { LargeLogSummary, SessionsResult } from '../../../server/src/protocol';
+import type { LargeLogSummary, SessionsResult } from '../../../common/protocol';
 import type { SessionsNode } from '../../../client/src/sessionsModel';
 import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 

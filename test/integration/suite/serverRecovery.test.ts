@@ -4,7 +4,7 @@
 import * as assert from 'assert';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { ServerInfoResult } from '../../../server/src/protocol';
+import type { ServerInfoResult } from '../../../common/protocol';
 import { extension, poll, sleep } from './helpers';
 
 interface RecoveryInfo extends ServerInfoResult {

@@ -1,3 +1,4 @@
+import { plural, problems as describeProblems } from '../../../../common/describe';
 import { sessionSummary } from '../../engine';
 import { bool, openIndex } from '../args';
 import type { Command } from './command';
@@ -18,9 +19,9 @@ export const sessions: Command = {
         out.write(`${id ? ',' : ''}\n${JSON.stringify(item)}`);
         continue;
       }
-      const problems = s.problems ? `  ${s.problems} problem${s.problems === 1 ? '' : 's'}` : '';
+      const problems = s.problems ? `  ${describeProblems(s.problems)}` : '';
       const dialog = s.dialog ? `  dialog ${s.dialog}` : '';
-      out.write(`${s.key}\t${s.start} – ${s.end}\t${s.records} record${s.records === 1 ? '' : 's'}\tlines ${s.firstLine + 1}-${s.lastLine + 1}${problems}${dialog}\n`);
+      out.write(`${s.key}\t${s.start} – ${s.end}\t${plural(s.records, 'record')}\tlines ${s.firstLine + 1}-${s.lastLine + 1}${problems}${dialog}\n`);
     }
     if (json) out.write('\n]}\n');
     return 0;

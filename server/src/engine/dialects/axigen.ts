@@ -62,9 +62,9 @@ export const axigen: Dialect = {
   },
   levelName: (level) => `${String(level).padStart(2, '0')} ${LEVEL_NAMES[level] ?? levelNameOfMask(level)}`,
   timestampText: (line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}/.exec(line)?.[0] ?? '',
-  prefixKey(line) {
-    const m = /^\S+ \S+ \S+ \d\d (?:\S+ )?(\S+):(?: |$)/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header) {
+    const m = /^\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST …
+    return m ? [m[0].length - 3, m[0].length - 1] : undefined;
   },
   fileNameScore: (name) => (/axigen|everything|smtp|imap|pop3|webmail/i.test(name) ? 1 : 0),
 };

@@ -1,11 +1,12 @@
 // CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
+import { COMMUNIGATE_LEVEL_NAMES } from '../../../../common/dialects';
 import { COLON, isDigit, isNameChar, parseClock, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
 import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
-const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
+const LEVEL_NAMES = COMMUNIGATE_LEVEL_NAMES;
 const TWELVE_HOURS = DAY_MS / 2;
 const FILE_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:_\d{2}-\d{2})?\.log$/i;
 
@@ -171,9 +172,12 @@ export const communigate: Dialect = {
   },
   levelName: (level) => (level < LEVEL_NAMES.length ? `${level} ${LEVEL_NAMES[level]}` : ''),
   timestampText: (line) => /^[^ \t]*/.exec(line)![0],
-  prefixKey(line) {
-    const m = /^\S+[ \t][0-5] (\S+)/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header) {
+    const m = /^\S+ ([0-5]) /.exec(header); // HH:MM:SS.fff L REST
+    return m ? [m[0].length - 2, m[0].length - 1] : undefined;
   },
+  crashLevel: 0,
+  digitLevels: true,
+  dialogComponent: 'SIPDATA',
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
 };

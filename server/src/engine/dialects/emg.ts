@@ -1,7 +1,7 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
 import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
-import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
+import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity, TokenFact } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
 
 const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
@@ -177,6 +177,32 @@ function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
 }
 
+/** EMG connector header after the timestamp, up to the options: ` (INSTANCE) EVENT STATUS[ (INFO)]` (INFO values may be quoted). */
+const BEFORE_OPTIONS = /^ \([^)]*\) [A-Z]+ (?:OK|ERR)(?: \((?:[^()"]|"[^"]*")*\))?/;
+
+/** The `NNN:value` options of a connector record, named (hovers). */
+function optionFacts(header: string, timestamp: string): TokenFact[] {
+  const head = timestamp && header.startsWith(timestamp) ? BEFORE_OPTIONS.exec(header.slice(timestamp.length)) : null;
+  if (!head) return [];
+  const optionsStart = timestamp.length + head[0].length;
+  const out: TokenFact[] = [];
+  for (const m of header.slice(optionsStart).matchAll(/(?<=^|\s)\d+:\S*/g)) {
+    const start = optionsStart + m.index;
+    const colon = m[0].indexOf(':');
+    const written = m[0].slice(0, colon); // as written: `008` is option 8
+    const value = m[0].slice(colon + 1);
+    const name = EMG_OPTIONS[Number(written)];
+    out.push({
+      start,
+      end: start + m[0].length,
+      title: name ? ['EMG option ', { strong: written }, ` · ${name}`] : ['EMG option ', { strong: written }, ' (not a known option number)'],
+      details: [value === '' ? ['Value: ', { em: '(empty)' }] : [`Value: ${value}`]],
+      aboutRecord: false,
+    });
+  }
+  return out;
+}
+
 const TS = /^(?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6}/;
 
 export const emg: Dialect = {
@@ -189,9 +215,12 @@ export const emg: Dialect = {
   },
   levelName: (level) => LEVEL_WORDS[level] ?? '',
   timestampText: (line) => TS.exec(line)?.[0] ?? '',
-  prefixKey(line) {
-    const m = /^\S+ +\S+ \S+ (\([^)]*\))/.exec(line) ?? /^\S+ \S+ (\([^)]*\))/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header, timestamp) {
+    const start = timestamp.length + 1; // TS LEVELWORD text
+    const word = /^[A-Z][A-Z0-9]*/.exec(header.slice(start));
+    return word ? [start, start + word[0].length] : undefined;
   },
+  malformedMessage: 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR',
+  tokenFacts: optionFacts,
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
 };

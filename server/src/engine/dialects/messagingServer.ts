@@ -1,4 +1,5 @@
 // Sun/Oracle Messaging Server: `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] HOST PROCESS[PID]: CATEGORY LEVEL: message`.
+import { plural } from '../../../../common/describe';
 import { digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
 import { Dialect, HeaderScratch, LineParser, Severity } from '../types';
@@ -84,7 +85,6 @@ export const messagingServer: Dialect = {
     const m = TS.exec(line);
     return m ? m[0].replace(/^\[|\]$/g, '') : '';
   },
-  prefixKey: (line) => HEAD.exec(line)?.[1] ?? '',
   fileNameScore: (name) => (/^(imap|pop|http|default|admin|mshttpd|stored|imta)/i.test(name) ? 1 : 0),
   levelGap(line) {
     // The body skips the level word: "host imapd[232]: Account Notice: close" → "host imapd[232]: Account: close".
@@ -92,5 +92,19 @@ export const messagingServer: Dialect = {
     if (!m) return undefined;
     const gapEnd = m.index + m[0].length - 1;
     return [gapEnd - m[2].length, gapEnd];
+  },
+  levelSpan(header) {
+    const gap = this.levelGap?.(header); // " Notice" between CATEGORY and ':'
+    return gap ? [gap[0] + 1, gap[1]] : undefined;
+  },
+  tokenFacts(header) {
+    // The three numbers ending an IMAP/POP `close` record (FORMATS §2.5).
+    const numbers = closeNumbers(header);
+    const m = /(\d+) (\d+) (\d+)\s*$/.exec(header);
+    if (!numbers || !m) return [];
+    const what =
+      `: ${numbers.clientBytes} bytes sent by the client · ${numbers.serverBytes} bytes sent by the server · ` +
+      `${plural(numbers.mailboxes, 'mailbox', 'mailboxes')} selected`;
+    return [{ start: m.index, end: m.index + m[1].length + m[2].length + m[3].length + 2, title: [{ strong: 'close' }, what], details: [], aboutRecord: true }];
   },
 };

@@ -176,6 +176,6 @@ export const privateServer: Dialect = {
     for (const cell of splitRow(line)) if (parseCellTime(cell)) return cell.trim();
     return '';
   },
-  prefixKey: () => '',
+  malformedMessage: 'Malformed: this row does not have as many columns as the header row',
   fileNameScore: (name) => (/\.(tsv|csv)$/i.test(name) || /privateserver|psum|cdr/i.test(name) ? 1 : 0),
 };
