@@ -2,13 +2,14 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from '../../common/protocol';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { registerGoToTime } from './goToTime';
 import { registerLargeFiles } from './largeFiles';
+import { setContext } from './logDocuments';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
@@ -18,6 +19,8 @@ import { RecordStatusBar } from './statusBar';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<MessagingLogsApi> {
+  // package.json's `when` clauses say `editorLangId in messagingLogs.logLanguages`: the list is the registry's.
+  setContext(LOG_LANGUAGES_CONTEXT_KEY, LOG_LANGUAGE_IDS);
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
