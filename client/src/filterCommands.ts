@@ -5,11 +5,14 @@
 // return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FilterQueryParams, Requests, RecordInfoParams } from '../../common/protocol';
-import { describeQuery, FilterDocuments } from './filterDocuments';
+import type { FilterQueryParams, RecordInfoParams } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
+import type { FilterDocuments } from './filterDocuments';
+import { describeQuery } from './filterDocuments';
 import { askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
-import { DialogNode, SessionNode, sessionFilterText } from './sessionsModel';
+import type { DialogNode, SessionNode} from './sessionsModel';
+import { sessionFilterText } from './sessionsModel';
 
 const HISTORY_KEY = 'messagingLogs.filterHistory';
 const HISTORY_SIZE = 20;

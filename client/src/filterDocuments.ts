@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { plural } from '../../common/describe';
-import { FilterParams, FilterQueryParams, FilterResult, Requests } from '../../common/protocol';
+import type { FilterParams, FilterQueryParams, FilterResult} from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 
@@ -113,7 +114,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       // name and modification time (a CommuniGate log's date, EMG's year).
       const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(query, source)}`, query: `source=${encodeURIComponent(source.toString())}` });
       const language = options.language && isLogLanguage(options.language) ? options.language : (result.dialect ?? 'log');
-      const created: FilterResultEntry = { uri, source, query, baseLine: options.baseLine, language, refresh: debounce(() => this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
+      const created: FilterResultEntry = { uri, source, query, baseLine: options.baseLine, language, refresh: debounce(() => void this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
       entry = created;
       this.entries.set(uri.toString(), entry);
       this.byQuery.set(key, entry);

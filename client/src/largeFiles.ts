@@ -9,17 +9,19 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { plural } from '../../common/describe';
-import { LanguageClient, State, WorkDoneProgress } from 'vscode-languageclient/node';
-import {
+import type { LanguageClient} from 'vscode-languageclient/node';
+import { State, WorkDoneProgress } from 'vscode-languageclient/node';
+import type {
   GoToTimeParams,
   GoToTimeResult,
   LargeLogSummary,
   LogChangedParams,
   LogChangeKind,
-  Requests, Notifications,
   OpenLargeLogParams,
   SessionItem,
-  SessionsResult,
+  SessionsResult} from '../../common/protocol';
+import {
+  Requests, Notifications
 } from '../../common/protocol';
 import { baseName } from './logDocuments';
 

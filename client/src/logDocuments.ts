@@ -2,7 +2,8 @@
 // server knows a document by, and moving the cursor to a line.
 import * as vscode from 'vscode';
 import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
-import { LOG_LANGUAGE_IDS, LogLanguageId } from '../../common/protocol';
+import type { LogLanguageId } from '../../common/protocol';
+import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 
 /** Names of the dialects, as the Set Log Dialect picker and the status bar show them. */
 export { DIALECT_NAMES } from '../../common/dialects';

@@ -4,8 +4,10 @@
 // row and it gives up, saying so. Hidden commands let the integration tests kill the server and
 // check all of that in the real editor.
 import * as vscode from 'vscode';
-import { CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
-import { Requests, ServerInfoResult } from '../../common/protocol';
+import type { CloseHandlerResult, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction } from 'vscode-languageclient/node';
+import type { ServerInfoResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 
 /** Restarts closer together than this belong to one burst: the user is told about the first only. */
 const BURST_MS = 3 * 60 * 1000;

@@ -2,7 +2,8 @@
 // (messagingLogs/navigate), bound to Alt+Down/Up and Alt+PageDown/PageUp in log editors.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, NavigateKind, NavigateParams } from '../../common/protocol';
+import type { NavigateKind, NavigateParams } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { reportFailure, requireLogEditor, revealLine, serverUri } from './logDocuments';
 
 const COMMANDS: Record<NavigateKind, { id: string; title: string; none: string }> = {

@@ -5,18 +5,20 @@
 // (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
+import type { SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeFiles';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
+import type {
+  SessionNode,
+  SessionsNode,
+  SessionsViewOptions,
+  SessionSort} from './sessionsModel';
 import {
   buildSessionsTree,
   plural,
   formatDuration,
   groupDescription,
-  SessionNode,
-  SessionsNode,
-  SessionsViewOptions,
-  SessionSort,
   sessionDescription,
   timeRange,
   visibleSessions,

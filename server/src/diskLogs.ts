@@ -6,7 +6,7 @@
 // incrementally) and for rotation or truncation (indexed anew), and the host hears of every change.
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
-import { CancellationToken } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import { CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 

@@ -6,9 +6,12 @@ import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiskLogs, DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
-import { LogIndex, NotTextError, openLog, UnknownDialectError } from './engine';
-import { LOG_LANGUAGE_IDS, LogLanguageId } from '../../common/protocol';
+import type { DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
+import { DiskLogs } from './diskLogs';
+import type { LogIndex} from './engine';
+import { NotTextError, openLog, UnknownDialectError } from './engine';
+import type { LogLanguageId } from '../../common/protocol';
+import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 
 export interface LogEntry {
   uri: string;

@@ -1,21 +1,23 @@
 // Language server entry: wires LSP requests to the feature modules. No feature logic lives here.
 // ProposedFeatures.all + createConnection() picks the transport from argv (--stdio, --node-ipc, …).
-import {
+import type {
   CancellationToken,
+  Message,
+  RequestMessage,
+  ResponseMessage} from 'vscode-languageserver/node';
+import {
   createConnection,
   DidChangeConfigurationNotification,
   LSPErrorCodes,
-  Message,
   ProposedFeatures,
-  RequestMessage,
   ResponseError,
-  ResponseMessage,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ProgressSink } from './diskLogs';
-import { CancelledError, LogIndex } from './engine';
+import type { LogIndex } from './engine';
+import { CancelledError } from './engine';
 import * as requests from './features/customRequests';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
@@ -25,22 +27,25 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
-import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
-import { DiskRequest, LogCache, LogEntry } from './logCache';
-import {
-  DEFAULT_SETTINGS,
+import type { IndexedLog} from './features/workspaceSymbols';
+import { workspaceSymbols } from './features/workspaceSymbols';
+import type { DiskRequest, LogEntry } from './logCache';
+import { LogCache } from './logCache';
+import type {
   DetectedDialectParams,
   FilterParams,
   GoToTimeParams,
-  Requests, Notifications,
   MessagingLogsSettings,
   NavigateParams,
   RecordInfoParams,
   SessionRecordsParams,
-  SETTINGS_SECTION,
   LogParams,
   OpenLargeLogParams,
-  ServerInfoResult,
+  ServerInfoResult} from '../../common/protocol';
+import {
+  DEFAULT_SETTINGS,
+  Requests, Notifications,
+  SETTINGS_SECTION
 } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 

@@ -5,12 +5,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SessionItem } from '../../common/protocol';
 import { normalizeSettings } from '../../server/src/settings';
+import type {
+  SessionsViewOptions} from '../../client/src/sessionsModel';
 import {
   buildSessionsTree,
   groupDescription,
   sessionDescription,
   sessionFilterText,
-  SessionsViewOptions,
   visibleSessions,
   worstOf,
 } from '../../client/src/sessionsModel';

@@ -7,8 +7,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
-import { DiskLogs, DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
-import { CancelledError, FileSource, LogIndex, listSessions, openLogFile } from '../../server/src/engine';
+import type { DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
+import { DiskLogs } from '../../server/src/diskLogs';
+import type { LogIndex} from '../../server/src/engine';
+import { CancelledError, FileSource, listSessions, openLogFile } from '../../server/src/engine';
 import type { LogChangeKind } from '../../common/protocol';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 

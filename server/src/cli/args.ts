@@ -1,7 +1,8 @@
 // Arguments of msglog subcommands: flags declared by each command, positional FILE/TIME/ID words.
 import * as fs from 'fs';
 import * as path from 'path';
-import { LogIndex, LogInputError, openLogFile } from '../engine';
+import type { LogIndex} from '../engine';
+import { LogInputError, openLogFile } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
 export class UsageError extends LogInputError {}

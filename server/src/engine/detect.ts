@@ -3,7 +3,8 @@ import { LF } from './bytes';
 import { DIALECTS } from './dialects';
 import { communigate } from './dialects/communigate';
 import { isOverflowLine } from './logIndex';
-import { Dialect, HeaderScratch, LogInputError } from './types';
+import type { Dialect} from './types';
+import { HeaderScratch, LogInputError } from './types';
 
 const SAMPLE_BYTES = 256 * 1024;
 const SAMPLE_LINES = 400;

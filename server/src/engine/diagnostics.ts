@@ -1,6 +1,6 @@
 // Diagnostics (SPEC §4): computed from the index on demand, in line order, never capped here.
 import { textColumn } from './bytes';
-import { LogIndex } from './logIndex';
+import type { LogIndex } from './logIndex';
 import { formatDuration, formatWall } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
 

@@ -1,8 +1,10 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
 import { textColumn } from './bytes';
-import { CancelledError, LogIndex, OverflowRun, turn } from './logIndex';
+import type { LogIndex, OverflowRun} from './logIndex';
+import { CancelledError, turn } from './logIndex';
 import { chunks } from './source';
-import { compileLevel, compileTime, TimeScale } from './query';
+import type { TimeScale } from './query';
+import { compileLevel, compileTime } from './query';
 import { compileSafeRegex } from './safeRegex';
 
 export interface FilterQuery {

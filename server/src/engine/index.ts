@@ -1,9 +1,11 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
 import { assertText, detectDialect, whyUnknown } from './detect';
 import { dialectById } from './dialects';
-import { BuildOptions, IndexOptions, LogIndex } from './logIndex';
+import type { BuildOptions, IndexOptions} from './logIndex';
+import { LogIndex } from './logIndex';
 import { FileSource } from './source';
-import { DIALECT_IDS, LogInputError, ParseContext } from './types';
+import type { ParseContext } from './types';
+import { DIALECT_IDS, LogInputError } from './types';
 
 export class UnknownDialectError extends LogInputError {}
 

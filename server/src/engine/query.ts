@@ -1,9 +1,10 @@
 // Compiles the parts of a query shared by filters and navigation: level thresholds and time bounds.
 import { COMMUNIGATE_LEVEL_NAMES, SEVERITY_ALIASES } from '../../../common/dialects';
-import { LogIndex } from './logIndex';
-import { DAY_MS, parseTimeQuery, TimeQuery } from './time';
-import { LogInputError, NO_LEVEL, Severity, SEVERITY_NAMES } from './types';
-import type { SeverityName } from './types';
+import type { LogIndex } from './logIndex';
+import type { TimeQuery } from './time';
+import { DAY_MS, parseTimeQuery } from './time';
+import { LogInputError, NO_LEVEL, SEVERITY_NAMES } from './types';
+import type { SeverityName , Severity} from './types';
 
 /** An error in the user's query (bad regex, time or level): a one-line message. */
 export class QueryError extends LogInputError {}

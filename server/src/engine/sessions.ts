@@ -1,5 +1,5 @@
 // Session summaries, SIP dialogs and cross references between sessions (SPEC §2).
-import { LogIndex } from './logIndex';
+import type { LogIndex } from './logIndex';
 
 export interface SessionSummary {
   id: number;

@@ -1,6 +1,8 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
-import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, goToTime, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import type { CancellationToken} from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { LogIndex} from '../engine';
+import { CancelledError, goToTime, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,

@@ -1,8 +1,10 @@
 // LSP diagnostics from the engine's diagnostics (SPEC §4), capped by the maxDiagnostics setting.
-import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
+import type { Diagnostic, Range } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
 import { diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
-import { DIAGNOSTIC_SOURCE, DiagnosticSeverityName } from '../../../common/protocol';
+import type { DiagnosticSeverityName } from '../../../common/protocol';
+import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
 import { plural } from '../../../common/describe';
 import { overflowRange, recordRange, spanRange } from './ranges';
 

@@ -1,5 +1,6 @@
 // Outline: components → sessions (→ SIP dialogs → packets for CommuniGate SIPDATA).
-import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
+import type { DocumentSymbol} from 'vscode-languageserver';
+import { SymbolKind } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
 import { headerRange, sessionRange } from './ranges';
 import { sessionDetail } from './sessionText';

@@ -1,7 +1,8 @@
 // Hover: level names, the tokens a dialect explains (EMG options, Messaging Server close numbers),
 // session summaries.
 // All log text is escaped (see markdown.ts); the client renders hovers untrusted (its default).
-import { Hover, MarkupKind, Position, Range } from 'vscode-languageserver';
+import type { Hover, Position, Range } from 'vscode-languageserver';
+import { MarkupKind } from 'vscode-languageserver';
 import { NO_LEVEL, SEVERITY_NAMES } from '../engine';
 import type { LogIndex, RichText, TokenFact } from '../engine';
 import { escapeMarkdown } from './markdown';

@@ -1,7 +1,8 @@
 // Logs opened "as large logs" (SPEC §8): files the editor does not hand to extensions, indexed by the
 // server from disk with work-done progress. Their diagnostics are published like an open document's,
 // and republished when the file grows or is replaced; the client hears of every change.
-import { Diagnostic, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
+import type { Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { ProgressSink } from '../diskLogs';
 import { CancelledError, diagnostics as logDiagnostics } from '../engine';
 import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';

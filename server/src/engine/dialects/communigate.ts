@@ -2,7 +2,8 @@
 import { COMMUNIGATE_LEVEL_NAMES } from '../../../../common/dialects';
 import { COLON, isDigit, isNameChar, parseClock, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser, ParseContext} from '../types';
+import { RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];

@@ -1,7 +1,8 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
 import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
-import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity, TokenFact } from '../types';
+import type { Dialect, HeaderScratch, LineParser, ParseContext, TokenFact } from '../types';
+import { RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
 
 const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];

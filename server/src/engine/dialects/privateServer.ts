@@ -1,7 +1,8 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
-import { Dialect, HeaderScratch, LineParser, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser} from '../types';
+import { RecordFlag, Severity } from '../types';
 
 interface TableKind {
   component: string;
