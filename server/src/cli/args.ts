@@ -1,5 +1,7 @@
 // Arguments of msglog subcommands: flags declared by each command, positional FILE/TIME/ID words.
 import * as fs from 'fs';
+import { DIALECT_IDS, isDialectId } from '../../../common/dialects';
+import type { DialectId } from '../../../common/dialects';
 import * as path from 'path';
 import type { LogIndex} from '../engine';
 import { LogInputError, openLogFile } from '../engine';
@@ -42,6 +44,13 @@ export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolF
   return { command: positional.shift() ?? '', positional, flags };
 }
 
+/** The dialect forced with `--dialect`, or undefined; an id that is not a dialect's is a usage error. */
+export function forcedDialect(args: Args): DialectId | undefined {
+  const id = str(args, '--dialect');
+  if (id === undefined || isDialectId(id)) return id;
+  throw new UsageError(`unknown dialect "${id}": use one of ${DIALECT_IDS.join(', ')}`);
+}
+
 /** The last value of a value flag, or undefined. */
 export function str(args: Args, flag: string): string | undefined {
   const v = args.flags.get(flag);
@@ -76,6 +85,6 @@ export function checkFile(file: string | undefined): string {
 export function openIndex(args: Args): LogIndex {
   const file = args.positional[0];
   const fileName = checkFile(file);
-  const dialect = str(args, '--dialect');
+  const dialect = forcedDialect(args);
   return openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
 }

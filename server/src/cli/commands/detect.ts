@@ -1,6 +1,6 @@
 import { assertText, detectDialect } from '../../engine/detect';
 import { FileSource } from '../../engine/source';
-import { checkFile, str } from '../args';
+import { checkFile, forcedDialect } from '../args';
 import type { Command } from './command';
 
 export const detect: Command = {
@@ -13,7 +13,7 @@ export const detect: Command = {
     const head = source.read(0, 256 * 1024);
     source.close();
     assertText(head);
-    const id = str(args, '--dialect') ?? detectDialect(head, fileName)?.id;
+    const id = forcedDialect(args) ?? detectDialect(head, fileName)?.id;
     out.write(`${id ?? 'unknown'}\n`);
     return id ? 0 : 1;
   },
