@@ -2,6 +2,7 @@
 // read-only views of the client's state that the API gives no other way to read (a status bar
 // item's text, decorations). The real-editor tests use it; nothing else should rely on it.
 import type * as vscode from 'vscode';
+import type { SessionsResult } from '../../common/protocol';
 import type { LineSpan } from './sessionHighlight';
 import type { SessionsTreeProvider } from './sessionsTree';
 
@@ -14,4 +15,6 @@ export interface MessagingLogsApi {
   statusBarText(): Promise<string | undefined>;
   /** Whether a URI is a filter result this window created. */
   isFilterResult(uri: vscode.Uri): boolean;
+  /** The server's sessions of a log it reads from disk (a large log), as the Sessions of the Large Log command lists them. */
+  largeLogSessions(uri: vscode.Uri): Promise<SessionsResult>;
 }

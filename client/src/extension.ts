@@ -9,7 +9,7 @@ import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { registerGoToTime } from './goToTime';
-import { registerLargeFiles } from './largeFiles';
+import { largeLogSessions, registerLargeFiles } from './largeFiles';
 import { setContext } from './logDocuments';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
@@ -72,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
+    largeLogSessions: (uri) => largeLogSessions(client!, uri),
   };
 }
 

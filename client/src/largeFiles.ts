@@ -101,6 +101,11 @@ function isSynced(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
 }
 
+/** The server's sessions of a large log (read from disk by the server). */
+export async function largeLogSessions(client: LanguageClient, uri: vscode.Uri): Promise<SessionsResult> {
+  return client.sendRequest(Requests.sessions, { uri: client.code2ProtocolConverter.asUri(uri) });
+}
+
 export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
   const subscriptions: vscode.Disposable[] = [];
   let progressSeq = 0;
@@ -231,14 +236,13 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
 
   /**
    * Sessions of a large log: picked from a list (problems first) and shown as a keyed filter on the
-   * session (Keyed Filter on This Session). With a `key` argument, that session without asking; with
-   * `{ list: true }`, the list only. Returns the filter result's URI (or the list).
+   * session (Keyed Filter on This Session). With a `key` argument, that session without asking.
+   * Returns the filter result's URI.
    */
-  async function sessions(arg?: unknown, key?: unknown): Promise<vscode.Uri | SessionsResult | undefined> {
+  async function sessions(arg?: unknown, key?: unknown): Promise<vscode.Uri | undefined> {
     const uri = await largeLogOf(arg);
     if (!uri) return undefined;
-    const list = await client.sendRequest(Requests.sessions, { uri: client.code2ProtocolConverter.asUri(uri) });
-    if (key && typeof key === 'object' && (key as { list?: boolean }).list) return list;
+    const list = await largeLogSessions(client, uri);
     if (list.error) {
       void vscode.window.showWarningMessage(`${baseName(uri)}: ${list.error}`);
       return undefined;
