@@ -1,7 +1,7 @@
 // Client entry: starts the Messaging Server Logs language server and wires the client features.
 import * as path from 'path';
 import type * as vscode from 'vscode';
-import type { LanguageClientOptions, ServerOptions} from 'vscode-languageclient/node';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import type { MessagingLogsApi } from './api';

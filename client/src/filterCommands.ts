@@ -11,7 +11,7 @@ import type { FilterDocuments } from './filterDocuments';
 import { describeQuery } from './filterDocuments';
 import { askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
-import type { DialogNode, SessionNode} from './sessionsModel';
+import type { DialogNode, SessionNode } from './sessionsModel';
 import { sessionFilterText } from './sessionsModel';
 
 const HISTORY_KEY = 'messagingLogs.filterHistory';

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { plural } from '../../common/describe';
-import type { FilterParams, FilterQueryParams, FilterResult} from '../../common/protocol';
+import type { FilterParams, FilterQueryParams, FilterResult } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
 import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';

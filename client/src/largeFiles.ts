@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { plural } from '../../common/describe';
-import type { LanguageClient} from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
 import { State, WorkDoneProgress } from 'vscode-languageclient/node';
 import type {
   GoToTimeParams,
@@ -19,7 +19,7 @@ import type {
   LogChangeKind,
   OpenLargeLogParams,
   SessionItem,
-  SessionsResult} from '../../common/protocol';
+  SessionsResult } from '../../common/protocol';
 import {
   Requests, Notifications
 } from '../../common/protocol';

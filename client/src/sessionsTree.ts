@@ -13,7 +13,7 @@ import type {
   SessionNode,
   SessionsNode,
   SessionsViewOptions,
-  SessionSort} from './sessionsModel';
+  SessionSort } from './sessionsModel';
 import {
   buildSessionsTree,
   plural,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { revealLargeLogLine } from './largeFiles';
 import { reportFailure, revealLine } from './logDocuments';
-import type { LineSpan} from './sessionHighlight';
+import type { LineSpan } from './sessionHighlight';
 import { SessionHighlighter } from './sessionHighlight';
 import type { DialogNode, RecordNode, SessionNode, SessionSort } from './sessionsModel';
 import { SESSION_SORTS } from './sessionsModel';

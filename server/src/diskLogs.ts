@@ -4,6 +4,7 @@
 // loop a turn after each chunk, so that progress goes out and a `$/cancelRequest` gets in while a big
 // file is indexed. The last few files asked about stay indexed; each is polled for growth (indexed
 // incrementally) and for rotation or truncation (indexed anew), and the host hears of every change.
+// A replaced or evicted file is closed once no request reads through it any more (use() counts them).
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
@@ -59,14 +60,60 @@ const HEAD_BYTES = 256 * 1024;
 const DEFAULT_STEP = 4 << 20;
 /** Work of more steps than this gets a progress of the server's own when no request reports one. */
 const BACKGROUND_PROGRESS_STEPS = 8;
-/** A replaced or evicted file is closed this much later: requests that got its index just before may still read it. */
-const RETIRE_MS = 30_000;
+
+/**
+ * The open file under an index, shared by the cache and the requests reading through the index.
+ * Retired (replaced or evicted) it stays open until the last request using it is done, never longer:
+ * closing it earlier would make a request read a closed descriptor, or another file that reuses it.
+ */
+export class SharedFile {
+  private users = 0;
+  private retired = false;
+  private closed = false;
+
+  constructor(readonly source: FileSource) {}
+
+  /** Holds the file open until the returned release is called (once; later calls do nothing). */
+  acquire(): () => void {
+    this.users++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      this.closeWhenUnused();
+    };
+  }
+
+  /** The cache is done with the file: it closes now, or when its last user releases it. */
+  retire(): void {
+    this.retired = true;
+    this.closeWhenUnused();
+  }
+
+  /** Closes at once, users or not (the server is shutting down). */
+  closeNow(): void {
+    this.retired = true;
+    this.users = 0;
+    this.closeWhenUnused();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private closeWhenUnused(): void {
+    if (!this.retired || this.users > 0 || this.closed) return;
+    this.closed = true;
+    this.source.close();
+  }
+}
 
 interface DiskLog {
   uri: string;
   path: string;
   parse: DiskParse;
-  file: FileSource | undefined;
+  file: SharedFile | undefined;
   /** Size and modification time when last indexed (for files that held no log, re-tried on change). */
   size: number;
   mtimeMs: number;
@@ -116,11 +163,18 @@ export class DiskLogs {
    * token is cancelled (the indexing stops when no other caller waits for it).
    */
   async get(uri: string, path: string, options: GetOptions = {}): Promise<DiskParse> {
+    const { parse, release } = await this.lease(uri, path, options);
+    release(); // nothing holds the file: callers that read through the index later use use()
+    return parse;
+  }
+
+  /** The parse and a hold on its file, taken in the same turn as the parse is read (before any retirement can slip in). */
+  private async lease(uri: string, path: string, options: GetOptions): Promise<{ parse: DiskParse; release: () => void }> {
     const known = this.logs.get(uri);
     if (known) {
       this.touch(known);
       await this.waitFor(this.update(known), options.token);
-      return known.parse;
+      return hold(known);
     }
     let job = this.jobs.get(uri);
     if (!job) {
@@ -134,6 +188,19 @@ export class DiskLogs {
       return this.join(created, options, waiter);
     }
     return this.join(job, options, {});
+  }
+
+  /**
+   * Runs `work` on the parse of a file (as get() finds it) while holding the file open: a rotation
+   * or eviction meanwhile retires the file, which closes only when `work` is done.
+   */
+  async use<T>(uri: string, path: string, options: GetOptions, work: (parse: DiskParse) => T | Promise<T>): Promise<T> {
+    const { parse, release } = await this.lease(uri, path, options);
+    try {
+      return await work(parse);
+    } finally {
+      release();
+    }
   }
 
   /** What the cache holds, least recently used first. */
@@ -159,7 +226,7 @@ export class DiskLogs {
     for (const log of [...this.logs.values()]) this.evict(log, true);
   }
 
-  private async join(job: Job, options: GetOptions, waiter: object): Promise<DiskParse> {
+  private async join(job: Job, options: GetOptions, waiter: object): Promise<{ parse: DiskParse; release: () => void }> {
     job.waiters.add(waiter);
     const sink = options.progress;
     if (sink) {
@@ -169,7 +236,7 @@ export class DiskLogs {
     try {
       const log = await this.waitFor(job.promise, options.token);
       options.indexed?.(Date.now() - job.started);
-      return log ? log.parse : noParse('file vanished while it was indexed');
+      return log ? hold(log) : { parse: noParse('file vanished while it was indexed'), release: () => undefined };
     } finally {
       job.waiters.delete(waiter);
       if (sink) {
@@ -212,7 +279,7 @@ export class DiskLogs {
       own = await this.host.backgroundProgress(`Indexing ${baseName(path)}`);
       if (own) job.sinks.add(own);
     }
-    let indexed: { parse: DiskParse; file: FileSource | undefined };
+    let indexed: { parse: DiskParse; file: SharedFile | undefined };
     try {
       indexed = await this.index(path, stat, job.report, job.isCancelled);
     } finally {
@@ -223,7 +290,7 @@ export class DiskLogs {
     }
     const { parse, file } = indexed;
     if (this.disposed) {
-      file?.close();
+      file?.closeNow();
       throw new CancelledError();
     }
     const log: DiskLog = { uri, path, parse, file, size: stat.size, mtimeMs: stat.mtimeMs, busy: Promise.resolve(), watcher: undefined };
@@ -245,7 +312,7 @@ export class DiskLogs {
     stat: fs.Stats,
     report: (done: number, total: number) => void,
     isCancelled: () => boolean,
-  ): Promise<{ parse: DiskParse; file: FileSource | undefined }> {
+  ): Promise<{ parse: DiskParse; file: SharedFile | undefined }> {
     let source: FileSource;
     try {
       source = new FileSource(path);
@@ -270,7 +337,7 @@ export class DiskLogs {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;
     }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: source };
+    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: new SharedFile(source) };
   }
 
   private touch(log: DiskLog): void {
@@ -301,7 +368,7 @@ export class DiskLogs {
       stat = undefined;
     }
     if (log.file) {
-      const seen = log.file.refresh();
+      const seen = log.file.source.refresh();
       if (seen !== 'same') kind = seen;
     } else if (stat ? stat.size !== log.size || stat.mtimeMs !== log.mtimeMs : log.size >= 0) {
       kind = 'replaced'; // nothing readable before: whatever is there now is new
@@ -310,7 +377,7 @@ export class DiskLogs {
     const index = log.parse.index;
     let appended = false;
     if (kind === 'grown' && index && log.file) {
-      const file = log.file;
+      const file = log.file.source;
       const sink = file.size - index.scannedTo >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing new records') : undefined;
       try {
         // False when the last line had no terminator (it may have grown): indexed anew below.
@@ -323,17 +390,17 @@ export class DiskLogs {
     if (!appended) {
       // Rotated, truncated, or grown past a last line that had no terminator: index from scratch.
       const sink = stat && stat.size >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing the log anew') : undefined;
-      let fresh: { parse: DiskParse; file: FileSource | undefined };
+      let fresh: { parse: DiskParse; file: SharedFile | undefined };
       try {
         fresh = stat ? await this.index(log.path, stat, (done, total) => sink?.report(done, total), () => false) : { parse: noParse(`cannot read ${log.path}: it is gone`), file: undefined };
       } finally {
         sink?.end();
       }
       if (this.logs.get(log.uri) !== log) {
-        fresh.file?.close();
+        fresh.file?.retire();
         return;
       }
-      retire(log.file);
+      log.file?.retire();
       log.parse = fresh.parse;
       log.file = fresh.file;
       log.size = stat ? stat.size : -1;
@@ -355,23 +422,16 @@ export class DiskLogs {
     this.logs.delete(log.uri);
     if (log.watcher) fs.unwatchFile(log.path, log.watcher);
     log.watcher = undefined;
-    if (now) log.file?.close();
-    else retire(log.file);
+    if (now) log.file?.closeNow();
+    else log.file?.retire();
     log.file = undefined;
     this.host.evicted(log.uri);
   }
 }
 
-/** Closes a file later: a request may hold its index across one turn of the event loop. */
-function retire(file: FileSource | undefined): void {
-  if (!file) return;
-  setTimeout(() => {
-    try {
-      file.close();
-    } catch {
-      // already closed
-    }
-  }, RETIRE_MS).unref();
+/** The log's parse with a hold on its file (none needed for a parse without one). */
+function hold(log: DiskLog): { parse: DiskParse; release: () => void } {
+  return { parse: log.parse, release: log.file ? log.file.acquire() : () => undefined };
 }
 
 function noParse(problem: string): DiskParse {

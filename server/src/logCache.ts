@@ -8,7 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
 import { DiskLogs } from './diskLogs';
-import type { LogIndex} from './engine';
+import type { LogIndex } from './engine';
 import { NotTextError, openLog, UnknownDialectError } from './engine';
 import type { LogLanguageId } from '../../common/protocol';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
@@ -96,26 +96,30 @@ export class LogCache {
   }
 
   /**
-   * The parse of a log by URI: the open document when there is one, else the `file:` on disk, indexed
-   * from the file (never read whole) and brought up to date with it. Rejects with the engine's
-   * CancelledError when the request's token is cancelled while the file is indexed.
+   * Runs `work` on the parse of a log by URI: the open document when there is one, else the `file:`
+   * on disk, indexed from the file (never read whole) and brought up to date with it, and held open
+   * until `work` is done (a rotation meanwhile closes the old file after it). Rejects with the
+   * engine's CancelledError when the request's token is cancelled while the file is indexed.
    */
-  async forUri(uri: string, document: TextDocument | undefined, request: DiskRequest = {}): Promise<LogEntry> {
-    if (document) return this.forDocument(document);
+  async withUri<T>(uri: string, document: TextDocument | undefined, request: DiskRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
+    if (document) return work(await this.forDocument(document));
     let file: string;
     try {
       file = fileURLToPath(uri);
     } catch {
-      return noLog(uri, `not an open document or a file: ${uri}`);
+      return work(noLog(uri, `not an open document or a file: ${uri}`));
     }
+    let problem: string | undefined;
     try {
-      if (!(await fsp.stat(file)).isFile()) return noLog(uri, `${file} is not a file`);
+      if (!(await fsp.stat(file)).isFile()) problem = `${file} is not a file`;
     } catch (e) {
-      return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
+      problem = `cannot read ${file}: ${(e as Error).message}`;
     }
-    const parse = await this.disk.get(uri, file, request);
-    parse.index?.setTolerance(this.toleranceMs);
-    return { uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs };
+    if (problem !== undefined) return work(noLog(uri, problem));
+    return this.disk.use(uri, file, request, (parse) => {
+      parse.index?.setTolerance(this.toleranceMs);
+      return work({ uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs });
+    });
   }
 
   private parse(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined): LogEntry {

@@ -4,7 +4,7 @@ import type {
   CancellationToken,
   Message,
   RequestMessage,
-  ResponseMessage} from 'vscode-languageserver/node';
+  ResponseMessage } from 'vscode-languageserver/node';
 import {
   createConnection,
   DidChangeConfigurationNotification,
@@ -27,21 +27,11 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
-import type { IndexedLog} from './features/workspaceSymbols';
+import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { DiskRequest, LogEntry } from './logCache';
 import { LogCache } from './logCache';
-import type {
-  DetectedDialectParams,
-  FilterParams,
-  GoToTimeParams,
-  MessagingLogsSettings,
-  NavigateParams,
-  RecordInfoParams,
-  SessionRecordsParams,
-  LogParams,
-  OpenLargeLogParams,
-  ServerInfoResult} from '../../common/protocol';
+import type { DetectedDialectParams, LogParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import {
   DEFAULT_SETTINGS,
   Requests, Notifications,
@@ -69,7 +59,7 @@ function background(work: Promise<unknown>): void {
 
 /** Logs opened as large logs (read from disk by the server): progress, diagnostics, change notifications. */
 const largeLogs = new LargeLogs({
-  entry: (uri, request) => cache.forUri(uri, documents.get(uri), request),
+  withEntry: (uri, request, work) => cache.withUri(uri, documents.get(uri), request, work),
   isOpenDocument: (uri) => documents.get(uri) !== undefined,
   isIndexedFromDisk: (uri) => cache.disk.has(uri),
   maxDiagnostics: () => settings.maxDiagnostics,
@@ -138,14 +128,15 @@ async function indexOf(uri: string): Promise<LogIndex | undefined> {
 }
 
 /**
- * For custom requests: an open document, or a file on disk the editor did not open (indexed from the
- * file; a cancelled request stops waiting, and the indexing stops when nobody else waits for it).
+ * For custom requests: runs `work` on an open document, or a file on disk the editor did not open
+ * (indexed from the file, and held open until `work` is done; a cancelled request stops waiting, and
+ * the indexing stops when nobody else waits for it).
  */
-async function entryFor(params: LogParams, token?: CancellationToken): Promise<LogEntry> {
+async function withEntry<T>(params: LogParams, token: CancellationToken, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
   await settingsReady;
   const request: DiskRequest = { token };
   try {
-    return await cache.forUri(params.uri, documents.get(params.uri), request);
+    return await cache.withUri(params.uri, documents.get(params.uri), request, work);
   } catch (e) {
     if (e instanceof CancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
     throw e;
@@ -245,14 +236,12 @@ connection.onHover(async ({ textDocument, position }) => {
   return index ? hover(index, position) : null;
 });
 
-connection.onRequest(Requests.filter, async (params: FilterParams, token: CancellationToken) => requests.filter(await entryFor(params, token), params, token));
-connection.onRequest(Requests.goToTime, async (params: GoToTimeParams, token: CancellationToken) => requests.goTo(await entryFor(params, token), params));
-connection.onRequest(Requests.sessions, async (params: LogParams, token: CancellationToken) => requests.sessions(await entryFor(params, token)));
-connection.onRequest(Requests.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
-  requests.sessionRecordList(await entryFor(params, token), params),
-);
-connection.onRequest(Requests.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
-connection.onRequest(Requests.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
+connection.onRequest(Requests.filter, (params, token) => withEntry(params, token, (entry) => requests.filter(entry, params, token)));
+connection.onRequest(Requests.goToTime, (params, token) => withEntry(params, token, (entry) => requests.goTo(entry, params)));
+connection.onRequest(Requests.sessions, (params, token) => withEntry(params, token, (entry) => requests.sessions(entry)));
+connection.onRequest(Requests.sessionRecords, (params, token) => withEntry(params, token, (entry) => requests.sessionRecordList(entry, params)));
+connection.onRequest(Requests.recordInfo, (params, token) => withEntry(params, token, (entry) => requests.recordInfo(entry, params)));
+connection.onRequest(Requests.navigate, (params, token) => withEntry(params, token, (entry) => requests.navigate(entry, params)));
 connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
   await settingsReady;
   return largeLogs.open(params, token);

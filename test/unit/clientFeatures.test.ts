@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { SessionItem } from '../../common/protocol';
 import { normalizeSettings } from '../../server/src/settings';
 import type {
-  SessionsViewOptions} from '../../client/src/sessionsModel';
+  SessionsViewOptions } from '../../client/src/sessionsModel';
 import {
   buildSessionsTree,
   groupDescription,

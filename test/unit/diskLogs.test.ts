@@ -9,7 +9,7 @@ import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
 import type { DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
 import { DiskLogs } from '../../server/src/diskLogs';
-import type { LogIndex} from '../../server/src/engine';
+import type { LogIndex } from '../../server/src/engine';
 import { CancelledError, FileSource, listSessions, openLogFile } from '../../server/src/engine';
 import type { LogChangeKind } from '../../common/protocol';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -196,6 +196,27 @@ describe('logs read from disk (diskLogs)', () => {
     setImmediate(() => first.cancel());
     await assert.rejects(a, (e: unknown) => e instanceof CancelledError);
     assert.equal(index(await b).recordCount, 40_000);
+  });
+
+  test('a request holding an index reads it after the file was rotated away; the old file closes as soon as the request is done', async () => {
+    const host = new Host();
+    const logs = disk(host);
+    const file = write('held.log', CGP.join('\n') + '\n');
+    const uri = 'file:///held.log';
+    await logs.get(uri, file);
+    const fds = openFds(); // the indexed file is open
+    const headers = await logs.use(uri, file, {}, async (parse) => {
+      const held = index(parse);
+      fs.renameSync(file, path.join(tmp, 'held.log.1')); // rotation: another file takes the name
+      fs.writeFileSync(file, '12:00:00.000 2 NEW-1 rotated in\n');
+      await host.changesReach(1);
+      assert.deepEqual(host.changes, [[uri, 'replaced']]);
+      assert.equal(openFds(), fds + 1, 'the rotated file stays open while a request reads through its index');
+      return Array.from({ length: held.recordCount }, (_, r) => held.headerLine(r));
+    });
+    assert.deepEqual(headers, CGP.filter((line) => /^\d\d:\d\d/.test(line)), 'the old index read the old file, not a reused descriptor');
+    assert.equal(openFds(), fds, 'the rotated file closed when the request was done, not on a timer');
+    assert.deepEqual(listSessions(index(await logs.get(uri, file))).map((s) => s.key), ['NEW-1']);
   });
 
   test('the least recently used file is evicted: unwatched, its file closed, the host told', async () => {

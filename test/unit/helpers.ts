@@ -1,5 +1,5 @@
 // Test helpers: open inline logs and read the index back as plain values.
-import type { OpenOptions, LogIndex, FilterQuery} from '../../server/src/engine';
+import type { OpenOptions, LogIndex, FilterQuery } from '../../server/src/engine';
 import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions } from '../../server/src/engine';
 import * as path from 'path';
 

@@ -8,7 +8,7 @@ import { LogIndex, MemorySource, runFilter, runFilterAsync, openLogFile } from '
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { emg } from '../../server/src/engine/dialects/emg';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
-import type { Dialect , FileSource} from '../../server/src/engine';
+import type { Dialect, FileSource } from '../../server/src/engine';
 
 const CGP = EDGE_LINES.join('\r\n');
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { DIALECT_IDS, isDialectId } from '../../../common/dialects';
 import type { DialectId } from '../../../common/dialects';
 import * as path from 'path';
-import type { LogIndex} from '../engine';
+import type { LogIndex } from '../engine';
 import { LogInputError, openLogFile } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */

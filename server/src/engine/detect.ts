@@ -3,7 +3,7 @@ import { LF } from './bytes';
 import { DIALECTS } from './dialects';
 import { communigate } from './dialects/communigate';
 import { isOverflowLine } from './logIndex';
-import type { Dialect} from './types';
+import type { Dialect } from './types';
 import { HeaderScratch, LogInputError } from './types';
 
 const SAMPLE_BYTES = 256 * 1024;

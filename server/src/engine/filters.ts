@@ -1,6 +1,6 @@
 // Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
 import { textColumn } from './bytes';
-import type { LogIndex, OverflowRun} from './logIndex';
+import type { LogIndex, OverflowRun } from './logIndex';
 import { CancelledError, turn } from './logIndex';
 import { chunks } from './source';
 import type { TimeScale } from './query';

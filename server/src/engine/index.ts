@@ -1,7 +1,7 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
 import { assertText, detectDialect, whyUnknown } from './detect';
 import { dialectById } from './dialects';
-import type { BuildOptions, IndexOptions} from './logIndex';
+import type { BuildOptions, IndexOptions } from './logIndex';
 import { LogIndex } from './logIndex';
 import { FileSource } from './source';
 import type { ParseContext } from './types';

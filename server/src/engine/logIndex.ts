@@ -1,9 +1,9 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB } from './bytes';
 import { RecordStore } from './recordStore';
-import type { LogSource} from './source';
+import type { LogSource } from './source';
 import { MemorySource } from './source';
-import type { Dialect, LineParser, ParseContext} from './types';
+import type { Dialect, LineParser, ParseContext } from './types';
 import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';

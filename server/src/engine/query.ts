@@ -4,7 +4,7 @@ import type { LogIndex } from './logIndex';
 import type { TimeQuery } from './time';
 import { DAY_MS, parseTimeQuery } from './time';
 import { LogInputError, NO_LEVEL, SEVERITY_NAMES } from './types';
-import type { SeverityName , Severity} from './types';
+import type { SeverityName, Severity } from './types';
 
 /** An error in the user's query (bad regex, time or level): a one-line message. */
 export class QueryError extends LogInputError {}

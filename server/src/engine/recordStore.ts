@@ -1,7 +1,7 @@
 // Storage of an index: one slot per record in parallel typed arrays, sessions by interned key.
 // No per-line objects; LogIndex (logIndex.ts) fills it by scanning a log.
 import { grow, KeyTable } from './keyTable';
-import type { HeaderScratch} from './types';
+import type { HeaderScratch } from './types';
 import { RecordFlag } from './types';
 
 /** A run of consecutive overflow marker lines (`***`). */

@@ -1,7 +1,7 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
-import type { CancellationToken} from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { LogIndex} from '../engine';
+import type { LogIndex } from '../engine';
 import { CancelledError, goToTime, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {

@@ -1,5 +1,5 @@
 // Outline: components → sessions (→ SIP dialogs → packets for CommuniGate SIPDATA).
-import type { DocumentSymbol} from 'vscode-languageserver';
+import type { DocumentSymbol } from 'vscode-languageserver';
 import { SymbolKind } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
 import { headerRange, sessionRange } from './ranges';

@@ -10,8 +10,8 @@ import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChan
 import { computeDiagnostics } from './diagnostics';
 
 export interface LargeLogsHost {
-  /** The parse of a log by URI (an open document, else the file on disk). */
-  entry(uri: string, request: DiskRequest): Promise<LogEntry>;
+  /** Runs `work` on the parse of a log by URI (an open document, else the file on disk, held open meanwhile). */
+  withEntry<T>(uri: string, request: DiskRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T>;
   /** Whether the editor has the URI open as a document (its own diagnostics then win). */
   isOpenDocument(uri: string): boolean;
   /** Whether the server indexed the URI from disk and still holds it. */
@@ -65,21 +65,23 @@ export class LargeLogs {
     const reporter = this.host.attachProgress(params.workDoneToken);
     const sink = progressSink(reporter, `Indexing ${fileNameOf(params.uri) ?? params.uri}`, true);
     let indexMs = 0;
-    let entry: LogEntry;
+    const request: DiskRequest = { token, progress: sink, indexed: (ms) => (indexMs = ms) };
     try {
-      entry = await this.host.entry(params.uri, { token, progress: sink, indexed: (ms) => (indexMs = ms) });
+      return await this.host.withEntry(params.uri, request, (entry) => {
+        sink.end();
+        const summary = summarize(params.uri, entry, indexMs);
+        if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.isIndexedFromDisk(params.uri)) {
+          this.opened.add(params.uri);
+          this.publish(entry);
+        }
+        return summary;
+      });
     } catch (e) {
       if (e instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'indexing cancelled');
       throw e;
     } finally {
       sink.end();
     }
-    const summary = summarize(params.uri, entry, indexMs);
-    if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.isIndexedFromDisk(params.uri)) {
-      this.opened.add(params.uri);
-      this.publish(entry);
-    }
-    return summary;
   }
 
   /** A log read from disk changed (and is indexed again): tell the client, refresh its diagnostics. */
@@ -105,10 +107,7 @@ export class LargeLogs {
   }
 
   private republish(uri: string): void {
-    this.host
-      .entry(uri, {})
-      .then((entry) => this.publish(entry))
-      .catch((e: unknown) => this.host.failed(e));
+    this.host.withEntry(uri, {}, (entry) => this.publish(entry)).catch((e: unknown) => this.host.failed(e));
   }
 
   private publish(entry: LogEntry): void {

@@ -1,7 +1,7 @@
 // Axigen: `YYYY-MM-DD HH:MM:SS ±ZZZZ LL HOST SERVICE:SESSIONID: message`.
 import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import type { Dialect, HeaderScratch, LineParser} from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { Severity } from '../types';
 
 /** Written level code → severity: the lowest bit set of the Axigen level mask (`10` is 16 in hex). */

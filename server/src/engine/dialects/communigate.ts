@@ -2,7 +2,7 @@
 import { COMMUNIGATE_LEVEL_NAMES } from '../../../../common/dialects';
 import { COLON, isDigit, isNameChar, parseClock, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import type { Dialect, HeaderScratch, LineParser, ParseContext} from '../types';
+import type { Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
 import { RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 

@@ -2,7 +2,7 @@
 import { plural } from '../../../../common/describe';
 import { digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
-import type { Dialect, HeaderScratch, LineParser} from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { Severity } from '../types';
 
 /** Level words in order; the index is the written level code. */

@@ -1,7 +1,7 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
-import type { Dialect, HeaderScratch, LineParser} from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 
 interface TableKind {
