@@ -190,7 +190,7 @@ export interface LogChangedParams {
   kind: LogChangeKind;
 }
 
-export interface DiskLogInfo {
+export interface LargeLogInfo {
   uri: string;
   /** 'file': read from disk in windows, never held whole. */
   backing: 'file' | 'memory' | 'none';
@@ -206,7 +206,7 @@ export interface ServerInfoResult {
   /** process.memoryUsage() of the server, bytes. */
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
   /** Logs read from disk that the server keeps indexed, least recently used first. */
-  diskLogs: DiskLogInfo[];
+  largeLogs: LargeLogInfo[];
 }
 
 /** The custom requests, client → server. */

@@ -9,7 +9,7 @@ import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { registerGoToTime } from './goToTime';
-import { largeLogSessions, registerLargeFiles } from './largeFiles';
+import { largeLogSessions, registerLargeLogs } from './largeLogs';
 import { setContext } from './logDocuments';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
@@ -63,7 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerGoToTime(client),
     registerSessionNavigation(client),
     registerSetDialect(switcher),
-    registerLargeFiles(client),
+    registerLargeLogs(client),
     registerRecoveryCommands(client, recovery),
   );
 

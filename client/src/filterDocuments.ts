@@ -6,7 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { plural } from '../../common/describe';
 import type { FilterParams, FilterQueryParams, FilterResult } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
-import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
+import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeLogs';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 
 export const FILTER_SCHEME = 'msglog-filter';

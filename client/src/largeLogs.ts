@@ -106,7 +106,7 @@ export async function largeLogSessions(client: LanguageClient, uri: vscode.Uri):
   return client.sendRequest(Requests.sessions, { uri: client.code2ProtocolConverter.asUri(uri) });
 }
 
-export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
+export function registerLargeLogs(client: LanguageClient): vscode.Disposable {
   const subscriptions: vscode.Disposable[] = [];
   let progressSeq = 0;
   /** Tabs of large files already offered for opening as large logs (once each per session). */

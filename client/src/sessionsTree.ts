@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
-import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeFiles';
+import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeLogs';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
 import type {
   SessionNode,

@@ -4,7 +4,7 @@
 // without a highlight.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { revealLargeLogLine } from './largeFiles';
+import { revealLargeLogLine } from './largeLogs';
 import { reportFailure, revealLine } from './logDocuments';
 import type { LineSpan } from './sessionHighlight';
 import { SessionHighlighter } from './sessionHighlight';

@@ -1,13 +1,13 @@
 // The one parse cache of the server: one LogIndex per open document version, evicted on close, plus
 // a tiny cache of logs read from disk (files too large for the editor to hand to extensions), which
-// diskLogs.ts indexes straight from the file and keeps up to date as the file grows or rotates.
+// largeLogStore.ts indexes straight from the file and keeps up to date as the file grows or rotates.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
-import { DiskLogs } from './diskLogs';
+import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
+import { LargeLogStore } from './largeLogStore';
 import type { LogIndex } from './engine';
 import { NotTextError, openLog, UnknownDialectError } from './engine';
 import type { LogLanguageId } from '../../common/protocol';
@@ -32,7 +32,7 @@ export interface LogEntry {
 }
 
 /** How a request waits for a log read from disk: cancellation, and progress while it is indexed. */
-export interface DiskRequest {
+export interface LargeLogRequest {
   token?: CancellationToken;
   progress?: ProgressSink;
   /** Told how long indexing took when this request had the file indexed (not found in the cache). */
@@ -45,18 +45,18 @@ export class LogCache {
   private readonly reported = new Map<string, LogLanguageId>();
   private toleranceMs = 1000;
   /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
-  readonly disk: DiskLogs;
+  readonly largeLogs: LargeLogStore;
 
   /**
-   * `onDetected` hears of a dialect found for a document whose language does not name one; `disk`
+   * `onDetected` hears of a dialect found for a document whose language does not name one; `largeLogs`
    * hears of logs read from disk that changed or left the cache.
    */
   constructor(
     private readonly onDetected: (uri: string, dialect: LogLanguageId) => void,
-    disk: Omit<DiskLogsHost, 'toleranceMs'>,
-    diskOptions: DiskLogsOptions = {},
+    largeLogs: Omit<LargeLogStoreHost, 'toleranceMs'>,
+    largeLogOptions: LargeLogStoreOptions = {},
   ) {
-    this.disk = new DiskLogs({ ...disk, toleranceMs: () => this.toleranceMs }, diskOptions);
+    this.largeLogs = new LargeLogStore({ ...largeLogs, toleranceMs: () => this.toleranceMs }, largeLogOptions);
   }
 
   /** Starts looking up the file's modification time (EMG stamps have no year). */
@@ -101,7 +101,7 @@ export class LogCache {
    * until `work` is done (a rotation meanwhile closes the old file after it). Rejects with the
    * engine's CancelledError when the request's token is cancelled while the file is indexed.
    */
-  async withUri<T>(uri: string, document: TextDocument | undefined, request: DiskRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
+  async withUri<T>(uri: string, document: TextDocument | undefined, request: LargeLogRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
     if (document) return work(await this.forDocument(document));
     let file: string;
     try {
@@ -116,7 +116,7 @@ export class LogCache {
       problem = `cannot read ${file}: ${(e as Error).message}`;
     }
     if (problem !== undefined) return work(noLog(uri, problem));
-    return this.disk.use(uri, file, request, (parse) => {
+    return this.largeLogs.use(uri, file, request, (parse) => {
       parse.index?.setTolerance(this.toleranceMs);
       return work({ uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs });
     });

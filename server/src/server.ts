@@ -15,7 +15,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ProgressSink } from './diskLogs';
+import type { ProgressSink } from './largeLogStore';
 import type { LogIndex } from './engine';
 import { CancelledError } from './engine';
 import * as requests from './features/customRequests';
@@ -29,7 +29,7 @@ import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
 import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
-import type { DiskRequest, LogEntry } from './logCache';
+import type { LargeLogRequest, LogEntry } from './logCache';
 import { LogCache } from './logCache';
 import type { DetectedDialectParams, LogParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import {
@@ -61,7 +61,7 @@ function background(work: Promise<unknown>): void {
 const largeLogs = new LargeLogs({
   withEntry: (uri, request, work) => cache.withUri(uri, documents.get(uri), request, work),
   isOpenDocument: (uri) => documents.get(uri) !== undefined,
-  isIndexedFromDisk: (uri) => cache.disk.has(uri),
+  holdsLargeLog: (uri) => cache.largeLogs.has(uri),
   maxDiagnostics: () => settings.maxDiagnostics,
   minimumSeverity: () => settings.minimumDiagnosticSeverity,
   publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
@@ -134,7 +134,7 @@ async function indexOf(uri: string): Promise<LogIndex | undefined> {
  */
 async function withEntry<T>(params: LogParams, token: CancellationToken, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
   await settingsReady;
-  const request: DiskRequest = { token };
+  const request: LargeLogRequest = { token };
   try {
     return await cache.withUri(params.uri, documents.get(params.uri), request, work);
   } catch (e) {
@@ -251,7 +251,7 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
   return {
     pid: process.pid,
     memory: { rss, heapUsed, external, arrayBuffers },
-    diskLogs: cache.disk.list().map(({ uri, parse, backing, bytes, watched }) => ({
+    largeLogs: cache.largeLogs.list().map(({ uri, parse, backing, bytes, watched }) => ({
       uri,
       backing,
       bytes,
@@ -261,7 +261,7 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
-connection.onShutdown(() => cache.disk.dispose());
+connection.onShutdown(() => cache.largeLogs.dispose());
 
 documents.listen(connection);
 connection.listen();

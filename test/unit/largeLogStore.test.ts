@@ -1,4 +1,4 @@
-// The server's cache of logs read from disk (server/src/diskLogs.ts), without the protocol: indexes
+// The server's cache of logs read from disk (server/src/largeLogStore.ts), without the protocol: indexes
 // built in chunks from the file equal the engine's openLogFile, growth is appended, rotation and
 // truncation index anew, cancellation drops the work and closes the file, eviction stops watching.
 import assert from 'node:assert/strict';
@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
-import type { DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
-import { DiskLogs } from '../../server/src/diskLogs';
+import type { LargeLogStoreHost, LargeLogParse } from '../../server/src/largeLogStore';
+import { LargeLogStore } from '../../server/src/largeLogStore';
 import type { LogIndex } from '../../server/src/engine';
 import { CancelledError, FileSource, listSessions, openLogFile } from '../../server/src/engine';
 import type { LogChangeKind } from '../../common/protocol';
@@ -27,7 +27,7 @@ function fresh(file: string): unknown {
 const CGP = EDGE_LINES;
 const MIXED = mixedEndings(CGP);
 
-class Host implements DiskLogsHost {
+class Host implements LargeLogStoreHost {
   readonly changes: [string, LogChangeKind][] = [];
   readonly evictions: string[] = [];
   readonly failures: unknown[] = [];
@@ -58,15 +58,15 @@ function openFds(): number {
   return fs.readdirSync('/proc/self/fd').length;
 }
 
-describe('logs read from disk (diskLogs)', () => {
+describe('logs read from disk (largeLogStore)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-disklogs-'));
-  const made: DiskLogs[] = [];
+  const made: LargeLogStore[] = [];
   after(() => {
     for (const d of made) d.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
   const disk = (host: Host, stepBytes?: number, capacity = 2) => {
-    const d = new DiskLogs(host, { stepBytes, capacity, watchIntervalMs: 20 });
+    const d = new LargeLogStore(host, { stepBytes, capacity, watchIntervalMs: 20 });
     made.push(d);
     return d;
   };
@@ -75,7 +75,7 @@ describe('logs read from disk (diskLogs)', () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const index = (parse: DiskParse): LogIndex => {
+  const index = (parse: LargeLogParse): LogIndex => {
     assert.ok(parse.index, parse.problem);
     return parse.index;
   };

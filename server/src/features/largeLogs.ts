@@ -3,19 +3,19 @@
 // and republished when the file grows or is replaced; the client hears of every change.
 import type { Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { ProgressSink } from '../diskLogs';
+import type { ProgressSink } from '../largeLogStore';
 import { CancelledError, diagnostics as logDiagnostics } from '../engine';
-import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
+import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
 
 export interface LargeLogsHost {
   /** Runs `work` on the parse of a log by URI (an open document, else the file on disk, held open meanwhile). */
-  withEntry<T>(uri: string, request: DiskRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T>;
+  withEntry<T>(uri: string, request: LargeLogRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T>;
   /** Whether the editor has the URI open as a document (its own diagnostics then win). */
   isOpenDocument(uri: string): boolean;
   /** Whether the server indexed the URI from disk and still holds it. */
-  isIndexedFromDisk(uri: string): boolean;
+  holdsLargeLog(uri: string): boolean;
   maxDiagnostics(): number;
   /** The minimumDiagnosticSeverity setting. */
   minimumSeverity(): DiagnosticSeverityName;
@@ -61,16 +61,16 @@ export class LargeLogs {
   constructor(private readonly host: LargeLogsHost) {}
 
   /** messagingLogs/openLargeLog: indexes the file (progress on the client's token), publishes its diagnostics, sums it up. */
-  async open(params: OpenLargeLogParams, token: DiskRequest['token']): Promise<LargeLogSummary | ResponseError<void>> {
+  async open(params: OpenLargeLogParams, token: LargeLogRequest['token']): Promise<LargeLogSummary | ResponseError<void>> {
     const reporter = this.host.attachProgress(params.workDoneToken);
     const sink = progressSink(reporter, `Indexing ${fileNameOf(params.uri) ?? params.uri}`, true);
     let indexMs = 0;
-    const request: DiskRequest = { token, progress: sink, indexed: (ms) => (indexMs = ms) };
+    const request: LargeLogRequest = { token, progress: sink, indexed: (ms) => (indexMs = ms) };
     try {
       return await this.host.withEntry(params.uri, request, (entry) => {
         sink.end();
         const summary = summarize(params.uri, entry, indexMs);
-        if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.isIndexedFromDisk(params.uri)) {
+        if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.holdsLargeLog(params.uri)) {
           this.opened.add(params.uri);
           this.publish(entry);
         }
