@@ -46,7 +46,7 @@ export class RecordStore {
   readonly keys = new KeyTable();
   sessionFirst = new Uint32Array(256);
   sessionLast = new Uint32Array(256);
-  sessionRecords = new Uint32Array(256);
+  sessionRecordCount = new Uint32Array(256);
   sessionProblems = new Uint32Array(256);
   /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
   sessionWorst = new Uint8Array(256);
@@ -150,13 +150,13 @@ export class RecordStore {
     if (s >= this.sessionFirst.length) {
       this.sessionFirst = grow(this.sessionFirst, s + 1);
       this.sessionLast = grow(this.sessionLast, s + 1);
-      this.sessionRecords = grow(this.sessionRecords, s + 1);
+      this.sessionRecordCount = grow(this.sessionRecordCount, s + 1);
       this.sessionProblems = grow(this.sessionProblems, s + 1);
       this.sessionWorst = grow(this.sessionWorst, s + 1);
     }
-    if (this.sessionRecords[s] === 0) this.sessionFirst[s] = r;
+    if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = r;
     this.sessionLast[s] = r;
-    this.sessionRecords[s]++;
+    this.sessionRecordCount[s]++;
   }
 
   /** Past 4 GiB, offsets no longer fit 32 bits. */

@@ -31,7 +31,7 @@ export function sessionSummary(index: LogIndex, s: number): SessionSummary {
     component: index.componentOf(s),
     firstLine: index.recStartLine[first],
     lastLine: index.recEndLine[last],
-    records: index.sessionRecords[s],
+    records: index.sessionRecordCount[s],
     start: index.timestampText(first),
     end: index.timestampText(last),
     problems: index.sessionProblems[s],

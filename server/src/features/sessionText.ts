@@ -15,7 +15,7 @@ export function sessionTimeRange(index: LogIndex, s: number): string {
 export function sessionDetail(index: LogIndex, s: number): string {
   const start = index.timestampText(index.sessionFirst[s]);
   const end = index.timestampText(index.sessionLast[s]);
-  return sessionDescription({ start, end, records: index.sessionRecords[s], problems: index.sessionProblems[s] });
+  return sessionDescription({ start, end, records: index.sessionRecordCount[s], problems: index.sessionProblems[s] });
 }
 
 /** Hover Markdown for a session; every piece of log text escaped. */
@@ -30,7 +30,7 @@ export function sessionMarkdown(index: LogIndex, s: number): string {
   if (range) lines.push(`Time: ${escapeMarkdown(range)}${lasted}`);
   const problems = index.sessionProblems[s];
   lines.push(
-    `Records: ${index.sessionRecords[s]} · lines ${index.recStartLine[first] + 1}–${index.recEndLine[last] + 1}` +
+    `Records: ${index.sessionRecordCount[s]} · lines ${index.recStartLine[first] + 1}–${index.recEndLine[last] + 1}` +
       (problems > 0 ? ` · ${describeProblems(problems)} (worst: ${worst <= 1 ? 'error' : 'warning'})` : ' · no problems'),
   );
   const dialog = index.sessionDialog.get(s);
