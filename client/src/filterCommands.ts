@@ -64,7 +64,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
   }
 
   /** The log to filter: `uri` when given (an open document, or a file the server reads), else the active log. */
-  function sourceOf(uri: vscode.Uri | string | undefined): { uri: vscode.Uri; document?: vscode.TextDocument } | undefined {
+  function logToFilter(uri: vscode.Uri | string | undefined): { uri: vscode.Uri; document?: vscode.TextDocument } | undefined {
     if (uri !== undefined) {
       const parsed = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.toString());
@@ -167,7 +167,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
 
   /** Runs a query (asking for it when `args` has none), remembers it, opens the result. */
   async function filter(args: FilterCommandArgs | undefined, preset: Partial<FlowState> = {}, ask?: (flow: FlowState) => Promise<boolean>): Promise<vscode.Uri | undefined> {
-    const source = sourceOf(args?.uri);
+    const source = logToFilter(args?.uri);
     if (!source) return undefined;
     const languageId = source.document?.languageId;
     let query: FilterQueryParams | undefined;

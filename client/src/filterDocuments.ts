@@ -135,12 +135,12 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location | undefined> {
-    const target = await this.sourceOf(document.uri, position.line, token);
+    const target = await this.sourceLineOf(document.uri, position.line, token);
     return target && new vscode.Location(target.uri, new vscode.Position(target.line, position.character));
   }
 
   /** The log line that line `line` of a filter result was copied from. */
-  async sourceOf(uri: vscode.Uri, line: number, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; line: number } | undefined> {
+  async sourceLineOf(uri: vscode.Uri, line: number, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; line: number } | undefined> {
     const entry = this.entries.get(uri.toString());
     if (!entry) return undefined;
     const result = await this.resultOf(uri, token);
@@ -164,7 +164,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       return undefined;
     }
     const fromLine = line ?? (editor && editor.document.uri.toString() === from.toString() ? editor.selection.active.line : 0);
-    const target = await this.sourceOf(from, fromLine);
+    const target = await this.sourceLineOf(from, fromLine);
     if (!target) {
       tell(`Go to Source Line: line ${fromLine + 1} has no source line.`);
       return undefined;

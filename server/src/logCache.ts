@@ -158,7 +158,7 @@ function noLog(uri: string, problem: string): LogEntry {
  * The log a document was made from: a filter result (`msglog-filter:…?source=URI`) is read with its
  * source's name and modification time, which carry the date of a CommuniGate log and EMG's year.
  */
-export function sourceOf(uri: string): string {
+export function filterSourceUri(uri: string): string {
   const q = uri.indexOf('?');
   if (!uri.startsWith('msglog-filter:') || q < 0) return uri;
   // The editor escapes the query (`=` and `:` too), so unescape until it reads `source=scheme:…`.
@@ -175,7 +175,7 @@ export function sourceOf(uri: string): string {
 /** The base name of a URI's path (the engine reads dates and file kinds from it). */
 export function fileNameOf(uri: string): string | undefined {
   try {
-    const url = new URL(sourceOf(uri));
+    const url = new URL(filterSourceUri(uri));
     if (url.protocol === 'file:') return path.basename(fileURLToPath(url));
     const last = url.pathname.split('/').pop();
     return last ? decodeURIComponent(last) : undefined;
@@ -186,7 +186,7 @@ export function fileNameOf(uri: string): string | undefined {
 
 /** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
 async function fileMtime(uri: string): Promise<number | undefined> {
-  uri = sourceOf(uri);
+  uri = filterSourceUri(uri);
   if (!uri.startsWith('file:')) return undefined;
   try {
     return (await fsp.stat(fileURLToPath(uri))).mtimeMs;
