@@ -59,16 +59,6 @@ let current: { uri: vscode.Uri; summary: LargeLogSummary } | undefined;
 /** Large logs indexed by the server on the user's request, by URI string. */
 const opened = new Map<string, { uri: vscode.Uri; summary: LargeLogSummary }>();
 
-/** The large log the user opened last (or whose tab is active): commands without an editor use it. */
-export function currentLargeLog(): vscode.Uri | undefined {
-  return current?.uri;
-}
-
-/** The server's summary of the current large log. */
-export function currentLargeLogSummary(): LargeLogSummary | undefined {
-  return current?.summary;
-}
-
 /** Whether the URI was opened as a large log (the server reads it from disk, no document exists). */
 export function isLargeLog(uri: vscode.Uri): boolean {
   return opened.has(uri.toString());

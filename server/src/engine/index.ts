@@ -64,6 +64,6 @@ export { runFilter, runFilterAsync } from './filters';
 export type { FilterQuery, FilterResult, FilterItem } from './filters';
 export { QueryError } from './query';
 export { goToTime, nextInSession, nextSession, sessionRecords } from './navigation';
-export { listSessions, sessionSummary, findSession, crossReferencesInLine } from './sessions';
+export { listSessions, sessionSummary, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';

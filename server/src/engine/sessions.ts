@@ -48,11 +48,6 @@ export function listSessions(index: LogIndex): SessionSummary[] {
   return out;
 }
 
-/** The session with this key, or -1. */
-export function findSession(index: LogIndex, key: string): number {
-  return index.keys.find(key);
-}
-
 /** Session-key-shaped words in text: `NAME-DIGITS` as CommuniGate writes them (`HTTPU-000029`). */
 const KEY_WORD = /\b[A-Za-z][A-Za-z0-9_]*-\d+\b/g;
 
