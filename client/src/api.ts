@@ -13,6 +13,8 @@ export interface MessagingLogsApi {
   highlightedSession(): { uri: string; spans: LineSpan[] } | undefined;
   /** The status bar item's text once the cursor's record has been looked up; undefined while hidden. */
   statusBarText(): Promise<string | undefined>;
+  /** How many times the server's detected dialect for this document was acted on (switched, or left alone). */
+  dialectDecisions(uri: vscode.Uri): number;
   /** Whether a URI is a filter result this window created. */
   isFilterResult(uri: vscode.Uri): boolean;
   /** The server's sessions of a log it reads from disk (a large log), as the Sessions of the Large Log command lists them. */

@@ -71,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     sessionsTree: sessions.provider,
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
+    dialectDecisions: (uri) => switcher.decisions(uri),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
     largeLogSessions: (uri) => largeLogSessions(client!, uri),
   };
