@@ -58,6 +58,17 @@ function openFds(): number {
   return fs.readdirSync('/proc/self/fd').length;
 }
 
+/** Polls `probe` until `done` accepts its value (or `timeoutMs` passes); returns the last value. */
+async function until<T>(probe: () => T, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = probe();
+  }
+  return value;
+}
+
 describe('logs read from disk (largeLogStore)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-disklogs-'));
   const made: LargeLogStore[] = [];
@@ -185,8 +196,8 @@ describe('logs read from disk (largeLogStore)', () => {
       progress: { report: () => ++reports === 3 && source.cancel(), end: () => undefined },
     });
     await assert.rejects(cancelled, (e: unknown) => e instanceof CancelledError);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(openFds(), fds, 'the file is closed');
+    // The caller stops waiting at once; the indexing stops at its next look and closes the file.
+    assert.equal(await until(openFds, (n) => n === fds), fds, 'the file is closed');
     assert.deepEqual(logs.list(), [], 'nothing kept');
 
     // Two callers: one cancels, the other waits; the indexing goes on for it.
@@ -229,8 +240,10 @@ describe('logs read from disk (largeLogStore)', () => {
     assert.deepEqual(host.evictions, ['file:///a']);
     assert.deepEqual(logs.list().map((l) => l.uri), ['file:///b']);
     fs.appendFileSync(a, '\n12:00:02.000 2 X-1 more\n');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(host.changes, [], 'an evicted file is not watched');
+    fs.appendFileSync(b, '\n12:00:02.000 2 X-1 more\n');
+    // Both files are polled at the same interval: once b's growth is heard, a's would have been too.
+    await host.changesReach(1);
+    assert.deepEqual(host.changes, [['file:///b', 'grown']], 'an evicted file is not watched');
     const fds = openFds();
     logs.dispose();
     assert.equal(openFds(), fds - 1, 'dispose closes the files at once');
