@@ -29,6 +29,11 @@ export function digitLevelNames(id: string): readonly string[] | undefined {
   return entry?.digitLevels;
 }
 
+/** The dialects' names as a sentence: `CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer`. */
+export const DIALECT_NAME_LIST = `${DIALECT_REGISTRY.slice(0, -1)
+  .map((d) => d.name)
+  .join(', ')} or ${DIALECT_REGISTRY[DIALECT_REGISTRY.length - 1].name}`;
+
 export function isDialectId(id: string): id is DialectId {
   return (DIALECT_IDS as readonly string[]).includes(id);
 }

@@ -5,6 +5,7 @@
 // return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { DIALECT_NAME_LIST } from '../../common/dialects';
 import type { FilterQueryParams, RecordInfoParams } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
 import type { FilterDocuments } from './filterDocuments';
@@ -74,7 +75,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     }
     const editor = vscode.window.activeTextEditor;
     if (editor && isLogDocument(editor.document)) return { uri: editor.document.uri, document: editor.document };
-    tell('Filter: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.');
+    tell(`Filter: open a ${DIALECT_NAME_LIST} log first.`);
     return undefined;
   }
 

@@ -2,6 +2,7 @@
 // server knows a document by, and moving the cursor to a line.
 import * as vscode from 'vscode';
 import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
+import { DIALECT_NAME_LIST } from '../../common/dialects';
 import type { LogLanguageId } from '../../common/protocol';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 
@@ -26,7 +27,7 @@ export function activeLogEditor(): vscode.TextEditor | undefined {
 export function requireLogEditor(action: string): vscode.TextEditor | undefined {
   const editor = activeLogEditor();
   if (!editor) {
-    tell(`${action}: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.`);
+    tell(`${action}: open a ${DIALECT_NAME_LIST} log first.`);
   }
   return editor;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { COMMUNIGATE_LEVEL_NAMES, DIALECT_IDS, DIALECT_NAMES, DIALECT_REGISTRY, LOG_EDITOR_WHEN, LOG_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { COMMUNIGATE_LEVEL_NAMES, DIALECT_IDS, DIALECT_NAME_LIST, DIALECT_NAMES, DIALECT_REGISTRY, LOG_EDITOR_WHEN, LOG_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { ROOT } from './helpers';
 
@@ -30,6 +30,7 @@ test('package.json contributes one language and one grammar per dialect of the r
   );
   for (const language of manifest.contributes.languages) assert.equal(language.aliases[0], `${DIALECT_NAMES[language.id as keyof typeof DIALECT_NAMES]} Log`);
   for (const id of DIALECT_IDS) assert.ok(manifest.activationEvents.includes(`onLanguage:${id}`), `activation on ${id}`);
+  assert.equal(DIALECT_NAME_LIST, 'CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer');
 });
 
 test("package.json's when clauses name log editors through the registry's context key, never a list of ids", () => {

@@ -135,6 +135,8 @@ export interface Dialect {
   readonly digitLevels?: boolean;
   /** What is wrong with a record the parser flagged RecordFlag.Malformed (the diagnostic's message). */
   readonly malformedMessage?: string;
+  /** The dialect's server writes `***` overflow markers (FORMATS §2.1): a file of nothing but markers is its log. */
+  readonly writesOverflowMarkers?: boolean;
   /** The component whose sessions the outline groups by SIP dialog (Call-ID), if any (FORMATS §2.1). */
   readonly dialogComponent?: string;
   /** Tokens of a header line the dialect explains (option numbers, counters), for hovers. */

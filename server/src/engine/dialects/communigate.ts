@@ -180,5 +180,6 @@ export const communigate: Dialect = {
   crashLevel: 0,
   digitLevels: true,
   dialogComponent: 'SIPDATA',
+  writesOverflowMarkers: true,
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
 };
