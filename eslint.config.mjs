@@ -1,7 +1,7 @@
-// ESLint over the TypeScript sources, with type information (one program from the root tsconfig.json,
-// which includes every source: cheaper than one per project): promises that float or land where a void callback is expected, and type-only
-// imports written as `import type`. Only these rules: the compiler's strict mode does the rest, and
-// the run stays short enough for CI.
+// ESLint over the TypeScript sources with type information (one program from the root tsconfig.json,
+// which includes every source: cheaper than one per project): promises that float or land where a
+// void callback is expected, and type-only imports written as `import type`. Only these rules: the
+// compiler's strict mode does the rest, and the run stays short enough for CI.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
