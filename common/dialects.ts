@@ -1,6 +1,7 @@
 // The dialect registry: what the client, the server and the command line all know about the five
 // dialects without reading a log (ids, names, language ids, level names, severities). The engine's
-// parsers live in server/src/engine/dialects/, one file per dialect, and take their id and name from here.
+// parsers live in server/src/engine/dialects/, one file per dialect, with the same ids and names (a
+// unit test holds them, package.json's languages and its `when` clauses to this list).
 
 /** CommuniGate Pro's level names, indexed by the written digit 0–5; usable as level thresholds in every dialect. */
 export const COMMUNIGATE_LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'] as const;

@@ -20,7 +20,6 @@ export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionTolerance
 /** LSP `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'msglog';
 
-
 export interface DetectedDialectParams {
   uri: string;
   dialect: LogLanguageId;
