@@ -6,11 +6,19 @@
 /** CommuniGate Pro's level names, indexed by the written digit 0–5; usable as level thresholds in every dialect. */
 export const COMMUNIGATE_LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'] as const;
 
-/** One entry per dialect, in the order pickers and help texts list them. */
+/**
+ * One entry per dialect, in the order pickers and help texts list them. `digitLevels`: the written
+ * levels are digits 0–5 with these names, offered as level thresholds. `traceEntry`: a header line
+ * where a message enters the server, its id in group 1 (message traces start there, FORMATS §10);
+ * only dialects that keep message ids have one.
+ */
 export const DIALECT_REGISTRY = [
-  /** `digitLevels`: the written levels are digits 0–5 with these names, offered as level thresholds. */
-  { id: 'communigate-log', name: 'CommuniGate Pro', digitLevels: COMMUNIGATE_LEVEL_NAMES },
-  { id: 'emg-log', name: 'EMG' },
+  { id: 'communigate-log', name: 'CommuniGate Pro', digitLevels: COMMUNIGATE_LEVEL_NAMES, traceEntry: /^\S+ \d QUEUE\(\[(\d+)\]\)/ },
+  {
+    id: 'emg-log',
+    name: 'EMG',
+    traceEntry: /^(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} {1,2}\d{1,2}) \S+ \([^()]*\) RECEIVE \w+.*?(?:^|\s)001:(\S+)/,
+  },
   { id: 'axigen-log', name: 'Axigen' },
   { id: 'messaging-server-log', name: 'Messaging Server' },
   { id: 'privateserver-log', name: 'PrivateServer' },
@@ -29,6 +37,15 @@ export function digitLevelNames(id: string): readonly string[] | undefined {
   const entry: { id: string; digitLevels?: readonly string[] } | undefined = DIALECT_REGISTRY.find((d) => d.id === id);
   return entry?.digitLevels;
 }
+
+/** Where a message enters a log of this dialect (its id in group 1), when the dialect keeps message ids. */
+export function traceEntryPattern(id: string): RegExp | undefined {
+  const entry: { id: string; traceEntry?: RegExp } | undefined = DIALECT_REGISTRY.find((d) => d.id === id);
+  return entry?.traceEntry;
+}
+
+/** Dialects whose logs keep message ids, so that a message can be traced through them. */
+export const TRACEABLE_DIALECT_IDS: readonly DialectId[] = DIALECT_IDS.filter((id) => traceEntryPattern(id) !== undefined);
 
 /** The dialects' names as a sentence: `CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer`. */
 export const DIALECT_NAME_LIST = `${DIALECT_REGISTRY.slice(0, -1)
@@ -53,6 +70,8 @@ export const DETECTABLE_LANGUAGE_IDS = ['log', 'plaintext'] as const;
 export const LOG_LANGUAGES_CONTEXT_KEY = 'messagingLogs.logLanguages';
 /** The `when` clause of commands that need a log editor. */
 export const LOG_EDITOR_WHEN = `editorLangId in ${LOG_LANGUAGES_CONTEXT_KEY}`;
+/** Context key holding TRACEABLE_DIALECT_IDS (the trace command's `when` clauses). */
+export const TRACEABLE_LANGUAGES_CONTEXT_KEY = 'messagingLogs.traceableLanguages';
 
 /** Normalised severities, most severe first (the engine's Severity enum is the index here). */
 export const SEVERITY_NAMES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'] as const;

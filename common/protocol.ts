@@ -208,6 +208,62 @@ export interface ServerInfoResult {
   largeLogs: LargeLogInfo[];
 }
 
+// Several logs as one timeline, and message traces (docs/FORMATS.md §9, §10).
+
+export interface TimelineChangedParams {
+  /** The server's id of the merged logs. */
+  id: string;
+}
+
+/** URI scheme of timeline and trace documents (client-made, read-only). */
+export const TIMELINE_SCHEME = 'msglog-timeline';
+
+export interface OpenTimelineParams {
+  /** Files, directories and .gz files, as fs paths (a new timeline). */
+  paths?: string[];
+  /** A timeline the server holds (its view again, after growth). */
+  id?: string;
+  workDoneToken?: string | number;
+}
+
+export interface TraceParams {
+  /** A timeline document's URI, or a log file's `file:` URI. */
+  uri: string;
+  id: string;
+  sessions?: boolean;
+  workDoneToken?: string | number;
+}
+
+export interface TimelineSource {
+  /** Short tag shown before each line: A, B, … */
+  tag: string;
+  /** The source's name: a file's path, or the directory (plus NAME) of rotated files. */
+  name: string;
+  dialect: LogLanguageId;
+}
+
+/** A timeline or trace as a document: its text and where each record came from. */
+export interface TimelineView {
+  /** The server's id of the merged logs. */
+  id: string;
+  /** Which view of them (the whole timeline, or a trace): the document URI carries it as `view=`. */
+  view: string;
+  text: string;
+  /** The language of the document: the dialect when every source has the same, else undefined. */
+  dialect?: LogLanguageId;
+  sources: TimelineSource[];
+  /** Files read, as fs paths (a .gz: its own path; lines are those of its decompressed content). */
+  files: string[];
+  /** Per record (and overflow marker) shown, four numbers: document line, source, file (index into files), 0-based line in that file. */
+  records: number[];
+  /** Records shown and in all. */
+  shown: number;
+  total: number;
+  /** One line per file that could not be read, skipped or placed (stderr of msglog). */
+  notes: string[];
+  error?: string;
+}
+
 /** The custom requests, client → server. */
 export const Requests = {
   filter: new RequestType<FilterParams, FilterResult, void>('messagingLogs/filter'),
@@ -220,6 +276,10 @@ export const Requests = {
   openLargeLog: new RequestType<OpenLargeLogParams, LargeLogSummary, void>('messagingLogs/openLargeLog'),
   /** The server's process id and the logs it holds from disk (tests, troubleshooting). */
   serverInfo: new RequestType0<ServerInfoResult, void>('messagingLogs/serverInfo'),
+  /** Merge logs from disk (paths: files, directories, .gz) into a timeline, or show one again. */
+  openTimeline: new RequestType<OpenTimelineParams, TimelineView, void>('messagingLogs/openTimeline'),
+  /** Trace a message in a timeline or in one log file. */
+  trace: new RequestType<TraceParams, TimelineView, void>('messagingLogs/trace'),
 } as const;
 
 /** The custom notifications, server → client. */
@@ -228,4 +288,6 @@ export const Notifications = {
   detectedDialect: new NotificationType<DetectedDialectParams>('messagingLogs/detectedDialect'),
   /** A log the server reads from disk grew or was replaced (rotated, truncated). */
   logChanged: new NotificationType<LogChangedParams>('messagingLogs/logChanged'),
+  /** A timeline's files grew or rotated; its views should be fetched again. */
+  timelineChanged: new NotificationType<TimelineChangedParams>('messagingLogs/timelineChanged'),
 } as const;

@@ -5,6 +5,7 @@ import type * as vscode from 'vscode';
 import type { SessionsResult } from '../../common/protocol';
 import type { LineSpan } from './sessionHighlight';
 import type { SessionsTreeProvider } from './sessionsTree';
+import type { TimelineOrigin } from './timelines';
 
 export interface MessagingLogsApi {
   /** The Log Sessions view's data provider (getChildren / getTreeItem as the view calls them). */
@@ -19,4 +20,6 @@ export interface MessagingLogsApi {
   isFilterResult(uri: vscode.Uri): boolean;
   /** The server's sessions of a log it reads from disk (a large log), as the Sessions of the Large Log command lists them. */
   largeLogSessions(uri: vscode.Uri): Promise<SessionsResult>;
+  /** Where a line of a timeline or trace document came from (its source tag, file and line). */
+  timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

@@ -3,7 +3,8 @@ import * as path from 'path';
 import type * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { TIMELINE_SCHEME } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
@@ -16,12 +17,15 @@ import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
 import { RecordStatusBar } from './statusBar';
+import { registerTimelines } from './timelines';
+import { registerTraceLenses } from './traceLens';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<MessagingLogsApi> {
   // package.json's `when` clauses say `editorLangId in messagingLogs.logLanguages`: the list is the registry's.
   setContext(LOG_LANGUAGES_CONTEXT_KEY, LOG_LANGUAGE_IDS);
+  setContext(TRACEABLE_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS);
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -42,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
       // In a filter result F12 goes to the source line (FilterDocuments); the server's definition of a
       // mentioned session would point inside the result and turn F12 into a choice.
       provideDefinition: (document, position, token, next) =>
-        document.uri.scheme === FILTER_SCHEME ? undefined : next(document, position, token),
+        document.uri.scheme === FILTER_SCHEME || document.uri.scheme === TIMELINE_SCHEME ? undefined : next(document, position, token),
     },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);
@@ -54,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   const filterDocuments = new FilterDocuments(client);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
+  const timelines = registerTimelines(client);
   context.subscriptions.push(
     switcher,
     filterDocuments,
@@ -65,6 +70,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerSetDialect(switcher),
     registerLargeLogs(client),
     registerRecoveryCommands(client, recovery),
+    timelines.disposable,
+    registerTraceLenses(),
   );
 
   return {
@@ -74,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     dialectDecisions: (uri) => switcher.decisions(uri),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
     largeLogSessions: (uri) => largeLogSessions(client!, uri),
+    timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };
 }
 

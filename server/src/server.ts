@@ -27,16 +27,13 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
+import { Timelines } from './features/timelines';
 import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { LogCache } from './logCache';
 import type { DetectedDialectParams, LogParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
-import {
-  DEFAULT_SETTINGS,
-  Requests, Notifications,
-  SETTINGS_SECTION
-} from '../../common/protocol';
+import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
@@ -67,6 +64,13 @@ const largeLogs = new LargeLogs({
   publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
   notifyChanged: (params) => background(connection.sendNotification(Notifications.logChanged, params)),
   attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
+  failed: logFailure,
+});
+
+/** Several logs merged into one timeline document, and message traces (features/timelines.ts). */
+const timelines = new Timelines({
+  attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
+  changed: (id) => background(connection.sendNotification(Notifications.timelineChanged, { id })),
   failed: logFailure,
 });
 
@@ -236,10 +240,21 @@ connection.onHover(async ({ textDocument, position }) => {
   return index ? hover(index, position) : null;
 });
 
-connection.onRequest(Requests.filter, (params, token) => withEntry(params, token, (entry) => requests.filter(entry, params, token)));
-connection.onRequest(Requests.goToTime, (params, token) => withEntry(params, token, (entry) => requests.goTo(entry, params)));
-connection.onRequest(Requests.sessions, (params, token) => withEntry(params, token, (entry) => requests.sessions(entry)));
-connection.onRequest(Requests.sessionRecords, (params, token) => withEntry(params, token, (entry) => requests.sessionRecordList(entry, params)));
+// A timeline document's records come from several sources: the timeline answers for it.
+connection.onRequest(Requests.filter, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.filter(params) : withEntry(params, token, (entry) => requests.filter(entry, params, token)),
+);
+connection.onRequest(Requests.goToTime, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.goToTime(params) : withEntry(params, token, (entry) => requests.goTo(entry, params)),
+);
+connection.onRequest(Requests.sessions, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.sessions(params.uri) : withEntry(params, token, (entry) => requests.sessions(entry)),
+);
+connection.onRequest(Requests.sessionRecords, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.sessionRecords(params) : withEntry(params, token, (entry) => requests.sessionRecordList(entry, params)),
+);
+connection.onRequest(Requests.openTimeline, (params, token) => timelines.open(params, token));
+connection.onRequest(Requests.trace, (params, token) => timelines.trace(params, token));
 connection.onRequest(Requests.recordInfo, (params, token) => withEntry(params, token, (entry) => requests.recordInfo(entry, params)));
 connection.onRequest(Requests.navigate, (params, token) => withEntry(params, token, (entry) => requests.navigate(entry, params)));
 connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
@@ -261,7 +276,10 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
-connection.onShutdown(() => cache.largeLogs.dispose());
+connection.onShutdown(() => {
+  cache.largeLogs.dispose();
+  timelines.dispose();
+});
 
 documents.listen(connection);
 connection.listen();

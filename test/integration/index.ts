@@ -137,6 +137,21 @@ async function stageSnapshots(result: Result): Promise<void> {
   await vscode.commands.executeCommand('messagingLogs.keyedFilter', { text: 'Call-ID: 4f1d62a3-reg@192.168.1.10' });
   await sleep(1500);
   await snapshot(result, 'filter-result', 4, ['samples']);
+  // Several logs as one timeline (source tags before the lines), then a message traced in it.
+  const many = path.join(REPO, 'test', 'fixtures', 'many');
+  if (fs.existsSync(many)) {
+    const picked = ['cgp', 'delivery', 'member2'].map((p) => vscode.Uri.file(path.join(many, p)));
+    const timeline = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('messagingLogs.openTimeline', picked[0], picked);
+    if (timeline) {
+      timeline.selection = new vscode.Selection(9, 0, 9, 0);
+      await vscode.commands.executeCommand('messagingLogs.sessions.focus');
+      await sleep(1500);
+      await snapshot(result, 'timeline', 5, ['samples']);
+      await vscode.commands.executeCommand('messagingLogs.traceMessage', { uri: timeline.document.uri, id: '4411' });
+      await sleep(1500);
+      await snapshot(result, 'trace', 6, ['samples']);
+    }
+  }
 }
 
 export async function run(): Promise<void> {

@@ -27,6 +27,7 @@ before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-'));
   fs.writeFileSync(path.join(dir, '2026-01-15.log'), LOG.join('\n') + '\n');
   fs.writeFileSync(path.join(dir, 'notes.txt'), 'hello\nworld\n');
+  fs.mkdirSync(path.join(dir, 'empty'));
   fs.writeFileSync(path.join(dir, 'binary.log'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -109,7 +110,7 @@ test('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['frobnicate', file('2026-01-15.log')], /^msglog: unknown command "frobnicate"/],
     [['sessions', file('2026-01-15.log'), '--colour'], /^msglog: unknown option --colour\n$/],
     [['sessions', file('2026-01-15.log'), '--keyed'], /^msglog: sessions does not take --keyed\n$/],
-    [['sessions', dir], /^msglog: cannot read .*: it is a directory\n$/],
+    [['sessions', path.join(dir, 'empty')], /^msglog: .*empty: no logs of a known dialect in this directory\n$/],
   ];
   for (const [args, stderr] of cases) {
     const r = msglog(...args);

@@ -17,7 +17,7 @@ export interface Args {
 }
 
 /** Flags every subcommand takes. */
-export const GLOBAL_VALUE_FLAGS = ['--dialect'];
+export const GLOBAL_VALUE_FLAGS = ['--dialect', '--utc-offset'];
 export const GLOBAL_BOOL_FLAGS = ['--help', '-h'];
 
 export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolFlags: ReadonlySet<string>): Args {

@@ -7,12 +7,14 @@ import { Output } from './output';
 
 const USAGE = `usage:
 ${COMMANDS.map((c) => `  ${c.usage.replace(/\n/g, '\n  ')}`).join('\n')}
-  msglog --dialect ID …                       force a dialect instead of detection`;
+  msglog --dialect ID …                       force a dialect instead of detection
+  msglog --utc-offset ±HH:MM …                offset of logs that write none (default UTC)
+  FILE may be a directory (read recursively) or a .gz; with several, log lines get PATH: prefixes`;
 
 const VALUE_FLAGS = new Set([...GLOBAL_VALUE_FLAGS, ...COMMANDS.flatMap((c) => c.valueFlags ?? [])]);
 const BOOL_FLAGS = new Set([...GLOBAL_BOOL_FLAGS, ...COMMANDS.flatMap((c) => c.boolFlags ?? [])]);
 
-function run(argv: string[], out: Output): number {
+function run(argv: string[], out: Output): number | Promise<number> {
   const args = parseArgs(argv, VALUE_FLAGS, BOOL_FLAGS);
   if (args.flags.has('--help') || args.flags.has('-h') || args.command === 'help') {
     out.write(`${USAGE}\n`);
@@ -30,11 +32,11 @@ function run(argv: string[], out: Output): number {
   return command.run(args, out);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const out = new Output();
   let code: number;
   try {
-    code = run(process.argv.slice(2), out);
+    code = await run(process.argv.slice(2), out);
   } catch (e) {
     out.flush();
     // Input errors are expected and get their one-line message; anything else is a bug, still one line.
@@ -48,4 +50,4 @@ function main(): void {
   process.exitCode = code;
 }
 
-main();
+void main();

@@ -67,3 +67,13 @@ export { goToTime, nextInSession, nextSession, sessionRecords } from './navigati
 export { listSessions, sessionSummary, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
+export { expandInputs, gunzipFile } from './inputs';
+export type { LogFile, InputProblem, ExpandedInputs } from './inputs';
+export { LogSet, SourceLog } from './logSet';
+export type { LogSetOptions } from './logSet';
+export { MergedOrder } from './merge';
+export { filterSet, goToTimeInSet, sessionsInMergedOrder, recordPredicate } from './setQueries';
+export type { SetFilterItem, SetFilterResult } from './setQueries';
+export { traceMessage, TraceError } from './trace';
+export type { TraceResult, TraceOptions } from './trace';
+export { pollGrowth } from './follow';

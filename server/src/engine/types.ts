@@ -135,6 +135,8 @@ export interface Dialect {
   readonly digitLevels?: boolean;
   /** What is wrong with a record the parser flagged RecordFlag.Malformed (the diagnostic's message). */
   readonly malformedMessage?: string;
+  /** The date (ms, UTC midnight) a file name gives its records (CommuniGate's `YYYY-MM-DD.log`), or undefined. */
+  fileDate?(fileName: string): number | undefined;
   /** The dialect's server writes `***` overflow markers (FORMATS §2.1): a file of nothing but markers is its log. */
   readonly writesOverflowMarkers?: boolean;
   /** The component whose sessions the outline groups by SIP dialog (Call-ID), if any (FORMATS §2.1). */

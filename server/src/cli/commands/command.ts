@@ -11,5 +11,5 @@ export interface Command {
   /** Flags without a value. */
   readonly boolFlags?: readonly string[];
   /** Runs the command; returns the exit status. Throws LogInputError for a one-line error (exit 2). */
-  run(args: Args, out: Output): number;
+  run(args: Args, out: Output): number | Promise<number>;
 }

@@ -1,19 +1,23 @@
-import { runFilter } from '../../engine';
+import { filterSet, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
-import { bool, openIndex, str, UsageError } from '../args';
+import { bool, str, UsageError } from '../args';
+import { followLogs } from '../follow';
+import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
 import type { Command } from './command';
 
 export const filter: Command = {
   name: 'filter',
-  usage: `msglog filter FILE (--text S | --regex R) [--ignore-case] [--keyed] [--level L]
-                [--from T] [--to T] [--line-numbers]`,
+  usage: `msglog filter FILE… (--text S | --regex R) [--ignore-case] [--keyed] [--level L]
+                [--from T] [--to T] [--line-numbers] [--follow]`,
   valueFlags: ['--text', '--regex', '--level', '--from', '--to'],
-  boolFlags: ['--ignore-case', '--keyed', '--line-numbers'],
-  run(args, out) {
+  boolFlags: ['--ignore-case', '--keyed', '--line-numbers', '--follow'],
+  async run(args, out) {
     const text = str(args, '--text');
     const regex = str(args, '--regex');
     if ((text === undefined) === (regex === undefined)) throw new UsageError('filter needs exactly one of --text S or --regex R');
-    const index = openIndex(args);
+    const follow = bool(args, '--follow');
+    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
+    if (!logs) return 2;
     const query: FilterQuery = {
       text,
       regex,
@@ -23,20 +27,42 @@ export const filter: Command = {
       from: str(args, '--from'),
       to: str(args, '--to'),
     };
-    const result = runFilter(index, query);
+    const result = filterSet(logs.set, query);
     if (result.truncated > 0) {
       process.stderr.write(`msglog: note: ${result.truncated} record(s) longer than 1 MiB were matched against their first MiB only\n`);
     }
     const numbers = bool(args, '--line-numbers');
-    for (const item of result.items) {
-      const [start, end, line] =
-        item.kind === 'record'
-          ? [index.recStartOffset[item.record], index.recEndOffset[item.record], index.recStartLine[item.record]]
-          : [item.run.startOffset, item.run.startOffset + item.run.firstLineLength, item.run.startLine];
-      const bytes = index.read(start, end);
-      if (numbers) out.numbered(bytes, line + 1);
-      else out.bytes(bytes);
+    for (const { source, item } of result.items) {
+      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers);
+      else writeOverflow(out, logs, source, item.run, numbers);
     }
-    return result.records > 0 ? 0 : 1;
+    let printed = result.records;
+    if (follow) {
+      // New records: matching ones, and (keyed) those of remembered (source, key) pairs.
+      const { set } = logs;
+      const tests = set.sources.map((src) => recordPredicate(src.index, query));
+      let remembered = result.remembered;
+      await followLogs(logs, out, (p) => {
+        const s = set.order.src[p];
+        const r = set.order.rec[p];
+        const ix = set.sources[s].index;
+        const session = ix.recSession[r];
+        if (query.keyed && remembered[s].length < ix.sessionCount) {
+          remembered = remembered.map((m, i) => (i === s ? growTo(m, ix.sessionCount) : m));
+        }
+        const hit = (query.keyed && remembered[s][session] === 1) || tests[s](r);
+        if (!hit) return;
+        if (query.keyed) remembered[s][session] = 1;
+        writeRecord(out, logs, s, r, numbers);
+        printed++;
+      });
+    }
+    return exitStatus(logs, printed > 0 ? 0 : 1);
   },
 };
+
+function growTo(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}

@@ -5,8 +5,10 @@ import type { Command } from './command';
 import { detect } from './detect';
 import { filter } from './filter';
 import { goto } from './goto';
+import { merge } from './merge';
 import { sessions } from './sessions';
+import { trace } from './trace';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, merge, trace];
 
 export type { Command };

@@ -181,5 +181,6 @@ export const communigate: Dialect = {
   digitLevels: true,
   dialogComponent: 'SIPDATA',
   writesOverflowMarkers: true,
+  fileDate: communigateFileDate,
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
 };
