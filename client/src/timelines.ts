@@ -2,6 +2,7 @@
 // records merged from several logs by the language server (read from disk, with progress and
 // cancellation), each line tagged with its source (a coloured tag before the line), F12 / Go to
 // Source Line back to the original file and line, and updates as the files grow.
+import { plural } from '../../common/describe';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as vscode from 'vscode';
@@ -70,7 +71,7 @@ export class TimelineDocuments implements vscode.TextDocumentContentProvider, vs
       complain(`Open Logs as One Timeline: ${view.error}`);
       return undefined;
     }
-    const title = `Timeline of ${view.sources.length} log${view.sources.length === 1 ? '' : 's'}`;
+    const title = `Timeline of ${plural(view.sources.length, 'log')}`;
     return this.show(view, title);
   }
 
