@@ -3,6 +3,7 @@
 // client compiles against this module alone. Lines are 0-based, as everywhere in LSP.
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { LogLanguageId, SeverityName } from './dialects';
+import type { FilterQuery } from './filterQuery';
 
 export { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from './dialects';
 export type { LogLanguageId } from './dialects';
@@ -33,21 +34,8 @@ export interface LogParams {
   uri: string;
 }
 
-/** A filter (FORMATS §5). Exactly one of text or regex. `from`/`to` are FORMATS §3 time queries. */
-export interface FilterQueryParams {
-  /** Substring to find in record bodies (case-sensitive unless ignoreCase). */
-  text?: string;
-  /** Regular expression to find in record bodies (instead of text). */
-  regex?: string;
-  ignoreCase?: boolean;
-  /** Every record of the sessions of the matching records (CommuniGate's Keyed filter). */
-  keyed?: boolean;
-  /** CommuniGate digit 0–5 or a severity name. */
-  level?: string;
-  /** Inclusive interval bounds. */
-  from?: string;
-  to?: string;
-}
+/** A filter (FORMATS §5, §14), as the engine takes it: texts and patterns that must all match, exclusions, context. `from`/`to` are FORMATS §3 time queries. */
+export type FilterQueryParams = FilterQuery;
 
 export interface FilterParams extends LogParams {
   query: FilterQueryParams;
@@ -58,8 +46,10 @@ export interface FilterParams extends LogParams {
 export interface FilterResult {
   /** Whole records verbatim, each line ending with its own terminator; consecutive overflow markers as one `***` line. */
   text: string;
-  /** For each line of `text`, its 0-based line in the source log (-1 for none). */
+  /** For each line of `text`, its 0-based line in the source log (-1 for none: a `--` between context groups). */
   sourceLines: number[];
+  /** Lines of `text` (0-based) that are context records around hits, not hits; absent when none. */
+  contextLines?: number[];
   /** Records output. */
   records: number;
   /** Sessions remembered by a keyed filter. */
@@ -126,6 +116,8 @@ export interface SessionRecordItem {
   problem: boolean;
   /** The first line, shortened. */
   text: string;
+  /** The queue id of the record's message where its session key does not name it (CommuniGate `DEQUEUER [4411]`). */
+  queueId?: string;
 }
 
 export interface RecordInfoParams extends LogParams {

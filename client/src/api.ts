@@ -20,6 +20,8 @@ export interface MessagingLogsApi {
   isFilterResult(uri: vscode.Uri): boolean;
   /** The server's sessions of a log it reads from disk (a large log), as the Sessions of the Large Log command lists them. */
   largeLogSessions(uri: vscode.Uri): Promise<SessionsResult>;
+  /** The lines of a filter result dimmed as context (and `--` separators) in its editors, if decorated. */
+  dimmedLines(uri: vscode.Uri): readonly number[] | undefined;
   /** Where a line of a timeline or trace document came from (its source tag, file and line). */
   timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

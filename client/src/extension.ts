@@ -9,6 +9,7 @@ import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
+import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
 import { largeLogSessions, registerLargeLogs } from './largeLogs';
 import { setContext } from './logDocuments';
@@ -56,12 +57,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
 
   const switcher = new DialectSwitcher(client);
   const filterDocuments = new FilterDocuments(client);
+  const contextDimmer = new ContextDimmer(filterDocuments);
   const sessions = registerSessionsView(client, context);
   const statusBar = new RecordStatusBar(client);
   const timelines = registerTimelines(client);
   context.subscriptions.push(
     switcher,
     filterDocuments,
+    contextDimmer,
     sessions,
     statusBar,
     registerFilterCommands(client, filterDocuments, context.globalState, () => sessions.provider.currentLog()),
@@ -81,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     dialectDecisions: (uri) => switcher.decisions(uri),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
     largeLogSessions: (uri) => largeLogSessions(client!, uri),
+    dimmedLines: (uri) => contextDimmer.dimmedLines(uri),
     timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };
 }

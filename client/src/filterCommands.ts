@@ -1,19 +1,19 @@
-// The filter commands (SPEC §5): Filter Records, Keyed Filter, Filter by Level, Filter by Time
-// Interval, Keyed Filter on This Session, Go to Source Line. Without arguments they ask through one
-// quick pick (text, with toggles for regular expression, ignore case, keyed, level and interval, and
-// the recent filters); with a FilterCommandArgs they run at once (scripts, keybindings, tests) and
-// return the result's URI.
+// The filter commands (FORMATS §5, §14): Filter Records, Keyed Filter, Filter by Level, Filter by Time
+// Interval, Keyed Filter on This Session, Filter This Result, Filter Out Session / Component, Go to
+// Source Line. Without arguments they ask through one quick pick (text, with toggles for regular
+// expression, ignore case, keyed, level, interval, exclusions and context, and the recent filters);
+// with a FilterCommandArgs they run at once (scripts, keybindings, tests) and return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DIALECT_NAME_LIST } from '../../common/dialects';
+import { hasCondition } from '../../common/filterQuery';
 import type { FilterQueryParams, RecordInfoParams } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
 import type { FilterDocuments } from './filterDocuments';
 import { describeQuery } from './filterDocuments';
-import { askInterval, askLevel } from './filterInputs';
+import { askContext, askExclusion, askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
-import type { DialogNode, SessionNode } from './sessionsModel';
-import { sessionFilterText } from './sessionsModel';
+import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText } from './sessionsModel';
 
 const HISTORY_KEY = 'messagingLogs.filterHistory';
 const HISTORY_SIZE = 20;
@@ -32,10 +32,14 @@ interface FlowState {
   level?: string;
   from?: string;
   to?: string;
+  /** Texts (patterns when `regex`) whose records are dropped. */
+  excludes: string[];
+  /** Neighbouring records shown around each hit. */
+  context?: number;
 }
 
 type FlowItem = vscode.QuickPickItem & {
-  action?: 'run' | 'regex' | 'ignoreCase' | 'keyed' | 'level' | 'interval' | 'history';
+  action?: 'run' | 'regex' | 'ignoreCase' | 'keyed' | 'level' | 'interval' | 'exclude' | 'context' | 'history';
   query?: FilterQueryParams;
 };
 
@@ -50,7 +54,16 @@ function queryOf(state: FlowState): FilterQueryParams {
   if (state.level) query.level = state.level;
   if (state.from) query.from = state.from;
   if (state.to) query.to = state.to;
+  if (state.excludes.length > 0) query[state.regex ? 'excludeRegexes' : 'excludeTexts'] = [...state.excludes];
+  if (state.context !== undefined) query.context = state.context;
   return query;
+}
+
+/** The single-line text selected in the log's editor, if any: a likely exclusion. */
+function selectedText(source: vscode.Uri): string | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.toString() !== source.toString() || editor.selection.isEmpty || !editor.selection.isSingleLine) return undefined;
+  return editor.document.getText(editor.selection);
 }
 
 export function registerFilterCommands(client: LanguageClient, documents: FilterDocuments, state: vscode.Memento, sessionsLog: () => vscode.Uri | undefined): vscode.Disposable {
@@ -81,7 +94,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
 
   function defaults(): FlowState {
     const config = vscode.workspace.getConfiguration('messagingLogs.filter');
-    return { text: '', regex: false, ignoreCase: config.get<boolean>('ignoreCase', false), keyed: config.get<boolean>('keyed', false) };
+    return { text: '', regex: false, ignoreCase: config.get<boolean>('ignoreCase', false), keyed: config.get<boolean>('keyed', false), excludes: [] };
   }
 
   /** One round of the quick pick: resolves to the chosen item, or undefined when dismissed. */
@@ -93,9 +106,10 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     const build = (): void => {
       const text = pick.value;
       const query = queryOf({ ...flow, text });
-      const canRun = text !== '' || flow.level !== undefined || flow.from !== undefined || flow.to !== undefined;
+      const canRun = text !== '' || flow.excludes.length > 0 || flow.level !== undefined || flow.from !== undefined || flow.to !== undefined;
       const items: FlowItem[] = [];
-      if (canRun) items.push({ label: `$(filter) ${text === '' ? 'Filter: all records' : `Filter: ${text}`}`, description: describeQuery(query), action: 'run', alwaysShow: true });
+      const what = text !== '' ? `Filter: ${text}` : flow.excludes.length > 0 ? 'Filter: all records but the excluded' : 'Filter: all records';
+      if (canRun) items.push({ label: `$(filter) ${what}`, description: describeQuery(query), action: 'run', alwaysShow: true });
       items.push(
         { label: 'Options', kind: vscode.QuickPickItemKind.Separator },
         { label: `$(regex) Regular expression: ${onOff(flow.regex)}`, description: 'match the text as a regular expression', action: 'regex', alwaysShow: true },
@@ -103,10 +117,17 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
         { label: `$(key) Keyed: ${onOff(flow.keyed)}`, description: 'whole sessions of the matching records', action: 'keyed', alwaysShow: true },
         { label: `$(list-filter) Level: ${flow.level ?? 'any'}`, description: 'hide records more detailed than a level', action: 'level', alwaysShow: true },
         { label: `$(clock) Interval: ${flow.from || flow.to ? `${flow.from ?? 'start'} – ${flow.to ?? 'end'}` : 'whole log'}`, action: 'interval', alwaysShow: true },
+        {
+          label: `$(exclude) Exclude: ${flow.excludes.length > 0 ? flow.excludes.map((e) => `"${e}"`).join(', ') : 'nothing'}`,
+          description: text !== '' ? `choose to exclude "${text}" instead of finding it` : 'drop records that hold a text (keyed: in the first pass)',
+          action: 'exclude',
+          alwaysShow: true,
+        },
+        { label: `$(unfold) Context: ${flow.context === undefined ? 'none' : `${flow.context} record${flow.context === 1 ? '' : 's'}`}`, description: 'records shown (dimmed) around each hit', action: 'context', alwaysShow: true },
       );
       const recent = history();
       if (recent.length > 0) items.push({ label: 'Recent filters', kind: vscode.QuickPickItemKind.Separator });
-      for (const q of recent) items.push({ label: q.regex ?? q.text ?? '', description: describeQuery(q), action: 'history', query: q });
+      for (const q of recent) items.push({ label: q.regex ?? q.text ?? q.texts?.[0] ?? q.regexes?.[0] ?? '', description: describeQuery(q), action: 'history', query: q });
       pick.items = items;
       // The toggle just used stays under the cursor (more toggling); otherwise Enter filters.
       const preferred = items.find((i) => i.action === (active ?? 'run')) ?? items.find((i) => i.action === 'run') ?? items.find((i) => i.action);
@@ -141,7 +162,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
       const step = await pickOnce(flow, `Filter ${baseName(source)}${flags ? ` (${flags})` : ''}`, last);
       if (!step) return undefined;
       flow.text = step.text;
-      last = step.item.action === 'level' || step.item.action === 'interval' ? undefined : step.item.action;
+      last = step.item.action === 'level' || step.item.action === 'interval' || step.item.action === 'exclude' || step.item.action === 'context' ? undefined : step.item.action;
       switch (step.item.action) {
         case 'run':
           return queryOf(flow);
@@ -162,6 +183,22 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
           if (interval) [flow.from, flow.to] = [interval.from, interval.to];
           break;
         }
+        case 'exclude': {
+          // Text typed above moves to the exclusions; else ask, offering the text selected in the log.
+          if (flow.text !== '') {
+            flow.excludes = [...flow.excludes, flow.text];
+            flow.text = '';
+            break;
+          }
+          const exclusion = await askExclusion(flow.excludes, flow.regex, selectedText(source));
+          if (exclusion !== undefined) flow.excludes = exclusion === '' ? [] : [...flow.excludes, exclusion];
+          break;
+        }
+        case 'context': {
+          const context = await askContext(flow.context);
+          if (context !== undefined) flow.context = context === '' ? undefined : context;
+          break;
+        }
       }
     }
   }
@@ -172,10 +209,14 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     if (!source) return undefined;
     const languageId = source.document?.languageId;
     let query: FilterQueryParams | undefined;
-    if (args && (args.text !== undefined || args.regex !== undefined)) {
+    if (args && hasCondition(args)) {
       const base = defaults();
-      const { text, regex, ignoreCase, level, from, to } = args;
-      const built: FilterQueryParams = regex !== undefined ? { regex } : { text };
+      const { text, regex, ignoreCase, level, from, to, texts, regexes, excludeTexts, excludeRegexes, excludeSessions, excludeComponents, context } = args;
+      const built: FilterQueryParams = regex !== undefined ? { regex } : text !== undefined ? { text } : {};
+      for (const [name, list] of Object.entries({ texts, regexes, excludeTexts, excludeRegexes, excludeSessions, excludeComponents })) {
+        if (list && list.length > 0) built[name as 'texts'] = [...list];
+      }
+      if (context !== undefined) built.context = context;
       if (ignoreCase ?? base.ignoreCase) built.ignoreCase = true;
       if (preset.keyed ?? args.keyed ?? base.keyed) built.keyed = true;
       if (level !== undefined && level !== '') built.level = String(level);
@@ -218,6 +259,52 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     return filter({ text: sessionFilterText(info.sessionKey), keyed: true, ignoreCase: false });
   }
 
+  /** Filter This Result…: a filter inside a filter result (the active one, or `args.uri`), stacked on it. */
+  async function filterResult(args?: FilterCommandArgs): Promise<vscode.Uri | undefined> {
+    const target = args?.uri ?? vscode.window.activeTextEditor?.document.uri;
+    const uri = typeof target === 'string' ? vscode.Uri.parse(target) : target;
+    if (!uri || !documents.isResult(uri)) {
+      tell('Filter This Result: use it in a filter result (Messaging Logs: Filter Records…).');
+      return undefined;
+    }
+    return filter({ ...(args ?? {}), uri });
+  }
+
+  /**
+   * Filter Out Session / Component: every record but those of a session (or of a component's
+   * sessions), from a Sessions-view item or the record at the cursor; inside a filter result, stacked.
+   */
+  async function filterOut(what: 'session' | 'component', target?: SessionNode | RecordNode | ComponentNode | { key?: string; component?: string; uri?: vscode.Uri | string }): Promise<vscode.Uri | undefined> {
+    let key: string | undefined;
+    let component: string | undefined;
+    let uri: vscode.Uri | string | undefined;
+    if (target && 'kind' in target) {
+      uri = sessionsLog();
+      if (target.kind === 'component') component = target.name;
+      else {
+        const session = target.kind === 'session' ? target.session : target.parent.session;
+        [key, component] = [session.key, session.component];
+      }
+    } else if (target) {
+      ({ key, component, uri } = target);
+    } else {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || !isLogDocument(editor.document)) {
+        tell(`Filter Out ${what === 'session' ? 'Session' : 'Component'}: put the cursor on a record of a log, or use the Log Sessions view.`);
+        return undefined;
+      }
+      const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
+      const info = await client.sendRequest(Requests.recordInfo, params);
+      [key, component, uri] = [info.sessionKey, info.component, editor.document.uri];
+    }
+    const dropped = what === 'session' ? key : component;
+    if (dropped === undefined) {
+      tell(`Filter Out ${what === 'session' ? 'Session' : 'Component'}: the cursor is not on a record.`);
+      return undefined;
+    }
+    return filter(what === 'session' ? { excludeSessions: [dropped], uri } : { excludeComponents: [dropped], uri });
+  }
+
   const command = <A extends unknown[], R>(id: string, action: string, run: (...args: A) => Promise<R>) =>
     vscode.commands.registerCommand(id, (...args: A) => run(...args).catch(reportFailure(action)));
 
@@ -241,6 +328,9 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
       }),
     ),
     command('messagingLogs.filterSession', 'Keyed Filter on This Session', filterSession),
+    command('messagingLogs.filterResult', 'Filter This Result', filterResult),
+    command('messagingLogs.filterOutSession', 'Filter Out Session', (target?: Parameters<typeof filterOut>[1]) => filterOut('session', target)),
+    command('messagingLogs.filterOutComponent', 'Filter Out Component', (target?: Parameters<typeof filterOut>[1]) => filterOut('component', target)),
     command('messagingLogs.goToSourceLine', 'Go to Source Line', (uri?: vscode.Uri, line?: number) => documents.goToSourceLine(uri, line)),
   ];
   return vscode.Disposable.from(...subscriptions);

@@ -20,7 +20,12 @@ const TITLE_QUERY_LENGTH = 60;
 /** One filter result this window created: which log, which query, and (while cached) the output. */
 interface FilterResultEntry {
   uri: vscode.Uri;
+  /** What was filtered: a log, or another filter result (a stacked filter). */
   source: vscode.Uri;
+  /** The log at the bottom of the stack: every line leads back to it. */
+  root: vscode.Uri;
+  /** The queries from the log up to this result, as titles show them. */
+  chain: string[];
   query: FilterQueryParams;
   /** Line of the record relative times (`+5m`) were measured from. */
   baseLine?: number;
@@ -34,27 +39,40 @@ export interface ShownFilterResult {
   result: FilterResult;
 }
 
-/** `keyed "read failed"`, `/a.b/i level ≤ 3 10:00–11:00`: the query as titles and messages show it. */
+/** `keyed "read failed"`, `/a.b/i level ≤ 3 10:00–11:00`, `"LOGIN" -"alice" ±2`: the query as titles and messages show it. */
 export function describeQuery(query: FilterQueryParams): string {
   const parts: string[] = [];
+  const any = query.ignoreCase ? ' (any case)' : '';
+  const texts = [...(query.text ? [query.text] : []), ...(query.texts ?? [])];
+  const regexes = [...(query.regex !== undefined ? [query.regex] : []), ...(query.regexes ?? [])];
   if (query.keyed) parts.push('keyed');
-  if (query.regex !== undefined) parts.push(`/${query.regex}/${query.ignoreCase ? 'i' : ''}`);
-  else if (query.text) parts.push(`"${query.text}"${query.ignoreCase ? ' (any case)' : ''}`);
+  for (const r of regexes) parts.push(`/${r}/${query.ignoreCase ? 'i' : ''}`);
+  for (const t of texts) parts.push(`"${t}"${any}`);
+  for (const r of query.excludeRegexes ?? []) parts.push(`-/${r}/${query.ignoreCase ? 'i' : ''}`);
+  for (const t of query.excludeTexts ?? []) parts.push(`-"${t}"${any}`);
+  for (const k of query.excludeSessions ?? []) parts.push(`-session ${k}`);
+  for (const c of query.excludeComponents ?? []) parts.push(`-component ${c}`);
   if (query.level) parts.push(`level ≤ ${query.level}`);
   if (query.from || query.to) parts.push(`${query.from ?? '…'}–${query.to ?? '…'}`);
-  return parts.length > (query.keyed ? 1 : 0) ? parts.join(' ') : [...parts, 'all records'].join(' ');
+  if (query.context !== undefined) parts.push(`±${query.context}`);
+  const says = parts.filter((p) => p !== 'keyed' && !p.startsWith('±'));
+  return says.length > 0 ? parts.join(' ') : [...parts, 'all records'].join(' ');
 }
 
-/** The title of a result tab: the query and the log's name; no `/` (it is one path segment). */
-function titleOf(query: FilterQueryParams, source: vscode.Uri): string {
-  let described = describeQuery(query).replace(/[/\\]/g, '∕').replace(/\s+/g, ' ');
-  if (described.length > TITLE_QUERY_LENGTH) described = `${described.slice(0, TITLE_QUERY_LENGTH - 1)}…`;
-  return `${described} — ${baseName(source)}`;
+/** The title of a result tab: the chain of queries and the log's name; no `/` (it is one path segment). */
+function titleOf(chain: string[], root: vscode.Uri): string {
+  let described = chain.join(' › ').replace(/[/\\]/g, '∕').replace(/\s+/g, ' ');
+  // The newest query matters most: a long chain loses its start.
+  if (described.length > TITLE_QUERY_LENGTH) described = `…${described.slice(described.length - TITLE_QUERY_LENGTH + 1)}`;
+  return `${described} — ${baseName(root)}`;
 }
 
 function queryKey(source: vscode.Uri, query: FilterQueryParams, baseLine: number | undefined): string {
-  const { text, regex, ignoreCase, keyed, level, from, to } = query;
-  return JSON.stringify([source.toString(), text, regex, !!ignoreCase, !!keyed, level, from, to, baseLine]);
+  // Every field, in a fixed order, with the defaults left out: equal queries share one result.
+  const fields = Object.entries(query)
+    .filter(([, v]) => v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([source.toString(), fields, baseLine]);
 }
 
 export class FilterDocuments implements vscode.TextDocumentContentProvider, vscode.DefinitionProvider, vscode.Disposable {
@@ -62,12 +80,16 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly byQuery = new Map<string, FilterResultEntry>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
+  private readonly resultShown = new vscode.EventEmitter<vscode.Uri>();
+  /** A result was shown in an editor (new, or run again). */
+  readonly onDidShowResult = this.resultShown.event;
   private readonly subscriptions: vscode.Disposable[];
   private nextId = 1;
 
   constructor(private readonly client: LanguageClient) {
     this.subscriptions = [
       this.changed,
+      this.resultShown,
       vscode.workspace.registerTextDocumentContentProvider(FILTER_SCHEME, this),
       vscode.languages.registerDefinitionProvider({ scheme: FILTER_SCHEME }, this),
       vscode.workspace.onDidChangeTextDocument((change) => {
@@ -110,11 +132,15 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     const key = queryKey(source, query, options.baseLine);
     let entry = this.byQuery.get(key);
     if (!entry) {
-      // The source rides along in the query: the server reads the result with the log's own file
+      // A filter of a filter result stacks on it: same log at the bottom, the chain of queries on top.
+      const parent = this.entries.get(source.toString());
+      const root = parent?.root ?? source;
+      const chain = [...(parent?.chain ?? []), described];
+      // The log rides along in the query: the server reads the result with the log's own file
       // name and modification time (a CommuniGate log's date, EMG's year).
-      const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(query, source)}`, query: `source=${encodeURIComponent(source.toString())}` });
+      const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(chain, root)}`, query: `source=${encodeURIComponent(root.toString())}` });
       const language = options.language && isLogLanguage(options.language) ? options.language : (result.dialect ?? 'log');
-      const created: FilterResultEntry = { uri, source, query, baseLine: options.baseLine, language, refresh: debounce(() => void this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
+      const created: FilterResultEntry = { uri, source, root, chain, query, baseLine: options.baseLine, language, refresh: debounce(() => void this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
       entry = created;
       this.entries.set(uri.toString(), entry);
       this.byQuery.set(key, entry);
@@ -122,6 +148,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     const reopened = entry.result !== undefined && this.isOpen(entry.uri);
     entry.result = result;
     if (reopened) this.changed.fire(entry.uri);
+    this.resultShown.fire(entry.uri);
     let document = await vscode.workspace.openTextDocument(entry.uri);
     if (document.languageId !== entry.language) document = await vscode.languages.setTextDocumentLanguage(document, entry.language);
     await vscode.window.showTextDocument(document, { preview: false });
@@ -139,14 +166,30 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     return target && new vscode.Location(target.uri, new vscode.Position(target.line, position.character));
   }
 
-  /** The log line that line `line` of a filter result was copied from. */
+  /** The log line that line `line` of a filter result was copied from (through every stacked result below it). */
   async sourceLineOf(uri: vscode.Uri, line: number, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; line: number } | undefined> {
     const entry = this.entries.get(uri.toString());
     if (!entry) return undefined;
     const result = await this.resultOf(uri, token);
     const sourceLine = result.sourceLines[line];
-    return sourceLine === undefined || sourceLine < 0 ? undefined : { uri: entry.source, line: sourceLine };
+    if (sourceLine === undefined || sourceLine < 0) return undefined;
+    return this.isResult(entry.source) ? this.sourceLineOf(entry.source, sourceLine, token) : { uri: entry.source, line: sourceLine };
   }
+
+  /**
+   * Lines of a result shown dimmed: context records around hits and the `--` lines between groups
+   * (the lines with no source line); undefined while it has no result.
+   */
+  contextLinesOf(uri: vscode.Uri): number[] | undefined {
+    const result = this.entries.get(uri.toString())?.result;
+    if (!result) return undefined;
+    const lines = [...(result.contextLines ?? [])];
+    result.sourceLines.forEach((source, line) => {
+      if (source < 0) lines.push(line);
+    });
+    return lines.sort((x, y) => x - y);
+  }
+
 
   /**
    * Go to Source Line: from the cursor's line in a filter result (or `uri`/`line` when given) to the
@@ -220,6 +263,8 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   private async runFilter(source: vscode.Uri, query: FilterQueryParams, baseLine: number | undefined, token?: vscode.CancellationToken): Promise<FilterResult | undefined> {
+    // A stacked filter reads its parent result through the language server, which knows open documents only.
+    if (this.isResult(source)) await this.ensureOpen(source);
     const params: FilterParams = { uri: serverUri(this.client, source), query, baseLine };
     return request(this.client, Requests.filter, params, token);
   }
@@ -246,6 +291,14 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     } finally {
       cancellation.dispose();
     }
+  }
+
+  /** Opens a result's document (in its log language, so that the language server reads it) if it is not open. */
+  private async ensureOpen(uri: vscode.Uri): Promise<void> {
+    const entry = this.entries.get(uri.toString());
+    if (!entry || this.isOpen(uri)) return;
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (document.languageId !== entry.language) await vscode.languages.setTextDocumentLanguage(document, entry.language);
   }
 
   private forgetIfClosed(entry: FilterResultEntry): void {

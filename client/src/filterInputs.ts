@@ -51,3 +51,28 @@ export async function askInterval(from: string | undefined, to: string | undefin
   if (end === undefined) return undefined;
   return { from: start.trim() || undefined, to: end.trim() || undefined };
 }
+
+/** One more text to exclude ('' clears every exclusion); undefined when dismissed. `suggestion`: the text selected in the log. */
+export async function askExclusion(current: readonly string[], regex: boolean, suggestion?: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: 'Filter: Exclude',
+    prompt: `${regex ? 'Regular expression' : 'Text'} whose records are dropped${current.length > 0 ? ` (now: ${current.map((e) => `"${e}"`).join(', ')}; empty clears them)` : ''}`,
+    value: suggestion,
+    placeHolder: regex ? 'e.g. ^DEBUG|keepalive' : 'e.g. keepalive',
+  });
+}
+
+/** Records of context offered when there is none yet. */
+const DEFAULT_CONTEXT = 2;
+
+/** How many records of context around each hit ('' for none); undefined when dismissed. */
+export async function askContext(current: number | undefined): Promise<number | '' | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: 'Filter: Context',
+    prompt: 'Records shown (dimmed) before and after each hit; empty for none',
+    value: String(current ?? DEFAULT_CONTEXT),
+    validateInput: (t) => (t.trim() === '' || /^\d{1,4}$/.test(t.trim()) ? undefined : 'a whole number of records, 0 or more'),
+  });
+  if (text === undefined) return undefined;
+  return text.trim() === '' ? '' : Number(text.trim());
+}

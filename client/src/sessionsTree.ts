@@ -218,8 +218,9 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         const rest = r.time && r.text.startsWith(r.time) ? r.text.slice(r.time.length).trimStart() : r.text;
         const item = new vscode.TreeItem(r.time || `line ${r.line + 1}`, vscode.TreeItemCollapsibleState.None);
         item.id = `record:${node.parent.session.key}:${r.line}`;
-        item.description = rest;
-        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}\n${r.text}`;
+        // A DEQUEUER session holds every message's records: lead with the record's own queue id.
+        item.description = r.queueId !== undefined ? `queue ${r.queueId} · ${rest}` : rest;
+        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}${r.queueId !== undefined ? ` · queue id ${r.queueId}` : ''}\n${r.text}`;
         const severity = r.severity === 'critical' || r.severity === 'error' ? 'error' : 'warning';
         item.iconPath = r.problem ? problemIcon(severity, 'warning') : new vscode.ThemeIcon('debug-stackframe-dot');
         item.contextValue = 'record';

@@ -152,6 +152,15 @@ async function stageSnapshots(result: Result): Promise<void> {
       await snapshot(result, 'trace', 6, ['samples']);
     }
   }
+  // A stacked filter with context records (dimmed): the title shows the chain of queries.
+  await vscode.window.showTextDocument(doc, { preview: false });
+  const base = await vscode.commands.executeCommand<vscode.Uri | undefined>('messagingLogs.filter', { text: 'IMAP-437425' });
+  if (base) {
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(base), { preview: false });
+    await vscode.commands.executeCommand('messagingLogs.filterResult', { text: 'FETCH', context: 1 });
+    await sleep(1500);
+    await snapshot(result, 'filter-stacked-context', 7, ['samples']);
+  }
 }
 
 export async function run(): Promise<void> {

@@ -18,7 +18,7 @@ test('Axigen records, sessions and levels', () => {
   assert.deepEqual(keys(index), ['SMTP-IN:0000001A', 'SMTP-IN:0000001A', 'SMTP-IN:0000001A', 'SMTP-IN:0000001A', 'PROCESSING', 'IMAP:0000002B']);
   assert.deepEqual(records(index).map((r) => r.severity), ['info', 'debug', 'warning', 'error', 'critical', 'debug']);
   assert.deepEqual(listSessions(index).map((s) => s.component), ['SMTP-IN', 'PROCESSING', 'IMAP']);
-  assert.deepEqual(diagnosticCodes(index), ['2:level:warning', '3:level:error', '4:level:error']);
+  assert.deepEqual(diagnosticCodes(index), ['2:level:warning', '3:level:error', '3:event-error:warning', '4:level:error']);
   assert.equal(index.body(4), 'mail.example.com PROCESSING: queue corrupted');
   assert.equal(index.timestampText(5), '2026-01-15 09:00:04 +0100');
 });

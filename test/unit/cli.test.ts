@@ -106,7 +106,7 @@ test('bad input: one line on stderr, exit 2, no stack trace', () => {
     [['filter', file('2026-01-15.log'), '--regex', '(unclosed'], /^msglog: bad regular expression: .*\n$/],
     [['filter', file('2026-01-15.log'), '--text', 'x', '--from', 'noonish'], /^msglog: bad time "noonish": .*\n$/],
     [['goto', file('2026-01-15.log'), '99:99'], /^msglog: bad time "99:99"/],
-    [['filter', file('2026-01-15.log')], /^msglog: filter needs exactly one of --text S or --regex R\n$/],
+    [['filter', file('2026-01-15.log')], /^msglog: filter needs --text S, --regex R, --exclude S or --exclude-regex R\n$/],
     [['frobnicate', file('2026-01-15.log')], /^msglog: unknown command "frobnicate"/],
     [['sessions', file('2026-01-15.log'), '--colour'], /^msglog: unknown option --colour\n$/],
     [['sessions', file('2026-01-15.log'), '--keyed'], /^msglog: sessions does not take --keyed\n$/],

@@ -1,6 +1,6 @@
 // Test helpers: open inline logs and read the index back as plain values.
 import type { OpenOptions, LogIndex, FilterQuery } from '../../server/src/engine';
-import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions } from '../../server/src/engine';
+import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions, filterPieces } from '../../server/src/engine';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -43,14 +43,7 @@ export function diagnosticCodes(index: LogIndex): string[] {
 
 /** The filter's output text, as the CLI prints it. */
 export function filterText(index: LogIndex, query: FilterQuery): string {
-  const result = runFilter(index, query);
-  return result.items
-    .map((item) => {
-      if (item.kind === 'record') return index.recordText(item.record);
-      const end = index.bytes.indexOf(0x0a, item.run.startOffset);
-      return index.bytes.toString('utf8', item.run.startOffset, end < 0 ? index.bytes.length : end + 1);
-    })
-    .join('');
+  return [...filterPieces(index, runFilter(index, query))].map((p) => p.bytes.toString('utf8')).join('');
 }
 
 /** Everything observable about an index, as plain values: indexes built in other ways must equal it. */

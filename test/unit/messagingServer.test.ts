@@ -25,11 +25,12 @@ test('Messaging Server: bracketed and bare stamps, numeric months, PROCESS[PID] 
   assert.equal(goToTime(index, '1998-12-03 06:55'), -1);
 });
 
-test('Messaging Server: the level word is not part of the filtered body; close numbers', () => {
+test('Messaging Server: the level word is part of the filtered body, as written; close numbers', () => {
   const index = open(LOG.join('\n') + '\n');
-  assert.equal(filterText(index, { text: 'Notice' }), '');
-  assert.equal(filterText(index, { text: 'General: Log created' }), LOG[0] + '\n');
-  assert.equal(filterText(index, { text: 'imapd[232]: Account: close', keyed: true }), LOG.slice(2).join('\n') + '\n');
+  assert.equal(filterText(index, { text: 'Notice' }), [LOG[0], LOG[2]].join('\n') + '\n');
+  assert.equal(filterText(index, { text: 'General: Log created' }), '');
+  assert.equal(filterText(index, { text: 'General Notice: Log created' }), LOG[0] + '\n');
+  assert.equal(filterText(index, { text: 'imapd[232]: Account Notice: close', keyed: true }), LOG.slice(2).join('\n') + '\n');
   assert.deepEqual(closeNumbers(index.body(2)), { clientBytes: 0, serverBytes: 115, mailboxes: 0 });
   assert.equal(closeNumbers(index.body(3)), undefined);
 });

@@ -70,22 +70,23 @@ export function filesBefore(args: Args, what: string): { files: string[]; last: 
 
 /**
  * Writes bytes `[start, end)` of a source (whole lines starting at source line `line`), each line
- * prefixed with `PATH:` when prefixed and with its line number in its file (`N:`) when numbered.
+ * prefixed with `PATH:` when prefixed and with its line number in its file (`N:`) when numbered;
+ * context lines (mark `-`) get `PATH-` and `N-` as grep prints them.
  */
-export function writeLines(out: Output, logs: OpenedLogs, s: number, start: number, end: number, line: number, numbers: boolean): void {
+export function writeLines(out: Output, logs: OpenedLogs, s: number, start: number, end: number, line: number, numbers: boolean, mark = ':'): void {
   const src = logs.set.sources[s];
   const bytes = src.index.read(start, end);
   // A last line without terminator still ends its output line, as grep prints it.
   const open = bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a;
   if (!logs.prefixed) {
-    if (numbers) out.numbered(bytes, src.locate(line, start).line + 1);
+    if (numbers) out.numbered(bytes, src.locate(line, start).line + 1, mark);
     else out.bytes(bytes);
     if (open) out.write('\n');
     return;
   }
   let loc = src.locate(line, start);
   let fileEnd = src.fileEnd(loc.file);
-  let prefix = prefixBytes(src.files[loc.file].display);
+  let prefix = prefixBytes(src.files[loc.file].display, mark);
   let n = loc.line;
   let p = 0;
   while (p < bytes.length) {
@@ -93,13 +94,13 @@ export function writeLines(out: Output, logs: OpenedLogs, s: number, start: numb
       // The record goes on into the next file of the source (continuation lines at a file's start).
       loc = { file: loc.file + 1, line: 0 };
       fileEnd = src.fileEnd(loc.file);
-      prefix = prefixBytes(src.files[loc.file].display);
+      prefix = prefixBytes(src.files[loc.file].display, mark);
       n = 0;
     }
     let nl = bytes.indexOf(0x0a, p);
     nl = nl < 0 ? bytes.length : nl + 1;
     out.bytes(prefix);
-    if (numbers) out.write(`${n + 1}:`);
+    if (numbers) out.write(`${n + 1}${mark}`);
     out.bytes(bytes.subarray(p, nl));
     p = nl;
     n++;
@@ -109,17 +110,18 @@ export function writeLines(out: Output, logs: OpenedLogs, s: number, start: numb
 
 const prefixes = new Map<string, Buffer>();
 
-/** `PATH:` as bytes, made once per file. */
-function prefixBytes(display: string): Buffer {
-  let b = prefixes.get(display);
-  if (!b) prefixes.set(display, (b = Buffer.from(`${display}:`, 'utf8')));
+/** `PATH:` (or `PATH-`) as bytes, made once per file and mark. */
+function prefixBytes(display: string, mark: string): Buffer {
+  const key = `${mark}${display}`;
+  let b = prefixes.get(key);
+  if (!b) prefixes.set(key, (b = Buffer.from(`${display}${mark}`, 'utf8')));
   return b;
 }
 
-/** Writes record r of source s. */
-export function writeRecord(out: Output, logs: OpenedLogs, s: number, r: number, numbers: boolean): void {
+/** Writes record r of source s (a context record with `-` marks). */
+export function writeRecord(out: Output, logs: OpenedLogs, s: number, r: number, numbers: boolean, mark = ':'): void {
   const ix = logs.set.sources[s].index;
-  writeLines(out, logs, s, ix.recStartOffset[r], ix.recEndOffset[r], ix.recStartLine[r], numbers);
+  writeLines(out, logs, s, ix.recStartOffset[r], ix.recEndOffset[r], ix.recStartLine[r], numbers, mark);
 }
 
 /** Writes the first marker line of an overflow run (consecutive markers print as one). */

@@ -20,14 +20,14 @@ export class Output {
     if (this.size >= CHUNK) this.flush();
   }
 
-  /** Each line of `src` prefixed with `N:` as `grep -n` does. */
-  numbered(src: Buffer, firstLine: number): void {
+  /** Each line of `src` prefixed with `N:` as `grep -n` does (`N-` for context lines: mark `-`). */
+  numbered(src: Buffer, firstLine: number, mark = ':'): void {
     let line = firstLine;
     let p = 0;
     while (p < src.length) {
       let nl = src.indexOf(0x0a, p);
       nl = nl < 0 ? src.length : nl + 1;
-      this.write(`${line}:`);
+      this.write(`${line}${mark}`);
       this.bytes(src.subarray(p, nl));
       p = nl;
       line++;

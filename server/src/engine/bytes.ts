@@ -37,6 +37,13 @@ export function indexOfByte(buf: Uint8Array, c: number, from: number, end: numbe
   return -1;
 }
 
+/** Whether `buf[p, …)` starts with the ASCII string `s` (and fits before `end`). */
+export function startsWithAscii(buf: Uint8Array, p: number, end: number, s: string): boolean {
+  if (p + s.length > end) return false;
+  for (let i = 0; i < s.length; i++) if (buf[p + i] !== s.charCodeAt(i)) return false;
+  return true;
+}
+
 /**
  * Parses `HH:MM:SS[.f{0,6}]` at `p`. Returns the end column or -1; the time of day in ms (with
  * fraction) is left in `timeOut[0]`.

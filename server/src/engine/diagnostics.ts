@@ -1,7 +1,7 @@
 // Diagnostics (SPEC §4): computed from the index on demand, in line order, never capped here.
 import { textColumn } from './bytes';
 import type { LogIndex } from './logIndex';
-import { formatDuration, formatWall } from './time';
+import { formatDuration } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
 
 export type DiagnosticCode = 'overflow' | 'crash' | 'level' | 'event-error' | 'time-regression' | 'malformed';
@@ -30,6 +30,11 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   const runs = index.overflow;
   let next = 0;
   let edge = NaN;
+  // The record that set the running maximum (minimum when mirrored): its time is quoted as written.
+  let edgeRecord = -1;
+  // Its text, read once per maximum (a log read from disk pays a read for it; a run of regressions shares it).
+  let edgeTextOf = -1;
+  let edgeText = '';
   const mirror = index.descending;
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
@@ -51,16 +56,23 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
       const t = index.normalized(r);
       if (flags & RecordFlag.TimeRegression) {
         const by = mirror ? t - edge : edge - t;
-        const dated = index.dated;
+        if (edgeTextOf !== edgeRecord) {
+          edgeTextOf = edgeRecord;
+          edgeText = index.timestampText(edgeRecord);
+        }
+        const after = edgeText;
         yield at(
           'time-regression',
           'warning',
           mirror
-            ? `Time goes forward by ${formatDuration(by)} in a newest-first log (after ${formatWall(edge + offsetOf(index, r), dated)})`
-            : `Time goes back by ${formatDuration(by)} (after ${formatWall(edge + offsetOf(index, r), dated)})`,
+            ? `Time goes forward by ${formatDuration(by)} in a newest-first log (after ${after})`
+            : `Time goes back by ${formatDuration(by)} (after ${after})`,
         );
       }
-      edge = Number.isNaN(edge) ? t : mirror ? Math.min(edge, t) : Math.max(edge, t);
+      if (Number.isNaN(edge) || (mirror ? t < edge : t > edge)) {
+        edge = t;
+        edgeRecord = r;
+      }
     }
     if (flags & RecordFlag.Malformed) {
       yield at(
@@ -71,11 +83,6 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
     }
   }
   while (next < runs.length) yield overflowDiagnostic(runs[next++]);
-}
-
-/** Converts a normalised time back to the record's written wall time for messages. */
-function offsetOf(index: LogIndex, r: number): number {
-  return index.recWall[r] - index.normalized(r);
 }
 
 function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {

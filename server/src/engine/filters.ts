@@ -1,35 +1,27 @@
-// Plain and keyed filters (SPEC §5): whole records in file order, overflow markers kept.
-import { textColumn } from './bytes';
-import type { LogIndex, OverflowRun } from './logIndex';
-import { CancelledError, turn } from './logIndex';
-import { chunks } from './source';
-import type { TimeScale } from './query';
-import { compileLevel, compileTime } from './query';
-import { compileSafeRegex } from './safeRegex';
+// Plain and keyed filters (FORMATS §5, §14): whole records in file order, overflow markers kept,
+// several conditions and exclusions in one pass, context records around hits.
+import { CancelledError, type LogIndex, type OverflowRun, turn } from './logIndex';
+import { compileMatcher, pauseDue, REGEX_TEXT_LIMIT, STEP_RECORDS, type TextConditions } from './filterConditions';
+import { compileLevel, compileTime, QueryError, type TimeScale } from './query';
+import { hasCondition } from '../../../common/filterQuery';
+import type { FilterQuery } from '../../../common/filterQuery';
 
-export interface FilterQuery {
-  /** Substring to find in record bodies (case-sensitive unless ignoreCase). */
-  text?: string;
-  /** Regular expression to find in record bodies (instead of text). */
-  regex?: string;
-  ignoreCase?: boolean;
-  /** Two passes: remember the session keys of matching records, then output all their records. */
-  keyed?: boolean;
-  /** CommuniGate digit 0–5 or a severity name. */
-  level?: string;
-  /** Inclusive interval bounds (SPEC §3 queries). */
-  from?: string;
-  to?: string;
-}
+export { REGEX_TEXT_LIMIT };
 
-export type FilterItem = { kind: 'record'; record: number } | { kind: 'overflow'; run: OverflowRun };
+export type { FilterQuery };
+export { hasCondition };
+
+/** A record (a hit, or with `context` a neighbour shown around one), a run of markers, or a `--` between groups. */
+export type FilterItem = { kind: 'record'; record: number; context?: true } | { kind: 'overflow'; run: OverflowRun } | { kind: 'separator' };
 
 export interface FilterResult {
   items: FilterItem[];
   /** Records longer than REGEX_TEXT_LIMIT whose regular-expression match looked at their start only. */
   truncated: number;
-  /** Number of records output. */
+  /** Number of records output that matched (context records not counted). */
   records: number;
+  /** Number of context records output. */
+  contextRecords: number;
   /** Sessions remembered by a keyed filter's first pass. */
   keyedSessions: number;
 }
@@ -47,17 +39,8 @@ export interface FilterOptions {
 
 export { CancelledError };
 
-/** Records between two looks at the clock; a pause comes once PAUSE_MS have passed. */
-const STEP_RECORDS = 1 << 10;
 const PAUSE_MS = 50;
-
-/** True when the work since the last pause has run long enough for another. */
-function pauseDue(state: { since: number; every: number }): boolean {
-  const now = performance.now();
-  if (now - state.since < state.every) return false;
-  state.since = now;
-  return true;
-}
+const MATCH_CHUNK = 64 << 20;
 
 /** Runs a filter. Throws QueryError for a bad query and CancelledError when cancelled. */
 export function runFilter(index: LogIndex, query: FilterQuery, options: FilterOptions = {}): FilterResult {
@@ -85,7 +68,9 @@ export async function runFilterAsync(index: LogIndex, query: FilterQuery, option
 function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOptions): Generator<void, FilterResult> {
   if (options.isCancelled?.()) throw new CancelledError();
   const pauseMs = options.pauseMs ?? PAUSE_MS;
-  const matches = compileMatcher(index, query, options.chunkSize ?? MATCH_CHUNK, pauseMs);
+  const context = query.context;
+  if (context !== undefined && !(Number.isInteger(context) && context >= 0)) throw new QueryError(`bad context "${context}": use a whole number of records, 0 or more`);
+  const matches = compileMatcher(index, textConditions(query), options.chunkSize ?? MATCH_CHUNK, pauseMs, droppedSessions(index, query));
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from, options.baseRecord) : undefined;
   const to = query.to ? compileTime(index, query.to, options.baseRecord) : undefined;
@@ -96,6 +81,7 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
   let selected: (r: number) => boolean;
   let keyedSessions = 0;
   if (query.keyed) {
+    // Exclusions are part of `matches`: they act in pass 1 only, and pass 2 prints whole sessions.
     const remembered = new Uint8Array(index.sessionCount);
     yield* matches.candidates((r) => {
       if (!remembered[index.recSession[r]] && eligible(r) && matches.test(r)) {
@@ -112,35 +98,116 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
     selected = (r) => hit[r] === 1;
   }
 
-  const items: FilterItem[] = [];
-  const runs = index.overflow;
-  let next = 0;
-  let records = 0;
-  let lastWasMarker = false;
-  const emitRunsBefore = (line: number): void => {
-    while (next < runs.length && runs[next].startLine < line) {
-      const run = runs[next++];
-      const inside = run.recordBefore < 0 || inInterval(run.recordBefore);
-      if (inside && !lastWasMarker) {
-        items.push({ kind: 'overflow', run });
-        lastWasMarker = true;
-      }
-    }
-  };
+  const out = new FilterItems(index, inInterval, context !== undefined);
   const clock = { since: performance.now(), every: pauseMs };
+  // Records after a hit up to here are its trailing context.
+  let after = -1;
   for (let r = 0; r < index.recordCount; r++) {
     if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
       yield;
       if (check()) throw new CancelledError();
     }
-    if (!selected(r)) continue;
-    emitRunsBefore(index.recStartLine[r]);
-    items.push({ kind: 'record', record: r });
-    records++;
-    lastWasMarker = false;
+    if (selected(r)) {
+      // Context is the plain neighbours in the file, whatever their level, time or text.
+      if (context) for (let q = Math.max(out.lastRecord + 1, r - context); q < r; q++) out.record(q, true);
+      out.record(r, false);
+      if (context) after = r + context;
+    } else if (r <= after) {
+      out.record(r, true);
+    }
   }
-  emitRunsBefore(Number.MAX_SAFE_INTEGER);
-  return { items, records, keyedSessions, truncated: matches.truncated };
+  out.finish();
+  return { items: out.items, records: out.hits, contextRecords: out.contextRecords, keyedSessions, truncated: matches.truncated };
+}
+
+/**
+ * A test of single records against a query's text conditions and dropped sessions (not its level or
+ * interval), for records that arrive while a log is followed.
+ */
+export function compileRecordTest(index: LogIndex, query: FilterQuery): (r: number) => boolean {
+  const matcher = compileMatcher(index, textConditions(query), MATCH_CHUNK, PAUSE_MS, droppedSessions(index, query), false);
+  return (r) => matcher.test(r);
+}
+
+function textConditions(q: FilterQuery): TextConditions {
+  const list = (one: string | undefined, many: string[] | undefined): string[] => [...(one === undefined ? [] : [one]), ...(many ?? [])];
+  return {
+    texts: list(q.text, q.texts),
+    regexes: list(q.regex, q.regexes),
+    excludeTexts: q.excludeTexts ?? [],
+    excludeRegexes: q.excludeRegexes ?? [],
+    ignoreCase: q.ignoreCase === true,
+  };
+}
+
+/** A mark per session whose records a query drops (by key or by component), or undefined. */
+function droppedSessions(index: LogIndex, q: FilterQuery): Uint8Array | undefined {
+  const keys = q.excludeSessions ?? [];
+  const components = new Set(q.excludeComponents ?? []);
+  if (keys.length === 0 && components.size === 0) return undefined;
+  const dropped = new Uint8Array(index.sessionCount);
+  for (const key of keys) {
+    const s = index.keys.find(key);
+    if (s >= 0) dropped[s] = 1;
+  }
+  if (components.size > 0) for (let s = 0; s < index.sessionCount; s++) if (components.has(index.componentOf(s))) dropped[s] = 1;
+  return dropped;
+}
+
+/**
+ * The items of a result in file order: records, overflow markers where they fall (inside the
+ * interval, consecutive ones once) and, with context, a separator between items that are not
+ * neighbours in the file.
+ */
+class FilterItems {
+  readonly items: FilterItem[] = [];
+  hits = 0;
+  contextRecords = 0;
+  /** The last record output, or -1. */
+  lastRecord = -1;
+  /** Where the last item sits: a record's number, or for a marker run the record before it. */
+  private lastAt = -2;
+  private lastWasMarker = false;
+  private nextRun = 0;
+
+  constructor(
+    private readonly index: LogIndex,
+    private readonly inInterval: (r: number) => boolean,
+    private readonly separators: boolean,
+  ) {}
+
+  record(r: number, context: boolean): void {
+    this.markersBefore(this.index.recStartLine[r]);
+    // Neighbours: the last item was record r-1, or a marker run right after it.
+    this.separateUnless(this.lastAt === r - 1);
+    this.items.push(context ? { kind: 'record', record: r, context: true } : { kind: 'record', record: r });
+    if (context) this.contextRecords++;
+    else this.hits++;
+    this.lastRecord = r;
+    this.lastAt = r;
+    this.lastWasMarker = false;
+  }
+
+  finish(): void {
+    this.markersBefore(Number.MAX_SAFE_INTEGER);
+  }
+
+  private markersBefore(line: number): void {
+    const runs = this.index.overflow;
+    while (this.nextRun < runs.length && runs[this.nextRun].startLine < line) {
+      const run = runs[this.nextRun++];
+      const inside = run.recordBefore < 0 || this.inInterval(run.recordBefore);
+      if (!inside || this.lastWasMarker) continue;
+      this.separateUnless(this.lastAt === run.recordBefore);
+      this.items.push({ kind: 'overflow', run });
+      this.lastWasMarker = true;
+      this.lastAt = run.recordBefore;
+    }
+  }
+
+  private separateUnless(neighbours: boolean): void {
+    if (this.separators && !neighbours && this.items.length > 0) this.items.push({ kind: 'separator' });
+  }
 }
 
 function within(from: TimeScale | undefined, to: TimeScale | undefined, r: number): boolean {
@@ -148,106 +215,3 @@ function within(from: TimeScale | undefined, to: TimeScale | undefined, r: numbe
   if (to && !(to.value(r) <= to.target)) return false;
   return true;
 }
-
-interface Matcher {
-  /** Calls `visit` with every record that may match, in file order, pausing (yielding) now and then. */
-  candidates(visit: (r: number) => void, isCancelled: () => boolean): Generator<void>;
-  test(r: number): boolean;
-  /** Records tested on their first REGEX_TEXT_LIMIT bytes only. */
-  truncated: number;
-}
-
-/** Bytes of a record a regular expression looks at. */
-export const REGEX_TEXT_LIMIT = 1 << 20;
-
-/** Regular expressions and case-folding match decoded bodies; plain text scans the bytes. */
-function compileMatcher(index: LogIndex, query: FilterQuery, chunkSize: number, pauseMs: number): Matcher {
-  function* allRecords(visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
-    const clock = { since: performance.now(), every: pauseMs };
-    for (let r = 0; r < index.recordCount; r++) {
-      if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
-        yield;
-        if (isCancelled()) throw new CancelledError();
-      }
-      visit(r);
-    }
-  }
-  if (query.regex !== undefined) {
-    const re = compileSafeRegex(query.regex, query.ignoreCase === true);
-    return {
-      candidates: allRecords,
-      test(r) {
-        // Linear time is still long on a 50 MB line: regular expressions see the first MiB of a record.
-        if (index.recEndOffset[r] - index.recStartOffset[r] > REGEX_TEXT_LIMIT) {
-          this.truncated++;
-          return re.test(matchText(index, r, REGEX_TEXT_LIMIT));
-        }
-        return re.test(matchText(index, r));
-      },
-      truncated: 0,
-    };
-  }
-  const text = query.text ?? '';
-  if (query.ignoreCase || index.dialect.levelGap || text.includes('\n') || text === '') {
-    const needle = query.ignoreCase ? text.toLowerCase() : text;
-    return {
-      candidates: allRecords,
-      test: (r) => (query.ignoreCase ? matchText(index, r).toLowerCase() : matchText(index, r)).includes(needle),
-      truncated: 0,
-    };
-  }
-  return byteMatcher(index, Buffer.from(text, 'utf8'), chunkSize);
-}
-
-/** The text a filter matches: the body, minus a level word inside it (Messaging Server); at most `limit` bytes of the record. */
-function matchText(index: LogIndex, r: number, limit = Infinity): string {
-  const body = limit === Infinity ? index.body(r) : index.read(index.recStartOffset[r] + index.recBodyCol[r], index.recStartOffset[r] + limit).toString('utf8');
-  const levelGap = index.dialect.levelGap;
-  if (!levelGap) return body;
-  const header = index.headerLine(r);
-  const gap = levelGap(header);
-  if (!gap) return body;
-  // The body starts `col` characters into the header line: the gap's columns shift by that much.
-  const col = textColumn(header, index.recBodyCol[r]);
-  return body.slice(0, gap[0] - col) + body.slice(gap[1] - col);
-}
-
-/**
- * Finds every occurrence of the needle with Buffer.indexOf, chunk by chunk, and maps each to the
- * record whose body holds it: no decoding, no per-record work for records that cannot match.
- */
-function byteMatcher(index: LogIndex, needle: Buffer, chunkSize: number): Matcher {
-  return {
-    *candidates(visit, isCancelled) {
-      let r = 0;
-      // Chunks overlap by the needle's length less one, and `next` skips what an earlier chunk covered.
-      let next = 0;
-      for (const [chunk, base] of chunks(index.source, 0, index.scannedTo, chunkSize, needle.length - 1)) {
-        let local = chunk.indexOf(needle, Math.max(0, next - base));
-        while (local >= 0 && r < index.recordCount) {
-          const pos = base + local;
-          while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
-          if (r >= index.recordCount) return;
-          const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
-          let from: number;
-          if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
-            visit(r);
-            from = index.recEndOffset[r];
-            r++;
-          } else {
-            from = pos < bodyStart ? bodyStart : pos + 1;
-          }
-          next = from;
-          local = from - base < chunk.length ? chunk.indexOf(needle, from - base) : -1;
-        }
-        if (r >= index.recordCount) return;
-        yield;
-        if (isCancelled()) throw new CancelledError();
-      }
-    },
-    test: () => true,
-    truncated: 0,
-  };
-}
-
-const MATCH_CHUNK = 64 << 20;

@@ -1,5 +1,5 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import { CR, LF, SP, TAB } from './bytes';
+import { CR, LF, SP, TAB, textColumn } from './bytes';
 import { RecordStore } from './recordStore';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
@@ -46,6 +46,8 @@ export class LogIndex extends RecordStore {
   endsInPartialLine = false;
 
   private readonly parser: LineParser;
+  /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
+  private readonly indented: boolean;
   private readonly h = new HeaderScratch();
   private toleranceMs: number;
   // Scan state carried from one chunk (or one append) to the next.
@@ -62,6 +64,7 @@ export class LogIndex extends RecordStore {
     this.source = source;
     this.dialect = dialect;
     this.parser = dialect.createParser(ctx);
+    this.indented = dialect.headersMayBeIndented === true;
     this.toleranceMs = options.toleranceMs ?? 1000;
   }
 
@@ -187,6 +190,17 @@ export class LogIndex extends RecordStore {
     return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
   }
 
+  /**
+   * The queue id (message) a record is about, where its dialect names one: lets one message's
+   * `DEQUEUER [id]` records be found although they all share the session key DEQUEUER.
+   */
+  queueId(r: number): string | undefined {
+    const queueId = this.dialect.queueId;
+    if (!queueId) return undefined;
+    const line = this.headerLine(r);
+    return queueId(line.slice(textColumn(line, this.recBodyCol[r])), this.sessionKey(this.recSession[r]));
+  }
+
   /** The timestamp of a record as written. */
   timestampText(r: number): string {
     // Most dialects write the timestamp first: try the line's first bytes before decoding it whole.
@@ -196,9 +210,11 @@ export class LogIndex extends RecordStore {
     while (e < head.length && head[e] !== LF && head[e] !== CR) e++;
     const text = head.toString('latin1', 0, e);
     const quick = this.dialect.timestampText(text);
-    // Trusted only when it leads the line (after a bracket at most) and ends before the bytes read do.
+    // Trusted only when it leads the line (after blanks and a bracket at most) and ends before the bytes read do.
     const at = quick === '' ? -1 : text.indexOf(quick);
-    return at >= 0 && at <= 1 && at + quick.length < e ? quick : this.dialect.timestampText(this.headerLine(r));
+    let lead = 0;
+    while (lead < text.length && (text.charCodeAt(lead) === SP || text.charCodeAt(lead) === TAB)) lead++;
+    return at >= 0 && at <= lead + 1 && at + quick.length < e ? quick : this.dialect.timestampText(this.headerLine(r));
   }
 
   /** Whether the record carries a problem (any error or warning diagnostic). */
@@ -265,7 +281,10 @@ export class LogIndex extends RecordStore {
         this.open = -1;
       } else {
         h.reset();
-        if (this.parser.header(buf, pos, end, h)) {
+        let hs = pos;
+        if (this.indented) while (hs < end && (buf[hs] === SP || buf[hs] === TAB)) hs++;
+        if (this.parser.header(buf, hs, end, h)) {
+          h.bodyCol += hs - pos; // the body column counts from the line's start, blanks included
           this.open = this.addRecord(h, line, base + pos, base + next);
         } else if (this.open >= 0) {
           const open = this.open;

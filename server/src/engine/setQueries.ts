@@ -1,11 +1,8 @@
 // Filters, go to time and session order over several sources merged in time (FORMATS §9).
-import { textColumn } from './bytes';
-import type { FilterItem, FilterOptions, FilterQuery } from './filters';
-import { runFilter } from './filters';
+import { compileRecordTest, type FilterItem, type FilterOptions, type FilterQuery, runFilter } from './filters';
 import type { LogIndex } from './logIndex';
 import type { LogSet } from './logSet';
 import { compileLevel, compileTime, QueryError } from './query';
-import { compileSafeRegex } from './safeRegex';
 import { parseTimeQuery } from './time';
 
 /** A filter item of one source. */
@@ -39,10 +36,12 @@ export function filterSet(set: LogSet, query: FilterQuery, options: FilterOption
     const rank = set.order.rank[s];
     const keep = new Uint8Array(src.index.sessionCount);
     for (const item of result.items) {
+      // Separators between context groups are placed again once the sources are merged.
+      if (item.kind === 'separator') continue;
       items.push({ source: s, item });
       if (item.kind === 'record') {
         sortKey.push(rank[item.record]);
-        if (query.keyed) keep[src.index.recSession[item.record]] = 1;
+        if (query.keyed && !item.context) keep[src.index.recSession[item.record]] = 1;
       } else {
         // A marker goes right after the record before it (before everything when none).
         sortKey.push(item.run.recordBefore < 0 ? -1 : rank[item.run.recordBefore] + 0.5);
@@ -53,7 +52,27 @@ export function filterSet(set: LogSet, query: FilterQuery, options: FilterOption
   const idx = items.map((_, i) => i);
   // Stable: equal keys (markers before any record) keep source order.
   idx.sort((a, b) => sortKey[a] - sortKey[b] || a - b);
-  return { items: idx.map((i) => items[i]), records, truncated, remembered };
+  const merged = idx.map((i) => items[i]);
+  return { items: query.context === undefined ? merged : separateGroups(merged), records, truncated, remembered };
+}
+
+/**
+ * `--` between merged items that are not neighbours in their file (FORMATS §14): a record follows
+ * the record before it in the same source, a marker run the record it comes after.
+ */
+function separateGroups(items: SetFilterItem[]): SetFilterItem[] {
+  const out: SetFilterItem[] = [];
+  let last: SetFilterItem | undefined;
+  for (const x of items) {
+    if (last) {
+      const after = x.item.kind === 'record' ? x.item.record - 1 : x.item.kind === 'overflow' ? x.item.run.recordBefore : NaN;
+      const at = last.item.kind === 'record' ? last.item.record : last.item.kind === 'overflow' ? last.item.run.recordBefore : NaN;
+      if (x.source !== last.source || after !== at) out.push({ source: x.source, item: { kind: 'separator' } });
+    }
+    out.push(x);
+    last = x;
+  }
+  return out;
 }
 
 /**
@@ -100,26 +119,11 @@ export function recordPredicate(index: LogIndex, query: FilterQuery): (r: number
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from) : undefined;
   const to = query.to ? compileTime(index, query.to) : undefined;
-  const re = query.regex !== undefined ? compileSafeRegex(query.regex, query.ignoreCase === true) : undefined;
-  const needle = query.ignoreCase ? (query.text ?? '').toLowerCase() : query.text ?? '';
+  const text = compileRecordTest(index, query);
   return (r) => {
     if (level && !level(r)) return false;
     if (from && !(from.value(r) >= from.target)) return false;
     if (to && !(to.value(r) <= to.target)) return false;
-    const text = matchText(index, r);
-    if (re) return re.test(text);
-    return (query.ignoreCase ? text.toLowerCase() : text).includes(needle);
+    return text(r);
   };
-}
-
-/** The body minus a level word inside it (Messaging Server), as filters match it. */
-function matchText(index: LogIndex, r: number): string {
-  const body = index.body(r);
-  const gapOf = index.dialect.levelGap;
-  if (!gapOf) return body;
-  const header = index.headerLine(r);
-  const gap = gapOf(header);
-  if (!gap) return body;
-  const col = textColumn(header, index.recBodyCol[r]);
-  return body.slice(0, gap[0] - col) + body.slice(gap[1] - col);
 }

@@ -122,8 +122,6 @@ export interface Dialect {
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (SPEC §2.6). */
   readonly mayDescend?: boolean;
-  /** Byte ranges of a header line's body to exclude from matching (a level word inside the body), or undefined. */
-  levelGap?(line: string): [number, number] | undefined;
   /**
    * Columns [start, end) of the written level on a header line (`timestamp` is its timestamp as
    * written), for hovers; undefined when the dialect writes no level there.
@@ -133,8 +131,18 @@ export interface Dialect {
   readonly crashLevel?: number;
   /** Written levels are CommuniGate digits 0–5, which digit thresholds compare as written (FORMATS §5). */
   readonly digitLevels?: boolean;
-  /** What is wrong with a record the parser flagged RecordFlag.Malformed (the diagnostic's message). */
+  /** The `malformed` diagnostic's message in this dialect (FORMATS §4), where the dialect has malformed records. */
   readonly malformedMessage?: string;
+  /**
+   * Headers may follow blanks (text pasted from a mail or a web page): true where a blank at the start
+   * of a line never marks a continuation line (FORMATS §2; docs/BEHAVIOUR.md "Fidelity").
+   */
+  readonly headersMayBeIndented?: boolean;
+  /**
+   * The queue id (the message) a record is about, from the first line of its body and its session
+   * key, where the dialect names one (CommuniGate `DEQUEUER [4411]`, `QUEUE([4411])`, Delivery log).
+   */
+  queueId?(firstBodyLine: string, sessionKey: string): string | undefined;
   /** The date (ms, UTC midnight) a file name gives its records (CommuniGate's `YYYY-MM-DD.log`), or undefined. */
   fileDate?(fileName: string): number | undefined;
   /** The dialect's server writes `***` overflow markers (FORMATS §2.1): a file of nothing but markers is its log. */

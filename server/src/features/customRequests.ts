@@ -2,7 +2,7 @@
 import type { CancellationToken } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
-import { CancelledError, goToTime, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { CancelledError, filterPieces, goToTime, hasCondition, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -33,7 +33,7 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   const empty: FilterResult = { text: '', sourceLines: [], records: 0, keyedSessions: 0 };
   if (!index) return { ...empty, error: entry.problem ?? 'not a log' };
   const q = params.query ?? {};
-  if (q.text === undefined && q.regex === undefined) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text or a regular expression' };
+  if (!hasCondition(q)) return { ...empty, dialect: index.dialect.id, error: 'a filter needs a text, a regular expression or an exclusion' };
   // Pending messages (a `$/cancelRequest` among them) are read before the filter starts.
   await turn();
   if (token.isCancellationRequested) return cancelled();
@@ -49,27 +49,20 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   }
   const parts: Buffer[] = [];
   const sourceLines: number[] = [];
-  for (const item of result.items) {
-    let start: number;
-    let end: number;
-    if (item.kind === 'record') {
-      start = index.recStartOffset[item.record];
-      end = index.recEndOffset[item.record];
-      for (let l = index.recStartLine[item.record]; l <= index.recEndLine[item.record]; l++) sourceLines.push(l);
-    } else {
-      // Consecutive markers are output as one line, as msglog filter does.
-      start = item.run.startOffset;
-      end = start + item.run.firstLineLength;
-      sourceLines.push(item.run.startLine);
-    }
-    // Through index.read (logs read from disk too); a copy, since a read's view lasts until the next read.
-    const bytes = Buffer.from(index.read(start, end));
+  const contextLines: number[] = [];
+  for (const piece of filterPieces(index, result)) {
+    if (piece.kind === 'context') for (let l = piece.firstLine; l <= piece.lastLine; l++) contextLines.push(sourceLines.length + l - piece.firstLine);
+    if (piece.kind === 'separator') sourceLines.push(-1);
+    else for (let l = piece.firstLine; l <= piece.lastLine; l++) sourceLines.push(l);
+    // A copy, since a read's view lasts until the next read (logs read from disk).
+    const bytes = Buffer.from(piece.bytes);
     parts.push(bytes);
     if (bytes.length === 0 || bytes[bytes.length - 1] !== LF) parts.push(NEWLINE); // the log's last line may lack one
   }
   return {
     text: Buffer.concat(parts).toString('utf8'),
     sourceLines,
+    ...(contextLines.length > 0 ? { contextLines } : {}),
     records: result.records,
     keyedSessions: result.keyedSessions,
     dialect: index.dialect.id,
@@ -108,9 +101,12 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
   if (!index) return [];
   const s = index.keys.find(params.key);
   if (s < 0) return [];
+  const key = index.sessionKey(s);
   return sessionRecords(index, s, params.limit).map((r) => {
     const header = index.headerLine(r);
+    const queueId = index.queueId(r);
     return {
+      ...(queueId !== undefined && !key.includes(queueId) ? { queueId } : {}),
       line: index.recStartLine[r],
       endLine: index.recEndLine[r],
       time: index.timestampText(r),

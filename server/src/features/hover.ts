@@ -37,9 +37,14 @@ export function hover(index: LogIndex, position: Position): Hover | null {
   const facts = index.dialect.tokenFacts?.(text, index.timestampText(r)) ?? [];
   const pointed = facts.find((f) => inside([f.start, f.end]));
   if (pointed) return markdown(factMarkdown(pointed), at([pointed.start, pointed.end]));
-  const summary = sessionMarkdown(index, index.recSession[r]);
-  const aboutRecord = facts.filter((f) => f.aboutRecord).map(factMarkdown);
-  return markdown([summary, ...aboutRecord].join('\n\n'), headerRange(index, r));
+  const parts = [sessionMarkdown(index, index.recSession[r])];
+  const queue = index.queueId(r);
+  // DEQUEUER records of every message share one session: name this record's message.
+  if (queue !== undefined && !index.sessionKey(index.recSession[r]).includes(queue)) {
+    parts.push(`Queue id **${escapeMarkdown(queue)}** · this record's message (the session holds other messages' records too)`);
+  }
+  parts.push(...facts.filter((f) => f.aboutRecord).map(factMarkdown));
+  return markdown(parts.join('\n\n'), headerRange(index, r));
 }
 
 function markdown(value: string, range: Range): Hover {

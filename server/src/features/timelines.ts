@@ -278,20 +278,23 @@ export class Timelines {
     }
     const parts: Buffer[] = [];
     const sourceLines: number[] = [];
+    const contextLines: number[] = [];
     let records = 0;
     for (const { source: s, item } of result.items) {
       if (item.kind !== 'record') continue;
       const line = this.lineOf(found.view, set.order.rank[s][item.record]);
       if (line < 0) continue;
       const ix = set.sources[s].index;
+      // Context records (dimmed in the editor) are not counted as matches.
+      if (item.context) for (let l = 0; l <= ix.recEndLine[item.record] - ix.recStartLine[item.record]; l++) contextLines.push(sourceLines.length + l);
       const bytes = Buffer.from(ix.read(ix.recStartOffset[item.record], ix.recEndOffset[item.record]));
       parts.push(bytes);
       if (bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
       for (let l = 0; l <= ix.recEndLine[item.record] - ix.recStartLine[item.record]; l++) sourceLines.push(line + l);
-      records++;
+      if (!item.context) records++;
     }
     const keyedSessions = result.remembered.reduce((n, m) => n + m.reduce((a, b) => a + b, 0), 0);
-    return { text: Buffer.concat(parts).toString('utf8'), sourceLines, records, keyedSessions, dialect };
+    return { text: Buffer.concat(parts).toString('utf8'), sourceLines, ...(contextLines.length > 0 ? { contextLines } : {}), records, keyedSessions, dialect };
   }
 
   /** A timeline document was closed for good: forget it when none of its documents is left. */

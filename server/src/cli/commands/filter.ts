@@ -1,40 +1,47 @@
 import { filterSet, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
-import { bool, str, UsageError } from '../args';
+import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
 import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
 import type { Command } from './command';
 
 export const filter: Command = {
   name: 'filter',
-  usage: `msglog filter FILE… (--text S | --regex R) [--ignore-case] [--keyed] [--level L]
-                [--from T] [--to T] [--line-numbers] [--follow]`,
-  valueFlags: ['--text', '--regex', '--level', '--from', '--to'],
+  usage: `msglog filter FILE… [--text S]... [--regex R]... [--exclude S]... [--exclude-regex R]...
+                [--ignore-case] [--keyed] [--level L] [--from T] [--to T] [--context N]
+                [--line-numbers] [--follow]
+                every --text and --regex must match, no --exclude/--exclude-regex may (keyed: in pass 1);
+                --context N prints N records around each, groups apart separated by --`,
+  valueFlags: ['--text', '--regex', '--exclude', '--exclude-regex', '--context', '--level', '--from', '--to'],
   boolFlags: ['--ignore-case', '--keyed', '--line-numbers', '--follow'],
   async run(args, out) {
-    const text = str(args, '--text');
-    const regex = str(args, '--regex');
-    if ((text === undefined) === (regex === undefined)) throw new UsageError('filter needs exactly one of --text S or --regex R');
-    const follow = bool(args, '--follow');
-    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
-    if (!logs) return 2;
     const query: FilterQuery = {
-      text,
-      regex,
+      texts: strs(args, '--text'),
+      regexes: strs(args, '--regex'),
+      excludeTexts: strs(args, '--exclude'),
+      excludeRegexes: strs(args, '--exclude-regex'),
       ignoreCase: bool(args, '--ignore-case'),
       keyed: bool(args, '--keyed'),
       level: str(args, '--level'),
       from: str(args, '--from'),
       to: str(args, '--to'),
+      context: contextOf(str(args, '--context')),
     };
+    if ([query.texts, query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0)) {
+      throw new UsageError('filter needs --text S, --regex R, --exclude S or --exclude-regex R');
+    }
+    const follow = bool(args, '--follow');
+    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
+    if (!logs) return 2;
     const result = filterSet(logs.set, query);
     if (result.truncated > 0) {
       process.stderr.write(`msglog: note: ${result.truncated} record(s) longer than 1 MiB were matched against their first MiB only\n`);
     }
     const numbers = bool(args, '--line-numbers');
     for (const { source, item } of result.items) {
-      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers);
-      else writeOverflow(out, logs, source, item.run, numbers);
+      if (item.kind === 'record') writeRecord(out, logs, source, item.record, numbers, item.context ? '-' : ':');
+      else if (item.kind === 'overflow') writeOverflow(out, logs, source, item.run, numbers);
+      else out.write('--\n');
     }
     let printed = result.records;
     if (follow) {
@@ -60,6 +67,13 @@ export const filter: Command = {
     return exitStatus(logs, printed > 0 ? 0 : 1);
   },
 };
+
+/** `--context N`: a whole number of records, 0 or more. */
+function contextOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`bad --context "${text}": use a whole number of records, 0 or more`);
+  return Number(text);
+}
 
 function growTo(a: Uint8Array, n: number): Uint8Array {
   const b = new Uint8Array(Math.max(n, a.length * 2));

@@ -2,7 +2,7 @@
 import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
-import { Severity } from '../types';
+import { RecordFlag, Severity } from '../types';
 
 /** Written level code → severity: the lowest bit set of the Axigen level mask (`10` is 16 in hex). */
 function levelSeverity(level: number): Severity {
@@ -14,6 +14,38 @@ function levelSeverity(level: number): Severity {
   return Severity.Debug;
 }
 const LEVEL_NAMES: Record<number, string> = { 1: 'critical', 2: 'error', 4: 'warning', 8: 'info', 16: 'protocol', 10: 'protocol' };
+
+/** Words that, soon after `auth`, make a message a failed login. */
+const FAILURE_WORDS = ['fail', 'error', 'invalid', 'denied', 'reject', 'incorrect'];
+/** How far after `auth` a failure word may be (`Authentication for user someone@example.com failed`). */
+const FAILURE_REACH = 80;
+
+/** Index of the ASCII word `w` in `buf[p, end)` ignoring case (w in lower case), or -1. */
+function indexOfIgnoringCase(buf: Uint8Array, w: string, p: number, end: number): number {
+  const first = w.charCodeAt(0);
+  for (let i = p; i + w.length <= end; i++) {
+    if ((buf[i] | 0x20) !== first) continue;
+    let k = 1;
+    while (k < w.length && (buf[i + k] | 0x20) === w.charCodeAt(k)) k++;
+    if (k === w.length) return i;
+  }
+  return -1;
+}
+
+/**
+ * An authentication failure in the message `buf[p, end)`: `auth` (Authentication, AUTH, authenticate)
+ * followed closely by a failure word — `Authentication error for user`, `AUTH failed`,
+ * `>> A1 NO AUTHENTICATE failed`, `authentication for user x@y.com was rejected` (FORMATS §4 event-error);
+ * never after `authenticated`, which reports a success.
+ */
+function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
+  for (let a = indexOfIgnoringCase(buf, 'auth', p, end); a >= 0; a = indexOfIgnoringCase(buf, 'auth', a + 4, end)) {
+    if (indexOfIgnoringCase(buf, 'authenticated', a, a + 13) === a) continue; // a success: `Authenticated sender`
+    const reach = Math.min(end, a + 4 + FAILURE_REACH);
+    for (const w of FAILURE_WORDS) if (indexOfIgnoringCase(buf, w, a + 4, reach) >= 0) return true;
+  }
+  return false;
+}
 
 class AxigenParser implements LineParser {
   private readonly clock = new Float64Array(1);
@@ -49,6 +81,7 @@ class AxigenParser implements LineParser {
     h.keyBuf = buf;
     h.keyStart = p;
     h.keyEnd = tokEnd - 1;
+    if (isAuthFailure(buf, tokEnd, end)) h.flags |= RecordFlag.EventError;
     return true;
   }
 }
@@ -62,11 +95,12 @@ export const axigen: Dialect = {
     return colon > 0 ? key.slice(0, colon) : key;
   },
   levelName: (level) => `${String(level).padStart(2, '0')} ${LEVEL_NAMES[level] ?? levelNameOfMask(level)}`,
-  timestampText: (line) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}/.exec(line)?.[0] ?? '',
+  timestampText: (line) => /^[ \t]*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4})/.exec(line)?.[1] ?? '',
   levelSpan(header) {
-    const m = /^\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST …
+    const m = /^[ \t]*\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST … (maybe pasted after blanks)
     return m ? [m[0].length - 3, m[0].length - 1] : undefined;
   },
+  headersMayBeIndented: true,
   fileNameScore: (name) => (/axigen|everything|smtp|imap|pop3|webmail/i.test(name) ? 1 : 0),
 };
 

@@ -183,4 +183,9 @@ export const communigate: Dialect = {
   writesOverflowMarkers: true,
   fileDate: communigateFileDate,
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
+  queueId(firstBodyLine, sessionKey) {
+    // `DEQUEUER [4411] …` records share the prefix key DEQUEUER; the queue id names the message.
+    const id = /^DEQUEUER \[(\d+)\]/.exec(firstBodyLine)?.[1] ?? /^QUEUE\(\[(\d+)\]\)$/.exec(sessionKey)?.[1] ?? /^queue:(\d+)$/.exec(sessionKey)?.[1];
+    return id;
+  },
 };

@@ -183,9 +183,10 @@ const BEFORE_OPTIONS = /^ \([^)]*\) [A-Z]+ (?:OK|ERR)(?: \((?:[^()"]|"[^"]*")*\)
 
 /** The `NNN:value` options of a connector record, named (hovers). */
 function optionFacts(header: string, timestamp: string): TokenFact[] {
-  const head = timestamp && header.startsWith(timestamp) ? BEFORE_OPTIONS.exec(header.slice(timestamp.length)) : null;
+  const tsAt = timestamp ? header.indexOf(timestamp) : -1; // headers may follow blanks
+  const head = tsAt >= 0 ? BEFORE_OPTIONS.exec(header.slice(tsAt + timestamp.length)) : null;
   if (!head) return [];
-  const optionsStart = timestamp.length + head[0].length;
+  const optionsStart = tsAt + timestamp.length + head[0].length;
   const out: TokenFact[] = [];
   for (const m of header.slice(optionsStart).matchAll(/(?<=^|\s)\d+:\S*/g)) {
     const start = optionsStart + m.index;
@@ -204,7 +205,7 @@ function optionFacts(header: string, timestamp: string): TokenFact[] {
   return out;
 }
 
-const TS = /^(?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6}/;
+const TS = /^[ \t]*((?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6})/;
 
 export const emg: Dialect = {
   id: 'emg-log',
@@ -215,13 +216,14 @@ export const emg: Dialect = {
     return key.startsWith('(') && hash > 0 ? key.slice(0, hash) : key;
   },
   levelName: (level) => LEVEL_WORDS[level] ?? '',
-  timestampText: (line) => TS.exec(line)?.[0] ?? '',
+  timestampText: (line) => TS.exec(line)?.[1] ?? '',
   levelSpan(header, timestamp) {
-    const start = timestamp.length + 1; // TS LEVELWORD text
+    const start = header.indexOf(timestamp) + timestamp.length + 1; // TS LEVELWORD text (maybe after blanks)
     const word = /^[A-Z][A-Z0-9]*/.exec(header.slice(start));
     return word ? [start, start + word[0].length] : undefined;
   },
-  malformedMessage: 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR',
   tokenFacts: optionFacts,
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
+  headersMayBeIndented: true,
+  malformedMessage: 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR',
 };

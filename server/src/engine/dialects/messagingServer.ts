@@ -1,14 +1,46 @@
 // Sun/Oracle Messaging Server: `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] HOST PROCESS[PID]: CATEGORY LEVEL: message`.
 import { plural } from '../../../../common/describe';
-import { digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
+import { COLON, digits, indexOfByte, isDigit, parseClock, parseZone, SP, startsWithAscii, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
-import { Severity } from '../types';
+import { RecordFlag, Severity } from '../types';
 
 /** Level words in order; the index is the written level code. */
 const LEVELS = ['Catastrophe', 'Critical', 'Error', 'Warning', 'Notice', 'Information', 'Debug'];
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Critical, Severity.Error, Severity.Warning, Severity.Info, Severity.Info, Severity.Debug];
 const LEVEL_BYTES = LEVELS.map((w) => Buffer.from(w));
+
+/** `PROCESS[PID]:` exactly over `buf[start, end)`. */
+function isProcessToken(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start < 5 || buf[end - 1] !== COLON || buf[end - 2] !== 0x5d) return false;
+  let p = end - 3;
+  while (p > start && isDigit(buf[p])) p--;
+  return buf[p] === 0x5b && p > start && p < end - 3;
+}
+
+const levelScratch = { level: 0, end: 0 };
+
+/** `CATEGORY LEVEL:` at `p`: the level code and the colon's index, or undefined. */
+function levelWordAt(buf: Uint8Array, p: number, end: number): typeof levelScratch | undefined {
+  if (p >= end) return undefined;
+  const catEnd = indexOfByte(buf, SP, p, end);
+  if (catEnd <= p) return undefined;
+  const lvEnd = indexOfByte(buf, COLON, catEnd + 1, end);
+  if (lvEnd < 0) return undefined;
+  const level = LEVEL_BYTES.findIndex((w) => w.length === lvEnd - catEnd - 1 && w.equals(buf.subarray(catEnd + 1, lvEnd)));
+  if (level < 0) return undefined;
+  levelScratch.level = level;
+  levelScratch.end = lvEnd;
+  return levelScratch;
+}
+
+/** A message that starts with the word `badlogin`: a failed login (FORMATS §4 event-error). */
+function isBadlogin(buf: Uint8Array, p: number, end: number): boolean {
+  while (p < end && buf[p] === SP) p++;
+  if (!startsWithAscii(buf, p, end, 'badlogin')) return false;
+  const after = buf[p + 8];
+  return p + 8 >= end || after === COLON || after === SP || after === TAB;
+}
 
 class MessagingServerParser implements LineParser {
   private readonly clock = new Float64Array(1);
@@ -40,31 +72,41 @@ class MessagingServerParser implements LineParser {
     }
     if (buf[q] !== SP) return false;
     const bodyStart = q + 1;
-    // HOST PROCESS[PID]:
+    // HOST PROCESS[PID]: — the PROCESS[PID]: token may end the line (a header cut off after it).
     const hostEnd = indexOfByte(buf, SP, bodyStart, end);
-    if (hostEnd < 0) return false;
-    const procEnd = indexOfByte(buf, SP, hostEnd + 1, end);
-    if (procEnd < 0 || buf[procEnd - 1] !== 0x3a || buf[procEnd - 2] !== 0x5d) return false;
-    // CATEGORY LEVEL:
-    const catEnd = indexOfByte(buf, SP, procEnd + 1, end);
-    if (catEnd < 0) return false;
-    const lvEnd = indexOfByte(buf, 0x3a, catEnd + 1, end);
-    const level = lvEnd < 0 ? -1 : LEVEL_BYTES.findIndex((w) => w.length === lvEnd - catEnd - 1 && w.equals(buf.subarray(catEnd + 1, lvEnd)));
-    if (level < 0) return false;
+    if (hostEnd <= bodyStart) return false;
+    let procEnd = indexOfByte(buf, SP, hostEnd + 1, end);
+    if (procEnd < 0) procEnd = end;
+    if (!isProcessToken(buf, hostEnd + 1, procEnd)) return false;
     h.wall = daysFromCivil(y, month, d) * DAY_MS + this.clock[0];
     h.offsetMin = zone;
-    h.level = level;
-    h.severity = LEVEL_SEVERITY[level];
     h.bodyCol = bodyStart - start;
     h.keyBuf = buf;
     h.keyStart = hostEnd + 1;
     h.keyEnd = procEnd - 1;
+    // CATEGORY LEVEL: — without it the line is still a record of that process, with no level (FORMATS §4).
+    const level = levelWordAt(buf, procEnd + 1, end);
+    if (level === undefined) {
+      h.flags |= RecordFlag.Malformed;
+      return true;
+    }
+    h.level = level.level;
+    h.severity = LEVEL_SEVERITY[level.level];
+    if (isBadlogin(buf, level.end + 1, end)) h.flags |= RecordFlag.EventError;
     return true;
   }
 }
 
 const HEAD = new RegExp(`(\\S+\\[\\d+\\]): \\S+( (?:${LEVELS.join('|')})):`);
-const TS = /^\[?\d{2}\/(?:[A-Za-z]{3}|\d{2})\/\d{4}[: ]\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4}\]?/;
+const TS = /^[ \t]*\[?(\d{2}\/(?:[A-Za-z]{3}|\d{2})\/\d{4}[: ]\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4})\]?/;
+
+/** Columns [start, end) of the level word on a header line (`Notice` in `Account Notice:`), or undefined. */
+export function levelWordSpan(line: string): [number, number] | undefined {
+  const m = HEAD.exec(line);
+  if (!m) return undefined;
+  const end = m.index + m[0].length - 1;
+  return [end - m[2].length + 1, end];
+}
 
 /** The three numbers that end an IMAP/POP `close` record, or undefined (SPEC §2.5). */
 export function closeNumbers(body: string): { clientBytes: number; serverBytes: number; mailboxes: number } | undefined {
@@ -83,21 +125,12 @@ export const messagingServer: Dialect = {
   },
   levelName: (level) => LEVELS[level] ?? '',
   timestampText(line) {
-    const m = TS.exec(line);
-    return m ? m[0].replace(/^\[|\]$/g, '') : '';
+    return TS.exec(line)?.[1] ?? '';
   },
   fileNameScore: (name) => (/^(imap|pop|http|default|admin|mshttpd|stored|imta)/i.test(name) ? 1 : 0),
-  levelGap(line) {
-    // The body skips the level word: "host imapd[232]: Account Notice: close" → "host imapd[232]: Account: close".
-    const m = HEAD.exec(line);
-    if (!m) return undefined;
-    const gapEnd = m.index + m[0].length - 1;
-    return [gapEnd - m[2].length, gapEnd];
-  },
-  levelSpan(header) {
-    const gap = this.levelGap?.(header); // " Notice" between CATEGORY and ':'
-    return gap ? [gap[0] + 1, gap[1]] : undefined;
-  },
+  headersMayBeIndented: true,
+  malformedMessage: 'Malformed: a header cut off after PROCESS[PID]: (no "Category Level:"); read as a record of that process with no level',
+  levelSpan: (header) => levelWordSpan(header), // "Notice" between CATEGORY and ':'
   tokenFacts(header) {
     // The three numbers ending an IMAP/POP `close` record (FORMATS §2.5).
     const numbers = closeNumbers(header);
