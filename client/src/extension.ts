@@ -13,10 +13,12 @@ import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
 import { largeLogSessions, registerLargeLogs } from './largeLogs';
 import { setContext } from './logDocuments';
+import { LogReports } from './logReport';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
 import { registerSessionsView } from './sessionsView';
 import { registerSetDialect } from './setDialect';
+import { SipLadders } from './sipLadder';
 import { RecordStatusBar } from './statusBar';
 import { registerTimelines } from './timelines';
 import { registerTraceLenses } from './traceLens';
@@ -75,6 +77,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
     registerTraceLenses(),
+    new SipLadders(client, context.extensionUri, filterDocuments, () => sessions.provider.currentLog()),
+    new LogReports(client, context.extensionUri),
   );
 
   return {

@@ -59,6 +59,11 @@ let current: { uri: vscode.Uri; summary: LargeLogSummary } | undefined;
 /** Large logs indexed by the server on the user's request, by URI string. */
 const opened = new Map<string, { uri: vscode.Uri; summary: LargeLogSummary }>();
 
+/** The large log the user opened last (or whose tab is active): commands without an editor use it. */
+export function currentLargeLog(): vscode.Uri | undefined {
+  return current?.uri;
+}
+
 /** Whether the URI was opened as a large log (the server reads it from disk, no document exists). */
 export function isLargeLog(uri: vscode.Uri): boolean {
   return opened.has(uri.toString());

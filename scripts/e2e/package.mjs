@@ -56,6 +56,9 @@ const files = entries.filter((e) => e.startsWith('extension/')).map((e) => e.sli
 const required = [
   'package.json',
   'client/out/extension.js',
+  // The SIP ladder and log report panels' scripts.
+  'client/out/webview/ladder.js',
+  'client/out/webview/report.js',
   'server/out/server.js',
   'server/out/msglog.js',
   'bin/msglog.js',

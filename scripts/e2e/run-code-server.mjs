@@ -3,7 +3,7 @@
 //
 //   node scripts/e2e/run-code-server.mjs                 extension from source (extensionDevelopmentPath)
 //   node scripts/e2e/run-code-server.mjs --vsix FILE     extension installed from a .vsix instead
-//   options: --suites a,b (suite file names), --timeout SECONDS (default 180, or E2E_TIMEOUT)
+//   options: --suites a,b (suite file names), --timeout SECONDS (default 360, or E2E_TIMEOUT)
 //
 // Needs scripts/e2e/install.sh (run here when missing), `npm run build` and the compiled tests
 // (node scripts/e2e/build-tests.mjs). Prints each test, then a closing line
@@ -38,7 +38,7 @@ const { values: opts } = parseArgs({
   },
 });
 const mode = opts.vsix ? 'vsix' : 'dev';
-const timeoutMs = Number(opts.timeout ?? process.env.E2E_TIMEOUT ?? 180) * 1000;
+const timeoutMs = Number(opts.timeout ?? process.env.E2E_TIMEOUT ?? 360) * 1000;
 const testsEntry = path.join(ROOT, 'out', 'test', 'integration', 'index');
 const resultFile = path.join(ARTIFACTS, `e2e-result-${mode}.json`);
 const started = Date.now();
@@ -117,6 +117,72 @@ async function screenshot(page, name) {
   } catch (err) {
     console.log(`e2e: screenshot ${name} failed: ${err.message}`);
   }
+}
+
+/** The frame (a webview's inner document) that holds `selector`, or undefined. */
+async function frameWith(page, selector) {
+  for (const frame of page.frames()) {
+    try {
+      if ((await frame.locator(selector).count()) > 0) return frame;
+    } catch {
+      // a frame that went away meanwhile
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A real click, or a drag from one element to another, inside a webview (its iframe), as a suite
+ * asked through the snapshot handshake: { click: selector }, { hover: selector } (the screenshot is
+ * taken while hovering) or { drag: [fromSelector, toSelector] }.
+ * The outcome (and the elements' aria-labels) goes to `file` for the suite to read.
+ */
+async function webviewAction(page, action, file, seq, beforeAction) {
+  let error;
+  let shot = false;
+  const labels = [];
+  try {
+    const first = action.click ?? action.hover ?? action.drag?.[0];
+    let frame;
+    for (const end = Date.now() + 10000; !frame && Date.now() < end; ) {
+      frame = await frameWith(page, first);
+      if (!frame) await new Promise((r) => setTimeout(r, 200));
+    }
+    if (!frame) throw new Error(`no webview shows ${first}`);
+    // Two animation frames: whatever the page rendered with the element has been painted.
+    await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (action.hover) {
+      // Hovering: the picture shows what the hover shows.
+      const target = frame.locator(action.hover).first();
+      labels.push(await target.getAttribute('aria-label'));
+      await target.hover({ timeout: 10000 });
+      await frame.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
+    shot = true;
+    await beforeAction();
+    if (action.hover) {
+      // done above
+    } else if (action.click) {
+      const target = frame.locator(action.click).first();
+      labels.push(await target.getAttribute('aria-label'));
+      await target.click({ timeout: 10000 });
+    } else {
+      const [start, end] = action.drag.map((selector) => frame.locator(selector).first());
+      labels.push(await start.getAttribute('aria-label'), await end.getAttribute('aria-label'));
+      const from = await start.boundingBox();
+      const to = await end.boundingBox();
+      if (!from || !to) throw new Error('drag: an end is not visible');
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+      await page.mouse.up();
+    }
+  } catch (err) {
+    error = err.message;
+    console.log(`e2e: webview action failed: ${error}`);
+    if (!shot) await beforeAction(); // a picture of what was there instead
+  }
+  fs.writeFileSync(file, JSON.stringify({ seq, ok: !error, labels, ...(error ? { error } : {}) }));
 }
 
 async function main() {
@@ -202,9 +268,13 @@ async function main() {
       console.log(`  ${t.state === 'passed' ? 'ok  ' : t.state === 'failed' ? 'FAIL' : 'skip'} ${t.title}${ms}`);
     }
     printed = result?.tests?.length ?? printed;
-    if (result?.state === 'snapshot' && result.snapshot.seq > lastSeq) {
+    // Any new request (suites use their own numbers, so not only increasing ones).
+    if (result?.state === 'snapshot' && result.snapshot.seq !== lastSeq) {
       await collapseSections(page, result.snapshot.collapse);
-      await screenshot(page, result.snapshot.name);
+      const shoot = () => (result.snapshot.name ? screenshot(page, result.snapshot.name) : Promise.resolve());
+      // With a webview action, the picture is taken once the webview shows the element acted on.
+      if (result.snapshot.webview) await webviewAction(page, result.snapshot.webview, `${resultFile}.webview.json`, result.snapshot.seq, shoot);
+      else await shoot();
       lastSeq = result.snapshot.seq;
       fs.writeFileSync(`${resultFile}.ack`, String(lastSeq));
     }

@@ -19,6 +19,7 @@ import type { ProgressSink } from './largeLogStore';
 import type { LogIndex } from './engine';
 import { CancelledError } from './engine';
 import * as requests from './features/customRequests';
+import * as pictures from './features/pictures';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
@@ -32,7 +33,7 @@ import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { LogCache } from './logCache';
-import type { DetectedDialectParams, LogParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import type { DetectedDialectParams, LogParams, LogSetParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
@@ -276,6 +277,28 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
+connection.onRequest(Requests.sipDialog, (params, token) => withEntries(params, token, (inputs) => pictures.sipDialog(inputs, params)));
+connection.onRequest(Requests.report, (params, token) => withEntries(params, token, (inputs) => pictures.report(inputs, params, token)));
+
+/** Runs `work` on the logs of a picture request (timelines, open documents, logs read from disk, each held open meanwhile). */
+function withEntries<T>(params: LogSetParams, token: CancellationToken, work: (inputs: pictures.PictureInput[]) => T | Promise<T>): Promise<T> {
+  const inputs: pictures.PictureInput[] = [];
+  const uris = params.uris ?? [];
+  const from = async (i: number): Promise<T> => {
+    if (i === uris.length) return work(inputs);
+    const uri = uris[i];
+    if (!timelines.isTimeline(uri)) {
+      return withEntry({ uri }, token, (entry) => {
+        inputs.push(pictures.entryInput(entry));
+        return from(i + 1);
+      });
+    }
+    const logs = timelines.pictureLogs(uri);
+    inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
+    return from(i + 1);
+  };
+  return from(0);
+}
 connection.onShutdown(() => {
   cache.largeLogs.dispose();
   timelines.dispose();

@@ -5,6 +5,7 @@
 import { plural } from '../../../common/describe';
 import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { PictureLog } from '../engine';
 import { fileURLToPath } from 'url';
 import {
   CancelledError,
@@ -101,6 +102,22 @@ export class Timelines {
   byUri(uri: string): Timeline | undefined {
     const m = /[?&]id=(\d+)/.exec(fullyDecoded(uri));
     return uri.startsWith('msglog-timeline:') && m ? this.timelines.get(m[1]) : undefined;
+  }
+
+  /**
+   * The sources of a timeline (or trace) document for the SIP ladder and the report: each record is
+   * placed on the document's line that shows it (-1 when the view does not show it).
+   */
+  pictureLogs(uri: string): PictureLog[] | undefined {
+    const found = this.viewOf(uri);
+    if (!found) return undefined;
+    const { timeline, view } = found;
+    return timeline.set.sources.map((source, s) => ({
+      index: source.index,
+      file: uri,
+      shiftMs: source.shiftMs,
+      locate: (r: number) => ({ file: uri, line: this.lineOf(view, timeline.set.order.rank[s][r]) }),
+    }));
   }
 
   isTimeline(uri: string): boolean {

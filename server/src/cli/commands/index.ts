@@ -3,12 +3,14 @@
 import { check } from './check';
 import type { Command } from './command';
 import { detect } from './detect';
+import { dialog } from './dialog';
 import { filter } from './filter';
 import { goto } from './goto';
 import { merge } from './merge';
+import { report } from './report';
 import { sessions } from './sessions';
 import { trace } from './trace';
 
-export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, merge, trace];
+export const COMMANDS: readonly Command[] = [detect, sessions, check, filter, goto, merge, trace, dialog, report];
 
 export type { Command };

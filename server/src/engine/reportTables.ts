@@ -1,0 +1,82 @@
+// A report as titled tables, the one description that the text, HTML and editor views all render.
+// Each row may carry a filter that finds its records (the editor opens it on click).
+import type { LogReport } from './report';
+import { dialectTables, escapeRegex } from './reportDialects';
+import { SEVERITY_NAMES } from './types';
+import type { DialectId } from './types';
+
+export interface RowFilter {
+  /** A regular expression (FORMATS §5) or a plain text. */
+  regex?: string;
+  text?: string;
+  ignoreCase?: boolean;
+}
+
+export interface ReportRow {
+  cells: (string | number)[];
+  /** Records of this row, as a filter; absent when no filter finds them. */
+  filter?: RowFilter;
+  /** Where the row's first record is (top problems). */
+  fileIndex?: number;
+  line?: number;
+}
+
+export interface ReportTable {
+  /** Stable name (`components`, `communigate-log.logins`). */
+  id: string;
+  title: string;
+  columns: string[];
+  rows: ReportRow[];
+}
+
+/** A regular expression that matches the records a masked problem message groups (report.ts maskText). */
+export function problemRegex(message: string): string {
+  return message
+    .split(/(<address>|<ip>|<id>|#)/)
+    .map((part) => {
+      switch (part) {
+        case '<address>':
+          return '<?[\\w.+-]+@[\\w.-]+>?';
+        case '<ip>':
+          return '[0-9A-Fa-f.:]+';
+        case '<id>':
+          return '[0-9A-Za-z]+';
+        case '#':
+          return '\\d+(?:[.,]\\d+)*';
+        default:
+          return escapeRegex(part);
+      }
+    })
+    .join('');
+}
+
+export function reportTables(report: LogReport): ReportTable[] {
+  const tables: ReportTable[] = [
+    {
+      id: 'severities',
+      title: 'Records by severity',
+      columns: ['severity', 'records'],
+      rows: SEVERITY_NAMES.map((s) => ({ cells: [s, report.bySeverity[s]] })),
+    },
+    {
+      id: 'components',
+      title: 'Components',
+      columns: ['component', 'records', 'sessions', 'problems'],
+      rows: report.byComponent.map((c) => ({ cells: [c.component, c.records, c.sessions, c.problems] })),
+    },
+    {
+      id: 'problems',
+      title: `Top problems (${report.topProblems.length})`,
+      columns: ['count', 'problem', 'first'],
+      rows: report.topProblems.map((p) => ({
+        cells: [p.count, p.message, `${report.files.length > 1 ? `${p.file}:` : 'line '}${p.firstLine + 1}`],
+        filter: { regex: problemRegex(p.message) },
+        fileIndex: p.fileIndex,
+        line: p.firstLine,
+      })),
+    },
+  ];
+  // Each dialect's own tables come with its counter (reportDialects.ts).
+  for (const [id, counts] of Object.entries(report.byDialect)) if (counts) tables.push(...dialectTables(id as DialectId, counts));
+  return tables;
+}
