@@ -10,10 +10,10 @@ export const COMMUNIGATE_LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems',
  * One entry per dialect, in the order pickers and help texts list them. `digitLevels`: the written
  * levels are digits 0–5 with these names, offered as level thresholds. `traceEntry`: a header line
  * where a message enters the server, its id in group 1 (message traces start there, FORMATS §10);
- * only dialects that keep message ids have one.
+ * only dialects that keep message ids have one. `sipDialogs`: its logs record SIP packets by dialog (the SIP ladder).
  */
 export const DIALECT_REGISTRY = [
-  { id: 'communigate-log', name: 'CommuniGate Pro', digitLevels: COMMUNIGATE_LEVEL_NAMES, traceEntry: /^\S+ \d QUEUE\(\[(\d+)\]\)/ },
+  { id: 'communigate-log', name: 'CommuniGate Pro', digitLevels: COMMUNIGATE_LEVEL_NAMES, sipDialogs: true, traceEntry: /^\S+ \d QUEUE\(\[(\d+)\]\)/ },
   {
     id: 'emg-log',
     name: 'EMG',
@@ -44,6 +44,9 @@ export function traceEntryPattern(id: string): RegExp | undefined {
   return entry?.traceEntry;
 }
 
+/** Dialects whose logs record SIP packets by dialog (Call-ID), which the SIP ladder draws. */
+export const SIP_DIALECT_IDS: readonly DialectId[] = DIALECT_REGISTRY.filter((d) => 'sipDialogs' in d && d.sipDialogs).map((d) => d.id);
+
 /** Dialects whose logs keep message ids, so that a message can be traced through them. */
 export const TRACEABLE_DIALECT_IDS: readonly DialectId[] = DIALECT_IDS.filter((id) => traceEntryPattern(id) !== undefined);
 
@@ -72,6 +75,8 @@ export const LOG_LANGUAGES_CONTEXT_KEY = 'messagingLogs.logLanguages';
 export const LOG_EDITOR_WHEN = `editorLangId in ${LOG_LANGUAGES_CONTEXT_KEY}`;
 /** Context key holding TRACEABLE_DIALECT_IDS (the trace command's `when` clauses). */
 export const TRACEABLE_LANGUAGES_CONTEXT_KEY = 'messagingLogs.traceableLanguages';
+/** Context key holding SIP_DIALECT_IDS (the SIP ladder command's `when` clauses). */
+export const SIP_LANGUAGES_CONTEXT_KEY = 'messagingLogs.sipLanguages';
 
 /** Normalised severities, most severe first (the engine's Severity enum is the index here). */
 export const SEVERITY_NAMES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'] as const;

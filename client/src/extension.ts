@@ -3,7 +3,7 @@ import * as path from 'path';
 import type * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS, SIP_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import { TIMELINE_SCHEME } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
@@ -29,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   // package.json's `when` clauses say `editorLangId in messagingLogs.logLanguages`: the list is the registry's.
   setContext(LOG_LANGUAGES_CONTEXT_KEY, LOG_LANGUAGE_IDS);
   setContext(TRACEABLE_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS);
+  setContext(SIP_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS);
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },

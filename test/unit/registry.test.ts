@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { COMMUNIGATE_LEVEL_NAMES, DIALECT_IDS, DIALECT_NAME_LIST, DIALECT_NAMES, DIALECT_REGISTRY, LOG_EDITOR_WHEN, LOG_LANGUAGES_CONTEXT_KEY, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { COMMUNIGATE_LEVEL_NAMES, DIALECT_IDS, DIALECT_NAME_LIST, DIALECT_NAMES, DIALECT_REGISTRY, LOG_EDITOR_WHEN, LOG_LANGUAGES_CONTEXT_KEY, SIP_LANGUAGES_CONTEXT_KEY, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { ROOT } from './helpers';
 
@@ -38,7 +38,8 @@ test("package.json's when clauses name log editors through the registry's contex
   const byLanguage = clauses.filter((w) => w.includes('editorLangId'));
   assert.ok(byLanguage.length >= 10, 'the log commands are shown for log editors');
   for (const when of byLanguage) {
-    assert.ok(when.includes(LOG_EDITOR_WHEN) || when.includes(`editorLangId in ${TRACEABLE_LANGUAGES_CONTEXT_KEY}`), `"${when}" uses a context key of the registry`);
+    const keys = [LOG_LANGUAGES_CONTEXT_KEY, TRACEABLE_LANGUAGES_CONTEXT_KEY, SIP_LANGUAGES_CONTEXT_KEY];
+    assert.ok(keys.some((key) => when.includes(`editorLangId in ${key}`)), `"${when}" uses a context key of the registry`);
   }
   for (const when of clauses) for (const id of DIALECT_IDS) assert.ok(!when.includes(id.replace(/-log$/, '')), `"${when}" names no dialect`);
   assert.equal(LOG_EDITOR_WHEN, `editorLangId in ${LOG_LANGUAGES_CONTEXT_KEY}`);
