@@ -10,13 +10,14 @@ import { generatedLog, pickKey, warmPageCache } from './lib/files.mjs';
 import { markdownTable, rowNotes, textTable, unavailableRow } from './lib/rows.mjs';
 import { CACHE_DIR, fmtMs, log, nowMs, ROOT } from './lib/util.mjs';
 import { cliRows, CLI_ROWS } from './rows/cli.mjs';
+import { exportRow, EXPORT_ROW } from './rows/export.mjs';
 import { grammarRow, GRAMMAR_ROW } from './rows/grammar.mjs';
 import { growthRow, GROWTH_ROW } from './rows/growth.mjs';
 import { lnavRow, LNAV_ROW } from './rows/lnav.mjs';
 import { server50mbRow, SERVER_ROWS, warmFilterRow } from './rows/server.mjs';
 
 /** Row ids in the order of the table (the order of the targets). */
-const ROW_IDS = ['sessions', 'filter', 'warm-filter', 'memory', 'lnav', 'server-50mb', 'grammar', 'growth'];
+const ROW_IDS = ['sessions', 'filter', 'warm-filter', 'memory', 'lnav', 'server-50mb', 'grammar', 'growth', 'export'];
 const GRAMMAR_LINES = 40_000;
 
 /** What each row measures and its target, for rows that failed before they could say so. */
@@ -28,6 +29,7 @@ function definition(id, sizes) {
     lnav: { what: LNAV_ROW.what(sizes.medium), target: LNAV_ROW.target },
     grammar: { what: GRAMMAR_ROW.what(GRAMMAR_LINES), target: GRAMMAR_ROW.target },
     growth: { what: GROWTH_ROW.what(sizes.large), target: GROWTH_ROW.target },
+    export: { what: EXPORT_ROW.what(sizes.large), target: EXPORT_ROW.target },
   };
   return defs[id];
 }
@@ -140,6 +142,7 @@ async function main() {
   });
   await guard(['warm-filter'], async () => [await warmFilterRow({ file: largeFile(), mb: large, key: key.key, runs: opts.runs })]);
   await guard(['growth'], async () => [await growthRow({ file: largeFile(), mb: large, runs: opts.runs })]);
+  await guard(['export'], async () => exportRow({ file: largeFile(), mb: large, runs: opts.runs }));
 
   const rows = ROW_IDS.filter((id) => results.has(id)).map((id) => results.get(id));
   const elapsed = nowMs() - started;

@@ -200,6 +200,30 @@ export interface ServerInfoResult {
   largeLogs: LargeLogInfo[];
 }
 
+/** Export logs to a file for a log platform (docs/EXPORT.md); nothing is written unless every log reads. */
+export interface ExportLogParams {
+  /** Open documents or `file:` URIs; their records are interleaved by UTC time. */
+  uris: string[];
+  format: 'ecs' | 'otlp';
+  /** ECS only: an Elasticsearch `_bulk` action line before each document. */
+  bulk?: boolean;
+  /** `±HH:MM`: the zone of logs that write none (default UTC). */
+  utcOffset?: string;
+  /** The file to write (a local path); removed again when the export fails or is cancelled. */
+  target: string;
+  workDoneToken?: string | number;
+}
+
+export interface ExportLogResult {
+  target: string;
+  records: number;
+  bytes: number;
+  /** Notes for the user (a log without a date placed on one). */
+  notes: string[];
+  /** Set when nothing was exported: why. */
+  error?: string;
+}
+
 // Several logs as one timeline, and message traces (docs/FORMATS.md §9, §10).
 
 export interface TimelineChangedParams {
@@ -384,6 +408,8 @@ export const Requests = {
   sipDialog: new RequestType<SipDialogParams, SipDialogResult, void>('messagingLogs/sipDialog'),
   /** The report of one or several logs, with its tables and time histogram. */
   report: new RequestType<ReportParams, ReportResult, void>('messagingLogs/report'),
+  /** Export logs as ECS or OTLP NDJSON to a file (docs/EXPORT.md), with work-done progress. */
+  exportLog: new RequestType<ExportLogParams, ExportLogResult, void>('messagingLogs/exportLog'),
 } as const;
 
 /** The custom notifications, server → client. */

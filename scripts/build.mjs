@@ -1,5 +1,9 @@
 // Bundles the client (vscode external), the language server and the msglog command line with esbuild.
 import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+
+// msglog's version, named in exports (the OTLP instrumentation scope).
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const common = {
@@ -10,6 +14,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
+  define: { MSGLOG_VERSION: JSON.stringify(version) },
 };
 
 await Promise.all([

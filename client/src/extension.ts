@@ -7,6 +7,7 @@ import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, S
 import { TIMELINE_SCHEME } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
+import { registerExportLog } from './exportLog';
 import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { ContextDimmer } from './filterContext';
@@ -75,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerSessionNavigation(client),
     registerSetDialect(switcher),
     registerLargeLogs(client),
+    registerExportLog(client),
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
     registerTraceLenses(),

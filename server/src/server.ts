@@ -24,6 +24,7 @@ import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
 import { documentSymbols } from './features/documentSymbols';
+import { exportLog } from './features/exportLog';
 import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
@@ -33,7 +34,7 @@ import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { LogCache } from './logCache';
-import type { DetectedDialectParams, LogParams, LogSetParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
@@ -262,6 +263,22 @@ connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, t
   await settingsReady;
   return largeLogs.open(params, token);
 });
+connection.onRequest(Requests.exportLog, async (params: ExportLogParams, token: CancellationToken) => {
+  await settingsReady;
+  return exportLog(params, { entry: (uri, request) => holdEntry(uri, request), attachProgress: (t) => connection.window.attachWorkDoneProgress(t) }, token);
+});
+
+/** A log's parse held open (a log from disk stays open) until `release` is called: for work that outlives one callback. */
+function holdEntry(uri: string, request: LargeLogRequest): Promise<{ entry: LogEntry; release: () => void }> {
+  return new Promise((resolve, reject) => {
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((r) => (release = r));
+    cache.withUri(uri, documents.get(uri), request, (entry) => {
+      resolve({ entry, release });
+      return done;
+    }).catch(reject);
+  });
+}
 connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
   return {

@@ -69,6 +69,8 @@ export { goToTime, nextInSession, nextSession, sessionRecords } from './navigati
 export { listSessions, sessionSummary, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
+export { LogExporter, SequentialOrder, MergedRecordOrder, parseUtcOffset, EXPORT_FORMATS, otelSeverityNumber, dateUndatedInputs } from './export';
+export type { ExportFormat, ExportInput, ExportOptions, RecordOrder } from './export';
 export { expandInputs, gunzipFile } from './inputs';
 export type { LogFile, InputProblem, ExpandedInputs } from './inputs';
 export { LogSet, SourceLog } from './logSet';

@@ -1,0 +1,5 @@
+// Export to log platforms (FORMATS §13): ECS documents and OTLP/JSON requests, streamed.
+export { LogExporter, SequentialOrder, MergedRecordOrder, parseUtcOffset, EXPORT_FORMATS } from './exporter';
+export type { ExportFormat, ExportInput, ExportOptions, RecordOrder } from './exporter';
+export { otelSeverityNumber } from './record';
+export { dateUndatedInputs } from './undated';
