@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { generatedLog, pickKey, warmPageCache } from './lib/files.mjs';
 import { markdownTable, rowNotes, textTable, unavailableRow } from './lib/rows.mjs';
 import { CACHE_DIR, fmtMs, log, nowMs, ROOT } from './lib/util.mjs';
-import { cliRows, CLI_ROWS } from './rows/cli.mjs';
+import { cliRows, CLI_ROWS, DIALECT_ROW, dialectsRow } from './rows/cli.mjs';
 import { exportRow, EXPORT_ROW } from './rows/export.mjs';
 import { grammarRow, GRAMMAR_ROW } from './rows/grammar.mjs';
 import { growthRow, GROWTH_ROW } from './rows/growth.mjs';
@@ -17,7 +17,9 @@ import { lnavRow, LNAV_ROW } from './rows/lnav.mjs';
 import { server50mbRow, SERVER_ROWS, warmFilterRow } from './rows/server.mjs';
 
 /** Row ids in the order of the table (the order of the issue's targets). */
-const ROW_IDS = ['sessions', 'filter', 'warm-filter', 'memory', 'lnav', 'server-50mb', 'grammar', 'growth', 'export'];
+const ROW_IDS = ['check', 'sessions', 'filter', 'memory', 'lnav', 'warm-filter', 'server-50mb', 'dialects', 'grammar', 'growth', 'export'];
+/** The other dialects of the dialects row, as the generator names them. */
+const OTHER_DIALECTS = ['emg', 'axigen', 'messaging-server', 'privateserver'];
 const GRAMMAR_LINES = 40_000;
 
 /** What each row measures and its target, for rows that failed before they could say so. */
@@ -26,7 +28,8 @@ function definition(id, sizes) {
     ...Object.fromEntries(Object.entries(CLI_ROWS).map(([k, d]) => [k, { what: d.what(sizes.large), target: d.target }])),
     'warm-filter': { what: SERVER_ROWS['warm-filter'].what(sizes.large), target: SERVER_ROWS['warm-filter'].target },
     'server-50mb': { what: SERVER_ROWS['server-50mb'].what(sizes.small), target: SERVER_ROWS['server-50mb'].target },
-    lnav: { what: LNAV_ROW.what(sizes.medium), target: LNAV_ROW.target },
+    lnav: { what: LNAV_ROW.what(sizes.large), target: LNAV_ROW.target },
+    dialects: { what: DIALECT_ROW.what(sizes.medium), target: DIALECT_ROW.target },
     grammar: { what: GRAMMAR_ROW.what(GRAMMAR_LINES), target: GRAMMAR_ROW.target },
     growth: { what: GROWTH_ROW.what(sizes.large), target: GROWTH_ROW.target },
     export: { what: EXPORT_ROW.what(sizes.large), target: EXPORT_ROW.target },
@@ -35,7 +38,7 @@ function definition(id, sizes) {
 }
 
 const USAGE = `usage: npm run bench -- [--size MB] [--only NAME[,NAME…]] [--runs N] [--skip-build]
-  --size MB      size of the large log (default 1000); the lnav row uses min(100, MB), the 50 MB row min(50, MB)
+  --size MB      size of the large log (default 1000); the other dialects use min(200, MB), the 50 MB row min(50, MB)
   --only NAMES   run only these rows: ${ROW_IDS.join(', ')}
   --runs N       repetitions per timing, the median is reported (default 3)
   --skip-build   do not run npm run build first
@@ -96,9 +99,9 @@ async function main() {
   const started = nowMs();
   const info = machine();
   const large = opts.size;
-  const medium = Math.min(100, large);
+  const medium = Math.min(200, large);
   const small = Math.min(50, large);
-  log(`size: ${large} MB (lnav row ${medium} MB, language server row ${small} MB); runs: ${opts.runs}; rows: ${[...want].join(', ')}`);
+  log(`size: ${large} MB (other dialects ${medium} MB, language server row ${small} MB); runs: ${opts.runs}; rows: ${[...want].join(', ')}`);
 
   if (opts.build) {
     log('npm run build …');
@@ -121,10 +124,10 @@ async function main() {
   // Small and in-memory rows first, the large file last.
   await guard(['grammar'], async () => [await grammarRow({ file: generatedLog(small), lines: GRAMMAR_LINES, runs: opts.runs })]);
   await guard(['server-50mb'], async () => [await server50mbRow({ file: generatedLog(small), mb: small, runs: opts.runs })]);
-  await guard(['lnav'], async () => {
-    const file = generatedLog(medium);
-    warmPageCache(file);
-    return [await lnavRow({ file, mb: medium, runs: opts.runs })];
+  await guard(['dialects'], async () => {
+    const files = OTHER_DIALECTS.map((d) => [d, generatedLog(medium, d)]);
+    for (const [, file] of files) warmPageCache(file);
+    return [await dialectsRow({ files, mb: medium, runs: opts.runs })];
   });
   let key;
   const largeFile = () => {
@@ -135,10 +138,15 @@ async function main() {
     }
     return file;
   };
-  await guard(['sessions', 'filter', 'memory'], async (todo) => {
+  await guard(['check', 'sessions', 'filter', 'memory'], async (todo) => {
     const file = largeFile();
     warmPageCache(file);
     return cliRows({ file, mb: large, key: key.key, runs: opts.runs, want: todo });
+  });
+  await guard(['lnav'], async () => {
+    const file = largeFile();
+    warmPageCache(file);
+    return [await lnavRow({ file, mb: large, runs: opts.runs })];
   });
   await guard(['warm-filter'], async () => [await warmFilterRow({ file: largeFile(), mb: large, key: key.key, runs: opts.runs })]);
   await guard(['growth'], async () => [await growthRow({ file: largeFile(), mb: large, runs: opts.runs })]);
@@ -147,7 +155,7 @@ async function main() {
   const rows = ROW_IDS.filter((id) => results.has(id)).map((id) => results.get(id));
   const elapsed = nowMs() - started;
   info.loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  const header = `msglog bench — size ${large} MB (lnav row ${medium} MB, language server row ${small} MB), median of ${opts.runs}, ${info.cores} × ${info.cpu}, node ${info.node}${info.commit ? `, commit ${info.commit}` : ''}, ${info.date}`;
+  const header = `msglog bench — size ${large} MB (other dialects ${medium} MB, language server row ${small} MB), median of ${opts.runs}, ${info.cores} × ${info.cpu}, node ${info.node}${info.commit ? `, commit ${info.commit}` : ''}, ${info.date}`;
   const notes = rowNotes(rows);
   const out = [
     header,
@@ -171,7 +179,7 @@ async function main() {
 
   const resultsDir = path.join(ROOT, 'bench/results');
   fs.mkdirSync(resultsDir, { recursive: true });
-  const json = { ...info, sizeMB: large, lnavSizeMB: medium, serverDocSizeMB: small, runs: opts.runs, key: key?.key, elapsedMs: Math.round(elapsed), rows };
+  const json = { ...info, sizeMB: large, dialectsSizeMB: medium, serverDocSizeMB: small, runs: opts.runs, key: key?.key, elapsedMs: Math.round(elapsed), rows };
   fs.writeFileSync(path.join(resultsDir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote ${path.relative(ROOT, path.join(resultsDir, 'latest.json'))}`);
 }

@@ -21,6 +21,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/msglog.ts'], outfile: 'server/out/msglog.js' }),
+  // Worker threads that index parts of a large log (engine/parallel.ts loads it from next to the bundles).
+  build({ ...common, entryPoints: ['server/src/engine/indexWorker.ts'], outfile: 'server/out/indexWorker.js' }),
   // The SIP ladder and log report panels' scripts, run in webviews (browser, no Node).
   build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/src/webview/ladder.ts', 'client/src/webview/report.ts'], outdir: 'client/out/webview' }),
 ]);

@@ -61,6 +61,8 @@ const required = [
   'client/out/webview/report.js',
   'server/out/server.js',
   'server/out/msglog.js',
+  // Worker threads that index parts of a large log (engine/parallel.ts).
+  'server/out/indexWorker.js',
   'bin/msglog.js',
   'language-configuration.json',
   'readme.md',

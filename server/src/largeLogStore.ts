@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
-import { CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
+import { buildParallelAsync, CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, threadsFor, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
@@ -332,7 +332,11 @@ export class LargeLogStore {
     }
     try {
       report(0, source.size);
-      await index.buildAsync({ chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed });
+      const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed };
+      // Large logs on both cores (worker threads index parts of the file), small ones here.
+      const threads = threadsFor(source.size);
+      if (threads > 1) await buildParallelAsync(index, path, threads, ctx, this.host.toleranceMs(), build);
+      else await index.buildAsync(build);
     } catch (e) {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;

@@ -9,9 +9,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
 import { LargeLogStore } from './largeLogStore';
 import type { LogIndex } from './engine';
-import { NotTextError, openLog, UnknownDialectError } from './engine';
-import type { LogLanguageId } from '../../common/protocol';
+import { MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
+import type { LogLanguageId } from '../../common/protocol';
 
 export interface LogEntry {
   uri: string;
@@ -84,7 +84,10 @@ export class LogCache {
       return this.withTolerance(cached);
     }
     const forced = forcedDialect(document.languageId);
-    const entry = this.parse(document.uri, document.version, document.languageId, Buffer.from(document.getText(), 'utf8'), forced, mtimeMs);
+    const bytes = Buffer.from(document.getText(), 'utf8');
+    // An edit that only added text at the end (a log that grew) indexes just the new lines.
+    const grown = cached && cached.languageId === document.languageId ? grownEntry(cached, document.version, bytes) : undefined;
+    const entry = grown ?? this.parse(document.uri, document.version, document.languageId, bytes, forced, mtimeMs);
     // A document closed while its modification time was looked up is not kept.
     if (this.mtimes.has(document.uri)) this.open.set(document.uri, entry);
     const dialect = entry.index?.dialect.id;
@@ -143,6 +146,21 @@ export class LogCache {
     }
     return entry;
   }
+}
+
+/**
+ * The cached parse brought up to `bytes` when they are the parsed bytes plus more at the end and the
+ * index can take them as an append (its last line was complete); undefined when a new parse is needed.
+ */
+function grownEntry(cached: LogEntry, version: number, bytes: Buffer): LogEntry | undefined {
+  const index = cached.index;
+  if (!index || !(index.source instanceof MemorySource)) return undefined;
+  const old = index.source.size;
+  if (bytes.length <= old || index.endsInPartialLine) return undefined;
+  if (bytes.compare(index.source.whole(), 0, old, 0, old) !== 0) return undefined;
+  index.source.extendTo(bytes);
+  if (!index.append()) return undefined;
+  return { ...cached, version };
 }
 
 /** The dialect a document's language names, or undefined when the server should detect one. */

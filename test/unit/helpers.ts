@@ -50,14 +50,33 @@ export function filterText(index: LogIndex, query: FilterQuery): string {
 export function snapshot(index: LogIndex): unknown {
   const recs = [];
   for (let r = 0; r < index.recordCount; r++) {
-    recs.push([index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
+    recs.push([
+      index.recStartLine[r],
+      index.recEndLine[r],
+      index.recStartOffset[r],
+      index.recEndOffset[r],
+      index.recWall[r],
+      index.recFlags[r],
+      index.sessionKey(index.recSession[r]),
+      index.recLevel[r],
+      index.recSeverity[r],
+      index.recBodyCol[r],
+      index.recOffsetMin[r],
+      index.timestampText(r),
+    ]);
   }
   return {
     dialect: index.dialect.id,
     lineCount: index.lineCount,
+    preambleLines: index.preambleLines,
     scannedTo: index.scannedTo,
+    endsInPartialLine: index.endsInPartialLine,
+    descending: index.descending,
+    dated: index.dated,
+    logOffsetMin: index.logOffsetMin,
     recs,
     sessions: listSessions(index),
+    dialogs: [...index.sessionDialog].sort((a, b) => a[0] - b[0]),
     overflow: index.overflow,
     diagnostics: [...diagnostics(index)],
     filter: runFilter(index, { text: 'a', keyed: true }).items,

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { DIALECT_IDS, isDialectId } from '../../../common/dialects';
 import type { DialectId } from '../../../common/dialects';
 import * as path from 'path';
-import type { LogIndex } from '../engine';
+import type { LogIndex, FileOpenOptions } from '../engine';
 import { LogInputError, openLogFile } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
@@ -82,9 +82,9 @@ export function checkFile(file: string | undefined): string {
 }
 
 /** Indexes the first FILE from disk in chunks: the file is never held in memory as a whole. */
-export function openIndex(args: Args): LogIndex {
+export function openIndex(args: Args, options: FileOpenOptions = {}): LogIndex {
   const file = args.positional[0];
   const fileName = checkFile(file);
   const dialect = forcedDialect(args);
-  return openLogFile(file, { fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
+  return openLogFile(file, { ...options, fileName, mtimeMs: fs.statSync(file).mtimeMs, dialect });
 }

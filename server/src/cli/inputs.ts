@@ -40,7 +40,7 @@ function isDirectory(p: string): boolean {
  * Opens the logs FILE arguments name. With one plain FILE its problem is the command's error (thrown);
  * with several, each problem is one stderr line and undefined is returned when nothing is left to read.
  */
-export async function openLogs(args: Args, files: readonly string[], options: { holdPartialLine?: boolean } = {}): Promise<OpenedLogs | undefined> {
+export async function openLogs(args: Args, files: readonly string[], options: { holdPartialLine?: boolean; search?: string } = {}): Promise<OpenedLogs | undefined> {
   if (files.length === 0) throw new UsageError('missing FILE');
   const single = files.length === 1 && !isDirectory(files[0]);
   const utcOffsetMin = utcOffsetOf(args);
@@ -52,7 +52,7 @@ export async function openLogs(args: Args, files: readonly string[], options: { 
     failed ||= p.error;
   }
   if (expanded.files.length === 0) return undefined;
-  const set = await LogSet.open(expanded.files, { utcOffsetMin, holdPartialLine: options.holdPartialLine }, (f: LogFile, e: Error) => {
+  const set = await LogSet.open(expanded.files, { utcOffsetMin, holdPartialLine: options.holdPartialLine, search: options.search }, (f: LogFile, e: Error) => {
     if (single) throw new LogInputError(`cannot read ${f.display}: ${e.message}`);
     warn(`cannot read ${f.display}: ${e.message}`);
     failed = true;

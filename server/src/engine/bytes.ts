@@ -85,6 +85,10 @@ export function parseZone(buf: Uint8Array, p: number, end: number): number {
   return sign * (hh * 60 + mm);
 }
 
+export function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
 /** The UTF-16 column of a byte column on an (almost always ASCII) line. */
 export function textColumn(line: string, byteCol: number): number {
   return Buffer.byteLength(line) === line.length ? byteCol : Buffer.from(line).subarray(0, byteCol).toString('utf8').length;

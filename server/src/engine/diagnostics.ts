@@ -38,11 +38,22 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   const mirror = index.descending;
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
-    const line = index.recStartLine[r];
-    const endLine = index.recEndLine[r];
     const flags = index.recFlags[r];
     const sev = index.recSeverity[r];
     const level = index.recLevel[r];
+    if ((level === NO_LEVEL || sev > Severity.Warning) && !(flags & (RecordFlag.EventError | RecordFlag.TimeRegression | RecordFlag.Malformed))) {
+      // Most records have no diagnostic: only the running time edge moves (nothing allocated).
+      if (!(flags & RecordFlag.NoTime)) {
+        const t = index.normalized(r);
+        if (Number.isNaN(edge) || (mirror ? t < edge : t > edge)) {
+          edge = t;
+          edgeRecord = r;
+        }
+      }
+      continue;
+    }
+    const line = index.recStartLine[r];
+    const endLine = index.endLineOf(r);
     const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
     if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
       yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);

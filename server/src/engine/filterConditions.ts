@@ -2,7 +2,7 @@
 // excluded one may. All of them are decided in one walk through the log: plain case-sensitive texts
 // search the bytes (one cursor each, moving forward only), the others look at the record's body,
 // decoded once per record however many conditions read it.
-import { CancelledError, type LogIndex } from './logIndex';
+import { CancelledError, type LogIndex, type SearchHits } from './logIndex';
 import { compileSafeRegex, type SafeRegex } from './safeRegex';
 import { chunks } from './source';
 
@@ -82,7 +82,7 @@ export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: nu
       textOf = r;
       lower = undefined;
       // Linear time is still long on a 50 MB line: regular expressions see the first MiB of a record.
-      limited = index.recEndOffset[r] - index.recStartOffset[r] > REGEX_TEXT_LIMIT;
+      limited = index.endOffsetOf(r) - index.recStartOffset[r] > REGEX_TEXT_LIMIT;
       text = limited ? limitedBody(index, r) : index.body(r);
     }
     return text;
@@ -90,7 +90,7 @@ export function compileMatcher(index: LogIndex, c: TextConditions, chunkSize: nu
   function holds(x: Condition, r: number): boolean {
     switch (x.kind) {
       case 'bytes':
-        return x.cursor.within(index.recStartOffset[r] + index.recBodyCol[r], index.recEndOffset[r]);
+        return x.cursor.within(index.recStartOffset[r] + index.recBodyCol[r], index.endOffsetOf(r));
       case 'text': {
         const t = body(r);
         // Plain text is matched in full, however long the record.
@@ -130,12 +130,40 @@ function allRecords(index: LogIndex, pauseMs: number): Matcher['candidates'] {
   };
 }
 
+/** As byteCandidates, over occurrences found beforehand (LogIndex.searched): each maps to the record whose body holds it. */
+function* hitCandidates(index: LogIndex, hits: SearchHits, needleLength: number, visit: (r: number) => void, isCancelled: () => boolean): Generator<void> {
+  let r = 0;
+  let next = 0;
+  for (let i = 0; i < hits.count && r < index.recordCount; i++) {
+    const pos = hits.offsets[i];
+    if (pos < next) continue;
+    while (r < index.recordCount && index.endOffsetOf(r) <= pos) r++;
+    if (r >= index.recordCount) return;
+    const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
+    if (pos >= bodyStart && pos + needleLength <= index.endOffsetOf(r)) {
+      visit(r);
+      next = index.endOffsetOf(r);
+      r++;
+    }
+    if ((i & 0xffff) === 0xffff) {
+      yield;
+      if (isCancelled()) throw new CancelledError();
+    }
+  }
+}
+
 /**
  * Finds every occurrence of the needle with Buffer.indexOf, chunk by chunk, and maps each to the
  * record whose body holds it: no decoding, no per-record work for records that cannot match.
  */
 function byteCandidates(index: LogIndex, needle: Buffer, chunkSize: number): Matcher['candidates'] {
   return function* (visit, isCancelled) {
+    // Found beforehand (searched while indexing, or by search workers): walk those offsets, read nothing.
+    const hits = index.searched;
+    if (hits !== undefined && hits.needle === needle.toString('utf8')) {
+      yield* hitCandidates(index, hits, needle.length, visit, isCancelled);
+      return;
+    }
     let r = 0;
     // Chunks overlap by the needle's length less one, and `next` skips what an earlier chunk covered.
     let next = 0;
@@ -143,13 +171,13 @@ function byteCandidates(index: LogIndex, needle: Buffer, chunkSize: number): Mat
       let local = chunk.indexOf(needle, Math.max(0, next - base));
       while (local >= 0 && r < index.recordCount) {
         const pos = base + local;
-        while (r < index.recordCount && index.recEndOffset[r] <= pos) r++;
+        while (r < index.recordCount && index.endOffsetOf(r) <= pos) r++;
         if (r >= index.recordCount) return;
         const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
         let from: number;
-        if (pos >= bodyStart && pos + needle.length <= index.recEndOffset[r]) {
+        if (pos >= bodyStart && pos + needle.length <= index.endOffsetOf(r)) {
           visit(r);
-          from = index.recEndOffset[r];
+          from = index.endOffsetOf(r);
           r++;
         } else {
           from = pos < bodyStart ? bodyStart : pos + 1;

@@ -3,6 +3,7 @@ import { assertText, detectDialect, whyUnknown } from './detect';
 import { dialectById } from './dialects';
 import type { BuildOptions, IndexOptions } from './logIndex';
 import { LogIndex } from './logIndex';
+import { buildParallel, threadsFor } from './parallel';
 import { FileSource } from './source';
 import type { ParseContext } from './types';
 import { DIALECT_IDS, LogInputError } from './types';
@@ -12,6 +13,11 @@ export class UnknownDialectError extends LogInputError {}
 export interface OpenOptions extends IndexOptions, ParseContext {
   /** Force a dialect instead of detecting one. */
   dialect?: string;
+}
+
+export interface FileOpenOptions extends OpenOptions, BuildOptions {
+  /** Threads that index a file (1: this one only); by default both cores for large files, one for small. */
+  threads?: number;
 }
 
 /** Indexes a log. Throws NotTextError (binary data) or UnknownDialectError (no dialect recognised). */
@@ -27,14 +33,16 @@ const HEAD_BYTES = 256 * 1024;
  * Indexes a log file without holding it in memory: the index reads it in chunks, and later reads
  * only what it shows. The caller closes the source when done.
  */
-export function openLogFile(path: string, options: OpenOptions & BuildOptions = {}): LogIndex {
+export function openLogFile(path: string, options: FileOpenOptions = {}): LogIndex {
   const source = new FileSource(path);
   try {
     const head = source.read(0, HEAD_BYTES);
     assertText(head);
     const dialect = pickDialect(head, options);
     const index = new LogIndex(source, dialect, options, options);
-    index.build(options);
+    const threads = dialect.partable ? threadsFor(source.size, options.threads) : 1;
+    if (threads > 1) buildParallel(index, path, threads, options, options.toleranceMs ?? 1000, options);
+    else index.build(options);
     return index;
   } catch (e) {
     source.close();
@@ -54,7 +62,8 @@ function pickDialect(head: Uint8Array, options: OpenOptions) {
 }
 
 export { LogIndex, CancelledError, turn } from './logIndex';
-export type { BuildOptions, OverflowRun } from './logIndex';
+export { buildParallel, buildParallelAsync, threadsFor, searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallel';
+export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';
 export type { LogSource } from './source';
 export { detectDialect, NotTextError } from './detect';

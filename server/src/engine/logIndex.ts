@@ -1,13 +1,16 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB, textColumn } from './bytes';
 import { RecordStore } from './recordStore';
+import type { StorePart } from './recordStore';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
+import { grow } from './keyTable';
+import { DAY_MS } from './time';
 import type { Dialect, LineParser, ParseContext } from './types';
 import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
-export type { OverflowRun } from './recordStore';
+export type { OverflowRun, StorePart } from './recordStore';
 
 export interface IndexOptions {
   /** Time-regression tolerance in ms (SPEC §4, default 1000). */
@@ -21,7 +24,25 @@ export interface BuildOptions {
   isCancelled?: () => boolean;
   /** Bytes read per step (tests use tiny chunks to cross every boundary). */
   chunkSize?: number;
+  /**
+   * Text a filter will look for next: it is searched in each chunk while the chunk is at hand (one
+   * read of the log for index and search), and the offsets found are kept in `searched`.
+   */
+  search?: string;
 }
+
+/** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */
+export interface SearchHits {
+  needle: string;
+  /** Ascending byte offsets, `count` of them. */
+  offsets: Float64Array;
+  count: number;
+  /** Bytes of the log searched (from its start); undefined: all that the index has scanned. */
+  size?: number;
+}
+
+/** Past this many occurrences a search stops keeping them (a filter then scans as usual). */
+const MAX_HITS = 1 << 22;
 
 /** Thrown when a long operation is cancelled. */
 export class CancelledError extends Error {
@@ -44,15 +65,28 @@ export class LogIndex extends RecordStore {
   scannedTo = 0;
   /** True when the last line scanned had no terminator (appending then needs a full re-index). */
   endsInPartialLine = false;
+  /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
+  searched: SearchHits | undefined = undefined;
 
   private readonly parser: LineParser;
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
   private readonly h = new HeaderScratch();
   private toleranceMs: number;
+  /** Where the dialect's times of day start (the date in a CommuniGate file name), when it writes no dates. */
+  readonly dayBase: number | undefined;
+  /** Indexing a part of the log only, up to this offset (a worker's share); undefined: all of it. */
+  private limit: number | undefined;
   // Scan state carried from one chunk (or one append) to the next.
   private line = 0;
-  private open = -1;
+  /** OPEN: the last record takes continuation lines; NONE: lines are orphans; CARRY: a part's leading lines continue a record before it. */
+  private open = NONE;
+  private carryLines = 0;
+  private carryEndOffset = 0;
+  private carryDialog: string | undefined = undefined;
+  private day = 0;
+  private maxTod = -1;
+  private rolledTo = 0;
   private up = 0;
   private down = 0;
   private lastTimed = NaN;
@@ -63,9 +97,60 @@ export class LogIndex extends RecordStore {
     super();
     this.source = source;
     this.dialect = dialect;
-    this.parser = dialect.createParser(ctx);
+    this.parser = (dialect.createScanner ?? dialect.createParser)(ctx);
     this.indented = dialect.headersMayBeIndented === true;
     this.toleranceMs = options.toleranceMs ?? 1000;
+    this.dayBase = dialect.timeOfDay?.(ctx);
+  }
+
+  /**
+   * Makes this index take the part `[from, to)` of its source only (`from` at a line boundary), as a
+   * worker does: lines and records are numbered from the part's start, lines before its first record
+   * are counted as continuing whatever came before, and nothing is finished. See toPart / adopt.
+   */
+  startPart(from: number, to: number): void {
+    this.scannedTo = from;
+    this.limit = to;
+    if (from > 0) this.open = CARRY;
+  }
+
+  /** The part indexed (after startPart and build), for the index of the whole log to adopt. */
+  part(): StorePart {
+    const part = this.toPart(this.carryLines, this.carryEndOffset, this.carryDialog);
+    if (this.searched !== undefined) part.hits = this.searched.offsets.slice(0, this.searched.count);
+    else part.hits = undefined;
+    return part;
+  }
+
+  /** Makes room for `records` records at once (a build of a known size). */
+  reserve(records: number): void {
+    if (records > this.recStartLine.length) this.growRecords(records);
+  }
+
+  /** Appends a part indexed on its own (by a worker) from where this index stopped; call endParts when all are in. */
+  adoptPart(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
+    const hits = this.searched;
+    if (hits !== undefined && p.hits !== undefined && hits.count + p.hits.length <= MAX_HITS) {
+      if (hits.count + p.hits.length > hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + p.hits.length);
+      hits.offsets.set(p.hits, hits.count);
+      hits.count += p.hits.length;
+    } else {
+      this.searched = undefined;
+    }
+    this.adopt(p);
+    this.line = this.lineCount;
+    this.scannedTo = scannedTo;
+    this.endsInPartialLine = endsInPartialLine;
+    this.open = this.recordCount > 0 && !this.closedBy.has(this.recordCount - 1) ? OPEN : NONE;
+  }
+
+  /** Finishes an index made of parts (time order, regressions, problem counts), as build() does. */
+  endParts(): void {
+    this.limit = undefined;
+    if (this.recordCount === 0) this.preambleLines = this.lineCount;
+    this.finish(0);
+    this.trim();
+    this.invalidateDerived();
   }
 
   /** Indexes a log held in memory. */
@@ -89,32 +174,59 @@ export class LogIndex extends RecordStore {
   }
 
   private *buildSteps(options: BuildOptions): Generator<void> {
-    const total = this.source.size;
+    const total = this.limit ?? this.source.size;
     const first = this.recordCount;
     const chunkSize = options.chunkSize ?? SCAN_CHUNK;
-    // Size the record arrays once from the file size (log lines average well over 64 bytes),
-    // rather than growing them by copying through a 1 GB scan.
+    // Size the record arrays once from the size (log lines average well over 64 bytes) rather than
+    // growing them by copying through a 1 GB scan; what is left over is trimmed at the end.
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     if (estimate > this.recStartLine.length) this.growRecords(estimate);
+    const needle = searchable(options.search);
+    if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
+      if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
+    } else {
+      this.searched = undefined;
+    }
     while (this.scannedTo < total) {
       if (options.isCancelled?.()) throw new CancelledError();
       const end = Math.min(total, this.scannedTo + chunkSize);
-      const chunk = this.source.read(this.scannedTo, end);
+      const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
       const final = end === total;
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
-        const nl = this.findLineEnd(end, chunkSize);
+        const nl = Math.min(total, this.findLineEnd(end, chunkSize));
         const long = this.source.read(this.scannedTo, nl);
-        this.scannedTo += this.scanChunk(long, this.scannedTo, nl === total);
+        const consumed = this.scanChunk(long, this.scannedTo, nl === total);
+        if (needle !== undefined) this.searchIn(long, consumed, this.scannedTo, needle);
+        this.scannedTo += consumed;
       } else {
+        // Whole lines only: a needle without line breaks never spans two reads.
+        if (needle !== undefined) this.searchIn(chunk, used, this.scannedTo, needle);
         this.scannedTo += used;
       }
       options.onProgress?.(this.scannedTo, total);
       yield;
     }
     if (this.recordCount === 0) this.preambleLines = this.lineCount;
-    this.finish(first);
+    if (this.limit === undefined) this.finish(first);
+    if (first === 0 && this.limit === undefined) this.trim();
+    this.invalidateDerived();
+  }
+
+  /** Records the offsets of `needle` in `buf[0, used)` (at `base` in the log). */
+  private searchIn(buf: Buffer, used: number, base: number, needle: Buffer): void {
+    const hits = this.searched;
+    if (hits === undefined) return;
+    const view = used === buf.length ? buf : buf.subarray(0, used);
+    for (let i = view.indexOf(needle); i >= 0; i = view.indexOf(needle, i + 1)) {
+      if (hits.count === MAX_HITS) {
+        this.searched = undefined;
+        return;
+      }
+      if (hits.count === hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + 1);
+      hits.offsets[hits.count++] = base + i;
+    }
   }
 
   /**
@@ -123,6 +235,7 @@ export class LogIndex extends RecordStore {
    */
   append(options: BuildOptions = {}): boolean {
     if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    this.searched = undefined;
     this.build(options);
     return true;
   }
@@ -130,6 +243,7 @@ export class LogIndex extends RecordStore {
   /** append() with a turn of the event loop after each chunk. */
   async appendAsync(options: BuildOptions = {}): Promise<boolean> {
     if (this.endsInPartialLine && this.source.size > this.scannedTo) return false;
+    this.searched = undefined;
     await this.buildAsync(options);
     return true;
   }
@@ -158,19 +272,19 @@ export class LogIndex extends RecordStore {
 
   /** The outline group of a session (SPEC §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
-    const key = this.keys.keys[session];
+    const key = this.keys.decode(session);
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
   }
 
   /** The record's text, verbatim (terminators included). */
   recordText(r: number): string {
-    return this.read(this.recStartOffset[r], this.recEndOffset[r]).toString('utf8');
+    return this.read(this.recStartOffset[r], this.endOffsetOf(r)).toString('utf8');
   }
 
   /** The record's first line, without terminator. */
   headerLine(r: number): string {
     const start = this.recStartOffset[r];
-    const end = this.recEndOffset[r];
+    const end = this.endOffsetOf(r);
     // Header lines are short; read a little and only read on for a record whose first line is long.
     let bytes = this.read(start, Math.min(end, start + 4096));
     let nl = bytes.indexOf(LF);
@@ -186,7 +300,7 @@ export class LogIndex extends RecordStore {
 
   /** The record's body (SPEC §2): everything but timestamp and level marker, lines joined by `\n`. */
   body(r: number): string {
-    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.recEndOffset[r]).toString('utf8');
+    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.endOffsetOf(r)).toString('utf8');
     return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
   }
 
@@ -203,9 +317,14 @@ export class LogIndex extends RecordStore {
 
   /** The timestamp of a record as written. */
   timestampText(r: number): string {
+    // Rebuilt from the arrays where the dialect can (a session list reads no file then).
+    if (this.dialect.stampText !== undefined) {
+      const rebuilt = this.dialect.stampText(this.recWall[r], this.dayBase ?? 0, this.recBodyCol[r], this.recLevel[r], this.recFlags[r]);
+      if (rebuilt !== undefined) return rebuilt;
+    }
     // Most dialects write the timestamp first: try the line's first bytes before decoding it whole.
     const start = this.recStartOffset[r];
-    const head = this.read(start, Math.min(this.recEndOffset[r], start + 64));
+    const head = this.read(start, Math.min(this.endOffsetOf(r), start + 64));
     let e = 0;
     while (e < head.length && head[e] !== LF && head[e] !== CR) e++;
     const text = head.toString('latin1', 0, e);
@@ -249,6 +368,7 @@ export class LogIndex extends RecordStore {
   private scanChunk(buf: Buffer, base: number, final: boolean): number {
     const len = buf.length;
     const h = this.h;
+    const parser = this.parser;
     let pos = 0;
     // Lines end at LF, CRLF or a lone CR, as in the editor. The next CR is looked up only when the
     // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
@@ -269,31 +389,37 @@ export class LogIndex extends RecordStore {
       }
       this.endsInPartialLine = next === len && buf[len - 1] !== LF;
       const line = this.line;
-      if (isOverflowLine(buf, pos, end)) {
+      if (buf[pos] === 0x2a && isOverflowLine(buf, pos, end)) {
         const last = this.overflow[this.overflow.length - 1];
         if (last && last.endLine === line - 1) {
           last.endLine = line;
           last.endOffset = base + next;
           last.count++;
         } else {
-          this.overflow.push({ startLine: line, endLine: line, startOffset: base + pos, endOffset: base + next, count: 1, firstLineLength: next - pos, recordBefore: this.recordCount - 1 });
+          const run = { startLine: line, endLine: line, startOffset: base + pos, endOffset: base + next, count: 1, firstLineLength: next - pos, recordBefore: this.recordCount - 1 };
+          this.overflow.push(run);
+          this.closeBy(run.recordBefore, run);
         }
-        this.open = -1;
+        this.open = NONE;
       } else {
         h.reset();
         let hs = pos;
         if (this.indented) while (hs < end && (buf[hs] === SP || buf[hs] === TAB)) hs++;
-        if (this.parser.header(buf, hs, end, h)) {
+        if (parser.header(buf, hs, end, h)) {
           h.bodyCol += hs - pos; // the body column counts from the line's start, blanks included
-          this.open = this.addRecord(h, line, base + pos, base + next);
-        } else if (this.open >= 0) {
-          const open = this.open;
-          this.extendRecord(open, line, base + next);
-          if (this.parser.continuation) {
-            const dialog = this.parser.continuation(buf, pos, end);
-            const s = this.recSession[open];
+          this.addRecord(h, line, base + pos, base + next);
+          this.open = OPEN;
+        } else if (this.open === OPEN) {
+          this.extendLast(line, base + next);
+          if (parser.continuation) {
+            const dialog = parser.continuation(buf, pos, end);
+            const s = this.recSession[this.recordCount - 1];
             if (dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, dialog);
           }
+        } else if (this.open === CARRY) {
+          this.carryLines++;
+          this.carryEndOffset = base + next;
+          if (parser.continuation && this.carryDialog === undefined) this.carryDialog = parser.continuation(buf, pos, end);
         }
       }
       pos = next;
@@ -305,6 +431,7 @@ export class LogIndex extends RecordStore {
 
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
   private finish(first: number): void {
+    if (this.dayBase !== undefined) this.rollDays();
     for (let r = first; r < this.recordCount; r++) {
       if (this.recFlags[r] & RecordFlag.NoTime) continue;
       const t = this.normalized(r);
@@ -324,6 +451,36 @@ export class LogIndex extends RecordStore {
       this.markTimeRegressions(first);
       this.countProblems(first);
     }
+  }
+
+  /**
+   * Dates the times of day of a dialect that writes no date: the base, plus a day each time the
+   * clock goes back by more than twelve hours (a new day, not a record written late).
+   */
+  private rollDays(): void {
+    const base = this.dayBase ?? 0;
+    const wall = this.recWall;
+    const flags = this.recFlags;
+    let day = this.day;
+    let maxTod = this.maxTod;
+    let prev = this.rolledTo > 0 ? wall[this.rolledTo - 1] : NaN;
+    for (let r = this.rolledTo; r < this.recordCount; r++) {
+      if (flags[r] & RecordFlag.NoTime) {
+        wall[r] = prev;
+        continue;
+      }
+      const tod = wall[r];
+      if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+        day++;
+        maxTod = tod;
+      } else if (tod > maxTod) {
+        maxTod = tod;
+      }
+      prev = wall[r] = base + day * DAY_MS + tod;
+    }
+    this.day = day;
+    this.maxTod = maxTod;
+    this.rolledTo = this.recordCount;
   }
 
   private markTimeRegressions(first: number): void {
@@ -357,6 +514,17 @@ export class LogIndex extends RecordStore {
     }
   }
 }
+
+/** The needle of BuildOptions.search as bytes, when it can be searched chunk by chunk (no line breaks). */
+function searchable(text: string | undefined): Buffer | undefined {
+  if (text === undefined || text === '' || /[\r\n]/.test(text)) return undefined;
+  return Buffer.from(text, 'utf8');
+}
+
+const NONE = -1;
+const OPEN = 0;
+const CARRY = -2;
+const HALF_DAY = DAY_MS / 2;
 
 /** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
 export function turn(): Promise<void> {

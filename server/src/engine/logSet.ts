@@ -9,6 +9,7 @@ import { MergedOrder } from './merge';
 import { groupSources } from './rotation';
 import type { LogSource } from './source';
 import { FileSource, MemorySource } from './source';
+import { buildParallel, buildParallelAsync, threadsFor } from './parallel';
 import { DAY_MS, formatWall } from './time';
 import type { DialectId } from './types';
 
@@ -207,7 +208,13 @@ export class LogSet {
       const ctx = { fileName: first.name, mtimeMs: opened[opened.length - 1].mtimeMs };
       const index = new LogIndex(bytes, first.dialect, ctx, { toleranceMs: options.toleranceMs });
       index.logOffsetMin = options.utcOffsetMin ?? 0;
-      if (options.async) await index.buildAsync(options);
+      // One large file on disk, not followed: on every core (worker threads index parts of the file).
+      const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
+      const threads = single !== undefined && first.dialect.partable ? threadsFor(bytes.size) : 1;
+      if (single !== undefined && threads > 1) {
+        if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
+        else buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
+      } else if (options.async) await index.buildAsync(options);
       else index.build(options);
       const name = opened.length === group.files.length ? group.name : opened.length === 1 ? first.display : group.name;
       const source = new SourceLog(name, opened, index, bytes);

@@ -1,5 +1,10 @@
 // Storage of an index: one slot per record in parallel typed arrays, sessions by interned key.
 // No per-line objects; LogIndex (logIndex.ts) fills it by scanning a log.
+//
+// Memory is the point of the layout (a 1 GB log has 14 million records): the end line and end offset
+// of a record are not stored but derived (a record ends where the next one starts, unless an
+// overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
+// are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
 import { grow, KeyTable } from './keyTable';
 import type { HeaderScratch } from './types';
 import { RecordFlag } from './types';
@@ -22,6 +27,35 @@ const MAX_U32 = 0xffffffff;
 /** Stored in recOffsetMin when the log writes no zone offset. */
 export const NO_OFFSET = -32768;
 
+/** What a part of a log indexed on its own (a worker) hands over to be stitched after the rest. */
+export interface StorePart {
+  recordCount: number;
+  lineCount: number;
+  recStartLine: Uint32Array;
+  recStartOffset: Uint32Array | Float64Array;
+  recBodyCol: Uint16Array;
+  recWall: Float64Array;
+  offsets: Int16Array | undefined;
+  recLevel: Uint8Array;
+  recSeverity: Uint8Array;
+  recFlags: Uint8Array;
+  recSession: Uint32Array;
+  /** The part's session keys: bytes and their bounds, in order of first record. */
+  keyPool: Uint8Array;
+  keyBounds: Uint32Array;
+  sessionDialogs: [number, string][];
+  overflow: OverflowRun[];
+  /** End of the part's last record (line, offset), when it runs to the end of the part. */
+  lastEndLine: number;
+  lastEndOffset: number;
+  /** Lines before the part's first record that continue the record open before the part, and a SIP dialog they reveal. */
+  carryLines: number;
+  carryEndOffset: number;
+  carryDialog: string | undefined;
+  /** Offsets of BuildOptions.search in the part, when it was searched. */
+  hits?: Float64Array;
+}
+
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 export class RecordStore {
   lineCount = 0;
@@ -30,18 +64,16 @@ export class RecordStore {
   preambleLines = 0;
 
   recStartLine = new Uint32Array(1024);
-  recEndLine = new Uint32Array(1024);
   /** Byte offsets: 32-bit while the log is under 4 GiB (half the memory), 64-bit floats past that. */
   recStartOffset: Uint32Array | Float64Array = new Uint32Array(1024);
-  /** Offset just past the record's last line terminator. */
-  recEndOffset: Uint32Array | Float64Array = new Uint32Array(1024);
   recBodyCol = new Uint16Array(1024);
   recWall = new Float64Array(1024);
-  recOffsetMin = new Int16Array(1024);
   recLevel = new Uint8Array(1024);
   recSeverity = new Uint8Array(1024);
   recFlags = new Uint8Array(1024);
   recSession = new Uint32Array(1024);
+  /** Zone offsets as written; undefined while no record has written one (all NO_OFFSET). */
+  protected offsets: Int16Array | undefined = undefined;
 
   readonly keys = new KeyTable();
   sessionFirst = new Uint32Array(256);
@@ -60,22 +92,86 @@ export class RecordStore {
   dated = false;
   /** The log's own zone offset (that of its first record with one), minutes; 0 when none. */
   logOffsetMin = 0;
-  private hasOffset = false;
+  protected hasOffset = false;
   // The time of the last record with one, carried to records without.
-  private prevWall = NaN;
-  private prevOffset = NO_OFFSET;
+  protected prevWall = NaN;
+  protected prevOffset = NO_OFFSET;
+  /** End of the last record while it is open (no overflow marker after it). */
+  protected lastEndLine = 0;
+  protected lastEndOffset = 0;
+  /** Records closed by an overflow run rather than by the next record: record → its run. */
+  protected readonly closedBy = new Map<number, OverflowRun>();
+  private endLines: Uint32Array | undefined;
+  private endOffsets: Uint32Array | Float64Array | undefined;
+  private offsetView: Int16Array | undefined;
 
   get sessionCount(): number {
     return this.keys.size;
   }
 
   sessionKey(session: number): string {
-    return this.keys.keys[session];
+    return this.keys.keyOf(session);
+  }
+
+  /** 0-based last line of record `r`. */
+  endLineOf(r: number): number {
+    const run = this.closedBy.size === 0 ? undefined : this.closedBy.get(r);
+    if (run !== undefined) return run.startLine - 1;
+    return r + 1 < this.recordCount ? this.recStartLine[r + 1] - 1 : this.lastEndLine;
+  }
+
+  /** Offset just past record `r`'s last line terminator. */
+  endOffsetOf(r: number): number {
+    const run = this.closedBy.size === 0 ? undefined : this.closedBy.get(r);
+    if (run !== undefined) return run.startOffset;
+    return r + 1 < this.recordCount ? this.recStartOffset[r + 1] : this.lastEndOffset;
+  }
+
+  /** Zone offset of record `r` as written, minutes, or NO_OFFSET. */
+  offsetMinOf(r: number): number {
+    return this.offsets === undefined ? NO_OFFSET : this.offsets[r];
+  }
+
+  /**
+   * Last lines of all records, as an array (made on first use after a change: most users ask
+   * endLineOf for the records they look at).
+   */
+  get recEndLine(): Uint32Array {
+    if (this.endLines === undefined) {
+      const a = new Uint32Array(this.recordCount);
+      for (let r = 0; r < this.recordCount; r++) a[r] = this.endLineOf(r);
+      this.endLines = a;
+    }
+    return this.endLines;
+  }
+
+  /** Offsets just past each record, as an array (made on first use after a change). */
+  get recEndOffset(): Uint32Array | Float64Array {
+    if (this.endOffsets === undefined) {
+      const a = this.recStartOffset instanceof Float64Array ? new Float64Array(this.recordCount) : new Uint32Array(this.recordCount);
+      for (let r = 0; r < this.recordCount; r++) a[r] = this.endOffsetOf(r);
+      this.endOffsets = a;
+    }
+    return this.endOffsets;
+  }
+
+  /** Zone offsets of all records (NO_OFFSET where none is written). */
+  get recOffsetMin(): Int16Array {
+    if (this.offsets !== undefined) return this.offsets;
+    if (this.offsetView === undefined || this.offsetView.length < this.recordCount) this.offsetView = new Int16Array(this.recordCount).fill(NO_OFFSET);
+    return this.offsetView;
+  }
+
+  /** Drops the arrays made from derived values: the records changed. */
+  protected invalidateDerived(): void {
+    this.endLines = undefined;
+    this.endOffsets = undefined;
+    this.offsetView = undefined;
   }
 
   /** Normalised time of a record in ms (the offset written in the log honoured). */
   normalized(r: number): number {
-    const off = this.recOffsetMin[r];
+    const off = this.offsets === undefined ? NO_OFFSET : this.offsets[r];
     return this.recWall[r] - (off === NO_OFFSET ? this.logOffsetMin : off) * 60_000;
   }
 
@@ -88,7 +184,7 @@ export class RecordStore {
       if (this.recStartLine[mid] <= line) lo = mid + 1;
       else hi = mid - 1;
     }
-    return hi >= 0 && this.recEndLine[hi] >= line ? hi : -1;
+    return hi >= 0 && this.endLineOf(hi) >= line ? hi : -1;
   }
 
   /** The first record whose start line is ≥ `line`, or recordCount. */
@@ -109,26 +205,34 @@ export class RecordStore {
     if (r >= this.recStartLine.length) this.growRecords(r + 1);
     if (r === 0) this.preambleLines = line;
     this.recStartLine[r] = line;
-    this.recEndLine[r] = line;
     if (end > MAX_U32) this.widenOffsets();
     this.recStartOffset[r] = start;
-    this.recEndOffset[r] = end;
-    this.recBodyCol[r] = Math.min(h.bodyCol, 0xffff);
+    this.lastEndLine = line;
+    this.lastEndOffset = end;
+    const bodyCol = h.bodyCol;
+    this.recBodyCol[r] = bodyCol < 0xffff ? bodyCol : 0xffff;
     this.recLevel[r] = h.level;
     this.recSeverity[r] = h.severity;
     let flags = h.flags;
-    if (Number.isNaN(h.wall)) {
+    const wall = h.wall;
+    if (wall !== wall) {
       flags |= RecordFlag.NoTime;
       this.recWall[r] = this.prevWall;
-      this.recOffsetMin[r] = this.prevOffset;
+      if (this.prevOffset !== NO_OFFSET) this.setOffset(r, this.prevOffset);
     } else {
-      this.prevWall = h.wall;
-      this.prevOffset = Number.isNaN(h.offsetMin) ? NO_OFFSET : h.offsetMin;
-      this.recWall[r] = this.prevWall;
-      this.recOffsetMin[r] = this.prevOffset;
-      if (!this.hasOffset && this.prevOffset !== NO_OFFSET) {
-        this.hasOffset = true;
-        this.logOffsetMin = this.prevOffset;
+      this.prevWall = wall;
+      this.recWall[r] = wall;
+      const off = h.offsetMin;
+      if (off === off) {
+        this.prevOffset = off;
+        this.setOffset(r, off);
+        if (!this.hasOffset) {
+          this.hasOffset = true;
+          this.logOffsetMin = off;
+        }
+      } else {
+        this.prevOffset = NO_OFFSET;
+        if (this.offsets !== undefined) this.offsets[r] = NO_OFFSET;
       }
     }
     this.recFlags[r] = flags;
@@ -139,45 +243,194 @@ export class RecordStore {
     return r;
   }
 
-  /** Makes record `r` end with the line `line`, whose terminator ends at `end`. */
-  protected extendRecord(r: number, line: number, end: number): void {
-    this.recEndLine[r] = line;
+  private setOffset(r: number, off: number): void {
+    if (this.offsets === undefined) {
+      this.offsets = new Int16Array(this.recStartLine.length).fill(NO_OFFSET, 0, r);
+    }
+    this.offsets[r] = off;
+  }
+
+  /** Makes the last record end with the line `line`, whose terminator ends at `end`. */
+  protected extendLast(line: number, end: number): void {
+    this.lastEndLine = line;
     if (end > MAX_U32) this.widenOffsets();
-    this.recEndOffset[r] = end;
+    this.lastEndOffset = end;
+  }
+
+  /** An overflow run closes the record before it (if it was still open). */
+  protected closeBy(r: number, run: OverflowRun): void {
+    if (r >= 0 && !this.closedBy.has(r)) this.closedBy.set(r, run);
   }
 
   protected addToSession(s: number, r: number): void {
-    if (s >= this.sessionFirst.length) {
-      this.sessionFirst = grow(this.sessionFirst, s + 1);
-      this.sessionLast = grow(this.sessionLast, s + 1);
-      this.sessionRecordCount = grow(this.sessionRecordCount, s + 1);
-      this.sessionProblems = grow(this.sessionProblems, s + 1);
-      this.sessionWorst = grow(this.sessionWorst, s + 1);
-    }
+    if (s >= this.sessionFirst.length) this.growSessions(s + 1);
     if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = r;
     this.sessionLast[s] = r;
     this.sessionRecordCount[s]++;
+  }
+
+  private growSessions(min: number): void {
+    this.sessionFirst = grow(this.sessionFirst, min);
+    this.sessionLast = grow(this.sessionLast, min);
+    this.sessionRecordCount = grow(this.sessionRecordCount, min);
+    this.sessionProblems = grow(this.sessionProblems, min);
+    this.sessionWorst = grow(this.sessionWorst, min);
   }
 
   /** Past 4 GiB, offsets no longer fit 32 bits. */
   protected widenOffsets(): void {
     if (this.recStartOffset instanceof Float64Array) return;
     this.recStartOffset = Float64Array.from(this.recStartOffset);
-    this.recEndOffset = Float64Array.from(this.recEndOffset);
   }
 
   protected growRecords(min: number): void {
     this.recStartLine = grow(this.recStartLine, min);
-    this.recEndLine = grow(this.recEndLine, min);
     this.recStartOffset = grow(this.recStartOffset, min);
-    this.recEndOffset = grow(this.recEndOffset, min);
     this.recBodyCol = grow(this.recBodyCol, min);
     this.recWall = grow(this.recWall, min);
-    this.recOffsetMin = grow(this.recOffsetMin, min);
+    if (this.offsets !== undefined) this.offsets = grow(this.offsets, min);
     this.recLevel = grow(this.recLevel, min);
     this.recSeverity = grow(this.recSeverity, min);
     this.recFlags = grow(this.recFlags, min);
     this.recSession = grow(this.recSession, min);
   }
 
+  /** Sizes the record arrays to exactly `n` slots (no copy when they already are). */
+  protected resizeRecords(n: number): void {
+    const fit = <T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Float64Array>(a: T): T => {
+      if (a.length === n) return a;
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a.length > n ? (a.subarray(0, n) as T) : a);
+      return b;
+    };
+    this.recStartLine = fit(this.recStartLine);
+    this.recStartOffset = fit(this.recStartOffset);
+    this.recBodyCol = fit(this.recBodyCol);
+    this.recWall = fit(this.recWall);
+    if (this.offsets !== undefined) this.offsets = fit(this.offsets);
+    this.recLevel = fit(this.recLevel);
+    this.recSeverity = fit(this.recSeverity);
+    this.recFlags = fit(this.recFlags);
+    this.recSession = fit(this.recSession);
+  }
+
+  /** Gives back the slots a build did not use, when they are many (one copy per array). */
+  protected trim(): void {
+    const n = this.recordCount;
+    if (this.recStartLine.length - n > Math.max(4096, n >> 3)) this.resizeRecords(Math.max(n, 1024));
+    this.keys.trim();
+  }
+
+  /** This store's records, sessions and runs as a part for another store to adopt (see adopt). */
+  toPart(carryLines: number, carryEndOffset: number, carryDialog: string | undefined): StorePart {
+    // Handed over as they are (the adopting store reads recordCount slots): no copy to trim them.
+    const { pool, bounds } = this.keys.export();
+    const dialogs: [number, string][] = [...this.sessionDialog];
+    return {
+      recordCount: this.recordCount,
+      lineCount: this.lineCount,
+      recStartLine: this.recStartLine,
+      recStartOffset: this.recStartOffset,
+      recBodyCol: this.recBodyCol,
+      recWall: this.recWall,
+      offsets: this.offsets,
+      recLevel: this.recLevel,
+      recSeverity: this.recSeverity,
+      recFlags: this.recFlags,
+      recSession: this.recSession,
+      keyPool: pool,
+      keyBounds: bounds,
+      sessionDialogs: dialogs,
+      overflow: this.overflow,
+      lastEndLine: this.lastEndLine,
+      lastEndOffset: this.lastEndOffset,
+      carryLines,
+      carryEndOffset,
+      carryDialog,
+    };
+  }
+
+  /**
+   * Appends a part indexed on its own from the next line boundary on: its lines follow ours, its
+   * sessions are renumbered through our key table (in order of first record, as one scan would),
+   * lines it began with continue our last record, and a NoTime record at its start takes our last time.
+   */
+  protected adopt(p: StorePart): void {
+    const base = this.recordCount;
+    const lineBase = this.lineCount;
+    const lastOpen = base > 0 && !this.closedBy.has(base - 1);
+    // Leading continuation lines of the part extend our last record (unless a marker closed it).
+    if (lastOpen && p.carryLines > 0) {
+      this.lastEndLine = lineBase + p.carryLines - 1;
+      this.lastEndOffset = p.carryEndOffset;
+      const s = this.recSession[base - 1];
+      if (p.carryDialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, p.carryDialog);
+    }
+    // Sessions: local id → ours.
+    const map = new Uint32Array(p.keyBounds.length >> 1);
+    for (let i = 0; i < map.length; i++) map[i] = this.keys.intern(p.keyPool, p.keyBounds[2 * i], p.keyBounds[2 * i + 1]);
+    const n = p.recordCount;
+    if (base + n > this.recStartLine.length) this.growRecords(base + n);
+    if (p.recStartOffset instanceof Float64Array) this.widenOffsets();
+    for (let i = 0; i < n; i++) this.recStartLine[base + i] = p.recStartLine[i] + lineBase;
+    this.recStartOffset.set(p.recStartOffset.subarray(0, n), base);
+    this.recBodyCol.set(p.recBodyCol.subarray(0, n), base);
+    this.recWall.set(p.recWall.subarray(0, n), base);
+    this.recLevel.set(p.recLevel.subarray(0, n), base);
+    this.recSeverity.set(p.recSeverity.subarray(0, n), base);
+    this.recFlags.set(p.recFlags.subarray(0, n), base);
+    if (p.offsets !== undefined) {
+      if (this.offsets === undefined) this.offsets = new Int16Array(this.recStartLine.length).fill(NO_OFFSET);
+      this.offsets.set(p.offsets.subarray(0, n), base);
+    } else if (this.offsets !== undefined) {
+      this.offsets.fill(NO_OFFSET, base, base + n);
+    }
+    for (let i = 0; i < n; i++) {
+      const s = map[p.recSession[i]];
+      this.recSession[base + i] = s;
+      this.addToSession(s, base + i);
+    }
+    // Records without a time before the part's first timed one carry our last time.
+    for (let i = 0; i < n && this.recFlags[base + i] & RecordFlag.NoTime; i++) {
+      this.recWall[base + i] = this.prevWall;
+      if (this.prevOffset !== NO_OFFSET) this.setOffset(base + i, this.prevOffset);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (this.recFlags[base + i] & RecordFlag.NoTime) continue;
+      this.prevWall = this.recWall[base + i];
+      this.prevOffset = p.offsets === undefined ? NO_OFFSET : p.offsets[i];
+      break;
+    }
+    if (!this.hasOffset && p.offsets !== undefined) {
+      for (let i = 0; i < n; i++) {
+        if (p.offsets[i] !== NO_OFFSET && !(p.recFlags[i] & RecordFlag.NoTime)) {
+          this.hasOffset = true;
+          this.logOffsetMin = p.offsets[i];
+          break;
+        }
+      }
+    }
+    for (const [s, dialog] of p.sessionDialogs) if (!this.sessionDialog.has(map[s])) this.sessionDialog.set(map[s], dialog);
+    // Overflow runs: a run that continues our last run merges with it.
+    for (const run of p.overflow) {
+      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: run.recordBefore < 0 ? base - 1 : run.recordBefore + base };
+      const last = this.overflow[this.overflow.length - 1];
+      if (last && last.endLine === moved.startLine - 1 && moved.recordBefore === last.recordBefore) {
+        last.endLine = moved.endLine;
+        last.endOffset = moved.endOffset;
+        last.count += moved.count;
+      } else {
+        this.overflow.push(moved);
+        this.closeBy(moved.recordBefore, moved);
+      }
+    }
+    if (base === 0 && n > 0) this.preambleLines = lineBase + p.recStartLine[0];
+    this.recordCount = base + n;
+    if (n > 0) {
+      this.lastEndLine = p.lastEndLine + lineBase;
+      this.lastEndOffset = p.lastEndOffset;
+    }
+    this.lineCount = lineBase + p.lineCount;
+    this.invalidateDerived();
+  }
 }

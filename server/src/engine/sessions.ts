@@ -27,10 +27,10 @@ export function sessionSummary(index: LogIndex, s: number): SessionSummary {
   const worst = index.sessionWorst[s];
   return {
     id: s,
-    key: index.sessionKey(s),
+    key: index.keys.decode(s),
     component: index.componentOf(s),
     firstLine: index.recStartLine[first],
-    lastLine: index.recEndLine[last],
+    lastLine: index.endLineOf(last),
     records: index.sessionRecordCount[s],
     start: index.timestampText(first),
     end: index.timestampText(last),

@@ -7,6 +7,11 @@ export interface LogSource {
   readonly size: number;
   /** Bytes `[start, end)`; a view where possible, so do not keep it past the next read. */
   read(start: number, end: number): Buffer;
+  /**
+   * As read, into a buffer the source reuses for the next readTransient: for a scan that is done
+   * with the bytes before it reads on (the index), so that a 1 GB scan does not leave 1 GB of garbage.
+   */
+  readTransient?(start: number, end: number): Buffer;
 }
 
 /** A log held in memory as a list of segments, so that appending never copies what is there. */
@@ -25,6 +30,14 @@ export class MemorySource implements LogSource {
     this.segments.push(b);
     this.starts.push(this.size);
     this.size += b.length;
+  }
+
+  /** Takes `bytes`, which hold this log and more after it (an edited document that grew), as the whole log. */
+  extendTo(bytes: Buffer): void {
+    if (bytes.length < this.size) throw new Error('extendTo: the new bytes are shorter than the log');
+    this.segments = bytes.length > 0 ? [bytes] : [];
+    this.starts = bytes.length > 0 ? [0] : [];
+    this.size = bytes.length;
   }
 
   /** The whole log as one buffer (joins segments once, then keeps the join). */
@@ -79,6 +92,7 @@ export class FileSource implements LogSource {
   readonly identity: string;
   private window = Buffer.alloc(0);
   private windowStart = 0;
+  private scratch = Buffer.alloc(0);
 
   constructor(readonly path: string) {
     this.fd = fs.openSync(path, 'r');
@@ -119,6 +133,19 @@ export class FileSource implements LogSource {
     this.window = got === buf.length ? buf : buf.subarray(0, got);
     this.windowStart = start;
     return this.window.subarray(0, Math.min(end - start, got));
+  }
+
+  readTransient(start: number, end: number): Buffer {
+    end = Math.min(end, this.size);
+    if (end <= start) return Buffer.alloc(0);
+    if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < end - start) {
+      const n = fs.readSync(this.fd, this.scratch, got, end - start - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    return this.scratch.subarray(0, got);
   }
 
   close(): void {

@@ -1,8 +1,9 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
 import type { CancellationToken } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import type { LogIndex } from '../engine';
 import { CancelledError, filterPieces, goToTime, hasCondition, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import { FileSource, PARALLEL_SEARCH_MIN_BYTES, searchFileParallel } from '../engine';
+import type { FilterQuery, SearchHits, LogIndex } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -28,6 +29,13 @@ function cancelled(): ResponseError<void> {
   return new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }
 
+/** Where a plain, case-sensitive text occurs in a large log read from disk, searched on every core; else undefined. */
+async function searchLargeLog(index: LogIndex, q: FilterQuery, isCancelled: () => boolean): Promise<SearchHits | undefined> {
+  if (q.text === undefined || q.regex !== undefined || q.ignoreCase || !(index.source instanceof FileSource)) return undefined;
+  if (index.scannedTo < PARALLEL_SEARCH_MIN_BYTES) return undefined;
+  return searchFileParallel(index.source.path, index.scannedTo, q.text, isCancelled);
+}
+
 export async function filter(entry: LogEntry, params: FilterParams, token: CancellationToken): Promise<FilterResult | ResponseError<void>> {
   const index = entry.index;
   const empty: FilterResult = { text: '', sourceLines: [], records: 0, keyedSessions: 0 };
@@ -40,8 +48,19 @@ export async function filter(entry: LogEntry, params: FilterParams, token: Cance
   const baseRecord = params.baseLine === undefined ? undefined : recordNear(index, params.baseLine);
   let result;
   try {
-    // Async: the event loop gets turns while a filter runs through a big log, so a cancellation lands.
-    result = await runFilterAsync(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled: () => token.isCancellationRequested });
+    const isCancelled = (): boolean => token.isCancellationRequested;
+    // A plain text in a large log on disk is searched by workers on every core first.
+    const hits = await searchLargeLog(index, q, isCancelled);
+    if (token.isCancellationRequested) return cancelled();
+    // The filter walks the offsets found instead of reading the file (only while they cover all of it).
+    const before = index.searched;
+    if (hits !== undefined && index.scannedTo === hits.size) index.searched = hits;
+    try {
+      // Async: the event loop gets turns while a filter runs through a big log, so a cancellation lands.
+      result = await runFilterAsync(index, q, { baseRecord: baseRecord === -1 ? undefined : baseRecord, isCancelled });
+    } finally {
+      if (hits !== undefined && index.searched === hits) index.searched = before;
+    }
   } catch (e) {
     if (e instanceof QueryError) return { ...empty, dialect: index.dialect.id, error: e.message };
     if (e instanceof CancelledError) return cancelled();
@@ -108,7 +127,7 @@ export function sessionRecordList(entry: LogEntry, params: SessionRecordsParams)
     return {
       ...(queueId !== undefined && !key.includes(queueId) ? { queueId } : {}),
       line: index.recStartLine[r],
-      endLine: index.recEndLine[r],
+      endLine: index.endLineOf(r),
       time: index.timestampText(r),
       severity: SEVERITY_NAMES[index.recSeverity[r]],
       problem: index.isProblem(r),

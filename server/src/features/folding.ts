@@ -18,7 +18,7 @@ export function foldingRanges(index: LogIndex, limit = Number.MAX_SAFE_INTEGER):
     let last = r;
     while (last + 1 < n && index.recSession[last + 1] === session) last++;
     if (last > r) {
-      out.push({ startLine: index.recStartLine[r], endLine: index.recEndLine[last] });
+      out.push({ startLine: index.recStartLine[r], endLine: index.endLineOf(last) });
       // Continuation lines inside the run still fold, except for the record that opens it.
       for (let i = r + 1; i <= last && out.length < limit; i++) pushRecord(index, i, out);
     } else {
@@ -30,5 +30,5 @@ export function foldingRanges(index: LogIndex, limit = Number.MAX_SAFE_INTEGER):
 }
 
 function pushRecord(index: LogIndex, r: number, out: FoldingRange[]): void {
-  if (index.recEndLine[r] > index.recStartLine[r]) out.push({ startLine: index.recStartLine[r], endLine: index.recEndLine[r] });
+  if (index.endLineOf(r) > index.recStartLine[r]) out.push({ startLine: index.recStartLine[r], endLine: index.endLineOf(r) });
 }

@@ -40,7 +40,7 @@ export function spanRange(index: LogIndex, startLine: number, endLine: number, s
 
 /** The whole record: first line, continuation lines included. */
 export function recordRange(index: LogIndex, r: number): Range {
-  return spanRange(index, index.recStartLine[r], index.recEndLine[r], index.recStartOffset[r], index.recEndOffset[r]);
+  return spanRange(index, index.recStartLine[r], index.endLineOf(r), index.recStartOffset[r], index.endOffsetOf(r));
 }
 
 /** The record's first line only. */
@@ -53,7 +53,7 @@ export function headerRange(index: LogIndex, r: number): Range {
 export function sessionRange(index: LogIndex, session: number): Range {
   const first = index.sessionFirst[session];
   const last = index.sessionLast[session];
-  return spanRange(index, index.recStartLine[first], index.recEndLine[last], index.recStartOffset[first], index.recEndOffset[last]);
+  return spanRange(index, index.recStartLine[first], index.endLineOf(last), index.recStartOffset[first], index.endOffsetOf(last));
 }
 
 export function overflowRange(index: LogIndex, run: OverflowRun): Range {
@@ -65,7 +65,7 @@ export function recordLineText(index: LogIndex, line: number): string | undefine
   const r = index.recordAtLine(line);
   if (r < 0) return undefined;
   const recordStart = index.recStartOffset[r];
-  const bytes = index.read(recordStart, index.recEndOffset[r]);
+  const bytes = index.read(recordStart, index.endOffsetOf(r));
   let start = 0;
   for (let l = index.recStartLine[r]; l < line; l++) start = bytes.indexOf(LF, start) + 1;
   let end = bytes.indexOf(LF, start);

@@ -30,7 +30,7 @@ export function sessionMarkdown(index: LogIndex, s: number): string {
   if (range) lines.push(`Time: ${escapeMarkdown(range)}${lasted}`);
   const problems = index.sessionProblems[s];
   lines.push(
-    `Records: ${index.sessionRecordCount[s]} · lines ${index.recStartLine[first] + 1}–${index.recEndLine[last] + 1}` +
+    `Records: ${index.sessionRecordCount[s]} · lines ${index.recStartLine[first] + 1}–${index.endLineOf(last) + 1}` +
       (problems > 0 ? ` · ${describeProblems(problems)} (worst: ${worst <= 1 ? 'error' : 'warning'})` : ' · no problems'),
   );
   const dialog = index.sessionDialog.get(s);

@@ -31,7 +31,9 @@ export const filter: Command = {
       throw new UsageError('filter needs --text S, --regex R, --exclude S or --exclude-regex R');
     }
     const follow = bool(args, '--follow');
-    const logs = await openLogs(args, args.positional, { holdPartialLine: follow });
+    // The first text (the one the filter's first pass looks for) is searched while the files are indexed: one read for both.
+    const search = query.ignoreCase ? undefined : query.texts?.[0];
+    const logs = await openLogs(args, args.positional, { holdPartialLine: follow, search });
     if (!logs) return 2;
     const result = filterSet(logs.set, query);
     if (result.truncated > 0) {

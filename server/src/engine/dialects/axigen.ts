@@ -90,6 +90,8 @@ export const axigen: Dialect = {
   id: 'axigen-log',
   name: 'Axigen',
   createParser: () => new AxigenParser(),
+  // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
+  partable: true,
   componentOf(key) {
     const colon = key.indexOf(':');
     return colon > 0 ? key.slice(0, colon) : key;

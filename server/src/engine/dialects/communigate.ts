@@ -1,14 +1,12 @@
 // CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
-import { COMMUNIGATE_LEVEL_NAMES } from '../../../../common/dialects';
-import { COLON, isDigit, isNameChar, parseClock, SP, TAB } from '../bytes';
+import { COLON, DOT, isDigit, isNameChar, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import type { Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
-import { RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
+import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
-const LEVEL_NAMES = COMMUNIGATE_LEVEL_NAMES;
-const TWELVE_HOURS = DAY_MS / 2;
+const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
 const FILE_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:_\d{2}-\d{2})?\.log$/i;
 
 /** The date of a CommuniGate log from its file name (`2026-01-15.log`, `2026-01-15_18-00.log`), in ms, or undefined. */
@@ -17,33 +15,54 @@ export function communigateFileDate(fileName: string | undefined): number | unde
   return m ? daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])) * DAY_MS : undefined;
 }
 
+/** Letters, digits and `_` (a component NAME), as a table: the header scan asks it for every byte of a key. */
+const NAME_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
+
+/**
+ * The header parser, written for the index's hot loop: the clock, level and session key are read
+ * byte by byte in one pass, nothing is allocated for a main-log record. Times are times of day; the
+ * index dates them (see `timeOfDay`).
+ */
 class CommunigateParser implements LineParser {
-  private readonly base: number;
-  private day = 0;
-  private maxTod = -1;
-  private readonly clock = new Float64Array(1);
   private readonly key = new KeyComposer();
   private readonly fields: number[] = [];
 
-  constructor(ctx: ParseContext) {
-    this.base = communigateFileDate(ctx.fileName) ?? 0;
-  }
-
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
-    const q = parseClock(buf, start, end, this.clock);
-    if (q < 0 || q >= end || (buf[q] !== SP && buf[q] !== TAB)) return false;
-    const main = buf[q] === SP && q + 2 < end && buf[q + 1] >= 0x30 && buf[q + 1] <= 0x35 && buf[q + 2] === SP;
-    if (main) {
+    // HH:MM:SS[.f{1,6}] then a space or a TAB.
+    if (end - start < 10 || buf[start + 2] !== COLON || buf[start + 5] !== COLON) return false;
+    const hh = (buf[start] - 0x30) * 10 + buf[start + 1] - 0x30;
+    const mm = (buf[start + 3] - 0x30) * 10 + buf[start + 4] - 0x30;
+    const ss = (buf[start + 6] - 0x30) * 10 + buf[start + 7] - 0x30;
+    if (!isDigit(buf[start]) || !isDigit(buf[start + 1]) || !isDigit(buf[start + 3]) || !isDigit(buf[start + 4]) || !isDigit(buf[start + 6]) || !isDigit(buf[start + 7])) return false;
+    if (hh > 23 || mm > 59 || ss > 60) return false;
+    let q = start + 8;
+    let frac = 0;
+    if (buf[q] === DOT) {
+      q++;
+      let scale = 100;
+      const last = Math.min(end, q + 6);
+      while (q < last && isDigit(buf[q])) {
+        frac += (buf[q] - 0x30) * scale;
+        scale /= 10;
+        q++;
+      }
+      if (scale === 100 || (q < end && isDigit(buf[q]))) return false; // no digit, or more than six
+    }
+    if (q >= end) return false;
+    const sep = buf[q];
+    if (sep === SP && q + 2 < end && buf[q + 1] >= 0x30 && buf[q + 1] <= 0x35 && buf[q + 2] === SP) {
       this.mainRecord(buf, q + 3, end, h);
       h.level = buf[q + 1] - 0x30;
       h.severity = LEVEL_SEVERITY[h.level];
       h.bodyCol = q + 3 - start;
-    } else if (!this.supplementary(buf, q + 1, end, h)) {
+    } else if ((sep !== SP && sep !== TAB) || !this.supplementary(buf, q + 1, end, h)) {
       return false;
     } else {
       h.bodyCol = q + 1 - start;
     }
-    this.setTime(h);
+    h.wall = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
+    if (ss === 60) h.flags |= RecordFlag.LeapSecond;
     return true;
   }
 
@@ -53,40 +72,25 @@ class CommunigateParser implements LineParser {
     return callIdAt(buf, p, end);
   }
 
-  private setTime(h: HeaderScratch): void {
-    const tod = this.clock[0];
-    if (this.maxTod >= 0 && tod < this.maxTod - TWELVE_HOURS) {
-      this.day++;
-      this.maxTod = tod;
-    } else if (tod > this.maxTod) {
-      this.maxTod = tod;
-    }
-    h.wall = this.base + this.day * DAY_MS + tod;
-  }
-
   /** Session key from REST (SPEC §2.1). */
   private mainRecord(buf: Uint8Array, rest: number, end: number, h: HeaderScratch): void {
     let p = rest;
-    while (p < end && isNameChar(buf[p])) p++;
+    while (p < end && NAME_CHAR[buf[p]] === 1) p++;
     const nameEnd = p;
-    let keyEnd = end;
-    for (let i = rest; i < end; i++) {
-      if (buf[i] === SP) {
-        keyEnd = i;
-        break;
-      }
-    }
     h.keyBuf = buf;
     h.keyStart = rest;
-    h.keyEnd = keyEnd;
-    if (nameEnd === rest) return;
-    if (buf[p] === 0x2d /* - */ && p + 1 < end && isDigit(buf[p + 1])) {
-      p++;
+    // NAME-DIGITS, the common form: the key ends after the digits.
+    if (nameEnd > rest && p + 1 < end && buf[p] === 0x2d && isDigit(buf[p + 1])) {
+      p += 2;
       while (p < end && isDigit(buf[p])) p++;
       h.keyEnd = p;
-      if (fieldIs(buf, rest, rest + 8, 'SIPDATA-')) h.dialog = sipDialog(buf, keyEnd, end);
+      if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-')) h.dialog = sipDialog(buf, firstSpace(buf, p, end), end);
       return;
     }
+    // Name characters are never spaces: the first space is at or after the name.
+    const keyEnd = firstSpace(buf, p, end);
+    h.keyEnd = keyEnd;
+    if (nameEnd === rest) return;
     // Thread form: NAME(n) DIGITS: …  → NAME-DIGITS
     if (buf[p] === 0x28 /* ( */ && keyEnd > p && buf[keyEnd - 1] === 0x29 /* ) */ && keyEnd + 1 < end) {
       let d = keyEnd + 1;
@@ -132,6 +136,11 @@ class CommunigateParser implements LineParser {
   }
 }
 
+function firstSpace(buf: Uint8Array, p: number, end: number): number {
+  while (p < end && buf[p] !== SP) p++;
+  return p;
+}
+
 /** `inp: Call-ID: value` / `out: Call-ID: value` after the prefix key of a SIPDATA record. */
 function sipDialog(buf: Uint8Array, p: number, end: number): string | undefined {
   while (p < end && buf[p] === SP) p++;
@@ -163,10 +172,31 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
   return e > v ? Buffer.from(buf.buffer, buf.byteOffset + v, e - v).toString('utf8') : undefined;
 }
 
+/** `HH:MM:SS` and `n` fraction digits of a time of day given in ms. */
+function clockText(tod: number, n: number): string {
+  const micros = Math.round(tod * 1000);
+  const secs = Math.floor(micros / 1e6);
+  const two = (v: number): string => (v < 10 ? `0${v}` : `${v}`);
+  const text = `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
+  return n === 0 ? text : `${text}.${String(micros % 1e6).padStart(6, '0').slice(0, n)}`;
+}
+
 export const communigate: Dialect = {
   id: 'communigate-log',
   name: 'CommuniGate Pro',
-  createParser: (ctx) => new CommunigateParser(ctx),
+  createParser: () => new CommunigateParser(),
+  createScanner: () => new CommunigateParser(),
+  timeOfDay: (ctx) => communigateFileDate(ctx.fileName) ?? 0,
+  partable: true,
+  stampText(wall, dayBase, bodyCol, level, flags) {
+    // The stamp is the line's first token: a main record's body starts 3 bytes after it ("L "), a supplementary one's 1 (TAB).
+    if (flags & (RecordFlag.LeapSecond | RecordFlag.NoTime)) return undefined;
+    const length = level === NO_LEVEL ? bodyCol - 1 : bodyCol - 3;
+    if (length !== 8 && (length < 10 || length > 15)) return undefined;
+    const tod = (wall - dayBase) % DAY_MS;
+    if (!(tod >= 0)) return undefined;
+    return clockText(tod, length === 8 ? 0 : length - 9);
+  },
   componentOf(key) {
     const m = /^[A-Za-z0-9_]+/.exec(key);
     return m ? m[0] : key;

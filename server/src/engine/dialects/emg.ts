@@ -1,11 +1,13 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
-import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
-import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
-import type { Dialect, HeaderScratch, LineParser, ParseContext, TokenFact } from '../types';
+import { asBuffer, digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
+import { grow, KeyTable } from '../keyTable';
+import { DAY_MS, daysFromCivil } from '../time';
 import { RecordFlag, Severity } from '../types';
+import type { TokenFact, Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
 
 const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
+const [CONNECT, DISCONNECT, REJECT, MAXFAIL, EXPIRE] = ['CONNECT', 'DISCONNECT', 'REJECT', 'MAXFAIL', 'EXPIRE'].map((e) => EVENTS.indexOf(e));
 /** EMG MGP option numbers (SPEC §2.3 and the EMG manual). */
 export const EMG_OPTIONS: Record<number, string> = {
   8: 'DESTADDR (recipient address)',
@@ -38,8 +40,10 @@ class EmgParser implements LineParser {
   private readonly mtime: Date;
   private readonly clock = new Float64Array(1);
   private readonly key = new KeyComposer();
-  /** Per instance: number of spans so far and whether the current one is closed by DISCONNECT. */
-  private readonly spans = new Map<string, { n: number; closed: boolean }>();
+  /** Per instance (interned bytes of `(INSTANCE)`): number of spans so far, and 1 while the current one is open (no DISCONNECT yet). */
+  private readonly instances = new KeyTable();
+  private spanCount = new Uint32Array(16);
+  private spanOpen = new Uint8Array(16);
 
   constructor(ctx: ParseContext) {
     this.kind = fileKind(ctx.fileName);
@@ -97,7 +101,7 @@ class EmgParser implements LineParser {
       if (year < 0 || month < 1 || month > 12 || day < 1 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== SP) return -1;
       p = start + 11;
     } else {
-      month = monthFromBytes(buf, start);
+      month = monthAt(buf, start);
       if (month === 0 || buf[start + 3] !== SP) return -1;
       p = start + 4;
       if (buf[p] === SP) p++; // syslog pads single-digit days with a space
@@ -124,29 +128,33 @@ class EmgParser implements LineParser {
     const evStart = close + 2;
     const evEnd = indexOfByte(buf, SP, evStart, end);
     if (evEnd < 0) return false;
-    const event = EVENTS.find((e) => fieldIs(buf, evStart, evEnd, e));
-    if (!event) return false;
+    let event = -1;
+    for (let e = 0; e < EVENTS.length && event < 0; e++) if (fieldIs(buf, evStart, evEnd, EVENTS[e])) event = e;
+    if (event < 0) return false;
     const stEnd = indexOfByte(buf, SP, evEnd + 1, end);
     const stE = stEnd < 0 ? end : stEnd;
     const ok = fieldIs(buf, evEnd + 1, stE, 'OK');
     if (!ok && !fieldIs(buf, evEnd + 1, stE, 'ERR')) return false;
     if (!ok) {
-      const fatal = event === 'REJECT' || event === 'MAXFAIL' || event === 'EXPIRE';
+      const fatal = event === REJECT || event === MAXFAIL || event === EXPIRE;
       h.severity = fatal ? Severity.Error : Severity.Warning;
       h.flags |= RecordFlag.EventError | (fatal ? RecordFlag.EventErrorIsError : 0);
     } else if (stEnd > 0 && buf[stEnd + 1] === 0x28 && hasOrphaned(buf, stEnd + 2, end)) {
       h.severity = Severity.Warning;
       h.flags |= RecordFlag.EventError;
     }
-    const inst = Buffer.from(buf.buffer, buf.byteOffset + p, close + 1 - p).toString('latin1');
-    let span = this.spans.get(inst);
-    if (!span) this.spans.set(inst, (span = { n: 0, closed: true }));
-    if (event === 'CONNECT' || span.closed) {
-      span.n++;
-      span.closed = false;
+    // Spans per instance, the instance interned from its bytes: no string per record.
+    const inst = this.instances.intern(buf, p, close + 1);
+    if (inst >= this.spanCount.length) {
+      this.spanCount = grow(this.spanCount, inst + 1);
+      this.spanOpen = grow(this.spanOpen, inst + 1);
     }
-    if (event === 'DISCONNECT') span.closed = true;
-    this.key.begin().bytes(buf, p, close + 1).ascii(`#${span.n}`).into(h);
+    if (event === CONNECT || this.spanOpen[inst] === 0) {
+      this.spanCount[inst]++;
+      this.spanOpen[inst] = 1;
+    }
+    if (event === DISCONNECT) this.spanOpen[inst] = 0;
+    this.key.begin().bytes(buf, p, close + 1).ascii('#').decimal(this.spanCount[inst]).into(h);
     return true;
   }
 
@@ -172,8 +180,20 @@ class EmgParser implements LineParser {
 
 const GENERAL = Buffer.from('general');
 
+/** Month 1–12 of a three-letter English month name at `p` (any case), or 0: the bytes packed into one number, no string. */
+function monthAt(buf: Uint8Array, p: number): number {
+  if (p + 3 > buf.length) return 0;
+  const code = ((buf[p] | 0x20) << 16) | ((buf[p + 1] | 0x20) << 8) | (buf[p + 2] | 0x20);
+  return MONTH_CODES.indexOf(code) + 1;
+}
+const MONTH_CODES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
+
+const ORPHANED = Buffer.from('orphaned');
+
 function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   const close = indexOfByte(buf, 0x29, p, end);
+  // Most INFO has no such field: one byte search before any string is made.
+  if (asBuffer(buf).subarray(p, close < 0 ? end : close).indexOf(ORPHANED) < 0) return false;
   const text = Buffer.from(buf.buffer, buf.byteOffset + p, (close < 0 ? end : close) - p).toString('latin1');
   return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
 }

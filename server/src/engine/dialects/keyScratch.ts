@@ -23,6 +23,16 @@ export class KeyComposer {
     return this;
   }
 
+  /** A non-negative integer in decimal. */
+  decimal(n: number): this {
+    let digits = 1;
+    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    this.ensure(digits);
+    for (let i = digits - 1, v = n; i >= 0; i--, v = Math.floor(v / 10)) this.buf[this.len + i] = 0x30 + (v % 10);
+    this.len += digits;
+    return this;
+  }
+
   /** Points the header's session key at the composed bytes (valid until the next begin()). */
   into(h: HeaderScratch): void {
     h.keyBuf = this.buf;

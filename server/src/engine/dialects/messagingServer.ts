@@ -119,6 +119,8 @@ export const messagingServer: Dialect = {
   id: 'messaging-server-log',
   name: 'Messaging Server',
   createParser: () => new MessagingServerParser(),
+  // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
+  partable: true,
   componentOf(key) {
     const b = key.indexOf('[');
     return b > 0 ? key.slice(0, b) : key;

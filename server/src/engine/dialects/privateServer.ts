@@ -128,8 +128,12 @@ class PrivateServerParser implements LineParser {
       this.table = undefined;
       return false;
     }
-    const names = splitRow(line).map(columnName);
-    const kind = TABLES.find((t) => t.signature.every((c) => names.includes(c)));
+    // A header row names every column of a table's signature: most lines (data rows) name none, and
+    // are told apart by one look at the line instead of splitting it into cells.
+    const plain = columnName(line);
+    const maybeHeader = TABLES.some((t) => t.signature.every((c) => plain.includes(c)));
+    const names = maybeHeader ? splitRow(line).map(columnName) : [];
+    const kind = maybeHeader ? TABLES.find((t) => t.signature.every((c) => names.includes(c))) : undefined;
     if (kind) {
       this.table = kind;
       this.columns = names;

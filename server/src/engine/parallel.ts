@@ -1,0 +1,274 @@
+// Both cores: a large log on disk is split at line boundaries into parts; this thread indexes the
+// first, worker threads (indexWorker.ts) the others, and the parts are stitched in order (LogIndex
+// adoptPart / RecordStore.adopt) into the index one thread would have built.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { MessagePort } from 'worker_threads';
+import { LF } from './bytes';
+import { CancelledError } from './logIndex';
+import type { BuildOptions, LogIndex, SearchHits, StorePart } from './logIndex';
+import type { LogSource } from './source';
+import type { DialectId, ParseContext } from './types';
+
+/** Below this size one thread is quicker than starting workers. */
+export const PARALLEL_MIN_BYTES = 48 << 20;
+/** No part smaller than this. */
+const MIN_PART_BYTES = 24 << 20;
+
+/** What a worker is asked to index. */
+export interface PartJob {
+  path: string;
+  from: number;
+  to: number;
+  dialect: DialectId;
+  ctx: ParseContext;
+  toleranceMs: number;
+  /** Text to search while indexing (BuildOptions.search). */
+  search: string | undefined;
+  /** Int32 flag set to 1 (and notified) when the answer has been posted. */
+  done: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** A worker's answer. */
+export type PartAnswer = { part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string };
+
+/** What a search worker is asked: every occurrence of `needle` that starts in `[from, to)`. */
+export interface SearchJob {
+  kind: 'search';
+  path: string;
+  from: number;
+  to: number;
+  needle: string;
+  done: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+export type SearchAnswer = { offsets: Float64Array } | { error: string };
+
+/** The bundled worker entry next to this code (server/out/indexWorker.js, or the compiled tests' copy). */
+function workerFile(): string | undefined {
+  const file = path.join(__dirname, 'indexWorker.js');
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/** How many threads to use for a log of `size` bytes: 1 for small logs or when workers are unavailable. */
+export function threadsFor(size: number, requested = threadsFromEnvironment()): number {
+  if (requested !== undefined) return requested > 1 && workerFile() !== undefined ? Math.min(requested, 16) : 1;
+  if (size < PARALLEL_MIN_BYTES || workerFile() === undefined) return 1;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_PART_BYTES)));
+}
+
+/** MSGLOG_THREADS=N sets the threads of every large index (1: one thread, as before workers). */
+function threadsFromEnvironment(): number | undefined {
+  const n = Number(process.env.MSGLOG_THREADS);
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** Offsets that split `[0, size)` into about `parts` parts, each starting at a line boundary (after an LF). */
+export function splitAtLines(source: LogSource, size: number, parts: number): number[] {
+  const bounds = [0];
+  for (let k = 1; k < parts; k++) {
+    let pos = Math.max(Math.floor((size * k) / parts), bounds[bounds.length - 1]);
+    let cut = -1;
+    while (pos < size) {
+      const window = source.read(pos, Math.min(size, pos + (1 << 16)));
+      const nl = window.indexOf(LF);
+      if (nl >= 0) {
+        cut = pos + nl + 1;
+        break;
+      }
+      pos += window.length;
+    }
+    if (cut < 0 || cut >= size) break;
+    if (cut > bounds[bounds.length - 1]) bounds.push(cut);
+  }
+  bounds.push(size);
+  return bounds;
+}
+
+/** A worker indexing one part (or searching one range); wait() blocks this thread until its answer is in. */
+class PartWorker<Answer = PartAnswer> {
+  private readonly flag: Int32Array;
+  private readonly port: MessagePort;
+  private readonly worker: Worker;
+
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'>) {
+    const done = new SharedArrayBuffer(4);
+    this.flag = new Int32Array(done);
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    const full = { ...job, done, port: channel.port2 };
+    this.worker = new Worker(file, { workerData: full, transferList: [channel.port2] });
+    // The answer comes through the port; an error event must not take the process down with it.
+    this.worker.on('error', () => undefined);
+    this.worker.unref();
+  }
+
+  /** The worker's answer (blocks: the command line has nothing else to do meanwhile). */
+  waitSync(): Answer | { error: string } {
+    while (Atomics.load(this.flag, 0) === 0) Atomics.wait(this.flag, 0, 0, 1000);
+    const message = receiveMessageOnPort(this.port);
+    this.port.close();
+    return message ? (message.message as Answer) : { error: 'the index worker stopped without an answer' };
+  }
+
+  /** The worker's answer, waiting without blocking the event loop. */
+  async wait(isCancelled?: () => boolean): Promise<Answer | { error: string }> {
+    while (Atomics.load(this.flag, 0) === 0) {
+      if (isCancelled?.()) {
+        void this.worker.terminate();
+        return { error: 'cancelled' };
+      }
+      // A look every 20 ms: the answer takes seconds, and the event loop stays free meanwhile.
+      await new Promise<void>((resolve) => setTimeout(resolve, 20));
+    }
+    return this.waitSync();
+  }
+
+  terminate(): void {
+    void this.worker.terminate();
+  }
+}
+
+/** Starts workers for parts 1… of the log; part 0 is the caller's. */
+function startWorkers(index: LogIndex, file: string, bounds: number[], ctx: ParseContext, toleranceMs: number, search: string | undefined): PartWorker[] {
+  const entry = workerFile();
+  if (entry === undefined) throw new Error('no index worker');
+  const workers: PartWorker[] = [];
+  for (let k = 1; k + 1 < bounds.length; k++) {
+    workers.push(new PartWorker(entry, { path: file, from: bounds[k], to: bounds[k + 1], dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search }));
+  }
+  return workers;
+}
+
+function plainContext(ctx: ParseContext): ParseContext {
+  return { fileName: ctx.fileName, mtimeMs: ctx.mtimeMs };
+}
+
+/**
+ * Builds `index` (new, over the file `file`) on `threads` threads: this one indexes the first part
+ * while workers index the others, then the parts are stitched in order. Same result as build().
+ */
+export function buildParallel(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): void {
+  const size = index.source.size;
+  const bounds = splitAtLines(index.source, size, threads);
+  if (bounds.length <= 2 || !index.dialect.partable) {
+    index.build(options);
+    return;
+  }
+  const workers = startWorkers(index, file, bounds, ctx, toleranceMs, options.search);
+  try {
+    index.reserve(Math.ceil(size / 64));
+    index.startPart(0, bounds[1]);
+    index.build(options);
+    for (const worker of workers) adopt(index, worker.waitSync());
+    index.endParts();
+  } catch (e) {
+    for (const worker of workers) worker.terminate();
+    throw e;
+  }
+}
+
+/** As buildParallel, giving the event loop turns (a server): cancellation stops the workers too. */
+export async function buildParallelAsync(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): Promise<void> {
+  const size = index.source.size;
+  const bounds = splitAtLines(index.source, size, threads);
+  if (bounds.length <= 2 || !index.dialect.partable) {
+    await index.buildAsync(options);
+    return;
+  }
+  const workers = startWorkers(index, file, bounds, ctx, toleranceMs, options.search);
+  try {
+    index.reserve(Math.ceil(size / 64));
+    index.startPart(0, bounds[1]);
+    await index.buildAsync(options);
+    for (const worker of workers) {
+      const answer = await worker.wait(options.isCancelled);
+      if (options.isCancelled?.()) throw new CancelledError();
+      adopt(index, answer);
+    }
+    index.endParts();
+  } catch (e) {
+    for (const worker of workers) worker.terminate();
+    throw e;
+  }
+}
+
+function adopt(index: LogIndex, answer: PartAnswer): void {
+  if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+  index.adoptPart(answer.part, answer.scannedTo, answer.endsInPartialLine);
+}
+
+/** The buffers of a part, to transfer rather than copy. */
+export function transferables(part: StorePart): ArrayBuffer[] {
+  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.hits];
+  const seen = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a !== undefined && a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
+  return [...seen];
+}
+
+/** Logs from this size on are searched by workers on every core (a warm filter in the server). */
+export const PARALLEL_SEARCH_MIN_BYTES = 32 << 20;
+
+/**
+ * Every occurrence of `text` (no line breaks) in the first `size` bytes of the file, searched by one
+ * worker per core, each over its share of the bytes; undefined when workers are not available.
+ * The event loop stays free meanwhile; a cancellation stops the workers.
+ */
+export async function searchFileParallel(file: string, size: number, text: string, isCancelled?: () => boolean): Promise<SearchHits | undefined> {
+  const entry = workerFile();
+  if (entry === undefined || text === '' || /[\r\n]/.test(text)) return undefined;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  const n = Math.max(1, Math.min(cores, 4));
+  const workers: PartWorker<SearchAnswer>[] = [];
+  for (let k = 0; k < n; k++) {
+    const from = Math.floor((size * k) / n);
+    const to = Math.floor((size * (k + 1)) / n);
+    workers.push(new PartWorker<SearchAnswer>(entry, { kind: 'search', path: file, from, to, needle: text }));
+  }
+  const found: Float64Array[] = [];
+  try {
+    for (const worker of workers) {
+      const answer = await worker.wait(isCancelled);
+      if (isCancelled?.()) throw new CancelledError();
+      if ('error' in answer) throw new Error(`search worker: ${answer.error}`);
+      found.push(answer.offsets);
+    }
+  } catch (e) {
+    for (const worker of workers) worker.terminate();
+    throw e;
+  }
+  const count = found.reduce((sum, a) => sum + a.length, 0);
+  const offsets = new Float64Array(count);
+  let at = 0;
+  for (const a of found) {
+    offsets.set(a, at);
+    at += a.length;
+  }
+  return { needle: text, offsets, count, size };
+}
+
+/** The occurrences of `needle` that start in `[from, to)` of the file (a search worker's share). */
+export function searchRange(source: LogSource & { readTransient?: LogSource['readTransient'] }, from: number, to: number, needle: Buffer): Float64Array {
+  let offsets = new Float64Array(256);
+  let count = 0;
+  const step = 16 << 20;
+  for (let base = from; base < to; base += step) {
+    // Each read overlaps the next by the needle's length less one; a match belongs to the read it starts in.
+    const end = Math.min(to, base + step);
+    const chunk = source.readTransient?.(base, end + needle.length - 1) ?? source.read(base, end + needle.length - 1);
+    for (let i = chunk.indexOf(needle); i >= 0 && base + i < end; i = chunk.indexOf(needle, i + 1)) {
+      if (count === offsets.length) {
+        const grown = new Float64Array(count * 2);
+        grown.set(offsets);
+        offsets = grown;
+      }
+      offsets[count++] = base + i;
+    }
+  }
+  return offsets.slice(0, count);
+}

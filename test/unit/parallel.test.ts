@@ -1,0 +1,208 @@
+// Parallel = sequential = chunked: a log split at line boundaries into parts indexed on their own and
+// stitched (as worker threads do) gives the index one scan gives, on every dialect and at every edge.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { DIALECTS } from '../../server/src/engine/dialects';
+import type { Dialect, ParseContext, FileSource } from '../../server/src/engine';
+import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
+
+const CTX: ParseContext = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 5, 1) };
+
+/** Per dialect: lines with the edges a split can cut through (continuations, markers, orphans, rollovers, regressions, missing times). */
+const SAMPLES: Record<string, string[]> = {
+  'communigate-log': [
+    ...EDGE_LINES,
+    '00:00:02.5 2 SIPDATA-000007 inp: req udp [10.0.0.1]:5060',
+    '  Call-ID: abc@host',
+    '00:00:03 4 SMTP(3) 0042: thread form',
+    '00:00:04.123456 2 IMAP-1([1.2.3.4]) back again',
+    '  Call-ID: not-a-sip-record',
+    '***',
+    '23:30:00.000 5 LATE-9 eleven hours back: no rollover',
+    '00:10:00.000 5 NEXT-9 next day again',
+    '00:10:00.000\t11\tFINAL\tx\tx\tx\tx\tx\tx\tx\tx\tx\tx\tx\tx\tq-77',
+    '00:10:01.000\t11\tlogin\tuser@example.com\tx',
+    '00:10:02 3 IMAP-1([1.2.3.4]) last',
+    '  last continuation',
+  ],
+  'emg-log': [
+    'Sep 11 22:34:34.306 (2) CONNECT OK',
+    'Sep 11 22:34:35.000 (2) SEND ERR (info="1")',
+    '  a continuation',
+    'Sep 11 22:34:36.000 (2) DISCONNECT OK',
+    'Sep 11 22:34:37.000 (2) CONNECT OK',
+    '***',
+    'Sep 11 22:34:38.000 (3) LOGIN OK',
+    'Sep 11 22:34:38.500 (2) REJECT ERR',
+    'Sep 11 22:34:39.000 not a connector line',
+    'Sep 11 22:34:40.000 (2) DISCONNECT OK',
+    'Sep 11 22:34:41.000 (2) SEND OK',
+  ],
+  'axigen-log': [
+    'preamble line',
+    '2026-01-15 10:00:00 +0200 08 mail.example.com SMTP-IN:0000001A: connection accepted from [1.2.3.4:5000]',
+    '2026-01-15 10:00:01 +0200 16 mail.example.com SMTP-IN:0000001A: << MAIL FROM:<a@b.com>',
+    '  continued',
+    '2026-01-15 10:00:01 +0200 04 mail.example.com SMTP-IN:0000001A: >> 450 try later',
+    '***',
+    'orphan',
+    '***',
+    '2026-01-15 10:00:02 +0200 02 mail.example.com SMTP-IN:0000001A: Authentication error for user: invalid credentials',
+    '2026-01-15 10:00:03 +0200 01 mail.example.com PROCESSING: queue corrupted',
+    '2026-01-15 09:00:04 +0100 10 mail.example.com IMAP:0000002B: << 1 LOGIN',
+    '2026-01-15 09:00:00 +0200 08 mail.example.com IMAP:0000002B: regression',
+  ],
+  'messaging-server-log': [
+    '[02/May/1998:17:37:32 -0700] showshoe cgi_store[18753]: General Notice: Log created (894155852)',
+    '04/May/1998:11:07:44 -0400 xyzmail cgi_service[343]: General Error: function=getserverhello|port=2500|error=failed to connect',
+    '  continuation of the error',
+    '03/12/1998 06:54:32 +0200 SiroePost imapd[232]: Account Notice: close [127.0.0.1] [unauthenticated] 1998/12/3 6:54:32 0:00:00 0 115 0',
+    '***',
+    '[03/Dec/1998:06:55:00 +0200] SiroePost imapd[232]: Network Warning: client timed out',
+    '[03/Dec/1998:06:56:00 +0200] SiroePost imapd[232]: Store Catastrophe: database corrupt',
+  ],
+  'privateserver-log': [
+    'SessionLogEntry List',
+    'Timestamp\tEvent\tSource\tPeername\tAccount\tDetails',
+    '2012-05-10 23:59:58.988\tREGISTER\tCLIENT\t1101\tAccount 1101\t200 OK',
+    '2012-05-10 23:59:57.000\tDISCONNECT\tCLIENT\t1000\t\tNETWORK_ERROR',
+    '2012-05-10 23:59:56.000\tREGISTER\tCLIENT\t1101\tshort row',
+    '2012-05-10 23:59:55.000\tREGISTER\tCLIENT\t1102\tAccount 1102\t200 OK',
+  ],
+};
+
+function dialect(id: string): Dialect {
+  const d = DIALECTS.find((x) => x.id === id);
+  assert.ok(d, id);
+  return d;
+}
+
+function sequential(bytes: Buffer, d: Dialect, chunkSize?: number): LogIndex {
+  const index = new LogIndex(new MemorySource(bytes), d, CTX);
+  index.build({ chunkSize });
+  return index;
+}
+
+/** The index stitched from parts `[bounds[k], bounds[k+1])`, each indexed on its own as a worker does. */
+function stitched(bytes: Buffer, d: Dialect, bounds: number[]): LogIndex {
+  const whole = new LogIndex(new MemorySource(bytes), d, CTX);
+  whole.startPart(0, bounds[1]);
+  whole.build({ chunkSize: 5 });
+  for (let k = 1; k + 1 < bounds.length; k++) {
+    const part = new LogIndex(new MemorySource(bytes), d, CTX);
+    part.startPart(bounds[k], bounds[k + 1]);
+    part.build();
+    // What a worker posts goes through the structured clone: so does this.
+    whole.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
+  }
+  whole.endParts();
+  return whole;
+}
+
+/** Offsets just after each LF: where a log may be split. */
+function lineStarts(bytes: Buffer): number[] {
+  const out: number[] = [];
+  for (let i = bytes.indexOf(0x0a); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0x0a, i + 1)) out.push(i + 1);
+  return out;
+}
+
+for (const [id, lines] of Object.entries(SAMPLES)) {
+  test(`${id}: chunked and (where the dialect allows parts) stitched at every line boundary equal one scan`, () => {
+    const d = dialect(id);
+    for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
+      const whole = snapshot(sequential(bytes, d));
+      for (const chunkSize of [1, 3, 7, 64]) assert.deepEqual(snapshot(sequential(bytes, d, chunkSize)), whole, `${id} chunk ${chunkSize}`);
+      if (!d.partable) continue;
+      const starts = lineStarts(bytes);
+      for (const cut of starts) assert.deepEqual(snapshot(stitched(bytes, d, [0, cut, bytes.length])), whole, `${id} split at ${cut}`);
+      for (let i = 0; i < starts.length; i++) {
+        for (let j = i + 1; j < starts.length; j += 2) {
+          assert.deepEqual(snapshot(stitched(bytes, d, [0, starts[i], starts[j], bytes.length])), whole, `${id} split at ${starts[i]}, ${starts[j]}`);
+        }
+      }
+    }
+  });
+}
+
+test('the real CommuniGate log stitched from parts equals one scan', () => {
+  const bytes = fs.readFileSync(REAL_LOG);
+  const d = dialect('communigate-log');
+  const whole = snapshot(sequential(bytes, d));
+  const starts = lineStarts(bytes);
+  for (const parts of [2, 3, 7]) {
+    const bounds = [0];
+    for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
+    bounds.push(bytes.length);
+    assert.deepEqual(snapshot(stitched(bytes, d, bounds)), whole, `${parts} parts`);
+  }
+});
+
+test('worker threads: a file indexed on 1, 2, 3 and 5 threads gives the same index, on every dialect', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-par-'));
+  try {
+    for (const [id, lines] of [...Object.entries(SAMPLES), ['communigate-log', fs.readFileSync(REAL_LOG, 'utf8').split('\n')] as const]) {
+      const file = path.join(dir, '2026-01-15.log');
+      // Repeated, so that every part holds many records (and the file ends without a terminator once).
+      fs.writeFileSync(file, Array.from({ length: 5 }, () => lines.join('\n')).join('\n'));
+      const one = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads: 1 });
+      const expected = snapshot(one);
+      (one.source as { close(): void } & typeof one.source).close();
+      for (const threads of [2, 3, 5]) {
+        const index = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads });
+        assert.deepEqual(snapshot(index), expected, `${id} on ${threads} threads`);
+        (index.source as { close(): void } & typeof index.source).close();
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('small logs stay on one thread; large ones use workers when the compiled worker is there', () => {
+  assert.equal(threadsFor(1 << 20), 1);
+  assert.equal(threadsFor(10 << 20, 1), 1);
+  assert.ok(threadsFor(1 << 30) >= 1);
+  assert.equal(threadsFor(1 << 20, 3), 3, 'asked for three: the worker entry is compiled next to the engine');
+});
+
+/** Every offset of `needle` in `bytes`, by the plainest scan. */
+function occurrences(bytes: Buffer, needle: string): number[] {
+  const out: number[] = [];
+  for (let i = bytes.indexOf(needle); i >= 0; i = bytes.indexOf(needle, i + 1)) out.push(i);
+  return out;
+}
+
+test('a text searched while indexing (on 1 and 3 threads) and by parallel search workers is found where a scan finds it; filters over those hits equal filters that scan', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-search-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    const bytes = Buffer.from(Array.from({ length: 4 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join('\n'));
+    fs.writeFileSync(file, bytes);
+    const plain = openLogFile(file, { fileName: '2026-01-15.log', threads: 1 });
+    for (const text of ['HTTPU-000029', 'read failed', 'e', 'no such text anywhere']) {
+      const expected = occurrences(bytes, text);
+      const scanned = runFilter(plain, { text, keyed: true });
+      for (const threads of [1, 3]) {
+        const index = openLogFile(file, { fileName: '2026-01-15.log', threads, search: text });
+        assert.ok(index.searched, `${text}: searched on ${threads} threads`);
+        assert.deepEqual(Array.from(index.searched.offsets.subarray(0, index.searched.count)), expected, `${text} on ${threads} threads`);
+        assert.deepEqual(runFilter(index, { text, keyed: true }), scanned, `${text}: keyed filter over the hits`);
+        (index.source as FileSource).close();
+      }
+      const hits = await searchFileParallel(file, bytes.length, text);
+      assert.ok(hits);
+      assert.deepEqual(Array.from(hits.offsets.subarray(0, hits.count)), expected, `${text}: search workers`);
+      const scannedPlain = runFilter(plain, { text });
+      plain.searched = hits;
+      assert.deepEqual(runFilter(plain, { text }), scannedPlain, `${text}: plain filter over the workers' hits`);
+      plain.searched = undefined;
+    }
+    (plain.source as FileSource).close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
