@@ -6,8 +6,9 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
-import { LOG_LANGUAGE_IDS, Methods, type ExportLogParams, type ExportLogResult } from '../../server/src/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { LOG_LANGUAGE_IDS, Requests, type ExportLogParams, type ExportLogResult } from '../../common/protocol';
 import { baseName } from './logDocuments';
 
 export const EXPORT_LOG_COMMAND = 'messagingLogs.exportLog';
@@ -104,7 +105,7 @@ export function registerExportLog(client: LanguageClient): vscode.Disposable {
         reported = Math.max(reported, percentage);
       });
       try {
-        return await client.sendRequest<ExportLogResult>(Methods.exportLog, params, token);
+        return await client.sendRequest(Requests.exportLog, params, token);
       } catch (error) {
         if (token.isCancellationRequested) return { cancelled: true };
         throw error;

@@ -1,8 +1,10 @@
 // Client entry: starts the Messaging Server Logs language server and wires the client features.
 import * as path from 'path';
-import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, TIMELINE_SCHEME } from '../../server/src/protocol';
+import type * as vscode from 'vscode';
+import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
+import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS, SIP_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { TIMELINE_SCHEME } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './dialectSwitcher';
 import { registerExportLog } from './exportLog';
@@ -10,7 +12,8 @@ import { registerFilterCommands } from './filterCommands';
 import { FILTER_SCHEME, FilterDocuments } from './filterDocuments';
 import { ContextDimmer } from './filterContext';
 import { registerGoToTime } from './goToTime';
-import { registerLargeFiles } from './largeFiles';
+import { largeLogSessions, registerLargeLogs } from './largeLogs';
+import { setContext } from './logDocuments';
 import { LogReports } from './logReport';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
 import { registerSessionNavigation } from './sessionNavigation';
@@ -25,6 +28,10 @@ import { registerTraceLenses } from './traceLens';
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<MessagingLogsApi> {
+  // package.json's `when` clauses say `editorLangId in messagingLogs.logLanguages`: the list is the registry's.
+  setContext(LOG_LANGUAGES_CONTEXT_KEY, LOG_LANGUAGE_IDS);
+  setContext(TRACEABLE_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS);
+  setContext(SIP_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS);
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -71,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     registerGoToTime(client),
     registerSessionNavigation(client),
     registerSetDialect(switcher),
-    registerLargeFiles(client),
+    registerLargeLogs(client),
     registerExportLog(client),
     registerRecoveryCommands(client, recovery),
     timelines.disposable,
@@ -84,8 +91,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     sessionsTree: sessions.provider,
     highlightedSession: () => sessions.highlighter.current(),
     statusBarText: () => statusBar.settledText(),
+    dialectDecisions: (uri) => switcher.decisions(uri),
     isFilterResult: (uri) => filterDocuments.isResult(uri),
     tablePadding: (uri, line) => tables.paddingAt(uri, line),
+    largeLogSessions: (uri) => largeLogSessions(client!, uri),
     dimmedLines: (uri) => contextDimmer.dimmedLines(uri),
     timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
   };

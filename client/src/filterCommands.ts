@@ -5,9 +5,12 @@
 // with a FilterCommandArgs they run at once (scripts, keybindings, tests) and return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FilterQueryParams, Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
-import { hasCondition } from '../../server/src/engine/filterQuery';
-import { describeQuery, FilterDocuments } from './filterDocuments';
+import { DIALECT_NAME_LIST } from '../../common/dialects';
+import { hasCondition } from '../../common/filterQuery';
+import type { FilterQueryParams, RecordInfoParams } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
+import type { FilterDocuments } from './filterDocuments';
+import { describeQuery } from './filterDocuments';
 import { askContext, askExclusion, askInterval, askLevel } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
 import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText, sessionOf } from './sessionsModel';
@@ -75,7 +78,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
   }
 
   /** The log to filter: `uri` when given (an open document, or a file the server reads), else the active log. */
-  function sourceOf(uri: vscode.Uri | string | undefined): { uri: vscode.Uri; document?: vscode.TextDocument } | undefined {
+  function logToFilter(uri: vscode.Uri | string | undefined): { uri: vscode.Uri; document?: vscode.TextDocument } | undefined {
     if (uri !== undefined) {
       const parsed = typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
       const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === parsed.toString());
@@ -85,7 +88,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     }
     const editor = vscode.window.activeTextEditor;
     if (editor && isLogDocument(editor.document)) return { uri: editor.document.uri, document: editor.document };
-    tell('Filter: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.');
+    tell(`Filter: open a ${DIALECT_NAME_LIST} log first.`);
     return undefined;
   }
 
@@ -202,7 +205,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
 
   /** Runs a query (asking for it when `args` has none), remembers it, opens the result. */
   async function filter(args: FilterCommandArgs | undefined, preset: Partial<FlowState> = {}, ask?: (flow: FlowState) => Promise<boolean>): Promise<vscode.Uri | undefined> {
-    const source = sourceOf(args?.uri);
+    const source = logToFilter(args?.uri);
     if (!source) return undefined;
     const languageId = source.document?.languageId;
     let query: FilterQueryParams | undefined;
@@ -248,7 +251,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
     const editor = vscode.window.activeTextEditor;
     if (!editor || !isLogDocument(editor.document)) return filter(undefined);
     const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
-    const info = await client.sendRequest<RecordInfoResult>(Methods.recordInfo, params);
+    const info = await client.sendRequest(Requests.recordInfo, params);
     if (!info.sessionKey) {
       tell('Keyed Filter on This Session: the cursor is not on a record.');
       return undefined;
@@ -291,7 +294,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
         return undefined;
       }
       const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
-      const info = await client.sendRequest<RecordInfoResult>(Methods.recordInfo, params);
+      const info = await client.sendRequest(Requests.recordInfo, params);
       [key, component, uri] = [info.sessionKey, info.component, editor.document.uri];
     }
     const dropped = what === 'session' ? key : component;

@@ -3,8 +3,10 @@
 // line to its source line (F12 / Ctrl+click, and Go to Source Line). Results follow edits of their log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { FilterParams, FilterQueryParams, FilterResult, Methods } from '../../server/src/protocol';
-import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeFiles';
+import { plural } from '../../common/describe';
+import type { FilterParams, FilterQueryParams, FilterResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
+import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeLogs';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 
 export const FILTER_SCHEME = 'msglog-filter';
@@ -142,7 +144,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       // name and modification time (a CommuniGate log's date, EMG's year).
       const uri = vscode.Uri.from({ scheme: FILTER_SCHEME, path: `/${this.nextId++}/${titleOf(chain, root)}`, query: `source=${encodeURIComponent(root.toString())}` });
       const language = options.language && isLogLanguage(options.language) ? options.language : (result.dialect ?? 'log');
-      const created: FilterResultEntry = { uri, source, root, chain, query, baseLine: options.baseLine, language, refresh: debounce(() => this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
+      const created: FilterResultEntry = { uri, source, root, chain, query, baseLine: options.baseLine, language, refresh: debounce(() => void this.refresh(created).catch(ignore), REFRESH_DEBOUNCE_MS) };
       entry = created;
       this.entries.set(uri.toString(), entry);
       this.byQuery.set(key, entry);
@@ -154,8 +156,8 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     let document = await vscode.workspace.openTextDocument(entry.uri);
     if (document.languageId !== entry.language) document = await vscode.languages.setTextDocumentLanguage(document, entry.language);
     await vscode.window.showTextDocument(document, { preview: false });
-    const sessions = query.keyed ? ` of ${result.keyedSessions} session${result.keyedSessions === 1 ? '' : 's'}` : '';
-    vscode.window.setStatusBarMessage(`Filter: ${result.records} record${result.records === 1 ? '' : 's'}${sessions} — F12 on a line goes to its source line`, 8000);
+    const sessions = query.keyed ? ` of ${plural(result.keyedSessions, 'session')}` : '';
+    vscode.window.setStatusBarMessage(`Filter: ${plural(result.records, 'record')}${sessions} — F12 on a line goes to its source line`, 8000);
     return { uri: entry.uri, result };
   }
 
@@ -175,18 +177,18 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
   }
 
   async provideDefinition(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Location | undefined> {
-    const target = await this.sourceOf(document.uri, position.line, token);
+    const target = await this.sourceLineOf(document.uri, position.line, token);
     return target && new vscode.Location(target.uri, new vscode.Position(target.line, position.character));
   }
 
   /** The log line that line `line` of a filter result was copied from (through every stacked result below it). */
-  async sourceOf(uri: vscode.Uri, line: number, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; line: number } | undefined> {
+  async sourceLineOf(uri: vscode.Uri, line: number, token?: vscode.CancellationToken): Promise<{ uri: vscode.Uri; line: number } | undefined> {
     const entry = this.entries.get(uri.toString());
     if (!entry) return undefined;
     const result = await this.resultOf(uri, token);
     const sourceLine = result.sourceLines[line];
     if (sourceLine === undefined || sourceLine < 0) return undefined;
-    return this.isResult(entry.source) ? this.sourceOf(entry.source, sourceLine, token) : { uri: entry.source, line: sourceLine };
+    return this.isResult(entry.source) ? this.sourceLineOf(entry.source, sourceLine, token) : { uri: entry.source, line: sourceLine };
   }
 
   /**
@@ -220,7 +222,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
       return undefined;
     }
     const fromLine = line ?? (editor && editor.document.uri.toString() === from.toString() ? editor.selection.active.line : 0);
-    const target = await this.sourceOf(from, fromLine);
+    const target = await this.sourceLineOf(from, fromLine);
     if (!target) {
       tell(`Go to Source Line: line ${fromLine + 1} has no source line.`);
       return undefined;
@@ -280,7 +282,7 @@ export class FilterDocuments implements vscode.TextDocumentContentProvider, vsco
     // A stacked filter reads its parent result through the language server, which knows open documents only.
     if (this.isResult(source)) await this.ensureOpen(source);
     const params: FilterParams = { uri: serverUri(this.client, source), query, baseLine };
-    return request<FilterResult>(this.client, Methods.filter, params, token);
+    return request(this.client, Requests.filter, params, token);
   }
 
   /** Runs the filter; after PROGRESS_DELAY_MS a notification offers to cancel it (which cancels the request). */

@@ -1,7 +1,9 @@
 // Small inputs shared by the filter flow and Go to Time: a level threshold and time queries (FORMATS §3),
 // checked as the user types with the engine's own parser, so that what the box accepts the server does.
 import * as vscode from 'vscode';
-import { parseTimeQuery } from '../../server/src/engine/time';
+import { DIALECT_NAMES, digitLevelNames, SEVERITY_NAMES } from '../../common/dialects';
+import type { DialectId } from '../../common/dialects';
+import { parseTimeQuery } from '../../common/time';
 
 /** Why `text` is not a FORMATS §3 time query, or undefined when it is one. */
 export function timeQueryProblem(text: string, allowRelative = true): string | undefined {
@@ -14,8 +16,6 @@ export function timeQueryProblem(text: string, allowRelative = true): string | u
   }
 }
 
-const COMMUNIGATE_LEVELS = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
-const SEVERITIES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'];
 
 /**
  * A level threshold (FORMATS §5): '' for any level, undefined when dismissed. CommuniGate logs offer
@@ -24,10 +24,11 @@ const SEVERITIES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'];
 export async function askLevel(current: string | undefined, languageId: string | undefined): Promise<string | undefined> {
   type LevelItem = vscode.QuickPickItem & { level: string };
   const items: LevelItem[] = [{ label: 'Any level', description: 'no threshold', level: '' }];
-  for (const s of SEVERITIES) items.push({ label: s, description: `${s} and more severe`, level: s });
-  if (languageId === 'communigate-log') {
-    items.push({ label: 'CommuniGate levels', kind: vscode.QuickPickItemKind.Separator, level: '' });
-    COMMUNIGATE_LEVELS.forEach((name, digit) => items.push({ label: `${digit} ${name}`, description: `levels 0–${digit}`, level: String(digit) }));
+  for (const s of SEVERITY_NAMES) items.push({ label: s, description: `${s} and more severe`, level: s });
+  const digits = languageId === undefined ? undefined : digitLevelNames(languageId);
+  if (languageId !== undefined && digits) {
+    items.push({ label: `${DIALECT_NAMES[languageId as DialectId]} levels`, kind: vscode.QuickPickItemKind.Separator, level: '' });
+    digits.forEach((name, digit) => items.push({ label: `${digit} ${name}`, description: `levels 0–${digit}`, level: String(digit) }));
   }
   for (const item of items) if (current !== undefined && item.level === current && item.kind === undefined) item.picked = true;
   const pick = await vscode.window.showQuickPick(items, { title: 'Filter by Level', placeHolder: 'Hide records more detailed than this level' });

@@ -3,7 +3,8 @@
 // it is typed; answered by messagingLogs/goToTime.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GoToTimeParams, GoToTimeResult, Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import type { GoToTimeParams, RecordInfoParams } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { timeQueryProblem } from './filterInputs';
 import { baseName, complain, reportFailure, requireLogEditor, revealLine, serverUri, tell } from './logDocuments';
 
@@ -18,7 +19,7 @@ export function registerGoToTime(client: LanguageClient): vscode.Disposable {
   async function currentRecordTime(editor: vscode.TextEditor): Promise<string | undefined> {
     const params: RecordInfoParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line };
     try {
-      return clockOf((await client.sendRequest<RecordInfoResult>(Methods.recordInfo, params)).time);
+      return clockOf((await client.sendRequest(Requests.recordInfo, params)).time);
     } catch {
       return undefined; // only a suggestion for the input box
     }
@@ -46,7 +47,7 @@ export function registerGoToTime(client: LanguageClient): vscode.Disposable {
       return undefined;
     }
     const params: GoToTimeParams = { uri: serverUri(client, editor.document.uri), query: query.trim(), fromLine: editor.selection.active.line };
-    const result = await client.sendRequest<GoToTimeResult>(Methods.goToTime, params);
+    const result = await client.sendRequest(Requests.goToTime, params);
     if (result.line < 0) {
       tell(`Go to Time: ${result.message ?? `no record at or after ${query}`} in ${baseName(editor.document.uri)}.`);
       return undefined;

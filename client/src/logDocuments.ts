@@ -1,17 +1,13 @@
 // What the client features share: which documents are logs, the active log editor, the URI form the
 // server knows a document by, and moving the cursor to a line.
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
-import { LOG_LANGUAGE_IDS, LogLanguageId } from '../../server/src/protocol';
+import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
+import { DIALECT_NAME_LIST } from '../../common/dialects';
+import type { LogLanguageId } from '../../common/protocol';
+import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 
 /** Names of the dialects, as the Set Log Dialect picker and the status bar show them. */
-export const DIALECT_NAMES: Record<LogLanguageId, string> = {
-  'communigate-log': 'CommuniGate Pro',
-  'emg-log': 'EMG',
-  'axigen-log': 'Axigen',
-  'messaging-server-log': 'Messaging Server',
-  'privateserver-log': 'PrivateServer',
-};
+export { DIALECT_NAMES } from '../../common/dialects';
 
 export function isLogLanguage(languageId: string): languageId is LogLanguageId {
   return (LOG_LANGUAGE_IDS as readonly string[]).includes(languageId);
@@ -31,7 +27,7 @@ export function activeLogEditor(): vscode.TextEditor | undefined {
 export function requireLogEditor(action: string): vscode.TextEditor | undefined {
   const editor = activeLogEditor();
   if (!editor) {
-    tell(`${action}: open a CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer log first.`);
+    tell(`${action}: open a ${DIALECT_NAME_LIST} log first.`);
   }
   return editor;
 }
@@ -56,14 +52,14 @@ export function revealLine(editor: vscode.TextEditor, line: number, endLine?: nu
 }
 
 /** A language client request that resolves to undefined when it was cancelled through `token`. */
-export async function request<R>(
+export async function request<P, R>(
   client: LanguageClient,
-  method: string,
-  params: object,
+  type: RequestType<P, R, void>,
+  params: P extends null ? P | undefined : P,
   token?: vscode.CancellationToken,
 ): Promise<R | undefined> {
   try {
-    return token ? await client.sendRequest<R>(method, params, token) : await client.sendRequest<R>(method, params);
+    return token ? await client.sendRequest(type, params, token) : await client.sendRequest(type, params);
   } catch (error) {
     if (token?.isCancellationRequested) return undefined;
     throw error;

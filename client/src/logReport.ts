@@ -3,10 +3,10 @@
 // their records as a filter. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { RowFilter } from '../../server/src/engine';
-import { Methods } from '../../server/src/protocol';
-import type { ReportParams, ReportResult } from '../../server/src/protocol';
-import { currentLargeLog } from './largeFiles';
+import type { ReportRowFilter as RowFilter } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
+import type { ReportParams } from '../../common/protocol';
+import { currentLargeLog } from './largeLogs';
 import { baseName, isLogDocument, reportFailure, request, serverUri, tell } from './logDocuments';
 import { revealLogLine, webviewHtml, webviewOptions } from './webviewPanel';
 import type { ReportState } from './webview/report';
@@ -96,7 +96,7 @@ export class LogReports implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'report.js', 'Log report', '<div id="root"></div>', STYLE);
     const send = async (): Promise<void> => {
       const cancel = new vscode.CancellationTokenSource();
-      const asked = request<ReportResult>(this.client, Methods.report, { uris: uris.map((u) => serverUri(this.client, u)), buckets: 60 } satisfies ReportParams, cancel.token);
+      const asked = request(this.client, Requests.report, { uris: uris.map((u) => serverUri(this.client, u)), buckets: 60 } satisfies ReportParams, cancel.token);
       // A big log takes a while: after a moment, a notification with a Cancel button.
       const slow = setTimeout(() => {
         void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Log report: ${uris.map(baseName).join(', ')}`, cancellable: true }, (_progress, token) => {

@@ -1,11 +1,13 @@
 // What happens when the language server process dies: the client restarts it (and reopens the open
 // documents, which vscode-languageclient does on every start), logs each restart to the output
 // channel, and tells the user once per burst of restarts, not once per crash. Too many crashes in a
-// row and it gives up, saying so. Hidden commands let the integration tests kill the server and
-// check all of that in the real editor.
+// row and it gives up, saying so. A hidden command reports the server's process id and state
+// (troubleshooting; the integration tests kill that process to check all of the above).
 import * as vscode from 'vscode';
-import { CloseAction, CloseHandlerResult, ErrorAction, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
-import { Methods, ServerInfoResult } from '../../server/src/protocol';
+import type { CloseHandlerResult, ErrorHandler, ErrorHandlerResult, LanguageClient, Message } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction } from 'vscode-languageclient/node';
+import type { ServerInfoResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 
 /** Restarts closer together than this belong to one burst: the user is told about the first only. */
 const BURST_MS = 3 * 60 * 1000;
@@ -13,7 +15,6 @@ const BURST_MS = 3 * 60 * 1000;
 const MAX_RESTARTS = 5;
 
 export const SERVER_INFO_COMMAND = 'messagingLogs.debug.serverInfo';
-export const KILL_SERVER_COMMAND = 'messagingLogs.debug.killServer';
 
 /** What messagingLogs.debug.serverInfo returns: the server's answer plus the client's restart bookkeeping. */
 export interface RecoveryInfo extends ServerInfoResult {
@@ -73,18 +74,10 @@ export class ServerRecovery implements ErrorHandler {
   }
 }
 
-/** The hidden test hooks: the server's process id and state, and a way to kill it mid-session. */
+/** The hidden messagingLogs.debug.serverInfo: the server's process id and state, with the client's restarts. */
 export function registerRecoveryCommands(client: LanguageClient, recovery: ServerRecovery): vscode.Disposable {
-  const info = async (): Promise<RecoveryInfo> => {
-    const server = await client.sendRequest<ServerInfoResult>(Methods.serverInfo, {});
+  return vscode.commands.registerCommand(SERVER_INFO_COMMAND, async (): Promise<RecoveryInfo> => {
+    const server = await client.sendRequest(Requests.serverInfo);
     return { ...server, restarts: recovery.restarts, notices: recovery.notices };
-  };
-  return vscode.Disposable.from(
-    vscode.commands.registerCommand(SERVER_INFO_COMMAND, info),
-    vscode.commands.registerCommand(KILL_SERVER_COMMAND, async (): Promise<number> => {
-      const { pid } = await info();
-      process.kill(pid, 'SIGKILL');
-      return pid;
-    }),
-  );
+  });
 }

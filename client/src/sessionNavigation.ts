@@ -2,7 +2,8 @@
 // (messagingLogs/navigate), bound to Alt+Down/Up and Alt+PageDown/PageUp in log editors.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, NavigateKind, NavigateParams, NavigateResult } from '../../server/src/protocol';
+import type { NavigateKind, NavigateParams } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { reportFailure, requireLogEditor, revealLine, serverUri } from './logDocuments';
 
 const COMMANDS: Record<NavigateKind, { id: string; title: string; none: string }> = {
@@ -19,7 +20,7 @@ export function registerSessionNavigation(client: LanguageClient): vscode.Dispos
     const editor = requireLogEditor(title);
     if (!editor) return undefined;
     const params: NavigateParams = { uri: serverUri(client, editor.document.uri), line: editor.selection.active.line, kind };
-    const result = await client.sendRequest<NavigateResult>(Methods.navigate, params);
+    const result = await client.sendRequest(Requests.navigate, params);
     if (result.line < 0) {
       // A status bar note, not a notification: these keys are pressed repeatedly.
       vscode.window.setStatusBarMessage(`$(info) ${title}: ${none}`, 3000);

@@ -1,10 +1,11 @@
 // The shape of the Log Sessions view, without VS Code: sessions grouped into components (and SIP
 // packets into dialogs), filtered by text and problems, sorted by time, problems or duration.
 // Kept free of the `vscode` module so that unit tests can check it directly.
-import type { ConnectionItem, SessionItem, SessionRecordItem } from '../../server/src/protocol';
-import { formatDuration } from '../../server/src/engine/time';
+import type { ConnectionItem, SessionItem, SessionRecordItem } from '../../common/protocol';
+import { plural, problems as describeProblems } from '../../common/describe';
 
-export { formatDuration };
+export { formatDuration } from '../../common/time';
+export { plural, sessionDescription, timeRange } from '../../common/describe';
 
 export type SessionSort = 'time' | 'problems' | 'duration';
 export const SESSION_SORTS: readonly SessionSort[] = ['time', 'problems', 'duration'];
@@ -72,9 +73,6 @@ export type SessionsNode = ComponentNode | DialogNode | SessionNode | Connection
 export function sessionOf(node: RecordNode | NoteNode | ConnectionNode): SessionItem {
   return node.parent.kind === 'session' ? node.parent.session : node.parent.parent.session;
 }
-
-/** Leading dates of the shapes the dialects write: `2026-01-15 `, `15/Jan/2026:`, `Jan 15 `, `15/01/2026 `. */
-const LEADING_DATE = /^(?:\d{4}-\d{2}-\d{2}[ T]|\d{2}\/[A-Za-z]{3}\/\d{4}:|\d{2}\/\d{2}\/\d{4} |[A-Z][a-z]{2} {1,2}\d{1,2} )/;
 
 /**
  * The text of a record row after its time: without the written level and session key (the row is
@@ -176,34 +174,12 @@ export function buildSessionsTree(all: readonly SessionItem[], options: Sessions
     .map((x) => x.c);
 }
 
-/** `n thing` / `n things`. */
-export function count(n: number, thing: string): string {
-  return `${n} ${thing}${n === 1 ? '' : 's'}`;
-}
-
-/**
- * `00:06:23.261 – 00:06:23.282`, or one time when both ends are the same; a date both ends share is
- * written once (`2026-01-15 17:02:51.903 – 17:10:02.447`). Callers pass earliest first.
- */
-export function timeRange(start: string, end: string): string {
-  if (!start && !end) return '';
-  if (start === end || !end) return start;
-  const date = LEADING_DATE.exec(start)?.[0];
-  return date !== undefined && end.startsWith(date) ? `${start} – ${end.slice(date.length)}` : `${start} – ${end}`;
-}
-
-/** The description of a session item: time range, records, problems. */
-export function sessionDescription(s: SessionItem): string {
-  const parts = [timeRange(s.start, s.end), count(s.records, 'record')];
-  if (s.problems > 0) parts.push(count(s.problems, 'problem'));
-  return parts.filter(Boolean).join(' · ');
-}
 
 /** The description of a group of sessions (component or dialog). */
 export function groupDescription(sessions: readonly SessionItem[], thing: string): string {
   const problems = sessions.reduce((n, s) => n + s.problems, 0);
-  const parts = [count(sessions.length, thing)];
-  if (problems > 0) parts.push(count(problems, 'problem'));
+  const parts = [plural(sessions.length, thing)];
+  if (problems > 0) parts.push(describeProblems(problems));
   return parts.join(' · ');
 }
 

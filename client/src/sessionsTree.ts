@@ -5,21 +5,23 @@
 // (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../server/src/protocol';
+import type { SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { connectionNodes, connectionTreeItem } from './sessionConnections';
-import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeFiles';
+import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeLogs';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
-import {
-  buildSessionsTree,
+import type {
   ConnectionNode,
-  count,
-  recordRowText,
-  formatDuration,
-  groupDescription,
   SessionNode,
   SessionsNode,
   SessionsViewOptions,
-  SessionSort,
+  SessionSort } from './sessionsModel';
+import {
+  buildSessionsTree,
+  recordRowText,
+  plural,
+  formatDuration,
+  groupDescription,
   sessionDescription,
   sessionOf,
   timeRange,
@@ -207,7 +209,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
         const first = node.sessions[0];
         const last = node.sessions[node.sessions.length - 1];
         item.description = `SIP dialog · ${groupDescription(node.sessions, 'packet')} · ${timeRange(first.start, last.end)}`;
-        item.tooltip = new vscode.MarkdownString(`**SIP dialog** \`Call-ID: ${node.callId}\`\n\n${count(node.sessions.length, 'packet')}, lines ${first.firstLine + 1}–${Math.max(...node.sessions.map((s) => s.lastLine)) + 1}`);
+        item.tooltip = new vscode.MarkdownString(`**SIP dialog** \`Call-ID: ${node.callId}\`\n\n${plural(node.sessions.length, 'packet')}, lines ${first.firstLine + 1}–${Math.max(...node.sessions.map((s) => s.lastLine)) + 1}`);
         item.iconPath = problemIcon(worstOf(node.sessions), 'call-outgoing');
         item.contextValue = 'dialog';
         item.command = { command: REVEAL_SESSION_COMMAND, title: 'Show Records', arguments: [node] };
@@ -280,7 +282,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const key = contentKey(log);
     if (this.loaded?.key !== key) {
       const params = { uri: serverUri(this.client, log.uri) };
-      const sessions = Promise.resolve(this.client.sendRequest<SessionsResult>(Methods.sessions, params)).catch(
+      const sessions = Promise.resolve(this.client.sendRequest(Requests.sessions, params)).catch(
         (error: unknown): SessionsResult => ({ sessions: [], error: error instanceof Error ? error.message : String(error) }),
       );
       this.loaded = { key, sessions, records: new Map() };
@@ -302,7 +304,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     let records = loaded.records.get(cacheKey);
     if (!records) {
       const params: SessionRecordsParams = { uri: serverUri(this.client, log.uri), key, limit, connection };
-      records = Promise.resolve(this.client.sendRequest<SessionRecordItem[]>(Methods.sessionRecords, params));
+      records = Promise.resolve(this.client.sendRequest(Requests.sessionRecords, params));
       loaded.records.set(cacheKey, records);
       records.catch(() => loaded.records.delete(cacheKey));
     }
@@ -365,7 +367,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     else if (result.sessions.length === 0) this.setMessage('This log has no sessions.');
     else if (this.isFiltered()) {
       const what = [this.options.text ? `"${this.options.text}"` : '', this.options.problemsOnly ? 'with problems' : ''].filter(Boolean).join(', ');
-      this.setMessage(`${shown.length} of ${count(result.sessions.length, 'session')} shown (${what}).`);
+      this.setMessage(`${shown.length} of ${plural(result.sessions.length, 'session')} shown (${what}).`);
     } else this.setMessage(undefined);
     return buildSessionsTree(result.sessions, this.options);
   }
@@ -387,7 +389,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const log = this.log;
     if (!log) return [];
     const params: SessionConnectionsParams = { uri: serverUri(this.client, log.uri), key: node.session.key };
-    const result = await Promise.resolve(this.client.sendRequest<SessionConnectionsResult>(Methods.sessionConnections, params)).catch(
+    const result = await Promise.resolve(this.client.sendRequest(Requests.sessionConnections, params)).catch(
       (): SessionConnectionsResult => ({ connections: [], unnamed: 0 }),
     );
     return result.connections.length > 0 ? connectionNodes(node, result.connections, result.unnamed) : this.recordNodes(node);
@@ -404,8 +406,8 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
     const tooltip = new vscode.MarkdownString();
     tooltip.appendMarkdown(`**${s.key.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}** (${s.component})\n\n`);
     tooltip.appendMarkdown(`${timeRange(s.start, s.end)}${s.durationMs > 0 ? ` (${formatDuration(s.durationMs)})` : ''}\n\n`);
-    tooltip.appendMarkdown(`${count(s.records, 'record')}, lines ${s.firstLine + 1}–${s.lastLine + 1}`);
-    if (s.problems > 0) tooltip.appendMarkdown(`\n\n${count(s.problems, 'problem')} (worst: ${s.worst ?? 'warning'})`);
+    tooltip.appendMarkdown(`${plural(s.records, 'record')}, lines ${s.firstLine + 1}–${s.lastLine + 1}`);
+    if (s.problems > 0) tooltip.appendMarkdown(`\n\n${plural(s.problems, 'problem')} (worst: ${s.worst ?? 'warning'})`);
     if (s.dialog) tooltip.appendMarkdown(`\n\nSIP dialog \`${s.dialog}\``);
     item.tooltip = tooltip;
     item.iconPath = problemIcon(s.problems > 0 ? (s.worst ?? 'warning') : undefined, 'pass');

@@ -4,10 +4,12 @@
 // without a highlight.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { revealLargeLogLine } from './largeFiles';
+import { revealLargeLogLine } from './largeLogs';
 import { reportFailure, revealLine } from './logDocuments';
-import { LineSpan, SessionHighlighter } from './sessionHighlight';
-import { DialogNode, RecordNode, SESSION_SORTS, SessionNode, SessionSort } from './sessionsModel';
+import type { LineSpan } from './sessionHighlight';
+import { SessionHighlighter } from './sessionHighlight';
+import type { DialogNode, RecordNode, SessionNode, SessionSort } from './sessionsModel';
+import { SESSION_SORTS } from './sessionsModel';
 import { REVEAL_RECORD_COMMAND, REVEAL_SESSION_COMMAND, SESSIONS_VIEW_ID, SessionsTreeProvider } from './sessionsTree';
 
 /** Records highlighted for one session at most (a session can span a huge log). */

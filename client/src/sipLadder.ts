@@ -3,8 +3,8 @@
 // filter result), or with arguments. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods } from '../../server/src/protocol';
-import type { RecordInfoParams, RecordInfoResult, SipDialogParams, SipDialogResult } from '../../server/src/protocol';
+import { Requests } from '../../common/protocol';
+import type { RecordInfoParams, SipDialogParams } from '../../common/protocol';
 import type { FilterDocuments } from './filterDocuments';
 import { isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
 import type { DialogNode } from './sessionsModel';
@@ -85,7 +85,7 @@ export class SipLadders implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'ladder.js', 'SIP ladder', '<div id="root"></div>', STYLE);
     const send = async (): Promise<void> => {
       const params: SipDialogParams = { callId, uris: uris.map((u) => serverUri(this.client, u)) };
-      const dialog = await this.client.sendRequest<SipDialogResult>(Methods.sipDialog, params);
+      const dialog = await this.client.sendRequest(Requests.sipDialog, params);
       const state: LadderState = { callId, uris: uris.map((u) => u.toString()), dialog };
       await panel.webview.postMessage({ type: 'dialog', state });
     };
@@ -140,14 +140,14 @@ export class SipLadders implements vscode.Disposable {
   /** The log a line belongs to: a filter result's source log, or the document itself. */
   private async logOf(uri: vscode.Uri, line: number): Promise<vscode.Uri> {
     if (!this.filterDocuments.isResult(uri)) return uri;
-    return (await this.filterDocuments.sourceOf(uri, line))?.uri ?? uri;
+    return (await this.filterDocuments.sourceLineOf(uri, line))?.uri ?? uri;
   }
 
   /** The Call-ID on the line, or the one of the SIPDATA packet (session) the line belongs to. */
   private async callIdAt(document: vscode.TextDocument, line: number): Promise<string | undefined> {
     const own = callIdIn(document.lineAt(line).text);
     if (own) return own;
-    const info = await this.client.sendRequest<RecordInfoResult>(Methods.recordInfo, { uri: serverUri(this.client, document.uri), line } satisfies RecordInfoParams);
+    const info = await this.client.sendRequest(Requests.recordInfo, { uri: serverUri(this.client, document.uri), line } satisfies RecordInfoParams);
     const key = info.sessionKey;
     if (!key || !key.startsWith('SIPDATA-')) return undefined;
     // A packet's lines are together: look around the cursor for its Call-ID header.

@@ -3,7 +3,8 @@
 // when the active editor is not a log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Methods, RecordInfoParams, RecordInfoResult } from '../../server/src/protocol';
+import type { RecordInfoParams, RecordInfoResult } from '../../common/protocol';
+import { Requests } from '../../common/protocol';
 import { GO_TO_TIME_COMMAND } from './goToTime';
 import { activeLogEditor, debounce, DIALECT_NAMES, ignore, isLogLanguage, serverUri } from './logDocuments';
 
@@ -13,7 +14,7 @@ const CURSOR_DEBOUNCE_MS = 150;
 export class RecordStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('messagingLogs.record', vscode.StatusBarAlignment.Right, 100);
   private readonly subscriptions: vscode.Disposable[];
-  private readonly updateSoon = debounce(() => this.update().catch(ignore), CURSOR_DEBOUNCE_MS);
+  private readonly updateSoon = debounce(() => void this.update().catch(ignore), CURSOR_DEBOUNCE_MS);
   /** Bumped per update, so that a slow answer about an older cursor position is dropped. */
   private generation = 0;
   private shown = false;
@@ -57,7 +58,7 @@ export class RecordStatusBar implements vscode.Disposable {
     }
     const params: RecordInfoParams = { uri: serverUri(this.client, editor.document.uri), line: editor.selection.active.line };
     const languageId = editor.document.languageId;
-    return Promise.resolve(this.client.sendRequest<RecordInfoResult>(Methods.recordInfo, params))
+    return Promise.resolve(this.client.sendRequest(Requests.recordInfo, params))
       .catch((): RecordInfoResult => ({})) // the dialect alone is still worth showing
       .then((info) => {
         if (generation !== this.generation) return;

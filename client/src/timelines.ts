@@ -2,12 +2,15 @@
 // records merged from several logs by the language server (read from disk, with progress and
 // cancellation), each line tagged with its source (a coloured tag before the line), F12 / Go to
 // Source Line back to the original file and line, and updates as the files grow.
+import { plural } from '../../common/describe';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as vscode from 'vscode';
-import { LanguageClient, WorkDoneProgress } from 'vscode-languageclient/node';
-import { TIMELINE_SCHEME, TimelineMethods, TimelineView } from '../../server/src/protocol';
-import type { OpenTimelineParams, TraceParams } from '../../server/src/protocol';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { Notifications, Requests, TIMELINE_SCHEME } from '../../common/protocol';
+import type { TimelineView } from '../../common/protocol';
+import type { OpenTimelineParams, TraceParams } from '../../common/protocol';
 import { complain, isLogLanguage, reportFailure, serverUri, tell } from './logDocuments';
 
 /** Read-only documents of the decompressed content of a .gz source (held in memory, never written next to it). */
@@ -50,7 +53,7 @@ export class TimelineDocuments implements vscode.TextDocumentContentProvider, vs
       vscode.workspace.onDidChangeTextDocument((e) => {
         for (const editor of vscode.window.visibleTextEditors) if (editor.document === e.document) this.decorate(editor);
       }),
-      client.onNotification(TimelineMethods.changed, (params: { id: string }) => this.grown(params.id)),
+      client.onNotification(Notifications.timelineChanged, (params) => this.grown(params.id)),
     ];
   }
 
@@ -61,21 +64,21 @@ export class TimelineDocuments implements vscode.TextDocumentContentProvider, vs
   /** Opens a new timeline of files and folders. */
   async open(paths: string[]): Promise<vscode.TextEditor | undefined> {
     const view = await this.withProgress(`Merging ${paths.length === 1 ? 'a folder' : `${paths.length} logs`}`, (token, workDoneToken) =>
-      this.client.sendRequest<TimelineView>(TimelineMethods.open, { paths, workDoneToken } satisfies OpenTimelineParams, token),
+      this.client.sendRequest(Requests.openTimeline, { paths, workDoneToken } satisfies OpenTimelineParams, token),
     );
     if (!view) return undefined;
     if (view.error) {
       complain(`Open Logs as One Timeline: ${view.error}`);
       return undefined;
     }
-    const title = `Timeline of ${view.sources.length} log${view.sources.length === 1 ? '' : 's'}`;
+    const title = `Timeline of ${plural(view.sources.length, 'log')}`;
     return this.show(view, title);
   }
 
   /** Traces a message in a timeline document or a log file; opens the trace as a document. */
   async trace(uri: vscode.Uri, id: string, sessions = false): Promise<vscode.TextEditor | undefined> {
     const view = await this.withProgress(`Tracing ${id}`, (token, workDoneToken) =>
-      this.client.sendRequest<TimelineView>(TimelineMethods.trace, { uri: serverUri(this.client, uri), id, sessions, workDoneToken } satisfies TraceParams, token),
+      this.client.sendRequest(Requests.trace, { uri: serverUri(this.client, uri), id, sessions, workDoneToken } satisfies TraceParams, token),
     );
     if (!view) return undefined;
     if (view.error) {
@@ -222,7 +225,7 @@ export class TimelineDocuments implements vscode.TextDocumentContentProvider, vs
       if (view.id !== id) continue;
       const uri = vscode.Uri.parse(key);
       if (!vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) continue;
-      const request = view.view.startsWith('trace:') ? undefined : this.client.sendRequest<TimelineView>(TimelineMethods.open, { id } satisfies OpenTimelineParams);
+      const request = view.view.startsWith('trace:') ? undefined : this.client.sendRequest(Requests.openTimeline, { id } satisfies OpenTimelineParams);
       if (!request) continue;
       request.then(
         (fresh) => {

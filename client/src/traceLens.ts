@@ -2,20 +2,20 @@
 // `QUEUE([ID])` enqueue records and EMG RECEIVE entries (with their `001:ID`), so that a message's
 // path through the server is one click away (docs/FORMATS.md §10).
 import * as vscode from 'vscode';
-import { TIMELINE_SCHEME } from '../../server/src/protocol';
+import { TRACEABLE_DIALECT_IDS, traceEntryPattern } from '../../common/dialects';
+import { TIMELINE_SCHEME } from '../../common/protocol';
 import { TRACE_COMMAND } from './timelines';
 
 /** Larger documents get no lenses: finding them would cost more than they help. */
 const MAX_LINES = 200_000;
 const MAX_LENSES = 1000;
-const CGP_QUEUE = /^\S+ \d QUEUE\(\[(\d+)\]\)/;
-const EMG_RECEIVE = /^(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} {1,2}\d{1,2}) \S+ \([^()]*\) RECEIVE \w+.*?(?:^|\s)001:(\S+)/;
 
 export class TraceLenses implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.CodeLens[] {
     if (!vscode.workspace.getConfiguration('messagingLogs').get<boolean>('traceCodeLens', true)) return [];
     if (document.lineCount > MAX_LINES) return [];
-    const pattern = document.languageId === 'emg-log' ? EMG_RECEIVE : CGP_QUEUE;
+    const pattern = traceEntryPattern(document.languageId);
+    if (!pattern) return [];
     const seen = new Set<string>();
     const lenses: vscode.CodeLens[] = [];
     for (let line = 0; line < document.lineCount && lenses.length < MAX_LENSES; line++) {
@@ -37,11 +37,9 @@ export class TraceLenses implements vscode.CodeLensProvider {
 }
 
 export function registerTraceLenses(): vscode.Disposable {
-  const selector: vscode.DocumentSelector = [
-    { language: 'communigate-log', scheme: 'file' },
-    { language: 'emg-log', scheme: 'file' },
-    { language: 'communigate-log', scheme: TIMELINE_SCHEME },
-    { language: 'emg-log', scheme: TIMELINE_SCHEME },
-  ];
+  const selector: vscode.DocumentSelector = TRACEABLE_DIALECT_IDS.flatMap((language) => [
+    { language, scheme: 'file' },
+    { language, scheme: TIMELINE_SCHEME },
+  ]);
   return vscode.languages.registerCodeLensProvider(selector, new TraceLenses());
 }

@@ -1,14 +1,17 @@
 // The one parse cache of the server: one LogIndex per open document version, evicted on close, plus
 // a tiny cache of logs read from disk (files too large for the editor to hand to extensions), which
-// diskLogs.ts indexes straight from the file and keeps up to date as the file grows or rotates.
+// largeLogStore.ts indexes straight from the file and keeps up to date as the file grows or rotates.
 import { promises as fsp } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DiskLogs, DiskLogsHost, DiskLogsOptions, ProgressSink } from './diskLogs';
-import { LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
-import { LOG_LANGUAGE_IDS, LogLanguageId } from './protocol';
+import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
+import { LargeLogStore } from './largeLogStore';
+import type { LogIndex } from './engine';
+import { MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
+import { LOG_LANGUAGE_IDS } from '../../common/protocol';
+import type { LogLanguageId } from '../../common/protocol';
 
 export interface LogEntry {
   uri: string;
@@ -29,7 +32,7 @@ export interface LogEntry {
 }
 
 /** How a request waits for a log read from disk: cancellation, and progress while it is indexed. */
-export interface DiskRequest {
+export interface LargeLogRequest {
   token?: CancellationToken;
   progress?: ProgressSink;
   /** Told how long indexing took when this request had the file indexed (not found in the cache). */
@@ -42,18 +45,18 @@ export class LogCache {
   private readonly reported = new Map<string, LogLanguageId>();
   private toleranceMs = 1000;
   /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
-  readonly disk: DiskLogs;
+  readonly largeLogs: LargeLogStore;
 
   /**
-   * `onDetected` hears of a dialect found for a document whose language does not name one; `disk`
+   * `onDetected` hears of a dialect found for a document whose language does not name one; `largeLogs`
    * hears of logs read from disk that changed or left the cache.
    */
   constructor(
     private readonly onDetected: (uri: string, dialect: LogLanguageId) => void,
-    disk: Omit<DiskLogsHost, 'toleranceMs'>,
-    diskOptions: DiskLogsOptions = {},
+    largeLogs: Omit<LargeLogStoreHost, 'toleranceMs'>,
+    largeLogOptions: LargeLogStoreOptions = {},
   ) {
-    this.disk = new DiskLogs({ ...disk, toleranceMs: () => this.toleranceMs }, diskOptions);
+    this.largeLogs = new LargeLogStore({ ...largeLogs, toleranceMs: () => this.toleranceMs }, largeLogOptions);
   }
 
   /** Starts looking up the file's modification time (EMG stamps have no year). */
@@ -96,26 +99,30 @@ export class LogCache {
   }
 
   /**
-   * The parse of a log by URI: the open document when there is one, else the `file:` on disk, indexed
-   * from the file (never read whole) and brought up to date with it. Rejects with the engine's
-   * CancelledError when the request's token is cancelled while the file is indexed.
+   * Runs `work` on the parse of a log by URI: the open document when there is one, else the `file:`
+   * on disk, indexed from the file (never read whole) and brought up to date with it, and held open
+   * until `work` is done (a rotation meanwhile closes the old file after it). Rejects with the
+   * engine's CancelledError when the request's token is cancelled while the file is indexed.
    */
-  async forUri(uri: string, document: TextDocument | undefined, request: DiskRequest = {}): Promise<LogEntry> {
-    if (document) return this.forDocument(document);
+  async withUri<T>(uri: string, document: TextDocument | undefined, request: LargeLogRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
+    if (document) return work(await this.forDocument(document));
     let file: string;
     try {
       file = fileURLToPath(uri);
     } catch {
-      return noLog(uri, `not an open document or a file: ${uri}`);
+      return work(noLog(uri, `not an open document or a file: ${uri}`));
     }
+    let problem: string | undefined;
     try {
-      if (!(await fsp.stat(file)).isFile()) return noLog(uri, `${file} is not a file`);
+      if (!(await fsp.stat(file)).isFile()) problem = `${file} is not a file`;
     } catch (e) {
-      return noLog(uri, `cannot read ${file}: ${(e as Error).message}`);
+      problem = `cannot read ${file}: ${(e as Error).message}`;
     }
-    const parse = await this.disk.get(uri, file, request);
-    parse.index?.setTolerance(this.toleranceMs);
-    return { uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs };
+    if (problem !== undefined) return work(noLog(uri, problem));
+    return this.largeLogs.use(uri, file, request, (parse) => {
+      parse.index?.setTolerance(this.toleranceMs);
+      return work({ uri, version: -1, index: parse.index, problem: parse.problem, mode: 'detected', languageId: '', toleranceMs: this.toleranceMs });
+    });
   }
 
   private parse(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined): LogEntry {
@@ -174,7 +181,7 @@ export function isFilterResult(uri: string): boolean {
  * The log a document was made from: a filter result (`msglog-filter:…?source=URI`) is read with its
  * source's name and modification time, which carry the date of a CommuniGate log and EMG's year.
  */
-export function sourceOf(uri: string): string {
+export function filterSourceUri(uri: string): string {
   const q = uri.indexOf('?');
   if (!isFilterResult(uri) || q < 0) return uri;
   // The editor escapes the query (`=` and `:` too), so unescape until it reads `source=scheme:…`.
@@ -191,7 +198,7 @@ export function sourceOf(uri: string): string {
 /** The base name of a URI's path (the engine reads dates and file kinds from it). */
 export function fileNameOf(uri: string): string | undefined {
   try {
-    const url = new URL(sourceOf(uri));
+    const url = new URL(filterSourceUri(uri));
     if (url.protocol === 'file:') return path.basename(fileURLToPath(url));
     const last = url.pathname.split('/').pop();
     return last ? decodeURIComponent(last) : undefined;
@@ -202,7 +209,7 @@ export function fileNameOf(uri: string): string | undefined {
 
 /** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
 async function fileMtime(uri: string): Promise<number | undefined> {
-  uri = sourceOf(uri);
+  uri = filterSourceUri(uri);
   if (!uri.startsWith('file:')) return undefined;
   try {
     return (await fsp.stat(fileURLToPath(uri))).mtimeMs;

@@ -1,21 +1,23 @@
 // Language server entry: wires LSP requests to the feature modules. No feature logic lives here.
 // ProposedFeatures.all + createConnection() picks the transport from argv (--stdio, --node-ipc, …).
-import {
+import type {
   CancellationToken,
+  Message,
+  RequestMessage,
+  ResponseMessage } from 'vscode-languageserver/node';
+import {
   createConnection,
   DidChangeConfigurationNotification,
   LSPErrorCodes,
-  Message,
   ProposedFeatures,
-  RequestMessage,
   ResponseError,
-  ResponseMessage,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ProgressSink } from './diskLogs';
-import { CancelledError, LogIndex } from './engine';
+import type { ProgressSink } from './largeLogStore';
+import type { LogIndex } from './engine';
+import { CancelledError } from './engine';
 import * as requests from './features/customRequests';
 import * as pictures from './features/pictures';
 import { definition } from './features/definition';
@@ -28,31 +30,12 @@ import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
 import { Timelines } from './features/timelines';
-import { IndexedLog, workspaceSymbols } from './features/workspaceSymbols';
-import { DiskRequest, isFilterResult, LogCache, LogEntry } from './logCache';
-import {
-  DEFAULT_SETTINGS,
-  DetectedDialectParams,
-  ExportLogParams,
-  FilterParams,
-  GoToTimeParams,
-  Methods,
-  MessagingLogsSettings,
-  NavigateParams,
-  RecordInfoParams,
-  SessionConnectionsParams,
-  SessionRecordsParams,
-  SETTINGS_SECTION,
-  LogParams,
-  OpenLargeLogParams,
-  LogSetParams,
-  ReportParams,
-  SipDialogParams,
-  OpenTimelineParams,
-  ServerInfoResult,
-  TimelineMethods,
-  TraceParams,
-} from './protocol';
+import type { IndexedLog } from './features/workspaceSymbols';
+import { workspaceSymbols } from './features/workspaceSymbols';
+import type { LargeLogRequest, LogEntry } from './logCache';
+import { isFilterResult, LogCache } from './logCache';
+import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
@@ -75,13 +58,13 @@ function background(work: Promise<unknown>): void {
 
 /** Logs opened as large logs (read from disk by the server): progress, diagnostics, change notifications. */
 const largeLogs = new LargeLogs({
-  entry: (uri, request) => cache.forUri(uri, documents.get(uri), request),
+  withEntry: (uri, request, work) => cache.withUri(uri, documents.get(uri), request, work),
   isOpenDocument: (uri) => documents.get(uri) !== undefined,
-  isIndexedFromDisk: (uri) => cache.disk.has(uri),
+  holdsLargeLog: (uri) => cache.largeLogs.has(uri),
   maxDiagnostics: () => settings.maxDiagnostics,
   minimumSeverity: () => settings.minimumDiagnosticSeverity,
   publish: (uri, list) => background(connection.sendDiagnostics({ uri, diagnostics: list })),
-  notifyChanged: (params) => background(connection.sendNotification(Methods.logChanged, params)),
+  notifyChanged: (params) => background(connection.sendNotification(Notifications.logChanged, params)),
   attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
   failed: logFailure,
 });
@@ -89,7 +72,7 @@ const largeLogs = new LargeLogs({
 /** Several logs merged into one timeline document, and message traces (features/timelines.ts). */
 const timelines = new Timelines({
   attachProgress: (token) => connection.window.attachWorkDoneProgress(token),
-  changed: (id) => background(connection.sendNotification(TimelineMethods.changed, { id })),
+  changed: (id) => background(connection.sendNotification(Notifications.timelineChanged, { id })),
   failed: logFailure,
 });
 
@@ -105,7 +88,7 @@ async function serverProgress(title: string): Promise<ProgressSink | undefined> 
 const cache = new LogCache(
   (uri, dialect) => {
     const params: DetectedDialectParams = { uri, dialect };
-    background(connection.sendNotification(Methods.detectedDialect, params));
+    background(connection.sendNotification(Notifications.detectedDialect, params));
   },
   {
     changed: (uri, kind) => largeLogs.changed(uri, kind),
@@ -151,14 +134,15 @@ async function indexOf(uri: string): Promise<LogIndex | undefined> {
 }
 
 /**
- * For custom requests: an open document, or a file on disk the editor did not open (indexed from the
- * file; a cancelled request stops waiting, and the indexing stops when nobody else waits for it).
+ * For custom requests: runs `work` on an open document, or a file on disk the editor did not open
+ * (indexed from the file, and held open until `work` is done; a cancelled request stops waiting, and
+ * the indexing stops when nobody else waits for it).
  */
-async function entryFor(params: LogParams, token?: CancellationToken): Promise<LogEntry> {
+async function withEntry<T>(params: LogParams, token: CancellationToken, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
   await settingsReady;
-  const request: DiskRequest = { token };
+  const request: LargeLogRequest = { token };
   try {
-    return await cache.forUri(params.uri, documents.get(params.uri), request);
+    return await cache.withUri(params.uri, documents.get(params.uri), request, work);
   } catch (e) {
     if (e instanceof CancelledError) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
     throw e;
@@ -261,39 +245,49 @@ connection.onHover(async ({ textDocument, position }) => {
 });
 
 // A timeline document's records come from several sources: the timeline answers for it.
-connection.onRequest(Methods.filter, async (params: FilterParams, token: CancellationToken) =>
-  timelines.isTimeline(params.uri) ? timelines.filter(params) : requests.filter(await entryFor(params, token), params, token),
+connection.onRequest(Requests.filter, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.filter(params) : withEntry(params, token, (entry) => requests.filter(entry, params, token)),
 );
-connection.onRequest(Methods.goToTime, async (params: GoToTimeParams, token: CancellationToken) =>
-  timelines.isTimeline(params.uri) ? timelines.goToTime(params) : requests.goTo(await entryFor(params, token), params),
+connection.onRequest(Requests.goToTime, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.goToTime(params) : withEntry(params, token, (entry) => requests.goTo(entry, params)),
 );
-connection.onRequest(Methods.sessions, async (params: LogParams, token: CancellationToken) =>
-  timelines.isTimeline(params.uri) ? timelines.sessions(params.uri) : requests.sessions(await entryFor(params, token)),
+connection.onRequest(Requests.sessions, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.sessions(params.uri) : withEntry(params, token, (entry) => requests.sessions(entry)),
 );
-connection.onRequest(Methods.sessionRecords, async (params: SessionRecordsParams, token: CancellationToken) =>
-  timelines.isTimeline(params.uri) ? timelines.sessionRecords(params) : requests.sessionRecordList(await entryFor(params, token), params),
+connection.onRequest(Requests.sessionRecords, (params, token) =>
+  timelines.isTimeline(params.uri) ? timelines.sessionRecords(params) : withEntry(params, token, (entry) => requests.sessionRecordList(entry, params)),
 );
-connection.onRequest(TimelineMethods.open, (params: OpenTimelineParams, token: CancellationToken) => timelines.open(params, token));
-connection.onRequest(TimelineMethods.trace, (params: TraceParams, token: CancellationToken) => timelines.trace(params, token));
-connection.onRequest(Methods.sessionConnections, async (params: SessionConnectionsParams, token: CancellationToken) =>
-  requests.connectionList(await entryFor(params, token), params),
-);
-connection.onRequest(Methods.recordInfo, async (params: RecordInfoParams, token: CancellationToken) => requests.recordInfo(await entryFor(params, token), params));
-connection.onRequest(Methods.navigate, async (params: NavigateParams, token: CancellationToken) => requests.navigate(await entryFor(params, token), params));
-connection.onRequest(Methods.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
+connection.onRequest(Requests.openTimeline, (params, token) => timelines.open(params, token));
+connection.onRequest(Requests.trace, (params, token) => timelines.trace(params, token));
+connection.onRequest(Requests.sessionConnections, (params, token) => withEntry(params, token, (entry) => requests.connectionList(entry, params)));
+connection.onRequest(Requests.recordInfo, (params, token) => withEntry(params, token, (entry) => requests.recordInfo(entry, params)));
+connection.onRequest(Requests.navigate, (params, token) => withEntry(params, token, (entry) => requests.navigate(entry, params)));
+connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, token: CancellationToken) => {
   await settingsReady;
   return largeLogs.open(params, token);
 });
-connection.onRequest(Methods.exportLog, async (params: ExportLogParams, token: CancellationToken) => {
+connection.onRequest(Requests.exportLog, async (params: ExportLogParams, token: CancellationToken) => {
   await settingsReady;
-  return exportLog(params, { entry: (uri, request) => cache.forUri(uri, documents.get(uri), request), attachProgress: (t) => connection.window.attachWorkDoneProgress(t) }, token);
+  return exportLog(params, { entry: (uri, request) => holdEntry(uri, request), attachProgress: (t) => connection.window.attachWorkDoneProgress(t) }, token);
 });
-connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
+
+/** A log's parse held open (a log from disk stays open) until `release` is called: for work that outlives one callback. */
+function holdEntry(uri: string, request: LargeLogRequest): Promise<{ entry: LogEntry; release: () => void }> {
+  return new Promise((resolve, reject) => {
+    let release: () => void = () => undefined;
+    const done = new Promise<void>((r) => (release = r));
+    cache.withUri(uri, documents.get(uri), request, (entry) => {
+      resolve({ entry, release });
+      return done;
+    }).catch(reject);
+  });
+}
+connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
   const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
   return {
     pid: process.pid,
     memory: { rss, heapUsed, external, arrayBuffers },
-    diskLogs: cache.disk.list().map(({ uri, parse, backing, bytes, watched }) => ({
+    largeLogs: cache.largeLogs.list().map(({ uri, parse, backing, bytes, watched }) => ({
       uri,
       backing,
       bytes,
@@ -303,25 +297,30 @@ connection.onRequest(Methods.serverInfo, (): ServerInfoResult => {
     })),
   };
 });
-connection.onRequest(Methods.sipDialog, async (params: SipDialogParams, token: CancellationToken) => pictures.sipDialog(await entriesFor(params, token), params));
-connection.onRequest(Methods.report, async (params: ReportParams, token: CancellationToken) => pictures.report(await entriesFor(params, token), params, token));
+connection.onRequest(Requests.sipDialog, (params, token) => withEntries(params, token, (inputs) => pictures.sipDialog(inputs, params)));
+connection.onRequest(Requests.report, (params, token) => withEntries(params, token, (inputs) => pictures.report(inputs, params, token)));
 
-/** The logs of a request about several logs, in the order given (a timeline document: its sources). */
-async function entriesFor(params: LogSetParams, token: CancellationToken): Promise<pictures.PictureInput[]> {
+/** Runs `work` on the logs of a picture request (timelines, open documents, logs read from disk, each held open meanwhile). */
+function withEntries<T>(params: LogSetParams, token: CancellationToken, work: (inputs: pictures.PictureInput[]) => T | Promise<T>): Promise<T> {
   const inputs: pictures.PictureInput[] = [];
-  for (const uri of params.uris ?? []) {
-    if (timelines.isTimeline(uri)) {
-      const logs = timelines.pictureLogs(uri);
-      inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
-    } else {
-      inputs.push(pictures.entryInput(await entryFor({ uri }, token)));
+  const uris = params.uris ?? [];
+  const from = async (i: number): Promise<T> => {
+    if (i === uris.length) return work(inputs);
+    const uri = uris[i];
+    if (!timelines.isTimeline(uri)) {
+      return withEntry({ uri }, token, (entry) => {
+        inputs.push(pictures.entryInput(entry));
+        return from(i + 1);
+      });
     }
-  }
-  return inputs;
+    const logs = timelines.pictureLogs(uri);
+    inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
+    return from(i + 1);
+  };
+  return from(0);
 }
-connection.onShutdown(() => cache.disk.dispose());
 connection.onShutdown(() => {
-  cache.disk.dispose();
+  cache.largeLogs.dispose();
   timelines.dispose();
 });
 

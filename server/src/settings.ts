@@ -1,6 +1,7 @@
 // The `messagingLogs.*` settings: read through workspace/configuration when the client supports it,
 // else taken from didChangeConfiguration's payload, else the defaults; always validated.
-import { DEFAULT_SETTINGS, MessagingLogsSettings } from './protocol';
+import type { MessagingLogsSettings } from '../../common/protocol';
+import { DEFAULT_SETTINGS } from '../../common/protocol';
 
 function numberAtLeast(value: unknown, min: number, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value >= min ? value : fallback;

@@ -116,6 +116,16 @@ test('goto prints the 1-based line or exits 1', () => {
   assert.equal(none.stdout, '');
 });
 
+test('an unknown --dialect is an error for every command: exit 2, one line naming the valid ids', () => {
+  for (const args of [['detect', file('2026-01-15.log')], ['sessions', file('2026-01-15.log')], ['goto', file('2026-01-15.log'), '00:06']]) {
+    const r = msglog('--dialect', 'bogus', ...args);
+    assert.equal(r.code, 2, args[0]);
+    assert.equal(r.stdout, '', `${args[0]} prints nothing`);
+    assert.equal(r.stderr, 'msglog: unknown dialect "bogus": use one of communigate-log, emg-log, axigen-log, messaging-server-log, privateserver-log\n');
+  }
+  assert.deepEqual(msglog('--dialect', 'emg-log', 'detect', file('notes.txt')), { code: 0, stdout: 'emg-log\n', stderr: '' }, 'a valid id is printed as forced');
+});
+
 test('--dialect forces a dialect; one that recognises no record says so (exit 1)', () => {
   assert.deepEqual(msglog('--dialect', 'communigate-log', 'sessions', file('2026-01-15.log')).code, 0);
   const nothing = msglog('--dialect', 'communigate-log', 'sessions', file('notes.txt'));

@@ -3,8 +3,10 @@
 // minimumDiagnosticSeverity setting over stdio.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SessionItem } from '../../server/src/protocol';
+import type { SessionItem } from '../../common/protocol';
 import { normalizeSettings } from '../../server/src/settings';
+import type {
+  SessionsViewOptions } from '../../client/src/sessionsModel';
 import {
   buildSessionsTree,
   groupDescription,
@@ -12,7 +14,6 @@ import {
   recordRowText,
   timeRange,
   sessionFilterText,
-  SessionsViewOptions,
   visibleSessions,
   worstOf,
 } from '../../client/src/sessionsModel';

@@ -21,7 +21,7 @@ interface ProtoType {
   decode(b: Uint8Array): unknown;
   toObject(m: unknown, o: Record<string, unknown>): unknown;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+ 
 const generated = require('@opentelemetry/otlp-transformer/build/src/generated/root.js') as {
   opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: ProtoType } } } } };
 };

@@ -44,9 +44,16 @@ test('keyed filter with a severity threshold', () => {
   assert.equal(result.records, 5);
 });
 
-test('cancellation stops a filter', () => {
+test('cancellation stops a filter mid-way', () => {
   const big = open(Array.from({ length: 70_000 }, (_, i) => `10:00:00.000 5 IMAP-${i} line`).join('\n'));
-  assert.throws(() => runFilter(big, { text: 'line' }, { isCancelled: () => true }), CancelledError);
+  // Not cancelled when it starts: only at its third look, after it has searched part of the log.
+  // pauseMs 0: it looks between every two steps of work, however fast this machine is.
+  let looks = 0;
+  assert.throws(() => runFilter(big, { text: 'line' }, { isCancelled: () => ++looks >= 3, pauseMs: 0, chunkSize: 64 * 1024 }), CancelledError);
+  assert.equal(looks, 3, 'it stopped at the first look that said cancelled');
+  looks = -1_000_000;
+  assert.equal(runFilter(big, { text: 'line' }, { isCancelled: () => ++looks >= 3, pauseMs: 0, chunkSize: 64 * 1024 }).records, 70_000, 'uncancelled, it filters the whole log');
+  assert.ok(looks > -1_000_000 + 3, 'and it looked now and then while it did');
 });
 
 test('detection: each dialect, unknown text, binary data', () => {

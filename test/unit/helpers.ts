@@ -1,5 +1,6 @@
 // Test helpers: open inline logs and read the index back as plain values.
-import { openLog, OpenOptions, LogIndex, SEVERITY_NAMES, diagnostics, runFilter, FilterQuery, listSessions, filterPieces } from '../../server/src/engine';
+import type { OpenOptions, LogIndex, FilterQuery } from '../../server/src/engine';
+import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions, filterPieces } from '../../server/src/engine';
 import * as path from 'path';
 
 export const ROOT = path.resolve(__dirname, '../../..');

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, MemorySource, FileSource, runFilter, runFilterAsync, openLogFile } from '../../server/src/engine';
+import { LogIndex, MemorySource, runFilter, runFilterAsync, openLogFile } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { emg } from '../../server/src/engine/dialects/emg';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
-import type { Dialect } from '../../server/src/engine';
+import type { Dialect, FileSource } from '../../server/src/engine';
 
 const CGP = EDGE_LINES.join('\r\n');
 

@@ -1,7 +1,8 @@
 // A small LSP client for tests: spawns a server process and speaks Content-Length framed JSON-RPC
 // over its stdio. No mocks: server → client requests (workspace/configuration,
 // client/registerCapability, …) are answered by handlers the test installs, or with null.
-import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 export interface RpcErrorBody {
   code: number;

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { ExportLogResult } from '../../server/src/protocol';
+import type { ExportLogResult } from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { FIXTURE, FIXTURE_TEXT, LspSession, REQUEST_CANCELLED, ROOT } from './lspHarness';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Hover } from 'vscode-languageserver-protocol';
-import type { FilterResult, SessionRecordItem } from '../../server/src/protocol';
+import type { FilterResult, SessionRecordItem } from '../../common/protocol';
 import { at, hoverText, LspSession } from './lspHarness';
 
 const URI = 'untitled:2026-03-12.log';

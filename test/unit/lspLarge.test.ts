@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
-import type { FilterResult, GoToTimeResult } from '../../server/src/protocol';
+import type { FilterResult, GoToTimeResult } from '../../common/protocol';
 import { at, FIXTURE_TEXT, hoverText, LspSession } from './lspHarness';
 
 const TARGET_BYTES = 50 * 1024 * 1024;

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { ReportResult, SipDialogResult, TimelineView } from '../../server/src/protocol';
+import type { ReportResult, SipDialogResult, TimelineView } from '../../common/protocol';
 import { ROOT } from './helpers';
 import { RpcError } from './lspClient';
 import { LspSession, REQUEST_CANCELLED } from './lspHarness';

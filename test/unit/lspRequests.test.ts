@@ -14,7 +14,7 @@ import type {
   RecordInfoResult,
   SessionRecordItem,
   SessionsResult,
-} from '../../server/src/protocol';
+} from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { at, CLOSED_BY_LINE, EMG_TEXT, FIXTURE_LINES, FIXTURE_TEXT, FIXTURE_URI, LspSession, REQUEST_CANCELLED } from './lspHarness';
 
@@ -100,20 +100,16 @@ describe('language server over stdio: custom requests', () => {
   });
 
 
-  test('a cancelled filter does not crash the server', async () => {
+  test('a filter cancelled before it starts is never run, and the server goes on answering', async () => {
     const filter = lsp.client.expectResponse<FilterResult>('messagingLogs/filter');
     lsp.client.sendBatch([
       { jsonrpc: '2.0', id: filter.id, method: 'messagingLogs/filter', params: { uri: FIXTURE_URI, query: { regex: '.', keyed: true } } },
       { jsonrpc: '2.0', method: '$/cancelRequest', params: { id: filter.id } },
     ]);
-    // Read together, the request is still queued when its cancellation arrives: it is never run.
+    // Read together, the request is still queued when its cancellation arrives: it is never run. (A
+    // server that ignored the cancellation would answer with every record.) lspCancel.test.ts
+    // cancels a filter that is running.
     await assert.rejects(filter.result, (error: unknown) => error instanceof RpcError && error.code === REQUEST_CANCELLED);
-    const running = lsp.client.startRequest<FilterResult>('messagingLogs/filter', { uri: FIXTURE_URI, query: { text: 'TLS', keyed: true } });
-    lsp.client.notify('$/cancelRequest', { id: running.id });
-    await running.result.then(
-      (result) => assert.ok(result.records > 0),
-      (error: unknown) => assert.equal((error as RpcError).code, REQUEST_CANCELLED),
-    );
     assert.deepEqual(await lsp.client.request<GoToTimeResult>('messagingLogs/goToTime', { uri: FIXTURE_URI, query: '12:39:09' }), { line: 13 });
   });
 

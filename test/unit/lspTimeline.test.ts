@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import * as zlib from 'node:zlib';
-import type { FilterResult, GoToTimeResult, SessionRecordItem, SessionsResult, TimelineView } from '../../server/src/protocol';
+import type { FilterResult, GoToTimeResult, SessionRecordItem, SessionsResult, TimelineView } from '../../common/protocol';
 import { LspSession } from './lspHarness';
 import { ROOT } from './helpers';
 

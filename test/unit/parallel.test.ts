@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { FileSource, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
-import type { Dialect, ParseContext } from '../../server/src/engine';
+import type { Dialect, ParseContext, FileSource } from '../../server/src/engine';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 
 const CTX: ParseContext = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 5, 1) };

@@ -2,6 +2,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { DIALECT_IDS, isDialectId } from '../../../common/dialects';
+import type { DialectId } from '../../../common/dialects';
 import { LogInputError } from '../engine';
 
 /** A usage or input error: one line on stderr, exit 2. */
@@ -45,6 +47,13 @@ export function parseArgs(argv: string[], valueFlags: ReadonlySet<string>, boolF
     }
   }
   return { command: positional.shift() ?? '', positional, flags };
+}
+
+/** The dialect forced with `--dialect`, or undefined; an id that is not a dialect's is a usage error. */
+export function forcedDialect(args: Args): DialectId | undefined {
+  const id = str(args, '--dialect');
+  if (id === undefined || isDialectId(id)) return id;
+  throw new UsageError(`unknown dialect "${id}": use one of ${DIALECT_IDS.join(', ')}`);
 }
 
 /** The last value of a value flag, or undefined. */

@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import { expandInputs, LogInputError, LogSet } from '../engine';
 import type { LogFile, OverflowRun } from '../engine';
-import { NothingFound, str, UsageError, withStdin } from './args';
+import { forcedDialect, NothingFound, str, UsageError, withStdin } from './args';
 import type { Args } from './args';
 import type { Output } from './output';
 
@@ -45,7 +45,7 @@ export async function openLogs(args: Args, named: readonly string[], options: { 
   const files = withStdin(named);
   const single = files.length === 1 && !isDirectory(files[0]);
   const utcOffsetMin = utcOffsetOf(args);
-  const expanded = await expandInputs(files, { dialect: str(args, '--dialect') });
+  const expanded = await expandInputs(files, { dialect: forcedDialect(args) });
   let failed = false;
   for (const p of expanded.problems) {
     if (single && p.error) throw new LogInputError(p.text);

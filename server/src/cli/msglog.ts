@@ -1,7 +1,7 @@
 // msglog: the command line on the same engine as the language server (docs: README "msglog").
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import { LogInputError } from '../engine';
-import { GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
+import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
 import { COMMANDS } from './commands';
 import { commandHelp, overview } from './help';
 import { Output } from './output';
@@ -33,6 +33,7 @@ function run(argv: string[], out: Output): number | Promise<number> {
   for (const flag of args.flags.keys()) {
     if (!own.has(flag)) throw new UsageError(`${command.name} does not take ${flag}`);
   }
+  forcedDialect(args); // an unknown dialect id is refused before any work, whatever the command
   return command.run(args, out);
 }
 

@@ -11,10 +11,6 @@ export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }
 
-export function isUpper(c: number): boolean {
-  return c >= 0x41 && c <= 0x5a;
-}
-
 export function isAlpha(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
@@ -87,16 +83,6 @@ export function parseZone(buf: Uint8Array, p: number, end: number): number {
   const mm = digits(buf, p + 3, 2);
   if (hh < 0 || mm < 0) return NaN;
   return sign * (hh * 60 + mm);
-}
-
-/** Decodes `buf[start, end)` as UTF-8 (invalid sequences become U+FFFD). */
-export function decode(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
-}
-
-/** Decodes `buf[start, end)` as Latin-1: one char per byte, for ASCII tokens on hot paths. */
-export function decodeAscii(buf: Uint8Array, start: number, end: number): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
 }
 
 export function asBuffer(buf: Uint8Array): Buffer {

@@ -21,7 +21,7 @@ export function sessionConnections(index: LogIndex, session: number): { connecti
   const connectionOf = index.dialect.connectionOf;
   const out = new Map<string, ConnectionSummary>();
   let unnamed = 0;
-  if (!connectionOf) return { connections: [], unnamed: index.sessionRecords[session] };
+  if (!connectionOf) return { connections: [], unnamed: index.sessionRecordCount[session] };
   for (const r of sessionRecords(index, session)) {
     const line = index.headerLine(r);
     const connection = connectionOf(line);

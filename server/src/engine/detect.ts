@@ -1,9 +1,10 @@
 // Dialect detection from the first lines of a log and its file name.
+import { DIALECT_NAME_LIST } from '../../../common/dialects';
 import { LF } from './bytes';
 import { DIALECTS } from './dialects';
-import { communigate } from './dialects/communigate';
 import { isOverflowLine } from './logIndex';
-import { Dialect, HeaderScratch, LogInputError } from './types';
+import type { Dialect } from './types';
+import { HeaderScratch, LogInputError } from './types';
 
 const SAMPLE_BYTES = 256 * 1024;
 const SAMPLE_LINES = 400;
@@ -38,7 +39,7 @@ export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | u
       let e = nl;
       if (e > pos && bytes[e - 1] === 0x0d) e--;
       if (e > pos && isOverflowLine(bytes, pos, e)) {
-        if (dialect === communigate) markers++;
+        if (dialect.writesOverflowMarkers) markers++;
       } else if (e > pos) {
         nonEmpty++;
         h.reset();
@@ -55,12 +56,12 @@ export function detectDialect(bytes: Uint8Array, fileName?: string): Dialect | u
       best = dialect;
     }
   }
-  // Only CommuniGate writes overflow markers: a log of nothing but markers is one of its logs.
-  return best ?? (markers > 0 ? communigate : undefined);
+  // A log of nothing but overflow markers is a log of the dialect that writes them.
+  return best ?? (markers > 0 ? DIALECTS.find((d) => d.writesOverflowMarkers) : undefined);
 }
 
 /** Why no dialect was recognised, in words for the user. */
 export function whyUnknown(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'the file is empty';
-  return 'no line in its first 400 looks like a record of CommuniGate Pro, EMG, Axigen, Messaging Server or PrivateServer (use --dialect to force one)';
+  return `no line in its first 400 looks like a record of ${DIALECT_NAME_LIST} (use --dialect to force one)`;
 }

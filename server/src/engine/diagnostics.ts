@@ -1,6 +1,6 @@
 // Diagnostics (FORMATS §4): computed from the index on demand, in line order, never capped here.
 import { textColumn } from './bytes';
-import { LogIndex } from './logIndex';
+import type { LogIndex } from './logIndex';
 import { formatDuration } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
 
@@ -24,7 +24,6 @@ function excerpt(index: LogIndex, r: number): string {
   const text = line.slice(Math.min(line.length, textColumn(line, index.recBodyCol[r])));
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
-
 
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
@@ -56,7 +55,7 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
     const line = index.recStartLine[r];
     const endLine = index.endLineOf(r);
     const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
-    if (level !== NO_LEVEL && index.dialect.id === 'communigate-log' && level === 0) {
+    if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
       yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
     } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
       yield at('level', sev <= Severity.Error ? 'error' : 'warning', `${index.dialect.levelName(level)}: ${excerpt(index, r)}`);

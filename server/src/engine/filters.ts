@@ -3,8 +3,8 @@
 import { CancelledError, type LogIndex, type OverflowRun, turn } from './logIndex';
 import { compileMatcher, pauseDue, REGEX_TEXT_LIMIT, STEP_RECORDS, type TextConditions } from './filterConditions';
 import { compileLevel, compileTime, QueryError, type TimeScale } from './query';
-import { hasCondition } from './filterQuery';
-import type { FilterQuery } from './filterQuery';
+import { hasCondition } from '../../../common/filterQuery';
+import type { FilterQuery } from '../../../common/filterQuery';
 
 export { REGEX_TEXT_LIMIT };
 

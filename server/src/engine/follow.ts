@@ -3,7 +3,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { LogSet, SourceLog } from './logSet';
-import { communigateFileDate } from './dialects/communigate';
 import { FileSource } from './source';
 
 /**
@@ -45,7 +44,7 @@ const DATED = /^\d{4}-\d{2}-\d{2}(?:_\d{2}-\d{2})?\.log$/i;
  */
 function nextDatedFile(src: SourceLog): void {
   const last = src.files[src.files.length - 1];
-  if (last.dialect.id !== 'communigate-log' || last.bytes || communigateFileDate(last.name) === undefined) return;
+  if (last.bytes || last.dialect.fileDate?.(last.name) === undefined) return;
   let names: string[];
   try {
     names = fs.readdirSync(path.dirname(last.path));

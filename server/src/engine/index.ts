@@ -1,10 +1,12 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
 import { assertText, detectDialect, whyUnknown } from './detect';
 import { dialectById } from './dialects';
-import { BuildOptions, IndexOptions, LogIndex } from './logIndex';
+import type { BuildOptions, IndexOptions } from './logIndex';
+import { LogIndex } from './logIndex';
 import { buildParallel, threadsFor } from './parallel';
 import { FileSource } from './source';
-import { DIALECT_IDS, LogInputError, ParseContext } from './types';
+import type { ParseContext } from './types';
+import { DIALECT_IDS, LogInputError } from './types';
 
 export class UnknownDialectError extends LogInputError {}
 
@@ -75,7 +77,7 @@ export { QueryError } from './query';
 export { goToTime, nextInSession, nextSession, sessionRecords } from './navigation';
 export { sessionConnections } from './connections';
 export type { ConnectionSummary } from './connections';
-export { listSessions, sessionSummary, findSession, crossReferencesInLine } from './sessions';
+export { listSessions, sessionSummary, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
 export { LogExporter, SequentialOrder, MergedRecordOrder, parseUtcOffset, EXPORT_FORMATS, otelSeverityNumber, dateUndatedInputs } from './export';

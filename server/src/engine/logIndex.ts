@@ -2,10 +2,12 @@
 import { CR, LF, SP, TAB, textColumn } from './bytes';
 import { RecordStore } from './recordStore';
 import type { StorePart } from './recordStore';
-import { LogSource, MemorySource } from './source';
+import type { LogSource } from './source';
+import { MemorySource } from './source';
 import { grow } from './keyTable';
 import { DAY_MS } from './time';
-import { Dialect, HeaderScratch, LineParser, NO_LEVEL, ParseContext, RecordFlag, Severity } from './types';
+import type { Dialect, LineParser, ParseContext } from './types';
+import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
 export type { OverflowRun, StorePart } from './recordStore';

@@ -3,11 +3,12 @@
 import { CR, LF } from './bytes';
 import { ConcatSource } from './concatSource';
 import type { LogFile } from './inputs';
-import { BuildOptions, LogIndex } from './logIndex';
+import type { BuildOptions } from './logIndex';
+import { LogIndex } from './logIndex';
 import { MergedOrder } from './merge';
 import { groupSources } from './rotation';
-import { FileSource, LogSource, MemorySource } from './source';
-import { communigateFileDate } from './dialects/communigate';
+import type { LogSource } from './source';
+import { FileSource, MemorySource } from './source';
 import { buildParallel, buildParallelAsync, threadsFor } from './parallel';
 import { DAY_MS, formatWall } from './time';
 import type { DialectId } from './types';
@@ -109,10 +110,11 @@ export class SourceLog {
    */
   placeOnFileDates(from = 0): void {
     const ix = this.index;
-    if (ix.dialect.id !== 'communigate-log') return;
+    const fileDate = ix.dialect.fileDate;
+    if (!fileDate) return;
     for (let r = from; r < ix.recordCount; r++) ix.recWall[r] += this.liveShiftMs;
     for (let k = 1; k < this.files.length; k++) {
-      const date = communigateFileDate(this.files[k].name);
+      const date = fileDate(this.files[k].name);
       if (date === undefined) continue;
       const r = this.firstRecordFrom(this.fileStart(k));
       if (r < from || r >= ix.recordCount || Number.isNaN(ix.recWall[r])) continue;

@@ -1,5 +1,5 @@
 // Go to time (FORMATS §3) and moving between the records of a session.
-import { LogIndex } from './logIndex';
+import type { LogIndex } from './logIndex';
 import { compileTime } from './query';
 
 /**

@@ -1,13 +1,16 @@
 // Compiles the parts of a query shared by filters and navigation: level thresholds and time bounds.
-import { LogIndex } from './logIndex';
-import { DAY_MS, parseTimeQuery, TimeQuery } from './time';
-import { LogInputError, NO_LEVEL, Severity, SEVERITY_NAMES } from './types';
+import { COMMUNIGATE_LEVEL_NAMES, SEVERITY_ALIASES } from '../../../common/dialects';
+import type { LogIndex } from './logIndex';
+import type { TimeQuery } from './time';
+import { DAY_MS, parseTimeQuery } from './time';
+import { LogInputError, NO_LEVEL, SEVERITY_NAMES } from './types';
+import type { SeverityName, Severity } from './types';
 
 /** An error in the user's query (bad regex, time or level): a one-line message. */
 export class QueryError extends LogInputError {}
 
 /** CommuniGate's level names, usable as thresholds in any dialect. */
-const CGP_LEVEL_NAMES = ['crash', 'failure', 'major', 'problems', 'low level', 'all info'];
+const CGP_LEVEL_NAMES = COMMUNIGATE_LEVEL_NAMES.map((name) => name.toLowerCase());
 /** The CommuniGate digit that stands for a severity when a digit threshold meets another dialect. */
 const SEVERITY_DIGIT = [0, 1, 3, 2, 4, 5];
 
@@ -17,15 +20,14 @@ export function compileLevel(index: LogIndex, level: string | undefined): ((r: n
   const t = level.trim().toLowerCase();
   let digit = /^[0-5]$/.test(t) ? Number(t) : CGP_LEVEL_NAMES.indexOf(t);
   if (digit >= 0) {
-    const cgp = index.dialect.id === 'communigate-log';
+    const asWritten = index.dialect.digitLevels === true;
     return (r) => {
       const written = index.recLevel[r];
-      const d = cgp && written !== NO_LEVEL ? written : SEVERITY_DIGIT[index.recSeverity[r]];
+      const d = asWritten && written !== NO_LEVEL ? written : SEVERITY_DIGIT[index.recSeverity[r]];
       return d <= digit;
     };
   }
-  const aliases: Record<string, string> = { fatal: 'critical', crit: 'critical', err: 'error', warn: 'warning', information: 'info', notice: 'info' };
-  digit = SEVERITY_NAMES.indexOf((aliases[t] ?? t) as (typeof SEVERITY_NAMES)[number]);
+  digit = SEVERITY_NAMES.indexOf(SEVERITY_ALIASES[t] ?? (t as SeverityName));
   if (digit < 0) {
     throw new QueryError(`bad level "${level}": use a CommuniGate digit 0-5 or one of ${SEVERITY_NAMES.join(', ')}`);
   }

@@ -6,7 +6,8 @@
 // overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
 // are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
 import { grow, KeyTable } from './keyTable';
-import { HeaderScratch, RecordFlag } from './types';
+import type { HeaderScratch } from './types';
+import { RecordFlag } from './types';
 
 /** A run of consecutive overflow marker lines (`***`). */
 export interface OverflowRun {
@@ -77,7 +78,7 @@ export class RecordStore {
   readonly keys = new KeyTable();
   sessionFirst = new Uint32Array(256);
   sessionLast = new Uint32Array(256);
-  sessionRecords = new Uint32Array(256);
+  sessionRecordCount = new Uint32Array(256);
   sessionProblems = new Uint32Array(256);
   /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
   sessionWorst = new Uint8Array(256);
@@ -263,15 +264,15 @@ export class RecordStore {
 
   protected addToSession(s: number, r: number): void {
     if (s >= this.sessionFirst.length) this.growSessions(s + 1);
-    if (this.sessionRecords[s] === 0) this.sessionFirst[s] = r;
+    if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = r;
     this.sessionLast[s] = r;
-    this.sessionRecords[s]++;
+    this.sessionRecordCount[s]++;
   }
 
   private growSessions(min: number): void {
     this.sessionFirst = grow(this.sessionFirst, min);
     this.sessionLast = grow(this.sessionLast, min);
-    this.sessionRecords = grow(this.sessionRecords, min);
+    this.sessionRecordCount = grow(this.sessionRecordCount, min);
     this.sessionProblems = grow(this.sessionProblems, min);
     this.sessionWorst = grow(this.sessionWorst, min);
   }

@@ -8,7 +8,6 @@ export interface SourceFiles {
   files: LogFile[];
 }
 
-const COMMUNIGATE_DATED = /^\d{4}-\d{2}-\d{2}(?:_\d{2}-\d{2})?\.log$/i;
 const NUMBERED = /^(.+)\.(\d{1,6})$/;
 /** `NAME.2026-01-15`, `NAME-20260115`, `NAME_2026-01-15_10-00`, `NAME.20260115T1000`… */
 const TIME_SUFFIX = /^(.+?)[._-](\d{4}-?\d{2}-?\d{2}(?:[T_.-]?\d{2}[:-]?\d{2}(?:[:-]?\d{2})?)?)$/;
@@ -24,7 +23,8 @@ interface Place {
 /** Where a file stands among the rotated files of its log. */
 export function rotationPlace(file: Pick<LogFile, 'name' | 'dialect'>): Place {
   const name = file.name;
-  if (file.dialect.id === 'communigate-log' && COMMUNIGATE_DATED.test(name)) return { log: '', rank: 3, order: name };
+  // Dated files (CommuniGate's YYYY-MM-DD.log) are one log, in the order of their dates.
+  if (file.dialect.fileDate?.(name) !== undefined) return { log: '', rank: 3, order: name };
   let m = NUMBERED.exec(name);
   if (m) return { log: m[1], rank: 0, order: -Number(m[2]) };
   m = TIME_SUFFIX.exec(name);

@@ -1,5 +1,5 @@
 // Session summaries, SIP dialogs and cross references between sessions (FORMATS §2).
-import { LogIndex } from './logIndex';
+import type { LogIndex } from './logIndex';
 
 export interface SessionSummary {
   id: number;
@@ -31,7 +31,7 @@ export function sessionSummary(index: LogIndex, s: number): SessionSummary {
     component: index.componentOf(s),
     firstLine: index.recStartLine[first],
     lastLine: index.endLineOf(last),
-    records: index.sessionRecords[s],
+    records: index.sessionRecordCount[s],
     start: index.timestampText(first),
     end: index.timestampText(last),
     problems: index.sessionProblems[s],
@@ -46,11 +46,6 @@ export function listSessions(index: LogIndex): SessionSummary[] {
   const out: SessionSummary[] = [];
   for (let s = 0; s < index.sessionCount; s++) out.push(sessionSummary(index, s));
   return out;
-}
-
-/** The session with this key, or -1. */
-export function findSession(index: LogIndex, key: string): number {
-  return index.keys.find(key);
 }
 
 /** Session-key-shaped words in text: `NAME-DIGITS` as CommuniGate writes them (`HTTPU-000029`). */

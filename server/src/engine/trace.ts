@@ -1,5 +1,6 @@
 // Tracing a message (FORMATS §10): every record that handled one message, across components,
 // sessions, files and sources, in merged order.
+import { TRACEABLE_DIALECT_IDS } from '../../../common/dialects';
 import { runFilter } from './filters';
 import type { LogIndex } from './logIndex';
 import type { LogSet } from './logSet';
@@ -21,7 +22,7 @@ export interface TraceResult {
 /** An ID that cannot be traced, or logs that cannot be traced (their dialect keeps no message ids). */
 export class TraceError extends LogInputError {}
 
-const TRACEABLE = new Set(['communigate-log', 'emg-log']);
+const TRACEABLE = new Set<string>(TRACEABLE_DIALECT_IDS);
 
 export function traceMessage(set: LogSet, rawId: string, options: TraceOptions = {}): TraceResult {
   const id = rawId.trim();

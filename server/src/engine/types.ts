@@ -1,20 +1,8 @@
 // Core types of the log engine. The engine is plain TypeScript over bytes: no LSP or VS Code here.
+import type { DialectId } from '../../../common/dialects';
 
-export type DialectId =
-  | 'communigate-log'
-  | 'emg-log'
-  | 'axigen-log'
-  | 'messaging-server-log'
-  | 'privateserver-log';
-
-export const DIALECT_IDS: readonly DialectId[] = [
-  'communigate-log',
-  'emg-log',
-  'axigen-log',
-  'messaging-server-log',
-  'privateserver-log',
-];
-
+export { DIALECT_IDS } from '../../../common/dialects';
+export type { DialectId } from '../../../common/dialects';
 /** An error in the user's input (file, dialect, query): its message is one line meant for the user. */
 export class LogInputError extends Error {
   constructor(message: string) {
@@ -32,8 +20,8 @@ export enum Severity {
   Debug = 4,
   Trace = 5,
 }
-export const SEVERITY_NAMES = ['critical', 'error', 'warning', 'info', 'debug', 'trace'] as const;
-export type SeverityName = (typeof SEVERITY_NAMES)[number];
+export { SEVERITY_NAMES } from '../../../common/dialects';
+export type { SeverityName } from '../../../common/dialects';
 
 /** Written level absent (EMG connector lines, tables, supplementary logs). */
 export const NO_LEVEL = 255;
@@ -132,8 +120,6 @@ export interface Dialect {
   levelName(level: number): string;
   /** The timestamp as written on a header line (text of the line, no terminator). */
   timestampText(line: string): string;
-  /** The prefix key as written on a header line (FORMATS §2), or "". */
-  prefixKey(line: string): string;
   /** Plausibility of a file name for this dialect: 0 none, 1 weak, 2 strong. */
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (FORMATS §2.6). */
@@ -146,6 +132,17 @@ export interface Dialect {
    */
   connectionOf?(headerLine: string): string | undefined;
   /**
+   * Columns [start, end) of the written level on a header line (`timestamp` is its timestamp as
+   * written), for hovers; undefined when the dialect writes no level there.
+   */
+  levelSpan?(header: string, timestamp: string): [number, number] | undefined;
+  /** The written level of crash records (FORMATS §4: an error of its own kind), when the dialect has one. */
+  readonly crashLevel?: number;
+  /** Written levels are CommuniGate digits 0–5, which digit thresholds compare as written (FORMATS §5). */
+  readonly digitLevels?: boolean;
+  /** The `malformed` diagnostic's message in this dialect (FORMATS §4), where the dialect has malformed records. */
+  readonly malformedMessage?: string;
+  /**
    * Headers may follow blanks (text pasted from a mail or a web page): true where a blank at the start
    * of a line never marks a continuation line (FORMATS §2; docs/BEHAVIOUR.md "Fidelity").
    */
@@ -155,8 +152,14 @@ export interface Dialect {
    * key, where the dialect names one (CommuniGate `DEQUEUER [4411]`, `QUEUE([4411])`, Delivery log).
    */
   queueId?(firstBodyLine: string, sessionKey: string): string | undefined;
-  /** The `malformed` diagnostic's message in this dialect (FORMATS §4), where the dialect has malformed records. */
-  readonly malformedMessage?: string;
+  /** The date (ms, UTC midnight) a file name gives its records (CommuniGate's `YYYY-MM-DD.log`), or undefined. */
+  fileDate?(fileName: string): number | undefined;
+  /** The dialect's server writes `***` overflow markers (FORMATS §2.1): a file of nothing but markers is its log. */
+  readonly writesOverflowMarkers?: boolean;
+  /** The component whose sessions the outline groups by SIP dialog (Call-ID), if any (FORMATS §2.1). */
+  readonly dialogComponent?: string;
+  /** Tokens of a header line the dialect explains (option numbers, counters), for hovers. */
+  tokenFacts?(header: string, timestamp: string): TokenFact[];
   /**
    * A parser that gives the same answers as createParser's, written for the index's hot loop (bytes
    * only, nothing allocated per line). The index uses it when there is one; detection and tests may
@@ -179,4 +182,20 @@ export interface Dialect {
    * from line to line that changes what a line means (day rollovers are the index's, see timeOfDay).
    */
   readonly partable?: boolean;
+}
+
+/** Plain text with parts set in bold or italics; hovers render it as escaped Markdown. */
+export type RichText = readonly (string | { strong: string } | { em: string })[];
+
+/** A token of a header line and what it means. */
+export interface TokenFact {
+  /** Columns [start, end) of the token. */
+  start: number;
+  end: number;
+  /** One line saying what the token is. */
+  title: RichText;
+  /** Further paragraphs. */
+  details: readonly RichText[];
+  /** Also worth showing with the record's summary when the pointer is elsewhere on the header line. */
+  aboutRecord: boolean;
 }

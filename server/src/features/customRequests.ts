@@ -1,8 +1,9 @@
 // The custom requests of protocol.ts, computed from a cached index per request.
-import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { CancelledError, filterPieces, goToTime, hasCondition, turn, LogIndex, nextInSession, nextSession, QueryError, runFilterAsync, sessionConnections, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
+import type { CancellationToken } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { CancelledError, filterPieces, goToTime, hasCondition, turn, nextInSession, nextSession, QueryError, runFilterAsync, sessionConnections, sessionRecords, sessionSummary, SEVERITY_NAMES } from '../engine';
 import { FileSource, PARALLEL_SEARCH_MIN_BYTES, searchFileParallel } from '../engine';
-import type { FilterQuery, SearchHits } from '../engine';
+import type { FilterQuery, SearchHits, LogIndex } from '../engine';
 import type { LogEntry } from '../logCache';
 import type {
   FilterParams,
@@ -19,7 +20,7 @@ import type {
   SessionsResult,
   SessionConnectionsParams,
   SessionConnectionsResult,
-} from '../protocol';
+} from '../../../common/protocol';
 import { recordNear } from './ranges';
 
 const LF = 0x0a;

@@ -1,8 +1,11 @@
 // LSP diagnostics from the engine's diagnostics (FORMATS §4), capped by the maxDiagnostics setting.
-import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
+import type { Diagnostic, Range } from 'vscode-languageserver';
+import { DiagnosticSeverity } from 'vscode-languageserver';
 import { diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
-import { DIAGNOSTIC_SOURCE, DiagnosticSeverityName } from '../protocol';
+import type { DiagnosticSeverityName } from '../../../common/protocol';
+import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
+import { plural } from '../../../common/describe';
 import { overflowRange, recordRange, spanRange } from './ranges';
 
 /**
@@ -49,7 +52,7 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, mini
     out.push(
       information(
         spanRange(index, last, last, 0, index.scannedTo),
-        `${hidden} more diagnostic${hidden === 1 ? '' : 's'} not shown (setting messagingLogs.maxDiagnostics is ${maxDiagnostics}; \`msglog check\` lists all)`,
+        `${plural(hidden, 'more diagnostic', 'more diagnostics')} not shown (setting messagingLogs.maxDiagnostics is ${maxDiagnostics}; \`msglog check\` lists all)`,
       ),
     );
   }

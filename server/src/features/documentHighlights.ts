@@ -1,5 +1,6 @@
 // Highlights: every record of the session of the record under the cursor.
-import { DocumentHighlight, DocumentHighlightKind, Position } from 'vscode-languageserver';
+import type { DocumentHighlight, Position } from 'vscode-languageserver';
+import { DocumentHighlightKind } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
 import { recordRange } from './ranges';
 import { sessionRecords } from '../engine';

@@ -5,8 +5,9 @@
 // session in between. So each symbol covers only consecutive records of its own: a session written in
 // three stretches is three symbols with its key (`part 2/3`), and the session under the cursor, and
 // the session a problem belongs to, are always the right ones. The Sessions view lists whole sessions.
-import { DocumentSymbol, SymbolKind } from 'vscode-languageserver';
-import type { Range } from 'vscode-languageserver';
+import type { DocumentSymbol, Range } from 'vscode-languageserver';
+import { SymbolKind } from 'vscode-languageserver';
+import { plural } from '../../../common/describe';
 import type { LogIndex } from '../engine';
 import { headerRange, spanRange } from './ranges';
 
@@ -16,10 +17,6 @@ import { headerRange, spanRange } from './ranges';
  * outline can show, and each costs its share of the answer's JSON.
  */
 export const MAX_OUTLINE_SYMBOLS = 10_000;
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
 
 /** Earliest – latest of two written times of one stretch (a descending table writes the latest first). */
 function timeSpan(index: LogIndex, first: number, last: number): string {
@@ -75,7 +72,7 @@ export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOL
     const part = ++seenParts[s];
     const from = seenRecords[s] + 1;
     seenRecords[s] += records;
-    const total = index.sessionRecords[s];
+    const total = index.sessionRecordCount[s];
     const detail = [timeSpan(index, r, last)];
     if (parts[s] === 1) detail.push(plural(total, 'record'));
     else detail.push(`part ${part}/${parts[s]}`, records === 1 ? `record ${from} of ${total}` : `records ${from}–${from + records - 1} of ${total}`);

@@ -5,15 +5,15 @@ import * as fsp from 'fs/promises';
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
-import type { ProgressSink } from '../diskLogs';
+import type { ProgressSink } from '../largeLogStore';
 import { CancelledError, dateUndatedInputs, type ExportInput, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, turn } from '../engine';
 import { NO_OFFSET } from '../engine/recordStore';
-import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
-import type { ExportLogParams, ExportLogResult } from '../protocol';
+import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
+import type { ExportLogParams, ExportLogResult } from '../../../common/protocol';
 
 export interface ExportHost {
-  /** The parse of a log by URI (an open document, else the file on disk). */
-  entry(uri: string, request: DiskRequest): Promise<LogEntry>;
+  /** The parse of a log by URI (an open document, else the file on disk, held open until `release`). */
+  entry(uri: string, request: LargeLogRequest): Promise<{ entry: LogEntry; release: () => void }>;
   attachProgress(token: string | number | undefined): WorkDoneProgressReporter;
 }
 
@@ -24,6 +24,7 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
   const reporter = host.attachProgress(params.workDoneToken);
   reporter.begin('Exporting logs', 0, 'reading', true);
   const failed = (error: string): ExportLogResult => ({ target: params.target, records: 0, bytes: 0, notes: [], error });
+  const releases: (() => void)[] = [];
   try {
     let utcOffsetMin = 0;
     if (params.utcOffset) {
@@ -43,7 +44,8 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
         report: (done, total) => reporter.report(Math.floor(((i + (total > 0 ? done / total : 1)) / params.uris.length) * READ_SHARE), `reading ${name}`),
         end: () => undefined,
       };
-      const entry = await host.entry(uri, { token, progress });
+      const { entry, release } = await host.entry(uri, { token, progress });
+      releases.push(release);
       if (!entry.index) return failed(`${name}: ${entry.problem ?? 'not a log'}`);
       const path = pathOf(uri);
       if (path !== undefined && sameFile(path, params.target)) return failed(`${name} is the file being written`);
@@ -81,6 +83,7 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     if (e instanceof CancelledError || token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'export cancelled');
     return failed(e instanceof Error ? e.message : String(e));
   } finally {
+    for (const release of releases) release();
     reporter.done();
   }
 }

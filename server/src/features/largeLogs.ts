@@ -1,20 +1,21 @@
 // Logs opened "as large logs" (FORMATS §8): files the editor does not hand to extensions, indexed by the
 // server from disk with work-done progress. Their diagnostics are published like an open document's,
 // and republished when the file grows or is replaced; the client hears of every change.
-import { Diagnostic, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
-import type { ProgressSink } from '../diskLogs';
+import type { Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { ProgressSink } from '../largeLogStore';
 import { CancelledError, diagnostics as logDiagnostics } from '../engine';
-import { fileNameOf, type DiskRequest, type LogEntry } from '../logCache';
-import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../protocol';
+import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
+import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
 
 export interface LargeLogsHost {
-  /** The parse of a log by URI (an open document, else the file on disk). */
-  entry(uri: string, request: DiskRequest): Promise<LogEntry>;
+  /** Runs `work` on the parse of a log by URI (an open document, else the file on disk, held open meanwhile). */
+  withEntry<T>(uri: string, request: LargeLogRequest, work: (entry: LogEntry) => T | Promise<T>): Promise<T>;
   /** Whether the editor has the URI open as a document (its own diagnostics then win). */
   isOpenDocument(uri: string): boolean;
   /** Whether the server indexed the URI from disk and still holds it. */
-  isIndexedFromDisk(uri: string): boolean;
+  holdsLargeLog(uri: string): boolean;
   maxDiagnostics(): number;
   /** The minimumDiagnosticSeverity setting. */
   minimumSeverity(): DiagnosticSeverityName;
@@ -60,25 +61,27 @@ export class LargeLogs {
   constructor(private readonly host: LargeLogsHost) {}
 
   /** messagingLogs/openLargeLog: indexes the file (progress on the client's token), publishes its diagnostics, sums it up. */
-  async open(params: OpenLargeLogParams, token: DiskRequest['token']): Promise<LargeLogSummary | ResponseError<void>> {
+  async open(params: OpenLargeLogParams, token: LargeLogRequest['token']): Promise<LargeLogSummary | ResponseError<void>> {
     const reporter = this.host.attachProgress(params.workDoneToken);
     const sink = progressSink(reporter, `Indexing ${fileNameOf(params.uri) ?? params.uri}`, true);
     let indexMs = 0;
-    let entry: LogEntry;
+    const request: LargeLogRequest = { token, progress: sink, indexed: (ms) => (indexMs = ms) };
     try {
-      entry = await this.host.entry(params.uri, { token, progress: sink, indexed: (ms) => (indexMs = ms) });
+      return await this.host.withEntry(params.uri, request, (entry) => {
+        sink.end();
+        const summary = summarize(params.uri, entry, indexMs);
+        if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.holdsLargeLog(params.uri)) {
+          this.opened.add(params.uri);
+          this.publish(entry);
+        }
+        return summary;
+      });
     } catch (e) {
       if (e instanceof CancelledError) return new ResponseError(LSPErrorCodes.RequestCancelled, 'indexing cancelled');
       throw e;
     } finally {
       sink.end();
     }
-    const summary = summarize(params.uri, entry, indexMs);
-    if (entry.index && !this.host.isOpenDocument(params.uri) && this.host.isIndexedFromDisk(params.uri)) {
-      this.opened.add(params.uri);
-      this.publish(entry);
-    }
-    return summary;
   }
 
   /** A log read from disk changed (and is indexed again): tell the client, refresh its diagnostics. */
@@ -104,10 +107,7 @@ export class LargeLogs {
   }
 
   private republish(uri: string): void {
-    this.host
-      .entry(uri, {})
-      .then((entry) => this.publish(entry))
-      .catch((e: unknown) => this.host.failed(e));
+    this.host.withEntry(uri, {}, (entry) => this.publish(entry)).catch((e: unknown) => this.host.failed(e));
   }
 
   private publish(entry: LogEntry): void {

@@ -1,9 +1,10 @@
 // The SIP ladder and log report requests: the engine's dialog and report over the logs asked about.
-import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { buildReportAsync, CancelledError, findDialog, reportTables, timeHistogram } from '../engine';
 import type { PictureLog } from '../engine';
 import type { LogEntry } from '../logCache';
-import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from '../protocol';
+import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from '../../../common/protocol';
 
 /** What a request about several logs reads: per URI asked, its logs (a timeline has several), or why not. */
 export type PictureInput = { uri: string; logs: PictureLog[] } | { uri: string; problem: string };

@@ -1,6 +1,7 @@
 // What session a position points at: a session key written under the cursor, or the record's own.
 import type { Position } from 'vscode-languageserver';
-import { crossReferencesInLine, LogIndex } from '../engine';
+import type { LogIndex } from '../engine';
+import { crossReferencesInLine } from '../engine';
 import type { CrossReference } from '../engine/sessions';
 import { recordLineText } from './ranges';
 

@@ -1,11 +1,8 @@
 // How sessions are described to users: outline details and hover summaries.
 import type { LogIndex } from '../engine';
-import { formatDuration } from '../engine/time';
+import { formatDuration } from '../../../common/time';
+import { problems as describeProblems, sessionDescription } from '../../../common/describe';
 import { escapeMarkdown } from './markdown';
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? '' : 's'}`;
-}
 
 /** Time range as written: `12:39:08.978 – 12:39:09.042`, or one time for a one-record session. */
 export function sessionTimeRange(index: LogIndex, s: number): string {
@@ -16,9 +13,9 @@ export function sessionTimeRange(index: LogIndex, s: number): string {
 
 /** `12:39:08.978 – 12:39:09.042 · 3 records · 1 problem` (plain text: outline details are not Markdown). */
 export function sessionDetail(index: LogIndex, s: number): string {
-  const parts = [sessionTimeRange(index, s), plural(index.sessionRecords[s], 'record')];
-  if (index.sessionProblems[s] > 0) parts.push(plural(index.sessionProblems[s], 'problem'));
-  return parts.filter((p) => p !== '').join(' · ');
+  const start = index.timestampText(index.sessionFirst[s]);
+  const end = index.timestampText(index.sessionLast[s]);
+  return sessionDescription({ start, end, records: index.sessionRecordCount[s], problems: index.sessionProblems[s] });
 }
 
 /** Hover Markdown for a session; every piece of log text escaped. */
@@ -33,8 +30,8 @@ export function sessionMarkdown(index: LogIndex, s: number): string {
   if (range) lines.push(`Time: ${escapeMarkdown(range)}${lasted}`);
   const problems = index.sessionProblems[s];
   lines.push(
-    `Records: ${index.sessionRecords[s]} · lines ${index.recStartLine[first] + 1}–${index.endLineOf(last) + 1}` +
-      (problems > 0 ? ` · ${plural(problems, 'problem')} (worst: ${worst <= 1 ? 'error' : 'warning'})` : ' · no problems'),
+    `Records: ${index.sessionRecordCount[s]} · lines ${index.recStartLine[first] + 1}–${index.endLineOf(last) + 1}` +
+      (problems > 0 ? ` · ${describeProblems(problems)} (worst: ${worst <= 1 ? 'error' : 'warning'})` : ' · no problems'),
   );
   const dialog = index.sessionDialog.get(s);
   if (dialog !== undefined) lines.push(`SIP dialog (Call\\-ID): ${escapeMarkdown(dialog)}`);

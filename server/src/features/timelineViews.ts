@@ -2,7 +2,7 @@
 // small naming helpers of timelines (source tags, short source names, view keys in URIs).
 import * as path from 'path';
 import type { LogSet } from '../engine';
-import type { LogLanguageId, TimelineView } from '../protocol';
+import type { LogLanguageId, TimelineView } from '../../../common/protocol';
 
 /** Text of a timeline document at most: beyond it the document says how many records it leaves out. */
 export const TEXT_LIMIT = 32 << 20;

@@ -2,8 +2,10 @@
 // server reads the files from disk into a LogSet (engine), renders the merged records as a document's
 // text with where each came from, answers the Sessions view, filters and Go to Time of that document,
 // and polls the files for growth.
+import { plural } from '../../../common/describe';
+import type { CancellationToken, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { PictureLog } from '../engine';
-import { CancellationToken, LSPErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { fileURLToPath } from 'url';
 import {
   CancelledError,
@@ -31,7 +33,7 @@ import type {
   SessionsResult,
   TimelineView,
   TraceParams,
-} from '../protocol';
+} from '../../../common/protocol';
 import { progressSink } from './largeLogs';
 import { emptyView, fullyDecoded, renderView, shortNames, sourceOfTag, tagOf, TEXT_LIMIT } from './timelineViews';
 import type { RenderedView } from './timelineViews';
@@ -128,7 +130,7 @@ export class Timelines {
     const notes = expanded.problems.map((p) => (p.file ? `${p.file}: ${p.text}` : p.text));
     if (expanded.files.length === 0) return { ...emptyView('', notes[0] ?? 'no logs of a known dialect'), notes };
     const total = expanded.files.length;
-    const sink = progressSink(this.host.attachProgress(workDoneToken), `Merging ${total} log file${total === 1 ? '' : 's'}`, true);
+    const sink = progressSink(this.host.attachProgress(workDoneToken), `Merging ${plural(total, 'log file')}`, true);
     let set: LogSet;
     try {
       let sourceDone = 0;

@@ -1,5 +1,6 @@
 // Workspace symbols: session keys across all open logs, matched by case-insensitive substring.
-import { SymbolInformation, SymbolKind } from 'vscode-languageserver';
+import type { SymbolInformation } from 'vscode-languageserver';
+import { SymbolKind } from 'vscode-languageserver';
 import type { LogIndex } from '../engine';
 import { sessionRange } from './ranges';
 

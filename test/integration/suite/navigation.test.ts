@@ -84,7 +84,7 @@ describe('navigation', () => {
     ]) {
       const binding = keys.get(command);
       assert.strictEqual(binding?.key, key, command);
-      assert.match(binding?.when ?? '', /editorLangId =~/, `${command} only in log languages`);
+      assert.match(binding?.when ?? '', /editorLangId in '?messagingLogs\.logLanguages'?/, `${command} only in log languages`);
     }
   });
 
@@ -94,7 +94,7 @@ describe('navigation', () => {
     };
     const when = new Map((pkg.contributes?.menus?.commandPalette ?? []).map((m) => [m.command, m.when ?? '']));
     for (const command of ['filter', 'keyedFilter', 'filterByLevel', 'filterByInterval', 'goToTime', 'nextRecordInSession', 'nextSession']) {
-      assert.match(when.get(`messagingLogs.${command}`) ?? '', /editorLangId =~/, `${command} only in log editors`);
+      assert.match(when.get(`messagingLogs.${command}`) ?? '', /editorLangId in '?messagingLogs\.logLanguages'?/, `${command} only in log editors`);
     }
     // VS Code hands the clause back re-serialised (quotes added).
     assert.match(when.get('messagingLogs.goToSourceLine') ?? '', /^resourceScheme == '?msglog-filter'?$/);

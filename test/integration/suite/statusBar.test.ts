@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import { extensionApi, lineWhere, openDocument, openSample, poll, SAMPLES, showAt, sleep } from './helpers';
+import { extensionApi, lineWhere, openDocument, openSample, poll, SAMPLES, showAt } from './helpers';
 
 const FILE = 'communigate/SystemLogs/2026-01-15.log';
 const LANGUAGE = 'communigate-log';
@@ -58,9 +58,12 @@ describe('status bar and Set Log Dialect', () => {
   it('Set Log Dialect changes the language, and detection respects a choice of plain log', async () => {
     await showAt(doc, 0);
     try {
+      const decided = api.dialectDecisions(doc.uri);
       assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.setDialect', 'log'), 'log');
-      // The server inspects `log` documents and reports their dialect: the choice must stand.
-      await sleep(1500);
+      // The server inspects `log` documents and reports their dialect: once the client has decided on
+      // that report, the choice must still stand.
+      await poll(() => api.dialectDecisions(doc.uri), (n) => n > decided, 10000);
+      assert.ok(api.dialectDecisions(doc.uri) > decided, 'the server reported the plain log\'s dialect');
       assert.strictEqual(openDocument(doc.uri)?.languageId, 'log', 'still plain log after detection had its chance');
       assert.strictEqual(await statusBar((t) => t === undefined), undefined, 'no status item for plain log');
 

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { expandInputs } from '../../engine';
-import { str, UsageError, withStdin } from '../args';
+import { forcedDialect, UsageError, withStdin } from '../args';
 import { warn } from '../inputs';
 import type { Command } from './command';
 
@@ -11,7 +11,7 @@ export const detect: Command = {
   async run(args, out) {
     const files = withStdin(args.positional);
     if (files.length === 0) throw new UsageError('missing FILE');
-    const expanded = await expandInputs(files, { dialect: str(args, '--dialect'), keepUnknown: true });
+    const expanded = await expandInputs(files, { dialect: forcedDialect(args), keepUnknown: true });
     const found = [
       ...expanded.files.map((f) => ({ arg: f.arg, display: f.display, id: f.dialect.id as string })),
       ...expanded.unknown.map((u) => ({ arg: u.arg, display: u.display, id: 'unknown' })),

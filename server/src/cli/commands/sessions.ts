@@ -1,3 +1,4 @@
+import { problems as describeProblems } from '../../../../common/describe';
 import { sessionSummary, sessionsInMergedOrder } from '../../engine';
 import type { LogSet } from '../../engine';
 import { bool } from '../args';
@@ -48,7 +49,7 @@ export const sessions: Command = {
       const [from, to] = index.descending ? [s.end, s.start] : [s.start, s.end];
       const records = `${String(s.records).padStart(columns.records)} record${s.records === 1 ? ' ' : 's'}`;
       const lines = !prefixed ? `lines ${firstLine}-${lastLine}` : file === lastFile ? `${file}:${firstLine}-${lastLine}` : `${file}:${firstLine}-${lastFile}:${lastLine}`;
-      const problems = s.problems ? `  ${s.problems} problem${s.problems === 1 ? '' : 's'}` : '';
+      const problems = s.problems ? `  ${describeProblems(s.problems)}` : '';
       const dialog = s.dialog ? `  dialog ${s.dialog}` : '';
       const row = `${s.key.padEnd(columns.key)}  ${from.padEnd(columns.time)} – ${to.padEnd(columns.time)}  ${records}  ${lines.padEnd(columns.lines)}${problems}${dialog}`;
       out.write(`${row.trimEnd()}\n`);
@@ -70,7 +71,7 @@ function columnWidths(set: LogSet): { key: number; time: number; records: number
   for (const { index } of set.sources) {
     for (let id = 0; id < index.sessionCount; id++) {
       key = Math.max(key, Math.min(KEY_COLUMN_MAX, index.sessionKey(id).length));
-      records = Math.max(records, index.sessionRecords[id]);
+      records = Math.max(records, index.sessionRecordCount[id]);
     }
     if (index.recordCount > 0) time = Math.max(time, index.timestampText(0).length);
     lineCount = Math.max(lineCount, index.lineCount);

@@ -1,7 +1,8 @@
 // Axigen: `YYYY-MM-DD HH:MM:SS ±ZZZZ LL HOST SERVICE:SESSIONID: message`.
 import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import { Dialect, HeaderScratch, LineParser, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
+import { RecordFlag, Severity } from '../types';
 
 /** Written level code → severity: the lowest bit set of the Axigen level mask (`10` is 16 in hex). */
 function levelSeverity(level: number): Severity {
@@ -97,9 +98,9 @@ export const axigen: Dialect = {
   },
   levelName: (level) => `${String(level).padStart(2, '0')} ${LEVEL_NAMES[level] ?? levelNameOfMask(level)}`,
   timestampText: (line) => /^[ \t]*(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4})/.exec(line)?.[1] ?? '',
-  prefixKey(line) {
-    const m = /^[ \t]*\S+ \S+ \S+ \d\d (?:\S+ )?(\S+):(?: |$)/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header) {
+    const m = /^[ \t]*\S+ \S+ [+-]\d{4} (\d{2}) /.exec(header); // DATE TIME ZONE LL HOST … (maybe pasted after blanks)
+    return m ? [m[0].length - 3, m[0].length - 1] : undefined;
   },
   headersMayBeIndented: true,
   fileNameScore: (name) => (/axigen|everything|smtp|imap|pop3|webmail/i.test(name) ? 1 : 0),

@@ -1,7 +1,8 @@
 // CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
 import { COLON, DOT, isDigit, isNameChar, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import { Dialect, HeaderScratch, LineParser, NO_LEVEL, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
+import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
@@ -202,10 +203,15 @@ export const communigate: Dialect = {
   },
   levelName: (level) => (level < LEVEL_NAMES.length ? `${level} ${LEVEL_NAMES[level]}` : ''),
   timestampText: (line) => /^[^ \t]*/.exec(line)![0],
-  prefixKey(line) {
-    const m = /^\S+[ \t][0-5] (\S+)/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header) {
+    const m = /^\S+ ([0-5]) /.exec(header); // HH:MM:SS.fff L REST
+    return m ? [m[0].length - 2, m[0].length - 1] : undefined;
   },
+  crashLevel: 0,
+  digitLevels: true,
+  dialogComponent: 'SIPDATA',
+  writesOverflowMarkers: true,
+  fileDate: communigateFileDate,
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
   queueId(firstBodyLine, sessionKey) {
     // `DEQUEUER [4411] …` records share the prefix key DEQUEUER; the queue id names the message.

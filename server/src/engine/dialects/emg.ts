@@ -2,7 +2,8 @@
 import { asBuffer, digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { grow, KeyTable } from '../keyTable';
 import { DAY_MS, daysFromCivil } from '../time';
-import { Dialect, HeaderScratch, LineParser, ParseContext, RecordFlag, Severity } from '../types';
+import { RecordFlag, Severity } from '../types';
+import type { TokenFact, Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
 
 const EVENTS = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
@@ -197,6 +198,33 @@ function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
 }
 
+/** EMG connector header after the timestamp, up to the options: ` (INSTANCE) EVENT STATUS[ (INFO)]` (INFO values may be quoted). */
+const BEFORE_OPTIONS = /^ \([^)]*\) [A-Z]+ (?:OK|ERR)(?: \((?:[^()"]|"[^"]*")*\))?/;
+
+/** The `NNN:value` options of a connector record, named (hovers). */
+function optionFacts(header: string, timestamp: string): TokenFact[] {
+  const tsAt = timestamp ? header.indexOf(timestamp) : -1; // headers may follow blanks
+  const head = tsAt >= 0 ? BEFORE_OPTIONS.exec(header.slice(tsAt + timestamp.length)) : null;
+  if (!head) return [];
+  const optionsStart = tsAt + timestamp.length + head[0].length;
+  const out: TokenFact[] = [];
+  for (const m of header.slice(optionsStart).matchAll(/(?<=^|\s)\d+:\S*/g)) {
+    const start = optionsStart + m.index;
+    const colon = m[0].indexOf(':');
+    const written = m[0].slice(0, colon); // as written: `008` is option 8
+    const value = m[0].slice(colon + 1);
+    const name = EMG_OPTIONS[Number(written)];
+    out.push({
+      start,
+      end: start + m[0].length,
+      title: name ? ['EMG option ', { strong: written }, ` · ${name}`] : ['EMG option ', { strong: written }, ' (not a known option number)'],
+      details: [value === '' ? ['Value: ', { em: '(empty)' }] : [`Value: ${value}`]],
+      aboutRecord: false,
+    });
+  }
+  return out;
+}
+
 const TS = /^[ \t]*((?:[A-Z][a-z]{2} {1,2}\d{1,2}|\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}\.\d{1,6})/;
 
 export const emg: Dialect = {
@@ -209,10 +237,12 @@ export const emg: Dialect = {
   },
   levelName: (level) => LEVEL_WORDS[level] ?? '',
   timestampText: (line) => TS.exec(line)?.[1] ?? '',
-  prefixKey(line) {
-    const m = /^[ \t]*\S+ +\S+ \S+ (\([^)]*\))/.exec(line) ?? /^[ \t]*\S+ \S+ (\([^)]*\))/.exec(line);
-    return m ? m[1] : '';
+  levelSpan(header, timestamp) {
+    const start = header.indexOf(timestamp) + timestamp.length + 1; // TS LEVELWORD text (maybe after blanks)
+    const word = /^[A-Z][A-Z0-9]*/.exec(header.slice(start));
+    return word ? [start, start + word[0].length] : undefined;
   },
+  tokenFacts: optionFacts,
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
   // `RECEIVE OK (orphaned)`: the status is OK, the message found no route; not a failed event.
   eventErrorLabel: (line) => (/\) [A-Z]+ OK \((?:[^)]*,)?\s*orphaned\s*[,)]/.test(line) ? 'Orphaned: no route' : undefined),

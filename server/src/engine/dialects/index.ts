@@ -1,5 +1,5 @@
 // The dialect registry.
-import { DialectId, Dialect } from '../types';
+import type { DialectId, Dialect } from '../types';
 import { axigen } from './axigen';
 import { communigate } from './communigate';
 import { emg } from './emg';

@@ -1,5 +1,5 @@
 // Builds computed session keys (`queue:123`, `SIGNAL-000056`) in a reusable byte buffer.
-import { HeaderScratch } from '../types';
+import type { HeaderScratch } from '../types';
 
 export class KeyComposer {
   private buf = new Uint8Array(256);

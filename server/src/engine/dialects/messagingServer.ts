@@ -1,7 +1,9 @@
 // Sun/Oracle Messaging Server: `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] HOST PROCESS[PID]: CATEGORY LEVEL: message`.
+import { plural } from '../../../../common/describe';
 import { COLON, digits, indexOfByte, isDigit, parseClock, parseZone, SP, startsWithAscii, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
-import { Dialect, HeaderScratch, LineParser, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
+import { RecordFlag, Severity } from '../types';
 
 /** Level words in order; the index is the written level code. */
 const LEVELS = ['Catastrophe', 'Critical', 'Error', 'Warning', 'Notice', 'Information', 'Debug'];
@@ -96,8 +98,6 @@ class MessagingServerParser implements LineParser {
 }
 
 const HEAD = new RegExp(`(\\S+\\[\\d+\\]): \\S+( (?:${LEVELS.join('|')})):`);
-/** `PROCESS[PID]:`, followed by a space or the end of a cut-off header. */
-const PROCESS = /(\S+\[\d+\]):(?: |$)/;
 const TS = /^[ \t]*\[?(\d{2}\/(?:[A-Za-z]{3}|\d{2})\/\d{4}[: ]\d{2}:\d{2}:\d{2}(?:\.\d+)? [+-]\d{4})\]?/;
 
 /** Columns [start, end) of the level word on a header line (`Notice` in `Account Notice:`), or undefined. */
@@ -138,8 +138,18 @@ export const messagingServer: Dialect = {
   timestampText(line) {
     return TS.exec(line)?.[1] ?? '';
   },
-  prefixKey: (line) => PROCESS.exec(line)?.[1] ?? '',
   fileNameScore: (name) => (/^(imap|pop|http|default|admin|mshttpd|stored|imta)/i.test(name) ? 1 : 0),
   headersMayBeIndented: true,
   malformedMessage: 'Malformed: a header cut off after PROCESS[PID]: (no "Category Level:"); read as a record of that process with no level',
+  levelSpan: (header) => levelWordSpan(header), // "Notice" between CATEGORY and ':'
+  tokenFacts(header) {
+    // The three numbers ending an IMAP/POP `close` record (FORMATS §2.5).
+    const numbers = closeNumbers(header);
+    const m = /(\d+) (\d+) (\d+)\s*$/.exec(header);
+    if (!numbers || !m) return [];
+    const what =
+      `: ${numbers.clientBytes} bytes sent by the client · ${numbers.serverBytes} bytes sent by the server · ` +
+      `${plural(numbers.mailboxes, 'mailbox', 'mailboxes')} selected`;
+    return [{ start: m.index, end: m.index + m[1].length + m[2].length + m[3].length + 2, title: [{ strong: 'close' }, what], details: [], aboutRecord: true }];
+  },
 };

@@ -1,7 +1,8 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
-import { Dialect, HeaderScratch, LineParser, RecordFlag, Severity } from '../types';
+import type { Dialect, HeaderScratch, LineParser } from '../types';
+import { RecordFlag, Severity } from '../types';
 
 interface TableKind {
   component: string;
@@ -180,7 +181,6 @@ export const privateServer: Dialect = {
     for (const cell of splitRow(line)) if (parseCellTime(cell)) return cell.trim();
     return '';
   },
-  prefixKey: () => '',
   malformedMessage: 'Malformed: this row does not have as many columns as the header row',
   fileNameScore: (name) => (/\.(tsv|csv)$/i.test(name) || /privateserver|psum|cdr/i.test(name) ? 1 : 0),
 };

@@ -8,18 +8,21 @@
 // messagingLogs/logChanged, which fires onDidChangeLargeLog for the views that show the log.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { LanguageClient, State, WorkDoneProgress } from 'vscode-languageclient/node';
-import {
+import { plural } from '../../common/describe';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, WorkDoneProgress } from 'vscode-languageclient/node';
+import type {
   GoToTimeParams,
   GoToTimeResult,
   LargeLogSummary,
   LogChangedParams,
   LogChangeKind,
-  Methods,
   OpenLargeLogParams,
   SessionItem,
-  SessionsResult,
-} from '../../server/src/protocol';
+  SessionsResult } from '../../common/protocol';
+import {
+  Requests, Notifications
+} from '../../common/protocol';
 import { baseName } from './logDocuments';
 
 /** Files above this many bytes are not handed to extensions as documents. */
@@ -61,11 +64,6 @@ export function currentLargeLog(): vscode.Uri | undefined {
   return current?.uri;
 }
 
-/** The server's summary of the current large log. */
-export function currentLargeLogSummary(): LargeLogSummary | undefined {
-  return current?.summary;
-}
-
 /** Whether the URI was opened as a large log (the server reads it from disk, no document exists). */
 export function isLargeLog(uri: vscode.Uri): boolean {
   return opened.has(uri.toString());
@@ -79,10 +77,6 @@ export async function revealLargeLogLine(uri: vscode.Uri, line: number): Promise
 
 function megabytes(bytes: number): string {
   return (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The file of the active tab, when it is a file (a large one has a tab but no document). */
@@ -102,7 +96,12 @@ function isSynced(uri: vscode.Uri): boolean {
   return vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString());
 }
 
-export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
+/** The server's sessions of a large log (read from disk by the server). */
+export async function largeLogSessions(client: LanguageClient, uri: vscode.Uri): Promise<SessionsResult> {
+  return client.sendRequest(Requests.sessions, { uri: client.code2ProtocolConverter.asUri(uri) });
+}
+
+export function registerLargeLogs(client: LanguageClient): vscode.Disposable {
   const subscriptions: vscode.Disposable[] = [];
   let progressSeq = 0;
   /** Tabs of large files already offered for opening as large logs (once each per session). */
@@ -137,7 +136,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
         });
         try {
           const params: OpenLargeLogParams = { uri: client.code2ProtocolConverter.asUri(uri), workDoneToken };
-          return await client.sendRequest<LargeLogSummary>(Methods.openLargeLog, params, token);
+          return await client.sendRequest(Requests.openLargeLog, params, token);
         } catch (error) {
           if (token.isCancellationRequested) return undefined;
           throw error;
@@ -154,9 +153,9 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
     const parts = [
       summary.dialectName ?? summary.dialect ?? 'log',
       `${megabytes(summary.bytes)} MB`,
-      plural(summary.records, 'record'),
-      plural(summary.sessions, 'session'),
-      summary.errors + summary.warnings === 0 ? 'no problems' : `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`,
+      plural(summary.records, 'record', 'records', true),
+      plural(summary.sessions, 'session', 'sessions', true),
+      summary.errors + summary.warnings === 0 ? 'no problems' : `${plural(summary.errors, 'error', 'errors', true)}, ${plural(summary.warnings, 'warning', 'warnings', true)}`,
     ];
     const took = summary.indexMs > 0 ? ` (indexed in ${(summary.indexMs / 1000).toFixed(1)} s)` : '';
     return `${parts.join(' · ')}${took}`;
@@ -221,10 +220,10 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
   }
 
   function sessionLabel(s: SessionItem): vscode.QuickPickItem & { session: SessionItem } {
-    const problems = s.problems > 0 ? ` · ${plural(s.problems, 'problem')}` : '';
+    const problems = s.problems > 0 ? ` · ${plural(s.problems, 'problem', 'problems', true)}` : '';
     return {
       label: `${s.worst === 'error' ? '$(error) ' : s.worst === 'warning' ? '$(warning) ' : ''}${s.key}`,
-      description: `${s.component} · ${plural(s.records, 'record')}${problems}`,
+      description: `${s.component} · ${plural(s.records, 'record', 'records', true)}${problems}`,
       detail: `${s.start} – ${s.end} · lines ${s.firstLine + 1}–${s.lastLine + 1}${s.dialog ? ` · Call-ID ${s.dialog}` : ''}`,
       session: s,
     };
@@ -232,14 +231,13 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
 
   /**
    * Sessions of a large log: picked from a list (problems first) and shown as a keyed filter on the
-   * session (Keyed Filter on This Session). With a `key` argument, that session without asking; with
-   * `{ list: true }`, the list only. Returns the filter result's URI (or the list).
+   * session (Keyed Filter on This Session). With a `key` argument, that session without asking.
+   * Returns the filter result's URI.
    */
-  async function sessions(arg?: unknown, key?: unknown): Promise<vscode.Uri | SessionsResult | undefined> {
+  async function sessions(arg?: unknown, key?: unknown): Promise<vscode.Uri | undefined> {
     const uri = await largeLogOf(arg);
     if (!uri) return undefined;
-    const list = await client.sendRequest<SessionsResult>(Methods.sessions, { uri: client.code2ProtocolConverter.asUri(uri) });
-    if (key && typeof key === 'object' && (key as { list?: boolean }).list) return list;
+    const list = await largeLogSessions(client, uri);
     if (list.error) {
       void vscode.window.showWarningMessage(`${baseName(uri)}: ${list.error}`);
       return undefined;
@@ -252,7 +250,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
     if (!chosen) {
       const ordered = [...list.sessions].sort((a, b) => b.problems - a.problems || a.firstLine - b.firstLine);
       const picked = await vscode.window.showQuickPick(ordered.map(sessionLabel), {
-        title: `Sessions of ${baseName(uri)} (${plural(list.sessions.length, 'session')})`,
+        title: `Sessions of ${baseName(uri)} (${plural(list.sessions.length, 'session', 'sessions', true)})`,
         placeHolder: 'A session to show: its records, as a keyed filter on its key',
         matchOnDescription: true,
         matchOnDetail: true,
@@ -273,7 +271,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
         : await vscode.window.showInputBox({ title: `Go to Time in ${baseName(uri)}`, prompt: 'A time: 12:30, 12:30:05.250, 2026-01-15 12:30', placeHolder: '12:30' });
     if (!text) return undefined;
     const params: GoToTimeParams = { uri: client.code2ProtocolConverter.asUri(uri), query: text };
-    const result = await client.sendRequest<GoToTimeResult>(Methods.goToTime, params);
+    const result = await client.sendRequest(Requests.goToTime, params);
     if (result.line < 0) {
       void vscode.window.showInformationMessage(`Go to Time: ${result.message ?? 'no such record'}`);
       return result;
@@ -292,7 +290,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
     vscode.commands.registerCommand(LARGE_LOG_GO_TO_TIME_COMMAND, (arg?: unknown, query?: unknown, options?: unknown) =>
       goToTime(arg, query, options).catch(failed('Go to Time in large log')),
     ),
-    client.onNotification(Methods.logChanged, (params: LogChangedParams) => {
+    client.onNotification(Notifications.logChanged, (params: LogChangedParams) => {
       const uri = client.protocol2CodeConverter.asUri(params.uri);
       changeEmitter.fire({ uri, kind: params.kind });
     }),
@@ -301,7 +299,7 @@ export function registerLargeFiles(client: LanguageClient): vscode.Disposable {
       if (oldState === State.Starting && newState === State.Running) {
         for (const { uri } of opened.values()) {
           const params: OpenLargeLogParams = { uri: client.code2ProtocolConverter.asUri(uri) };
-          client.sendRequest<LargeLogSummary>(Methods.openLargeLog, params).then(
+          client.sendRequest(Requests.openLargeLog, params).then(
             (summary) => {
               if (!summary.error && opened.has(uri.toString())) opened.set(uri.toString(), { uri, summary });
             },

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { LargeLogSummary, SessionsResult } from '../../../server/src/protocol';
+import type { LargeLogSummary } from '../../../common/protocol';
 import type { SessionsNode } from '../../../client/src/sessionsModel';
 import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 
@@ -109,7 +109,7 @@ describe('large logs read from disk by the server', function () {
     assert.ok(roots.length > 0 && roots.every((n) => n.kind === 'component'), `components, got ${roots.length}`);
     const { sessions } = await tree.sessions();
     assert.strictEqual(sessions.length, summary.sessions, 'the server\'s sessions of the large log');
-    const list = (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult;
+    const list = await (await extensionApi()).largeLogSessions(uri);
     const known = list.sessions.find((s) => s.key.startsWith('IMAP-') && s.problems > 0) ?? list.sessions[0];
     const session = await tree.findSessionNode(known.key);
     assert.ok(session, `${known.key} (from the server's answer) is in the view`);
@@ -134,7 +134,7 @@ describe('large logs read from disk by the server', function () {
   });
 
   it('lists its sessions and shows one as a keyed filter in a virtual document', async () => {
-    const list = (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult;
+    const list = await (await extensionApi()).largeLogSessions(uri);
     assert.strictEqual(list.sessions.length, summary.sessions);
     const session = list.sessions.find((s) => s.key.startsWith('IMAP-') && s.records >= 3);
     assert.ok(session, 'an IMAP session with a few records');
@@ -196,7 +196,7 @@ describe('large logs read from disk by the server', function () {
     assert.strictEqual(lineOf(file, back.line), resultDoc.lineAt(0).text);
     fs.appendFileSync(file, `\n23:59:59.000 2 ${key}([10.9.9.9]) connected\n23:59:59.500 1 ${key}([10.9.9.9]) failure at the very end\n`);
     const list = await poll(
-      async () => (await vscode.commands.executeCommand<SessionsResult>('messagingLogs.largeLog.sessions', uri, { list: true })) as SessionsResult,
+      async () => await (await extensionApi()).largeLogSessions(uri),
       (l) => l.sessions.some((s) => s.key === key),
       20000,
     );

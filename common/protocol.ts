@@ -1,23 +1,12 @@
-// Custom LSP messages shared by the client and the server. Plain types only: no runtime imports,
-// so that both bundles can include this module. Lines are 0-based, as everywhere in LSP.
+// The custom LSP messages between the client and the server, as typed RequestType/NotificationType
+// objects with their own parameter and result types: nothing of the engine leaks through here, so the
+// client compiles against this module alone. Lines are 0-based, as everywhere in LSP.
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type { LogLanguageId, SeverityName } from './dialects';
+import type { FilterQuery } from './filterQuery';
 
-import type { FilterQuery } from './engine/filters';
-import type { SessionSummary } from './engine/sessions';
-import type { HistogramBucket } from './engine/histogram';
-import type { ReportTable } from './engine/reportTables';
-import type { SeverityCounts } from './engine/report';
-
-export const LOG_LANGUAGE_IDS = [
-  'communigate-log',
-  'emg-log',
-  'axigen-log',
-  'messaging-server-log',
-  'privateserver-log',
-] as const;
-export type LogLanguageId = (typeof LOG_LANGUAGE_IDS)[number];
-
-/** Language ids whose documents the server inspects and, when it recognises a dialect, reports it. */
-export const DETECTABLE_LANGUAGE_IDS = ['log', 'plaintext'] as const;
+export { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from './dialects';
+export type { LogLanguageId } from './dialects';
 
 export const SETTINGS_SECTION = 'messagingLogs';
 export interface MessagingLogsSettings {
@@ -31,32 +20,6 @@ export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionTolerance
 
 /** LSP `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'msglog';
-
-/** Method names of the custom requests and notifications. */
-export const Methods = {
-  /** Server → client notification: a `log`/`plaintext` document is a log of this dialect. */
-  detectedDialect: 'messagingLogs/detectedDialect',
-  filter: 'messagingLogs/filter',
-  goToTime: 'messagingLogs/goToTime',
-  sessions: 'messagingLogs/sessions',
-  sessionRecords: 'messagingLogs/sessionRecords',
-  /** The client connections (`[ip:port]`) a session's records name: Messaging Server processes. */
-  sessionConnections: 'messagingLogs/sessionConnections',
-  recordInfo: 'messagingLogs/recordInfo',
-  navigate: 'messagingLogs/navigate',
-  /** Client → server: index a `file:` URI from disk (FORMATS §8), with work-done progress; answers a LargeLogSummary. */
-  openLargeLog: 'messagingLogs/openLargeLog',
-  /** Server → client notification: a log the server reads from disk grew or was replaced (rotated, truncated). */
-  logChanged: 'messagingLogs/logChanged',
-  /** Client → server: the server's process id and the logs it holds from disk (tests, troubleshooting). */
-  serverInfo: 'messagingLogs/serverInfo',
-  /** Client → server: the packets of one SIP dialog over one or several logs (SIP ladder). */
-  sipDialog: 'messagingLogs/sipDialog',
-  /** Client → server: the report of one or several logs, with its tables and time histogram. */
-  report: 'messagingLogs/report',
-  /** Client → server: export logs as ECS or OTLP NDJSON to a file (docs/EXPORT.md), with work-done progress. */
-  exportLog: 'messagingLogs/exportLog',
-} as const;
 
 export interface DetectedDialectParams {
   uri: string;
@@ -109,14 +72,27 @@ export interface GoToTimeResult {
   message?: string;
 }
 
-export type LogSeverity = 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace';
+export type LogSeverity = SeverityName;
 
-/** A session as the engine summarises it; JSON has no `undefined`, so `worst` and `dialog` may be absent. */
-export type SessionItem = Omit<SessionSummary, 'id' | 'worst' | 'dialog'> & {
+/** One session of a log (JSON has no `undefined`, so `worst` and `dialog` may be absent). */
+export interface SessionItem {
+  key: string;
+  component: string;
+  /** 0-based first line of the first record and last line of the last record. */
+  firstLine: number;
+  lastLine: number;
+  records: number;
+  /** Timestamps of the first and last records, as written. */
+  start: string;
+  end: string;
+  problems: number;
+  /** The worst problem, when the session has problems. */
   worst?: 'error' | 'warning';
+  /** Duration in ms between the first and last records (normalised times). */
+  durationMs: number;
   /** SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
   dialog?: string;
-};
+}
 
 export interface SessionsResult {
   dialect?: LogLanguageId;
@@ -231,7 +207,7 @@ export interface LogChangedParams {
   kind: LogChangeKind;
 }
 
-export interface DiskLogInfo {
+export interface LargeLogInfo {
   uri: string;
   /** 'file': read from disk in windows, never held whole. */
   backing: 'file' | 'memory' | 'none';
@@ -247,7 +223,7 @@ export interface ServerInfoResult {
   /** process.memoryUsage() of the server, bytes. */
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
   /** Logs read from disk that the server keeps indexed, least recently used first. */
-  diskLogs: DiskLogInfo[];
+  largeLogs: LargeLogInfo[];
 }
 
 /** Export logs to a file for a log platform (docs/EXPORT.md); nothing is written unless every log reads. */
@@ -276,14 +252,10 @@ export interface ExportLogResult {
 
 // Several logs as one timeline, and message traces (docs/FORMATS.md §9, §10).
 
-export const TimelineMethods = {
-  /** Client → server: merge logs from disk (paths: files, directories, .gz) into a timeline, or show one again / a trace of one. */
-  open: 'messagingLogs/openTimeline',
-  /** Client → server: trace a message in a timeline or in one log file. */
-  trace: 'messagingLogs/trace',
-  /** Server → client notification: a timeline's files grew or rotated; its views should be fetched again. */
-  changed: 'messagingLogs/timelineChanged',
-} as const;
+export interface TimelineChangedParams {
+  /** The server's id of the merged logs. */
+  id: string;
+}
 
 /** URI scheme of timeline and trace documents (client-made, read-only). */
 export const TIMELINE_SCHEME = 'msglog-timeline';
@@ -401,3 +373,79 @@ export interface ReportResult {
   utc: boolean;
   error?: string;
 }
+
+/** Records per severity name. */
+export type SeverityCounts = Record<SeverityName, number>;
+
+export interface HistogramBucket {
+  /** Start of the bucket in report time (wall clock as written, or UTC: see ReportResult.utc), ms. */
+  start: number;
+  /** Records per severity, in severity order (critical … trace). */
+  counts: number[];
+  /** The earliest record of the bucket: its log (position in the list) and 0-based line. */
+  fileIndex: number;
+  line: number;
+  /** FORMATS §3 time queries for the bucket's first and last millisecond (an interval filter). */
+  from: string;
+  to: string;
+}
+
+export interface ReportRowFilter {
+  /** A regular expression (FORMATS §5) or a plain text. */
+  regex?: string;
+  text?: string;
+  ignoreCase?: boolean;
+}
+
+export interface ReportRow {
+  cells: (string | number)[];
+  /** Records of this row, as a filter; absent when no filter finds them. */
+  filter?: ReportRowFilter;
+  /** Where the row's first record is (top problems). */
+  fileIndex?: number;
+  line?: number;
+}
+
+export interface ReportTable {
+  /** Stable name (`components`, `communigate-log.logins`). */
+  id: string;
+  title: string;
+  columns: string[];
+  rows: ReportRow[];
+}
+
+/** The custom requests, client → server. */
+export const Requests = {
+  filter: new RequestType<FilterParams, FilterResult, void>('messagingLogs/filter'),
+  goToTime: new RequestType<GoToTimeParams, GoToTimeResult, void>('messagingLogs/goToTime'),
+  sessions: new RequestType<LogParams, SessionsResult, void>('messagingLogs/sessions'),
+  sessionRecords: new RequestType<SessionRecordsParams, SessionRecordItem[], void>('messagingLogs/sessionRecords'),
+  /** The client connections (`[ip:port]`) a session's records name: Messaging Server processes. */
+  sessionConnections: new RequestType<SessionConnectionsParams, SessionConnectionsResult, void>('messagingLogs/sessionConnections'),
+  recordInfo: new RequestType<RecordInfoParams, RecordInfoResult, void>('messagingLogs/recordInfo'),
+  navigate: new RequestType<NavigateParams, NavigateResult, void>('messagingLogs/navigate'),
+  /** Index a `file:` URI from disk (FORMATS §8), with work-done progress. */
+  openLargeLog: new RequestType<OpenLargeLogParams, LargeLogSummary, void>('messagingLogs/openLargeLog'),
+  /** The server's process id and the logs it holds from disk (tests, troubleshooting). */
+  serverInfo: new RequestType0<ServerInfoResult, void>('messagingLogs/serverInfo'),
+  /** Merge logs from disk (paths: files, directories, .gz) into a timeline, or show one again. */
+  openTimeline: new RequestType<OpenTimelineParams, TimelineView, void>('messagingLogs/openTimeline'),
+  /** Trace a message in a timeline or in one log file. */
+  trace: new RequestType<TraceParams, TimelineView, void>('messagingLogs/trace'),
+  /** The packets of one SIP dialog over one or several logs (SIP ladder). */
+  sipDialog: new RequestType<SipDialogParams, SipDialogResult, void>('messagingLogs/sipDialog'),
+  /** The report of one or several logs, with its tables and time histogram. */
+  report: new RequestType<ReportParams, ReportResult, void>('messagingLogs/report'),
+  /** Export logs as ECS or OTLP NDJSON to a file (docs/EXPORT.md), with work-done progress. */
+  exportLog: new RequestType<ExportLogParams, ExportLogResult, void>('messagingLogs/exportLog'),
+} as const;
+
+/** The custom notifications, server → client. */
+export const Notifications = {
+  /** A `log`/`plaintext` document is a log of this dialect. */
+  detectedDialect: new NotificationType<DetectedDialectParams>('messagingLogs/detectedDialect'),
+  /** A log the server reads from disk grew or was replaced (rotated, truncated). */
+  logChanged: new NotificationType<LogChangedParams>('messagingLogs/logChanged'),
+  /** A timeline's files grew or rotated; its views should be fetched again. */
+  timelineChanged: new NotificationType<TimelineChangedParams>('messagingLogs/timelineChanged'),
+} as const;

@@ -1,4 +1,4 @@
-// The server's cache of logs read from disk (server/src/diskLogs.ts), without the protocol: indexes
+// The server's cache of logs read from disk (server/src/largeLogStore.ts), without the protocol: indexes
 // built in chunks from the file equal the engine's openLogFile, growth is appended, rotation and
 // truncation index anew, cancellation drops the work and closes the file, eviction stops watching.
 import assert from 'node:assert/strict';
@@ -7,9 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { CancellationTokenSource } from 'vscode-languageserver';
-import { DiskLogs, DiskLogsHost, DiskParse } from '../../server/src/diskLogs';
-import { CancelledError, FileSource, LogIndex, listSessions, openLogFile } from '../../server/src/engine';
-import type { LogChangeKind } from '../../server/src/protocol';
+import type { LargeLogStoreHost, LargeLogParse } from '../../server/src/largeLogStore';
+import { LargeLogStore } from '../../server/src/largeLogStore';
+import type { LogIndex } from '../../server/src/engine';
+import { CancelledError, FileSource, listSessions, openLogFile } from '../../server/src/engine';
+import type { LogChangeKind } from '../../common/protocol';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
 
 /** The engine's own index of the file as it is now. */
@@ -25,7 +27,7 @@ function fresh(file: string): unknown {
 const CGP = EDGE_LINES;
 const MIXED = mixedEndings(CGP);
 
-class Host implements DiskLogsHost {
+class Host implements LargeLogStoreHost {
   readonly changes: [string, LogChangeKind][] = [];
   readonly evictions: string[] = [];
   readonly failures: unknown[] = [];
@@ -56,15 +58,26 @@ function openFds(): number {
   return fs.readdirSync('/proc/self/fd').length;
 }
 
-describe('logs read from disk (diskLogs)', () => {
+/** Polls `probe` until `done` accepts its value (or `timeoutMs` passes); returns the last value. */
+async function until<T>(probe: () => T, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = probe();
+  while (!done(value) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    value = probe();
+  }
+  return value;
+}
+
+describe('logs read from disk (largeLogStore)', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-disklogs-'));
-  const made: DiskLogs[] = [];
+  const made: LargeLogStore[] = [];
   after(() => {
     for (const d of made) d.dispose();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
   const disk = (host: Host, stepBytes?: number, capacity = 2) => {
-    const d = new DiskLogs(host, { stepBytes, capacity, watchIntervalMs: 20 });
+    const d = new LargeLogStore(host, { stepBytes, capacity, watchIntervalMs: 20 });
     made.push(d);
     return d;
   };
@@ -73,7 +86,7 @@ describe('logs read from disk (diskLogs)', () => {
     fs.writeFileSync(file, text);
     return file;
   };
-  const index = (parse: DiskParse): LogIndex => {
+  const index = (parse: LargeLogParse): LogIndex => {
     assert.ok(parse.index, parse.problem);
     return parse.index;
   };
@@ -183,8 +196,8 @@ describe('logs read from disk (diskLogs)', () => {
       progress: { report: () => ++reports === 3 && source.cancel(), end: () => undefined },
     });
     await assert.rejects(cancelled, (e: unknown) => e instanceof CancelledError);
-    await new Promise((r) => setTimeout(r, 50));
-    assert.equal(openFds(), fds, 'the file is closed');
+    // The caller stops waiting at once; the indexing stops at its next look and closes the file.
+    assert.equal(await until(openFds, (n) => n === fds), fds, 'the file is closed');
     assert.deepEqual(logs.list(), [], 'nothing kept');
 
     // Two callers: one cancels, the other waits; the indexing goes on for it.
@@ -194,6 +207,27 @@ describe('logs read from disk (diskLogs)', () => {
     setImmediate(() => first.cancel());
     await assert.rejects(a, (e: unknown) => e instanceof CancelledError);
     assert.equal(index(await b).recordCount, 40_000);
+  });
+
+  test('a request holding an index reads it after the file was rotated away; the old file closes as soon as the request is done', async () => {
+    const host = new Host();
+    const logs = disk(host);
+    const file = write('held.log', CGP.join('\n') + '\n');
+    const uri = 'file:///held.log';
+    await logs.get(uri, file);
+    const fds = openFds(); // the indexed file is open
+    const headers = await logs.use(uri, file, {}, async (parse) => {
+      const held = index(parse);
+      fs.renameSync(file, path.join(tmp, 'held.log.1')); // rotation: another file takes the name
+      fs.writeFileSync(file, '12:00:00.000 2 NEW-1 rotated in\n');
+      await host.changesReach(1);
+      assert.deepEqual(host.changes, [[uri, 'replaced']]);
+      assert.equal(openFds(), fds + 1, 'the rotated file stays open while a request reads through its index');
+      return Array.from({ length: held.recordCount }, (_, r) => held.headerLine(r));
+    });
+    assert.deepEqual(headers, CGP.filter((line) => /^\d\d:\d\d/.test(line)), 'the old index read the old file, not a reused descriptor');
+    assert.equal(openFds(), fds, 'the rotated file closed when the request was done, not on a timer');
+    assert.deepEqual(listSessions(index(await logs.get(uri, file))).map((s) => s.key), ['NEW-1']);
   });
 
   test('the least recently used file is evicted: unwatched, its file closed, the host told', async () => {
@@ -206,8 +240,10 @@ describe('logs read from disk (diskLogs)', () => {
     assert.deepEqual(host.evictions, ['file:///a']);
     assert.deepEqual(logs.list().map((l) => l.uri), ['file:///b']);
     fs.appendFileSync(a, '\n12:00:02.000 2 X-1 more\n');
-    await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(host.changes, [], 'an evicted file is not watched');
+    fs.appendFileSync(b, '\n12:00:02.000 2 X-1 more\n');
+    // Both files are polled at the same interval: once b's growth is heard, a's would have been too.
+    await host.changesReach(1);
+    assert.deepEqual(host.changes, [['file:///b', 'grown']], 'an evicted file is not watched');
     const fds = openFds();
     logs.dispose();
     assert.equal(openFds(), fds - 1, 'dispose closes the files at once');

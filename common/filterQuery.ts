@@ -1,4 +1,4 @@
-// What a filter asks for (FORMATS §5, §14). No imports: the editor's client shares this file.
+// What a filter asks for (FORMATS §5, §14): the engine's filter query, which the client sends as it is.
 
 export interface FilterQuery {
   /** Substring to find in record bodies (case-sensitive unless ignoreCase); joins `texts`. */

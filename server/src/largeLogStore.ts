@@ -1,14 +1,15 @@
-// Logs the server reads from disk: `file:` URIs the editor has not opened, above all files larger than
+// Large logs: the logs the server reads from disk itself, `file:` URIs the editor has not opened, above all files larger than
 // the editor hands to extensions (FORMATS §8, 50 MB). Each is indexed straight from the file through a
 // FileSource (read in windows, never held whole) with the engine's buildAsync, which gives the event
 // loop a turn after each chunk, so that progress goes out and a `$/cancelRequest` gets in while a big
 // file is indexed. The last few files asked about stay indexed; each is polled for growth (indexed
 // incrementally) and for rotation or truncation (indexed anew), and the host hears of every change.
+// A replaced or evicted file is closed once no request reads through it any more (use() counts them).
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
-import { CancellationToken } from 'vscode-languageserver';
+import type { CancellationToken } from 'vscode-languageserver';
 import { buildParallelAsync, CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, threadsFor, UnknownDialectError } from './engine';
-import type { LogChangeKind, LogLanguageId } from './protocol';
+import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
 export interface ProgressSink {
@@ -17,7 +18,7 @@ export interface ProgressSink {
 }
 
 /** What a log read from disk is, as the rest of the server sees it (a LogEntry without document fields). */
-export interface DiskParse {
+export interface LargeLogParse {
   index: LogIndex | undefined;
   /** Why there is no index (not a text log, no dialect recognised, unreadable). */
   problem: string | undefined;
@@ -25,7 +26,7 @@ export interface DiskParse {
   dialect: LogLanguageId | undefined;
 }
 
-export interface DiskLogsHost {
+export interface LargeLogStoreHost {
   toleranceMs(): number;
   /** A log grew or was replaced, and is indexed again; the new parse is in place. */
   changed(uri: string, kind: LogChangeKind): void;
@@ -36,7 +37,7 @@ export interface DiskLogsHost {
   failed(error: unknown): void;
 }
 
-export interface DiskLogsOptions {
+export interface LargeLogStoreOptions {
   /** Files kept indexed at once (least recently used evicted first). */
   capacity?: number;
   /** How often the files are polled for growth and rotation, ms. */
@@ -59,14 +60,60 @@ const HEAD_BYTES = 256 * 1024;
 const DEFAULT_STEP = 4 << 20;
 /** Work of more steps than this gets a progress of the server's own when no request reports one. */
 const BACKGROUND_PROGRESS_STEPS = 8;
-/** A replaced or evicted file is closed this much later: requests that got its index just before may still read it. */
-const RETIRE_MS = 30_000;
 
-interface DiskLog {
+/**
+ * The open file under an index, shared by the cache and the requests reading through the index.
+ * Retired (replaced or evicted) it stays open until the last request using it is done, never longer:
+ * closing it earlier would make a request read a closed descriptor, or another file that reuses it.
+ */
+export class SharedFile {
+  private users = 0;
+  private retired = false;
+  private closed = false;
+
+  constructor(readonly source: FileSource) {}
+
+  /** Holds the file open until the returned release is called (once; later calls do nothing). */
+  acquire(): () => void {
+    this.users++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.users--;
+      this.closeWhenUnused();
+    };
+  }
+
+  /** The cache is done with the file: it closes now, or when its last user releases it. */
+  retire(): void {
+    this.retired = true;
+    this.closeWhenUnused();
+  }
+
+  /** Closes at once, users or not (the server is shutting down). */
+  closeNow(): void {
+    this.retired = true;
+    this.users = 0;
+    this.closeWhenUnused();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private closeWhenUnused(): void {
+    if (!this.retired || this.users > 0 || this.closed) return;
+    this.closed = true;
+    this.source.close();
+  }
+}
+
+interface StoredLog {
   uri: string;
   path: string;
-  parse: DiskParse;
-  file: FileSource | undefined;
+  parse: LargeLogParse;
+  file: SharedFile | undefined;
   /** Size and modification time when last indexed (for files that held no log, re-tried on change). */
   size: number;
   mtimeMs: number;
@@ -82,7 +129,7 @@ class Job {
   done = 0;
   total = 0;
   started = Date.now();
-  promise!: Promise<DiskLog | undefined>;
+  promise!: Promise<StoredLog | undefined>;
 
   /** Nobody waits any more: every request that asked has been cancelled. */
   isCancelled = (): boolean => this.waiters.size === 0;
@@ -94,16 +141,16 @@ class Job {
   };
 }
 
-export class DiskLogs {
+export class LargeLogStore {
   /** Least recently used first. */
-  private readonly logs = new Map<string, DiskLog>();
+  private readonly logs = new Map<string, StoredLog>();
   private readonly jobs = new Map<string, Job>();
   private readonly capacity: number;
   private readonly watchIntervalMs: number;
   private readonly stepBytes: number;
   private disposed = false;
 
-  constructor(private readonly host: DiskLogsHost, options: DiskLogsOptions = {}) {
+  constructor(private readonly host: LargeLogStoreHost, options: LargeLogStoreOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? 2);
     this.watchIntervalMs = options.watchIntervalMs ?? 1000;
     this.stepBytes = Math.max(1, options.stepBytes ?? DEFAULT_STEP);
@@ -115,12 +162,19 @@ export class DiskLogs {
    * read, gets a parse without index that says why. Rejects with CancelledError when the caller's
    * token is cancelled (the indexing stops when no other caller waits for it).
    */
-  async get(uri: string, path: string, options: GetOptions = {}): Promise<DiskParse> {
+  async get(uri: string, path: string, options: GetOptions = {}): Promise<LargeLogParse> {
+    const { parse, release } = await this.lease(uri, path, options);
+    release(); // nothing holds the file: callers that read through the index later use use()
+    return parse;
+  }
+
+  /** The parse and a hold on its file, taken in the same turn as the parse is read (before any retirement can slip in). */
+  private async lease(uri: string, path: string, options: GetOptions): Promise<{ parse: LargeLogParse; release: () => void }> {
     const known = this.logs.get(uri);
     if (known) {
       this.touch(known);
       await this.waitFor(this.update(known), options.token);
-      return known.parse;
+      return hold(known);
     }
     let job = this.jobs.get(uri);
     if (!job) {
@@ -136,8 +190,21 @@ export class DiskLogs {
     return this.join(job, options, {});
   }
 
+  /**
+   * Runs `work` on the parse of a file (as get() finds it) while holding the file open: a rotation
+   * or eviction meanwhile retires the file, which closes only when `work` is done.
+   */
+  async use<T>(uri: string, path: string, options: GetOptions, work: (parse: LargeLogParse) => T | Promise<T>): Promise<T> {
+    const { parse, release } = await this.lease(uri, path, options);
+    try {
+      return await work(parse);
+    } finally {
+      release();
+    }
+  }
+
   /** What the cache holds, least recently used first. */
-  list(): { uri: string; parse: DiskParse; backing: 'file' | 'memory' | 'none'; bytes: number; watched: boolean }[] {
+  list(): { uri: string; parse: LargeLogParse; backing: 'file' | 'memory' | 'none'; bytes: number; watched: boolean }[] {
     return [...this.logs.values()].map((log) => ({
       uri: log.uri,
       parse: log.parse,
@@ -159,7 +226,7 @@ export class DiskLogs {
     for (const log of [...this.logs.values()]) this.evict(log, true);
   }
 
-  private async join(job: Job, options: GetOptions, waiter: object): Promise<DiskParse> {
+  private async join(job: Job, options: GetOptions, waiter: object): Promise<{ parse: LargeLogParse; release: () => void }> {
     job.waiters.add(waiter);
     const sink = options.progress;
     if (sink) {
@@ -169,7 +236,7 @@ export class DiskLogs {
     try {
       const log = await this.waitFor(job.promise, options.token);
       options.indexed?.(Date.now() - job.started);
-      return log ? log.parse : noParse('file vanished while it was indexed');
+      return log ? hold(log) : { parse: noParse('file vanished while it was indexed'), release: () => undefined };
     } finally {
       job.waiters.delete(waiter);
       if (sink) {
@@ -199,7 +266,7 @@ export class DiskLogs {
   }
 
   /** Indexes a file anew; undefined when it cannot be stat'ed. */
-  private async load(uri: string, path: string, job: Job): Promise<DiskLog | undefined> {
+  private async load(uri: string, path: string, job: Job): Promise<StoredLog | undefined> {
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(path);
@@ -212,7 +279,7 @@ export class DiskLogs {
       own = await this.host.backgroundProgress(`Indexing ${baseName(path)}`);
       if (own) job.sinks.add(own);
     }
-    let indexed: { parse: DiskParse; file: FileSource | undefined };
+    let indexed: { parse: LargeLogParse; file: SharedFile | undefined };
     try {
       indexed = await this.index(path, stat, job.report, job.isCancelled);
     } finally {
@@ -223,12 +290,12 @@ export class DiskLogs {
     }
     const { parse, file } = indexed;
     if (this.disposed) {
-      file?.close();
+      file?.closeNow();
       throw new CancelledError();
     }
-    const log: DiskLog = { uri, path, parse, file, size: stat.size, mtimeMs: stat.mtimeMs, busy: Promise.resolve(), watcher: undefined };
+    const log: StoredLog = { uri, path, parse, file, size: stat.size, mtimeMs: stat.mtimeMs, busy: Promise.resolve(), watcher: undefined };
     this.logs.set(uri, log);
-    while (this.logs.size > this.capacity) this.evict(this.logs.values().next().value as DiskLog, false);
+    while (this.logs.size > this.capacity) this.evict(this.logs.values().next().value as StoredLog, false);
     this.watch(log);
     // The file may have grown while it was indexed, before the watcher took its first look.
     this.background(log);
@@ -245,7 +312,7 @@ export class DiskLogs {
     stat: fs.Stats,
     report: (done: number, total: number) => void,
     isCancelled: () => boolean,
-  ): Promise<{ parse: DiskParse; file: FileSource | undefined }> {
+  ): Promise<{ parse: LargeLogParse; file: SharedFile | undefined }> {
     let source: FileSource;
     try {
       source = new FileSource(path);
@@ -274,28 +341,28 @@ export class DiskLogs {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;
     }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id as LogLanguageId }, file: source };
+    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: new SharedFile(source) };
   }
 
-  private touch(log: DiskLog): void {
+  private touch(log: StoredLog): void {
     this.logs.delete(log.uri);
     this.logs.set(log.uri, log);
   }
 
   /** Catches up with the file (after any update under way); resolves when the parse is current. */
-  private update(log: DiskLog): Promise<void> {
+  private update(log: StoredLog): Promise<void> {
     const run = log.busy.then(() => this.sync(log));
     log.busy = run.catch(() => undefined);
     return run;
   }
 
-  private background(log: DiskLog): void {
+  private background(log: StoredLog): void {
     this.update(log).catch((e: unknown) => {
       if (!(e instanceof CancelledError)) this.host.failed(e);
     });
   }
 
-  private async sync(log: DiskLog): Promise<void> {
+  private async sync(log: StoredLog): Promise<void> {
     if (this.logs.get(log.uri) !== log) return; // evicted meanwhile
     let kind: LogChangeKind | undefined;
     let stat: fs.Stats | undefined;
@@ -305,7 +372,7 @@ export class DiskLogs {
       stat = undefined;
     }
     if (log.file) {
-      const seen = log.file.refresh();
+      const seen = log.file.source.refresh();
       if (seen !== 'same') kind = seen;
     } else if (stat ? stat.size !== log.size || stat.mtimeMs !== log.mtimeMs : log.size >= 0) {
       kind = 'replaced'; // nothing readable before: whatever is there now is new
@@ -314,7 +381,7 @@ export class DiskLogs {
     const index = log.parse.index;
     let appended = false;
     if (kind === 'grown' && index && log.file) {
-      const file = log.file;
+      const file = log.file.source;
       const sink = file.size - index.scannedTo >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing new records') : undefined;
       try {
         // False when the last line had no terminator (it may have grown): indexed anew below.
@@ -327,17 +394,17 @@ export class DiskLogs {
     if (!appended) {
       // Rotated, truncated, or grown past a last line that had no terminator: index from scratch.
       const sink = stat && stat.size >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing the log anew') : undefined;
-      let fresh: { parse: DiskParse; file: FileSource | undefined };
+      let fresh: { parse: LargeLogParse; file: SharedFile | undefined };
       try {
         fresh = stat ? await this.index(log.path, stat, (done, total) => sink?.report(done, total), () => false) : { parse: noParse(`cannot read ${log.path}: it is gone`), file: undefined };
       } finally {
         sink?.end();
       }
       if (this.logs.get(log.uri) !== log) {
-        fresh.file?.close();
+        fresh.file?.retire();
         return;
       }
-      retire(log.file);
+      log.file?.retire();
       log.parse = fresh.parse;
       log.file = fresh.file;
       log.size = stat ? stat.size : -1;
@@ -346,7 +413,7 @@ export class DiskLogs {
     this.host.changed(log.uri, kind);
   }
 
-  private watch(log: DiskLog): void {
+  private watch(log: StoredLog): void {
     const listener = (curr: fs.Stats, prev: fs.Stats): void => {
       if (curr.size === prev.size && curr.mtimeMs === prev.mtimeMs && curr.ino === prev.ino) return;
       this.background(log);
@@ -355,30 +422,23 @@ export class DiskLogs {
     log.watcher = listener;
   }
 
-  private evict(log: DiskLog, now: boolean): void {
+  private evict(log: StoredLog, now: boolean): void {
     this.logs.delete(log.uri);
     if (log.watcher) fs.unwatchFile(log.path, log.watcher);
     log.watcher = undefined;
-    if (now) log.file?.close();
-    else retire(log.file);
+    if (now) log.file?.closeNow();
+    else log.file?.retire();
     log.file = undefined;
     this.host.evicted(log.uri);
   }
 }
 
-/** Closes a file later: a request may hold its index across one turn of the event loop. */
-function retire(file: FileSource | undefined): void {
-  if (!file) return;
-  setTimeout(() => {
-    try {
-      file.close();
-    } catch {
-      // already closed
-    }
-  }, RETIRE_MS).unref();
+/** The log's parse with a hold on its file (none needed for a parse without one). */
+function hold(log: StoredLog): { parse: LargeLogParse; release: () => void } {
+  return { parse: log.parse, release: log.file ? log.file.acquire() : () => undefined };
 }
 
-function noParse(problem: string): DiskParse {
+function noParse(problem: string): LargeLogParse {
   return { index: undefined, problem, dialect: undefined };
 }
 
