@@ -11,6 +11,8 @@ export const COMMUNIGATE_LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems',
  * levels are digits 0–5 with these names, offered as level thresholds. `traceEntry`: a header line
  * where a message enters the server, its id in group 1 (message traces start there, FORMATS §10);
  * only dialects that keep message ids have one. `sipDialogs`: its logs record SIP packets by dialog (the SIP ladder).
+ * `connections`: a session (a process) serves many client connections (`[ip:port]`), listed one by one
+ * in the Sessions view. `tables`: its logs are tables exported from a console, whose columns are aligned.
  */
 export const DIALECT_REGISTRY = [
   { id: 'communigate-log', name: 'CommuniGate Pro', digitLevels: COMMUNIGATE_LEVEL_NAMES, sipDialogs: true, traceEntry: /^\S+ \d QUEUE\(\[(\d+)\]\)/ },
@@ -20,8 +22,8 @@ export const DIALECT_REGISTRY = [
     traceEntry: /^(?:\d{4}-\d\d-\d\d|[A-Z][a-z]{2} {1,2}\d{1,2}) \S+ \([^()]*\) RECEIVE \w+.*?(?:^|\s)001:(\S+)/,
   },
   { id: 'axigen-log', name: 'Axigen' },
-  { id: 'messaging-server-log', name: 'Messaging Server' },
-  { id: 'privateserver-log', name: 'PrivateServer' },
+  { id: 'messaging-server-log', name: 'Messaging Server', connections: true },
+  { id: 'privateserver-log', name: 'PrivateServer', tables: true },
 ] as const;
 
 /** A dialect id, which is also the VS Code language id of its logs. */
@@ -46,6 +48,16 @@ export function traceEntryPattern(id: string): RegExp | undefined {
 
 /** Dialects whose logs record SIP packets by dialog (Call-ID), which the SIP ladder draws. */
 export const SIP_DIALECT_IDS: readonly DialectId[] = DIALECT_REGISTRY.filter((d) => 'sipDialogs' in d && d.sipDialogs).map((d) => d.id);
+
+/** Whether a dialect's sessions serve many client connections, listed one by one (Messaging Server processes). */
+export function hasConnections(id: string): boolean {
+  return DIALECT_REGISTRY.some((d) => d.id === id && 'connections' in d && d.connections);
+}
+
+/** Whether a dialect's logs are tables exported from a console, shown with aligned columns. */
+export function isTableDialect(id: string): boolean {
+  return DIALECT_REGISTRY.some((d) => d.id === id && 'tables' in d && d.tables);
+}
 
 /** Dialects whose logs keep message ids, so that a message can be traced through them. */
 export const TRACEABLE_DIALECT_IDS: readonly DialectId[] = DIALECT_IDS.filter((id) => traceEntryPattern(id) !== undefined);

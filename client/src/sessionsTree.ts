@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
+import { hasConnections } from '../../common/dialects';
 import { Requests } from '../../common/protocol';
 import { connectionNodes, connectionTreeItem } from './sessionConnections';
 import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeLogs';
@@ -250,7 +251,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       case 'dialog':
         return node.children;
       case 'session':
-        return (await this.sessions()).dialect === 'messaging-server-log' ? this.connectionNodes(node) : this.recordNodes(node);
+        return hasConnections((await this.sessions()).dialect ?? '') ? this.connectionNodes(node) : this.recordNodes(node);
       case 'connection':
         return this.recordNodes(node.parent, node);
       default:

@@ -2,9 +2,9 @@
 // padding shown at the start of cells, as decorations on the visible lines only, so the file is never
 // changed and a long table costs what is on screen. Widths are computed once per document version.
 import * as vscode from 'vscode';
+import { isTableDialect } from '../../common/dialects';
 import { columnWidths, paddingOf } from './tableColumns';
 
-const LANGUAGE = 'privateserver-log';
 /** Lines above and below the visible ones that get their padding too, so that scrolling shows it at once. */
 const MARGIN = 100;
 
@@ -40,7 +40,7 @@ export class TableAlignment implements vscode.Disposable {
   private update(editor: vscode.TextEditor): void {
     const document = editor.document;
     const enabled = vscode.workspace.getConfiguration('messagingLogs', document).get<boolean>('alignTableColumns', true);
-    if (document.languageId !== LANGUAGE || !enabled) {
+    if (!isTableDialect(document.languageId) || !enabled) {
       if (this.shown.delete(document.uri.toString())) editor.setDecorations(this.decoration, []);
       return;
     }
