@@ -24,5 +24,5 @@ await Promise.all([
   // Worker threads that index parts of a large log (engine/parallel.ts loads it from next to the bundles).
   build({ ...common, entryPoints: ['server/src/engine/indexWorker.ts'], outfile: 'server/out/indexWorker.js' }),
   // The SIP ladder and log report panels' scripts, run in webviews (browser, no Node).
-  build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/src/webview/ladder.ts', 'client/src/webview/report.ts'], outdir: 'client/out/webview' }),
+  build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/src/views/webview/ladder.ts', 'client/src/views/webview/report.ts'], outdir: 'client/out/webview' }),
 ]);

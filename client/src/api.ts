@@ -3,9 +3,9 @@
 // item's text, decorations). The real-editor tests use it; nothing else should rely on it.
 import type * as vscode from 'vscode';
 import type { SessionsResult } from '../../common/protocol';
-import type { LineSpan } from './sessionHighlight';
-import type { SessionsTreeProvider } from './sessionsTree';
-import type { TimelineOrigin } from './timelines';
+import type { LineSpan } from './documents/sessionHighlight';
+import type { SessionsTreeProvider } from './views/sessionsTree';
+import type { TimelineOrigin } from './documents/timelines';
 
 export interface MessagingLogsApi {
   /** The Log Sessions view's data provider (getChildren / getTreeItem as the view calls them). */

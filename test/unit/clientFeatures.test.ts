@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { SessionItem } from '../../common/protocol';
 import { normalizeSettings } from '../../server/src/settings';
 import type {
-  SessionsViewOptions } from '../../client/src/sessionsModel';
+  SessionsViewOptions } from '../../client/src/views/sessionsModel';
 import {
   buildSessionsTree,
   groupDescription,
@@ -16,9 +16,9 @@ import {
   sessionFilterText,
   visibleSessions,
   worstOf,
-} from '../../client/src/sessionsModel';
+} from '../../client/src/views/sessionsModel';
 import { LspSession, messageOf } from './lspHarness';
-import { columnWidths, paddingOf } from '../../client/src/tableColumns';
+import { columnWidths, paddingOf } from '../../client/src/documents/tableColumns';
 
 function session(key: string, component: string, firstLine: number, extra: Partial<SessionItem> = {}): SessionItem {
   return { key, component, firstLine, lastLine: firstLine, records: 1, start: '10:00:00', end: '10:00:00', problems: 0, durationMs: 0, ...extra };

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { ExportLogOutcome } from '../../../client/src/exportLog';
+import type { ExportLogOutcome } from '../../../client/src/commands/exportLog';
 import { extension, openSample, poll, sampleUri, samplesDir, waitForActivation } from './helpers';
 
 const COMMAND = 'messagingLogs.exportLog';

@@ -10,7 +10,7 @@ import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { LargeLogSummary } from '../../../common/protocol';
-import type { SessionsNode } from '../../../client/src/sessionsModel';
+import type { SessionsNode } from '../../../client/src/views/sessionsModel';
 import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 
 const MB = 1024 * 1024;

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import type { ComponentNode, DialogNode, SessionNode, SessionsNode } from '../../../client/src/sessionsModel';
+import type { ComponentNode, DialogNode, SessionNode, SessionsNode } from '../../../client/src/views/sessionsModel';
 import { extensionApi, lineWhere, linesWhere, openSample, poll, SAMPLES, showAt } from './helpers';
 
 const FILE = 'communigate/SystemLogs/2026-01-15.log';

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { SessionsNode } from '../../../client/src/sessionsModel';
+import type { SessionsNode } from '../../../client/src/views/sessionsModel';
 import { extensionApi, openSample, poll } from './helpers';
 
 describe('PrivateServer tables', () => {

@@ -2,7 +2,7 @@
 // process serves many `[ip:port]` connections at once, so its records are listed per connection
 // (login, commands, close of one user's IMAP connection together), then the process-wide ones.
 import * as vscode from 'vscode';
-import type { ConnectionItem } from '../../common/protocol';
+import type { ConnectionItem } from '../../../common/protocol';
 import type { ConnectionNode, SessionNode} from './sessionsModel';
 import { plural, timeRange } from './sessionsModel';
 

@@ -5,15 +5,15 @@
 // with a FilterCommandArgs they run at once (scripts, keybindings, tests) and return the result's URI.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { DIALECT_NAME_LIST } from '../../common/dialects';
-import { hasCondition } from '../../common/filterQuery';
-import type { FilterQueryParams, RecordInfoParams } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
-import type { FilterDocuments } from './filterDocuments';
-import { describeQuery } from './filterDocuments';
+import { DIALECT_NAME_LIST } from '../../../common/dialects';
+import { hasCondition } from '../../../common/filterQuery';
+import type { FilterQueryParams, RecordInfoParams } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
+import type { FilterDocuments } from '../documents/filterDocuments';
+import { describeQuery } from '../documents/filterDocuments';
 import { askContext, askExclusion, askInterval, askLevel } from './filterInputs';
-import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
-import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText, sessionOf } from './sessionsModel';
+import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from '../documents/logDocuments';
+import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText, sessionOf } from '../views/sessionsModel';
 
 const HISTORY_KEY = 'messagingLogs.filterHistory';
 const HISTORY_SIZE = 20;

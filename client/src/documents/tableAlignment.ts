@@ -2,7 +2,7 @@
 // padding shown at the start of cells, as decorations on the visible lines only, so the file is never
 // changed and a long table costs what is on screen. Widths are computed once per document version.
 import * as vscode from 'vscode';
-import { isTableDialect } from '../../common/dialects';
+import { isTableDialect } from '../../../common/dialects';
 import { columnWidths, paddingOf } from './tableColumns';
 
 /** Lines above and below the visible ones that get their padding too, so that scrolling shows it at once. */

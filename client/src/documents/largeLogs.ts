@@ -8,7 +8,7 @@
 // messagingLogs/logChanged, which fires onDidChangeLargeLog for the views that show the log.
 import * as fs from 'fs';
 import * as vscode from 'vscode';
-import { plural } from '../../common/describe';
+import { plural } from '../../../common/describe';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { State, WorkDoneProgress } from 'vscode-languageclient/node';
 import type {
@@ -19,10 +19,10 @@ import type {
   LogChangeKind,
   OpenLargeLogParams,
   SessionItem,
-  SessionsResult } from '../../common/protocol';
+  SessionsResult } from '../../../common/protocol';
 import {
   Requests, Notifications
-} from '../../common/protocol';
+} from '../../../common/protocol';
 import { baseName } from './logDocuments';
 
 /** Files above this many bytes are not handed to extensions as documents. */

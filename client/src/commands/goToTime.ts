@@ -3,10 +3,10 @@
 // it is typed; answered by messagingLogs/goToTime.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { GoToTimeParams, RecordInfoParams } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
+import type { GoToTimeParams, RecordInfoParams } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
 import { timeQueryProblem } from './filterInputs';
-import { baseName, complain, reportFailure, requireLogEditor, revealLine, serverUri, tell } from './logDocuments';
+import { baseName, complain, reportFailure, requireLogEditor, revealLine, serverUri, tell } from '../documents/logDocuments';
 
 export const GO_TO_TIME_COMMAND = 'messagingLogs.goToTime';
 

@@ -1,9 +1,9 @@
 // Small inputs shared by the filter flow and Go to Time: a level threshold and time queries (FORMATS §3),
 // checked as the user types with the engine's own parser, so that what the box accepts the server does.
 import * as vscode from 'vscode';
-import { DIALECT_NAMES, digitLevelNames, SEVERITY_NAMES } from '../../common/dialects';
-import type { DialectId } from '../../common/dialects';
-import { parseTimeQuery } from '../../common/time';
+import { DIALECT_NAMES, digitLevelNames, SEVERITY_NAMES } from '../../../common/dialects';
+import type { DialectId } from '../../../common/dialects';
+import { parseTimeQuery } from '../../../common/time';
 
 /** Why `text` is not a FORMATS §3 time query, or undefined when it is one. */
 export function timeQueryProblem(text: string, allowRelative = true): string | undefined {

@@ -8,8 +8,8 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { LOG_LANGUAGE_IDS, Requests, type ExportLogParams, type ExportLogResult } from '../../common/protocol';
-import { baseName } from './logDocuments';
+import { LOG_LANGUAGE_IDS, Requests, type ExportLogParams, type ExportLogResult } from '../../../common/protocol';
+import { baseName } from '../documents/logDocuments';
 
 export const EXPORT_LOG_COMMAND = 'messagingLogs.exportLog';
 

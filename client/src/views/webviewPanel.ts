@@ -3,7 +3,7 @@
 // opening a log line from a panel.
 import * as crypto from 'crypto';
 import * as vscode from 'vscode';
-import { isLargeLog, revealLargeLogLine } from './largeLogs';
+import { isLargeLog, revealLargeLogLine } from '../documents/largeLogs';
 
 /** Where the webview bundles are (scripts/build.mjs writes them). */
 export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {

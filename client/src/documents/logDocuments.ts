@@ -2,12 +2,12 @@
 // server knows a document by, and moving the cursor to a line.
 import * as vscode from 'vscode';
 import type { LanguageClient, RequestType } from 'vscode-languageclient/node';
-import { DIALECT_NAME_LIST } from '../../common/dialects';
-import type { LogLanguageId } from '../../common/protocol';
-import { LOG_LANGUAGE_IDS } from '../../common/protocol';
+import { DIALECT_NAME_LIST } from '../../../common/dialects';
+import type { LogLanguageId } from '../../../common/protocol';
+import { LOG_LANGUAGE_IDS } from '../../../common/protocol';
 
 /** Names of the dialects, as the Set Log Dialect picker and the status bar show them. */
-export { DIALECT_NAMES } from '../../common/dialects';
+export { DIALECT_NAMES } from '../../../common/dialects';
 
 export function isLogLanguage(languageId: string): languageId is LogLanguageId {
   return (LOG_LANGUAGE_IDS as readonly string[]).includes(languageId);

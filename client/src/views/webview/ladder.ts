@@ -1,7 +1,7 @@
 // The SIP ladder panel: one column for this server and one per remote address, one arrow per
 // packet (requests solid, responses dashed, 4xx–6xx in the error colour), the time in a left
 // gutter; hovering shows the packet, clicking (or Enter) reveals its record in the log.
-import type { SipDialogResult, SipPacketItem } from '../../../common/protocol';
+import type { SipDialogResult, SipPacketItem } from '../../../../common/protocol';
 import { focusStep, html, svg, Tooltip, vscodeApi } from './common';
 
 export interface LadderState {

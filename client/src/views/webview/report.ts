@@ -1,8 +1,8 @@
 // The log report panel: totals, a histogram of records per time bucket stacked by severity, and
 // the report's tables. Click a bar (or Enter) to go to that time in the log; drag over bars (or
 // Shift+arrows, then Enter) to filter that interval; click a table row (or Enter) to filter its records.
-import type { HistogramBucket, ReportRow, ReportTable } from '../../../common/protocol';
-import type { ReportResult } from '../../../common/protocol';
+import type { HistogramBucket, ReportRow, ReportTable } from '../../../../common/protocol';
+import type { ReportResult } from '../../../../common/protocol';
 import { focusStep, html, svg, Tooltip, vscodeApi } from './common';
 
 export interface ReportState {

@@ -2,15 +2,15 @@
 // records merged from several logs by the language server (read from disk, with progress and
 // cancellation), each line tagged with its source (a coloured tag before the line), F12 / Go to
 // Source Line back to the original file and line, and updates as the files grow.
-import { plural } from '../../common/describe';
+import { plural } from '../../../common/describe';
 import * as fs from 'fs';
 import * as zlib from 'zlib';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { WorkDoneProgress } from 'vscode-languageclient/node';
-import { Notifications, Requests, TIMELINE_SCHEME } from '../../common/protocol';
-import type { TimelineView } from '../../common/protocol';
-import type { OpenTimelineParams, TraceParams } from '../../common/protocol';
+import { Notifications, Requests, TIMELINE_SCHEME } from '../../../common/protocol';
+import type { TimelineView } from '../../../common/protocol';
+import type { OpenTimelineParams, TraceParams } from '../../../common/protocol';
 import { complain, isLogLanguage, reportFailure, serverUri, tell } from './logDocuments';
 
 /** Read-only documents of the decompressed content of a .gz source (held in memory, never written next to it). */

@@ -5,12 +5,12 @@
 // (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../common/protocol';
-import { hasConnections } from '../../common/dialects';
-import { Requests } from '../../common/protocol';
+import type { SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../../common/protocol';
+import { hasConnections } from '../../../common/dialects';
+import { Requests } from '../../../common/protocol';
 import { connectionNodes, connectionTreeItem } from './sessionConnections';
-import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from './largeLogs';
-import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from './logDocuments';
+import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from '../documents/largeLogs';
+import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from '../documents/logDocuments';
 import type {
   ConnectionNode,
   SessionNode,

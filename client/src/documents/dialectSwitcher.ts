@@ -3,8 +3,8 @@
 // from then on.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { DetectedDialectParams } from '../../common/protocol';
-import { Notifications } from '../../common/protocol';
+import type { DetectedDialectParams } from '../../../common/protocol';
+import { Notifications } from '../../../common/protocol';
 
 export const AUTO_DETECT_SETTING = 'autoDetectDialect';
 

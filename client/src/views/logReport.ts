@@ -3,11 +3,11 @@
 // their records as a filter. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ReportRowFilter as RowFilter } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
-import type { ReportParams } from '../../common/protocol';
-import { currentLargeLog } from './largeLogs';
-import { baseName, isLogDocument, reportFailure, request, serverUri, tell } from './logDocuments';
+import type { ReportRowFilter as RowFilter } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
+import type { ReportParams } from '../../../common/protocol';
+import { currentLargeLog } from '../documents/largeLogs';
+import { baseName, isLogDocument, reportFailure, request, serverUri, tell } from '../documents/logDocuments';
 import { revealLogLine, webviewHtml, webviewOptions } from './webviewPanel';
 import type { ReportState } from './webview/report';
 

@@ -2,8 +2,8 @@
 // `QUEUE([ID])` enqueue records and EMG RECEIVE entries (with their `001:ID`), so that a message's
 // path through the server is one click away (docs/FORMATS.md §10).
 import * as vscode from 'vscode';
-import { TRACEABLE_DIALECT_IDS, traceEntryPattern } from '../../common/dialects';
-import { TIMELINE_SCHEME } from '../../common/protocol';
+import { TRACEABLE_DIALECT_IDS, traceEntryPattern } from '../../../common/dialects';
+import { TIMELINE_SCHEME } from '../../../common/protocol';
 import { TRACE_COMMAND } from './timelines';
 
 /** Larger documents get no lenses: finding them would cost more than they help. */

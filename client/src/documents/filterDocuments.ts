@@ -3,9 +3,9 @@
 // line to its source line (F12 / Ctrl+click, and Go to Source Line). Results follow edits of their log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { plural } from '../../common/describe';
-import type { FilterParams, FilterQueryParams, FilterResult } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
+import { plural } from '../../../common/describe';
+import type { FilterParams, FilterQueryParams, FilterResult } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
 import { isLargeLog, onDidChangeLargeLog, revealLargeLogLine } from './largeLogs';
 import { baseName, complain, debounce, ignore, isLogLanguage, request, serverUri, tell } from './logDocuments';
 

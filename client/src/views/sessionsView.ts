@@ -4,10 +4,10 @@
 // without a highlight.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { revealLargeLogLine } from './largeLogs';
-import { reportFailure, revealLine } from './logDocuments';
-import type { LineSpan } from './sessionHighlight';
-import { SessionHighlighter } from './sessionHighlight';
+import { revealLargeLogLine } from '../documents/largeLogs';
+import { reportFailure, revealLine } from '../documents/logDocuments';
+import type { LineSpan } from '../documents/sessionHighlight';
+import { SessionHighlighter } from '../documents/sessionHighlight';
 import type { DialogNode, RecordNode, SessionNode, SessionSort } from './sessionsModel';
 import { SESSION_SORTS } from './sessionsModel';
 import { REVEAL_RECORD_COMMAND, REVEAL_SESSION_COMMAND, SESSIONS_VIEW_ID, SessionsTreeProvider } from './sessionsTree';

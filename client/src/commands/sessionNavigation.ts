@@ -2,9 +2,9 @@
 // (messagingLogs/navigate), bound to Alt+Down/Up and Alt+PageDown/PageUp in log editors.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { NavigateKind, NavigateParams } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
-import { reportFailure, requireLogEditor, revealLine, serverUri } from './logDocuments';
+import type { NavigateKind, NavigateParams } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
+import { reportFailure, requireLogEditor, revealLine, serverUri } from '../documents/logDocuments';
 
 const COMMANDS: Record<NavigateKind, { id: string; title: string; none: string }> = {
   nextInSession: { id: 'messagingLogs.nextRecordInSession', title: 'Next Record in Session', none: 'no later record in this session' },

@@ -1,9 +1,9 @@
 // Set Log Dialect: the active document's language, one of the five dialects or plain Log, picked
 // from a list (or given as the argument). Detection leaves the document alone afterwards.
 import * as vscode from 'vscode';
-import { LOG_LANGUAGE_IDS } from '../../common/protocol';
-import type { DialectSwitcher } from './dialectSwitcher';
-import { complain, DIALECT_NAMES, reportFailure, tell } from './logDocuments';
+import { LOG_LANGUAGE_IDS } from '../../../common/protocol';
+import type { DialectSwitcher } from '../documents/dialectSwitcher';
+import { complain, DIALECT_NAMES, reportFailure, tell } from '../documents/logDocuments';
 
 export const SET_DIALECT_COMMAND = 'messagingLogs.setDialect';
 const PLAIN_LOG = 'log';

@@ -3,10 +3,10 @@
 // filter result), or with arguments. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { Requests } from '../../common/protocol';
-import type { RecordInfoParams, SipDialogParams } from '../../common/protocol';
-import type { FilterDocuments } from './filterDocuments';
-import { isLogDocument, reportFailure, serverUri, tell } from './logDocuments';
+import { Requests } from '../../../common/protocol';
+import type { RecordInfoParams, SipDialogParams } from '../../../common/protocol';
+import type { FilterDocuments } from '../documents/filterDocuments';
+import { isLogDocument, reportFailure, serverUri, tell } from '../documents/logDocuments';
 import type { DialogNode } from './sessionsModel';
 import { revealLogLine, webviewHtml, webviewOptions } from './webviewPanel';
 import type { LadderState } from './webview/ladder';

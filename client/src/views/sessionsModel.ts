@@ -1,11 +1,11 @@
 // The shape of the Log Sessions view, without VS Code: sessions grouped into components (and SIP
 // packets into dialogs), filtered by text and problems, sorted by time, problems or duration.
 // Kept free of the `vscode` module so that unit tests can check it directly.
-import type { ConnectionItem, SessionItem, SessionRecordItem } from '../../common/protocol';
-import { plural, problems as describeProblems } from '../../common/describe';
+import type { ConnectionItem, SessionItem, SessionRecordItem } from '../../../common/protocol';
+import { plural, problems as describeProblems } from '../../../common/describe';
 
-export { formatDuration } from '../../common/time';
-export { plural, sessionDescription, timeRange } from '../../common/describe';
+export { formatDuration } from '../../../common/time';
+export { plural, sessionDescription, timeRange } from '../../../common/describe';
 
 export type SessionSort = 'time' | 'problems' | 'duration';
 export const SESSION_SORTS: readonly SessionSort[] = ['time', 'problems', 'duration'];

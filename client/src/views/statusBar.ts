@@ -3,10 +3,10 @@
 // when the active editor is not a log.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { RecordInfoParams, RecordInfoResult } from '../../common/protocol';
-import { Requests } from '../../common/protocol';
-import { GO_TO_TIME_COMMAND } from './goToTime';
-import { activeLogEditor, debounce, DIALECT_NAMES, ignore, isLogLanguage, serverUri } from './logDocuments';
+import type { RecordInfoParams, RecordInfoResult } from '../../../common/protocol';
+import { Requests } from '../../../common/protocol';
+import { GO_TO_TIME_COMMAND } from '../commands/goToTime';
+import { activeLogEditor, debounce, DIALECT_NAMES, ignore, isLogLanguage, serverUri } from '../documents/logDocuments';
 
 /** The cursor must rest this long before the server is asked about the record under it. */
 const CURSOR_DEBOUNCE_MS = 150;
