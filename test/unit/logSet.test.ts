@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ConcatSource } from '../../server/src/engine/concatSource';
 import { dialectById } from '../../server/src/engine/dialects';
-import { expandInputs, LogIndex, LogSet, MemorySource } from '../../server/src/engine';
+import { expandInputs, LogIndex, LogSet, MemorySource, RecordFlag } from '../../server/src/engine';
 import type { LogFile } from '../../server/src/engine';
 import { MergedOrder } from '../../server/src/engine/merge';
 import { groupSources } from '../../server/src/engine/rotation';
@@ -88,4 +88,24 @@ test('rotation order: NAME.N highest first, time-suffixed in time order, then NA
   ]);
   const days = groupSources([file('2026-01-15.log', cgp), file('2026-01-14_12-00.log', cgp), file('2026-01-14.log', cgp)]);
   assert.deepEqual(days.map((g) => [g.name, g.files.map((f) => f.name)]), [['d', ['2026-01-14.log', '2026-01-14_12-00.log', '2026-01-15.log']]]);
+});
+
+test('a later file of a rotated source starts its own day less than twelve hours after the last record: no time regression', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-set-'));
+  try {
+    // The old file ends at 10:02 (rotated then); the next day's file starts at 00:00:01, only 10 hours
+    // back by the clock, so the clock alone would read it as a regression on the same day.
+    fs.writeFileSync(path.join(dir, '2026-02-19.log'), '09:59:58.000 2 IMAP-000001([1.2.3.4]) login user1\n10:02:00.000 2 SYSTEM log rotated\n');
+    fs.writeFileSync(path.join(dir, '2026-02-20.log'), '00:00:01.000 2 IMAP-000001([1.2.3.4]) logout\n00:00:02.000 2 SMTPI-000002([5.6.7.8]) closed\n');
+    const { files } = await expandInputs([dir]);
+    const set = await LogSet.open(files);
+    const ix = set.sources[0].index;
+    const regressions = [0, 1, 2, 3].filter((r) => ix.recFlags[r] & RecordFlag.TimeRegression);
+    assert.deepEqual(regressions, [], 'no record is flagged as going back in time');
+    assert.equal(ix.normalized(2) - ix.normalized(1), 14 * 3_600_000 - 119_000, 'the next file is on its own date');
+    assert.equal(ix.sessionProblems[ix.recSession[2]], 0, 'the session over the rotation has no problem');
+    set.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -429,6 +429,15 @@ export class LogIndex extends RecordStore {
     return pos;
   }
 
+  /**
+   * Marks time regressions and counts problems anew after record times were moved from outside
+   * (a rotated source placing a later file's records on that file's date, FORMATS §9).
+   */
+  timesMoved(): void {
+    this.markTimeRegressions(0);
+    this.countProblems(0);
+  }
+
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
   private finish(first: number): void {
     if (this.dayBase !== undefined) this.rollDays();

@@ -112,6 +112,7 @@ export class SourceLog {
     const ix = this.index;
     const fileDate = ix.dialect.fileDate;
     if (!fileDate) return;
+    let moved = this.liveShiftMs !== 0 && from < ix.recordCount;
     for (let r = from; r < ix.recordCount; r++) ix.recWall[r] += this.liveShiftMs;
     for (let k = 1; k < this.files.length; k++) {
       const date = fileDate(this.files[k].name);
@@ -122,7 +123,11 @@ export class SourceLog {
       if (delta <= 0) continue;
       for (let x = r; x < ix.recordCount; x++) ix.recWall[x] += delta;
       this.liveShiftMs += delta;
+      moved = true;
     }
+    // The index marked time regressions on the times before they moved: a new day's file read as the
+    // same day would go back in time.
+    if (moved) ix.timesMoved();
   }
 
   /** Added to the times of the last file's records (see placeOnFileDates). */
