@@ -95,6 +95,26 @@ test('filter --follow --keyed prints new records of remembered and newly matchin
   }
 });
 
+test('filter --follow --keyed --level keeps the level for new records of remembered sessions too', async () => {
+  const log = path.join(dir, '2026-01-16.log');
+  fs.writeFileSync(log, '10:00:00.000 2 IMAP-000001([10.0.0.1]) connected\n10:00:00.100 3 IMAP-000001([10.0.0.1]) protocol error\n');
+  const f = start('filter', '2026-01-16.log', '--text', 'error', '--keyed', '--level', '3', '--follow');
+  try {
+    await waitFor('the existing session', () => f.output().includes('protocol error'));
+    // Level 5 (All Info) is above the threshold 3: hidden, though its session is remembered.
+    fs.appendFileSync(log, '10:00:01.000 5 IMAP-000001([10.0.0.1]) inp: NOOP\n10:00:01.100 2 IMAP-000001([10.0.0.1]) closed\n');
+    await waitFor('the new record', () => f.output().includes('closed'));
+    assert.equal(f.output(), [
+      '10:00:00.000 2 IMAP-000001([10.0.0.1]) connected',
+      '10:00:00.100 3 IMAP-000001([10.0.0.1]) protocol error',
+      '10:00:01.100 2 IMAP-000001([10.0.0.1]) closed',
+      '',
+    ].join('\n'));
+  } finally {
+    await stop(f);
+  }
+});
+
 test('merge --follow on a CommuniGate directory goes on in the next day\'s file when it appears', async () => {
   fs.mkdirSync(path.join(dir, 'SystemLogs'));
   fs.writeFileSync(path.join(dir, 'SystemLogs/2026-01-15.log'), '23:59:59.000 2 IMAP-000007([10.0.0.7]) connected\n');

@@ -87,7 +87,7 @@ export type { LogFile, InputProblem, ExpandedInputs } from './inputs';
 export { LogSet, SourceLog } from './logSet';
 export type { LogSetOptions } from './logSet';
 export { MergedOrder } from './merge';
-export { filterSet, goToTimeInSet, sessionsInMergedOrder, recordPredicate } from './setQueries';
+export { filterSet, goToTimeInSet, sessionsInMergedOrder, recordEligibility, recordPredicate } from './setQueries';
 export type { SetFilterItem, SetFilterResult } from './setQueries';
 export { traceMessage, TraceError } from './trace';
 export type { TraceResult, TraceOptions } from './trace';

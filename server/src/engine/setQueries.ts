@@ -116,14 +116,23 @@ export function* sessionsInMergedOrder(set: LogSet): Generator<[number, number]>
  * followed (the whole-log filter is not run again for each new line).
  */
 export function recordPredicate(index: LogIndex, query: FilterQuery): (r: number) => boolean {
+  const eligible = recordEligibility(index, query);
+  const text = compileRecordTest(index, query);
+  return (r) => eligible(r) && text(r);
+}
+
+/**
+ * Whether a record is under the level threshold and inside the interval: what a keyed filter asks of
+ * every record it prints, also of the records of sessions it remembered (FORMATS §5).
+ */
+export function recordEligibility(index: LogIndex, query: FilterQuery): (r: number) => boolean {
   const level = compileLevel(index, query.level);
   const from = query.from ? compileTime(index, query.from) : undefined;
   const to = query.to ? compileTime(index, query.to) : undefined;
-  const text = compileRecordTest(index, query);
   return (r) => {
     if (level && !level(r)) return false;
     if (from && !(from.value(r) >= from.target)) return false;
     if (to && !(to.value(r) <= to.target)) return false;
-    return text(r);
+    return true;
   };
 }

@@ -1,4 +1,4 @@
-import { filterSet, recordPredicate } from '../../engine';
+import { filterSet, recordEligibility, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
 import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
@@ -61,6 +61,7 @@ export const filter: Command = {
       // New records: matching ones, and (keyed) those of remembered (source, key) pairs.
       const { set } = logs;
       const tests = set.sources.map((src) => recordPredicate(src.index, query));
+      const eligible = set.sources.map((src) => recordEligibility(src.index, query));
       let remembered = result.remembered;
       await followLogs(logs, out, (p) => {
         const s = set.order.src[p];
@@ -70,7 +71,8 @@ export const filter: Command = {
         if (query.keyed && remembered[s].length < ix.sessionCount) {
           remembered = remembered.map((m, i) => (i === s ? growTo(m, ix.sessionCount) : m));
         }
-        const hit = (query.keyed && remembered[s][session] === 1) || tests[s](r);
+        // Keyed: the level and interval hold for the records of remembered sessions too, as in pass 2.
+        const hit = (query.keyed && remembered[s][session] === 1 && eligible[s](r)) || tests[s](r);
         if (!hit) return;
         if (query.keyed) remembered[s][session] = 1;
         writeRecord(out, logs, s, r, numbers);
