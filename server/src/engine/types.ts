@@ -156,8 +156,6 @@ export interface Dialect {
   fileDate?(fileName: string): number | undefined;
   /** The dialect's server writes `***` overflow markers (FORMATS §2.1): a file of nothing but markers is its log. */
   readonly writesOverflowMarkers?: boolean;
-  /** The component whose sessions the outline groups by SIP dialog (Call-ID), if any (FORMATS §2.1). */
-  readonly dialogComponent?: string;
   /** Tokens of a header line the dialect explains (option numbers, counters), for hovers. */
   tokenFacts?(header: string, timestamp: string): TokenFact[];
   /**

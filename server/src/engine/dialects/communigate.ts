@@ -209,7 +209,6 @@ export const communigate: Dialect = {
   },
   crashLevel: 0,
   digitLevels: true,
-  dialogComponent: 'SIPDATA',
   writesOverflowMarkers: true,
   fileDate: communigateFileDate,
   fileNameScore: (name) => (FILE_DATE.test(name) ? 2 : /\.log$/i.test(name) ? 1 : 0),
