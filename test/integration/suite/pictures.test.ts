@@ -130,6 +130,9 @@ describe('SIP ladder and log report panels', () => {
       const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder', { callId: 'long-call@test', uri });
       assert.ok(panel);
       editor.selection = new vscode.Selection(0, 0, 0, 0);
+      // Toasts left by earlier suites (Go to Time's messages) sit over the panel's bottom right, where
+      // the last arrow is once scrolled: a user would close them before clicking there.
+      await vscode.commands.executeCommand('notifications.clearAll');
       const shot = await driver(undefined, { click: '.packet[data-index="499"]' });
       assert.ok(shot.ok, shot.error);
       assert.equal(await cursorOn(uri, 1497), '2026-03-01.log:1497');
