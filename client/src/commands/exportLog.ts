@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { WorkDoneProgress } from 'vscode-languageclient/node';
+import { forwardWorkDoneProgress } from '../documents/workDoneProgress';
 import { LOG_LANGUAGE_IDS, Requests, type ExportLogParams, type ExportLogResult } from '../../../common/protocol';
 import { baseName } from '../documents/logDocuments';
 
@@ -97,13 +97,7 @@ export function registerExportLog(client: LanguageClient): vscode.Disposable {
     };
     const title = `Exporting ${logs.length === 1 ? baseName(logs[0]) : `${logs.length} logs`} as ${format.label}`;
     const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token): Promise<ExportLogOutcome> => {
-      let reported = 0;
-      const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-        if (value.kind === 'end') return;
-        const percentage = value.percentage ?? reported;
-        progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-        reported = Math.max(reported, percentage);
-      });
+      const listener = forwardWorkDoneProgress(client, workDoneToken, progress);
       try {
         return await client.sendRequest(Requests.exportLog, params, token);
       } catch (error) {

@@ -10,7 +10,8 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { plural } from '../../../common/describe';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { State, WorkDoneProgress } from 'vscode-languageclient/node';
+import { forwardWorkDoneProgress } from './workDoneProgress';
+import { State } from 'vscode-languageclient/node';
 import type {
   GoToTimeParams,
   GoToTimeResult,
@@ -126,14 +127,7 @@ export function registerLargeLogs(client: LanguageClient): vscode.Disposable {
     const summary = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Indexing ${baseName(uri)}`, cancellable: true },
       async (progress, token) => {
-        let reported = 0;
-        const listener = client.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-          if (value.kind === 'end') return;
-          const percentage = value.percentage ?? reported;
-          progress.report({ message: value.message, increment: Math.max(0, percentage - reported) });
-          reported = Math.max(reported, percentage);
-          reports++;
-        });
+        const listener = forwardWorkDoneProgress(client, workDoneToken, progress, () => reports++);
         try {
           const params: OpenLargeLogParams = { uri: client.code2ProtocolConverter.asUri(uri), workDoneToken };
           return await client.sendRequest(Requests.openLargeLog, params, token);
