@@ -37,6 +37,8 @@ export interface LargeLogRequest {
   progress?: ProgressSink;
   /** Told how long indexing took when this request had the file indexed (not found in the cache). */
   indexed?: (ms: number) => void;
+  /** A filter's plain text, searched while the file is indexed when this request has it indexed. */
+  search?: string;
 }
 
 export class LogCache {

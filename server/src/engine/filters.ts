@@ -78,7 +78,9 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
   const eligible = (r: number): boolean => inInterval(r) && (!level || level(r));
   const check = options.isCancelled ?? (() => false);
 
-  let selected: (r: number) => boolean;
+  // What pass 2 prints: a mark per session (keyed) or per record (plain), tested straight on the arrays.
+  let marks: Uint8Array;
+  let bySession: boolean;
   let keyedSessions = 0;
   if (query.keyed) {
     // Exclusions are part of `matches`: they act in pass 1 only, and pass 2 prints whole sessions.
@@ -89,25 +91,37 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
         keyedSessions++;
       }
     }, check);
-    selected = (r) => remembered[index.recSession[r]] === 1 && eligible(r);
+    marks = remembered;
+    bySession = true;
   } else {
     const hit = new Uint8Array(index.recordCount);
     yield* matches.candidates((r) => {
       if (eligible(r) && matches.test(r)) hit[r] = 1;
     }, check);
-    selected = (r) => hit[r] === 1;
+    marks = hit;
+    bySession = false;
   }
 
   const out = new FilterItems(index, inInterval, context !== undefined);
   const clock = { since: performance.now(), every: pauseMs };
   // Records after a hit up to here are its trailing context.
   let after = -1;
-  for (let r = 0; r < index.recordCount; r++) {
+  let r = 0;
+  while (r < index.recordCount) {
     if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
       yield;
       if (check()) throw new CancelledError();
     }
-    if (selected(r)) {
+    // Unmarked records outside any context are skipped in a tight loop, up to the next pause check.
+    if (r > after) {
+      const stop = Math.min(index.recordCount, (r | (STEP_RECORDS - 1)) + 1);
+      const sessions = index.recSession;
+      if (bySession) while (r < stop && marks[sessions[r]] !== 1) r++;
+      else while (r < stop && marks[r] !== 1) r++;
+      if (r === stop) continue;
+    }
+    // (Records a followed log gained since pass 1 have no mark of their own: never hits.)
+    if (bySession ? marks[index.recSession[r]] === 1 && eligible(r) : marks[r] === 1) {
       // Context is the plain neighbours in the file, whatever their level, time or text.
       if (context) for (let q = Math.max(out.lastRecord + 1, r - context); q < r; q++) out.record(q, true);
       out.record(r, false);
@@ -115,6 +129,7 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
     } else if (r <= after) {
       out.record(r, true);
     }
+    r++;
   }
   out.finish();
   return { items: out.items, records: out.hits, contextRecords: out.contextRecords, keyedSessions, truncated: matches.truncated };
