@@ -51,22 +51,22 @@ export class JsonBytes {
     return Buffer.from(ascii, 'latin1');
   }
 
-  /** A non-negative integer below 2^53, as JSON.stringify writes it. */
+  /** A number as JSON.stringify writes it (non-negative 31-bit integers straight into the buffer). */
   uint(n: number): void {
-    if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Math.floor(n) === n)) {
+    if (!(n >= 0 && n < 0x80000000 && (n | 0) === n)) {
       this.raw(JSON.stringify(n));
       return;
     }
-    this.room(16);
+    this.room(10);
     const buf = this.buf;
     let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
+    for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
     let p = this.pos + digits;
     this.pos = p;
     let v = n;
     do {
-      const q = Math.floor(v / 10);
-      buf[--p] = 0x30 + (v - q * 10);
+      const q = (v / 10) | 0;
+      buf[--p] = 0x30 + v - q * 10;
       v = q;
     } while (v > 0);
   }

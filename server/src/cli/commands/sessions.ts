@@ -99,28 +99,54 @@ function writeJson(set: LogSet, prefixed: boolean, w: JsonBytes): void {
   w.raw('{"dialect":');
   w.string(set.dialect);
   w.raw(',"sessions":[');
-  let n = 0;
-  forEachSession(set, (src, id) => {
-    const source = set.sources[src];
-    const index = source.index;
+  const writers = set.sources.map((source) => new SessionJson(source, w, prefixed, mixed));
+  if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
+    // One source: its merged order is its record order, and sessions are numbered by first record.
+    const writer = writers[0];
+    const count = set.sources[0].index.sessionCount;
+    for (let id = 0; id < count; id++) writer.write(id, id === 0);
+  } else {
+    let n = 0;
+    for (const [src, id] of sessionsInMergedOrder(set)) writers[src].write(id, n++ === 0);
+  }
+  w.raw('\n]}\n');
+  w.flush();
+}
+
+/** Writes the sessions of one source, with what is the same for all of them looked up once. */
+class SessionJson {
+  private readonly index: LogIndex;
+  private readonly oneFile: boolean;
+
+  constructor(
+    private readonly source: LogSet['sources'][number],
+    private readonly w: JsonBytes,
+    private readonly prefixed: boolean,
+    private readonly mixed: boolean,
+  ) {
+    this.index = source.index;
+    this.oneFile = source.files.length === 1;
+  }
+
+  write(id: number, firstOfAll: boolean): void {
+    const { w, index } = this;
     const first = index.sessionFirst[id];
     const last = index.sessionLast[id];
-    w.rawBytes(n++ === 0 ? FIRST_KEY : NEXT_KEY);
+    w.rawBytes(firstOfAll ? FIRST_KEY : NEXT_KEY);
     w.utf8String(index.keys.bytesOf(id), () => index.keys.decode(id));
     w.rawBytes(T_COMPONENT);
     w.string(index.componentOf(id));
     const lastLine = index.endLineOf(last);
-    const lastOffset = index.endOffsetOf(last) - 1;
     let firstFile = 0;
     let lastFile = 0;
     w.rawBytes(T_FIRSTLINE);
-    if (source.files.length === 1) {
+    if (this.oneFile) {
       w.uint(index.recStartLine[first] + 1);
       w.rawBytes(T_LASTLINE);
       w.uint(lastLine + 1);
     } else {
-      const a = source.locateRecord(first);
-      const b = source.locate(lastLine, lastOffset);
+      const a = this.source.locateRecord(first);
+      const b = this.source.locate(lastLine, index.endOffsetOf(last) - 1);
       firstFile = a.file;
       lastFile = b.file;
       w.uint(a.line + 1);
@@ -130,38 +156,28 @@ function writeJson(set: LogSet, prefixed: boolean, w: JsonBytes): void {
     w.rawBytes(T_RECORDS);
     w.uint(index.sessionRecordCount[id]);
     w.rawBytes(T_START);
-    w.string(index.timestampText(first));
+    const start = index.timestampText(first);
+    w.string(start);
     w.rawBytes(T_END);
-    w.string(index.timestampText(last));
+    // A session of one record (most are) starts and ends with the same stamp.
+    w.string(last === first ? start : index.timestampText(last));
     w.rawBytes(T_PROBLEMS);
     w.uint(index.sessionProblems[id]);
-    if (prefixed) {
+    if (this.prefixed) {
+      const files = this.source.files;
       w.rawBytes(T_FILE);
-      w.string(source.files[firstFile].display);
+      w.string(files[firstFile].display);
       w.rawBytes(T_LASTFILE);
-      w.string(source.files[lastFile].display);
+      w.string(files[lastFile].display);
       w.rawBytes(T_SOURCE);
-      w.string(source.name);
+      w.string(this.source.name);
     }
-    if (mixed) {
+    if (this.mixed) {
       w.rawBytes(T_DIALECT);
       w.string(index.dialect.id);
     }
     w.rawBytes(CLOSE);
-  });
-  w.raw('\n]}\n');
-  w.flush();
-}
-
-/** Each session of every source in order of its first record in merged order (as sessionsInMergedOrder). */
-function forEachSession(set: LogSet, each: (src: number, id: number) => void): void {
-  if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
-    // One source: its merged order is its record order, and sessions are numbered by first record.
-    const count = set.sources[0].index.sessionCount;
-    for (let id = 0; id < count; id++) each(0, id);
-    return;
   }
-  for (const [src, id] of sessionsInMergedOrder(set)) each(src, id);
 }
 
 /** Whether the sessions' first records ascend with their numbers. */
