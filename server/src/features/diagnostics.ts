@@ -1,7 +1,7 @@
 // LSP diagnostics from the engine's diagnostics (FORMATS §4), capped by the maxDiagnostics setting.
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { diagnosticCounts, diagnostics as logDiagnostics } from '../engine';
+import { CancelledError, diagnosticCounts, diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
 import type { DiagnosticSeverityName } from '../../../common/protocol';
 import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
@@ -104,7 +104,10 @@ export class DiagnosticsPublisher {
       .then((entry) => {
         if (entry && this.generation.get(uri) === generation) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics(), this.host.minimumSeverity?.()), entry.version);
       })
-      .catch((error: unknown) => this.host.failed(error));
+      .catch((error: unknown) => {
+        // The document was closed while it was indexed: nothing to publish, nothing failed.
+        if (!(error instanceof CancelledError)) this.host.failed(error);
+      });
   }
 
   later(uri: string): void {
