@@ -44,7 +44,8 @@ async function searchLargeLog(index: LogIndex, q: FilterQuery, isCancelled: () =
   const last = lastSearch.get(index);
   if (last !== undefined && last.needle === text && last.size === index.scannedTo) return last;
   const hits = await searchFileParallel(index.source.path, index.scannedTo, text, isCancelled);
-  if (hits !== undefined && !isCancelled()) lastSearch.set(index, hits);
+  if (hits !== undefined && hits.count <= KEPT_HITS_MAX && !isCancelled()) lastSearch.set(index, hits);
+  else lastSearch.delete(index);
   return hits;
 }
 
@@ -56,6 +57,8 @@ export function filterSearchText(q: FilterQuery | undefined): string | undefined
 
 /** The last plain-text search of each log read from disk (one per log: their offsets can be many). */
 const lastSearch = new WeakMap<LogIndex, SearchHits>();
+/** A search that found more than this is not kept (8 MB of offsets): a text that common is searched again. */
+const KEPT_HITS_MAX = 1 << 20;
 
 export async function filter(entry: LogEntry, params: FilterParams, token: CancellationToken): Promise<FilterResult | ResponseError<void>> {
   const index = entry.index;
