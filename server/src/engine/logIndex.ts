@@ -29,6 +29,8 @@ export interface BuildOptions {
    * read of the log for index and search), and the offsets found are kept in `searched`.
    */
   search?: string;
+  /** Parts a log indexed on several threads is split into (default: a few per thread, by size). */
+  parts?: number;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */

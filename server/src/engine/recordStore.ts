@@ -390,7 +390,9 @@ export class RecordStore {
     const n = p.recordCount;
     if (base + n > this.recStartLine.length) this.growRecords(base + n);
     if (p.recStartOffset instanceof Float64Array) this.widenOffsets();
-    for (let i = 0; i < n; i++) this.recStartLine[base + i] = p.recStartLine[i] + lineBase;
+    const lines = this.recStartLine;
+    const partLines = p.recStartLine;
+    for (let i = 0; i < n; i++) lines[base + i] = partLines[i] + lineBase;
     this.recStartOffset.set(p.recStartOffset.subarray(0, n), base);
     this.recBodyCol.set(p.recBodyCol.subarray(0, n), base);
     this.recWall.set(p.recWall.subarray(0, n), base);
