@@ -3,6 +3,7 @@ import { textColumn } from './bytes';
 import type { LogIndex } from './logIndex';
 import { formatDuration } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
+import { NO_OFFSET } from './recordStore';
 
 export type DiagnosticCode = 'overflow' | 'crash' | 'level' | 'event-error' | 'time-regression' | 'malformed';
 
@@ -36,22 +37,23 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   let edgeTextOf = -1;
   let edgeText = '';
   const mirror = index.descending;
+  const quiet: EdgeState = { edge, edgeRecord };
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
+    // Most records have no diagnostic: a plain loop (not this generator) moves over them, keeping the
+    // running time edge (nothing allocated); it stops at a record with one, or before the next run.
+    quiet.edge = edge;
+    quiet.edgeRecord = edgeRecord;
+    const stop = quietRecords(index, r, next < runs.length ? runs[next].startLine : Infinity, quiet);
+    edge = quiet.edge;
+    edgeRecord = quiet.edgeRecord;
+    if (stop !== r) {
+      r = stop - 1;
+      continue;
+    }
     const flags = index.recFlags[r];
     const sev = index.recSeverity[r];
     const level = index.recLevel[r];
-    if ((level === NO_LEVEL || sev > Severity.Warning) && !(flags & (RecordFlag.EventError | RecordFlag.TimeRegression | RecordFlag.Malformed))) {
-      // Most records have no diagnostic: only the running time edge moves (nothing allocated).
-      if (!(flags & RecordFlag.NoTime)) {
-        const t = index.normalized(r);
-        if (Number.isNaN(edge) || (mirror ? t < edge : t > edge)) {
-          edge = t;
-          edgeRecord = r;
-        }
-      }
-      continue;
-    }
     const line = index.recStartLine[r];
     const endLine = index.endLineOf(r);
     const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
@@ -134,6 +136,47 @@ export function diagnosticCounts(index: LogIndex): DiagnosticCounts {
     if (f & RecordFlag.Malformed) warnings++;
   }
   return { errors, warnings };
+}
+
+interface EdgeState {
+  edge: number;
+  edgeRecord: number;
+}
+
+/**
+ * Moves over the records from `r` on that have no diagnostic, up to the first that starts after line
+ * `stopLine` (an overflow run is reported before it), keeping the running time edge in `state`.
+ * Returns the first record not passed over (r itself when it has a diagnostic).
+ */
+function quietRecords(index: LogIndex, r: number, stopLine: number, state: EdgeState): number {
+  const n = index.recordCount;
+  const flags = index.recFlags;
+  const severity = index.recSeverity;
+  const level = index.recLevel;
+  const lines = index.recStartLine;
+  const wall = index.recWall;
+  const offsets = index.zoneOffsets;
+  const logOffsetMs = index.logOffsetMin * 60_000;
+  const mirror = index.descending;
+  const loud = RecordFlag.EventError | RecordFlag.TimeRegression | RecordFlag.Malformed;
+  let edge = state.edge;
+  let edgeRecord = state.edgeRecord;
+  for (; r < n; r++) {
+    if (lines[r] > stopLine) break;
+    const f = flags[r];
+    if ((level[r] !== NO_LEVEL && severity[r] <= Severity.Warning) || f & loud) break;
+    if (f & RecordFlag.NoTime) continue;
+    // index.normalized(r), inline.
+    const off = offsets === undefined ? NO_OFFSET : offsets[r];
+    const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
+    if (edge !== edge || (mirror ? t < edge : t > edge)) {
+      edge = t;
+      edgeRecord = r;
+    }
+  }
+  state.edge = edge;
+  state.edgeRecord = edgeRecord;
+  return r;
 }
 
 function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {

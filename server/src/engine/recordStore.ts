@@ -170,6 +170,11 @@ export class RecordStore {
     return r + 1 < this.recordCount ? this.recStartOffset[r + 1] : this.lastEndOffset;
   }
 
+  /** The zone offsets as written, per record; undefined while no record wrote one (hot loops read it once). */
+  get zoneOffsets(): Int16Array | undefined {
+    return this.offsets;
+  }
+
   /** Zone offset of record `r` as written, minutes, or NO_OFFSET. */
   offsetMinOf(r: number): number {
     return this.offsets === undefined ? NO_OFFSET : this.offsets[r];
