@@ -50,7 +50,7 @@ export class EcsFormat implements RecordFormat {
       out.bytesString(v.buf, v.hostStart, v.hostEnd);
     }
     out.raw(K.session);
-    out.string(rec.sessionKey);
+    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
     out.raw(this.components.get(rec));
   }
 

@@ -91,6 +91,28 @@ export class JsonBytes {
   }
 
   /**
+   * A JSON string (quotes included) of a session key's bytes `src[start, end)`: plain ASCII is
+   * copied, anything else is decoded as UTF-8 and escaped as JSON.stringify would.
+   */
+  key(src: Buffer, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(n + 2);
+    const b = this.buf;
+    const p = this.pos;
+    b[p] = 0x22;
+    for (let i = 0; i < n; i++) {
+      const c = src[start + i];
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+        this.string(src.toString('utf8', start, end));
+        return;
+      }
+      b[p + 1 + i] = c;
+    }
+    b[p + 1 + n] = 0x22;
+    this.pos = p + n + 2;
+  }
+
+  /**
    * A JSON string (quotes included) from the log's bytes `src[start, end)`: line terminators become
    * `\n` (CRLF and lone CR alike), other control bytes `\uXXXX`, and bytes that are not UTF-8 U+FFFD,
    * so that every line parses whatever the log holds.

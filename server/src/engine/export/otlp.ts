@@ -105,7 +105,7 @@ export class OtlpFormat implements RecordFormat {
     out.raw(this.afterBody.get(rec, afterBodyBlock));
     out.int(rec.line);
     out.raw(K.session);
-    out.string(rec.sessionKey);
+    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
     out.raw(this.components.get(rec));
   }
 
