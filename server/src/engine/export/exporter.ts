@@ -138,7 +138,8 @@ export class LogExporter {
 
   /** The export as chunks of a few MiB (each a buffer of its own, safe to keep while writing). */
   *chunks(): Generator<Buffer> {
-    const bounds = sliceBounds(this.inputs, this.order, this.total, sliceRecords(this.options), SLICE_LOG_BYTES);
+    const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
+    const bounds = sliceBounds(this.inputs, this.order, this.total, sliceRecords(this.options), SLICE_LOG_BYTES, unit);
     const writer = new SliceWriter(this.inputs, this.options, this.order);
     const thread = bounds.length > 2 ? this.startThread(bounds) : undefined;
     if (thread) this.threadsUsed = 2;
@@ -184,8 +185,10 @@ export class LogExporter {
 /**
  * Where slices start and end (positions of the order): every `records` records, or sooner once a
  * slice holds `bytes` of log, so that a slice's output stays a few MiB whatever the records' size.
+ * Slices hold whole multiples of `unit` records (OTLP: the batch), so that they end where a request
+ * line ends anyway and the lines are those of an export written in one piece.
  */
-function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefined, total: number, records: number, bytes: number): number[] {
+function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefined, total: number, records: number, bytes: number, unit: number): number[] {
   const bounds = [0];
   let sliceStart = 0;
   let sliceBytes = 0;
@@ -203,7 +206,8 @@ function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefi
       r = pos - inputStart;
     }
     sliceBytes += index.recEndOffset[r] - index.recStartOffset[r];
-    if (pos + 1 - sliceStart >= records || sliceBytes >= bytes) {
+    const n = pos + 1 - sliceStart;
+    if (n >= records || (sliceBytes >= bytes && n % unit === 0)) {
       bounds.push(pos + 1);
       sliceStart = pos + 1;
       sliceBytes = 0;
