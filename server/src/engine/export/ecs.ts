@@ -85,4 +85,10 @@ export class EcsFormat implements RecordFormat {
     this.out.raw(f.ecsKey);
     this.out.int(value);
   }
+
+  json(f: Field, quoted: Uint8Array): void {
+    if (!this.first(f)) return;
+    this.out.raw(f.ecsKey);
+    this.out.raw(quoted);
+  }
 }

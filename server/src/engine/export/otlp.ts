@@ -194,4 +194,12 @@ export class OtlpFormat implements RecordFormat {
     out.int(value);
     out.raw(K.intEnd);
   }
+
+  json(f: Field, quoted: Uint8Array): void {
+    if (!this.first(f)) return;
+    const out = this.out;
+    out.raw(f.otlpString);
+    out.raw(quoted);
+    out.raw(K.attrEnd);
+  }
 }

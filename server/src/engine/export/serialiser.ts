@@ -231,8 +231,13 @@ export class SliceWriter {
     // The body ends before the record's last line terminator.
     if (e > s && buf[e - 1] === LF) e--;
     if (e > s && buf[e - 1] === CR) e--;
-    let lineEnd = s;
-    while (lineEnd < e && buf[lineEnd] !== LF && buf[lineEnd] !== CR) lineEnd++;
+    // A record of one line (the next one starts on the next line, right after it) ends its header
+    // line; only records of several lines are scanned for the first line's end.
+    let lineEnd = e;
+    if (r + 1 >= index.recordCount || index.recStartLine[r + 1] !== index.recStartLine[r] + 1 || index.recStartOffset[r + 1] !== end) {
+      lineEnd = s;
+      while (lineEnd < e && buf[lineEnd] !== LF && buf[lineEnd] !== CR) lineEnd++;
+    }
     view.index = index;
     view.r = r;
     view.buf = buf;
