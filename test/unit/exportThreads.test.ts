@@ -50,7 +50,8 @@ for (const sample of SAMPLES) {
       const two = await exportOf([file], { ...options, threads: 2, sliceRecords: 2 });
       assert.ok(one.records >= 6, `${sample} has several slices`);
       assert.equal(one.threads, 1);
-      assert.equal(two.threads, 2, 'a worker took part');
+      // PrivateServer rows take their columns from the header before their table: written by one thread.
+      assert.equal(two.threads, sample.includes('privateserver') ? 1 : 2, 'a worker took part');
       assert.ok(two.text.equals(one.text), `${options.format}${options.bulk ? ' --bulk' : ''}: same bytes`);
       // Slices are whole OTLP batches and ECS documents stand alone: the default slicing gives the same bytes.
       const unsliced = await exportOf([file], { ...options, threads: 1 });

@@ -1,5 +1,6 @@
-// What the exporter reads of an index: LogIndex has all of it; an export worker thread gets a copy of
-// these arrays (CopiedIndex) and reads the log's bytes from the files itself.
+// What the exporter reads of an index. LogIndex has all of it. An export worker thread gets, once, each
+// log's files, session keys and SIP dialogs (InputSetup), then per slice only that slice's records'
+// values (SliceArrays, gathered by this thread): a few MiB at a time, never a copy of the index.
 import { ConcatSource } from '../concatSource';
 import { dialectById } from '../dialects';
 import type { LogIndex } from '../logIndex';
@@ -7,12 +8,8 @@ import type { LogSource } from '../source';
 import { FileSource } from '../source';
 import type { DialectId } from '../types';
 
-/** The part of an index that exporting a record reads (LogIndex fits it). */
-export interface ExportIndex {
-  readonly dialect: { readonly id: DialectId; readonly name: string; levelName(level: number): string };
-  readonly recordCount: number;
-  readonly sessionCount: number;
-  readonly dated: boolean;
+/** The per-record arrays the exporter reads (of a whole index, or of one slice's records). */
+export interface RecordArrays {
   readonly recStartOffset: Uint32Array | Float64Array;
   readonly recEndOffset: Uint32Array | Float64Array;
   readonly recStartLine: Uint32Array;
@@ -23,36 +20,41 @@ export interface ExportIndex {
   readonly recLevel: Uint8Array;
   readonly recSeverity: Uint8Array;
   readonly recSession: Uint32Array;
+}
+
+/** The part of an index that exporting a record reads (LogIndex fits it). */
+export interface ExportIndex extends RecordArrays {
+  readonly dialect: { readonly id: DialectId; readonly name: string; levelName(level: number): string };
+  readonly recordCount: number;
+  readonly sessionCount: number;
+  readonly dated: boolean;
   readonly sessionDialog: ReadonlyMap<number, string>;
   readonly keys: { export(): { pool: Uint8Array; bounds: Uint32Array } };
   read(start: number, end: number): Buffer;
   componentOf(session: number): string;
 }
 
-/** An index's arrays as posted to an export worker (structured clone copies them). */
-export interface IndexCopy {
+/** What a worker needs of a log once: its files, dialect, session keys and dialogs. */
+export interface InputSetup {
   dialect: DialectId;
   /** The files the index's bytes are read from, in order (rotated files read as one). */
   paths: string[];
-  recordCount: number;
   sessionCount: number;
   dated: boolean;
-  recStartOffset: Uint32Array | Float64Array;
-  recEndOffset: Uint32Array | Float64Array;
-  recStartLine: Uint32Array;
-  /** Only for dialects whose fields look at the line before a record (PrivateServer's table headers). */
-  recEndLine: Uint32Array;
-  recBodyCol: Uint16Array;
-  recWall: Float64Array;
-  recOffsetMin: Int16Array;
-  recLevel: Uint8Array;
-  recSeverity: Uint8Array;
-  recSession: Uint32Array;
   sessionDialog: Map<number, string>;
   keyPool: Uint8Array;
   keyBounds: Uint32Array;
-  /** Each session's component, where the index's parser knows more than its dialect (PrivateServer's tables). */
-  components: string[] | undefined;
+}
+
+/** One slice's records: the arrays' values at its positions, and each one's input (several inputs). */
+export interface SliceArrays extends RecordArrays {
+  count: number;
+  src: Uint16Array | undefined;
+}
+
+/** Dialects whose fields look at records before the one written (PrivateServer's table headers): one thread. */
+export function needsWholeIndex(id: DialectId): boolean {
+  return id === 'privateserver-log';
 }
 
 /** The files an index reads its bytes from, when all of them are files on disk (else undefined). */
@@ -69,93 +71,117 @@ export function diskPaths(index: LogIndex): string[] | undefined {
   return paths;
 }
 
-/** The copy of an index a worker needs (the arrays are copied by postMessage, the index keeps its own). */
-export function copyIndex(index: LogIndex, paths: string[]): IndexCopy {
-  const n = index.recordCount;
-  const ownComponents = index.dialect.id === 'privateserver-log';
-  const components = ownComponents ? Array.from({ length: index.sessionCount }, (_, s) => index.componentOf(s)) : undefined;
+export function inputSetup(index: LogIndex, paths: string[]): InputSetup {
   const { pool, bounds } = index.keys.export();
-  return {
-    dialect: index.dialect.id,
-    paths,
-    recordCount: n,
-    sessionCount: index.sessionCount,
-    dated: index.dated,
-    recStartOffset: index.recStartOffset.subarray(0, n),
-    recEndOffset: index.recEndOffset.subarray(0, n),
-    recStartLine: index.recStartLine.subarray(0, n),
-    recEndLine: ownComponents ? index.recEndLine.subarray(0, n) : new Uint32Array(0),
-    recBodyCol: index.recBodyCol.subarray(0, n),
-    recWall: index.recWall.subarray(0, n),
-    recOffsetMin: index.recOffsetMin.subarray(0, n),
-    recLevel: index.recLevel.subarray(0, n),
-    recSeverity: index.recSeverity.subarray(0, n),
-    recSession: index.recSession.subarray(0, n),
-    sessionDialog: new Map(index.sessionDialog),
-    keyPool: pool,
-    keyBounds: bounds,
-    components,
-  };
+  return { dialect: index.dialect.id, paths, sessionCount: index.sessionCount, dated: index.dated, sessionDialog: new Map(index.sessionDialog), keyPool: pool, keyBounds: bounds };
 }
 
-/** An index rebuilt from its copy in a worker: the same arrays, the bytes read from the files. */
-export class CopiedIndex implements ExportIndex {
-  readonly dialect;
-  readonly recordCount: number;
-  readonly sessionCount: number;
-  readonly dated: boolean;
-  readonly recStartOffset: Uint32Array | Float64Array;
-  readonly recEndOffset: Uint32Array | Float64Array;
-  readonly recStartLine: Uint32Array;
-  readonly recEndLine: Uint32Array;
-  readonly recBodyCol: Uint16Array;
-  readonly recWall: Float64Array;
-  readonly recOffsetMin: Int16Array;
-  readonly recLevel: Uint8Array;
-  readonly recSeverity: Uint8Array;
-  readonly recSession: Uint32Array;
-  readonly sessionDialog: ReadonlyMap<number, string>;
-  readonly keys;
-  private readonly source: ConcatSource;
-  private readonly components: string[] | undefined;
-  private readonly pool: Buffer;
-  private readonly bounds: Uint32Array;
+/**
+ * The values at positions [from, to) of the export's order: `rec` and `src` give each position's record
+ * and input (undefined: one input, records from..to-1).
+ */
+export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | undefined, rec: Uint32Array | undefined, from: number, to: number): SliceArrays {
+  const n = to - from;
+  if (!src || !rec) {
+    const ix = indexes[0];
+    return {
+      count: n,
+      src: undefined,
+      recStartOffset: ix.recStartOffset.slice(from, to),
+      recEndOffset: ix.recEndOffset.slice(from, to),
+      recStartLine: ix.recStartLine.slice(from, to),
+      recEndLine: ix.recEndLine.slice(from, to),
+      recBodyCol: ix.recBodyCol.slice(from, to),
+      recWall: ix.recWall.slice(from, to),
+      recOffsetMin: ix.recOffsetMin.slice(from, to),
+      recLevel: ix.recLevel.slice(from, to),
+      recSeverity: ix.recSeverity.slice(from, to),
+      recSession: ix.recSession.slice(from, to),
+    };
+  }
+  const wide = indexes.some((ix) => ix.recStartOffset instanceof Float64Array);
+  const a: SliceArrays = {
+    count: n,
+    src: src.slice(from, to),
+    recStartOffset: wide ? new Float64Array(n) : new Uint32Array(n),
+    recEndOffset: wide ? new Float64Array(n) : new Uint32Array(n),
+    recStartLine: new Uint32Array(n),
+    recEndLine: new Uint32Array(n),
+    recBodyCol: new Uint16Array(n),
+    recWall: new Float64Array(n),
+    recOffsetMin: new Int16Array(n),
+    recLevel: new Uint8Array(n),
+    recSeverity: new Uint8Array(n),
+    recSession: new Uint32Array(n),
+  };
+  const arrays = indexes.map((ix) => ({ so: ix.recStartOffset, eo: ix.recEndOffset, sl: ix.recStartLine, el: ix.recEndLine, bc: ix.recBodyCol, w: ix.recWall, om: ix.recOffsetMin, l: ix.recLevel, sv: ix.recSeverity, ss: ix.recSession }));
+  for (let j = 0; j < n; j++) {
+    const x = arrays[src[from + j]];
+    const r = rec[from + j];
+    a.recStartOffset[j] = x.so[r];
+    a.recEndOffset[j] = x.eo[r];
+    a.recStartLine[j] = x.sl[r];
+    a.recEndLine[j] = x.el[r];
+    a.recBodyCol[j] = x.bc[r];
+    a.recWall[j] = x.w[r];
+    a.recOffsetMin[j] = x.om[r];
+    a.recLevel[j] = x.l[r];
+    a.recSeverity[j] = x.sv[r];
+    a.recSession[j] = x.ss[r];
+  }
+  return a;
+}
 
-  constructor(copy: IndexCopy) {
-    const dialect = dialectById(copy.dialect);
-    if (!dialect) throw new Error(`unknown dialect ${copy.dialect}`);
+/** The ArrayBuffers of a slice's arrays, to transfer rather than copy. */
+export function sliceBuffers(a: SliceArrays): ArrayBuffer[] {
+  const all = [a.recStartOffset, a.recEndOffset, a.recStartLine, a.recEndLine, a.recBodyCol, a.recWall, a.recOffsetMin, a.recLevel, a.recSeverity, a.recSession];
+  if (a.src) all.push(a.src);
+  return all.map((x) => x.buffer as ArrayBuffer);
+}
+
+/** A log in a worker: its files and keys from the setup, the records of the slice being written. */
+export class WorkerInput {
+  readonly dialect;
+  private readonly source: ConcatSource;
+  private readonly pool: Buffer;
+
+  constructor(readonly setup: InputSetup) {
+    const dialect = dialectById(setup.dialect);
+    if (!dialect) throw new Error(`unknown dialect ${setup.dialect}`);
     this.dialect = dialect;
-    this.recordCount = copy.recordCount;
-    this.sessionCount = copy.sessionCount;
-    this.dated = copy.dated;
-    this.recStartOffset = copy.recStartOffset;
-    this.recEndOffset = copy.recEndOffset;
-    this.recStartLine = copy.recStartLine;
-    this.recEndLine = copy.recEndLine;
-    this.recBodyCol = copy.recBodyCol;
-    this.recWall = copy.recWall;
-    this.recOffsetMin = copy.recOffsetMin;
-    this.recLevel = copy.recLevel;
-    this.recSeverity = copy.recSeverity;
-    this.recSession = copy.recSession;
-    this.sessionDialog = copy.sessionDialog;
-    this.components = copy.components;
-    this.pool = Buffer.from(copy.keyPool.buffer, copy.keyPool.byteOffset, copy.keyPool.length);
-    this.bounds = copy.keyBounds;
-    const pool = copy.keyPool;
-    const bounds = copy.keyBounds;
-    this.keys = { export: () => ({ pool, bounds }) };
-    this.source = new ConcatSource(copy.paths.map((p) => new FileSource(p)));
+    this.pool = Buffer.from(setup.keyPool.buffer, setup.keyPool.byteOffset, setup.keyPool.length);
+    this.source = new ConcatSource(setup.paths.map((p) => new FileSource(p)));
   }
 
-  read(start: number, end: number): Buffer {
-    return this.source.read(start, end);
+  /** The index of this log over a slice's arrays (records numbered from 0 in the slice). */
+  over(a: SliceArrays): ExportIndex {
+    const input = this;
+    const setup = this.setup;
+    return {
+      dialect: this.dialect,
+      recordCount: a.count,
+      sessionCount: setup.sessionCount,
+      dated: setup.dated,
+      sessionDialog: setup.sessionDialog,
+      keys: { export: () => ({ pool: setup.keyPool, bounds: setup.keyBounds }) },
+      recStartOffset: a.recStartOffset,
+      recEndOffset: a.recEndOffset,
+      recStartLine: a.recStartLine,
+      recEndLine: a.recEndLine,
+      recBodyCol: a.recBodyCol,
+      recWall: a.recWall,
+      recOffsetMin: a.recOffsetMin,
+      recLevel: a.recLevel,
+      recSeverity: a.recSeverity,
+      recSession: a.recSession,
+      read: (start, end) => input.source.read(start, end),
+      componentOf: (session) => input.componentOf(session),
+    };
   }
 
   componentOf(session: number): string {
-    if (this.components) return this.components[session];
-    const key = this.pool.toString('utf8', this.bounds[2 * session], this.bounds[2 * session + 1]);
-    return this.dialect.componentOf(key);
+    const b = this.setup.keyBounds;
+    return this.dialect.componentOf(this.pool.toString('utf8', b[2 * session], b[2 * session + 1]));
   }
 
   close(): void {

@@ -1,43 +1,47 @@
-// Entry of an export worker thread (thread.ts): rebuilds the indexes from their copies, reads the
-// logs' bytes from the files, writes the odd slices and posts each one's chunks, transferred.
+// Entry of an export worker thread (thread.ts): opens each log's files, then writes each slice it is
+// sent (the records' arrays come with it) and posts the slice's chunks back, transferred.
 import { workerData } from 'worker_threads';
-import { CopiedIndex } from './exportIndex';
+import { WorkerInput } from './exportIndex';
 import { SliceWriter } from './serialiser';
-import { AHEAD, type ExportWorkerData, POSTED, type SliceMessage, TAKEN } from './thread';
+import { type ExportWorkerData, POSTED, type SliceJob, type SliceMessage } from './thread';
 
-function run(job: ExportWorkerData): void {
-  const counters = new Int32Array(job.counters);
-  const post = (message: SliceMessage, transfer: ArrayBuffer[] = []): void => {
-    job.port.postMessage(message, transfer);
-    Atomics.add(counters, POSTED, 1);
-    Atomics.notify(counters, POSTED);
-  };
-  const indexes: CopiedIndex[] = [];
-  try {
-    for (const input of job.inputs) indexes.push(new CopiedIndex(input.copy));
-    const writer = new SliceWriter(
-      job.inputs.map((input, i) => ({ index: indexes[i], path: input.path, source: input.source, dateBaseMs: input.dateBaseMs, files: input.files })),
-      job.options,
-      job.order,
-    );
-    const bounds = job.bounds;
-    for (let k = 1; k + 1 < bounds.length; k += 2) {
-      // Wait while AHEAD slices are posted and not taken.
-      for (;;) {
-        const taken = Atomics.load(counters, TAKEN);
-        if (Atomics.load(counters, POSTED) - taken < AHEAD) break;
-        Atomics.wait(counters, TAKEN, taken);
-      }
-      const chunks: Buffer[] = [];
-      writer.write(bounds[k], bounds[k + 1], job.chunkBytes, (chunk) => chunks.push(chunk));
-      if (writer.out.pos > 0) chunks.push(writer.take());
-      post({ slice: k, chunks }, chunks.map((c) => c.buffer as ArrayBuffer));
-    }
-  } catch (e) {
-    post({ error: e instanceof Error ? e.message : String(e) });
-  } finally {
-    for (const index of indexes) index.close();
-  }
+const job = workerData as ExportWorkerData;
+const counters = new Int32Array(job.counters);
+
+function post(message: SliceMessage, transfer: ArrayBuffer[] = []): void {
+  job.port.postMessage(message, transfer);
+  Atomics.add(counters, POSTED, 1);
+  Atomics.notify(counters, POSTED);
 }
 
-run(workerData as ExportWorkerData);
+let inputs: WorkerInput[] = [];
+let writer: SliceWriter | undefined;
+try {
+  inputs = job.inputs.map((i) => new WorkerInput(i.setup));
+  // The writer starts over empty arrays; each slice brings its own.
+  const none = { count: 0, src: undefined, recStartOffset: new Uint32Array(0), recEndOffset: new Uint32Array(0), recStartLine: new Uint32Array(0), recEndLine: new Uint32Array(0), recBodyCol: new Uint16Array(0), recWall: new Float64Array(0), recOffsetMin: new Int16Array(0), recLevel: new Uint8Array(0), recSeverity: new Uint8Array(0), recSession: new Uint32Array(0) };
+  writer = new SliceWriter(
+    job.inputs.map((i, k) => ({ index: inputs[k].over(none), path: i.path, source: i.source, dateBaseMs: i.dateBaseMs, files: i.files })),
+    job.options,
+    undefined,
+  );
+} catch (e) {
+  post({ error: e instanceof Error ? e.message : String(e) });
+}
+
+job.port.on('message', (message: SliceJob) => {
+  if (!writer) return;
+  try {
+    const a = message.arrays;
+    const chunks: Buffer[] = [];
+    writer.writeSlice(a.count, a.src, inputs.map((i) => i.over(a)), job.chunkBytes, (chunk) => chunks.push(chunk));
+    if (writer.out.pos > 0) chunks.push(writer.take());
+    post({ slice: message.slice, chunks }, chunks.map((c) => c.buffer as ArrayBuffer));
+  } catch (e) {
+    post({ error: e instanceof Error ? e.message : String(e) });
+    writer = undefined;
+  }
+});
+job.port.on('close', () => {
+  for (const input of inputs) input.close();
+});

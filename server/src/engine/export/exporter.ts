@@ -5,10 +5,10 @@
 // the rest and hands out both in order, the worker never more than a couple of slices ahead.
 import * as os from 'os';
 import type { LogIndex } from '../logIndex';
-import { copyIndex, diskPaths, type IndexCopy } from './exportIndex';
+import { diskPaths, gatherSlice, type InputSetup, inputSetup, needsWholeIndex } from './exportIndex';
 import { CHUNK_BYTES } from './jsonBytes';
 import { type OrderArrays, SliceWriter } from './serialiser';
-import { ExportThread } from './thread';
+import { AHEAD, ExportThread } from './thread';
 
 /** Records per slice (rounded to whole OTLP batches). */
 const SLICE_RECORDS = 16_384;
@@ -141,15 +141,25 @@ export class LogExporter {
     const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
     const bounds = sliceBounds(this.inputs, this.order, this.total, sliceRecords(this.options), SLICE_LOG_BYTES, unit);
     const writer = new SliceWriter(this.inputs, this.options, this.order);
-    const thread = bounds.length > 2 ? this.startThread(bounds) : undefined;
+    const thread = bounds.length > 3 ? this.startThread() : undefined;
     if (thread) this.threadsUsed = 2;
+    // The worker writes the odd slices: it is sent the next one each time one is taken back.
+    let toSend = 1;
+    const sendNext = (): void => {
+      if (!thread || toSend + 1 >= bounds.length) return;
+      thread.send(toSend, this.gather(bounds[toSend], bounds[toSend + 1]));
+      toSend += 2;
+    };
+    for (let n = 0; n < AHEAD; n++) sendNext();
     const ready: Buffer[] = [];
     try {
       for (let k = 0; k + 1 < bounds.length; k++) {
         if (thread && k % 2 === 1) {
           // The other thread's slice: what this thread wrote before it goes first.
           if (writer.out.pos > 0) yield writer.take();
-          for (const chunk of thread.slice(k)) yield chunk;
+          const chunks = thread.slice(k);
+          sendNext();
+          for (const chunk of chunks) yield chunk;
         } else {
           writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => ready.push(chunk));
           for (const chunk of ready) yield chunk;
@@ -163,20 +173,31 @@ export class LogExporter {
     }
   }
 
+  /** The records at positions [from, to) as arrays of their own, for the worker. */
+  private gather(from: number, to: number): ReturnType<typeof gatherSlice> {
+    return gatherSlice(
+      this.inputs.map((i) => i.index),
+      this.order?.src,
+      this.order?.rec,
+      from,
+      to,
+    );
+  }
+
   /** A worker thread writing the odd slices, when threads were asked for and every log is a file on disk. */
-  private startThread(bounds: number[]): ExportThread | undefined {
+  private startThread(): ExportThread | undefined {
     if ((this.options.threads ?? 1) < 2) return undefined;
-    const copies: IndexCopy[] = [];
+    // Without merged order arrays the inputs come one after another: one thread, unless there is one input.
+    if (!this.order && this.inputs.length > 1) return undefined;
+    const setups: InputSetup[] = [];
     for (const input of this.inputs) {
       const paths = diskPaths(input.index);
-      if (!paths) return undefined;
-      copies.push(copyIndex(input.index, paths));
+      if (!paths || needsWholeIndex(input.index.dialect.id)) return undefined;
+      setups.push(inputSetup(input.index, paths));
     }
     return ExportThread.start({
-      inputs: this.inputs.map((input, i) => ({ path: input.path, source: input.source, dateBaseMs: input.dateBaseMs, files: input.files, copy: copies[i] })),
+      inputs: this.inputs.map((input, i) => ({ path: input.path, source: input.source, dateBaseMs: input.dateBaseMs, files: input.files, setup: setups[i] })),
       options: { format: this.options.format, bulk: this.options.bulk, utcOffsetMin: this.options.utcOffsetMin, batchRecords: this.options.batchRecords, version: this.options.version },
-      order: this.order,
-      bounds,
       chunkBytes: CHUNK_BYTES,
     });
   }

@@ -51,7 +51,18 @@ interface InputPart {
 /** Per input: its pre-encoded names, session keys and components, and the bytes window. */
 class InputState {
   fields: DialectFields;
-  readonly index: ExportIndex;
+  index!: ExportIndex;
+  // The index's arrays, loaded once per slice rather than per record (some are getters).
+  so!: Uint32Array | Float64Array;
+  eo!: Uint32Array | Float64Array;
+  sl!: Uint32Array;
+  el!: Uint32Array;
+  bc!: Uint16Array;
+  wall!: Float64Array;
+  om!: Int16Array;
+  lv!: Uint8Array;
+  sv!: Uint8Array;
+  ss!: Uint32Array;
   readonly parts: InputPart[];
   /** The file of the last record exported (records of an input come in file order). */
   part = 0;
@@ -71,7 +82,8 @@ class InputState {
     readonly input: SliceInput,
     nextPartNo: () => number,
   ) {
-    const index = (this.index = input.index);
+    const index = input.index;
+    this.use(index);
     const dialectId = index.dialect.id;
     this.fields = dialectFields(dialectId);
     const source = input.source ?? input.path;
@@ -82,6 +94,21 @@ class InputState {
     this.keyPool = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
     this.keyBounds = bounds;
     this.baseMs = index.dated ? 0 : (input.dateBaseMs ?? 0);
+  }
+
+  /** Reads records from `index` (a worker: the index over the slice's own arrays). */
+  use(index: ExportIndex): void {
+    this.index = index;
+    this.so = index.recStartOffset;
+    this.eo = index.recEndOffset;
+    this.sl = index.recStartLine;
+    this.el = index.recEndLine;
+    this.bc = index.recBodyCol;
+    this.wall = index.recWall;
+    this.om = index.recOffsetMin;
+    this.lv = index.recLevel;
+    this.sv = index.recSeverity;
+    this.ss = index.recSession;
   }
 
   /** Forgets what the slice before learnt about the records (nothing a record's bytes depend on). */
@@ -187,9 +214,6 @@ export class SliceWriter {
   write(from: number, to: number, chunkBytes: number, full: (chunk: Buffer) => void): void {
     for (const s of this.states) s.startSlice();
     const out = this.out;
-    const format = this.format;
-    const facts = this.facts;
-    const view = this.view;
     const order = this.order;
     let inputNo = 0;
     for (let pos = from; pos < to; pos++) {
@@ -201,14 +225,37 @@ export class SliceWriter {
         while (pos >= this.starts[inputNo + 1]) inputNo++;
         r = pos - this.starts[inputNo];
       }
-      const state = this.states[inputNo];
-      this.fill(facts, view, state, inputNo, r);
-      format.begin(out, facts);
-      state.fields.write(view, format);
-      format.end(out, facts);
+      this.record(inputNo, r);
       if (out.pos >= chunkBytes) full(this.take());
     }
-    format.finish(out);
+    this.format.finish(out);
+  }
+
+  /**
+   * Writes a slice given as its records' own arrays (a worker): `indexes` are the inputs' indexes over
+   * them, `src` each record's input (undefined: input 0).
+   */
+  writeSlice(count: number, src: Uint16Array | undefined, indexes: readonly ExportIndex[], chunkBytes: number, full: (chunk: Buffer) => void): void {
+    for (let i = 0; i < this.states.length; i++) {
+      this.states[i].use(indexes[i]);
+      this.states[i].startSlice();
+    }
+    const out = this.out;
+    for (let j = 0; j < count; j++) {
+      this.record(src ? src[j] : 0, j);
+      if (out.pos >= chunkBytes) full(this.take());
+    }
+    this.format.finish(out);
+  }
+
+  private record(inputNo: number, r: number): void {
+    const state = this.states[inputNo];
+    const facts = this.facts;
+    const format = this.format;
+    this.fill(facts, this.view, state, inputNo, r);
+    format.begin(this.out, facts);
+    state.fields.write(this.view, format);
+    format.end(this.out, facts);
   }
 
   /** The bytes written since the last take. */
@@ -218,11 +265,10 @@ export class SliceWriter {
   }
 
   private fill(facts: RecordFacts, view: RecordView, state: InputState, inputNo: number, r: number): void {
-    const index = state.index;
-    const start = index.recStartOffset[r];
-    const end = index.recEndOffset[r];
+    const start = state.so[r];
+    const end = state.eo[r];
     if (start < state.windowStart || end > state.windowStart + state.window.length) {
-      state.window = index.read(start, Math.max(end, start + WINDOW));
+      state.window = state.index.read(start, Math.max(end, start + WINDOW));
       state.windowStart = start;
     }
     const buf = state.window;
@@ -231,19 +277,19 @@ export class SliceWriter {
     // The body ends before the record's last line terminator.
     if (e > s && buf[e - 1] === LF) e--;
     if (e > s && buf[e - 1] === CR) e--;
-    // A record of one line (the next one starts on the next line, right after it) ends its header
-    // line; only records of several lines are scanned for the first line's end.
+    // A record of one line ends its header line; only records of several lines are scanned for its end.
     let lineEnd = e;
-    if (r + 1 >= index.recordCount || index.recStartLine[r + 1] !== index.recStartLine[r] + 1 || index.recStartOffset[r + 1] !== end) {
+    const line = state.sl[r];
+    if (state.el[r] !== line) {
       lineEnd = s;
       while (lineEnd < e && buf[lineEnd] !== LF && buf[lineEnd] !== CR) lineEnd++;
     }
-    view.index = index;
+    view.index = state.index;
     view.r = r;
     view.buf = buf;
     view.start = s;
     view.lineEnd = lineEnd;
-    view.bodyStart = Math.min(s + index.recBodyCol[r], e);
+    view.bodyStart = Math.min(s + state.bc[r], e);
     view.end = e;
     view.hostEnd = -1;
     state.fields.prepare(view);
@@ -261,20 +307,21 @@ export class SliceWriter {
     facts.input = part.info;
     facts.partNo = part.partNo;
     facts.inputNo = inputNo;
-    const wall = index.recWall[r];
+    const wall = state.wall[r];
     if (Number.isNaN(wall)) {
       facts.utcMicros = NaN;
     } else {
-      const off = index.recOffsetMin[r];
+      const off = state.om[r];
       const utcMs = wall + state.baseMs - (off === NO_OFFSET ? this.utcOffsetMin : off) * 60_000;
       facts.utcMicros = Math.round(utcMs * 1000);
       facts.fractionDigits = state.fractionDigits(buf, s, lineEnd);
     }
-    facts.levelCode = index.recLevel[r];
-    facts.levelJson = state.levelJson(facts.levelCode);
-    facts.severity = index.recSeverity[r];
-    facts.line = index.recStartLine[r] - part.firstLine + 1;
-    const session = index.recSession[r];
+    const level = state.lv[r];
+    facts.levelCode = level;
+    facts.levelJson = state.levelJson(level);
+    facts.severity = state.sv[r];
+    facts.line = line - part.firstLine + 1;
+    const session = state.ss[r];
     facts.keyPool = state.keyPool;
     facts.keyStart = state.keyBounds[2 * session];
     facts.keyEnd = state.keyBounds[2 * session + 1];

@@ -1,27 +1,24 @@
-// The worker thread of a two-thread export (exporter.ts): it is given a copy of the indexes and the
-// slice bounds, writes the odd slices and posts each one's chunks; this thread takes them in order.
-// The worker stays at most AHEAD slices ahead of what this thread has taken: a few MiB in flight.
+// The worker thread of a two-thread export (exporter.ts). It is given each log's files, session keys
+// and dialogs once; then this thread sends it the records of every other slice (their values gathered
+// from the indexes, a few MiB), it posts back each slice's chunks, and this thread takes them in order.
+// This thread sends a slice only when it takes one: at most AHEAD slices are in flight either way.
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import type { IndexCopy } from './exportIndex';
-import type { OrderArrays, SliceOptions } from './serialiser';
+import { type InputSetup, type SliceArrays, sliceBuffers } from './exportIndex';
+import type { SliceOptions } from './serialiser';
 
-/** Slices the worker may have written and this thread not yet taken. */
+/** Slices sent to the worker and not yet taken back. */
 export const AHEAD = 2;
-/** Slots of the shared counters: slices posted by the worker, slices taken by this thread. */
+/** Slot of the shared counter of slices the worker has posted. */
 export const POSTED = 0;
-export const TAKEN = 1;
 /** Without a slice from the worker for this long, it is taken to have stopped. */
 const STALL_MS = 120_000;
 
 export interface ExportJob {
-  inputs: { path: string; source?: string; dateBaseMs?: number; files?: { path: string; start: number; firstLine: number }[]; copy: IndexCopy }[];
+  inputs: { path: string; source?: string; dateBaseMs?: number; files?: { path: string; start: number; firstLine: number }[]; setup: InputSetup }[];
   options: SliceOptions;
-  order: OrderArrays | undefined;
-  /** Slice bounds (positions of the order); the worker writes slices 1, 3, 5… */
-  bounds: number[];
   chunkBytes: number;
 }
 
@@ -30,7 +27,13 @@ export interface ExportWorkerData extends ExportJob {
   port: MessagePort;
 }
 
-/** A message of the worker: a slice's chunks, or why it stopped. */
+/** To the worker: a slice to write. */
+export interface SliceJob {
+  slice: number;
+  arrays: SliceArrays;
+}
+
+/** From the worker: a slice's chunks, or why it stopped. */
 export type SliceMessage = { slice: number; chunks: Uint8Array[] } | { error: string };
 
 /** The bundled worker entry next to this code (server/out/exportWorker.js, or the compiled tests' copy). */
@@ -52,7 +55,7 @@ export class ExportThread {
   static start(job: ExportJob): ExportThread | undefined {
     const file = workerFile();
     if (!file) return undefined;
-    const counters = new SharedArrayBuffer(8);
+    const counters = new SharedArrayBuffer(4);
     const channel = new MessageChannel();
     const data: ExportWorkerData = { ...job, counters, port: channel.port2 };
     const worker = new Worker(file, { workerData: data, transferList: [channel.port2] });
@@ -62,7 +65,13 @@ export class ExportThread {
     return new ExportThread(worker, new Int32Array(counters), channel.port1);
   }
 
-  /** The chunks of slice `k` (blocks until the worker has written it). */
+  /** Hands the worker slice `k`'s records (their buffers are transferred). */
+  send(k: number, arrays: SliceArrays): void {
+    const job: SliceJob = { slice: k, arrays };
+    this.port.postMessage(job, sliceBuffers(arrays));
+  }
+
+  /** The chunks of slice `k`, the next one sent (blocks until the worker has written it). */
   slice(k: number): Buffer[] {
     let waited = 0;
     while (Atomics.load(this.counters, POSTED) <= this.taken) {
@@ -73,8 +82,6 @@ export class ExportThread {
     if ('error' in message) throw new Error(message.error);
     if (message.slice !== k) throw new Error(`the export worker sent slice ${message.slice} for ${k}`);
     this.taken++;
-    Atomics.store(this.counters, TAKEN, this.taken);
-    Atomics.notify(this.counters, TAKEN);
     return message.chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
   }
 

@@ -116,11 +116,11 @@ interface Dialogs {
   /** The index's dialogs and sessions when made (an index that grew gets a new table). */
   dialogCount: number;
 }
-const dialogTables = new WeakMap<ExportIndex, Dialogs>();
+const dialogTables = new WeakMap<ReadonlyMap<number, string>, Dialogs>();
 
 /** The index's SIP dialogs as a table by session (made once per index: a Map lookup per record costs). */
 function dialogsOf(index: ExportIndex): Dialogs {
-  let d = dialogTables.get(index);
+  let d = dialogTables.get(index.sessionDialog);
   if (!d || d.dialogCount !== index.sessionDialog.size || d.bySession.length !== index.sessionCount) {
     const made: Dialogs = { bySession: new Int32Array(index.sessionCount), json: [], dialogCount: index.sessionDialog.size };
     const numbers = new Map<string, number>();
@@ -132,7 +132,7 @@ function dialogsOf(index: ExportIndex): Dialogs {
       }
       if (session < made.bySession.length) made.bySession[session] = n;
     }
-    dialogTables.set(index, (d = made));
+    dialogTables.set(index.sessionDialog, (d = made));
   }
   return d;
 }
