@@ -75,6 +75,8 @@ class InputState {
   readonly keyBounds: Uint32Array;
   window: Buffer = Buffer.alloc(0);
   windowStart = 0;
+  /** End of the slice's last record of this input: a window reads no further (the other thread writes what follows). */
+  readLimit = 0;
   /** Date base added to undated times, ms. */
   readonly baseMs: number;
 
@@ -113,6 +115,7 @@ class InputState {
 
   /** Forgets what the slice before learnt about the records (nothing a record's bytes depend on). */
   startSlice(): void {
+    this.readLimit = 0;
     this.fields = dialectFields(this.index.dialect.id);
     this.part = 0;
     this.fracCol = -1;
@@ -215,18 +218,26 @@ export class SliceWriter {
     for (const s of this.states) s.startSlice();
     const out = this.out;
     const order = this.order;
-    let inputNo = 0;
-    for (let pos = from; pos < to; pos++) {
-      let r: number;
-      if (order) {
-        inputNo = order.src[pos];
-        r = order.rec[pos];
-      } else {
-        while (pos >= this.starts[inputNo + 1]) inputNo++;
-        r = pos - this.starts[inputNo];
+    // Two passes: where each input's records of the slice end (how far to read), then the records.
+    for (let pass = 0; pass < 2; pass++) {
+      let inputNo = 0;
+      for (let pos = from; pos < to; pos++) {
+        let r: number;
+        if (order) {
+          inputNo = order.src[pos];
+          r = order.rec[pos];
+        } else {
+          while (pos >= this.starts[inputNo + 1]) inputNo++;
+          r = pos - this.starts[inputNo];
+        }
+        if (pass === 0) {
+          const state = this.states[inputNo];
+          if (state.eo[r] > state.readLimit) state.readLimit = state.eo[r];
+          continue;
+        }
+        this.record(inputNo, r);
+        if (out.pos >= chunkBytes) full(this.take());
       }
-      this.record(inputNo, r);
-      if (out.pos >= chunkBytes) full(this.take());
     }
     this.format.finish(out);
   }
@@ -239,6 +250,10 @@ export class SliceWriter {
     for (let i = 0; i < this.states.length; i++) {
       this.states[i].use(indexes[i]);
       this.states[i].startSlice();
+    }
+    for (let j = 0; j < count; j++) {
+      const state = this.states[src ? src[j] : 0];
+      if (state.eo[j] > state.readLimit) state.readLimit = state.eo[j];
     }
     const out = this.out;
     for (let j = 0; j < count; j++) {
@@ -268,7 +283,7 @@ export class SliceWriter {
     const start = state.so[r];
     const end = state.eo[r];
     if (start < state.windowStart || end > state.windowStart + state.window.length) {
-      state.window = state.index.read(start, Math.max(end, start + WINDOW));
+      state.window = state.index.read(start, Math.max(end, Math.min(start + WINDOW, state.readLimit)));
       state.windowStart = start;
     }
     const buf = state.window;
