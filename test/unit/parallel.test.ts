@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { FileSource as FileSourceClass } from '../../server/src/engine/source';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, ParseContext, FileSource } from '../../server/src/engine';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -151,11 +152,32 @@ test('worker threads: a file indexed on 1, 2, 3 and 5 threads gives the same ind
       const one = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads: 1 });
       const expected = snapshot(one);
       (one.source as { close(): void } & typeof one.source).close();
-      for (const threads of [2, 3, 5]) {
-        const index = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads });
-        assert.deepEqual(snapshot(index), expected, `${id} on ${threads} threads`);
+      // Threads claim parts from a shared counter: as many parts as threads, or several per thread.
+      for (const [threads, parts] of [[2, undefined], [3, undefined], [5, undefined], [2, 7], [3, 13]]) {
+        const index = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads, parts });
+        assert.deepEqual(snapshot(index), expected, `${id} on ${threads} threads, ${parts ?? 'default'} parts`);
         (index.source as { close(): void } & typeof index.source).close();
       }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the server build (buildParallelAsync: this thread claims parts between turns of the event loop) equals one thread', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-par-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    fs.writeFileSync(file, Array.from({ length: 5 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join(''));
+    const d = DIALECTS.find((x) => x.id === 'communigate-log')!;
+    const one = openLogFile(file, { ...CTX, threads: 1 });
+    const expected = snapshot(one);
+    (one.source as FileSource).close();
+    for (const [threads, parts] of [[2, 2], [2, 9], [3, 5]]) {
+      const index = new LogIndex(new FileSourceClass(file), d, CTX);
+      await buildParallelAsync(index, file, threads, CTX, 1000, { parts });
+      assert.deepEqual(snapshot(index), expected, `${threads} threads, ${parts} parts`);
+      (index.source as FileSource).close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -83,3 +83,52 @@ test('PrivateServer registered accounts and authentication events', () => {
   assert.deepEqual(keys(events), ['admin', 'admin']);
   assert.deepEqual(diagnosticCodes(events), ['3:event-error:warning']);
 });
+
+// TAB rows are read by a byte path (PrivateServerParser.dataRow); comma rows and anything unusual by
+// the text path. The same tables written both ways must index the same.
+test('PrivateServer: TAB rows (byte path) index as the same rows written with commas (text path), every table and edge', () => {
+  const tabRows = (rows: string[][]): string => rows.map((r) => r.join(T)).join('\n');
+  const commaRows = (rows: string[][]): string => rows.map((r) => r.join(',')).join('\n');
+  const rows: string[][] = [
+    ['SessionLogEntry List'],
+    ['Timestamp', 'Event', 'Source', 'Peername', 'Account', 'Details', 'Useragent', 'Remoteaddr'],
+    ['2026-01-15 10:00:00.5', 'DISCONNECT', 'CLIENT', '1932', '', 'x NETWORK_ERROR y', 'snom', '1.2.3.4:5'],
+    ['2026-01-15 09:59:59', 'DISCONNECT', 'CLIENT', ' 1933 ', '', 'CLIENT_CLOSED', '', ''],
+    ['  2026-01-15T09:59:58.123456  ', 'REGISTER', 'CLIENT', '', 'Sara'],
+    ['2026-01-15 09:59:57.25 +02:00', 'CONNECT', 'CLIENT', '909', '', '', '', ''],
+    ['2026-01-15 09:59:56 CET', 'CONNECT', 'CLIENT', '909', '', '', '', ''],
+    ['not a time', 'CONNECT', 'CLIENT', '910', '', '', '', ''],
+    ['', 'CONNECT', 'CLIENT', '911', '', '', '', ''],
+    ['2026-01-15 09:59:55', 'event', 'CLIENT', '912', '', '', '', ''],
+    ['AuthenticationEvent List'],
+    ['Date Created', 'Event Type', 'Principal', 'Remote Address'],
+    ['2026-01-15 08:00:00', 'FAILURE_BAD_PASSWORD', 'sara', '1.2.3.4'],
+    ['2026-01-15 08:00:01', 'FAI', '909', '1.2.3.4'],
+    ['2026-01-15 08:00:02', 'SUCCESS', '1932', '1.2.3.4', 'extra'],
+    ['Cdr List'],
+    ['Call Date', 'Src', 'Dst', 'Disposition'],
+    ['2026-01-15 07:00:00', '909', '910', 'FAILED'],
+    ['2026-01-15 07:00:01', 'sara', '910', 'ANSWERED'],
+    ['Registered Accounts'],
+    ['Id', 'Username', 'Registration Expires'],
+    ['1', '909', '2026-01-16 07:00:00'],
+    ['2', '', ''],
+  ];
+  const facts = (text: string): unknown => {
+    const index = open(text, { dialect: 'privateserver-log' });
+    const out = [];
+    for (let r = 0; r < index.recordCount; r++) {
+      out.push([index.recStartLine[r], index.recWall[r], index.recOffsetMin[r], index.recFlags[r], index.recSeverity[r], index.sessionKey(index.recSession[r]), index.componentOf(index.recSession[r]), index.recBodyCol[r]]);
+    }
+    return { out, lines: index.lineCount, diagnostics: diagnosticCodes(index) };
+  };
+  const viaBytes = facts(tabRows(rows));
+  assert.deepEqual(viaBytes, facts(commaRows(rows)));
+  // And the rows did become records with what they say: times with fractions, trimmed keys, problems.
+  const index = open(tabRows(rows), { dialect: 'privateserver-log' });
+  assert.ok(index.recordCount >= 15, `${index.recordCount} records`);
+  assert.equal(index.sessionKey(index.recSession[1]), '1933');
+  assert.equal(index.sessionKey(index.recSession[2]), '(none)');
+  assert.equal(index.componentOf(index.recSession[1]), 'SIP sessions');
+  assert.equal(index.componentOf(index.recSession[0]), 'Authentication events', '1932 is last seen in the authentication table');
+});

@@ -2,34 +2,36 @@
 // with its typed arrays transferred, then flags that the answer is there.
 import { workerData } from 'worker_threads';
 import { dialectById } from './dialects';
-import { LogIndex } from './logIndex';
 import type { PartAnswer, PartJob, SearchAnswer, SearchJob } from './parallel';
-import { searchRange, transferables } from './parallel';
+import { indexPart, searchRange, transferables } from './parallel';
 import { FileSource } from './source';
 
+/** Claims parts until none is left, posting each as it is done; the last answer says so. */
 function run(job: PartJob): void {
   const done = new Int32Array(job.done);
+  const claims = new Int32Array(job.claims);
+  const post = (answer: PartAnswer, transfer: ArrayBuffer[] = []): void => {
+    job.port.postMessage(answer, transfer);
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
+  };
+  let source: FileSource | undefined;
   try {
     const dialect = dialectById(job.dialect);
     if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
-    const source = new FileSource(job.path);
-    try {
-      const index = new LogIndex(source, dialect, job.ctx, { toleranceMs: job.toleranceMs });
-      index.startPart(job.from, Math.min(job.to, source.size));
-      index.build({ search: job.search });
-      const part = index.part();
-      const answer: PartAnswer = { part, scannedTo: index.scannedTo, endsInPartialLine: index.endsInPartialLine };
-      job.port.postMessage(answer, transferables(part));
-    } finally {
-      source.close();
+    source = new FileSource(job.path);
+    for (;;) {
+      const k = Atomics.add(claims, 0, 1);
+      if (k + 1 >= job.bounds.length) break;
+      const answer = indexPart(source, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], job.search, k);
+      post(answer, 'part' in answer ? transferables(answer.part) : []);
     }
+    post({ k: -1, last: true });
   } catch (e) {
-    const answer: PartAnswer = { error: e instanceof Error ? e.message : String(e) };
-    job.port.postMessage(answer);
+    post({ error: e instanceof Error ? e.message : String(e), last: true });
   } finally {
+    source?.close();
     job.port.close();
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
   }
 }
 

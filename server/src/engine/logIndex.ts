@@ -1,6 +1,6 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB, textColumn } from './bytes';
-import { RecordStore } from './recordStore';
+import { NO_OFFSET, RecordStore } from './recordStore';
 import type { StorePart } from './recordStore';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
@@ -29,6 +29,8 @@ export interface BuildOptions {
    * read of the log for index and search), and the offsets found are kept in `searched`.
    */
   search?: string;
+  /** Parts a log indexed on several threads is split into (default: a few per thread, by size). */
+  parts?: number;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */
@@ -124,7 +126,7 @@ export class LogIndex extends RecordStore {
 
   /** Makes room for `records` records at once (a build of a known size). */
   reserve(records: number): void {
-    if (records > this.recStartLine.length) this.growRecords(records);
+    if (records > this.recStartLine.length) this.resizeRecords(records);
   }
 
   /** Appends a part indexed on its own (by a worker) from where this index stopped; call endParts when all are in. */
@@ -180,7 +182,8 @@ export class LogIndex extends RecordStore {
     // Size the record arrays once from the size (log lines average well over 64 bytes) rather than
     // growing them by copying through a 1 GB scan; what is left over is trimmed at the end.
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
-    if (estimate > this.recStartLine.length) this.growRecords(estimate);
+    // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
+    if (estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
     const needle = searchable(options.search);
     if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
       if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
@@ -440,6 +443,12 @@ export class LogIndex extends RecordStore {
 
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
   private finish(first: number): void {
+    // Only exported tables may come newest first; every server writes its own log in time order, so
+    // there is nothing to decide and one pass does days, order, regressions and problem counts.
+    if (this.dialect.mayDescend !== true) {
+      this.finishInOrder(first);
+      return;
+    }
     if (this.dayBase !== undefined) this.rollDays();
     for (let r = first; r < this.recordCount; r++) {
       if (this.recFlags[r] & RecordFlag.NoTime) continue;
@@ -448,10 +457,9 @@ export class LogIndex extends RecordStore {
       else if (t < this.lastTimed) this.down++;
       this.lastTimed = t;
       // A wall time past a year from the epoch carries a calendar date; day counts never get there.
-      if (this.recWall[r] >= 86_400_000 * 365) this.dated = true;
+      if (this.recWall[r] >= DATED_MS) this.dated = true;
     }
-    // Servers write their own logs in time order; only exported tables come newest first.
-    const descending = this.dialect.mayDescend === true && this.down > this.up;
+    const descending = this.down > this.up;
     if (descending !== this.descending || first === 0) {
       this.descending = descending;
       this.markTimeRegressions(0);
@@ -460,6 +468,90 @@ export class LogIndex extends RecordStore {
       this.markTimeRegressions(first);
       this.countProblems(first);
     }
+  }
+
+  /**
+   * finish() for a log in time order, fused into one pass over records `first…`: rollDays,
+   * markTimeRegressions and countProblems as they are written below, record by record.
+   */
+  private finishInOrder(first: number): void {
+    this.descending = false;
+    if (first === 0) {
+      this.sessionProblems.fill(0);
+      this.sessionWorst.fill(255);
+    }
+    const rolling = this.dayBase !== undefined && this.rolledTo === first;
+    if (this.dayBase !== undefined && !rolling) this.rollDays();
+    const base = this.dayBase ?? 0;
+    const wall = this.recWall;
+    const flags = this.recFlags;
+    const level = this.recLevel;
+    const severity = this.recSeverity;
+    const session = this.recSession;
+    const problems = this.sessionProblems;
+    const worst = this.sessionWorst;
+    const offsets = this.offsets;
+    const logOffsetMs = this.logOffsetMin * 60_000;
+    const tol = this.toleranceMs;
+    let day = this.day;
+    let maxTod = this.maxTod;
+    let prev = rolling && first > 0 ? wall[first - 1] : NaN;
+    let edge = first === 0 ? NaN : this.regressionEdge;
+    let last = this.lastTimed;
+    let up = 0;
+    let down = 0;
+    let dated = this.dated;
+    const n = this.recordCount;
+    for (let r = first; r < n; r++) {
+      let f = flags[r] & ~RecordFlag.TimeRegression;
+      if (f & RecordFlag.NoTime) {
+        if (rolling) wall[r] = prev;
+      } else {
+        if (rolling) {
+          const tod = wall[r];
+          if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+            day++;
+            maxTod = tod;
+          } else if (tod > maxTod) {
+            maxTod = tod;
+          }
+          prev = wall[r] = base + day * DAY_MS + tod;
+        }
+        const off = offsets === undefined ? NO_OFFSET : offsets[r];
+        const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
+        if (t > last) up++;
+        else if (t < last) down++;
+        last = t;
+        if (wall[r] >= DATED_MS) dated = true;
+        if (edge !== edge) edge = t;
+        else if (t < edge - tol) f |= RecordFlag.TimeRegression;
+        if (t > edge) edge = t;
+      }
+      flags[r] = f;
+      // problemSeverity(r), inline.
+      let sev = 255;
+      if (level[r] !== NO_LEVEL && severity[r] <= Severity.Warning) sev = severity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
+      if (f & RecordFlag.EventError) {
+        const e = f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning;
+        if (e < sev) sev = e;
+      }
+      if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression) && Severity.Warning < sev) sev = Severity.Warning;
+      if (sev !== 255) {
+        const s = session[r];
+        problems[s]++;
+        if (sev < worst[s]) worst[s] = sev;
+      }
+    }
+    if (rolling) {
+      this.day = day;
+      this.maxTod = maxTod;
+      this.rolledTo = n;
+    }
+    this.up += up;
+    this.down += down;
+    this.lastTimed = last;
+    this.regressionEdge = edge;
+    this.dated = dated;
   }
 
   /**
@@ -534,6 +626,8 @@ const NONE = -1;
 const OPEN = 0;
 const CARRY = -2;
 const HALF_DAY = DAY_MS / 2;
+/** A wall time past a year from the epoch carries a calendar date; day counts never get there. */
+const DATED_MS = 86_400_000 * 365;
 
 /** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
 export function turn(): Promise<void> {

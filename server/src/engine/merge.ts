@@ -13,22 +13,47 @@ export interface MergeSource {
 }
 
 export class MergedOrder {
-  /** Source of each merged position. */
-  src = new Uint16Array(1024);
-  /** Record (in its source) of each merged position. */
-  rec = new Uint32Array(1024);
-  /** Merged position of each record, per source. */
-  readonly rank: Uint32Array[] = [];
-  length = 0;
+  private srcs = new Uint16Array(1024);
+  private recs = new Uint32Array(1024);
+  private readonly ranks: Uint32Array[] = [];
+  private merged = 0;
   /** Records of each source merged so far. */
   private readonly done: number[] = [];
+  /**
+   * The merge is made when first asked for: commands that go source by source (check, sessions)
+   * never pay its three arrays (about 10 bytes a record) nor its pass.
+   */
+  private pending = true;
 
   constructor(private readonly sources: readonly MergeSource[]) {
     for (let s = 0; s < sources.length; s++) {
-      this.rank.push(new Uint32Array(0));
+      this.ranks.push(new Uint32Array(0));
       this.done.push(0);
     }
-    this.extend();
+  }
+
+  /** Source of each merged position. */
+  get src(): Uint16Array {
+    if (this.pending) this.extend();
+    return this.srcs;
+  }
+
+  /** Record (in its source) of each merged position. */
+  get rec(): Uint32Array {
+    if (this.pending) this.extend();
+    return this.recs;
+  }
+
+  /** Merged position of each record, per source. */
+  get rank(): readonly Uint32Array[] {
+    if (this.pending) this.extend();
+    return this.ranks;
+  }
+
+  /** Positions merged. */
+  get length(): number {
+    if (this.pending) this.extend();
+    return this.merged;
   }
 
   /**
@@ -36,17 +61,18 @@ export class MergedOrder {
    * (a followed log grows: its new records come after what was shown). Returns the first new position.
    */
   extend(): number {
+    this.pending = false;
     const k = this.sources.length;
-    const from = this.length;
+    const from = this.merged;
     let total = from;
     for (let s = 0; s < k; s++) {
       const n = this.sources[s].store.recordCount;
       total += n - this.done[s];
-      if (this.rank[s].length < n) this.rank[s] = grow(this.rank[s], n);
+      if (this.ranks[s].length < n) this.ranks[s] = grow(this.ranks[s], n);
     }
-    if (this.src.length < total) {
-      this.src = grow(this.src, total);
-      this.rec = grow(this.rec, total);
+    if (this.srcs.length < total) {
+      this.srcs = grow(this.srcs, total);
+      this.recs = grow(this.recs, total);
     }
     // A binary heap of source numbers ordered by (time of the head record, source number).
     const heap = new Int32Array(k);
@@ -83,12 +109,12 @@ export class MergedOrder {
       }
     }
     let pos = from;
-    const src = this.src;
-    const rec = this.rec;
+    const src = this.srcs;
+    const rec = this.recs;
     while (size > 0) {
       const s = heap[0];
       const store = this.sources[s].store;
-      const rank = this.rank[s];
+      const rank = this.ranks[s];
       let r = this.done[s];
       const n = store.recordCount;
       if (size === 1) {
@@ -122,7 +148,7 @@ export class MergedOrder {
       }
       siftDown(0);
     }
-    this.length = pos;
+    this.merged = pos;
     return from;
   }
 

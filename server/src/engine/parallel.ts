@@ -7,8 +7,8 @@ import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { LF } from './bytes';
-import { CancelledError } from './logIndex';
-import type { BuildOptions, LogIndex, SearchHits, StorePart } from './logIndex';
+import { CancelledError, LogIndex } from './logIndex';
+import type { BuildOptions, SearchHits, StorePart } from './logIndex';
 import type { LogSource } from './source';
 import type { DialectId, ParseContext } from './types';
 
@@ -17,23 +17,25 @@ export const PARALLEL_MIN_BYTES = 48 << 20;
 /** No part smaller than this. */
 const MIN_PART_BYTES = 24 << 20;
 
-/** What a worker is asked to index. */
+/** What a worker is asked to index: the parts it claims from `claims`, one after another. */
 export interface PartJob {
   path: string;
-  from: number;
-  to: number;
+  /** Offsets that split the log into parts (part k is `[bounds[k], bounds[k + 1])`). */
+  bounds: number[];
+  /** Int32 counter of parts claimed so far, shared by every thread of the build (Atomics.add). */
+  claims: SharedArrayBuffer;
   dialect: DialectId;
   ctx: ParseContext;
   toleranceMs: number;
   /** Text to search while indexing (BuildOptions.search). */
   search: string | undefined;
-  /** Int32 flag set to 1 (and notified) when the answer has been posted. */
+  /** Int32 count of answers posted (notified after each); the last answer has `last` set. */
   done: SharedArrayBuffer;
   port: MessagePort;
 }
 
-/** A worker's answer. */
-export type PartAnswer = { part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string };
+/** A worker's answer for one part (k), or its error; `last` when it claims no more. */
+export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string } | { k: -1 }) & { last?: boolean };
 
 /** What a search worker is asked: every occurrence of `needle` that starts in `[from, to)`. */
 export interface SearchJob {
@@ -90,11 +92,16 @@ export function splitAtLines(source: LogSource, size: number, parts: number): nu
   return bounds;
 }
 
-/** A worker indexing one part (or searching one range); wait() blocks this thread until its answer is in. */
+/**
+ * A worker indexing the parts it claims (or searching one range). Its answers come through a port;
+ * a shared counter says how many were posted, so this thread can block on it (the command line has
+ * nothing else to do) or look at it between turns of the event loop (a server).
+ */
 class PartWorker<Answer = PartAnswer> {
   private readonly flag: Int32Array;
   private readonly port: MessagePort;
   private readonly worker: Worker;
+  private taken = 0;
 
   constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'>) {
     const done = new SharedArrayBuffer(4);
@@ -108,17 +115,15 @@ class PartWorker<Answer = PartAnswer> {
     this.worker.unref();
   }
 
-  /** The worker's answer (blocks: the command line has nothing else to do meanwhile). */
+  /** The worker's next answer (blocks). */
   waitSync(): Answer | { error: string } {
-    while (Atomics.load(this.flag, 0) === 0) Atomics.wait(this.flag, 0, 0, 1000);
-    const message = receiveMessageOnPort(this.port);
-    this.port.close();
-    return message ? (message.message as Answer) : { error: 'the index worker stopped without an answer' };
+    while (Atomics.load(this.flag, 0) <= this.taken) Atomics.wait(this.flag, 0, this.taken, 1000);
+    return this.take();
   }
 
-  /** The worker's answer, waiting without blocking the event loop. */
+  /** The worker's next answer, waiting without blocking the event loop. */
   async wait(isCancelled?: () => boolean): Promise<Answer | { error: string }> {
-    while (Atomics.load(this.flag, 0) === 0) {
+    while (Atomics.load(this.flag, 0) <= this.taken) {
       if (isCancelled?.()) {
         void this.worker.terminate();
         return { error: 'cancelled' };
@@ -126,7 +131,17 @@ class PartWorker<Answer = PartAnswer> {
       // A look every 20 ms: the answer takes seconds, and the event loop stays free meanwhile.
       await new Promise<void>((resolve) => setTimeout(resolve, 20));
     }
-    return this.waitSync();
+    return this.take();
+  }
+
+  private take(): Answer | { error: string } {
+    this.taken++;
+    const message = receiveMessageOnPort(this.port);
+    if (!message) return { error: 'the index worker stopped without an answer' };
+    const answer = message.message as Answer & { last?: boolean };
+    // A search answers once; an index worker once per part it claimed, the last answer flagged.
+    if (answer.last === true || !('k' in answer)) this.port.close();
+    return answer;
   }
 
   terminate(): void {
@@ -134,15 +149,39 @@ class PartWorker<Answer = PartAnswer> {
   }
 }
 
-/** Starts workers for parts 1… of the log; part 0 is the caller's. */
-function startWorkers(index: LogIndex, file: string, bounds: number[], ctx: ParseContext, toleranceMs: number, search: string | undefined): PartWorker[] {
+/** Parts per thread: small enough that a thread slowed by others hands its share to the rest. */
+const PARTS_PER_THREAD = 2;
+
+/** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
+function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, search: string | undefined): PartWorker[] {
   const entry = workerFile();
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
-  for (let k = 1; k + 1 < bounds.length; k++) {
-    workers.push(new PartWorker(entry, { path: file, from: bounds[k], to: bounds[k + 1], dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search }));
+  for (let t = 1; t < threads; t++) {
+    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search }));
   }
   return workers;
+}
+
+/**
+ * Indexes the parts this thread claims after part 0 (the caller's own index holds that one), each as
+ * a worker would, until none is left. Returns them by part number.
+ */
+function claimParts(index: LogIndex, bounds: number[], claims: Int32Array, toleranceMs: number, search: string | undefined, ctx: ParseContext, isCancelled?: () => boolean): Map<number, PartAnswer> {
+  const done = new Map<number, PartAnswer>();
+  for (let k = Atomics.add(claims, 0, 1); k + 1 < bounds.length; k = Atomics.add(claims, 0, 1)) {
+    if (isCancelled?.()) throw new CancelledError();
+    done.set(k, indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], search, k));
+  }
+  return done;
+}
+
+/** One part of a log indexed on its own (what a worker does with the parts it claims). */
+export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: ParseContext, toleranceMs: number, from: number, to: number, search: string | undefined, k: number): PartAnswer {
+  const part = new LogIndex(source, dialect, ctx, { toleranceMs });
+  part.startPart(from, Math.min(to, source.size));
+  part.build({ search });
+  return { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine };
 }
 
 function plainContext(ctx: ParseContext): ParseContext {
@@ -150,23 +189,36 @@ function plainContext(ctx: ParseContext): ParseContext {
 }
 
 /**
- * Builds `index` (new, over the file `file`) on `threads` threads: this one indexes the first part
- * while workers index the others, then the parts are stitched in order. Same result as build().
+ * Builds `index` (new, over the file `file`) on `threads` threads: the log is split into a few parts
+ * per thread, this thread indexes the first into `index` itself, then every thread (this one and
+ * the workers) claims the next part left until none is; the parts are stitched in order. Same result
+ * as build().
  */
 export function buildParallel(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): void {
   const size = index.source.size;
-  const bounds = splitAtLines(index.source, size, threads);
+  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
   if (bounds.length <= 2 || !index.dialect.partable) {
     index.build(options);
     return;
   }
-  const workers = startWorkers(index, file, bounds, ctx, toleranceMs, options.search);
+  const claims = new SharedArrayBuffer(4);
+  const counter = new Int32Array(claims);
+  Atomics.store(counter, 0, 1);
+  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
   try {
     index.reserve(Math.ceil(size / 64));
     index.startPart(0, bounds[1]);
     index.build(options);
-    for (const worker of workers) adopt(index, worker.waitSync());
-    index.endParts();
+    const parts = claimParts(index, bounds, counter, toleranceMs, options.search, ctx, options.isCancelled);
+    for (const worker of workers) {
+      for (;;) {
+        const answer = worker.waitSync();
+        if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+        if (answer.k >= 0) parts.set(answer.k, answer);
+        if (answer.last === true) break;
+      }
+    }
+    stitch(index, parts, bounds.length - 1);
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
@@ -176,36 +228,69 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
 /** As buildParallel, giving the event loop turns (a server): cancellation stops the workers too. */
 export async function buildParallelAsync(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): Promise<void> {
   const size = index.source.size;
-  const bounds = splitAtLines(index.source, size, threads);
+  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
   if (bounds.length <= 2 || !index.dialect.partable) {
     await index.buildAsync(options);
     return;
   }
-  const workers = startWorkers(index, file, bounds, ctx, toleranceMs, options.search);
+  const claims = new SharedArrayBuffer(4);
+  const counter = new Int32Array(claims);
+  Atomics.store(counter, 0, 1);
+  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
   try {
     index.reserve(Math.ceil(size / 64));
     index.startPart(0, bounds[1]);
     await index.buildAsync(options);
-    for (const worker of workers) {
-      const answer = await worker.wait(options.isCancelled);
-      if (options.isCancelled?.()) throw new CancelledError();
-      adopt(index, answer);
+    // The parts this thread claims are built with turns of the event loop too.
+    const parts = new Map<number, PartAnswer>();
+    for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
+      const part = new LogIndex(index.source, index.dialect, ctx, { toleranceMs });
+      part.startPart(bounds[k], Math.min(bounds[k + 1], index.source.size));
+      await part.buildAsync({ search: options.search, isCancelled: options.isCancelled });
+      parts.set(k, { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
     }
-    index.endParts();
+    for (const worker of workers) {
+      for (;;) {
+        const answer = await worker.wait(options.isCancelled);
+        if (options.isCancelled?.()) throw new CancelledError();
+        if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+        if (answer.k >= 0) parts.set(answer.k, answer);
+        if (answer.last === true) break;
+      }
+    }
+    stitch(index, parts, bounds.length - 1);
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
   }
 }
 
+/** How many parts to split a log of `size` bytes into for `threads` threads. */
+function partsFor(size: number, threads: number): number {
+  return Math.max(threads, Math.min(threads * PARTS_PER_THREAD, Math.floor(size / MIN_PART_BYTES)));
+}
+
+/** Adopts parts 1…count-1 in order into `index` (which holds part 0) and finishes it. */
+function stitch(index: LogIndex, parts: Map<number, PartAnswer>, count: number): void {
+  for (let k = 1; k < count; k++) {
+    const answer = parts.get(k);
+    if (answer === undefined) throw new Error(`index worker: part ${k} of ${count} is missing`);
+    adopt(index, answer);
+    // Adopted: its arrays may go.
+    parts.delete(k);
+  }
+  index.endParts();
+}
+
 function adopt(index: LogIndex, answer: PartAnswer): void {
   if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+  if (!('part' in answer)) throw new Error('index worker: no part in its answer');
   index.adoptPart(answer.part, answer.scannedTo, answer.endsInPartialLine);
 }
 
 /** The buffers of a part, to transfer rather than copy. */
 export function transferables(part: StorePart): ArrayBuffer[] {
-  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.hits];
+  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.sessionFirst, part.sessionLast, part.sessionRecordCount, part.hits];
   const seen = new Set<ArrayBuffer>();
   for (const a of arrays) if (a !== undefined && a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
   return [...seen];

@@ -43,6 +43,10 @@ export interface StorePart {
   /** The part's session keys: bytes and their bounds, in order of first record. */
   keyPool: Uint8Array;
   keyBounds: Uint32Array;
+  /** Per session of the part: its first and last record (part numbering) and its record count. */
+  sessionFirst: Uint32Array;
+  sessionLast: Uint32Array;
+  sessionRecordCount: Uint32Array;
   sessionDialogs: [number, string][];
   overflow: OverflowRun[];
   /** End of the part's last record (line, offset), when it runs to the end of the part. */
@@ -236,10 +240,14 @@ export class RecordStore {
       }
     }
     this.recFlags[r] = flags;
-    const s = this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
+    const s = h.keyHash >= 0 ? this.keys.internHashed(h.keyBuf, h.keyStart, h.keyEnd, h.keyHash) : this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
     this.recSession[r] = s;
     this.addToSession(s, r);
-    if (h.dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, h.dialog);
+    if (h.dialogEnd !== 0) {
+      if (!this.sessionDialog.has(s)) this.sessionDialog.set(s, Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.dialogStart, h.dialogEnd - h.dialogStart).toString('utf8'));
+    } else if (h.dialog !== undefined && !this.sessionDialog.has(s)) {
+      this.sessionDialog.set(s, h.dialog);
+    }
     return r;
   }
 
@@ -295,7 +303,10 @@ export class RecordStore {
     this.recSession = grow(this.recSession, min);
   }
 
-  /** Sizes the record arrays to exactly `n` slots (no copy when they already are). */
+  /**
+   * Sizes the record arrays to exactly `n` slots (no copy when they already are). Slots never
+   * written cost no memory: the pages of a large new array are only mapped when first touched.
+   */
   protected resizeRecords(n: number): void {
     const fit = <T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Float64Array>(a: T): T => {
       if (a.length === n) return a;
@@ -314,10 +325,14 @@ export class RecordStore {
     this.recSession = fit(this.recSession);
   }
 
-  /** Gives back the slots a build did not use, when they are many (one copy per array). */
+  /**
+   * Gives back the slots a build did not use when they are more than the records (one copy per
+   * array). Fewer are kept: slots never written were never mapped, so they cost address space only,
+   * while the copy would cost time and, for a moment, the memory of a second index.
+   */
   protected trim(): void {
     const n = this.recordCount;
-    if (this.recStartLine.length - n > Math.max(4096, n >> 3)) this.resizeRecords(Math.max(n, 1024));
+    if (this.recStartLine.length - n > Math.max(4096, n)) this.resizeRecords(Math.max(n, 1024));
     this.keys.trim();
   }
 
@@ -340,6 +355,9 @@ export class RecordStore {
       recSession: this.recSession,
       keyPool: pool,
       keyBounds: bounds,
+      sessionFirst: this.sessionFirst,
+      sessionLast: this.sessionLast,
+      sessionRecordCount: this.sessionRecordCount,
       sessionDialogs: dialogs,
       overflow: this.overflow,
       lastEndLine: this.lastEndLine,
@@ -372,7 +390,9 @@ export class RecordStore {
     const n = p.recordCount;
     if (base + n > this.recStartLine.length) this.growRecords(base + n);
     if (p.recStartOffset instanceof Float64Array) this.widenOffsets();
-    for (let i = 0; i < n; i++) this.recStartLine[base + i] = p.recStartLine[i] + lineBase;
+    const lines = this.recStartLine;
+    const partLines = p.recStartLine;
+    for (let i = 0; i < n; i++) lines[base + i] = partLines[i] + lineBase;
     this.recStartOffset.set(p.recStartOffset.subarray(0, n), base);
     this.recBodyCol.set(p.recBodyCol.subarray(0, n), base);
     this.recWall.set(p.recWall.subarray(0, n), base);
@@ -385,10 +405,18 @@ export class RecordStore {
     } else if (this.offsets !== undefined) {
       this.offsets.fill(NO_OFFSET, base, base + n);
     }
-    for (let i = 0; i < n; i++) {
-      const s = map[p.recSession[i]];
-      this.recSession[base + i] = s;
-      this.addToSession(s, base + i);
+    const sessions = p.recSession;
+    const out = this.recSession;
+    for (let i = 0; i < n; i++) out[base + i] = map[sessions[i]];
+    // Session aggregates per session of the part, not per record: its records all follow ours.
+    if (this.keys.size > this.sessionFirst.length) this.growSessions(this.keys.size);
+    for (let local = 0; local < map.length; local++) {
+      const count = p.sessionRecordCount[local];
+      if (count === 0) continue;
+      const s = map[local];
+      if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = base + p.sessionFirst[local];
+      this.sessionLast[s] = base + p.sessionLast[local];
+      this.sessionRecordCount[s] += count;
     }
     // Records without a time before the part's first timed one carry our last time.
     for (let i = 0; i < n && this.recFlags[base + i] & RecordFlag.NoTime; i++) {

@@ -60,10 +60,18 @@ export class HeaderScratch {
   keyBuf: Uint8Array = EMPTY;
   keyStart = 0;
   keyEnd = 0;
+  /** The key's hash (keyTable's hashKey), when the scanner computed it while reading the key; -1: not computed. */
+  keyHash = -1;
   /** RecordFlag bits. */
   flags = 0;
   /** A SIP dialog (Call-ID) this record reveals for its session, or undefined. */
   dialog: string | undefined = undefined;
+  /**
+   * Or the Call-ID's bytes, `keyBuf[dialogStart, dialogEnd)` (dialogEnd 0: none): decoded only for a
+   * session that has no dialog yet, not for every SIP packet.
+   */
+  dialogStart = 0;
+  dialogEnd = 0;
 
   reset(): void {
     this.wall = NaN;
@@ -74,8 +82,10 @@ export class HeaderScratch {
     this.keyBuf = EMPTY;
     this.keyStart = 0;
     this.keyEnd = 0;
+    this.keyHash = -1;
     this.flags = 0;
     this.dialog = undefined;
+    this.dialogEnd = 0;
   }
 
   /** Sets the session key to a computed string (rare path: thread forms, spans, tables). */

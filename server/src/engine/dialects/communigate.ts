@@ -15,6 +15,9 @@ export function communigateFileDate(fileName: string | undefined): number | unde
   return m ? daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])) * DAY_MS : undefined;
 }
 
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
 /** Letters, digits and `_` (a component NAME), as a table: the header scan asks it for every byte of a key. */
 const NAME_CHAR = new Uint8Array(256);
 for (let c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
@@ -75,16 +78,20 @@ class CommunigateParser implements LineParser {
   /** Session key from REST (FORMATS §2.1). */
   private mainRecord(buf: Uint8Array, rest: number, end: number, h: HeaderScratch): void {
     let p = rest;
-    while (p < end && NAME_CHAR[buf[p]] === 1) p++;
+    // The key is hashed as it is read (FNV-1a, keyTable's hashKey): the index interns it without a second pass.
+    let hash = FNV_OFFSET;
+    while (p < end && NAME_CHAR[buf[p]] === 1) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
     const nameEnd = p;
     h.keyBuf = buf;
     h.keyStart = rest;
     // NAME-DIGITS, the common form: the key ends after the digits.
     if (nameEnd > rest && p + 1 < end && buf[p] === 0x2d && isDigit(buf[p + 1])) {
-      p += 2;
-      while (p < end && isDigit(buf[p])) p++;
+      hash = Math.imul(hash ^ 0x2d, FNV_PRIME);
+      p++;
+      while (p < end && isDigit(buf[p])) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
       h.keyEnd = p;
-      if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-')) h.dialog = sipDialog(buf, firstSpace(buf, p, end), end);
+      h.keyHash = hash >>> 0;
+      if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-')) sipDialog(buf, firstSpace(buf, p, end), end, h);
       return;
     }
     // Name characters are never spaces: the first space is at or after the name.
@@ -141,22 +148,29 @@ function firstSpace(buf: Uint8Array, p: number, end: number): number {
   return p;
 }
 
-/** `inp: Call-ID: value` / `out: Call-ID: value` after the prefix key of a SIPDATA record. */
-function sipDialog(buf: Uint8Array, p: number, end: number): string | undefined {
+/** `inp: Call-ID: value` / `out: Call-ID: value` after the prefix key of a SIPDATA record: its bounds into `h`. */
+function sipDialog(buf: Uint8Array, p: number, end: number, h: HeaderScratch): void {
   while (p < end && buf[p] === SP) p++;
-  if (p + 4 > end) return undefined;
-  const dir = String.fromCharCode(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
-  if (dir !== 'inp:' && dir !== 'out:') return undefined;
+  if (p + 4 > end || buf[p + 3] !== COLON) return;
+  const d0 = buf[p];
+  const d1 = buf[p + 1];
+  const d2 = buf[p + 2];
+  if (!((d0 === 0x69 && d1 === 0x6e && d2 === 0x70) /* inp */ || (d0 === 0x6f && d1 === 0x75 && d2 === 0x74) /* out */)) return;
   p += 4;
   if (p < end && buf[p] === 0x2b /* + */) p++;
   while (p < end && buf[p] === SP) p++;
-  return callIdAt(buf, p, end);
+  // The key's bytes are the log's own here (NAME-DIGITS form), so the dialog's bounds are too.
+  if (callIdRange(buf, p, end, RANGE)) {
+    h.dialogStart = RANGE[0];
+    h.dialogEnd = RANGE[1];
+  }
 }
 
 const CALL_ID = Buffer.from('call-id:');
+const RANGE = [0, 0];
 
-/** The value of a `Call-ID:` (or compact `i:`) SIP header at `p`, or undefined. */
-function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
+/** The bounds of the value of a `Call-ID:` (or compact `i:`) SIP header at `p`, into `range`; false when there is none. */
+function callIdRange(buf: Uint8Array, p: number, end: number, range: number[]): boolean {
   let v = -1;
   if (p + 8 <= end) {
     let i = 0;
@@ -165,11 +179,19 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
     if (i === 8) v = p + 8;
   }
   if (v < 0 && p + 2 <= end && (buf[p] | 0x20) === 0x69 && buf[p + 1] === COLON) v = p + 2;
-  if (v < 0) return undefined;
+  if (v < 0) return false;
   while (v < end && (buf[v] === SP || buf[v] === TAB)) v++;
   let e = end;
   while (e > v && (buf[e - 1] === SP || buf[e - 1] === TAB || buf[e - 1] === 0x0d)) e--;
-  return e > v ? Buffer.from(buf.buffer, buf.byteOffset + v, e - v).toString('utf8') : undefined;
+  if (e <= v) return false;
+  range[0] = v;
+  range[1] = e;
+  return true;
+}
+
+/** The value of a `Call-ID:` (or compact `i:`) SIP header at `p`, or undefined. */
+function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
+  return callIdRange(buf, p, end, RANGE) ? Buffer.from(buf.buffer, buf.byteOffset + RANGE[0], RANGE[1] - RANGE[0]).toString('utf8') : undefined;
 }
 
 /** `HH:MM:SS` and `n` fraction digits of a time of day given in ms. */

@@ -1,5 +1,5 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
-import { asBuffer, digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
+import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { grow, KeyTable } from '../keyTable';
 import { DAY_MS, daysFromCivil } from '../time';
 import { RecordFlag, Severity } from '../types';
@@ -166,9 +166,10 @@ class EmgParser implements LineParser {
     let e = p;
     while (e < end && ((buf[e] >= 0x41 && buf[e] <= 0x5a) || isDigit(buf[e]))) e++;
     if (e === p || (e < end && buf[e] !== SP && buf[e] !== 0x3a)) return;
-    const word = Buffer.from(buf.buffer, buf.byteOffset + p, e - p).toString('latin1');
-    const level = LEVEL_WORDS.indexOf(word);
-    const code = level >= 0 ? level : LEVEL_ALIASES[word];
+    // The word is compared in bytes; a string is made only for a word of alias length that is no level word.
+    let code: number | undefined = -1;
+    for (let k = 0; k < LEVEL_WORDS.length && code < 0; k++) if (fieldIs(buf, p, e, LEVEL_WORDS[k])) code = k;
+    if (code < 0) code = e - p <= 6 ? LEVEL_ALIASES[Buffer.from(buf.buffer, buf.byteOffset + p, e - p).toString('latin1')] : undefined;
     if (code === undefined) return;
     h.level = code;
     h.severity = LEVEL_SEVERITY[code];
@@ -190,10 +191,21 @@ const MONTH_CODES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'se
 
 const ORPHANED = Buffer.from('orphaned');
 
+/** Whether `buf[s, e)` contains `word` (a loop: the INFO searched is short, a view per record is not). */
+function containsBytes(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  const first = word[0];
+  outer: for (let i = s; i + word.length <= e; i++) {
+    if (buf[i] !== first) continue;
+    for (let j = 1; j < word.length; j++) if (buf[i + j] !== word[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   const close = indexOfByte(buf, 0x29, p, end);
   // Most INFO has no such field: one byte search before any string is made.
-  if (asBuffer(buf).subarray(p, close < 0 ? end : close).indexOf(ORPHANED) < 0) return false;
+  if (!containsBytes(buf, p, close < 0 ? end : close, ORPHANED)) return false;
   const text = Buffer.from(buf.buffer, buf.byteOffset + p, (close < 0 ? end : close) - p).toString('latin1');
   return text.split(',').some((f) => f.trim().split('=')[0] === 'orphaned');
 }

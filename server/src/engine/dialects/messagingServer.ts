@@ -20,6 +20,13 @@ function isProcessToken(buf: Uint8Array, start: number, end: number): boolean {
 
 const levelScratch = { level: 0, end: 0 };
 
+/** Whether `buf[s, e)` is exactly `word` (no view or copy made: this runs for every record). */
+function bytesEqual(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
+  return true;
+}
+
 /** `CATEGORY LEVEL:` at `p`: the level code and the colon's index, or undefined. */
 function levelWordAt(buf: Uint8Array, p: number, end: number): typeof levelScratch | undefined {
   if (p >= end) return undefined;
@@ -27,7 +34,8 @@ function levelWordAt(buf: Uint8Array, p: number, end: number): typeof levelScrat
   if (catEnd <= p) return undefined;
   const lvEnd = indexOfByte(buf, COLON, catEnd + 1, end);
   if (lvEnd < 0) return undefined;
-  const level = LEVEL_BYTES.findIndex((w) => w.length === lvEnd - catEnd - 1 && w.equals(buf.subarray(catEnd + 1, lvEnd)));
+  let level = -1;
+  for (let k = 0; k < LEVEL_BYTES.length && level < 0; k++) if (bytesEqual(buf, catEnd + 1, lvEnd, LEVEL_BYTES[k])) level = k;
   if (level < 0) return undefined;
   levelScratch.level = level;
   levelScratch.end = lvEnd;

@@ -1,5 +1,6 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
+import { isAscii } from 'buffer';
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
@@ -115,12 +116,171 @@ export function parseCellTime(cell: string): { wall: number; offsetMin: number }
   return { wall, offsetMin };
 }
 
+/** Every column name of a table signature, lower case, by length: a cell that could make a row a header row. */
+const SIGNATURE_WORDS: Uint8Array[][] = [];
+for (const t of TABLES) {
+  for (const word of t.signature) (SIGNATURE_WORDS[word.length] ??= []).push(Buffer.from(word, 'latin1'));
+}
+const SIGNATURE_LENGTH = new Uint8Array(256);
+for (let len = 0; len < SIGNATURE_WORDS.length; len++) if (SIGNATURE_WORDS[len] !== undefined) SIGNATURE_LENGTH[len] = 1;
+const NONE_KEY = Buffer.from('(none)', 'latin1');
+const TITLE_BYTES = TITLES.map((t) => Buffer.from(t, 'latin1'));
+
+/** Whether `buf[s, e)` equals the lower-case ASCII `word`, ignoring ASCII case. */
+function equalsFolded(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = buf[s + i];
+    if ((c >= 0x41 && c <= 0x5a ? c | 0x20 : c) !== word[i]) return false;
+  }
+  return true;
+}
+
+/** Whether `buf[s, e)` contains the ASCII `word`. */
+function contains(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  outer: for (let i = s; i + word.length <= e; i++) {
+    for (let j = 0; j < word.length; j++) if (buf[i + j] !== word[j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
+const WORD = {
+  disconnect: Buffer.from('DISCONNECT'),
+  networkError: Buffer.from('NETWORK_ERROR'),
+  fail: Buffer.from('FAIL'),
+  failed: Buffer.from('FAILED'),
+};
+
 class PrivateServerParser implements LineParser {
   private table: TableKind | undefined;
   private columns: string[] = [];
   private readonly components = new Map<string, string>();
+  /** The current table's columns used by the byte path: time, key and those its problem rule reads (-1: absent). */
+  private timeCol = -1;
+  private keyCol = -1;
+  private problemCols: number[] = [];
+  private cells = new Int32Array(64);
+  /** Header rows met so far (tables in the file). */
+  private tablesSeen = 0;
+  /** The component of the first table, for keys that only occur in it. */
+  private firstComponent: string | undefined;
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    if (this.table !== undefined && this.dataRow(buf, start, end, h)) return true;
+    return this.anyLine(buf, start, end, h);
+  }
+
+  /**
+   * The hot path, in bytes: a TAB-separated ASCII row of the current table whose cells name no
+   * column of a signature (so it cannot be a header row) and whose time is plain. Returns false,
+   * having changed nothing, for any other line: anyLine then reads it as text, as it always did.
+   */
+  private dataRow(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    // Text with other bytes than ASCII (sort glyphs, Unicode blanks) is the text path's.
+    if (!isAscii(buf.subarray(start, end))) return false;
+    // Cell bounds, trimmed: [s0, e0, s1, e1, …].
+    let f = this.cells;
+    let n = 0;
+    let any = false;
+    for (let cs = start; cs <= end; ) {
+      let tab = cs;
+      while (tab < end && buf[tab] !== 0x09) tab++;
+      let s = cs;
+      let e = tab;
+      while (s < e && isBlank(buf[s])) s++;
+      while (e > s && isBlank(buf[e - 1])) e--;
+      if (2 * n + 2 > f.length) {
+        const grown = new Int32Array(f.length * 2);
+        grown.set(f);
+        f = this.cells = grown;
+      }
+      f[2 * n] = s;
+      f[2 * n + 1] = e;
+      n++;
+      if (e > s) any = true;
+      // A cell naming a column of a table signature may make this a header row: the text path decides.
+      if (SIGNATURE_LENGTH[e - s] === 1 && namesColumn(buf, s, e)) return false;
+      cs = tab + 1;
+    }
+    // Blank lines and titles (TABs may lead or trail them) are the text path's too.
+    if (n < 2 || !any) return false;
+    if (n === 2 || n === 3) {
+      let ls = start;
+      let le = end;
+      while (ls < le && isBlank(buf[ls])) ls++;
+      while (le > ls && isBlank(buf[le - 1])) le--;
+      for (const title of TITLE_BYTES) if (equalsExact(buf, ls, le, title)) return false;
+    }
+    const table = this.table!;
+    const timeCol = this.timeCol;
+    let wall = NaN;
+    if (timeCol >= 0 && timeCol < n) {
+      const ts = f[2 * timeCol];
+      const te = f[2 * timeCol + 1];
+      wall = plainTime(buf, ts, te);
+      // Zones and other forms are read by the text path.
+      if (wall !== wall && te > ts) return false;
+    }
+    if (n !== this.columns.length) h.flags |= RecordFlag.Malformed;
+    if (wall === wall) h.wall = wall;
+    if (this.problemBytes(table, buf, f, n)) {
+      h.severity = Severity.Warning;
+      h.flags |= RecordFlag.EventError;
+    }
+    const k = this.keyCol;
+    const ks = k >= 0 && k < n ? f[2 * k] : 0;
+    const ke = k >= 0 && k < n ? f[2 * k + 1] : 0;
+    if (ke > ks) {
+      h.keyBuf = buf;
+      h.keyStart = ks;
+      h.keyEnd = ke;
+    } else {
+      h.keyBuf = NONE_KEY;
+      h.keyStart = 0;
+      h.keyEnd = NONE_KEY.length;
+    }
+    // Rows of the first table need no entry: componentOf falls back to its component.
+    if (this.tablesSeen > 1) this.components.set(Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.keyStart, h.keyEnd - h.keyStart).toString('latin1'), table.component);
+    if (timeCol === 0) h.bodyCol = firstTab(buf, start, end) + 1 - start;
+    return true;
+  }
+
+  /** table.problem over bytes (the same rules), `f` holding the row's trimmed cell bounds. */
+  private problemBytes(table: TableKind, buf: Uint8Array, f: Int32Array, n: number): boolean {
+    const cols = this.problemCols;
+    const a = cols.length > 0 && cols[0] >= 0 && cols[0] < n ? cols[0] : -1;
+    const as = a < 0 ? 0 : f[2 * a];
+    const ae = a < 0 ? 0 : f[2 * a + 1];
+    switch (table.component) {
+      case 'SIP sessions': {
+        if (!equalsExact(buf, as, ae, WORD.disconnect)) return false;
+        const b = cols[1] >= 0 && cols[1] < n ? cols[1] : -1;
+        return b >= 0 && contains(buf, f[2 * b], f[2 * b + 1], WORD.networkError);
+      }
+      case 'Authentication events':
+        return ae - as >= 4 && equalsExact(buf, as, as + 4, WORD.fail);
+      case 'CDR':
+        return equalsExact(buf, as, ae, WORD.failed);
+      default:
+        return false;
+    }
+  }
+
+  /** Points the byte path at the columns of a new header row. */
+  private setColumns(kind: TableKind, names: string[]): void {
+    this.tablesSeen++;
+    this.firstComponent ??= kind.component;
+    this.table = kind;
+    this.columns = names;
+    this.timeCol = names.indexOf(kind.time);
+    this.keyCol = names.indexOf(kind.key);
+    const problemNames: Record<string, string[]> = { 'SIP sessions': ['event', 'details'], 'Authentication events': ['event type'], CDR: ['disposition'] };
+    this.problemCols = (problemNames[kind.component] ?? []).map((name) => names.indexOf(name));
+  }
+
+  /** Any line, as text: titles, header rows, comma rows, rows with zones or non-ASCII text. */
+  private anyLine(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     const line = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
     const trimmed = line.trim();
     if (trimmed === '') return false;
@@ -135,8 +295,7 @@ class PrivateServerParser implements LineParser {
     const names = maybeHeader ? splitRow(line).map(columnName) : [];
     const kind = maybeHeader ? TABLES.find((t) => t.signature.every((c) => names.includes(c))) : undefined;
     if (kind) {
-      this.table = kind;
-      this.columns = names;
+      this.setColumns(kind, names);
       return false;
     }
     const table = this.table;
@@ -156,7 +315,7 @@ class PrivateServerParser implements LineParser {
     }
     const key = cell(table.key) || '(none)';
     h.setKeyText(key);
-    this.components.set(key, table.component);
+    if (this.tablesSeen > 1) this.components.set(key, table.component);
     // The body is the row after its timestamp when the timestamp leads the row, else the whole row.
     if (timeCol === 0) {
       const sep = line.search(/[\t,]/);
@@ -166,8 +325,62 @@ class PrivateServerParser implements LineParser {
   }
 
   componentOf(key: string): string | undefined {
-    return this.components.get(key);
+    return this.components.get(key) ?? this.firstComponent;
   }
+}
+
+/** Whether the trimmed cell `buf[s, e)` names a column of a table signature (ASCII case ignored). */
+function namesColumn(buf: Uint8Array, s: number, e: number): boolean {
+  for (const w of SIGNATURE_WORDS[e - s]) if (equalsFolded(buf, s, e, w)) return true;
+  return false;
+}
+
+function firstTab(buf: Uint8Array, s: number, e: number): number {
+  while (s < e && buf[s] !== 0x09) s++;
+  return s;
+}
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+}
+
+function equalsExact(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
+  if (e - s !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
+  return true;
+}
+
+function digits(buf: Uint8Array, s: number, n: number): number {
+  let v = 0;
+  for (let i = s; i < s + n; i++) {
+    const d = buf[i] - 0x30;
+    if (d < 0 || d > 9) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** `YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}]` with nothing after it, as parseCellTime reads it; NaN for anything else. */
+function plainTime(buf: Uint8Array, s: number, e: number): number {
+  if (e - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || (buf[s + 10] !== 0x20 && buf[s + 10] !== 0x54) || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) return NaN;
+  const y = digits(buf, s, 4);
+  const mo = digits(buf, s + 5, 2);
+  const d = digits(buf, s + 8, 2);
+  const hh = digits(buf, s + 11, 2);
+  const mm = digits(buf, s + 14, 2);
+  const ss = digits(buf, s + 17, 2);
+  let frac = 0;
+  let p = s + 19;
+  if (p < e) {
+    if (buf[p] !== 0x2e || e - p < 2 || e - p > 7) return NaN;
+    let scale = 100_000;
+    for (p++; p < e; p++, scale /= 10) {
+      const c = buf[p] - 0x30;
+      if (c < 0 || c > 9) return NaN;
+      frac += c * scale;
+    }
+  }
+  return daysFromCivil(y, mo, d) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + frac / 1000;
 }
 
 export const privateServer: Dialect = {
