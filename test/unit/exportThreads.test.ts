@@ -25,7 +25,7 @@ before(() => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The export of `files` (as `msglog export` reads them) and how many threads wrote it. */
-async function exportOf(files: string[], options: ExportOptions): Promise<{ text: Buffer; threads: number; records: number }> {
+async function exportOf(files: string[], options: ExportOptions): Promise<{ text: Buffer; threads: number; records: number; workerSlices: number; slices: number }> {
   const expanded = await expandInputs(files);
   assert.equal(expanded.problems.filter((p) => p.error).length, 0);
   const set = await LogSet.open(expanded.files, { utcOffsetMin: options.utcOffsetMin });
@@ -34,7 +34,7 @@ async function exportOf(files: string[], options: ExportOptions): Promise<{ text
     const exporter = new LogExporter(inputs, options, new MergedRecordOrder(set.order));
     const text = Buffer.concat([...exporter.chunks()]);
     assert.equal(exporter.done, exporter.total, 'every record exported');
-    return { text, threads: exporter.threadsUsed, records: exporter.total };
+    return { text, threads: exporter.threadsUsed, records: exporter.total, workerSlices: exporter.workerSlices, slices: exporter.slices };
   } finally {
     set.close();
   }
@@ -52,6 +52,7 @@ for (const sample of SAMPLES) {
       assert.equal(one.threads, 1);
       // PrivateServer rows take their columns from the header before their table: written by one thread.
       assert.equal(two.threads, sample.includes('privateserver') ? 1 : 2, 'a worker took part');
+      if (two.threads === 2) assert.ok(two.workerSlices > 0 && two.workerSlices < two.slices, `both threads wrote slices (worker ${two.workerSlices} of ${two.slices})`);
       assert.ok(two.text.equals(one.text), `${options.format}${options.bulk ? ' --bulk' : ''}: same bytes`);
       // Slices are whole OTLP batches and ECS documents stand alone: the default slicing gives the same bytes.
       const unsliced = await exportOf([file], { ...options, threads: 1 });
@@ -80,6 +81,7 @@ test('two threads on rotated files read as one, merged by time with another sour
     const two = await exportOf([member1, member2], { ...options, threads: 2, sliceRecords: 14 });
     assert.equal(one.records, 470);
     assert.equal(two.threads, 2, 'a worker took part');
+    assert.ok(two.workerSlices > 0 && two.workerSlices < two.slices, `both threads wrote slices (worker ${two.workerSlices} of ${two.slices})`);
     assert.ok(two.text.equals(one.text), `${options.format}: same bytes`);
     const text = two.text.toString('utf8');
     assert.ok(text.includes('/member1/2026-01-16.log') && text.includes('/member2/2026-01-16.log'), 'records name their own files');

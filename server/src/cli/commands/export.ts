@@ -41,7 +41,7 @@ export const exportCommand: Command = {
       for (const note of set.notes) warn(`note: ${note}`);
       const { inputs, notes } = exportInputsOf(set);
       for (const note of notes) warn(`note: ${note}`);
-      // Both cores for a large export of logs on disk (a worker writes every other slice of records).
+      // Both cores for a large export of logs on disk (a worker writes slices of records too).
       const threads = exportThreads(inputs.reduce((n, i) => n + i.index.source.size, 0));
       const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin, threads }, new MergedRecordOrder(set.order));
       writeAll(exporter, outPath);

@@ -1,8 +1,8 @@
 // Streams the records of one or more indexed logs as NDJSON chunks (FORMATS §13): each record is
 // written from the index's typed arrays and the log's bytes, read through a window; nothing is kept
 // per record, so memory stays that of the indexes whatever the size of the output. The records go in
-// slices (serialiser.ts); with two threads a worker writes every other slice while this thread writes
-// the rest and hands out both in order, the worker never more than a couple of slices ahead.
+// slices (serialiser.ts); with two threads a worker writes slices while this thread writes others and
+// hands out both in order, the worker never more than a couple of slices ahead.
 import * as os from 'os';
 import type { LogIndex } from '../logIndex';
 import { diskPaths, gatherSlice, type InputSetup, inputSetup, needsWholeIndex } from './exportIndex';
@@ -14,7 +14,9 @@ import { AHEAD, ExportThread } from './thread';
 const SLICE_RECORDS = 16_384;
 /** A slice also ends once it holds this much log, so that its output stays a few MiB. */
 const SLICE_LOG_BYTES = 2 << 20;
-/** Below this much log one thread is quicker than copying the index to a worker. */
+/** Slices this thread may write ahead of the one it outputs next, while the worker's is not back. */
+const LOOKAHEAD = 4;
+/** Below this much log one thread is quicker than starting a worker. */
 const THREADED_MIN_BYTES = 16 << 20;
 
 export type ExportFormat = 'ecs' | 'otlp';
@@ -70,7 +72,7 @@ export interface ExportOptions {
   batchRecords?: number;
   /** msglog's version, named as the OTLP instrumentation scope's (default: the build's). */
   version?: string;
-  /** Threads to write with (default 1); 2 or more: a worker writes every other slice (logs on disk only). See exportThreads. */
+  /** Threads to write with (default 1); 2 or more: a worker writes slices too (logs on disk only). See exportThreads. */
   threads?: number;
   /** Records per slice (tests: many slices from a small log). */
   sliceRecords?: number;
@@ -120,6 +122,9 @@ export class LogExporter {
   readonly total: number;
   /** Threads that wrote the export (2 once a worker took part). */
   threadsUsed = 1;
+  /** Slices the worker wrote (and slices in all). */
+  workerSlices = 0;
+  slices = 0;
   private readonly inputs: readonly ExportInput[];
   private readonly options: ExportOptions;
   private readonly order: OrderArrays | undefined;
@@ -140,34 +145,59 @@ export class LogExporter {
   *chunks(): Generator<Buffer> {
     const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
     const bounds = sliceBounds(this.inputs, this.order, this.total, sliceRecords(this.options), SLICE_LOG_BYTES, unit);
+    const slices = (this.slices = bounds.length - 1);
     const writer = new SliceWriter(this.inputs, this.options, this.order);
-    const thread = bounds.length > 3 ? this.startThread() : undefined;
+    const thread = slices >= 3 ? this.startThread() : undefined;
     if (thread) this.threadsUsed = 2;
-    // The worker writes the odd slices: it is sent the next one each time one is taken back.
-    let toSend = 1;
-    const sendNext = (): void => {
-      if (!thread || toSend + 1 >= bounds.length) return;
-      thread.send(toSend, this.gather(bounds[toSend], bounds[toSend + 1]));
-      toSend += 2;
-    };
-    for (let n = 0; n < AHEAD; n++) sendNext();
     const ready: Buffer[] = [];
     try {
-      for (let k = 0; k + 1 < bounds.length; k++) {
-        if (thread && k % 2 === 1) {
-          // The other thread's slice: what this thread wrote before it goes first.
-          if (writer.out.pos > 0) yield writer.take();
-          const chunks = thread.slice(k);
-          sendNext();
-          for (const chunk of chunks) yield chunk;
-        } else {
+      if (!thread) {
+        for (let k = 0; k < slices; k++) {
           writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => ready.push(chunk));
-          for (const chunk of ready) yield chunk;
+          yield* ready;
           ready.length = 0;
+          this.done = bounds[k + 1];
+        }
+        if (writer.out.pos > 0) yield writer.take();
+        return;
+      }
+      // Slices are handed out in order: the worker is kept AHEAD slices busy, and this thread writes
+      // the next slice itself whenever the one to output next is not back yet (it would only wait),
+      // so each thread does what it has time for. Slices written ahead wait here, LOOKAHEAD at most.
+      const mine = new Map<number, Buffer[]>();
+      let assigned = 0;
+      let inFlight = 0;
+      const topUp = (): void => {
+        for (; inFlight < AHEAD && assigned < slices; assigned++, inFlight++) thread.send(assigned, this.gather(bounds[assigned], bounds[assigned + 1]));
+      };
+      const writeOwn = (k: number): Buffer[] => {
+        const chunks: Buffer[] = [];
+        writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => chunks.push(chunk));
+        if (writer.out.pos > 0) chunks.push(writer.take());
+        return chunks;
+      };
+      for (let k = 0; k < slices; k++) {
+        if (k === assigned) {
+          // Nobody has it yet: this thread writes it, the worker having been given the next ones first.
+          assigned++;
+          topUp();
+          yield* writeOwn(k);
+        } else if (mine.has(k)) {
+          yield* mine.get(k) as Buffer[];
+          mine.delete(k);
+        } else {
+          while (!thread.ready() && assigned < slices && assigned - k <= LOOKAHEAD) {
+            const j = assigned++;
+            mine.set(j, writeOwn(j));
+          }
+          const chunks = thread.slice(k);
+          this.workerSlices++;
+          inFlight--;
+          topUp();
+          yield* chunks;
         }
         this.done = bounds[k + 1];
       }
-      if (writer.out.pos > 0) yield writer.take();
     } finally {
       thread?.close();
     }
@@ -184,7 +214,7 @@ export class LogExporter {
     );
   }
 
-  /** A worker thread writing the odd slices, when threads were asked for and every log is a file on disk. */
+  /** A worker thread writing slices too, when threads were asked for and every log is a file on disk. */
   private startThread(): ExportThread | undefined {
     if ((this.options.threads ?? 1) < 2) return undefined;
     // Without merged order arrays the inputs come one after another: one thread, unless there is one input.

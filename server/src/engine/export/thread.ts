@@ -1,7 +1,7 @@
 // The worker thread of a two-thread export (exporter.ts). It is given each log's files, session keys
-// and dialogs once; then this thread sends it the records of every other slice (their values gathered
-// from the indexes, a few MiB), it posts back each slice's chunks, and this thread takes them in order.
-// This thread sends a slice only when it takes one: at most AHEAD slices are in flight either way.
+// and dialogs once; then this thread sends it the records of slices (their values gathered from the
+// indexes, a few MiB each), it posts back each slice's chunks, and this thread takes them in order.
+// At most AHEAD slices are with the worker at a time.
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
@@ -69,6 +69,11 @@ export class ExportThread {
   send(k: number, arrays: SliceArrays): void {
     const job: SliceJob = { slice: k, arrays };
     this.port.postMessage(job, sliceBuffers(arrays));
+  }
+
+  /** Whether the next slice sent is back (slice() would not block). */
+  ready(): boolean {
+    return Atomics.load(this.counters, POSTED) > this.taken;
   }
 
   /** The chunks of slice `k`, the next one sent (blocks until the worker has written it). */
