@@ -245,18 +245,21 @@ function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefi
   let sliceBytes = 0;
   let inputNo = 0;
   let inputStart = 0;
+  // The arrays once per input (recEndOffset is a getter).
+  const starts = inputs.map((i) => i.index.recStartOffset);
+  const ends = inputs.map((i) => i.index.recEndOffset);
   for (let pos = 0; pos < total; pos++) {
-    let index: LogIndex;
+    let k: number;
     let r: number;
     if (order) {
-      index = inputs[order.src[pos]].index;
+      k = order.src[pos];
       r = order.rec[pos];
     } else {
       while (pos - inputStart >= inputs[inputNo].index.recordCount) inputStart += inputs[inputNo++].index.recordCount;
-      index = inputs[inputNo].index;
+      k = inputNo;
       r = pos - inputStart;
     }
-    sliceBytes += index.recEndOffset[r] - index.recStartOffset[r];
+    sliceBytes += ends[k][r] - starts[k][r];
     const n = pos + 1 - sliceStart;
     if (n >= records || (sliceBytes >= bytes && n % unit === 0)) {
       bounds.push(pos + 1);
