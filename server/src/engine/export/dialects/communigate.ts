@@ -16,6 +16,8 @@ const SERVICE = field('communigate.service');
 export class CommunigateFields implements DialectFields {
   private readonly addr = new AddressScan();
   private readonly fields: number[] = [];
+  private dialogs: Dialogs | undefined;
+  private dialogsIndex: ExportIndex | undefined;
 
   prepare(v: RecordView): void {
     v.hostEnd = -1; // CommuniGate writes no host name on its lines
@@ -28,7 +30,12 @@ export class CommunigateFields implements DialectFields {
     else this.main(v, sink);
     const index = v.index;
     if (index.sessionDialog.size > 0) {
-      const dialogs = dialogsOf(index);
+      // The table of the index being written, looked up again only when the index changes.
+      if (this.dialogsIndex !== index) {
+        this.dialogs = dialogsOf(index);
+        this.dialogsIndex = index;
+      }
+      const dialogs = this.dialogs as Dialogs;
       const n = dialogs.bySession[index.recSession[v.r]];
       if (n > 0) sink.json(F.sipCallId, dialogs.json[n - 1]);
     }
