@@ -14,9 +14,17 @@ export interface MessagingLogsSettings {
   maxDiagnostics: number;
   /** The least severe log diagnostics published: 'error' leaves the warnings out. */
   minimumDiagnosticSeverity: DiagnosticSeverityName;
+  /** Keep the indexes of large logs read from disk in the extension's storage, to reopen them without a scan. */
+  indexCache: boolean;
+}
+
+/** What the client tells the server when it starts (LSP `initializationOptions`). */
+export interface MessagingLogsInitializationOptions {
+  /** A folder of the extension's own (its global storage) where the index cache is kept; never next to a log. */
+  indexCacheDir?: string;
 }
 export type DiagnosticSeverityName = 'error' | 'warning';
-export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionToleranceMs: 1000, maxDiagnostics: 1000, minimumDiagnosticSeverity: 'warning' };
+export const DEFAULT_SETTINGS: MessagingLogsSettings = { timeRegressionToleranceMs: 1000, maxDiagnostics: 1000, minimumDiagnosticSeverity: 'warning', indexCache: true };
 
 /** LSP `source` of every diagnostic the server publishes. */
 export const DIAGNOSTIC_SOURCE = 'msglog';

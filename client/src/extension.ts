@@ -5,6 +5,7 @@ import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS, SIP_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
 import { TIMELINE_SCHEME } from '../../common/protocol';
+import type { MessagingLogsInitializationOptions } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './documents/dialectSwitcher';
 import { registerExportLog } from './commands/exportLog';
@@ -46,6 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
       ...DETECTABLE_LANGUAGE_IDS.map((language) => ({ language, scheme: 'file' })),
     ],
     synchronize: { configurationSection: 'messagingLogs' },
+    initializationOptions: { indexCacheDir: path.join(context.globalStorageUri.fsPath, 'index-cache') } satisfies MessagingLogsInitializationOptions,
     // Restarts a server that died, telling the user once per burst of restarts (serverRecovery.ts).
     errorHandler: recovery,
     middleware: {

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
-import { buildParallelAsync, CancelledError, FileSource, LogIndex, MemorySource, NotTextError, openLog, threadsFor, UnknownDialectError } from './engine';
+import { buildParallelAsync, CancelledError, FileSource, loadIndexCache, LogIndex, MemorySource, NotTextError, openLog, saveIndexCache, threadsFor, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
@@ -24,6 +24,8 @@ export interface LargeLogParse {
   problem: string | undefined;
   /** The dialect was detected (always, for files on disk). */
   dialect: LogLanguageId | undefined;
+  /** The index was kept from an earlier session (the index cache), not scanned anew. */
+  restored?: boolean;
 }
 
 export interface LargeLogStoreHost {
@@ -44,6 +46,10 @@ export interface LargeLogStoreOptions {
   watchIntervalMs?: number;
   /** Bytes indexed per chunk, between turns of the event loop (progress reports, cancellation checks). */
   stepBytes?: number;
+  /** Where the indexes of large logs are kept between sessions (engine/indexCache.ts); undefined: not kept. */
+  cacheDir?: () => string | undefined;
+  /** Logs from this size on have their index kept (default 48 MB: smaller ones index in well under a second). */
+  cacheMinBytes?: number;
 }
 
 export interface GetOptions {
@@ -148,12 +154,16 @@ export class LargeLogStore {
   private readonly capacity: number;
   private readonly watchIntervalMs: number;
   private readonly stepBytes: number;
+  private readonly cacheDir: () => string | undefined;
+  private readonly cacheMinBytes: number;
   private disposed = false;
 
   constructor(private readonly host: LargeLogStoreHost, options: LargeLogStoreOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? 2);
     this.watchIntervalMs = options.watchIntervalMs ?? 1000;
     this.stepBytes = Math.max(1, options.stepBytes ?? DEFAULT_STEP);
+    this.cacheDir = options.cacheDir ?? (() => undefined);
+    this.cacheMinBytes = options.cacheMinBytes ?? 48 << 20;
   }
 
   /**
@@ -330,18 +340,32 @@ export class LargeLogStore {
       if (e instanceof NotTextError || e instanceof UnknownDialectError) return { parse: noParse(e.message), file: undefined };
       throw e;
     }
+    let restored = false;
     try {
       report(0, source.size);
       const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed };
-      // Large logs on both cores (worker threads index parts of the file), small ones here.
-      const threads = threadsFor(source.size);
-      if (threads > 1) await buildParallelAsync(index, path, threads, ctx, this.host.toleranceMs(), build);
-      else await index.buildAsync(build);
+      const cacheDir = source.size >= this.cacheMinBytes ? this.cacheDir() : undefined;
+      // An index kept from an earlier session, still true of the file's bytes, spares the scan: only
+      // what the log gained since is indexed.
+      const kept = cacheDir === undefined ? undefined : await loadIndexCache(cacheDir, path, source, index.dialect, ctx, this.host.toleranceMs()).catch(() => undefined);
+      restored = kept !== undefined;
+      if (kept !== undefined) {
+        index = kept;
+        if (source.size > index.scannedTo) await index.appendAsync(build);
+        report(source.size, source.size);
+      } else {
+        // Large logs on both cores (worker threads index parts of the file), small ones here.
+        const threads = threadsFor(source.size);
+        if (threads > 1) await buildParallelAsync(index, path, threads, ctx, this.host.toleranceMs(), build);
+        else await index.buildAsync(build);
+        // Written in the background; a failure (a full disk) only costs the next open a scan.
+        if (cacheDir !== undefined && index.dialect.partable === true) saveIndexCache(cacheDir, path, index).catch((e: unknown) => this.host.failed(e));
+      }
     } catch (e) {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;
     }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: new SharedFile(source) };
+    return { parse: { index, problem: undefined, dialect: index.dialect.id, restored }, file: new SharedFile(source) };
   }
 
   private touch(log: StoredLog): void {

@@ -34,7 +34,7 @@ import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { isFilterResult, LogCache } from './logCache';
-import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 
@@ -96,7 +96,11 @@ const cache = new LogCache(
     backgroundProgress: serverProgress,
     failed: logFailure,
   },
+  // The index cache lives in the folder the client named (its global storage), while the setting allows it.
+  { cacheDir: () => (settings.indexCache ? indexCacheDir : undefined) },
 );
+/** The client's folder for kept indexes (initializationOptions); undefined: nothing is kept. */
+let indexCacheDir: string | undefined;
 
 let settings: MessagingLogsSettings = DEFAULT_SETTINGS;
 /** Resolves once the settings in force are known; every parse waits for it (the tolerance matters). */
@@ -163,6 +167,8 @@ const diagnostics = new DiagnosticsPublisher({
 });
 
 connection.onInitialize((params) => {
+  const options = params.initializationOptions as MessagingLogsInitializationOptions | null | undefined;
+  indexCacheDir = typeof options?.indexCacheDir === 'string' && options.indexCacheDir !== '' ? options.indexCacheDir : undefined;
   const capabilities = params.capabilities;
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;

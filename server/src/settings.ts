@@ -14,5 +14,6 @@ export function normalizeSettings(raw: unknown): MessagingLogsSettings {
     timeRegressionToleranceMs: numberAtLeast(section.timeRegressionToleranceMs, 0, DEFAULT_SETTINGS.timeRegressionToleranceMs),
     maxDiagnostics: Math.floor(numberAtLeast(section.maxDiagnostics, 1, DEFAULT_SETTINGS.maxDiagnostics)),
     minimumDiagnosticSeverity: section.minimumDiagnosticSeverity === 'error' ? 'error' : DEFAULT_SETTINGS.minimumDiagnosticSeverity,
+    indexCache: typeof section.indexCache === 'boolean' ? section.indexCache : DEFAULT_SETTINGS.indexCache,
   };
 }

@@ -91,6 +91,39 @@ describe('logs read from disk (largeLogStore)', () => {
     return parse.index;
   };
 
+  test('an index kept in the cache folder is restored by the next session, and what the log gained since is appended', async () => {
+    const file = write('2026-01-15.log', fs.readFileSync(REAL_LOG));
+    const cacheDir = path.join(tmp, 'kept-indexes');
+    const store = (host = new Host()) => {
+      const d = new LargeLogStore(host, { capacity: 2, watchIntervalMs: 20, cacheDir: () => cacheDir, cacheMinBytes: 1 });
+      made.push(d);
+      return d;
+    };
+    const uri = `file://${file}`;
+    const first = await store().get(uri, file);
+    assert.equal(first.restored, false, 'the first session scans the log');
+    assert.deepEqual(snapshot(index(first)), fresh(file));
+    // The entry is written in the background: wait for it.
+    const kept = await until(() => fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((n) => n.endsWith('.msglog-index')), (v) => v);
+    assert.ok(kept, 'an entry was written in the cache folder');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((n) => n.startsWith('2026-01-15')), ['2026-01-15.log'], 'nothing beside the log');
+
+    const second = await store().get(uri, file);
+    assert.equal(second.restored, true, 'the next session reads the kept index');
+    assert.deepEqual(snapshot(index(second)), fresh(file));
+
+    fs.appendFileSync(file, fs.readFileSync(REAL_LOG, 'utf8').split('\n').slice(0, 25).join('\n') + '\n');
+    const grown = await store().get(uri, file);
+    assert.equal(grown.restored, true, 'a log that grew keeps its index');
+    assert.deepEqual(snapshot(index(grown)), fresh(file), 'and the new records are indexed as a fresh scan has them');
+
+    const host = new Host();
+    const off = new LargeLogStore(host, { capacity: 2, watchIntervalMs: 20, cacheDir: () => undefined, cacheMinBytes: 1 });
+    made.push(off);
+    assert.equal((await off.get(uri, file)).restored, false, 'with the setting off nothing is read from the cache');
+    assert.deepEqual(host.failures, []);
+  });
+
   test('an index built in chunks of any size from the file equals openLogFile, whatever the line endings', async () => {
     const files: [string, number[]][] = [
       [write('mixed.log', MIXED), [1, 7, 64, 4096]],

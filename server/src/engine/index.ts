@@ -103,3 +103,6 @@ export { timeHistogram, bucketSize } from './histogram';
 export type { TimeHistogram, HistogramBucket } from './histogram';
 export { reportTables, problemRegex } from './reportTables';
 export type { ReportTable, ReportRow, RowFilter } from './reportTables';
+
+export { saveIndexCache, loadIndexCache, cacheFileOf } from './indexCache';
+export type { IndexCacheLimits } from './indexCache';

@@ -1,7 +1,7 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB, textColumn } from './bytes';
 import { NO_OFFSET, RecordStore } from './recordStore';
-import type { StorePart } from './recordStore';
+import type { StorePart, StoreState } from './recordStore';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import { grow } from './keyTable';
@@ -10,7 +10,14 @@ import type { Dialect, LineParser, ParseContext } from './types';
 import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
-export type { OverflowRun, StorePart } from './recordStore';
+export type { OverflowRun, StorePart, StoreState, StoreArrayName } from './recordStore';
+
+/** What exportState gives and fromState takes. */
+export interface IndexState {
+  store: StoreState;
+  /** The scan's own state, numbers in a fixed order (see exportState). */
+  scan: Float64Array;
+}
 
 export interface IndexOptions {
   /** Time-regression tolerance in ms (FORMATS §4, default 1000). */
@@ -153,6 +160,37 @@ export class LogIndex extends RecordStore {
     this.finish(0);
     this.trim();
     this.invalidateDerived();
+  }
+
+  /**
+   * The index as a state to keep (the index cache): the store's arrays and values, and the scan's
+   * own state, so that a restored index appends what the log gained since as this one would.
+   * Only for an index of a whole log whose parser keeps no state from line to line (`partable`).
+   */
+  exportState(): IndexState {
+    if (this.limit !== undefined || this.dialect.partable !== true) throw new Error('only a whole log of a partable dialect can be kept');
+    const scan = [this.scannedTo, this.endsInPartialLine ? 1 : 0, this.line, this.open, this.day, this.maxTod, this.rolledTo, this.up, this.down, this.lastTimed, this.regressionEdge, this.toleranceMs];
+    return { store: this.exportStore(), scan: Float64Array.from(scan) };
+  }
+
+  /** An index over `source` restored from exportState (the arrays are taken over, not copied). */
+  static fromState(source: LogSource, dialect: Dialect, ctx: ParseContext, state: IndexState): LogIndex {
+    const scan = state.scan;
+    if (scan.length !== 12) throw new Error('index cache: bad scan state');
+    const index = new LogIndex(source, dialect, ctx, { toleranceMs: scan[11] });
+    index.importStore(state.store);
+    index.scannedTo = scan[0];
+    index.endsInPartialLine = scan[1] === 1;
+    index.line = scan[2];
+    index.open = scan[3];
+    index.day = scan[4];
+    index.maxTod = scan[5];
+    index.rolledTo = scan[6];
+    index.up = scan[7];
+    index.down = scan[8];
+    index.lastTimed = scan[9];
+    index.regressionEdge = scan[10];
+    return index;
   }
 
   /** Indexes a log held in memory. */

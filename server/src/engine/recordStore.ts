@@ -60,6 +60,45 @@ export interface StorePart {
   hits?: Float64Array;
 }
 
+/** A store's records, sessions and scan state as plain arrays and values (the index cache writes it to disk). */
+export interface StoreState {
+  arrays: Record<StoreArrayName, ArrayBufferView | undefined>;
+  values: {
+    lineCount: number;
+    recordCount: number;
+    preambleLines: number;
+    sessionCount: number;
+    descending: boolean;
+    dated: boolean;
+    logOffsetMin: number;
+    hasOffset: boolean;
+    prevWall: number;
+    prevOffset: number;
+    lastEndLine: number;
+    lastEndOffset: number;
+  };
+  sessionDialogs: [number, string][];
+  overflow: OverflowRun[];
+}
+
+export type StoreArrayName =
+  | 'recStartLine'
+  | 'recStartOffset'
+  | 'recBodyCol'
+  | 'recWall'
+  | 'offsets'
+  | 'recLevel'
+  | 'recSeverity'
+  | 'recFlags'
+  | 'recSession'
+  | 'sessionFirst'
+  | 'sessionLast'
+  | 'sessionRecordCount'
+  | 'sessionProblems'
+  | 'sessionWorst'
+  | 'keyPool'
+  | 'keyBounds';
+
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 export class RecordStore {
   lineCount = 0;
@@ -459,6 +498,101 @@ export class RecordStore {
       this.lastEndOffset = p.lastEndOffset;
     }
     this.lineCount = lineBase + p.lineCount;
+    this.invalidateDerived();
+  }
+
+  /**
+   * The store as a StoreState: views of the used part of each record array (no copy; later appends
+   * write past them), copies of the session arrays, and the scan state.
+   */
+  protected exportStore(): StoreState {
+    const n = this.recordCount;
+    const sessions = this.keys.size;
+    const { pool, bounds } = this.keys.export();
+    return {
+      arrays: {
+        recStartLine: this.recStartLine.subarray(0, n),
+        recStartOffset: this.recStartOffset.subarray(0, n),
+        recBodyCol: this.recBodyCol.subarray(0, n),
+        recWall: this.recWall.subarray(0, n),
+        offsets: this.offsets?.subarray(0, n),
+        recLevel: this.recLevel.subarray(0, n),
+        recSeverity: this.recSeverity.subarray(0, n),
+        recFlags: this.recFlags.subarray(0, n),
+        recSession: this.recSession.subarray(0, n),
+        // Copies: records appended later (a log that grows while the state is written out) change the
+        // sessions they join, never the records already there, whose arrays are views.
+        sessionFirst: this.sessionFirst.slice(0, sessions),
+        sessionLast: this.sessionLast.slice(0, sessions),
+        sessionRecordCount: this.sessionRecordCount.slice(0, sessions),
+        sessionProblems: this.sessionProblems.slice(0, sessions),
+        sessionWorst: this.sessionWorst.slice(0, sessions),
+        keyPool: pool,
+        keyBounds: bounds,
+      },
+      values: {
+        lineCount: this.lineCount,
+        recordCount: n,
+        preambleLines: this.preambleLines,
+        sessionCount: sessions,
+        descending: this.descending,
+        dated: this.dated,
+        logOffsetMin: this.logOffsetMin,
+        hasOffset: this.hasOffset,
+        prevWall: this.prevWall,
+        prevOffset: this.prevOffset,
+        lastEndLine: this.lastEndLine,
+        lastEndOffset: this.lastEndOffset,
+      },
+      sessionDialogs: [...this.sessionDialog],
+      overflow: this.overflow,
+    };
+  }
+
+  /** Takes over a StoreState (into a new, empty store): the arrays are used as they are, not copied. */
+  protected importStore(state: StoreState): void {
+    const a = state.arrays;
+    const v = state.values;
+    const need = <T>(name: StoreArrayName): T => {
+      const array = a[name];
+      if (array === undefined) throw new Error(`index cache: no ${name}`);
+      return array as T;
+    };
+    this.recStartLine = need<RecordStore['recStartLine']>('recStartLine');
+    this.recStartOffset = need<RecordStore['recStartOffset']>('recStartOffset');
+    this.recBodyCol = need<RecordStore['recBodyCol']>('recBodyCol');
+    this.recWall = need<RecordStore['recWall']>('recWall');
+    this.offsets = a.offsets as RecordStore['offsets'];
+    this.recLevel = need<RecordStore['recLevel']>('recLevel');
+    this.recSeverity = need<RecordStore['recSeverity']>('recSeverity');
+    this.recFlags = need<RecordStore['recFlags']>('recFlags');
+    this.recSession = need<RecordStore['recSession']>('recSession');
+    const pool = need<Uint8Array>('keyPool');
+    const bounds = need<Uint32Array>('keyBounds');
+    for (let id = 0; id < v.sessionCount; id++) {
+      if (this.keys.intern(pool, bounds[2 * id], bounds[2 * id + 1]) !== id) throw new Error('index cache: duplicate session key');
+    }
+    this.sessionFirst = need<RecordStore['sessionFirst']>('sessionFirst');
+    this.sessionLast = need<RecordStore['sessionLast']>('sessionLast');
+    this.sessionRecordCount = need<RecordStore['sessionRecordCount']>('sessionRecordCount');
+    this.sessionProblems = need<RecordStore['sessionProblems']>('sessionProblems');
+    this.sessionWorst = need<RecordStore['sessionWorst']>('sessionWorst');
+    this.lineCount = v.lineCount;
+    this.recordCount = v.recordCount;
+    this.preambleLines = v.preambleLines;
+    this.descending = v.descending;
+    this.dated = v.dated;
+    this.logOffsetMin = v.logOffsetMin;
+    this.hasOffset = v.hasOffset;
+    this.prevWall = v.prevWall;
+    this.prevOffset = v.prevOffset;
+    this.lastEndLine = v.lastEndLine;
+    this.lastEndOffset = v.lastEndOffset;
+    for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.set(session, dialog);
+    for (const run of state.overflow) {
+      this.overflow.push(run);
+      this.closeBy(run.recordBefore, run);
+    }
     this.invalidateDerived();
   }
 }
