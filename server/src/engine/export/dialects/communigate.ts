@@ -59,7 +59,8 @@ export class CommunigateFields implements DialectFields {
           // The connection's own line says the port: `… from [10.0.1.15]:51234`.
           const from = findFromBracket(b, keyEnd, end);
           if (from >= 0 && this.addr.at(b, from + 6, end) && this.addr.port >= 0) this.addr.write(sink, b);
-          else if (this.addr.at(b, inner, innerEnd)) this.addr.write(sink, b);
+          // Without ` from [` the key's address is still the one read above.
+          else if (from < 0 || this.addr.at(b, inner, innerEnd)) this.addr.write(sink, b);
           addressDone = true;
         }
       } else if (startsWith(b, p, 'ACCOUNT(')) {
