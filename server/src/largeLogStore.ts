@@ -59,6 +59,11 @@ export interface GetOptions {
   progress?: ProgressSink;
   /** Tells the caller that it started indexing (the time it took, ms), as opposed to finding the file indexed. */
   indexed?: (ms: number) => void;
+  /**
+   * Text the caller will look for (a filter's plain text): when this call starts the indexing, the
+   * text is searched in each chunk as it is indexed (one read of the file), found in `index.searched`.
+   */
+  search?: string;
 }
 
 /** Read at the start of a file to detect its dialect (the engine's openLogFile reads as much). */
@@ -194,7 +199,7 @@ export class LargeLogStore {
       // The first waiter joins before the job starts, so it is not taken for cancelled.
       const waiter = {};
       created.waiters.add(waiter);
-      created.promise = this.load(uri, path, created).finally(() => this.jobs.delete(uri));
+      created.promise = this.load(uri, path, created, options.search).finally(() => this.jobs.delete(uri));
       return this.join(created, options, waiter);
     }
     return this.join(job, options, {});
@@ -276,7 +281,7 @@ export class LargeLogStore {
   }
 
   /** Indexes a file anew; undefined when it cannot be stat'ed. */
-  private async load(uri: string, path: string, job: Job): Promise<StoredLog | undefined> {
+  private async load(uri: string, path: string, job: Job, search?: string): Promise<StoredLog | undefined> {
     let stat: fs.Stats;
     try {
       stat = await fs.promises.stat(path);
@@ -291,7 +296,7 @@ export class LargeLogStore {
     }
     let indexed: { parse: LargeLogParse; file: SharedFile | undefined };
     try {
-      indexed = await this.index(path, stat, job.report, job.isCancelled);
+      indexed = await this.index(path, stat, job.report, job.isCancelled, search);
     } finally {
       if (own) {
         job.sinks.delete(own);
@@ -322,6 +327,7 @@ export class LargeLogStore {
     stat: fs.Stats,
     report: (done: number, total: number) => void,
     isCancelled: () => boolean,
+    search?: string,
   ): Promise<{ parse: LargeLogParse; file: SharedFile | undefined }> {
     let source: FileSource;
     try {
@@ -343,7 +349,7 @@ export class LargeLogStore {
     let restored = false;
     try {
       report(0, source.size);
-      const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed };
+      const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed, search };
       const cacheDir = source.size >= this.cacheMinBytes ? this.cacheDir() : undefined;
       // An index kept from an earlier session, still true of the file's bytes, spares the scan: only
       // what the log gained since is indexed.

@@ -8,8 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
 import { LargeLogStore } from './largeLogStore';
-import type { LogIndex } from './engine';
-import { MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
+import { CancelledError, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 import type { LogLanguageId } from '../../common/protocol';
 
@@ -37,10 +36,21 @@ export interface LargeLogRequest {
   progress?: ProgressSink;
   /** Told how long indexing took when this request had the file indexed (not found in the cache). */
   indexed?: (ms: number) => void;
+  /** A filter's plain text, searched while the file is indexed when this request has it indexed. */
+  search?: string;
 }
+
+/** Documents this large are indexed with turns of the event loop between chunks, and stop when superseded or closed. */
+const ASYNC_BYTES = 8 << 20;
+/** Bytes indexed between two turns of the event loop. */
+const ASYNC_STEP = 4 << 20;
+/** Bytes a dialect is detected from (as openLog detects it). */
+const HEAD_BYTES = 256 * 1024;
 
 export class LogCache {
   private readonly open = new Map<string, LogEntry>();
+  /** Documents being indexed (large ones, asynchronously): callers asking for the same version share it. */
+  private readonly building = new Map<string, { version: number; languageId: string; opening: Promise<number | undefined> | undefined; entry: Promise<LogEntry> }>();
   private readonly mtimes = new Map<string, Promise<number | undefined>>();
   private readonly reported = new Map<string, LogLanguageId>();
   private toleranceMs = 1000;
@@ -66,6 +76,7 @@ export class LogCache {
 
   closed(uri: string): void {
     this.open.delete(uri);
+    this.building.delete(uri);
     this.mtimes.delete(uri);
     this.reported.delete(uri);
   }
@@ -83,11 +94,41 @@ export class LogCache {
     if (cached && cached.version === document.version && cached.languageId === document.languageId) {
       return this.withTolerance(cached);
     }
-    const forced = forcedDialect(document.languageId);
+    const { uri, version, languageId } = document;
+    const pending = this.building.get(uri);
+    if (pending && pending.version === version && pending.languageId === languageId && pending.opening === this.mtimes.get(uri)) {
+      try {
+        return this.withTolerance(await pending.entry);
+      } catch (e) {
+        if (e instanceof CancelledError && pending.opening !== undefined && this.mtimes.get(uri) === pending.opening) return this.forDocument(document);
+        throw e;
+      }
+    }
+    const forced = forcedDialect(languageId);
     const bytes = Buffer.from(document.getText(), 'utf8');
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
-    const grown = cached && cached.languageId === document.languageId ? grownEntry(cached, document.version, bytes) : undefined;
-    const entry = grown ?? this.parse(document.uri, document.version, document.languageId, bytes, forced, mtimeMs);
+    const grown = cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
+    let entry: LogEntry;
+    if (grown) entry = grown;
+    else if (bytes.length < ASYNC_BYTES) entry = this.parse(uri, version, languageId, bytes, forced, mtimeMs);
+    else {
+      // A big document is indexed with the event loop free (other requests, a cancellation, the next
+      // edit get in); an edit or a close meanwhile stops it, and the callers get the newer version's parse.
+      // The open (a close and a reopen make another) and the version this parse is for.
+      const opening = this.mtimes.get(uri);
+      const superseded = (): boolean => this.mtimes.get(uri) !== opening || document.version !== version;
+      const job = this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded);
+      this.building.set(uri, { version, languageId, opening, entry: job });
+      try {
+        entry = await job;
+      } catch (e) {
+        // Edited meanwhile: the callers get the parse of the version now open.
+        if (e instanceof CancelledError && opening !== undefined && this.mtimes.get(uri) === opening) return this.forDocument(document);
+        throw e;
+      } finally {
+        if (this.building.get(uri)?.entry === job) this.building.delete(uri);
+      }
+    }
     // A document closed while its modification time was looked up is not kept.
     if (this.mtimes.has(document.uri)) this.open.set(document.uri, entry);
     const dialect = entry.index?.dialect.id;
@@ -137,6 +178,27 @@ export class LogCache {
       }
       throw e;
     }
+  }
+
+  /**
+   * As parse, with turns of the event loop between chunks; rejects with CancelledError when
+   * `isCancelled` says so. The dialect is detected on the head as openLog detects it.
+   */
+  private async parseAsync(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean): Promise<LogEntry> {
+    const mode = dialect ? 'forced' : 'detected';
+    const toleranceMs = this.toleranceMs;
+    const ctx = { fileName: fileNameOf(uri), mtimeMs, dialect, toleranceMs };
+    let index: LogIndex;
+    try {
+      index = new LogIndex(new MemorySource(bytes), openLog(bytes.subarray(0, HEAD_BYTES), ctx).dialect, ctx, ctx);
+    } catch (e) {
+      if (e instanceof NotTextError || e instanceof UnknownDialectError) {
+        return { uri, version, index: undefined, problem: e.message, mode, languageId, toleranceMs };
+      }
+      throw e;
+    }
+    await index.buildAsync({ chunkSize: ASYNC_STEP, isCancelled });
+    return { uri, version, index, problem: undefined, mode, languageId, toleranceMs };
   }
 
   private withTolerance(entry: LogEntry): LogEntry {

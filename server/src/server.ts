@@ -142,9 +142,9 @@ async function indexOf(uri: string): Promise<LogIndex | undefined> {
  * (indexed from the file, and held open until `work` is done; a cancelled request stops waiting, and
  * the indexing stops when nobody else waits for it).
  */
-async function withEntry<T>(params: LogParams, token: CancellationToken, work: (entry: LogEntry) => T | Promise<T>): Promise<T> {
+async function withEntry<T>(params: LogParams, token: CancellationToken, work: (entry: LogEntry) => T | Promise<T>, search?: string): Promise<T> {
   await settingsReady;
-  const request: LargeLogRequest = { token };
+  const request: LargeLogRequest = { token, search };
   try {
     return await cache.withUri(params.uri, documents.get(params.uri), request, work);
   } catch (e) {
@@ -252,7 +252,7 @@ connection.onHover(async ({ textDocument, position }) => {
 
 // A timeline document's records come from several sources: the timeline answers for it.
 connection.onRequest(Requests.filter, (params, token) =>
-  timelines.isTimeline(params.uri) ? timelines.filter(params) : withEntry(params, token, (entry) => requests.filter(entry, params, token)),
+  timelines.isTimeline(params.uri) ? timelines.filter(params) : withEntry(params, token, (entry) => requests.filter(entry, params, token), requests.filterSearchText(params.query)),
 );
 connection.onRequest(Requests.goToTime, (params, token) =>
   timelines.isTimeline(params.uri) ? timelines.goToTime(params) : withEntry(params, token, (entry) => requests.goTo(entry, params)),

@@ -36,3 +36,39 @@ test('text added at the end of an open document is indexed as an append; any oth
   assert.notEqual(edited.index, first.index, 'an edit before the end is a new parse');
   assert.equal(edited.index?.lineCount, fresh.index.lineCount);
 });
+
+/** The real log repeated to `bytes` (documents this large are indexed with turns of the event loop). */
+function bigText(bytes: number): string {
+  const text = fs.readFileSync(REAL_LOG, 'utf8');
+  return text.repeat(Math.ceil(bytes / text.length));
+}
+
+test('a large document is indexed asynchronously: callers share one parse, an edit meanwhile gives the edited version, a close stops it', async () => {
+  const text = bigText(12 << 20);
+  const uri = 'untitled:big.log';
+  const logs = cache();
+  logs.opened(uri);
+  const document = TextDocument.create(uri, 'communigate-log', 1, text);
+  const a = logs.forDocument(document);
+  const b = logs.forDocument(document);
+  const [first, second] = await Promise.all([a, b]);
+  assert.equal(first, second, 'one parse for both callers');
+  assert.equal(first.version, 1);
+  assert.deepEqual(snapshot(first.index!), snapshot(await cache().forDocument(TextDocument.create('untitled:x.log', 'communigate-log', 1, text)).then((e) => e.index!)));
+
+  // Edited while version 2 is indexed: the caller that asked for version 2 gets version 3's parse.
+  TextDocument.update(document, [{ text: `x${text}` }], 2);
+  const during = logs.forDocument(document);
+  await new Promise<void>((resolve) => setImmediate(resolve)); // let it start
+  TextDocument.update(document, [{ text: `y${text}` }], 3);
+  const edited = await during;
+  assert.equal(edited.version, 3, 'the version open when the parse ended');
+  assert.equal(edited.index?.read(0, 1).toString(), 'y', 'the text of version 3');
+
+  // Closed while indexed: the caller hears of the cancellation, and nothing is kept.
+  TextDocument.update(document, [{ text: `z${text}` }], 4);
+  const closing = logs.forDocument(document);
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  logs.closed(uri);
+  await assert.rejects(closing, (e: Error) => e.message === 'cancelled');
+});

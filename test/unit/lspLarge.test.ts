@@ -60,4 +60,28 @@ describe('language server over stdio: a 50 MB log', () => {
     assert.deepEqual(filtered.sourceLines.filter((l) => l >= 0), [5, 7, 8].map((l) => last + l));
     assert.equal((await timed<GoToTimeResult>('messagingLogs/goToTime', { uri: URI, query: '12:40' })).line > 0, true);
   });
+  test('an edit while the document is indexed: answers come from the edited version; closed while indexed: nothing stale, nothing fails', async () => {
+    const uri = 'untitled:edited.log';
+    const since = lsp.client.notifications.length;
+    const added = '12:59:59.000 1 IMAP-990001([10.0.0.9]) storage failure\n';
+    const v2 = lsp.client.waitForNotification<{ uri: string; version?: number }>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 2, since, 60_000);
+    lsp.open(uri, 'communigate-log', text);
+    lsp.client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: text + added }] });
+    const filtered = await lsp.client.request<FilterResult>('messagingLogs/filter', { uri, query: { text: 'IMAP-990001' } }, 60_000);
+    assert.equal(filtered.text, added, 'answered from the edited version');
+    await v2;
+
+    // Closed while indexed: its diagnostics are cleared, and opened again it is indexed anew.
+    const closing = 'untitled:closed.log';
+    const closedAt = lsp.client.notifications.length;
+    lsp.open(closing, 'communigate-log', text);
+    lsp.client.notify('textDocument/didClose', { textDocument: { uri: closing } });
+    const small = lsp.client.waitForNotification<{ uri: string; version?: number; diagnostics: unknown[] }>('textDocument/publishDiagnostics', (p) => p.uri === closing && p.version === 7, closedAt, 60_000);
+    lsp.open(closing, 'communigate-log', added, 7);
+    assert.equal((await small).diagnostics.length, 1, 'the small text\'s one error');
+    const failures = lsp.client.notifications.slice(since).filter((n) => n.method === 'window/logMessage' && JSON.stringify(n.params).includes('messaging-server-logs:'));
+    assert.deepEqual(failures, [], 'no failure logged');
+    const stale = lsp.client.notifications.slice(closedAt).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string; version?: number }).uri === closing && (n.params as { version?: number }).version === 1);
+    assert.deepEqual(stale, [], 'nothing published for the closed version');
+  });
 });

@@ -251,4 +251,36 @@ describe('language server over stdio: logs read from disk', () => {
     // Still answered: indexed again on demand.
     assert.ok((await sessionKeys(a)).length > 0);
   });
+  test('a filter of a large log searched while indexing, asked again, and after the log grew: always what a scan of every body finds', async () => {
+    const name = 'searched.log';
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, repeatedFixture(40 * MB).text);
+    const uri = uriOf(name);
+    const key = 'HTTPU-529';
+    // The same condition as a regular expression: matched in each decoded body, no byte search, nothing kept.
+    const scanned = (keyed: boolean) => request<FilterResult>('messagingLogs/filter', { uri, query: { regex: key.replace('-', '\\-'), keyed } });
+    const asked = (keyed: boolean) => request<FilterResult>('messagingLogs/filter', { uri, query: { text: key, keyed } });
+    const same = (a: FilterResult, b: FilterResult, what: string) => {
+      assert.deepEqual({ ...a, text: a.text.length }, { ...b, text: b.text.length }, what);
+      assert.equal(a.text, b.text, what);
+    };
+    // The first request has the file indexed, with the text searched in the same read.
+    const first = await asked(true);
+    assert.ok(first.records >= 3 && first.keyedSessions >= 1, `${first.records} records`);
+    same(first, await scanned(true), 'keyed, first request');
+    same(await asked(true), first, 'keyed, asked again');
+    same(await asked(false), await scanned(false), 'plain, same text');
+    same(await asked(false), await scanned(false), 'plain, asked again');
+
+    // Another session mentions the key, and the key's session goes on: both are in the next answer.
+    const since = lsp.client.notifications.length;
+    fs.appendFileSync(file, ['12:50:00.000 4 IMAP-777777([10.0.0.9]) closed by HTTPU-529', '12:50:01.000 4 HTTPU-529([10.0.0.9]) still here', ''].join('\n'));
+    await logChanged(uri, 'grown', since);
+    const grown = await asked(true);
+    same(grown, await scanned(true), 'keyed, after growth');
+    assert.equal(grown.keyedSessions, first.keyedSessions + 1, 'the session that mentions the key is remembered');
+    assert.match(grown.text, /closed by HTTPU-529\n.*still here\n$/);
+    same(await asked(true), grown, 'keyed, asked again after growth');
+    same(await asked(false), await scanned(false), 'plain, after growth');
+  });
 });

@@ -97,6 +97,45 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   while (next < runs.length) yield overflowDiagnostic(runs[next++]);
 }
 
+/** How many diagnostics of each severity `diagnostics(index)` yields. */
+export interface DiagnosticCounts {
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * The number of errors and warnings `diagnostics(index)` yields, counted from the record arrays
+ * alone (no message, excerpt or object is made): a capped list of diagnostics builds only those it
+ * shows and counts the rest. Mirrors the generator's rules record for record.
+ */
+export function diagnosticCounts(index: LogIndex): DiagnosticCounts {
+  const flags = index.recFlags;
+  const severity = index.recSeverity;
+  const levels = index.recLevel;
+  const crashLevel = index.dialect.crashLevel;
+  const marked = RecordFlag.EventError | RecordFlag.TimeRegression | RecordFlag.Malformed;
+  let errors = 0;
+  let warnings = index.overflow.length;
+  for (let r = 0; r < index.recordCount; r++) {
+    const f = flags[r];
+    const sev = severity[r];
+    const level = levels[r];
+    if ((level === NO_LEVEL || sev > Severity.Warning) && !(f & marked)) continue;
+    if (level !== NO_LEVEL && level === crashLevel) errors++;
+    else if (level !== NO_LEVEL && sev <= Severity.Warning) {
+      if (sev <= Severity.Error) errors++;
+      else warnings++;
+    }
+    if (f & RecordFlag.EventError) {
+      if (f & RecordFlag.EventErrorIsError) errors++;
+      else warnings++;
+    }
+    if (!(f & RecordFlag.NoTime) && f & RecordFlag.TimeRegression) warnings++;
+    if (f & RecordFlag.Malformed) warnings++;
+  }
+  return { errors, warnings };
+}
+
 function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {
   const what = run.count === 1 ? 'Overflow marker (***)' : `${run.count} overflow markers (***)`;
   return {

@@ -137,7 +137,9 @@ function* hitCandidates(index: LogIndex, hits: SearchHits, needleLength: number,
   for (let i = 0; i < hits.count && r < index.recordCount; i++) {
     const pos = hits.offsets[i];
     if (pos < next) continue;
-    while (r < index.recordCount && index.endOffsetOf(r) <= pos) r++;
+    // The first record ending after pos: found by bisection (hits may be far apart in a big log).
+    r = lastStartingAtOrBefore(index, pos, r);
+    if (index.endOffsetOf(r) <= pos) r++;
     if (r >= index.recordCount) return;
     const bodyStart = index.recStartOffset[r] + index.recBodyCol[r];
     if (pos >= bodyStart && pos + needleLength <= index.endOffsetOf(r)) {
@@ -150,6 +152,19 @@ function* hitCandidates(index: LogIndex, hits: SearchHits, needleLength: number,
       if (isCancelled()) throw new CancelledError();
     }
   }
+}
+
+/** The last record at or after `from` that starts at or before `pos` (`from` when none does). */
+function lastStartingAtOrBefore(index: LogIndex, pos: number, from: number): number {
+  const starts = index.recStartOffset;
+  let lo = from;
+  let hi = index.recordCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**

@@ -78,36 +78,71 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
   const eligible = (r: number): boolean => inInterval(r) && (!level || level(r));
   const check = options.isCancelled ?? (() => false);
 
-  let selected: (r: number) => boolean;
+  // What pass 2 prints: a mark per session (keyed) or per record (plain), tested straight on the arrays,
+  // and the records that can hold them: from the first marked record (or first record of a remembered
+  // session) to the last.
+  let marks: Uint8Array;
+  let bySession: boolean;
   let keyedSessions = 0;
+  let lo = Infinity;
+  let hi = -1;
   if (query.keyed) {
     // Exclusions are part of `matches`: they act in pass 1 only, and pass 2 prints whole sessions.
     const remembered = new Uint8Array(index.sessionCount);
     yield* matches.candidates((r) => {
-      if (!remembered[index.recSession[r]] && eligible(r) && matches.test(r)) {
-        remembered[index.recSession[r]] = 1;
+      const s = index.recSession[r];
+      if (!remembered[s] && eligible(r) && matches.test(r)) {
+        remembered[s] = 1;
         keyedSessions++;
       }
     }, check);
-    selected = (r) => remembered[index.recSession[r]] === 1 && eligible(r);
+    // Their records' span, read now (a followed log may have given them records during pass 1).
+    if (keyedSessions > 0) {
+      for (let s = 0; s < remembered.length; s++) {
+        if (remembered[s] !== 1) continue;
+        lo = Math.min(lo, index.sessionFirst[s]);
+        hi = Math.max(hi, index.sessionLast[s]);
+      }
+    }
+    marks = remembered;
+    bySession = true;
   } else {
     const hit = new Uint8Array(index.recordCount);
     yield* matches.candidates((r) => {
-      if (eligible(r) && matches.test(r)) hit[r] = 1;
+      if (eligible(r) && matches.test(r)) {
+        hit[r] = 1;
+        lo = Math.min(lo, r);
+        hi = Math.max(hi, r);
+      }
     }, check);
-    selected = (r) => hit[r] === 1;
+    marks = hit;
+    bySession = false;
   }
 
   const out = new FilterItems(index, inInterval, context !== undefined);
   const clock = { since: performance.now(), every: pauseMs };
+  // A followed log may gain records while the filter pauses: then pass 2 goes on to its new end (new
+  // records of remembered sessions are printed too, as they would be by a filter started now).
+  const counted = index.recordCount;
+  const end = (): number => (index.recordCount === counted ? Math.min(counted, hi + (context ?? 0) + 1) : index.recordCount);
   // Records after a hit up to here are its trailing context.
   let after = -1;
-  for (let r = 0; r < index.recordCount; r++) {
+  let r = lo === Infinity ? counted : lo;
+  while (r < end()) {
     if ((r & (STEP_RECORDS - 1)) === 0 && pauseDue(clock)) {
       yield;
       if (check()) throw new CancelledError();
     }
-    if (selected(r)) {
+    // Unmarked records outside any context are skipped in a tight loop, up to the next pause check.
+    if (r > after) {
+      const stop = Math.min(end(), (r | (STEP_RECORDS - 1)) + 1);
+      const sessions = index.recSession;
+      if (bySession) while (r < stop && marks[sessions[r]] !== 1) r++;
+      else while (r < stop && marks[r] !== 1) r++;
+      if (r === stop) continue;
+    }
+    // (Records a followed log gained since pass 1 have no mark of their own: never plain hits.)
+    if (bySession ? marks[index.recSession[r]] === 1 && eligible(r) : marks[r] === 1) {
       // Context is the plain neighbours in the file, whatever their level, time or text.
       if (context) for (let q = Math.max(out.lastRecord + 1, r - context); q < r; q++) out.record(q, true);
       out.record(r, false);
@@ -115,6 +150,7 @@ function* filterSteps(index: LogIndex, query: FilterQuery, options: FilterOption
     } else if (r <= after) {
       out.record(r, true);
     }
+    r++;
   }
   out.finish();
   return { items: out.items, records: out.hits, contextRecords: out.contextRecords, keyedSessions, truncated: matches.truncated };

@@ -52,6 +52,11 @@ export class KeyTable {
     return Buffer.from(this.pool.buffer, this.pool.byteOffset + s, this.bounds[2 * id + 1] - s).toString('utf8');
   }
 
+  /** Where key `id`'s bytes are: the pool and bounds (no view made; do not keep the pool past the next intern). */
+  boundsOf(id: number): { pool: Uint8Array; start: number; end: number } {
+    return { pool: this.pool, start: this.bounds[2 * id], end: this.bounds[2 * id + 1] };
+  }
+
   /** The key's bytes (a view into the pool: do not keep it past the next intern). */
   bytesOf(id: number): Uint8Array {
     return this.pool.subarray(this.bounds[2 * id], this.bounds[2 * id + 1]);

@@ -81,6 +81,8 @@ export class LogIndex extends RecordStore {
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
   private readonly h = new HeaderScratch();
+  /** Component names made from key prefixes, one string each (componentOf). */
+  private readonly componentNames = new AsciiNames();
   private toleranceMs: number;
   /** Where the dialect's times of day start (the date in a CommuniGate file name), when it writes no dates. */
   readonly dayBase: number | undefined;
@@ -313,6 +315,12 @@ export class LogIndex extends RecordStore {
 
   /** The outline group of a session (FORMATS §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
+    const prefix = this.dialect.componentPrefix;
+    if (prefix !== undefined && this.parser.componentOf === undefined) {
+      const { pool, start, end } = this.keys.boundsOf(session);
+      const n = prefix(pool, start, end);
+      if (n > 0) return this.componentNames.get(pool, start, start + n);
+    }
     const key = this.keys.decode(session);
     return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
   }
@@ -652,6 +660,28 @@ export class LogIndex extends RecordStore {
       if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
     }
   }
+}
+
+/** Strings of short ASCII byte runs, made once each (a few dozen component names for a million sessions). */
+class AsciiNames {
+  private readonly names = new Map<number, string[]>();
+
+  get(bytes: Uint8Array, start: number, end: number): string {
+    let h = end - start;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+    let bucket = this.names.get(h);
+    if (bucket === undefined) this.names.set(h, (bucket = []));
+    for (const name of bucket) if (sameAscii(name, bytes, start, end)) return name;
+    const name = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    bucket.push(name);
+    return name;
+  }
+}
+
+function sameAscii(name: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (name.length !== end - start) return false;
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) !== bytes[start + i]) return false;
+  return true;
 }
 
 /** The needle of BuildOptions.search as bytes, when it can be searched chunk by chunk (no line breaks). */

@@ -126,6 +126,12 @@ export interface Dialect {
   createParser(ctx: ParseContext): LineParser;
   /** The component (outline group) of a session key. */
   componentOf(sessionKey: string): string;
+  /**
+   * Where the dialect's component is the key's first ASCII bytes (CommuniGate's NAME): their length
+   * in `key[start, end)`, 0 when componentOf must be asked. Lets a list of a million sessions name
+   * their components without decoding every key.
+   */
+  componentPrefix?(key: Uint8Array, start: number, end: number): number;
   /** The written level's name for hover ("3 Problems"), given the written level code. */
   levelName(level: number): string;
   /** The timestamp as written on a header line (text of the line, no terminator). */

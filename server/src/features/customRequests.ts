@@ -33,10 +33,32 @@ function cancelled(): ResponseError<void> {
 
 /** Where a plain, case-sensitive text occurs in a large log read from disk, searched on every core; else undefined. */
 async function searchLargeLog(index: LogIndex, q: FilterQuery, isCancelled: () => boolean): Promise<SearchHits | undefined> {
-  if (q.text === undefined || q.regex !== undefined || q.ignoreCase || !(index.source instanceof FileSource)) return undefined;
+  const text = filterSearchText(q);
+  if (text === undefined || !(index.source instanceof FileSource)) return undefined;
   if (index.scannedTo < PARALLEL_SEARCH_MIN_BYTES) return undefined;
-  return searchFileParallel(index.source.path, index.scannedTo, q.text, isCancelled);
+  // Searched while the file was indexed (this filter had it indexed): the filter walks those offsets.
+  if (index.searched !== undefined && index.searched.needle === text) return undefined;
+  // The same text asked again of the same bytes (a filter re-run, refined by level or time, keyed or
+  // not): the offsets found last time are the answer. A grown log is searched anew; a replaced one
+  // is another index.
+  const last = lastSearch.get(index);
+  if (last !== undefined && last.needle === text && last.size === index.scannedTo) return last;
+  const hits = await searchFileParallel(index.source.path, index.scannedTo, text, isCancelled);
+  if (hits !== undefined && hits.count <= KEPT_HITS_MAX && !isCancelled()) lastSearch.set(index, hits);
+  else lastSearch.delete(index);
+  return hits;
 }
+
+/** The text a filter searches the bytes for (plain, case-sensitive, one line), if any: what may be searched ahead. */
+export function filterSearchText(q: FilterQuery | undefined): string | undefined {
+  if (q?.text === undefined || q.regex !== undefined || q.ignoreCase || q.text === '' || /[\r\n]/.test(q.text)) return undefined;
+  return q.text;
+}
+
+/** The last plain-text search of each log read from disk (one per log: their offsets can be many). */
+const lastSearch = new WeakMap<LogIndex, SearchHits>();
+/** A search that found more than this is not kept (8 MB of offsets): a text that common is searched again. */
+const KEPT_HITS_MAX = 1 << 20;
 
 export async function filter(entry: LogEntry, params: FilterParams, token: CancellationToken): Promise<FilterResult | ResponseError<void>> {
   const index = entry.index;

@@ -1,7 +1,7 @@
 // LSP diagnostics from the engine's diagnostics (FORMATS §4), capped by the maxDiagnostics setting.
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { diagnostics as logDiagnostics } from '../engine';
+import { CancelledError, diagnosticCounts, diagnostics as logDiagnostics } from '../engine';
 import type { LogEntry } from '../logCache';
 import type { DiagnosticSeverityName } from '../../../common/protocol';
 import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
@@ -15,7 +15,8 @@ import { overflowRange, recordRange, spanRange } from './ranges';
  * saying why (binary data), because the user asked for a log there. Detected (`log`/`plaintext`)
  * documents that are not ours stay silent: they are somebody else's logs.
  * With `minimumSeverity` 'error' the warnings are left out (before the cap, so they do not count
- * in the "N more" either); the extension's own Information notes stay.
+ * in the "N more" either); the extension's own Information notes stay. Only the diagnostics shown
+ * are built: the rest are counted from the record arrays (a 50 MB log has hundreds of thousands).
  */
 export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, minimumSeverity: DiagnosticSeverityName = 'warning'): Diagnostic[] {
   const index = entry.index;
@@ -26,11 +27,13 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, mini
   const out: Diagnostic[] = [];
   let hidden = 0;
   let nextRun = 0; // overflow runs come in line order, as the diagnostics do
+  const errorsOnly = minimumSeverity === 'error';
   for (const d of logDiagnostics(index)) {
-    if (minimumSeverity === 'error' && d.severity !== 'error') continue;
+    if (errorsOnly && d.severity !== 'error') continue;
     if (out.length >= maxDiagnostics) {
-      hidden++;
-      continue;
+      const counts = diagnosticCounts(index);
+      hidden = (errorsOnly ? counts.errors : counts.errors + counts.warnings) - out.length;
+      break;
     }
     let range: Range;
     if (d.record >= 0) range = recordRange(index, d.record);
@@ -101,7 +104,10 @@ export class DiagnosticsPublisher {
       .then((entry) => {
         if (entry && this.generation.get(uri) === generation) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics(), this.host.minimumSeverity?.()), entry.version);
       })
-      .catch((error: unknown) => this.host.failed(error));
+      .catch((error: unknown) => {
+        // The document was closed while it was indexed: nothing to publish, nothing failed.
+        if (!(error instanceof CancelledError)) this.host.failed(error);
+      });
   }
 
   later(uri: string): void {

@@ -126,7 +126,7 @@ function connectionSymbols(index: LogIndex, first: number, last: number): Docume
 
 /** From the first line of record `first` to the end of record `last` (continuation lines included). */
 function stretchRange(index: LogIndex, first: number, last: number): Range {
-  return spanRange(index, index.recStartLine[first], index.recEndLine[last], index.recStartOffset[first], index.recEndOffset[last]);
+  return spanRange(index, index.recStartLine[first], index.endLineOf(last), index.recStartOffset[first], index.endOffsetOf(last));
 }
 
 function finishComponent(component: DocumentSymbol | undefined, sessions: Set<number>): void {

@@ -30,5 +30,9 @@ export function foldingRanges(index: LogIndex, limit = Number.MAX_SAFE_INTEGER):
 }
 
 function pushRecord(index: LogIndex, r: number, out: FoldingRange[]): void {
-  if (index.endLineOf(r) > index.recStartLine[r]) out.push({ startLine: index.recStartLine[r], endLine: index.endLineOf(r) });
+  const startLine = index.recStartLine[r];
+  // A record followed by one on the next line has no continuation lines (most records: no lookup).
+  if (r + 1 < index.recordCount && index.recStartLine[r + 1] === startLine + 1) return;
+  const endLine = index.endLineOf(r);
+  if (endLine > startLine) out.push({ startLine, endLine });
 }

@@ -4,7 +4,7 @@
 import type { Diagnostic, WorkDoneProgressReporter } from 'vscode-languageserver';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { ProgressSink } from '../largeLogStore';
-import { CancelledError, diagnostics as logDiagnostics } from '../engine';
+import { CancelledError, diagnosticCounts } from '../engine';
 import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { DiagnosticSeverityName, LargeLogSummary, LogChangedParams, LogChangeKind, OpenLargeLogParams } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
@@ -120,12 +120,7 @@ export class LargeLogs {
 export function summarize(uri: string, entry: LogEntry, indexMs: number): LargeLogSummary {
   const index = entry.index;
   if (!index) return { uri, bytes: 0, lines: 0, records: 0, sessions: 0, errors: 0, warnings: 0, indexMs, error: entry.problem ?? 'not a log' };
-  let errors = 0;
-  let warnings = 0;
-  for (const d of logDiagnostics(index)) {
-    if (d.severity === 'error') errors++;
-    else warnings++;
-  }
+  const { errors, warnings } = diagnosticCounts(index);
   return {
     uri,
     dialect: index.dialect.id,

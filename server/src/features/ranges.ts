@@ -46,7 +46,29 @@ export function recordRange(index: LogIndex, r: number): Range {
 /** The record's first line only. */
 export function headerRange(index: LogIndex, r: number): Range {
   const line = index.recStartLine[r];
-  return { start: { line, character: 0 }, end: { line, character: index.headerLine(r).length } };
+  return { start: { line, character: 0 }, end: { line, character: headerLength(index, r) } };
+}
+
+/** Bytes of a record read at first to find the end of its first line: header lines are short. */
+const HEAD = 512;
+
+/** UTF-16 length of the record's first line (its terminator excluded), from its bytes: no string made for ASCII. */
+function headerLength(index: LogIndex, r: number): number {
+  const start = index.recStartOffset[r];
+  const end = index.endOffsetOf(r);
+  let bytes = index.read(start, Math.min(end, start + HEAD));
+  let e = lineEnd(bytes);
+  if (e === bytes.length && bytes.length < end - start) {
+    bytes = index.read(start, end);
+    e = lineEnd(bytes);
+  }
+  return utf16Length(bytes, 0, e);
+}
+
+/** Where the first line of `bytes` ends (at LF or CR), or their length. */
+function lineEnd(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === LF || bytes[i] === CR) return i;
+  return bytes.length;
 }
 
 /** From the session's first record to the end of its last record. */

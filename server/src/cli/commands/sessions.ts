@@ -1,8 +1,9 @@
 import { problems as describeProblems } from '../../../../common/describe';
 import { sessionSummary, sessionsInMergedOrder } from '../../engine';
-import type { LogSet } from '../../engine';
+import type { LogIndex, LogSet } from '../../engine';
 import { bool } from '../args';
 import { exitStatus, openLogs } from '../inputs';
+import { JsonBytes } from '../jsonBytes';
 import type { Command } from './command';
 
 /** Keys longer than this do not widen the key column for every row (one odd key would). */
@@ -22,29 +23,23 @@ export const sessions: Command = {
     if (!logs) return 2;
     const { set, prefixed } = logs;
     const json = bool(args, '--json');
-    const mixed = set.dialect === 'mixed';
-    const columns = json ? undefined : columnWidths(set);
+    if (json) {
+      writeJson(set, prefixed, new JsonBytes(out));
+      return exitStatus(logs, 0);
+    }
+    const columns = columnWidths(set);
     // One session at a time: a day's log has millions of them, so none are gathered in a list.
-    if (json) out.write(`{"dialect":${JSON.stringify(set.dialect)},"sessions":[`);
-    let n = 0;
     for (const [src, id] of sessionsInMergedOrder(set)) {
       const source = set.sources[src];
       const index = source.index;
       const s = sessionSummary(index, id);
       const first = source.locateRecord(index.sessionFirst[id]);
       const lastRecord = index.sessionLast[id];
-      const last = source.locate(index.recEndLine[lastRecord], index.recEndOffset[lastRecord] - 1);
+      const last = source.locate(index.endLineOf(lastRecord), index.endOffsetOf(lastRecord) - 1);
       const firstLine = first.line + 1;
       const lastLine = last.line + 1;
       const file = source.files[first.file].display;
       const lastFile = source.files[last.file].display;
-      if (json || !columns) {
-        const item: Record<string, unknown> = { key: s.key, component: s.component, firstLine, lastLine, records: s.records, start: s.start, end: s.end, problems: s.problems };
-        if (prefixed) Object.assign(item, { file, lastFile, source: source.name });
-        if (mixed) item.dialect = index.dialect.id;
-        out.write(`${n++ ? ',' : ''}\n${JSON.stringify(item)}`);
-        continue;
-      }
       // Earliest – latest, also in a table exported newest first (its first record is the latest).
       const [from, to] = index.descending ? [s.end, s.start] : [s.start, s.end];
       const records = `${String(s.records).padStart(columns.records)} record${s.records === 1 ? ' ' : 's'}`;
@@ -54,7 +49,6 @@ export const sessions: Command = {
       const row = `${s.key.padEnd(columns.key)}  ${from.padEnd(columns.time)} – ${to.padEnd(columns.time)}  ${records}  ${lines.padEnd(columns.lines)}${problems}${dialog}`;
       out.write(`${row.trimEnd()}\n`);
     }
-    if (json) out.write('\n]}\n');
     return exitStatus(logs, 0);
   },
 };
@@ -77,4 +71,118 @@ function columnWidths(set: LogSet): { key: number; time: number; records: number
     lineCount = Math.max(lineCount, index.lineCount);
   }
   return { key, time, records: String(records).length, lines: 6 + 2 * String(lineCount).length + 1 };
+}
+
+// The fixed parts of a session's JSON, encoded once.
+const FIRST_KEY = JsonBytes.token('\n{"key":');
+const NEXT_KEY = JsonBytes.token(',\n{"key":');
+const T_COMPONENT = JsonBytes.token(',"component":');
+const T_FIRSTLINE = JsonBytes.token(',"firstLine":');
+const T_LASTLINE = JsonBytes.token(',"lastLine":');
+const T_RECORDS = JsonBytes.token(',"records":');
+const T_START = JsonBytes.token(',"start":');
+const T_END = JsonBytes.token(',"end":');
+const T_PROBLEMS = JsonBytes.token(',"problems":');
+const T_FILE = JsonBytes.token(',"file":');
+const T_LASTFILE = JsonBytes.token(',"lastFile":');
+const T_SOURCE = JsonBytes.token(',"source":');
+const T_DIALECT = JsonBytes.token(',"dialect":');
+const CLOSE = JsonBytes.token('}');
+
+/**
+ * `{"dialect":…,"sessions":[…]}` with one line per session, as JSON.stringify would write each
+ * session's summary, but written from the index's arrays into byte buffers (a day's log has over a
+ * million sessions: an object and a JSON.stringify each took seconds).
+ */
+function writeJson(set: LogSet, prefixed: boolean, w: JsonBytes): void {
+  const mixed = set.dialect === 'mixed';
+  w.raw('{"dialect":');
+  w.string(set.dialect);
+  w.raw(',"sessions":[');
+  const writers = set.sources.map((source) => new SessionJson(source, w, prefixed, mixed));
+  if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
+    // One source: its merged order is its record order, and sessions are numbered by first record.
+    const writer = writers[0];
+    const count = set.sources[0].index.sessionCount;
+    for (let id = 0; id < count; id++) writer.write(id, id === 0);
+  } else {
+    let n = 0;
+    for (const [src, id] of sessionsInMergedOrder(set)) writers[src].write(id, n++ === 0);
+  }
+  w.raw('\n]}\n');
+  w.flush();
+}
+
+/** Writes the sessions of one source, with what is the same for all of them looked up once. */
+class SessionJson {
+  private readonly index: LogIndex;
+  private readonly oneFile: boolean;
+
+  constructor(
+    private readonly source: LogSet['sources'][number],
+    private readonly w: JsonBytes,
+    private readonly prefixed: boolean,
+    private readonly mixed: boolean,
+  ) {
+    this.index = source.index;
+    this.oneFile = source.files.length === 1;
+  }
+
+  write(id: number, firstOfAll: boolean): void {
+    const { w, index } = this;
+    const first = index.sessionFirst[id];
+    const last = index.sessionLast[id];
+    w.rawBytes(firstOfAll ? FIRST_KEY : NEXT_KEY);
+    w.utf8String(index.keys.bytesOf(id), () => index.keys.decode(id));
+    w.rawBytes(T_COMPONENT);
+    w.string(index.componentOf(id));
+    const lastLine = index.endLineOf(last);
+    let firstFile = 0;
+    let lastFile = 0;
+    w.rawBytes(T_FIRSTLINE);
+    if (this.oneFile) {
+      w.uint(index.recStartLine[first] + 1);
+      w.rawBytes(T_LASTLINE);
+      w.uint(lastLine + 1);
+    } else {
+      const a = this.source.locateRecord(first);
+      const b = this.source.locate(lastLine, index.endOffsetOf(last) - 1);
+      firstFile = a.file;
+      lastFile = b.file;
+      w.uint(a.line + 1);
+      w.rawBytes(T_LASTLINE);
+      w.uint(b.line + 1);
+    }
+    w.rawBytes(T_RECORDS);
+    w.uint(index.sessionRecordCount[id]);
+    w.rawBytes(T_START);
+    const start = index.timestampText(first);
+    w.string(start);
+    w.rawBytes(T_END);
+    // A session of one record (most are) starts and ends with the same stamp.
+    w.string(last === first ? start : index.timestampText(last));
+    w.rawBytes(T_PROBLEMS);
+    w.uint(index.sessionProblems[id]);
+    if (this.prefixed) {
+      const files = this.source.files;
+      w.rawBytes(T_FILE);
+      w.string(files[firstFile].display);
+      w.rawBytes(T_LASTFILE);
+      w.string(files[lastFile].display);
+      w.rawBytes(T_SOURCE);
+      w.string(this.source.name);
+    }
+    if (this.mixed) {
+      w.rawBytes(T_DIALECT);
+      w.string(index.dialect.id);
+    }
+    w.rawBytes(CLOSE);
+  }
+}
+
+/** Whether the sessions' first records ascend with their numbers. */
+function numberedInOrder(index: LogIndex): boolean {
+  const first = index.sessionFirst;
+  for (let id = 1; id < index.sessionCount; id++) if (first[id] <= first[id - 1]) return false;
+  return true;
 }

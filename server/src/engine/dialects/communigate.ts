@@ -223,6 +223,11 @@ export const communigate: Dialect = {
     const m = /^[A-Za-z0-9_]+/.exec(key);
     return m ? m[0] : key;
   },
+  componentPrefix(key, start, end) {
+    let p = start;
+    while (p < end && NAME_CHAR[key[p]] === 1) p++;
+    return p - start;
+  },
   levelName: (level) => (level < LEVEL_NAMES.length ? `${level} ${LEVEL_NAMES[level]}` : ''),
   timestampText: (line) => /^[^ \t]*/.exec(line)![0],
   levelSpan(header) {
