@@ -179,9 +179,15 @@ export class WorkerInput {
     };
   }
 
+  /** As LogIndex.componentOf (no dialect here has a parser of its own components but PrivateServer, kept on one thread). */
   componentOf(session: number): string {
     const b = this.setup.keyBounds;
-    return this.dialect.componentOf(this.pool.toString('utf8', b[2 * session], b[2 * session + 1]));
+    const start = b[2 * session];
+    const end = b[2 * session + 1];
+    // A component that is the key's first ASCII bytes (CommuniGate's NAME) is read without decoding the key.
+    const n = this.dialect.componentPrefix?.(this.pool, start, end) ?? 0;
+    if (n > 0) return this.pool.toString('latin1', start, start + n);
+    return this.dialect.componentOf(this.pool.toString('utf8', start, end));
   }
 
   close(): void {
