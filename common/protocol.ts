@@ -204,6 +204,8 @@ export interface LargeLogSummary {
   warnings: number;
   /** Time spent indexing for this request, ms (0 when the server had the file indexed already). */
   indexMs: number;
+  /** The index was read from the index cache (kept from an earlier session), not scanned anew. */
+  restored?: boolean;
   error?: string;
 }
 

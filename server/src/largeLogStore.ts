@@ -24,8 +24,6 @@ export interface LargeLogParse {
   problem: string | undefined;
   /** The dialect was detected (always, for files on disk). */
   dialect: LogLanguageId | undefined;
-  /** The index was kept from an earlier session (the index cache), not scanned anew. */
-  restored?: boolean;
 }
 
 export interface LargeLogStoreHost {
@@ -346,7 +344,6 @@ export class LargeLogStore {
       if (e instanceof NotTextError || e instanceof UnknownDialectError) return { parse: noParse(e.message), file: undefined };
       throw e;
     }
-    let restored = false;
     try {
       report(0, source.size);
       const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed, search };
@@ -354,7 +351,6 @@ export class LargeLogStore {
       // An index kept from an earlier session, still true of the file's bytes, spares the scan: only
       // what the log gained since is indexed.
       const kept = cacheDir === undefined ? undefined : await loadIndexCache(cacheDir, path, source, index.dialect, ctx, this.host.toleranceMs()).catch(() => undefined);
-      restored = kept !== undefined;
       if (kept !== undefined) {
         index = kept;
         if (source.size > index.scannedTo) await index.appendAsync(build);
@@ -371,7 +367,7 @@ export class LargeLogStore {
       source.close(); // a cancelled index is incomplete: dropped
       throw e;
     }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id, restored }, file: new SharedFile(source) };
+    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: new SharedFile(source) };
   }
 
   private touch(log: StoredLog): void {

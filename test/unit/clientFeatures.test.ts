@@ -114,6 +114,10 @@ describe('setting minimumDiagnosticSeverity', () => {
     assert.equal(normalizeSettings({}).minimumDiagnosticSeverity, 'warning');
     assert.equal(normalizeSettings({ minimumDiagnosticSeverity: 'error' }).minimumDiagnosticSeverity, 'error');
     assert.equal(normalizeSettings({ minimumDiagnosticSeverity: 'loud' }).minimumDiagnosticSeverity, 'warning');
+    // indexCache: on unless set to false (a non-boolean keeps the default).
+    assert.equal(normalizeSettings({}).indexCache, true);
+    assert.equal(normalizeSettings({ indexCache: false }).indexCache, false);
+    assert.equal(normalizeSettings({ indexCache: 'no' }).indexCache, true);
   });
 
   test('"error" leaves the warnings out; back to "warning" shows them again', async () => {

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic, Hover, InitializeResult, MarkupContent, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { LspClient } from './lspClient';
+import type { MessagingLogsInitializationOptions } from '../../common/protocol';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const SERVER = path.join(ROOT, 'server/out/server.js');
@@ -45,10 +46,11 @@ export class LspSession {
   }
 
   /** `pullConfiguration` false: a client without workspace/configuration, which pushes settings instead. */
-  async initialize(pullConfiguration = true): Promise<InitializeResult> {
+  async initialize(pullConfiguration = true, initializationOptions?: MessagingLogsInitializationOptions): Promise<InitializeResult> {
     this.initializeResult = await this.client.request<InitializeResult>('initialize', {
       processId: process.pid,
       rootUri: null,
+      initializationOptions,
       capabilities: {
         workspace: pullConfiguration ? { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } : {},
         textDocument: {

@@ -284,3 +284,58 @@ describe('language server over stdio: logs read from disk', () => {
     same(await asked(false), await scanned(false), 'plain, after growth');
   });
 });
+
+describe('language server over stdio: the index cache in the folder the client names', () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-kept-'));
+  const cacheDir = path.join(tmp, 'storage', 'index-cache');
+  const logDir = path.join(tmp, 'logs');
+  const big = path.join(logDir, '2026-01-15.log');
+  const bigUri = pathToFileURL(big).href;
+  const sessions: LspSession[] = [];
+  after(async () => {
+    for (const s of sessions) await s.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+  /** A summary without how it was come by. */
+  const facts = (summary: LargeLogSummary): Omit<LargeLogSummary, 'indexMs' | 'restored'> => {
+    const { indexMs: _ms, restored: _restored, ...rest } = summary;
+    return rest;
+  };
+  const open = async (): Promise<LargeLogSummary> => {
+    const lsp = new LspSession();
+    sessions.push(lsp);
+    await lsp.initialize(true, { indexCacheDir: cacheDir });
+    return lsp.client.request<LargeLogSummary>('messagingLogs/openLargeLog', { uri: bigUri }, 60_000);
+  };
+
+  before(() => {
+    fs.mkdirSync(logDir, { recursive: true });
+    // Over the 48 MB from which an index is kept.
+    fs.writeFileSync(big, repeatedFixture(50 * MB).text);
+  });
+
+  test('a large log indexed in one session is read from the cache by the next, also after it grew', async () => {
+    const first = await open();
+    assert.equal(first.restored, undefined, 'scanned the first time');
+    const deadline = Date.now() + 30_000;
+    while (!(fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((n) => n.endsWith('.msglog-index'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.readdirSync(cacheDir).length > 0, 'an entry in the client folder');
+    assert.deepEqual(fs.readdirSync(logDir), ['2026-01-15.log'], 'nothing next to the log');
+
+    const second = await open();
+    assert.equal(second.restored, true, 'the next session reads the kept index');
+    assert.deepEqual(facts(second), facts(first));
+
+    fs.appendFileSync(big, FIXTURE_TEXT);
+    const grown = await open();
+    assert.equal(grown.restored, true);
+    assert.ok(grown.records > first.records && grown.bytes === fs.statSync(big).size, JSON.stringify(grown));
+    // What a server without a cache makes of the grown log.
+    const plain = new LspSession();
+    sessions.push(plain);
+    await plain.initialize();
+    const scanned = await plain.client.request<LargeLogSummary>('messagingLogs/openLargeLog', { uri: bigUri }, 60_000);
+    assert.equal(scanned.restored, undefined);
+    assert.deepEqual(facts(grown), facts(scanned));
+  });
+});

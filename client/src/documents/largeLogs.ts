@@ -151,7 +151,7 @@ export function registerLargeLogs(client: LanguageClient): vscode.Disposable {
       plural(summary.sessions, 'session', 'sessions', true),
       summary.errors + summary.warnings === 0 ? 'no problems' : `${plural(summary.errors, 'error', 'errors', true)}, ${plural(summary.warnings, 'warning', 'warnings', true)}`,
     ];
-    const took = summary.indexMs > 0 ? ` (indexed in ${(summary.indexMs / 1000).toFixed(1)} s)` : '';
+    const took = summary.indexMs <= 0 ? '' : summary.restored === true ? ` (index kept from an earlier session, read in ${(summary.indexMs / 1000).toFixed(1)} s)` : ` (indexed in ${(summary.indexMs / 1000).toFixed(1)} s)`;
     return `${parts.join(' · ')}${took}`;
   }
 

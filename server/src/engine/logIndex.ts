@@ -74,6 +74,8 @@ export class LogIndex extends RecordStore {
   scannedTo = 0;
   /** True when the last line scanned had no terminator (appending then needs a full re-index). */
   endsInPartialLine = false;
+  /** True for an index restored from the index cache (fromState) rather than scanned in this process. */
+  restored = false;
   /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
   searched: SearchHits | undefined = undefined;
 
@@ -192,6 +194,7 @@ export class LogIndex extends RecordStore {
     index.down = scan[8];
     index.lastTimed = scan[9];
     index.regressionEdge = scan[10];
+    index.restored = true;
     return index;
   }
 

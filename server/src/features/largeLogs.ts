@@ -132,6 +132,7 @@ export function summarize(uri: string, entry: LogEntry, indexMs: number): LargeL
     errors,
     warnings,
     indexMs,
+    restored: index.restored || undefined,
   };
 }
 
