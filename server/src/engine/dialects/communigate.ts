@@ -194,13 +194,25 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
   return callIdRange(buf, p, end, RANGE) ? Buffer.from(buf.buffer, buf.byteOffset + RANGE[0], RANGE[1] - RANGE[0]).toString('utf8') : undefined;
 }
 
+// The last second's `HH:MM:SS`: stamps are asked for in time order (a session list), many per second.
+let clockSecs = -1;
+let clockSecsText = '';
+/** `000`…`999`: the millisecond digits, the common precision. */
+const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
 /** `HH:MM:SS` and `n` fraction digits of a time of day given in ms. */
 function clockText(tod: number, n: number): string {
   const micros = Math.round(tod * 1000);
   const secs = Math.floor(micros / 1e6);
-  const two = (v: number): string => (v < 10 ? `0${v}` : `${v}`);
-  const text = `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
-  return n === 0 ? text : `${text}.${String(micros % 1e6).padStart(6, '0').slice(0, n)}`;
+  if (secs !== clockSecs) {
+    const two = (v: number): string => (v < 10 ? `0${v}` : `${v}`);
+    clockSecs = secs;
+    clockSecsText = `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
+  }
+  if (n === 0) return clockSecsText;
+  const fraction = micros % 1e6;
+  if (n === 3) return `${clockSecsText}.${MILLIS[Math.floor(fraction / 1000)]}`;
+  return `${clockSecsText}.${String(fraction).padStart(6, '0').slice(0, n)}`;
 }
 
 export const communigate: Dialect = {
