@@ -23,6 +23,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/msglog.ts'], outfile: 'server/out/msglog.js' }),
   // Worker threads that index parts of a large log (engine/parallel.ts loads it from next to the bundles).
   build({ ...common, entryPoints: ['server/src/engine/indexWorker.ts'], outfile: 'server/out/indexWorker.js' }),
+  // The worker thread that writes every other slice of a large export (engine/export/thread.ts).
+  build({ ...common, entryPoints: ['server/src/engine/export/exportWorker.ts'], outfile: 'server/out/exportWorker.js' }),
   // The SIP ladder and log report panels' scripts, run in webviews (browser, no Node).
   build({ ...common, platform: 'browser', format: 'iife', target: 'es2020', entryPoints: ['client/src/views/webview/ladder.ts', 'client/src/views/webview/report.ts'], outdir: 'client/out/webview' }),
 ]);

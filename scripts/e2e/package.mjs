@@ -63,6 +63,7 @@ const required = [
   'server/out/msglog.js',
   // Worker threads that index parts of a large log (engine/parallel.ts).
   'server/out/indexWorker.js',
+  'server/out/exportWorker.js',
   'bin/msglog.js',
   'language-configuration.json',
   'readme.md',

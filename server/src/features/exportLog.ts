@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../largeLogStore';
-import { CancelledError, dateUndatedInputs, type ExportInput, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, turn } from '../engine';
+import { CancelledError, dateUndatedInputs, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, turn } from '../engine';
 import { NO_OFFSET } from '../engine/recordStore';
 import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { ExportLogParams, ExportLogResult } from '../../../common/protocol';
@@ -54,7 +54,9 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     const notes = dateUndatedInputs(inputs, (input) => mtimeOf(input.path));
     // Several logs are interleaved by UTC time, as msglog export merges them (FORMATS §9).
     const merged = new MergedOrder(inputs.map((input) => ({ store: input.index, shiftMs: placementMs(input, utcOffsetMin) })));
-    const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin }, new MergedRecordOrder(merged));
+    // Both cores for large logs on disk, as msglog export (documents held in memory stay on this thread).
+    const threads = exportThreads(inputs.reduce((n, input) => n + input.index.source.size, 0));
+    const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin, threads }, new MergedRecordOrder(merged));
     let bytes = 0;
     // Only a regular file (or a new one) is removed after a failure: never a device or a pipe.
     const removable = await fsp.stat(params.target).then((st) => st.isFile(), () => true);

@@ -2,7 +2,7 @@
 // every file is opened and indexed before a byte is written, so that an unreadable one fails the
 // export with nothing written; the NDJSON is then streamed in chunks straight to stdout or --out.
 import * as fs from 'fs';
-import { dateUndatedInputs, expandInputs, EXPORT_FORMATS, type ExportFormat, type ExportInput, LogExporter, LogSet, MergedRecordOrder } from '../../engine';
+import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, LogExporter, LogSet, MergedRecordOrder } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
@@ -39,16 +39,11 @@ export const exportCommand: Command = {
     try {
       if (failure) throw new UsageError(failure);
       for (const note of set.notes) warn(`note: ${note}`);
-      const inputs: ExportInput[] = set.sources.map((src) => ({
-        index: src.index,
-        path: src.files[0].display,
-        source: src.name,
-        files: src.files.length > 1 ? src.files.map((f, k) => ({ path: f.display, start: src.fileStart(k), firstLine: src.fileFirstLine(k) })) : undefined,
-        dateBaseMs: src.shiftMs !== 0 ? src.shiftMs : undefined,
-      }));
-      const mtimes = new Map(set.sources.map((src, i) => [inputs[i], src.files[src.files.length - 1].mtimeMs]));
-      for (const note of dateUndatedInputs(inputs, (i) => mtimes.get(i) ?? Date.now())) warn(`note: ${note}`);
-      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin }, new MergedRecordOrder(set.order));
+      const { inputs, notes } = exportInputsOf(set);
+      for (const note of notes) warn(`note: ${note}`);
+      // Both cores for a large export of logs on disk (a worker writes slices of records too).
+      const threads = exportThreads(inputs.reduce((n, i) => n + i.index.source.size, 0));
+      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin, threads }, new MergedRecordOrder(set.order));
       writeAll(exporter, outPath);
     } finally {
       set.close();

@@ -50,7 +50,7 @@ export class EcsFormat implements RecordFormat {
       out.bytesString(v.buf, v.hostStart, v.hostEnd);
     }
     out.raw(K.session);
-    out.string(rec.sessionKey);
+    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
     out.raw(this.components.get(rec));
   }
 
@@ -84,5 +84,11 @@ export class EcsFormat implements RecordFormat {
     if (!this.first(f)) return;
     this.out.raw(f.ecsKey);
     this.out.int(value);
+  }
+
+  json(f: Field, quoted: Uint8Array): void {
+    if (!this.first(f)) return;
+    this.out.raw(f.ecsKey);
+    this.out.raw(quoted);
   }
 }

@@ -1,17 +1,23 @@
 // Streams the records of one or more indexed logs as NDJSON chunks (FORMATS §13): each record is
 // written from the index's typed arrays and the log's bytes, read through a window; nothing is kept
-// per record, so memory stays that of the indexes whatever the size of the output.
-import { CR, LF } from '../bytes';
+// per record, so memory stays that of the indexes whatever the size of the output. The records go in
+// slices (serialiser.ts); with two threads a worker writes slices while this thread writes others and
+// hands out both in order, the worker never more than a couple of slices ahead.
+import * as os from 'os';
 import type { LogIndex } from '../logIndex';
-import { NO_OFFSET } from '../recordStore';
-import { type DialectId, NO_LEVEL } from '../types';
-import { dialectFields } from './dialects';
-import { EcsFormat } from './ecs';
-import { CHUNK_BYTES, JsonBytes } from './jsonBytes';
-import { OtlpFormat } from './otlp';
-import { type InputInfo, inputInfo, RecordFacts, type RecordFormat } from './record';
-import { type DialectFields, RecordView } from './recordView';
-import { fractionColumn, fractionDigitsAt } from './utcTime';
+import { diskPaths, gatherSlice, type InputSetup, inputSetup, needsWholeIndex } from './exportIndex';
+import { CHUNK_BYTES } from './jsonBytes';
+import { type OrderArrays, SliceWriter } from './serialiser';
+import { AHEAD, ExportThread } from './thread';
+
+/** Records per slice (rounded to whole OTLP batches). */
+const SLICE_RECORDS = 16_384;
+/** A slice also ends once it holds this much log, so that its output stays a few MiB. */
+const SLICE_LOG_BYTES = 2 << 20;
+/** Slices this thread may write ahead of the one it outputs next, while the worker's is not back. */
+const LOOKAHEAD = 4;
+/** Below this much log one thread is as quick: a worker takes about 0.2 s of CPU to load its bundle. */
+const THREADED_MIN_BYTES = 32 << 20;
 
 export type ExportFormat = 'ecs' | 'otlp';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['ecs', 'otlp'];
@@ -43,6 +49,11 @@ export class MergedRecordOrder implements RecordOrder {
   private pos = -1;
   constructor(private readonly merged: { src: Uint16Array; rec: Uint32Array; length: number }) {}
 
+  /** The merged order as arrays of exactly its length. */
+  arrays(): OrderArrays {
+    return { src: this.merged.src.subarray(0, this.merged.length), rec: this.merged.rec.subarray(0, this.merged.length) };
+  }
+
   next(): boolean {
     if (++this.pos >= this.merged.length) return false;
     this.input = this.merged.src[this.pos];
@@ -61,6 +72,10 @@ export interface ExportOptions {
   batchRecords?: number;
   /** msglog's version, named as the OTLP instrumentation scope's (default: the build's). */
   version?: string;
+  /** Threads to write with (default 1); 2 or more: a worker writes slices too (logs on disk only). See exportThreads. */
+  threads?: number;
+  /** Records per slice (tests: many slices from a small log). */
+  sliceRecords?: number;
 }
 
 /**
@@ -90,219 +105,178 @@ export class SequentialOrder implements RecordOrder {
   }
 }
 
-/** Read-ahead window over a log's bytes: records are sliced out of it, not read one by one. */
-const WINDOW = 4 << 20;
-
-/** A file of an input: where it starts in the input's bytes and lines, its names, its block-cache number. */
-interface InputPart {
-  start: number;
-  firstLine: number;
-  info: InputInfo;
-  partNo: number;
-}
-
-/** Per input: its dialect's extractor, the pre-encoded names and the bytes window. */
-class InputState {
-  readonly fields: DialectFields;
-  readonly parts: InputPart[];
-  /** The file of the last record exported (records of an input come in file order). */
-  part = 0;
-  readonly levels: (Buffer | undefined)[] = [];
-  /** Per session: its component's number in `components`, +1 (0: not looked up yet). */
-  readonly sessionComponent: Int32Array;
-  readonly components: Buffer[] = [];
-  private readonly componentByName = new Map<string, number>();
-  window: Buffer = Buffer.alloc(0);
-  windowStart = 0;
-
-  constructor(
-    readonly input: ExportInput,
-    readonly dialectId: DialectId,
-    nextPartNo: () => number,
-  ) {
-    const index = input.index;
-    this.fields = dialectFields(dialectId);
-    const source = input.source ?? input.path;
-    const files = input.files && input.files.length > 0 ? input.files : [{ path: input.path, start: 0, firstLine: 0 }];
-    this.parts = files.map((f) => ({ start: f.start, firstLine: f.firstLine, info: inputInfo(f.path, source, dialectId, index.dialect.name), partNo: nextPartNo() }));
-    this.sessionComponent = new Int32Array(index.sessionCount);
-  }
-
-  // Where the last record's time fraction was, relative to its line, and how many digits it had:
-  // logs keep one precision, so the next record is checked there first.
-  private fracCol = -1;
-  private fracDigits = 0;
-
-  /** The fraction digits of the time on the header line `buf[s, lineEnd)`. */
-  fractionDigits(buf: Uint8Array, s: number, lineEnd: number): number {
-    const c = this.fracCol;
-    if (c >= 0 && s + c + 3 <= lineEnd && buf[s + c - 3] === 0x3a && buf[s + c - 6] === 0x3a) {
-      const d = this.fracDigits;
-      if (d === 0 ? !isDigitOrDot(buf[s + c]) : buf[s + c] === 0x2e && isDigit(buf[s + c + d]) && !isDigit(buf[s + c + d + 1])) return d;
-    }
-    const n = fractionDigitsAt(buf, s, lineEnd);
-    this.fracDigits = n;
-    this.fracCol = fractionColumn(buf, s, lineEnd);
-    return n;
-  }
-
-  levelJson(code: number): Buffer | undefined {
-    if (code === NO_LEVEL) return undefined;
-    let b = this.levels[code];
-    if (!b) this.levels[code] = b = json(writtenLevel(this.dialectId, this.input.index, code));
-    return b;
-  }
-
-  /** The number (from 1) of the session's component in `components`. */
-  componentNo(session: number): number {
-    let n = this.sessionComponent[session];
-    if (n === 0) {
-      const name = this.input.index.componentOf(session);
-      n = this.componentByName.get(name) ?? 0;
-      if (n === 0) {
-        this.components.push(json(name));
-        n = this.components.length;
-        this.componentByName.set(name, n);
-      }
-      this.sessionComponent[session] = n;
-    }
-    return n;
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 0x30 && c <= 0x39;
-}
-
-function isDigitOrDot(c: number): boolean {
-  return isDigit(c) || c === 0x2e || c === 0x2c;
-}
-
-function json(s: string): Buffer {
-  return Buffer.from(JSON.stringify(s), 'utf8');
-}
-
-/** The level as the log writes it: CommuniGate's digit, Axigen's two digits, the level word elsewhere. */
-function writtenLevel(dialect: DialectId, index: LogIndex, code: number): string {
-  if (dialect === 'communigate-log') return String(code);
-  if (dialect === 'axigen-log') return String(code).padStart(2, '0');
-  return index.dialect.levelName(code) || String(code);
-}
-
 declare const MSGLOG_VERSION: string | undefined;
 /** msglog's version where the build defines it (scripts/build.mjs), for the OTLP instrumentation scope. */
 const BUILD_VERSION = typeof MSGLOG_VERSION === 'string' ? MSGLOG_VERSION : undefined;
 
-/** Sequence numbers of exported records, unique in the process (fields are written once per record). */
-let nextSeq = 0;
+/** Records per slice: a multiple of the OTLP batch, so that slices end where request lines end anyway. */
+function sliceRecords(options: ExportOptions): number {
+  if (options.sliceRecords !== undefined) return Math.max(1, options.sliceRecords);
+  const batch = Math.max(1, options.batchRecords ?? 1000);
+  return batch * Math.max(1, Math.ceil(SLICE_RECORDS / batch));
+}
 
 export class LogExporter {
   /** Records exported so far. */
   done = 0;
   readonly total: number;
-  private readonly states: InputState[];
-  private readonly format: RecordFormat;
-  private readonly order: RecordOrder;
-  private readonly utcOffsetMin: number;
+  /** Threads that wrote the export (2 once a worker took part). */
+  threadsUsed = 1;
+  /** Slices the worker wrote (and slices in all). */
+  workerSlices = 0;
+  slices = 0;
+  private readonly inputs: readonly ExportInput[];
+  private readonly options: ExportOptions;
+  private readonly order: OrderArrays | undefined;
 
   constructor(
     inputs: readonly ExportInput[],
     options: ExportOptions,
-    order?: RecordOrder,
+    order?: MergedRecordOrder | SequentialOrder,
   ) {
-    let parts = 0;
-    this.states = inputs.map((input) => new InputState(input, input.index.dialect.id, () => parts++));
+    this.inputs = inputs;
+    this.options = { ...options, version: options.version ?? BUILD_VERSION };
     this.total = inputs.reduce((n, i) => n + i.index.recordCount, 0);
-    this.format = options.format === 'otlp' ? new OtlpFormat({ batchRecords: options.batchRecords, version: options.version ?? BUILD_VERSION }) : new EcsFormat(options.bulk === true);
-    this.order = order ?? new SequentialOrder(inputs);
-    this.utcOffsetMin = options.utcOffsetMin ?? 0;
+    // The merge of one input is its file order: no arrays to follow (or to copy to a worker).
+    this.order = order instanceof MergedRecordOrder && inputs.length > 1 ? order.arrays() : undefined;
   }
 
-  /** The export as chunks of about 1 MiB (each a buffer of its own, safe to keep while writing). */
+  /** The export as chunks of a few MiB (each a buffer of its own, safe to keep while writing). */
   *chunks(): Generator<Buffer> {
-    const out = new JsonBytes();
-    const facts = new RecordFacts();
-    const view = new RecordView();
-    facts.view = view;
-    const format = this.format;
-    const order = this.order;
-    while (order.next()) {
-      const state = this.states[order.input];
-      this.fill(facts, view, state, order.input, order.record);
-      format.begin(out, facts);
-      state.fields.write(view, format);
-      format.end(out, facts);
-      this.done++;
-      if (out.pos >= CHUNK_BYTES) yield this.take(out);
+    const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
+    const bounds = sliceBounds(this.inputs, this.order, this.total, sliceRecords(this.options), SLICE_LOG_BYTES, unit);
+    const slices = (this.slices = bounds.length - 1);
+    const writer = new SliceWriter(this.inputs, this.options, this.order);
+    const thread = slices >= 3 ? this.startThread() : undefined;
+    if (thread) this.threadsUsed = 2;
+    const ready: Buffer[] = [];
+    try {
+      if (!thread) {
+        for (let k = 0; k < slices; k++) {
+          writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => ready.push(chunk));
+          yield* ready;
+          ready.length = 0;
+          this.done = bounds[k + 1];
+        }
+        if (writer.out.pos > 0) yield writer.take();
+        return;
+      }
+      // Slices are handed out in order: the worker is kept AHEAD slices busy, and this thread writes
+      // the next slice itself whenever the one to output next is not back yet (it would only wait),
+      // so each thread does what it has time for. Slices written ahead wait here, LOOKAHEAD at most.
+      const mine = new Map<number, Buffer[]>();
+      let assigned = 0;
+      let inFlight = 0;
+      const topUp = (): void => {
+        for (; inFlight < AHEAD && assigned < slices; assigned++, inFlight++) thread.send(assigned, this.gather(bounds[assigned], bounds[assigned + 1]));
+      };
+      const writeOwn = (k: number): Buffer[] => {
+        const chunks: Buffer[] = [];
+        writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => chunks.push(chunk));
+        if (writer.out.pos > 0) chunks.push(writer.take());
+        return chunks;
+      };
+      for (let k = 0; k < slices; k++) {
+        if (k === assigned) {
+          // Nobody has it yet: this thread writes it, the worker having been given the next ones first.
+          assigned++;
+          topUp();
+          yield* writeOwn(k);
+        } else if (mine.has(k)) {
+          yield* mine.get(k) as Buffer[];
+          mine.delete(k);
+        } else {
+          while (!thread.ready() && assigned < slices && assigned - k <= LOOKAHEAD) {
+            const j = assigned++;
+            mine.set(j, writeOwn(j));
+          }
+          const chunks = thread.slice(k);
+          this.workerSlices++;
+          inFlight--;
+          topUp();
+          yield* chunks;
+        }
+        this.done = bounds[k + 1];
+      }
+    } finally {
+      thread?.close();
     }
-    format.finish(out);
-    if (out.pos > 0) yield this.take(out);
   }
 
-  private take(out: JsonBytes): Buffer {
-    if (this.format instanceof OtlpFormat) this.format.chunkTaken(out);
-    return out.take();
+  /** The records at positions [from, to) as arrays of their own, for the worker. */
+  private gather(from: number, to: number): ReturnType<typeof gatherSlice> {
+    return gatherSlice(
+      this.inputs.map((i) => i.index),
+      this.order?.src,
+      this.order?.rec,
+      from,
+      to,
+    );
   }
 
-  private fill(facts: RecordFacts, view: RecordView, state: InputState, inputNo: number, r: number): void {
-    const index = state.input.index;
-    const start = index.recStartOffset[r];
-    const end = index.recEndOffset[r];
-    if (start < state.windowStart || end > state.windowStart + state.window.length) {
-      state.window = index.read(start, Math.max(end, start + WINDOW));
-      state.windowStart = start;
+  /** A worker thread writing slices too, when threads were asked for and every log is a file on disk. */
+  private startThread(): ExportThread | undefined {
+    if ((this.options.threads ?? 1) < 2) return undefined;
+    // Without merged order arrays the inputs come one after another: one thread, unless there is one input.
+    if (!this.order && this.inputs.length > 1) return undefined;
+    const setups: InputSetup[] = [];
+    for (const input of this.inputs) {
+      const paths = diskPaths(input.index);
+      if (!paths || needsWholeIndex(input.index.dialect.id)) return undefined;
+      setups.push(inputSetup(input.index, paths));
     }
-    const buf = state.window;
-    const s = start - state.windowStart;
-    let e = end - state.windowStart;
-    // The body ends before the record's last line terminator.
-    if (e > s && buf[e - 1] === LF) e--;
-    if (e > s && buf[e - 1] === CR) e--;
-    let lineEnd = s;
-    while (lineEnd < e && buf[lineEnd] !== LF && buf[lineEnd] !== CR) lineEnd++;
-    view.index = index;
-    view.r = r;
-    view.buf = buf;
-    view.start = s;
-    view.lineEnd = lineEnd;
-    view.bodyStart = Math.min(s + index.recBodyCol[r], e);
-    view.end = e;
-    view.hostEnd = -1;
-    state.fields.prepare(view);
+    return ExportThread.start({
+      inputs: this.inputs.map((input, i) => ({ path: input.path, source: input.source, dateBaseMs: input.dateBaseMs, files: input.files, setup: setups[i] })),
+      options: { format: this.options.format, bulk: this.options.bulk, utcOffsetMin: this.options.utcOffsetMin, batchRecords: this.options.batchRecords, version: this.options.version },
+      chunkBytes: CHUNK_BYTES,
+    });
+  }
+}
 
-    // The record's file: records of an input come in its file order, so the pointer only moves on.
-    const parts = state.parts;
-    let k = state.part;
-    if (parts.length > 1) {
-      if (k > 0 && start < parts[k].start) k = 0;
-      while (k + 1 < parts.length && start >= parts[k + 1].start) k++;
-      state.part = k;
-    }
-    const part = parts[k];
-    facts.seq = nextSeq++;
-    facts.input = part.info;
-    facts.partNo = part.partNo;
-    facts.inputNo = inputNo;
-    const wall = index.recWall[r];
-    if (Number.isNaN(wall)) {
-      facts.utcMicros = NaN;
+/**
+ * Where slices start and end (positions of the order): every `records` records, or sooner once a
+ * slice holds `bytes` of log, so that a slice's output stays a few MiB whatever the records' size.
+ * Slices hold whole multiples of `unit` records (OTLP: the batch), so that they end where a request
+ * line ends anyway and the lines are those of an export written in one piece.
+ */
+function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefined, total: number, records: number, bytes: number, unit: number): number[] {
+  const bounds = [0];
+  let sliceStart = 0;
+  let sliceBytes = 0;
+  let inputNo = 0;
+  let inputStart = 0;
+  // The arrays once per input (recEndOffset is a getter).
+  const starts = inputs.map((i) => i.index.recStartOffset);
+  const ends = inputs.map((i) => i.index.recEndOffset);
+  for (let pos = 0; pos < total; pos++) {
+    let k: number;
+    let r: number;
+    if (order) {
+      k = order.src[pos];
+      r = order.rec[pos];
     } else {
-      const off = index.recOffsetMin[r];
-      const base = index.dated ? 0 : (state.input.dateBaseMs ?? 0);
-      const utcMs = wall + base - (off === NO_OFFSET ? this.utcOffsetMin : off) * 60_000;
-      facts.utcMicros = Math.round(utcMs * 1000);
-      facts.fractionDigits = state.fractionDigits(buf, s, lineEnd);
+      while (pos - inputStart >= inputs[inputNo].index.recordCount) inputStart += inputs[inputNo++].index.recordCount;
+      k = inputNo;
+      r = pos - inputStart;
     }
-    facts.levelCode = index.recLevel[r];
-    facts.levelJson = state.levelJson(facts.levelCode);
-    facts.severity = index.recSeverity[r];
-    facts.line = index.recStartLine[r] - part.firstLine + 1;
-    const session = index.recSession[r];
-    facts.sessionKey = index.keys.keys[session];
-    const component = state.componentNo(session);
-    facts.componentNo = component;
-    facts.componentJson = state.components[component - 1];
+    sliceBytes += ends[k][r] - starts[k][r];
+    const n = pos + 1 - sliceStart;
+    if (n >= records || (sliceBytes >= bytes && n % unit === 0)) {
+      bounds.push(pos + 1);
+      sliceStart = pos + 1;
+      sliceBytes = 0;
+    }
   }
+  if (bounds[bounds.length - 1] < total) bounds.push(total);
+  return bounds;
+}
+
+/** How many threads to export `bytes` of logs on disk with: MSGLOG_THREADS, else both cores for a large export. */
+export function exportThreads(bytes: number): number {
+  const n = Number(process.env.MSGLOG_THREADS);
+  if (Number.isInteger(n) && n >= 1) return n;
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return cores >= 2 && bytes >= THREADED_MIN_BYTES ? 2 : 1;
 }
 
 /** Parses `±HH:MM` (or `Z`) into minutes east of UTC; throws an Error with a one-line message. */

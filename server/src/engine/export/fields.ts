@@ -43,6 +43,8 @@ export interface FieldSink {
   text(f: Field, value: string): void;
   /** An integer field. */
   int(f: Field, value: number): void;
+  /** A string field already encoded as a JSON string (quotes included). */
+  json(f: Field, quoted: Uint8Array): void;
 }
 
 // Fields every dialect may write (ECS name, OTel semantic-convention name).
@@ -127,6 +129,18 @@ export function findAscii(buf: Uint8Array, s: string, from: number, end: number)
     if (buf[i] !== first) continue;
     for (let k = 1; k < s.length; k++) if (buf[i + k] !== s.charCodeAt(k)) continue outer;
     return i;
+  }
+  return -1;
+}
+
+/**
+ * Index of ` from [` in `buf[from, end)`, or -1: the bracket is looked for (rarer than the space the
+ * needle starts with) and the five bytes before it checked.
+ */
+export function findFromBracket(buf: Uint8Array, from: number, end: number): number {
+  for (let i = from + 6; i < end; i++) {
+    if (buf[i] !== 0x5b) continue;
+    if (buf[i - 1] === 0x20 && buf[i - 2] === 0x6d && buf[i - 3] === 0x6f && buf[i - 4] === 0x72 && buf[i - 5] === 0x66 && buf[i - 6] === 0x20) return i - 6;
   }
   return -1;
 }

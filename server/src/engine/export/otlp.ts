@@ -105,7 +105,7 @@ export class OtlpFormat implements RecordFormat {
     out.raw(this.afterBody.get(rec, afterBodyBlock));
     out.int(rec.line);
     out.raw(K.session);
-    out.string(rec.sessionKey);
+    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
     out.raw(this.components.get(rec));
   }
 
@@ -193,5 +193,13 @@ export class OtlpFormat implements RecordFormat {
     out.raw(f.otlpInt);
     out.int(value);
     out.raw(K.intEnd);
+  }
+
+  json(f: Field, quoted: Uint8Array): void {
+    if (!this.first(f)) return;
+    const out = this.out;
+    out.raw(f.otlpString);
+    out.raw(quoted);
+    out.raw(K.attrEnd);
   }
 }

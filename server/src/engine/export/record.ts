@@ -48,7 +48,10 @@ export class RecordFacts {
   severity = 0;
   /** 1-based line of the record's first line. */
   line = 0;
-  sessionKey = '';
+  /** The session key's bytes: `keyPool[keyStart, keyEnd)`. */
+  keyPool: Buffer = Buffer.alloc(0);
+  keyStart = 0;
+  keyEnd = 0;
   componentJson!: Buffer;
   /** The component's number within its input (for per-component blocks). */
   componentNo = 0;

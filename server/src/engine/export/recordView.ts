@@ -1,10 +1,10 @@
 // The bytes of the record being exported, and what a dialect's extractor knows about it.
-import type { LogIndex } from '../logIndex';
+import type { ExportIndex } from './exportIndex';
 import type { FieldSink } from './fields';
 
 /** Reused for every record: positions into `buf`, which holds the whole record. */
 export class RecordView {
-  index!: LogIndex;
+  index!: ExportIndex;
   r = 0;
   buf: Uint8Array = new Uint8Array(0);
   /** Start of the header line. */

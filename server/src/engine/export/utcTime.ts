@@ -8,8 +8,9 @@ export class UtcTimeWriter {
   private readonly prefix = Buffer.alloc(19);
 
   write(out: JsonBytes, micros: number, digits: number): void {
-    const frac = ((micros % 1_000_000) + 1_000_000) % 1_000_000;
-    const second = (micros - frac) / 1_000_000;
+    // Integer arithmetic: the second by one division, the fraction as a 32-bit integer (no fmod on doubles).
+    const second = Math.floor(micros / 1_000_000);
+    let f = (micros - second * 1_000_000) | 0;
     if (second !== this.second) this.setSecond(second);
     out.ensure(32);
     const b = out.buf;
@@ -20,11 +21,11 @@ export class UtcTimeWriter {
     p += 19;
     if (digits > 0) {
       b[p++] = 0x2e;
-      let f = frac;
+      // The six digits right to left; only the first `digits` are written.
       for (let i = 5; i >= 0; i--) {
-        const d = f % 10;
-        f = (f - d) / 10;
-        if (i < digits) b[p + i] = 0x30 + d;
+        const q = (f / 10) | 0;
+        if (i < digits) b[p + i] = 0x30 + f - q * 10;
+        f = q;
       }
       p += digits;
     }

@@ -1,7 +1,8 @@
 // CommuniGate Pro fields: the address in `IMAP-1([10.0.1.15])` and after `from [ip]:port`, the
 // account of `ACCOUNT(name)`, the queue id of `QUEUE([id])` / `DEQUEUER [id]`, the SIP dialog's
 // Call-ID, and the TAB fields of the supplementary delivery and access logs (FORMATS §2.1, §2.2).
-import { AddressScan, F, field, findAscii, findByte, type FieldSink } from '../fields';
+import type { ExportIndex } from '../exportIndex';
+import { AddressScan, F, field, findByte, findFromBracket, type FieldSink } from '../fields';
 import type { DialectFields, RecordView } from '../recordView';
 
 const SP = 0x20;
@@ -15,6 +16,8 @@ const SERVICE = field('communigate.service');
 export class CommunigateFields implements DialectFields {
   private readonly addr = new AddressScan();
   private readonly fields: number[] = [];
+  private dialogs: Dialogs | undefined;
+  private dialogsIndex: ExportIndex | undefined;
 
   prepare(v: RecordView): void {
     v.hostEnd = -1; // CommuniGate writes no host name on its lines
@@ -27,8 +30,14 @@ export class CommunigateFields implements DialectFields {
     else this.main(v, sink);
     const index = v.index;
     if (index.sessionDialog.size > 0) {
-      const dialog = index.sessionDialog.get(index.recSession[v.r]);
-      if (dialog !== undefined) sink.text(F.sipCallId, dialog);
+      // The table of the index being written, looked up again only when the index changes.
+      if (this.dialogsIndex !== index) {
+        this.dialogs = dialogsOf(index);
+        this.dialogsIndex = index;
+      }
+      const dialogs = this.dialogs as Dialogs;
+      const n = dialogs.bySession[index.recSession[v.r]];
+      if (n > 0) sink.json(F.sipCallId, dialogs.json[n - 1]);
     }
   }
 
@@ -48,9 +57,10 @@ export class CommunigateFields implements DialectFields {
           sink.bytes(F.emailLocalId, b, inner + 1, innerEnd - 1);
         } else if (isAddress(b, inner + 1, innerEnd - 1) && this.addr.at(b, inner, innerEnd)) {
           // The connection's own line says the port: `… from [10.0.1.15]:51234`.
-          const from = findAscii(b, ' from [', keyEnd, end);
+          const from = findFromBracket(b, keyEnd, end);
           if (from >= 0 && this.addr.at(b, from + 6, end) && this.addr.port >= 0) this.addr.write(sink, b);
-          else if (this.addr.at(b, inner, innerEnd)) this.addr.write(sink, b);
+          // Without ` from [` the key's address is still the one read above.
+          else if (from < 0 || this.addr.at(b, inner, innerEnd)) this.addr.write(sink, b);
           addressDone = true;
         }
       } else if (startsWith(b, p, 'ACCOUNT(')) {
@@ -61,7 +71,7 @@ export class CommunigateFields implements DialectFields {
       if (close > p + 10) sink.bytes(F.emailLocalId, b, p + 10, close);
     }
     if (!addressDone) {
-      const from = findAscii(b, ' from [', keyEnd, end);
+      const from = findFromBracket(b, keyEnd, end);
       if (from >= 0 && isAddress(b, from + 7, findByte(b, 0x5d, from + 7, end)) && this.addr.at(b, from + 6, end)) this.addr.write(sink, b);
     }
   }
@@ -105,6 +115,34 @@ export class CommunigateFields implements DialectFields {
     if (n > 3 && this.addr.at(b, f[6], f[7])) this.addr.write(sink, b);
     if (n > 4 && f[9] > f[8]) sink.bytes(SERVICE, b, f[8], f[9]);
   }
+}
+
+/** Per session: the number (from 1) of its SIP dialog's Call-ID, JSON-encoded once. */
+interface Dialogs {
+  bySession: Int32Array;
+  json: Buffer[];
+  /** The index's dialogs and sessions when made (an index that grew gets a new table). */
+  dialogCount: number;
+}
+const dialogTables = new WeakMap<ReadonlyMap<number, string>, Dialogs>();
+
+/** The index's SIP dialogs as a table by session (made once per index: a Map lookup per record costs). */
+function dialogsOf(index: ExportIndex): Dialogs {
+  let d = dialogTables.get(index.sessionDialog);
+  if (!d || d.dialogCount !== index.sessionDialog.size || d.bySession.length !== index.sessionCount) {
+    const made: Dialogs = { bySession: new Int32Array(index.sessionCount), json: [], dialogCount: index.sessionDialog.size };
+    const numbers = new Map<string, number>();
+    for (const [session, callId] of index.sessionDialog) {
+      let n = numbers.get(callId);
+      if (n === undefined) {
+        made.json.push(Buffer.from(JSON.stringify(callId), 'utf8'));
+        numbers.set(callId, (n = made.json.length));
+      }
+      if (session < made.bySession.length) made.bySession[session] = n;
+    }
+    dialogTables.set(index.sessionDialog, (d = made));
+  }
+  return d;
 }
 
 const ACCESS = ['login', 'logout', 'verify', 'failure', 'p-change', 's-change'];

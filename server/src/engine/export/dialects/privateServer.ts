@@ -29,24 +29,42 @@ export class PrivateServerFields implements DialectFields {
 
   prepare(v: RecordView): void {
     v.hostEnd = -1;
-    const index = v.index;
     const r = v.r;
-    if (r !== this.lastRecord + 1 || index.recStartLine[r] > (r > 0 ? index.recEndLine[r - 1] + 1 : 0)) this.readHeader(v);
+    if (r !== this.lastRecord + 1 || this.gapBefore(v, r)) this.findHeader(v);
     this.lastRecord = r;
   }
 
-  /** Finds the header row among the lines before record r (back to the previous record). */
-  private readHeader(v: RecordView): void {
+  /** True when lines that are no record's (a table's title and header) come before record r. */
+  private gapBefore(v: RecordView, r: number): boolean {
     const index = v.index;
-    const from = v.r > 0 ? index.recEndOffset[v.r - 1] : 0;
-    const gap = index.read(from, index.recStartOffset[v.r]).toString('utf8');
+    return index.recStartLine[r] > (r > 0 ? index.recEndLine[r - 1] + 1 : 0);
+  }
+
+  /**
+   * The columns of the table record r is in: the header row in the nearest lines before it that hold
+   * one, going back over the table's rows when r is not its first (an export slice may start mid-table).
+   */
+  private findHeader(v: RecordView): void {
+    for (let k = v.r; k >= 0; k--) if (this.gapBefore(v, k) && this.readHeader(v, k)) return;
+    this.columns = [];
+    this.columnFields = [];
+  }
+
+  /** Reads the header row among the lines before record k (back to the previous record); false when there is none. */
+  private readHeader(v: RecordView, k: number): boolean {
+    const index = v.index;
+    const from = k > 0 ? index.recEndOffset[k - 1] : 0;
+    const gap = index.read(from, index.recStartOffset[k]).toString('utf8');
+    let found = false;
     for (const line of gap.split(/\r\n|\r|\n/)) {
       const names = splitRow(line).map(columnName);
       if (SIGNATURES.some((sig) => sig.every((c) => names.includes(c)))) {
         this.columns = names;
         this.columnFields = names.map((n) => field(`privateserver.${n.replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`));
+        found = true;
       }
     }
+    return found;
   }
 
   write(v: RecordView, sink: FieldSink): void {

@@ -1,0 +1,196 @@
+// What the exporter reads of an index. LogIndex has all of it. An export worker thread gets, once, each
+// log's files, session keys and SIP dialogs (InputSetup), then per slice only that slice's records'
+// values (SliceArrays, gathered by this thread): a few MiB at a time, never a copy of the index.
+import { ConcatSource } from '../concatSource';
+import { dialectById } from '../dialects';
+import type { LogIndex } from '../logIndex';
+import type { LogSource } from '../source';
+import { FileSource } from '../source';
+import type { DialectId } from '../types';
+
+/** The per-record arrays the exporter reads (of a whole index, or of one slice's records). */
+export interface RecordArrays {
+  readonly recStartOffset: Uint32Array | Float64Array;
+  readonly recEndOffset: Uint32Array | Float64Array;
+  readonly recStartLine: Uint32Array;
+  readonly recEndLine: Uint32Array;
+  readonly recBodyCol: Uint16Array;
+  readonly recWall: Float64Array;
+  readonly recOffsetMin: Int16Array;
+  readonly recLevel: Uint8Array;
+  readonly recSeverity: Uint8Array;
+  readonly recSession: Uint32Array;
+}
+
+/** The part of an index that exporting a record reads (LogIndex fits it). */
+export interface ExportIndex extends RecordArrays {
+  readonly dialect: { readonly id: DialectId; readonly name: string; levelName(level: number): string };
+  readonly recordCount: number;
+  readonly sessionCount: number;
+  readonly dated: boolean;
+  readonly sessionDialog: ReadonlyMap<number, string>;
+  readonly keys: { export(): { pool: Uint8Array; bounds: Uint32Array } };
+  read(start: number, end: number): Buffer;
+  componentOf(session: number): string;
+}
+
+/** What a worker needs of a log once: its files, dialect, session keys and dialogs. */
+export interface InputSetup {
+  dialect: DialectId;
+  /** The files the index's bytes are read from, in order (rotated files read as one). */
+  paths: string[];
+  sessionCount: number;
+  dated: boolean;
+  sessionDialog: Map<number, string>;
+  keyPool: Uint8Array;
+  keyBounds: Uint32Array;
+}
+
+/** One slice's records: the arrays' values at its positions, and each one's input (several inputs). */
+export interface SliceArrays extends RecordArrays {
+  count: number;
+  src: Uint16Array | undefined;
+}
+
+/** Dialects whose fields look at records before the one written (PrivateServer's table headers): one thread. */
+export function needsWholeIndex(id: DialectId): boolean {
+  return id === 'privateserver-log';
+}
+
+/** The files an index reads its bytes from, when all of them are files on disk (else undefined). */
+export function diskPaths(index: LogIndex): string[] | undefined {
+  const source: LogSource = index.source;
+  if (source instanceof FileSource) return [source.path];
+  if (!(source instanceof ConcatSource) || source.holdPartialLine) return undefined;
+  const paths: string[] = [];
+  for (let k = 0; k < source.partCount; k++) {
+    const part = source.part(k);
+    if (!(part instanceof FileSource)) return undefined;
+    paths.push(part.path);
+  }
+  return paths;
+}
+
+export function inputSetup(index: LogIndex, paths: string[]): InputSetup {
+  const { pool, bounds } = index.keys.export();
+  return { dialect: index.dialect.id, paths, sessionCount: index.sessionCount, dated: index.dated, sessionDialog: new Map(index.sessionDialog), keyPool: pool, keyBounds: bounds };
+}
+
+/**
+ * The values at positions [from, to) of the export's order: `rec` and `src` give each position's record
+ * and input (undefined: one input, records from..to-1).
+ */
+export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | undefined, rec: Uint32Array | undefined, from: number, to: number): SliceArrays {
+  const n = to - from;
+  if (!src || !rec) {
+    const ix = indexes[0];
+    return {
+      count: n,
+      src: undefined,
+      recStartOffset: ix.recStartOffset.slice(from, to),
+      recEndOffset: ix.recEndOffset.slice(from, to),
+      recStartLine: ix.recStartLine.slice(from, to),
+      recEndLine: ix.recEndLine.slice(from, to),
+      recBodyCol: ix.recBodyCol.slice(from, to),
+      recWall: ix.recWall.slice(from, to),
+      recOffsetMin: ix.recOffsetMin.slice(from, to),
+      recLevel: ix.recLevel.slice(from, to),
+      recSeverity: ix.recSeverity.slice(from, to),
+      recSession: ix.recSession.slice(from, to),
+    };
+  }
+  const wide = indexes.some((ix) => ix.recStartOffset instanceof Float64Array);
+  const a: SliceArrays = {
+    count: n,
+    src: src.slice(from, to),
+    recStartOffset: wide ? new Float64Array(n) : new Uint32Array(n),
+    recEndOffset: wide ? new Float64Array(n) : new Uint32Array(n),
+    recStartLine: new Uint32Array(n),
+    recEndLine: new Uint32Array(n),
+    recBodyCol: new Uint16Array(n),
+    recWall: new Float64Array(n),
+    recOffsetMin: new Int16Array(n),
+    recLevel: new Uint8Array(n),
+    recSeverity: new Uint8Array(n),
+    recSession: new Uint32Array(n),
+  };
+  const arrays = indexes.map((ix) => ({ so: ix.recStartOffset, eo: ix.recEndOffset, sl: ix.recStartLine, el: ix.recEndLine, bc: ix.recBodyCol, w: ix.recWall, om: ix.recOffsetMin, l: ix.recLevel, sv: ix.recSeverity, ss: ix.recSession }));
+  for (let j = 0; j < n; j++) {
+    const x = arrays[src[from + j]];
+    const r = rec[from + j];
+    a.recStartOffset[j] = x.so[r];
+    a.recEndOffset[j] = x.eo[r];
+    a.recStartLine[j] = x.sl[r];
+    a.recEndLine[j] = x.el[r];
+    a.recBodyCol[j] = x.bc[r];
+    a.recWall[j] = x.w[r];
+    a.recOffsetMin[j] = x.om[r];
+    a.recLevel[j] = x.l[r];
+    a.recSeverity[j] = x.sv[r];
+    a.recSession[j] = x.ss[r];
+  }
+  return a;
+}
+
+/** The ArrayBuffers of a slice's arrays, to transfer rather than copy. */
+export function sliceBuffers(a: SliceArrays): ArrayBuffer[] {
+  const all = [a.recStartOffset, a.recEndOffset, a.recStartLine, a.recEndLine, a.recBodyCol, a.recWall, a.recOffsetMin, a.recLevel, a.recSeverity, a.recSession];
+  if (a.src) all.push(a.src);
+  return all.map((x) => x.buffer as ArrayBuffer);
+}
+
+/** A log in a worker: its files and keys from the setup, the records of the slice being written. */
+export class WorkerInput {
+  readonly dialect;
+  private readonly source: ConcatSource;
+  private readonly pool: Buffer;
+
+  constructor(readonly setup: InputSetup) {
+    const dialect = dialectById(setup.dialect);
+    if (!dialect) throw new Error(`unknown dialect ${setup.dialect}`);
+    this.dialect = dialect;
+    this.pool = Buffer.from(setup.keyPool.buffer, setup.keyPool.byteOffset, setup.keyPool.length);
+    this.source = new ConcatSource(setup.paths.map((p) => new FileSource(p)));
+  }
+
+  /** The index of this log over a slice's arrays (records numbered from 0 in the slice). */
+  over(a: SliceArrays): ExportIndex {
+    const input = this;
+    const setup = this.setup;
+    return {
+      dialect: this.dialect,
+      recordCount: a.count,
+      sessionCount: setup.sessionCount,
+      dated: setup.dated,
+      sessionDialog: setup.sessionDialog,
+      keys: { export: () => ({ pool: setup.keyPool, bounds: setup.keyBounds }) },
+      recStartOffset: a.recStartOffset,
+      recEndOffset: a.recEndOffset,
+      recStartLine: a.recStartLine,
+      recEndLine: a.recEndLine,
+      recBodyCol: a.recBodyCol,
+      recWall: a.recWall,
+      recOffsetMin: a.recOffsetMin,
+      recLevel: a.recLevel,
+      recSeverity: a.recSeverity,
+      recSession: a.recSession,
+      read: (start, end) => input.source.read(start, end),
+      componentOf: (session) => input.componentOf(session),
+    };
+  }
+
+  /** As LogIndex.componentOf (no dialect here has a parser of its own components but PrivateServer, kept on one thread). */
+  componentOf(session: number): string {
+    const b = this.setup.keyBounds;
+    const start = b[2 * session];
+    const end = b[2 * session + 1];
+    // A component that is the key's first ASCII bytes (CommuniGate's NAME) is read without decoding the key.
+    const n = this.dialect.componentPrefix?.(this.pool, start, end) ?? 0;
+    if (n > 0) return this.pool.toString('latin1', start, start + n);
+    return this.dialect.componentOf(this.pool.toString('utf8', start, end));
+  }
+
+  close(): void {
+    for (let k = 0; k < this.source.partCount; k++) (this.source.part(k) as FileSource).close();
+  }
+}
