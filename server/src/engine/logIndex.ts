@@ -542,8 +542,7 @@ export class LogIndex extends RecordStore {
     const offsets = this.offsets;
     const logOffsetMs = this.logOffsetMin * 60_000;
     const tol = this.toleranceMs;
-    let day = this.day;
-    let maxTod = this.maxTod;
+    const days = this.dayState();
     let prev = rolling && first > 0 ? wall[first - 1] : NaN;
     let edge = first === 0 ? NaN : this.regressionEdge;
     let last = this.lastTimed;
@@ -556,16 +555,7 @@ export class LogIndex extends RecordStore {
       if (f & RecordFlag.NoTime) {
         if (rolling) wall[r] = prev;
       } else {
-        if (rolling) {
-          const tod = wall[r];
-          if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
-            day++;
-            maxTod = tod;
-          } else if (tod > maxTod) {
-            maxTod = tod;
-          }
-          prev = wall[r] = base + day * DAY_MS + tod;
-        }
+        if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
         const off = offsets === undefined ? NO_OFFSET : offsets[r];
         const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
         if (t > last) up++;
@@ -591,11 +581,7 @@ export class LogIndex extends RecordStore {
         if (sev < worst[s]) worst[s] = sev;
       }
     }
-    if (rolling) {
-      this.day = day;
-      this.maxTod = maxTod;
-      this.rolledTo = n;
-    }
+    if (rolling) this.keepDayState(days, n);
     this.up += up;
     this.down += down;
     this.lastTimed = last;
@@ -603,34 +589,32 @@ export class LogIndex extends RecordStore {
     this.dated = dated;
   }
 
-  /**
-   * Dates the times of day of a dialect that writes no date: the base, plus a day each time the
-   * clock goes back by more than twelve hours (a new day, not a record written late).
-   */
+  /** Dates the times of day of the records from rolledTo on (dateTimeOfDay), as finishInOrder does in its pass. */
   private rollDays(): void {
     const base = this.dayBase ?? 0;
     const wall = this.recWall;
     const flags = this.recFlags;
-    let day = this.day;
-    let maxTod = this.maxTod;
+    const days = this.dayState();
     let prev = this.rolledTo > 0 ? wall[this.rolledTo - 1] : NaN;
     for (let r = this.rolledTo; r < this.recordCount; r++) {
       if (flags[r] & RecordFlag.NoTime) {
         wall[r] = prev;
         continue;
       }
-      const tod = wall[r];
-      if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
-        day++;
-        maxTod = tod;
-      } else if (tod > maxTod) {
-        maxTod = tod;
-      }
-      prev = wall[r] = base + day * DAY_MS + tod;
+      prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
     }
-    this.day = day;
-    this.maxTod = maxTod;
-    this.rolledTo = this.recordCount;
+    this.keepDayState(days, this.recordCount);
+  }
+
+  /** The day count and latest time of day so far, as dateTimeOfDay carries them. */
+  private dayState(): Float64Array {
+    return Float64Array.of(this.day, this.maxTod);
+  }
+
+  private keepDayState(days: Float64Array, rolledTo: number): void {
+    this.day = days[0];
+    this.maxTod = days[1];
+    this.rolledTo = rolledTo;
   }
 
   private markTimeRegressions(first: number): void {
@@ -663,6 +647,22 @@ export class LogIndex extends RecordStore {
       if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
     }
   }
+}
+
+/**
+ * Dates a time of day of a dialect that writes no date: the base, plus a day each time the clock goes
+ * back by more than twelve hours (a new day, not a record written late). `days` carries the day count
+ * and the latest time of day so far from record to record.
+ */
+function dateTimeOfDay(days: Float64Array, base: number, tod: number): number {
+  const maxTod = days[1];
+  if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+    days[0]++;
+    days[1] = tod;
+  } else if (tod > maxTod) {
+    days[1] = tod;
+  }
+  return base + days[0] * DAY_MS + tod;
 }
 
 /** Strings of short ASCII byte runs, made once each (a few dozen component names for a million sessions). */

@@ -188,6 +188,37 @@ function plainContext(ctx: ParseContext): ParseContext {
   return { fileName: ctx.fileName, mtimeMs: ctx.mtimeMs };
 }
 
+/** A build on several threads under way: the parts' bounds, the counter they are claimed from, the workers. */
+interface PartedBuild {
+  bounds: number[];
+  counter: Int32Array;
+  workers: PartWorker[];
+}
+
+/**
+ * Splits the log into parts and starts the workers, part 0 left to `index` itself (already set to
+ * index it); undefined when the log is to be built on this thread alone.
+ */
+function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions): PartedBuild | undefined {
+  const size = index.source.size;
+  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
+  if (bounds.length <= 2 || !index.dialect.partable) return undefined;
+  const claims = new SharedArrayBuffer(4);
+  const counter = new Int32Array(claims);
+  Atomics.store(counter, 0, 1);
+  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
+  index.reserve(Math.ceil(size / 64));
+  index.startPart(0, bounds[1]);
+  return { bounds, counter, workers };
+}
+
+/** Files a worker's answer under its part number; true when it was the worker's last. */
+function takeAnswer(answer: PartAnswer, parts: Map<number, PartAnswer>): boolean {
+  if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+  if (answer.k >= 0) parts.set(answer.k, answer);
+  return answer.last === true;
+}
+
 /**
  * Builds `index` (new, over the file `file`) on `threads` threads: the log is split into a few parts
  * per thread, this thread indexes the first into `index` itself, then every thread (this one and
@@ -195,29 +226,16 @@ function plainContext(ctx: ParseContext): ParseContext {
  * as build().
  */
 export function buildParallel(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): void {
-  const size = index.source.size;
-  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
-  if (bounds.length <= 2 || !index.dialect.partable) {
+  const run = startPartedBuild(index, file, threads, ctx, toleranceMs, options);
+  if (run === undefined) {
     index.build(options);
     return;
   }
-  const claims = new SharedArrayBuffer(4);
-  const counter = new Int32Array(claims);
-  Atomics.store(counter, 0, 1);
-  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
+  const { bounds, counter, workers } = run;
   try {
-    index.reserve(Math.ceil(size / 64));
-    index.startPart(0, bounds[1]);
     index.build(options);
     const parts = claimParts(index, bounds, counter, toleranceMs, options.search, ctx, options.isCancelled);
-    for (const worker of workers) {
-      for (;;) {
-        const answer = worker.waitSync();
-        if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-        if (answer.k >= 0) parts.set(answer.k, answer);
-        if (answer.last === true) break;
-      }
-    }
+    for (const worker of workers) while (!takeAnswer(worker.waitSync(), parts));
     stitch(index, parts, bounds.length - 1);
   } catch (e) {
     for (const worker of workers) worker.terminate();
@@ -227,19 +245,13 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
 
 /** As buildParallel, giving the event loop turns (a server): cancellation stops the workers too. */
 export async function buildParallelAsync(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): Promise<void> {
-  const size = index.source.size;
-  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
-  if (bounds.length <= 2 || !index.dialect.partable) {
+  const run = startPartedBuild(index, file, threads, ctx, toleranceMs, options);
+  if (run === undefined) {
     await index.buildAsync(options);
     return;
   }
-  const claims = new SharedArrayBuffer(4);
-  const counter = new Int32Array(claims);
-  Atomics.store(counter, 0, 1);
-  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
+  const { bounds, counter, workers } = run;
   try {
-    index.reserve(Math.ceil(size / 64));
-    index.startPart(0, bounds[1]);
     await index.buildAsync(options);
     // The parts this thread claims are built with turns of the event loop too.
     const parts = new Map<number, PartAnswer>();
@@ -253,9 +265,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
       for (;;) {
         const answer = await worker.wait(options.isCancelled);
         if (options.isCancelled?.()) throw new CancelledError();
-        if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-        if (answer.k >= 0) parts.set(answer.k, answer);
-        if (answer.last === true) break;
+        if (takeAnswer(answer, parts)) break;
       }
     }
     stitch(index, parts, bounds.length - 1);
