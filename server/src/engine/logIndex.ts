@@ -521,7 +521,8 @@ export class LogIndex extends RecordStore {
 
   /**
    * finish() for a log in time order, fused into one pass over records `first…`: rollDays,
-   * markTimeRegressions and countProblems as they are written below, record by record.
+   * markTimeRegressions and countProblems as they are written below, record by record (the counts of
+   * records going up and down in time only decide the order of logs that may come newest first).
    */
   private finishInOrder(first: number): void {
     this.descending = false;
@@ -545,9 +546,6 @@ export class LogIndex extends RecordStore {
     const days = this.dayState();
     let prev = rolling && first > 0 ? wall[first - 1] : NaN;
     let edge = first === 0 ? NaN : this.regressionEdge;
-    let last = this.lastTimed;
-    let up = 0;
-    let down = 0;
     let dated = this.dated;
     const n = this.recordCount;
     for (let r = first; r < n; r++) {
@@ -558,9 +556,6 @@ export class LogIndex extends RecordStore {
         if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
         const off = offsets === undefined ? NO_OFFSET : offsets[r];
         const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
-        if (t > last) up++;
-        else if (t < last) down++;
-        last = t;
         if (wall[r] >= DATED_MS) dated = true;
         if (edge !== edge) edge = t;
         else if (t < edge - tol) f |= RecordFlag.TimeRegression;
@@ -582,9 +577,6 @@ export class LogIndex extends RecordStore {
       }
     }
     if (rolling) this.keepDayState(days, n);
-    this.up += up;
-    this.down += down;
-    this.lastTimed = last;
     this.regressionEdge = edge;
     this.dated = dated;
   }
