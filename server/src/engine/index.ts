@@ -106,3 +106,5 @@ export type { ReportTable, ReportRow, RowFilter } from './reportTables';
 
 export { saveIndexCache, loadIndexCache, cacheFileOf } from './indexCache';
 export type { IndexCacheLimits } from './indexCache';
+
+export { JsonBytes, CHUNK_BYTES } from './export/jsonBytes';

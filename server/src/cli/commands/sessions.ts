@@ -1,9 +1,9 @@
 import { problems as describeProblems } from '../../../../common/describe';
-import { sessionSummary, sessionsInMergedOrder } from '../../engine';
+import { CHUNK_BYTES, JsonBytes, sessionSummary, sessionsInMergedOrder } from '../../engine';
 import type { LogIndex, LogSet } from '../../engine';
+import type { Output } from '../output';
 import { bool } from '../args';
 import { exitStatus, openLogs } from '../inputs';
-import { JsonBytes } from '../jsonBytes';
 import type { Command } from './command';
 
 /** Keys longer than this do not widen the key column for every row (one odd key would). */
@@ -24,7 +24,7 @@ export const sessions: Command = {
     const { set, prefixed } = logs;
     const json = bool(args, '--json');
     if (json) {
-      writeJson(set, prefixed, new JsonBytes(out));
+      writeJson(set, prefixed, out);
       return exitStatus(logs, 0);
     }
     const columns = columnWidths(set);
@@ -73,44 +73,63 @@ function columnWidths(set: LogSet): { key: number; time: number; records: number
   return { key, time, records: String(records).length, lines: 6 + 2 * String(lineCount).length + 1 };
 }
 
+/** Fixed JSON text encoded once, for JsonBytes.raw. */
+function token(ascii: string): Buffer {
+  return Buffer.from(ascii, 'latin1');
+}
+
 // The fixed parts of a session's JSON, encoded once.
-const FIRST_KEY = JsonBytes.token('\n{"key":');
-const NEXT_KEY = JsonBytes.token(',\n{"key":');
-const T_COMPONENT = JsonBytes.token(',"component":');
-const T_FIRSTLINE = JsonBytes.token(',"firstLine":');
-const T_LASTLINE = JsonBytes.token(',"lastLine":');
-const T_RECORDS = JsonBytes.token(',"records":');
-const T_START = JsonBytes.token(',"start":');
-const T_END = JsonBytes.token(',"end":');
-const T_PROBLEMS = JsonBytes.token(',"problems":');
-const T_FILE = JsonBytes.token(',"file":');
-const T_LASTFILE = JsonBytes.token(',"lastFile":');
-const T_SOURCE = JsonBytes.token(',"source":');
-const T_DIALECT = JsonBytes.token(',"dialect":');
-const CLOSE = JsonBytes.token('}');
+const FIRST_KEY = token('\n{"key":');
+const NEXT_KEY = token(',\n{"key":');
+const T_COMPONENT = token(',"component":');
+const T_FIRSTLINE = token(',"firstLine":');
+const T_LASTLINE = token(',"lastLine":');
+const T_RECORDS = token(',"records":');
+const T_START = token(',"start":');
+const T_END = token(',"end":');
+const T_PROBLEMS = token(',"problems":');
+const T_FILE = token(',"file":');
+const T_LASTFILE = token(',"lastFile":');
+const T_SOURCE = token(',"source":');
+const T_DIALECT = token(',"dialect":');
+const CLOSE = token('}');
+const OPEN_DIALECT = token('{"dialect":');
+const OPEN_SESSIONS = token(',"sessions":[');
+const CLOSE_ALL = token('\n]}\n');
 
 /**
  * `{"dialect":…,"sessions":[…]}` with one line per session, as JSON.stringify would write each
  * session's summary, but written from the index's arrays into byte buffers (a day's log has over a
  * million sessions: an object and a JSON.stringify each took seconds).
  */
-function writeJson(set: LogSet, prefixed: boolean, w: JsonBytes): void {
+function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
   const mixed = set.dialect === 'mixed';
-  w.raw('{"dialect":');
+  // The export's writer: chunks are handed to the output as they fill (each a buffer of its own).
+  const w = new JsonBytes();
+  const flushFull = (): void => {
+    if (w.pos >= CHUNK_BYTES) out.bytes(w.take());
+  };
+  w.raw(OPEN_DIALECT);
   w.string(set.dialect);
-  w.raw(',"sessions":[');
+  w.raw(OPEN_SESSIONS);
   const writers = set.sources.map((source) => new SessionJson(source, w, prefixed, mixed));
   if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
     // One source: its merged order is its record order, and sessions are numbered by first record.
     const writer = writers[0];
     const count = set.sources[0].index.sessionCount;
-    for (let id = 0; id < count; id++) writer.write(id, id === 0);
+    for (let id = 0; id < count; id++) {
+      writer.write(id, id === 0);
+      flushFull();
+    }
   } else {
     let n = 0;
-    for (const [src, id] of sessionsInMergedOrder(set)) writers[src].write(id, n++ === 0);
+    for (const [src, id] of sessionsInMergedOrder(set)) {
+      writers[src].write(id, n++ === 0);
+      flushFull();
+    }
   }
-  w.raw('\n]}\n');
-  w.flush();
+  w.raw(CLOSE_ALL);
+  out.bytes(w.take());
 }
 
 /** Writes the sessions of one source, with what is the same for all of them looked up once. */
@@ -132,51 +151,52 @@ class SessionJson {
     const { w, index } = this;
     const first = index.sessionFirst[id];
     const last = index.sessionLast[id];
-    w.rawBytes(firstOfAll ? FIRST_KEY : NEXT_KEY);
-    w.utf8String(index.keys.bytesOf(id), () => index.keys.decode(id));
-    w.rawBytes(T_COMPONENT);
+    w.raw(firstOfAll ? FIRST_KEY : NEXT_KEY);
+    const key = index.keys.boundsOf(id);
+    w.key(key.pool, key.start, key.end);
+    w.raw(T_COMPONENT);
     w.string(index.componentOf(id));
     const lastLine = index.endLineOf(last);
     let firstFile = 0;
     let lastFile = 0;
-    w.rawBytes(T_FIRSTLINE);
+    w.raw(T_FIRSTLINE);
     if (this.oneFile) {
-      w.uint(index.recStartLine[first] + 1);
-      w.rawBytes(T_LASTLINE);
-      w.uint(lastLine + 1);
+      w.int(index.recStartLine[first] + 1);
+      w.raw(T_LASTLINE);
+      w.int(lastLine + 1);
     } else {
       const a = this.source.locateRecord(first);
       const b = this.source.locate(lastLine, index.endOffsetOf(last) - 1);
       firstFile = a.file;
       lastFile = b.file;
-      w.uint(a.line + 1);
-      w.rawBytes(T_LASTLINE);
-      w.uint(b.line + 1);
+      w.int(a.line + 1);
+      w.raw(T_LASTLINE);
+      w.int(b.line + 1);
     }
-    w.rawBytes(T_RECORDS);
-    w.uint(index.sessionRecordCount[id]);
-    w.rawBytes(T_START);
+    w.raw(T_RECORDS);
+    w.int(index.sessionRecordCount[id]);
+    w.raw(T_START);
     const start = index.timestampText(first);
     w.string(start);
-    w.rawBytes(T_END);
+    w.raw(T_END);
     // A session of one record (most are) starts and ends with the same stamp.
     w.string(last === first ? start : index.timestampText(last));
-    w.rawBytes(T_PROBLEMS);
-    w.uint(index.sessionProblems[id]);
+    w.raw(T_PROBLEMS);
+    w.int(index.sessionProblems[id]);
     if (this.prefixed) {
       const files = this.source.files;
-      w.rawBytes(T_FILE);
+      w.raw(T_FILE);
       w.string(files[firstFile].display);
-      w.rawBytes(T_LASTFILE);
+      w.raw(T_LASTFILE);
       w.string(files[lastFile].display);
-      w.rawBytes(T_SOURCE);
+      w.raw(T_SOURCE);
       w.string(this.source.name);
     }
     if (this.mixed) {
-      w.rawBytes(T_DIALECT);
+      w.raw(T_DIALECT);
       w.string(index.dialect.id);
     }
-    w.rawBytes(CLOSE);
+    w.raw(CLOSE);
   }
 }
 

@@ -101,7 +101,7 @@ export class JsonBytes {
    * A JSON string (quotes included) of a session key's bytes `src[start, end)`: plain ASCII is
    * copied, anything else is decoded as UTF-8 and escaped as JSON.stringify would.
    */
-  key(src: Buffer, start: number, end: number): void {
+  key(src: Uint8Array, start: number, end: number): void {
     const n = end - start;
     this.ensure(n + 2);
     const b = this.buf;
@@ -110,7 +110,7 @@ export class JsonBytes {
     for (let i = 0; i < n; i++) {
       const c = src[start + i];
       if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
-        this.string(src.toString('utf8', start, end));
+        this.string(Buffer.from(src.buffer, src.byteOffset + start, n).toString('utf8'));
         return;
       }
       b[p + 1 + i] = c;
