@@ -62,32 +62,26 @@ export class EcsFormat implements RecordFormat {
     // Documents stand alone: nothing to close.
   }
 
-  private first(f: Field): boolean {
-    if (f.stamp === this.seq) return false;
-    f.stamp = this.seq;
-    return true;
-  }
-
   bytes(f: Field, src: Uint8Array, start: number, end: number): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     this.out.raw(f.ecsKey);
     this.out.bytesString(src, start, end);
   }
 
   text(f: Field, value: string): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     this.out.raw(f.ecsKey);
     this.out.string(value);
   }
 
   int(f: Field, value: number): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     this.out.raw(f.ecsKey);
     this.out.int(value);
   }
 
   json(f: Field, quoted: Uint8Array): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     this.out.raw(f.ecsKey);
     this.out.raw(quoted);
   }

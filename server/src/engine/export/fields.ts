@@ -15,6 +15,13 @@ export class Field {
   /** The record (export sequence number) this field was last written for: a document never repeats a key. */
   stamp = -1;
 
+  /** Marks the field written for record `seq`; false when it already was (the first value wins). */
+  claim(seq: number): boolean {
+    if (this.stamp === seq) return false;
+    this.stamp = seq;
+    return true;
+  }
+
   constructor(
     readonly ecs: string,
     readonly otel: string = ecs,

@@ -165,14 +165,8 @@ export class OtlpFormat implements RecordFormat {
     out.raw(this.scope);
   }
 
-  private first(f: Field): boolean {
-    if (f.stamp === this.seq) return false;
-    f.stamp = this.seq;
-    return true;
-  }
-
   bytes(f: Field, src: Uint8Array, start: number, end: number): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     const out = this.out;
     out.raw(f.otlpString);
     out.bytesString(src, start, end);
@@ -180,7 +174,7 @@ export class OtlpFormat implements RecordFormat {
   }
 
   text(f: Field, value: string): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     const out = this.out;
     out.raw(f.otlpString);
     out.string(value);
@@ -188,7 +182,7 @@ export class OtlpFormat implements RecordFormat {
   }
 
   int(f: Field, value: number): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     const out = this.out;
     out.raw(f.otlpInt);
     out.int(value);
@@ -196,7 +190,7 @@ export class OtlpFormat implements RecordFormat {
   }
 
   json(f: Field, quoted: Uint8Array): void {
-    if (!this.first(f)) return;
+    if (!f.claim(this.seq)) return;
     const out = this.out;
     out.raw(f.otlpString);
     out.raw(quoted);
