@@ -196,6 +196,12 @@ export interface Dialect {
    * from line to line that changes what a line means (day rollovers are the index's, see timeOfDay).
    */
   readonly partable?: boolean;
+  /**
+   * Byte strings at least one of which is on every header line whose session key is `key` (a
+   * `partable` dialect's): a keyed filter finds a session's records by searching for them instead of
+   * indexing the log (quickFilter). Undefined when the dialect cannot name such strings for this key.
+   */
+  keyPatterns?(key: Buffer): Buffer[] | undefined;
 }
 
 /** Plain text with parts set in bold or italics; hovers render it as escaped Markdown. */

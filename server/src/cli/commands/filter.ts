@@ -1,8 +1,10 @@
-import { filterSet, recordEligibility, recordPredicate } from '../../engine';
+import * as fs from 'fs';
+import { expandInputs, FileSource, filterSet, quickFilter, recordEligibility, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
 import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
 import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
+import type { Output } from '../output';
 import type { Command } from './command';
 
 export const filter: Command = {
@@ -40,6 +42,9 @@ export const filter: Command = {
       throw new UsageError('filter needs --text S, --regex R, --exclude S or --exclude-regex R');
     }
     const follow = bool(args, '--follow');
+    // One text in one file: searched for, not indexed, when the search can answer as the index would.
+    const quick = follow || bool(args, '--line-numbers') ? undefined : await quickFilterFile(args, query, out);
+    if (quick !== undefined) return quick;
     // The first text (the one the filter's first pass looks for) is searched while the files are indexed: one read for both.
     const search = query.ignoreCase ? undefined : query.texts?.[0];
     const logs = await openLogs(args, args.positional, { holdPartialLine: follow, search });
@@ -94,4 +99,40 @@ function growTo(a: Uint8Array, n: number): Uint8Array {
   const b = new Uint8Array(Math.max(n, a.length * 2));
   b.set(a);
   return b;
+}
+
+/**
+ * `filter FILE --text S [--keyed]` (nothing else) on one plain file: answered by quickFilter, which
+ * searches the file instead of indexing it. Undefined when it cannot answer (then the file is indexed).
+ */
+async function quickFilterFile(args: Parameters<Command['run']>[0], query: FilterQuery, out: Output): Promise<number | undefined> {
+  const [file, ...more] = args.positional;
+  const onlyOneText = query.texts?.length === 1 && [query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0);
+  const plain = !query.ignoreCase && query.level === undefined && query.from === undefined && query.to === undefined && query.context === undefined;
+  if (!onlyOneText || !plain || more.length > 0 || file === undefined || file === '-' || str(args, '--dialect') !== undefined) return undefined;
+  try {
+    if (!fs.statSync(file).isFile()) return undefined;
+  } catch {
+    return undefined; // said by the usual path
+  }
+  const expanded = await expandInputs([file], {});
+  const f = expanded.files[0];
+  if (expanded.problems.length > 0 || expanded.files.length !== 1 || f.bytes !== undefined) return undefined;
+  const source = new FileSource(f.path);
+  try {
+    const result = quickFilter(source, f.dialect, { fileName: f.name, mtimeMs: f.mtimeMs }, query.texts![0], query.keyed === true);
+    if (result === undefined) return undefined;
+    const { ranges } = result;
+    for (let i = 0; i < ranges.length; i += 2) {
+      // A copy: a view would keep the source's whole read window alive until the output is flushed.
+      const bytes = Buffer.from(source.read(ranges[i], ranges[i + 1]));
+      out.bytes(bytes);
+      // A last line without terminator still ends its output line, as grep prints it.
+      if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) out.write('\n');
+    }
+    if (result.records === 0 && ranges.length > 0) process.stderr.write('msglog: no record matched\n');
+    return result.records > 0 ? 0 : 1;
+  } finally {
+    source.close();
+  }
 }

@@ -15,6 +15,9 @@ export function communigateFileDate(fileName: string | undefined): number | unde
   return m ? daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3])) * DAY_MS : undefined;
 }
 
+/** The prefixes of keys made for supplementary records (FORMATS §2.2). */
+const SUPPLEMENTARY_PREFIXES = ['queue:', 'account:', 'settings:'].map((p) => Buffer.from(p));
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 
@@ -239,6 +242,21 @@ export const communigate: Dialect = {
     let p = start;
     while (p < end && NAME_CHAR[key[p]] === 1) p++;
     return p - start;
+  },
+  keyPatterns(key) {
+    // NAME-DIGITS: written as such, or in the thread form `NAME(n) DIGITS:`.
+    let p = 0;
+    while (p < key.length && NAME_CHAR[key[p]] === 1) p++;
+    let d = p + 1;
+    while (d < key.length && isDigit(key[d])) d++;
+    if (p > 0 && key[p] === 0x2d && d > p + 1 && d === key.length) return [key, Buffer.concat([key.subarray(0, p), Buffer.from('(')])];
+    // Keys of supplementary records hold a field of the line (`queue:<queueID>`, `account:<name>`,
+    // `settings:<field>`); a main record's prefix key of that form is written whole, field included.
+    for (const prefix of SUPPLEMENTARY_PREFIXES) {
+      if (key.length > prefix.length && key.subarray(0, prefix.length).equals(prefix)) return [key.subarray(prefix.length)];
+    }
+    // Any other key is a prefix key, written as it is.
+    return key.length > 0 && !SUPPLEMENTARY_PREFIXES.some((prefix) => key.equals(prefix)) ? [key] : undefined;
   },
   levelName: (level) => (level < LEVEL_NAMES.length ? `${level} ${LEVEL_NAMES[level]}` : ''),
   timestampText: (line) => /^[^ \t]*/.exec(line)![0],
