@@ -62,7 +62,7 @@ function printed(bytes: Buffer, result: QuickFilterResult): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: string): number {
+function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: string, file?: string): number {
   const index = new LogIndex(new MemorySource(bytes), communigate, CTX);
   index.build();
   let answered = 0;
@@ -71,11 +71,14 @@ function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: st
       const expected = filterText(index, { text, keyed });
       const records = index.recordCount === 0 ? 0 : expected.length;
       for (const chunkSize of chunkSizes) {
-        const result = quickFilter(new MemorySource(bytes), communigate, CTX, text, keyed, { chunkSize });
-        if (result === undefined) continue;
-        answered++;
-        assert.equal(printed(bytes, result), expected, `${label}: "${text}" keyed ${keyed}, chunks of ${chunkSize}`);
-        if (records === 0) assert.equal(result.records, 0);
+        // On one thread, and with a worker searching the file (headerLinesJob) beside this thread.
+        for (const path of file === undefined || ![64, 1 << 20].includes(chunkSize) ? [undefined] : [undefined, file]) {
+          const result = quickFilter(new MemorySource(bytes), communigate, CTX, text, keyed, { chunkSize, path, threaded: path !== undefined });
+          if (result === undefined) continue;
+          answered++;
+          assert.equal(printed(bytes, result), expected, `${label}: "${text}" keyed ${keyed}, chunks of ${chunkSize}${path ? ', two threads' : ''}`);
+          if (records === 0) assert.equal(result.records, 0);
+        }
       }
     }
   }
@@ -84,11 +87,18 @@ function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: st
 
 test('quick filter = indexed filter on a log of every kind of line, chunks of every size', () => {
   const texts = ['IMAP-000012', 'IMAP-000120', 'SMTPI-000005', 'SIGNAL-000056', 'SIGNAL', '000056', 'ACCOUNT(bob)', 'bob', '4411', 'Call-ID: abc@host', 'read failed', '12:00:0', '12:00:01', ' 2 ', '***', 'x', 'settings', 'nowhere at all'];
-  for (const [seed, end] of [[1, ''], [2, '\n'], [3, '\n***\n'], [4, '\n  continued IMAP-000012']] as const) {
-    const bytes = Buffer.from(trickyLog(seed, 400) + end, 'utf8');
-    const answered = compare(bytes, texts, [23, 64, 500, 4096, 1 << 20], `seed ${seed}`);
-    // Texts naming few sessions are answered; only keys found everywhere (digits, blanks) may fall back.
-    assert.ok(answered >= texts.length * 5, `answered ${answered}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-quick-'));
+  try {
+    for (const [seed, end] of [[1, ''], [2, '\n'], [3, '\n***\n'], [4, '\n  continued IMAP-000012']] as const) {
+      const bytes = Buffer.from(trickyLog(seed, 400) + end, 'utf8');
+      const file = path.join(dir, `${seed}.log`);
+      fs.writeFileSync(file, bytes);
+      const answered = compare(bytes, texts, [23, 64, 500, 4096, 1 << 20], `seed ${seed}`, file);
+      // Texts naming few sessions are answered; only keys found everywhere (digits, blanks) may fall back.
+      assert.ok(answered >= texts.length * 5, `answered ${answered}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -125,4 +135,30 @@ test('quick filter declines what it cannot answer as the index does', () => {
   const many = Buffer.from(Array.from({ length: 20 }, (_, i) => `12:00:00.000 2 IMAP-${i} common\n`).join(''));
   assert.equal(quickFilter(new MemorySource(many), communigate, CTX, 'common', true), undefined, 'too many keys');
   assert.notEqual(quickFilter(new MemorySource(many), communigate, CTX, 'common', false), undefined, 'plain: no keys to search');
+});
+
+test('msglog filter FILE --text S [--keyed] prints, says and exits as the indexed filter does', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-quick-cli-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    fs.writeFileSync(file, trickyLog(9, 300) + '\n***\n');
+    const run = (...args: string[]): { code: number | null; stdout: string; stderr: string } => {
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/msglog.js'), 'filter', file, ...args], { encoding: 'utf8' });
+      return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    // A forced dialect takes the indexed path (it must say when no line is a record of that dialect).
+    const indexed = (...args: string[]): ReturnType<typeof run> => run(...args, '--dialect', 'communigate-log');
+    for (const text of ['IMAP-000012', 'SIGNAL-000056', 'bob', 'nowhere at all']) {
+      for (const keyed of [[], ['--keyed']]) {
+        const quick = run('--text', text, ...keyed);
+        assert.deepEqual(quick, indexed('--text', text, ...keyed), `${text} ${keyed.join(' ')}`);
+        assert.equal(quick.code, text === 'nowhere at all' ? 1 : 0);
+      }
+    }
+    // No record matched: the markers are printed and stderr says so.
+    assert.match(run('--text', 'nowhere at all').stderr, /no record matched/);
+    assert.match(run('--text', 'nowhere at all').stdout, /^\*\*\*/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

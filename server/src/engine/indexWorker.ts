@@ -5,6 +5,8 @@ import { dialectById } from './dialects';
 import type { PartAnswer, PartJob, SearchAnswer, SearchJob } from './parallel';
 import { indexPart, searchRange, transferables } from './parallel';
 import { FileSource } from './source';
+import { headerLinesJob } from './quickFilter';
+import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
 
 /** Claims parts until none is left, posting each as it is done; the last answer says so. */
 function run(job: PartJob): void {
@@ -56,6 +58,25 @@ function search(job: SearchJob): void {
   }
 }
 
-const job = workerData as PartJob | SearchJob;
+/** The header lines holding some patterns, and the marker lines, of a whole log (quickFilter). */
+function headerLines(job: HeaderLinesJob): void {
+  const done = new Int32Array(job.done);
+  try {
+    const dialect = dialectById(job.dialect);
+    if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
+    const answer: HeaderLinesAnswer = headerLinesJob(job, dialect);
+    job.port.postMessage(answer);
+  } catch (e) {
+    const answer: HeaderLinesAnswer = { error: e instanceof Error ? e.message : String(e) };
+    job.port.postMessage(answer);
+  } finally {
+    job.port.close();
+    Atomics.store(done, 0, 1);
+    Atomics.notify(done, 0);
+  }
+}
+
+const job = workerData as PartJob | SearchJob | HeaderLinesJob;
 if ('kind' in job && job.kind === 'search') search(job);
+else if ('kind' in job && job.kind === 'headers') headerLines(job);
 else run(job as PartJob);

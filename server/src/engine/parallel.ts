@@ -11,6 +11,7 @@ import { CancelledError, LogIndex } from './logIndex';
 import type { BuildOptions, SearchHits, StorePart } from './logIndex';
 import type { LogSource } from './source';
 import type { DialectId, ParseContext } from './types';
+import type { HeaderLinesJob } from './quickFilter';
 
 /** Below this size one thread is quicker than starting workers. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -51,7 +52,7 @@ export interface SearchJob {
 export type SearchAnswer = { offsets: Float64Array } | { error: string };
 
 /** The bundled worker entry next to this code (server/out/indexWorker.js, or the compiled tests' copy). */
-function workerFile(): string | undefined {
+export function workerFile(): string | undefined {
   const file = path.join(__dirname, 'indexWorker.js');
   return fs.existsSync(file) ? file : undefined;
 }
@@ -97,13 +98,13 @@ export function splitAtLines(source: LogSource, size: number, parts: number): nu
  * a shared counter says how many were posted, so this thread can block on it (the command line has
  * nothing else to do) or look at it between turns of the event loop (a server).
  */
-class PartWorker<Answer = PartAnswer> {
+export class PartWorker<Answer = PartAnswer> {
   private readonly flag: Int32Array;
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private taken = 0;
 
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'>) {
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'>) {
     const done = new SharedArrayBuffer(4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
@@ -184,7 +185,7 @@ export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: 
   return { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine };
 }
 
-function plainContext(ctx: ParseContext): ParseContext {
+export function plainContext(ctx: ParseContext): ParseContext {
   return { fileName: ctx.fileName, mtimeMs: ctx.mtimeMs };
 }
 

@@ -8,7 +8,10 @@
 import { LF } from './bytes';
 import { isOverflowLine } from './logIndex';
 import type { LogSource } from './source';
-import type { Dialect, LineParser, ParseContext } from './types';
+import type { MessagePort } from 'worker_threads';
+import { PartWorker, plainContext, threadsFor, workerFile } from './parallel';
+import { FileSource } from './source';
+import type { Dialect, DialectId, LineParser, ParseContext } from './types';
 import { HeaderScratch } from './types';
 
 /** What the filter prints: byte ranges of the log, in file order (records, and the first line of each marker run). */
@@ -22,11 +25,34 @@ export interface QuickFilterResult {
 export interface QuickFilterOptions {
   /** Bytes read per step (tests use tiny chunks to cross every boundary). */
   chunkSize?: number;
+  /**
+   * The file the source reads, when it is one on disk: a large one is searched on two threads (a
+   * worker looks for the marker lines and the bytes a keyed text's session leaves on its headers).
+   */
+  path?: string;
+  /** Two threads whatever the size (tests), or never; by size when undefined. */
+  threaded?: boolean;
 }
+
+/** What a worker is asked for (headerLinesJob): the header lines holding `patterns`, and the marker lines. */
+export interface HeaderLinesJob {
+  kind: 'headers';
+  path: string;
+  dialect: DialectId;
+  ctx: ParseContext;
+  /** Latin1 (one char per byte). */
+  patterns: string[];
+  chunkSize: number;
+  done: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** `pairs`/`keys` as Ranges holds them; undefined pairs: the log has a CR or too many such lines. */
+export type HeaderLinesAnswer = { pairs: number[] | undefined; keys: string[]; markers: number[] } | { error: string };
 
 /** Keys whose headers are searched in a second pass: each pattern is one more search of the log. */
 const MAX_PATTERNS = 4;
-/** Header lines holding the text that pass 1 keeps for pass 2 (beyond, pass 2 searches the text again). */
+/** Header lines holding what pass 1 searched that it keeps for pass 2 (beyond, pass 2 searches again). */
 const MAX_KEPT_LINES = 1 << 20;
 const CHUNK = 16 << 20;
 const CR = 0x0d;
@@ -52,25 +78,94 @@ export function quickFilter(source: LogSource, dialect: Dialect, ctx: ParseConte
   if (text === '' || /[\r\n]/.test(text)) return undefined;
   const scan = new LineScan(source, dialect, ctx, options.chunkSize ?? CHUNK);
   const needle = Buffer.from(text, 'utf8');
-  const pass1 = scan.firstPass(needle, keyed);
-  if (pass1 === undefined) return undefined;
-  let records = pass1.records;
-  if (keyed) {
-    const second = scan.secondPass(pass1, needle);
-    if (second === undefined) return undefined;
-    records = second;
+  // Keyed on a text that is itself a session key (the usual case): the bytes that key leaves on
+  // header lines are searched along in pass 1, so that pass 2 has nothing left to search.
+  const along = keyed ? usable(dialect.keyPatterns?.(needle) ?? []).filter((p) => !p.includes(needle)) : [];
+  const searchAlong = along.length <= MAX_PATTERNS ? along : [];
+  // On two threads: a worker searches what pass 1 looks for besides the text, this thread the text.
+  const threaded = options.threaded ?? (source.size >= THREADED_MIN_BYTES && threadsFor(source.size) > 1);
+  const worker = threaded && searchAlong.length > 0 && options.path !== undefined ? startHeaderLines(options.path, dialect, ctx, searchAlong, options.chunkSize ?? CHUNK) : undefined;
+  let pass1: FirstPass | undefined;
+  try {
+    pass1 = scan.firstPass(needle, keyed, worker ? [] : searchAlong, worker === undefined);
+  } finally {
+    if (pass1 === undefined) worker?.terminate();
   }
-  return merge(records, pass1.markers);
+  if (pass1 === undefined) return undefined;
+  if (worker !== undefined && !adoptHeaderLines(pass1, worker.waitSync(), searchAlong)) return undefined;
+  if (!keyed) return merge(pass1.records.pairs, pass1.markers);
+  const records = scan.secondPass(pass1);
+  return records === undefined ? undefined : merge(records, pass1.markers);
+}
+
+/** From this size on, a keyed search takes a worker (starting one costs tens of milliseconds). */
+const THREADED_MIN_BYTES = 32 << 20;
+
+function startHeaderLines(path: string, dialect: Dialect, ctx: ParseContext, patterns: Buffer[], chunkSize: number): PartWorker<HeaderLinesAnswer> | undefined {
+  const entry = workerFile();
+  if (entry === undefined) return undefined;
+  return new PartWorker<HeaderLinesAnswer>(entry, { kind: 'headers', path, dialect: dialect.id, ctx: plainContext(ctx), patterns: patterns.map((p) => p.toString('latin1')), chunkSize });
+}
+
+/** Takes a worker's header and marker lines into pass 1's; false when the search cannot answer. */
+function adoptHeaderLines(pass1: FirstPass, answer: HeaderLinesAnswer | { error: string }, patterns: Buffer[]): boolean {
+  if ('error' in answer) throw new Error(`search worker: ${answer.error}`);
+  pass1.markers = answer.markers;
+  pass1.searched.push(...patterns);
+  const mine = pass1.headers;
+  if (mine === undefined || answer.pairs === undefined) {
+    pass1.headers = undefined;
+    return true;
+  }
+  const both = new Ranges();
+  const pairs = mergeSorted(mine.pairs, answer.pairs, mine.keys, answer.keys, both.keys);
+  both.pairs.push(...pairs);
+  pass1.headers = both.count > MAX_KEPT_LINES ? undefined : both;
+  return true;
+}
+
+/** A worker's share of a keyed search (HeaderLinesJob), answered from the log on disk. */
+export function headerLinesJob(job: HeaderLinesJob, dialect: Dialect): HeaderLinesAnswer {
+  const source = new FileSource(job.path);
+  try {
+    const scan = new LineScan(source, dialect, job.ctx, job.chunkSize);
+    const found = scan.headerLines(job.patterns.map((p) => Buffer.from(p, 'latin1')));
+    if (found === undefined) return { pairs: undefined, keys: [], markers: [] };
+    return { pairs: found.headers.count > MAX_KEPT_LINES ? undefined : found.headers.pairs, keys: found.headers.keys, markers: found.markers };
+  } finally {
+    source.close();
+  }
+}
+
+/** Patterns a search can use (non-empty, on one line), or [] when one of them is not. */
+function usable(patterns: Buffer[]): Buffer[] {
+  return patterns.every((p) => p.length > 0 && !p.includes(LF) && !p.includes(CR)) ? patterns : [];
+}
+
+/** Records as `[start, end)` pairs in file order (the last end may wait for the next chunk), with their keys when asked. */
+class Ranges {
+  readonly pairs: number[] = [];
+  readonly keys: string[] = [];
+  /** Index in `pairs` of an end that lies in a later chunk, or -1. */
+  pending = -1;
+
+  get count(): number {
+    return this.pairs.length >> 1;
+  }
 }
 
 interface FirstPass {
-  /** Plain: the records holding the text; keyed: those of its header lines (while kept). */
-  records: number[];
-  /** Keyed: the session keys remembered, and the key of each record in `records`. */
+  /** Plain: the records holding the text. */
+  records: Ranges;
+  /** Keyed: the session keys remembered. */
   keys: Set<string>;
-  recordKeys: string[];
-  /** Keyed: `records` holds every header line with the text (not too many to keep). */
-  kept: boolean;
+  /**
+   * Keyed: every header line holding the text or one of the patterns searched along, with its key
+   * (undefined when there were too many to keep: pass 2 then searches for them again).
+   */
+  headers: Ranges | undefined;
+  /** The text and the patterns searched along. */
+  searched: Buffer[];
   /** Lines that are overflow markers: `[start, end)` pairs. */
   markers: number[];
 }
@@ -85,8 +180,8 @@ class LineScan {
   // The last line resolved in this chunk and its record: lines after it resolve back to it at most.
   private memoLine = -1;
   private memo: RecordAt | null = null;
-  /** A record whose end lies in a later chunk: the index of its end in the ranges being built, or -1. */
-  private pendingEnd = -1;
+  /** Where the chunk being visited starts in the log. */
+  private base = 0;
 
   constructor(
     private readonly source: LogSource,
@@ -98,99 +193,121 @@ class LineScan {
     this.indented = dialect.headersMayBeIndented === true;
   }
 
-  firstPass(needle: Buffer, keyed: boolean): FirstPass | undefined {
-    const out: FirstPass = { records: [], keys: new Set(), recordKeys: [], kept: true, markers: [] };
+  firstPass(needle: Buffer, keyed: boolean, along: Buffer[], markers: boolean): FirstPass | undefined {
+    const out: FirstPass = { records: new Ranges(), keys: new Set(), headers: keyed ? new Ranges() : undefined, searched: [needle, ...along], markers: [] };
     const ok = this.chunks((buf, base, used, final) => {
       this.endPending(out.records, buf, base, used, final);
-      this.findMarkers(buf, base, used, final, out.markers);
-      let keptLine = -1;
+      if (out.headers) this.endPending(out.headers, buf, base, used, final);
+      if (markers) this.findMarkers(buf, base, used, final, out.markers);
+      const headerLines: number[] = [];
       for (let i = buf.indexOf(needle); i >= 0 && i < used; i = buf.indexOf(needle, i + 1)) {
         const ls = lineStart(buf, i);
         const rec = this.recordOf(buf, ls);
         if (rec === null) continue;
         const le = lineEnd(buf, ls, used);
-        if (keyed && out.kept && rec.start === base + ls && ls !== keptLine) {
-          // A header line holding the text: pass 2 need not search the text again to find it.
-          keptLine = ls;
-          if (out.recordKeys.length >= MAX_KEPT_LINES) out.kept = false;
-          else this.addRecord(out.records, rec.start, buf, base, le, used, final, out.recordKeys, rec.key);
-        }
+        if (out.headers && rec.start === base + ls) headerLines.push(ls);
         // Only the body is matched (not the timestamp or level): a later occurrence on the line may be in it.
         if (base + i < rec.start + rec.bodyCol) continue;
         if (keyed) out.keys.add(rec.key);
-        else if (out.records[out.records.length - 2] !== rec.start) this.addRecord(out.records, rec.start, buf, base, le, used, final);
+        else if (out.records.pairs[out.records.pairs.length - 2] !== rec.start) this.addRecord(out.records, rec.start, buf, base, le, used, final);
         if (le >= used) break;
         i = le; // the rest of the line belongs to the same record
+      }
+      if (out.headers) {
+        for (const p of along) this.headerLinesWith(p, buf, used, headerLines);
+        this.addHeaderLines(out.headers, headerLines, buf, base, used, final);
+        if (out.headers.count > MAX_KEPT_LINES) out.headers = undefined;
       }
       this.carry(buf, used);
     });
     return ok ? out : undefined;
   }
 
-  /** Keyed pass 2: every record whose key pass 1 remembered, as `[start, end)` pairs in file order. */
-  secondPass(first: FirstPass, needle: Buffer): number[] | undefined {
-    const patternSet = new Map<string, Buffer>();
-    for (const key of first.keys) {
-      const found = this.dialect.keyPatterns?.(Buffer.from(key, 'latin1'));
-      if (found === undefined || found.length === 0) return undefined;
-      for (const p of found) {
-        if (p.length === 0 || p.includes(LF) || p.includes(CR)) return undefined;
-        patternSet.set(p.toString('latin1'), p);
-      }
-    }
-    // A pattern holding another is found by the other's search; header lines holding the text are known from pass 1.
-    const all = [...patternSet.values()];
-    const patterns = all.filter((p) => !all.some((q) => q !== p && q.length < p.length && p.includes(q)) && !(first.kept && p.includes(needle)));
-    const kept: number[] = [];
-    if (first.kept) {
-      for (let k = 0; k < first.recordKeys.length; k++) {
-        if (first.keys.has(first.recordKeys[k])) kept.push(first.records[2 * k], first.records[2 * k + 1]);
-      }
-    }
-    if (patterns.length === 0) return kept;
-    if (patterns.length > MAX_PATTERNS) return undefined;
-    const found: number[] = [];
+  /** Every header line holding one of `patterns` (with its key), and every marker line: a worker's share of pass 1. */
+  headerLines(patterns: Buffer[]): { headers: Ranges; markers: number[] } | undefined {
+    const headers = new Ranges();
+    const markers: number[] = [];
     const ok = this.chunks((buf, base, used, final) => {
-      this.endPending(found, buf, base, used, final);
-      const starts: number[] = [];
-      for (const p of patterns) {
-        for (let i = buf.indexOf(p); i >= 0 && i < used; i = buf.indexOf(p, i + 1)) {
-          const ls = lineStart(buf, i);
-          const le = lineEnd(buf, ls, used);
-          if (this.classify(buf, ls, le) === HEADER && first.keys.has(this.keyText())) starts.push(ls);
-          if (le >= used) break;
-          i = le;
-        }
-      }
-      starts.sort((a, b) => a - b);
-      for (let k = 0; k < starts.length; k++) {
-        if (k > 0 && starts[k] === starts[k - 1]) continue;
-        this.addRecord(found, base + starts[k], buf, base, lineEnd(buf, starts[k], used), used, final);
-      }
+      this.endPending(headers, buf, base, used, final);
+      this.findMarkers(buf, base, used, final, markers);
+      const lines: number[] = [];
+      for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
+      this.addHeaderLines(headers, lines, buf, base, used, final);
     });
-    if (!ok) return undefined;
-    return mergeSorted(kept, found);
+    return ok ? { headers, markers } : undefined;
   }
 
-  /** Appends record `[start, end)` to `ranges`, its end found by walking on from `le` (or left pending). */
-  private addRecord(ranges: number[], start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, keys?: string[], key?: string): void {
+  /** Keyed pass 2: every record whose key pass 1 remembered, as `[start, end)` pairs in file order. */
+  secondPass(first: FirstPass): number[] | undefined {
+    const patternSet = new Map<string, Buffer>();
+    for (const key of first.keys) {
+      const found = usable(this.dialect.keyPatterns?.(Buffer.from(key, 'latin1')) ?? []);
+      if (found.length === 0) return undefined;
+      for (const p of found) patternSet.set(p.toString('latin1'), p);
+    }
+    // A pattern holding another is found by the other's search, or by pass 1's when it holds what pass 1 searched.
+    const all = [...patternSet.values()];
+    const known = first.headers === undefined ? [] : first.searched;
+    const patterns = all.filter((p) => !all.some((q) => q !== p && q.length < p.length && p.includes(q)) && !known.some((q) => p.includes(q)));
+    if (patterns.length > MAX_PATTERNS) return undefined;
+    const kept: number[] = [];
+    const headers = first.headers;
+    if (headers !== undefined) {
+      for (let k = 0; k < headers.count; k++) if (first.keys.has(headers.keys[k])) kept.push(headers.pairs[2 * k], headers.pairs[2 * k + 1]);
+    }
+    if (patterns.length === 0) return kept;
+    const found = new Ranges();
+    const ok = this.chunks((buf, base, used, final) => {
+      this.endPending(found, buf, base, used, final);
+      const lines: number[] = [];
+      for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
+      this.addHeaderLines(found, lines, buf, base, used, final, first.keys);
+    });
+    if (!ok) return undefined;
+    return mergeSorted(kept, found.pairs);
+  }
+
+  /** Adds to `lines` the start of every header line of the chunk holding `pattern`. */
+  private headerLinesWith(pattern: Buffer, buf: Buffer, used: number, lines: number[]): void {
+    for (let i = buf.indexOf(pattern); i >= 0 && i < used; i = buf.indexOf(pattern, i + 1)) {
+      const ls = lineStart(buf, i);
+      const le = lineEnd(buf, ls, used);
+      if (this.classify(buf, ls, le) === HEADER) lines.push(ls);
+      if (le >= used) break;
+      i = le;
+    }
+  }
+
+  /** Adds the records of the header lines starting at `lines` (in any order, repeats allowed) whose key is in `keys` (all without). */
+  private addHeaderLines(into: Ranges, lines: number[], buf: Buffer, base: number, used: number, final: boolean, keys?: Set<string>): void {
+    lines.sort((a, b) => a - b);
+    for (let k = 0; k < lines.length; k++) {
+      const ls = lines[k];
+      if (k > 0 && ls === lines[k - 1]) continue;
+      const le = lineEnd(buf, ls, used);
+      this.classify(buf, ls, le);
+      const key = this.keyText();
+      if (keys !== undefined && !keys.has(key)) continue;
+      this.addRecord(into, base + ls, buf, base, le, used, final, key);
+    }
+  }
+
+  /** Appends record `[start, end)` to `into`, its end found by walking on from `le` (or left pending). */
+  private addRecord(into: Ranges, start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, key = ''): void {
     const end = this.recordEnd(buf, le, used);
-    ranges.push(start, end < 0 ? (final ? base + used : -1) : base + end);
-    keys?.push(key ?? '');
-    if (end < 0 && !final) this.pendingEnd = ranges.length - 1;
+    into.pairs.push(start, end < 0 ? (final ? base + used : -1) : base + end);
+    into.keys.push(key);
+    if (end < 0 && !final) into.pending = into.pairs.length - 1;
   }
 
   /** A record left open at the previous chunk's end ends at this chunk's first header or marker line. */
-  private endPending(ranges: number[], buf: Buffer, base: number, used: number, final: boolean): void {
-    if (this.pendingEnd < 0 || ranges[this.pendingEnd] !== -1) {
-      this.pendingEnd = -1;
-      return;
-    }
+  private endPending(into: Ranges, buf: Buffer, base: number, used: number, final: boolean): void {
+    if (into.pending < 0) return;
     const end = this.recordEnd(buf, 0, used);
-    if (end >= 0) ranges[this.pendingEnd] = base + end;
-    else if (final) ranges[this.pendingEnd] = base + used;
+    if (end >= 0) into.pairs[into.pending] = base + end;
+    else if (final) into.pairs[into.pending] = base + used;
     else return; // the record goes on through the whole chunk
-    this.pendingEnd = -1;
+    into.pending = -1;
   }
 
   /** The start of the first line at or after `p` (a line start, or `used`) that is a header or a marker, or -1. */
@@ -269,8 +386,6 @@ class LineScan {
     return Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.keyStart, h.keyEnd - h.keyStart).toString('latin1');
   }
 
-  private base = 0;
-
   /**
    * Calls `visit` with chunks of whole lines (`buf[0, used)`, at `base` in the log); false when the log
    * has a CR (lone CRs end lines in the index: this search does not follow them).
@@ -279,7 +394,6 @@ class LineScan {
     this.carried = null;
     this.memoLine = -1;
     this.memo = null;
-    this.pendingEnd = -1;
     const total = this.source.size;
     let base = 0;
     let size = this.chunkSize;
@@ -312,8 +426,8 @@ function lineEnd(buf: Buffer, ls: number, used: number): number {
   return nl < 0 || nl >= used ? used : nl;
 }
 
-/** Two sorted lists of `[start, end)` pairs as one, each start once. */
-function mergeSorted(a: number[], b: number[]): number[] {
+/** Two sorted lists of `[start, end)` pairs as one, each start once (with their keys into `keys`, when given). */
+function mergeSorted(a: number[], b: number[], aKeys?: string[], bKeys?: string[], keys?: string[]): number[] {
   const out: number[] = [];
   let i = 0;
   let j = 0;
@@ -321,10 +435,12 @@ function mergeSorted(a: number[], b: number[]): number[] {
     const takeA = j >= b.length || (i < a.length && a[i] <= b[j]);
     const s = takeA ? a[i] : b[j];
     const e = takeA ? a[i + 1] : b[j + 1];
+    const key = takeA ? aKeys?.[i >> 1] : bKeys?.[j >> 1];
     if (takeA) i += 2;
     else j += 2;
     if (out.length > 0 && out[out.length - 2] === s) continue;
     out.push(s, e);
+    if (keys !== undefined) keys.push(key ?? '');
   }
   return out;
 }

@@ -120,7 +120,7 @@ async function quickFilterFile(args: Parameters<Command['run']>[0], query: Filte
   if (expanded.problems.length > 0 || expanded.files.length !== 1 || f.bytes !== undefined) return undefined;
   const source = new FileSource(f.path);
   try {
-    const result = quickFilter(source, f.dialect, { fileName: f.name, mtimeMs: f.mtimeMs }, query.texts![0], query.keyed === true);
+    const result = quickFilter(source, f.dialect, { fileName: f.name, mtimeMs: f.mtimeMs }, query.texts![0], query.keyed === true, { path: f.path });
     if (result === undefined) return undefined;
     const { ranges } = result;
     for (let i = 0; i < ranges.length; i += 2) {
