@@ -24,6 +24,8 @@ export interface MessagingLogsApi {
   largeLogSessions(uri: vscode.Uri): Promise<SessionsResult>;
   /** The lines of a filter result dimmed as context (and `--` separators) in its editors, if decorated. */
   dimmedLines(uri: vscode.Uri): readonly number[] | undefined;
+  /** How many filter inputs (quick picks, input boxes) have been shown: a test waits for the next before it presses keys. */
+  filterInputsShown(): number;
   /** Where a line of a timeline or trace document came from (its source tag, file and line). */
   timelineOrigin(uri: vscode.Uri, line: number): TimelineOrigin | undefined;
 }

@@ -10,6 +10,7 @@ import type { MessagingLogsApi } from './api';
 import { DialectSwitcher } from './documents/dialectSwitcher';
 import { registerExportLog } from './commands/exportLog';
 import { registerFilterCommands } from './commands/filterCommands';
+import { filterInputsShown } from './commands/filterInputs';
 import { FILTER_SCHEME, FilterDocuments } from './documents/filterDocuments';
 import { ContextDimmer } from './documents/filterContext';
 import { registerGoToTime } from './commands/goToTime';
@@ -99,6 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
     largeLogSessions: (uri) => largeLogSessions(client!, uri),
     dimmedLines: (uri) => contextDimmer.dimmedLines(uri),
     timelineOrigin: (uri, line) => timelines.documents.originOf(uri, line),
+    filterInputsShown,
   };
 }
 

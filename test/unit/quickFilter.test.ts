@@ -8,8 +8,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { communigate } from '../../server/src/engine/dialects/communigate';
+import { axigen } from '../../server/src/engine/dialects/axigen';
+import { messagingServer } from '../../server/src/engine/dialects/messagingServer';
 import { LogIndex, MemorySource, quickFilter } from '../../server/src/engine';
-import type { QuickFilterResult } from '../../server/src/engine';
+import type { Dialect, ParseContext, QuickFilterResult } from '../../server/src/engine';
 import { filterText, ROOT } from './helpers';
 
 const CTX = { fileName: '2026-01-15.log' };
@@ -62,8 +64,8 @@ function printed(bytes: Buffer, result: QuickFilterResult): string {
   return Buffer.concat(parts).toString('utf8');
 }
 
-function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: string, file?: string): number {
-  const index = new LogIndex(new MemorySource(bytes), communigate, CTX);
+function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: string, file?: string, dialect: Dialect = communigate, ctx: ParseContext = CTX): number {
+  const index = new LogIndex(new MemorySource(bytes), dialect, ctx);
   index.build();
   let answered = 0;
   for (const text of texts) {
@@ -73,7 +75,7 @@ function compare(bytes: Buffer, texts: string[], chunkSizes: number[], label: st
       for (const chunkSize of chunkSizes) {
         // On one thread, and with a worker searching the file (headerLinesJob) beside this thread.
         for (const path of file === undefined || ![64, 1 << 20].includes(chunkSize) ? [undefined] : [undefined, file]) {
-          const result = quickFilter(new MemorySource(bytes), communigate, CTX, text, keyed, { chunkSize, path, threaded: path !== undefined });
+          const result = quickFilter(new MemorySource(bytes), dialect, ctx, text, keyed, { chunkSize, path, threaded: path !== undefined });
           if (result === undefined) continue;
           answered++;
           assert.equal(printed(bytes, result), expected, `${label}: "${text}" keyed ${keyed}, chunks of ${chunkSize}${path ? ', two threads' : ''}`);
@@ -120,6 +122,29 @@ test('quick filter = indexed filter on the real CommuniGate log and a generated 
     index.build();
     const keys = [3, 40, Math.floor(index.sessionCount / 2), index.sessionCount - 1].map((s) => index.keys.keyOf(s));
     assert.ok(compare(generated, [...keys, 'read failed'], [1 << 16, 1 << 24], 'generated') >= keys.length * 2 * 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('quick filter = indexed filter on generated Axigen and Messaging Server logs (keys written whole on their headers)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-quick-'));
+  try {
+    for (const [name, dialect] of [['axigen', axigen], ['messaging-server', messagingServer]] as const) {
+      const file = path.join(dir, `${name}.log`);
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), name, '1', file, '7'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      // Blanks before some headers (pasted text), which both dialects accept.
+      const bytes = Buffer.from(fs.readFileSync(file, 'utf8').replace(/\n(.)/g, (m, c: string, at: number) => (at % 7 === 0 ? `\n  ${c}` : m)));
+      fs.writeFileSync(file, bytes);
+      const ctx = { fileName: `${name}.log`, mtimeMs: fs.statSync(file).mtimeMs };
+      const index = new LogIndex(new MemorySource(bytes), dialect, ctx);
+      index.build();
+      assert.ok(index.sessionCount > 2, `${name}: ${index.sessionCount} sessions`);
+      const keys = [0, 5, Math.floor(index.sessionCount / 2), index.sessionCount - 1].map((s) => index.keys.keyOf(s));
+      const answered = compare(bytes, [...keys, 'failed', 'nowhere at all'], [300, 1 << 16], name, file, dialect, ctx);
+      assert.ok(answered >= keys.length * 2 * 2, `${name}: answered ${answered}`);
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -11,7 +11,7 @@ import type { FilterQueryParams, RecordInfoParams } from '../../../common/protoc
 import { Requests } from '../../../common/protocol';
 import type { FilterDocuments } from '../documents/filterDocuments';
 import { describeQuery } from '../documents/filterDocuments';
-import { askContext, askExclusion, askInterval, askLevel } from './filterInputs';
+import { askContext, askExclusion, askInterval, askLevel, countShown } from './filterInputs';
 import { baseName, complain, isLogDocument, reportFailure, serverUri, tell } from '../documents/logDocuments';
 import { type ComponentNode, type DialogNode, type RecordNode, type SessionNode, sessionFilterText, sessionOf } from '../views/sessionsModel';
 
@@ -151,6 +151,7 @@ export function registerFilterCommands(client: LanguageClient, documents: Filter
         resolve(chosen);
       });
       pick.show();
+      countShown(pick);
     });
   }
 

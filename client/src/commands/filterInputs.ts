@@ -16,6 +16,19 @@ export function timeQueryProblem(text: string, allowRelative = true): string | u
   }
 }
 
+/** Filter inputs (the flow's quick pick, the level list, the boxes) shown so far. */
+let inputsShown = 0;
+
+/** How many filter inputs have been shown: the real-editor tests wait for the next before they press keys in it. */
+export function filterInputsShown(): number {
+  return inputsShown;
+}
+
+/** Counts an input whose showing has been asked of the window (the request is on its way before any later command). */
+export function countShown<T>(shown: T): T {
+  inputsShown++;
+  return shown;
+}
 
 /**
  * A level threshold (FORMATS §5): '' for any level, undefined when dismissed. CommuniGate logs offer
@@ -31,20 +44,20 @@ export async function askLevel(current: string | undefined, languageId: string |
     digits.forEach((name, digit) => items.push({ label: `${digit} ${name}`, description: `levels 0–${digit}`, level: String(digit) }));
   }
   for (const item of items) if (current !== undefined && item.level === current && item.kind === undefined) item.picked = true;
-  const pick = await vscode.window.showQuickPick(items, { title: 'Filter by Level', placeHolder: 'Hide records more detailed than this level' });
+  const pick = await countShown(vscode.window.showQuickPick(items, { title: 'Filter by Level', placeHolder: 'Hide records more detailed than this level' }));
   return pick?.level;
 }
 
 /** A time interval: either end may be empty (the start or the end of the log); undefined when dismissed. */
 export async function askInterval(from: string | undefined, to: string | undefined): Promise<{ from?: string; to?: string } | undefined> {
   const ask = (title: string, prompt: string, value: string | undefined): Thenable<string | undefined> =>
-    vscode.window.showInputBox({
+    countShown(vscode.window.showInputBox({
       title,
       prompt,
       value,
       placeHolder: '12:30, 12:30:05.250, 2026-01-15 12:30, or +5m / -30s from the current record',
       validateInput: (text) => (text.trim() === '' ? undefined : timeQueryProblem(text)),
-    });
+    }));
   const start = await ask('Filter by Time Interval (1/2)', 'From (inclusive; empty: from the start of the log)', from);
   if (start === undefined) return undefined;
   const end = await ask('Filter by Time Interval (2/2)', 'To (inclusive; empty: to the end of the log)', to);
@@ -54,12 +67,12 @@ export async function askInterval(from: string | undefined, to: string | undefin
 
 /** One more text to exclude ('' clears every exclusion); undefined when dismissed. `suggestion`: the text selected in the log. */
 export async function askExclusion(current: readonly string[], regex: boolean, suggestion?: string): Promise<string | undefined> {
-  return vscode.window.showInputBox({
+  return countShown(vscode.window.showInputBox({
     title: 'Filter: Exclude',
     prompt: `${regex ? 'Regular expression' : 'Text'} whose records are dropped${current.length > 0 ? ` (now: ${current.map((e) => `"${e}"`).join(', ')}; empty clears them)` : ''}`,
     value: suggestion,
     placeHolder: regex ? 'e.g. ^DEBUG|keepalive' : 'e.g. keepalive',
-  });
+  }));
 }
 
 /** Records of context offered when there is none yet. */
@@ -67,12 +80,12 @@ const DEFAULT_CONTEXT = 2;
 
 /** How many records of context around each hit ('' for none); undefined when dismissed. */
 export async function askContext(current: number | undefined): Promise<number | '' | undefined> {
-  const text = await vscode.window.showInputBox({
+  const text = await countShown(vscode.window.showInputBox({
     title: 'Filter: Context',
     prompt: 'Records shown (dimmed) before and after each hit; empty for none',
     value: String(current ?? DEFAULT_CONTEXT),
     validateInput: (t) => (t.trim() === '' || /^\d{1,4}$/.test(t.trim()) ? undefined : 'a whole number of records, 0 or more'),
-  });
+  }));
   if (text === undefined) return undefined;
   return text.trim() === '' ? '' : Number(text.trim());
 }

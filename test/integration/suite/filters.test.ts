@@ -125,9 +125,13 @@ describe('filters', () => {
 
   it('asks through one quick pick: a level from its list, then Enter filters', async () => {
     await showAt(doc, 0);
+    let shown = api.filterInputsShown();
     const running = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('messagingLogs.filter'));
+    // Keys go to an input once the extension has shown it (it counts them): the next step waits for the next input.
     const step = async (...commands: string[]) => {
-      await sleep(800); // the quick pick has no API that says it is shown
+      const now = await poll(() => api.filterInputsShown(), (n) => n > shown, 5000);
+      assert.ok(now > shown, 'the next filter input was shown');
+      shown = now;
       for (const command of commands) await vscode.commands.executeCommand(command);
     };
     try {

@@ -137,9 +137,13 @@ describe('filters, more', () => {
     const editor = await showAt(doc, line);
     const at = doc.lineAt(line).text.indexOf('IMAP-437425');
     editor.selection = new vscode.Selection(line, at, line, at + 'IMAP-437425'.length);
+    let shown = api.filterInputsShown();
     const running = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('messagingLogs.filter'));
+    // Keys go to an input once the extension has shown it (it counts them): the next step waits for the next input.
     const step = async (...commands: string[]) => {
-      await sleep(800); // the quick pick has no API that says it is shown
+      const now = await poll(() => api.filterInputsShown(), (n) => n > shown, 5000);
+      assert.ok(now > shown, 'the next filter input was shown');
+      shown = now;
       for (const command of commands) await vscode.commands.executeCommand(command);
     };
     try {

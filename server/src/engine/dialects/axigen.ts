@@ -92,6 +92,8 @@ export const axigen: Dialect = {
   createParser: () => new AxigenParser(),
   // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
   partable: true,
+  // The key is a slice of its header line.
+  keyPatterns: (key) => (key.length > 0 ? [key] : undefined),
   componentOf(key) {
     const colon = key.indexOf(':');
     return colon > 0 ? key.slice(0, colon) : key;

@@ -138,6 +138,8 @@ export const messagingServer: Dialect = {
   createParser: () => new MessagingServerParser(),
   // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
   partable: true,
+  // The key (PROCESS[PID]) is a slice of its header line.
+  keyPatterns: (key) => (key.length > 0 ? [key] : undefined),
   componentOf(key) {
     const b = key.indexOf('[');
     return b > 0 ? key.slice(0, b) : key;
