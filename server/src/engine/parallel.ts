@@ -122,17 +122,32 @@ export class PartWorker<Answer = PartAnswer> {
     return this.take();
   }
 
+  /** The worker's next answer if it has posted one, else undefined (does not wait). */
+  poll(): Answer | { error: string } | undefined {
+    return Atomics.load(this.flag, 0) > this.taken ? this.take() : undefined;
+  }
+
+  /** Waits (blocking) until the worker posts its next answer or `ms` pass. */
+  block(ms: number): void {
+    if (Atomics.load(this.flag, 0) <= this.taken) Atomics.wait(this.flag, 0, this.taken, ms);
+  }
+
   /** The worker's next answer, waiting without blocking the event loop. */
   async wait(isCancelled?: () => boolean): Promise<Answer | { error: string }> {
+    return (await this.posted(isCancelled)) ? this.take() : { error: 'cancelled' };
+  }
+
+  /** Resolves once the worker has posted an answer not yet taken; false when cancelled first (the worker is stopped). */
+  async posted(isCancelled?: () => boolean): Promise<boolean> {
     while (Atomics.load(this.flag, 0) <= this.taken) {
       if (isCancelled?.()) {
         void this.worker.terminate();
-        return { error: 'cancelled' };
+        return false;
       }
       // A look every 20 ms: the answer takes seconds, and the event loop stays free meanwhile.
       await new Promise<void>((resolve) => setTimeout(resolve, 20));
     }
-    return this.take();
+    return true;
   }
 
   private take(): Answer | { error: string } {
@@ -165,16 +180,54 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
 }
 
 /**
- * Indexes the parts this thread claims after part 0 (the caller's own index holds that one), each as
- * a worker would, until none is left. Returns them by part number.
+ * Adopts the parts of a parted build in order as they arrive (this thread's and the workers'), so
+ * that stitching runs while a worker still scans its last part instead of after it.
  */
-function claimParts(index: LogIndex, bounds: number[], claims: Int32Array, toleranceMs: number, search: string | undefined, ctx: ParseContext, isCancelled?: () => boolean): Map<number, PartAnswer> {
-  const done = new Map<number, PartAnswer>();
-  for (let k = Atomics.add(claims, 0, 1); k + 1 < bounds.length; k = Atomics.add(claims, 0, 1)) {
-    if (isCancelled?.()) throw new CancelledError();
-    done.set(k, indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], search, k));
+class Stitcher {
+  private readonly parts = new Map<number, PartAnswer>();
+  private next = 1;
+  private readonly finished = new Set<PartWorker>();
+
+  constructor(
+    private readonly index: LogIndex,
+    private readonly count: number,
+    private readonly workers: PartWorker[],
+  ) {}
+
+  get done(): boolean {
+    return this.next >= this.count;
   }
-  return done;
+
+  /** Files a part (this thread's), takes what the workers have posted, and adopts every part now in order. */
+  add(answer: PartAnswer | undefined): void {
+    if (answer !== undefined) this.file(answer, undefined);
+    for (const worker of this.workers) {
+      if (this.finished.has(worker)) continue;
+      for (let a = worker.poll(); a !== undefined; a = this.finished.has(worker) ? undefined : worker.poll()) this.file(a, worker);
+    }
+    for (let part = this.parts.get(this.next); part !== undefined; part = this.parts.get(this.next)) {
+      adopt(this.index, part);
+      this.parts.delete(this.next++);
+    }
+  }
+
+  /** Waits a little for the next answer of a worker that has not finished (blocking). */
+  block(): void {
+    const waiting = this.workers.find((w) => !this.finished.has(w));
+    if (waiting === undefined) throw new Error(`index worker: part ${this.next} of ${this.count} is missing`);
+    waiting.block(this.workers.length > 1 ? 5 : 1000);
+  }
+
+  /** The workers that have not posted their last answer. */
+  get busy(): PartWorker[] {
+    return this.workers.filter((w) => !this.finished.has(w));
+  }
+
+  private file(answer: PartAnswer | { error: string }, worker: PartWorker | undefined): void {
+    if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+    if (answer.last === true && worker !== undefined) this.finished.add(worker);
+    if ('k' in answer && answer.k >= 0) this.parts.set(answer.k, answer);
+  }
 }
 
 /** One part of a log indexed on its own (what a worker does with the parts it claims). */
@@ -213,13 +266,6 @@ function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: P
   return { bounds, counter, workers };
 }
 
-/** Files a worker's answer under its part number; true when it was the worker's last. */
-function takeAnswer(answer: PartAnswer, parts: Map<number, PartAnswer>): boolean {
-  if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-  if (answer.k >= 0) parts.set(answer.k, answer);
-  return answer.last === true;
-}
-
 /**
  * Builds `index` (new, over the file `file`) on `threads` threads: the log is split into a few parts
  * per thread, this thread indexes the first into `index` itself, then every thread (this one and
@@ -235,9 +281,13 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
   const { bounds, counter, workers } = run;
   try {
     index.build(options);
-    const parts = claimParts(index, bounds, counter, toleranceMs, options.search, ctx, options.isCancelled);
-    for (const worker of workers) while (!takeAnswer(worker.waitSync(), parts));
-    stitch(index, parts, bounds.length - 1);
+    const stitcher = new Stitcher(index, bounds.length - 1, workers);
+    for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
+      if (options.isCancelled?.()) throw new CancelledError();
+      stitcher.add(indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], options.search, k));
+    }
+    for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) stitcher.block();
+    index.endParts();
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
@@ -255,21 +305,20 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
   try {
     await index.buildAsync(options);
     // The parts this thread claims are built with turns of the event loop too.
-    const parts = new Map<number, PartAnswer>();
+    const stitcher = new Stitcher(index, bounds.length - 1, workers);
     for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
       const part = new LogIndex(index.source, index.dialect, ctx, { toleranceMs });
       part.startPart(bounds[k], Math.min(bounds[k + 1], index.source.size));
       await part.buildAsync({ search: options.search, isCancelled: options.isCancelled });
-      parts.set(k, { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
+      stitcher.add({ k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
     }
-    for (const worker of workers) {
-      for (;;) {
-        const answer = await worker.wait(options.isCancelled);
-        if (options.isCancelled?.()) throw new CancelledError();
-        if (takeAnswer(answer, parts)) break;
-      }
+    for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) {
+      const [waiting] = stitcher.busy;
+      if (waiting === undefined) throw new Error('index worker: a part is missing');
+      await waiting.posted(options.isCancelled);
+      if (options.isCancelled?.()) throw new CancelledError();
     }
-    stitch(index, parts, bounds.length - 1);
+    index.endParts();
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
@@ -279,18 +328,6 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
 /** How many parts to split a log of `size` bytes into for `threads` threads. */
 function partsFor(size: number, threads: number): number {
   return Math.max(threads, Math.min(threads * PARTS_PER_THREAD, Math.floor(size / MIN_PART_BYTES)));
-}
-
-/** Adopts parts 1…count-1 in order into `index` (which holds part 0) and finishes it. */
-function stitch(index: LogIndex, parts: Map<number, PartAnswer>, count: number): void {
-  for (let k = 1; k < count; k++) {
-    const answer = parts.get(k);
-    if (answer === undefined) throw new Error(`index worker: part ${k} of ${count} is missing`);
-    adopt(index, answer);
-    // Adopted: its arrays may go.
-    parts.delete(k);
-  }
-  index.endParts();
 }
 
 function adopt(index: LogIndex, answer: PartAnswer): void {
