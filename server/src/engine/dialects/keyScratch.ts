@@ -18,8 +18,11 @@ export class KeyComposer {
 
   bytes(src: Uint8Array, start: number, end: number): this {
     this.ensure(end - start);
-    this.buf.set(src.subarray(start, end), this.len);
-    this.len += end - start;
+    // Byte by byte: keys are short, and a subarray would be an object per record.
+    const out = this.buf;
+    let at = this.len;
+    for (let i = start; i < end; i++) out[at++] = src[i];
+    this.len = at;
     return this;
   }
 

@@ -1,6 +1,5 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
-import { isAscii } from 'buffer';
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
@@ -177,15 +176,15 @@ class PrivateServerParser implements LineParser {
    * having changed nothing, for any other line: anyLine then reads it as text, as it always did.
    */
   private dataRow(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
-    // Text with other bytes than ASCII (sort glyphs, Unicode blanks) is the text path's.
-    if (!isAscii(buf.subarray(start, end))) return false;
     // Cell bounds, trimmed: [s0, e0, s1, e1, …].
     let f = this.cells;
     let n = 0;
     let any = false;
+    // Every byte OR-ed together: text with other bytes than ASCII (sort glyphs, Unicode blanks) is the text path's.
+    let bits = 0;
     for (let cs = start; cs <= end; ) {
       let tab = cs;
-      while (tab < end && buf[tab] !== 0x09) tab++;
+      while (tab < end && buf[tab] !== 0x09) bits |= buf[tab++];
       let s = cs;
       let e = tab;
       while (s < e && isBlank(buf[s])) s++;
@@ -203,6 +202,7 @@ class PrivateServerParser implements LineParser {
       if (SIGNATURE_LENGTH[e - s] === 1 && namesColumn(buf, s, e)) return false;
       cs = tab + 1;
     }
+    if (bits & 0x80) return false;
     // Blank lines and titles (TABs may lead or trail them) are the text path's too.
     if (n < 2 || !any) return false;
     if (n === 2 || n === 3) {
