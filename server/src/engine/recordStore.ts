@@ -6,7 +6,7 @@
 // overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
 // are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
 import { grow, KeyTable } from './keyTable';
-import type { HeaderScratch } from './types';
+import type { FastRecords, HeaderScratch } from './types';
 import { RecordFlag } from './types';
 
 /** A run of consecutive overflow marker lines (`***`). */
@@ -293,6 +293,48 @@ export class RecordStore {
       this.sessionDialog.set(s, h.dialog);
     }
     return r;
+  }
+
+  /**
+   * Whether a dialect's fast scan may append records now (FastRecords): records before, no zone
+   * offsets, 32-bit offsets up to `end`, room left. It writes what addRecord would for such records.
+   */
+  protected canAppendFast(end: number): boolean {
+    return this.recordCount > 0 && this.offsets === undefined && !this.hasOffset && this.recStartOffset instanceof Uint32Array && end <= MAX_U32 && this.recordCount < this.recStartLine.length;
+  }
+
+  /** The arrays and counters for a fast scan at `line` (reusing `out`); canAppendFast must hold. */
+  protected fastRecords(out: FastRecords | undefined, line: number): FastRecords {
+    const o = out ?? ({} as FastRecords);
+    o.recordCount = this.recordCount;
+    o.line = line;
+    o.recStartLine = this.recStartLine;
+    o.recStartOffset = this.recStartOffset as Uint32Array;
+    o.recBodyCol = this.recBodyCol;
+    o.recWall = this.recWall;
+    o.recLevel = this.recLevel;
+    o.recSeverity = this.recSeverity;
+    o.recFlags = this.recFlags;
+    o.recSession = this.recSession;
+    o.sessionFirst = this.sessionFirst;
+    o.sessionLast = this.sessionLast;
+    o.sessionRecordCount = this.sessionRecordCount;
+    o.sessionDialog = this.sessionDialog;
+    o.keys = this.keys;
+    o.prevWall = this.prevWall;
+    o.lastEndLine = this.lastEndLine;
+    o.lastEndOffset = this.lastEndOffset;
+    return o;
+  }
+
+  /** Takes back the counters of a fast scan that appended records (none of them wrote a zone offset). */
+  protected takeFastRecords(out: FastRecords): void {
+    if (out.recordCount === this.recordCount) return;
+    this.recordCount = out.recordCount;
+    this.prevWall = out.prevWall;
+    this.prevOffset = NO_OFFSET;
+    this.lastEndLine = out.lastEndLine;
+    this.lastEndOffset = out.lastEndOffset;
   }
 
   private setOffset(r: number, off: number): void {

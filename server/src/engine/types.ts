@@ -1,5 +1,6 @@
 // Core types of the log engine. The engine is plain TypeScript over bytes: no LSP or VS Code here.
 import type { DialectId } from '../../../common/dialects';
+import type { KeyTable } from './keyTable';
 
 export { DIALECT_IDS } from '../../../common/dialects';
 export type { DialectId } from '../../../common/dialects';
@@ -119,6 +120,44 @@ export interface LineParser {
   componentOf?(sessionKey: string): string | undefined;
 }
 
+/**
+ * The index's record and session arrays as a dialect's fast scan appends to them (Dialect.createFastScan):
+ * records go at `recordCount` while there is room (a fast scan never grows an array) and the counters
+ * move on; the index takes them back after each call.
+ */
+export interface FastRecords {
+  recordCount: number;
+  /** The 0-based line the scan is at. */
+  line: number;
+  recStartLine: Uint32Array;
+  recStartOffset: Uint32Array;
+  recBodyCol: Uint16Array;
+  recWall: Float64Array;
+  recLevel: Uint8Array;
+  recSeverity: Uint8Array;
+  recFlags: Uint8Array;
+  recSession: Uint32Array;
+  sessionFirst: Uint32Array;
+  sessionLast: Uint32Array;
+  sessionRecordCount: Uint32Array;
+  sessionDialog: Map<number, string>;
+  keys: KeyTable;
+  /** The last record's time, and where the last record ends (its line, the offset past its terminator). */
+  prevWall: number;
+  lastEndLine: number;
+  lastEndOffset: number;
+}
+
+/** A loop over many lines at once for a dialect's common record shape (see Dialect.createFastScan). */
+export interface FastScan {
+  /**
+   * Appends to `out` the records of the lines of `buf` from `pos` on (each ending with an LF before
+   * `stop`; `buf[0]` is at `base` in the log) exactly as the dialect's header() and the index would,
+   * and stops at the first line it leaves to them, or when an array is full. Returns where it stopped.
+   */
+  scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number;
+}
+
 export interface Dialect {
   readonly id: DialectId;
   /** A human name ("CommuniGate Pro"). */
@@ -180,6 +219,12 @@ export interface Dialect {
    * still use createParser.
    */
   createScanner?(ctx: ParseContext): LineParser;
+  /**
+   * The index's hot loop for the dialect's most common records, fused: it parses a run of such lines
+   * and appends them to the index's arrays without a call per line (the scanner then reads the other
+   * lines one by one). Only for parsers without state from line to line.
+   */
+  createFastScan?(): FastScan;
   /**
    * The dialect writes times of day without a date: its parsers put the time of day in `wall`, and
    * the index dates them from the returned base (ms) plus a day each time the clock goes back by

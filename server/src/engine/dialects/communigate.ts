@@ -1,7 +1,7 @@
 // CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
-import { COLON, DOT, isDigit, isNameChar, SP, TAB } from '../bytes';
+import { COLON, DOT, isDigit, isNameChar, LF, SP, TAB } from '../bytes';
 import { DAY_MS, daysFromCivil } from '../time';
-import type { Dialect, HeaderScratch, LineParser } from '../types';
+import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 
@@ -153,19 +153,127 @@ function firstSpace(buf: Uint8Array, p: number, end: number): number {
 
 /** `inp: Call-ID: value` / `out: Call-ID: value` after the prefix key of a SIPDATA record: its bounds into `h`. */
 function sipDialog(buf: Uint8Array, p: number, end: number, h: HeaderScratch): void {
+  // The key's bytes are the log's own here (NAME-DIGITS form), so the dialog's bounds are too.
+  if (sipDialogRange(buf, p, end, RANGE)) {
+    h.dialogStart = RANGE[0];
+    h.dialogEnd = RANGE[1];
+  }
+}
+
+/** The bounds of the Call-ID value of `inp: Call-ID: value` / `out: Call-ID: value` at `p`, into `range`; false when there is none. */
+function sipDialogRange(buf: Uint8Array, p: number, end: number, range: number[]): boolean {
   while (p < end && buf[p] === SP) p++;
-  if (p + 4 > end || buf[p + 3] !== COLON) return;
+  if (p + 4 > end || buf[p + 3] !== COLON) return false;
   const d0 = buf[p];
   const d1 = buf[p + 1];
   const d2 = buf[p + 2];
-  if (!((d0 === 0x69 && d1 === 0x6e && d2 === 0x70) /* inp */ || (d0 === 0x6f && d1 === 0x75 && d2 === 0x74) /* out */)) return;
+  if (!((d0 === 0x69 && d1 === 0x6e && d2 === 0x70) /* inp */ || (d0 === 0x6f && d1 === 0x75 && d2 === 0x74) /* out */)) return false;
   p += 4;
   if (p < end && buf[p] === 0x2b /* + */) p++;
   while (p < end && buf[p] === SP) p++;
-  // The key's bytes are the log's own here (NAME-DIGITS form), so the dialog's bounds are too.
-  if (callIdRange(buf, p, end, RANGE)) {
-    h.dialogStart = RANGE[0];
-    h.dialogEnd = RANGE[1];
+  return callIdRange(buf, p, end, range);
+}
+
+/**
+ * The index's hot loop for main-log records (Dialect.createFastScan): header() and RecordStore.addRecord
+ * fused, statement for statement, for records keyed `NAME-DIGITS` or by a plain prefix key. Lines of
+ * any other shape (thread forms, supplementary records, continuation lines, markers) stop it: the
+ * index reads them one by one.
+ */
+class CommunigateFastScan implements FastScan {
+  private readonly range = [0, 0];
+
+  scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
+    const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
+    const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys } = out;
+    const capacity = recStartLine.length;
+    const sessionSlots = sessionFirst.length;
+    const range = this.range;
+    let r = out.recordCount;
+    let line = out.line;
+    let prevWall = out.prevWall;
+    let lastEndLine = out.lastEndLine;
+    let lastEndOffset = out.lastEndOffset;
+    while (pos < stop && r < capacity) {
+      const nl = buf.indexOf(LF, pos);
+      if (nl < 0 || nl >= stop) break;
+      const start = pos;
+      const end = nl;
+      // header(): HH:MM:SS[.f{1,6}] L REST
+      if (end - start < 10 || buf[start + 2] !== COLON || buf[start + 5] !== COLON) break;
+      if (!isDigit(buf[start]) || !isDigit(buf[start + 1]) || !isDigit(buf[start + 3]) || !isDigit(buf[start + 4]) || !isDigit(buf[start + 6]) || !isDigit(buf[start + 7])) break;
+      const hh = (buf[start] - 0x30) * 10 + buf[start + 1] - 0x30;
+      const mm = (buf[start + 3] - 0x30) * 10 + buf[start + 4] - 0x30;
+      const ss = (buf[start + 6] - 0x30) * 10 + buf[start + 7] - 0x30;
+      if (hh > 23 || mm > 59 || ss > 60) break;
+      let q = start + 8;
+      let frac = 0;
+      if (buf[q] === DOT) {
+        q++;
+        let scale = 100;
+        const last = Math.min(end, q + 6);
+        while (q < last && isDigit(buf[q])) {
+          frac += (buf[q] - 0x30) * scale;
+          scale /= 10;
+          q++;
+        }
+        if (scale === 100 || (q < end && isDigit(buf[q]))) break;
+      }
+      if (q >= end || buf[q] !== SP || q + 2 >= end || buf[q + 1] < 0x30 || buf[q + 1] > 0x35 || buf[q + 2] !== SP) break;
+      // mainRecord(): the session key.
+      const rest = q + 3;
+      let p = rest;
+      let hash = FNV_OFFSET;
+      while (p < end && NAME_CHAR[buf[p]] === 1) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
+      const nameEnd = p;
+      let s: number;
+      let dialogEnd = 0;
+      if (nameEnd > rest && p + 1 < end && buf[p] === 0x2d && isDigit(buf[p + 1])) {
+        hash = Math.imul(hash ^ 0x2d, FNV_PRIME);
+        p++;
+        while (p < end && isDigit(buf[p])) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
+        if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-') && sipDialogRange(buf, firstSpace(buf, p, end), end, range)) dialogEnd = range[1];
+        s = keys.internHashed(buf, rest, p, hash >>> 0);
+      } else {
+        const keyEnd = firstSpace(buf, p, end);
+        // The thread form `NAME(n) DIGITS:` makes a key of its own: header() composes it.
+        if (nameEnd > rest && buf[p] === 0x28 && keyEnd > p && buf[keyEnd - 1] === 0x29 && keyEnd + 1 < end) {
+          let d = keyEnd + 1;
+          while (d < end && isDigit(buf[d])) d++;
+          if (d > keyEnd + 1 && d < end && buf[d] === COLON) break;
+        }
+        s = keys.intern(buf, rest, keyEnd);
+      }
+      // addRecord(), for a header with a time, no zone and no flags but a leap second.
+      if (s >= sessionSlots) break; // the session arrays must grow: addRecord does it
+      recStartLine[r] = line;
+      recStartOffset[r] = base + start;
+      const bodyCol = rest - start;
+      recBodyCol[r] = bodyCol < 0xffff ? bodyCol : 0xffff;
+      const level = buf[q + 1] - 0x30;
+      recLevel[r] = level;
+      recSeverity[r] = LEVEL_SEVERITY[level];
+      const wall = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
+      recWall[r] = wall;
+      prevWall = wall;
+      recFlags[r] = ss === 60 ? RecordFlag.LeapSecond : 0;
+      recSession[r] = s;
+      if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
+      sessionLast[s] = r;
+      sessionRecordCount[s]++;
+      if (dialogEnd !== 0 && !sessionDialog.has(s)) sessionDialog.set(s, buf.toString('utf8', range[0], dialogEnd));
+      lastEndLine = line;
+      lastEndOffset = base + nl + 1;
+      r++;
+      line++;
+      pos = nl + 1;
+    }
+    out.recordCount = r;
+    out.line = line;
+    out.prevWall = prevWall;
+    out.lastEndLine = lastEndLine;
+    out.lastEndOffset = lastEndOffset;
+    return pos;
   }
 }
 
@@ -223,6 +331,7 @@ export const communigate: Dialect = {
   name: 'CommuniGate Pro',
   createParser: () => new CommunigateParser(),
   createScanner: () => new CommunigateParser(),
+  createFastScan: () => new CommunigateFastScan(),
   timeOfDay: (ctx) => communigateFileDate(ctx.fileName) ?? 0,
   partable: true,
   stampText(wall, dayBase, bodyCol, level, flags) {
