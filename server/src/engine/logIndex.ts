@@ -6,7 +6,7 @@ import type { LogSource } from './source';
 import { MemorySource } from './source';
 import { grow } from './keyTable';
 import { DAY_MS } from './time';
-import type { Dialect, LineParser, ParseContext } from './types';
+import type { Dialect, FastRecords, FastScan, LineParser, ParseContext } from './types';
 import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
@@ -22,6 +22,8 @@ export interface IndexState {
 export interface IndexOptions {
   /** Time-regression tolerance in ms (FORMATS §4, default 1000). */
   toleranceMs?: number;
+  /** false: every line through the dialect's header parser, none through its fast scan (tests compare both). */
+  fastScan?: boolean;
 }
 
 export interface BuildOptions {
@@ -80,6 +82,9 @@ export class LogIndex extends RecordStore {
   searched: SearchHits | undefined = undefined;
 
   private readonly parser: LineParser;
+  /** The dialect's fused loop for its common records, and what it appends to (Dialect.createFastScan). */
+  private readonly fast: FastScan | undefined;
+  private fastOut: FastRecords | undefined;
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
   private readonly h = new HeaderScratch();
@@ -111,6 +116,7 @@ export class LogIndex extends RecordStore {
     this.source = source;
     this.dialect = dialect;
     this.parser = (dialect.createScanner ?? dialect.createParser)(ctx);
+    this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.();
     this.indented = dialect.headersMayBeIndented === true;
     this.toleranceMs = options.toleranceMs ?? 1000;
     this.dayBase = dialect.timeOfDay?.(ctx);
@@ -425,8 +431,23 @@ export class LogIndex extends RecordStore {
     // Lines end at LF, CRLF or a lone CR, as in the editor. The next CR is looked up only when the
     // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
     let cr = buf.indexOf(CR, 0);
+    const fast = this.fast;
     while (pos < len) {
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
+      if (fast !== undefined && this.canAppendFast(base + len)) {
+        // The dialect's common records in one loop, up to the next CR (line ends the scan below decides).
+        const out = (this.fastOut = this.fastRecords(this.fastOut, this.line));
+        const to = fast.scan(buf, pos, cr >= pos ? cr : len, base, out);
+        if (to > pos) {
+          this.takeFastRecords(out);
+          this.line = out.line;
+          this.open = OPEN;
+          this.endsInPartialLine = false;
+          pos = to;
+          if (pos >= len) break;
+          if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
+        }
+      }
       let nl = buf.indexOf(LF, pos);
       let next: number;
       let end: number;
@@ -543,7 +564,9 @@ export class LogIndex extends RecordStore {
     const offsets = this.offsets;
     const logOffsetMs = this.logOffsetMin * 60_000;
     const tol = this.toleranceMs;
-    const days = this.dayState();
+    // dateTimeOfDay's state, in locals for the loop.
+    let day = this.day;
+    let maxTod = this.maxTod;
     let prev = rolling && first > 0 ? wall[first - 1] : NaN;
     let edge = first === 0 ? NaN : this.regressionEdge;
     let dated = this.dated;
@@ -553,9 +576,18 @@ export class LogIndex extends RecordStore {
       if (f & RecordFlag.NoTime) {
         if (rolling) wall[r] = prev;
       } else {
-        if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
-        const off = offsets === undefined ? NO_OFFSET : offsets[r];
-        const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
+        if (rolling) {
+          // dateTimeOfDay, inline.
+          const tod = wall[r];
+          if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+            day++;
+            maxTod = tod;
+          } else if (tod > maxTod) {
+            maxTod = tod;
+          }
+          prev = wall[r] = base + day * DAY_MS + tod;
+        }
+        const t = offsets === undefined ? wall[r] - logOffsetMs : wall[r] - (offsets[r] === NO_OFFSET ? logOffsetMs : offsets[r] * 60_000);
         if (wall[r] >= DATED_MS) dated = true;
         if (edge !== edge) edge = t;
         else if (t < edge - tol) f |= RecordFlag.TimeRegression;
@@ -576,7 +608,7 @@ export class LogIndex extends RecordStore {
         if (sev < worst[s]) worst[s] = sev;
       }
     }
-    if (rolling) this.keepDayState(days, n);
+    if (rolling) this.keepDayState(Float64Array.of(day, maxTod), n);
     this.regressionEdge = edge;
     this.dated = dated;
   }
