@@ -564,9 +564,7 @@ export class LogIndex extends RecordStore {
     const offsets = this.offsets;
     const logOffsetMs = this.logOffsetMin * 60_000;
     const tol = this.toleranceMs;
-    // dateTimeOfDay's state, in locals for the loop.
-    let day = this.day;
-    let maxTod = this.maxTod;
+    const days = this.dayState();
     let prev = rolling && first > 0 ? wall[first - 1] : NaN;
     let edge = first === 0 ? NaN : this.regressionEdge;
     let dated = this.dated;
@@ -576,18 +574,9 @@ export class LogIndex extends RecordStore {
       if (f & RecordFlag.NoTime) {
         if (rolling) wall[r] = prev;
       } else {
-        if (rolling) {
-          // dateTimeOfDay, inline.
-          const tod = wall[r];
-          if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
-            day++;
-            maxTod = tod;
-          } else if (tod > maxTod) {
-            maxTod = tod;
-          }
-          prev = wall[r] = base + day * DAY_MS + tod;
-        }
-        const t = offsets === undefined ? wall[r] - logOffsetMs : wall[r] - (offsets[r] === NO_OFFSET ? logOffsetMs : offsets[r] * 60_000);
+        if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
+        const off = offsets === undefined ? NO_OFFSET : offsets[r];
+        const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
         if (wall[r] >= DATED_MS) dated = true;
         if (edge !== edge) edge = t;
         else if (t < edge - tol) f |= RecordFlag.TimeRegression;
@@ -608,7 +597,7 @@ export class LogIndex extends RecordStore {
         if (sev < worst[s]) worst[s] = sev;
       }
     }
-    if (rolling) this.keepDayState(Float64Array.of(day, maxTod), n);
+    if (rolling) this.keepDayState(days, n);
     this.regressionEdge = edge;
     this.dated = dated;
   }
