@@ -43,12 +43,14 @@ export interface HeaderLinesJob {
   /** Latin1 (one char per byte). */
   patterns: string[];
   chunkSize: number;
+  /** Bytes of the file to search: what this thread searches (a log that grows meanwhile is searched as far). */
+  size: number;
   done: SharedArrayBuffer;
   port: MessagePort;
 }
 
-/** `pairs`/`keys` as Ranges holds them; undefined pairs: the log has a CR or too many such lines. */
-export type HeaderLinesAnswer = { pairs: number[] | undefined; keys: string[]; markers: number[] } | { error: string };
+/** `pairs`/`keys` as Ranges holds them (undefined pairs: too many to keep); `answered` false: the search cannot answer (a CR). */
+export type HeaderLinesAnswer = { answered: boolean; pairs: number[] | undefined; keys: string[]; markers: number[] } | { error: string };
 
 /** Keys whose headers are searched in a second pass: each pattern is one more search of the log. */
 const MAX_PATTERNS = 4;
@@ -84,10 +86,10 @@ export function quickFilter(source: LogSource, dialect: Dialect, ctx: ParseConte
   const searchAlong = along.length <= MAX_PATTERNS ? along : [];
   // On two threads: a worker searches what pass 1 looks for besides the text, this thread the text.
   const threaded = options.threaded ?? (source.size >= THREADED_MIN_BYTES && threadsFor(source.size) > 1);
-  const worker = threaded && searchAlong.length > 0 && options.path !== undefined ? startHeaderLines(options.path, dialect, ctx, searchAlong, options.chunkSize ?? CHUNK) : undefined;
+  const worker = threaded && searchAlong.length > 0 && options.path !== undefined ? startHeaderLines(options.path, source.size, dialect, ctx, searchAlong, options.chunkSize ?? CHUNK) : undefined;
   let pass1: FirstPass | undefined;
   try {
-    pass1 = scan.firstPass(needle, keyed, worker ? [] : searchAlong, worker === undefined);
+    pass1 = scan.firstPass(needle, keyed, worker ? [] : searchAlong, worker === undefined, [needle, ...searchAlong]);
   } finally {
     if (pass1 === undefined) worker?.terminate();
   }
@@ -101,15 +103,16 @@ export function quickFilter(source: LogSource, dialect: Dialect, ctx: ParseConte
 /** From this size on, a keyed search takes a worker (starting one costs tens of milliseconds). */
 const THREADED_MIN_BYTES = 32 << 20;
 
-function startHeaderLines(path: string, dialect: Dialect, ctx: ParseContext, patterns: Buffer[], chunkSize: number): PartWorker<HeaderLinesAnswer> | undefined {
+function startHeaderLines(path: string, size: number, dialect: Dialect, ctx: ParseContext, patterns: Buffer[], chunkSize: number): PartWorker<HeaderLinesAnswer> | undefined {
   const entry = workerFile();
   if (entry === undefined) return undefined;
-  return new PartWorker<HeaderLinesAnswer>(entry, { kind: 'headers', path, dialect: dialect.id, ctx: plainContext(ctx), patterns: patterns.map((p) => p.toString('latin1')), chunkSize });
+  return new PartWorker<HeaderLinesAnswer>(entry, { kind: 'headers', path, size, dialect: dialect.id, ctx: plainContext(ctx), patterns: patterns.map((p) => p.toString('latin1')), chunkSize });
 }
 
 /** Takes a worker's header and marker lines into pass 1's; false when the search cannot answer. */
 function adoptHeaderLines(pass1: FirstPass, answer: HeaderLinesAnswer | { error: string }, patterns: Buffer[]): boolean {
   if ('error' in answer) throw new Error(`search worker: ${answer.error}`);
+  if (!answer.answered) return false;
   pass1.markers = answer.markers;
   pass1.searched.push(...patterns);
   const mine = pass1.headers;
@@ -128,10 +131,11 @@ function adoptHeaderLines(pass1: FirstPass, answer: HeaderLinesAnswer | { error:
 export function headerLinesJob(job: HeaderLinesJob, dialect: Dialect): HeaderLinesAnswer {
   const source = new FileSource(job.path);
   try {
-    const scan = new LineScan(source, dialect, job.ctx, job.chunkSize);
+    const scan = new LineScan(source, dialect, job.ctx, job.chunkSize, job.size);
     const found = scan.headerLines(job.patterns.map((p) => Buffer.from(p, 'latin1')));
-    if (found === undefined) return { pairs: undefined, keys: [], markers: [] };
-    return { pairs: found.headers.count > MAX_KEPT_LINES ? undefined : found.headers.pairs, keys: found.headers.keys, markers: found.markers };
+    if (found === undefined) return { answered: false, pairs: undefined, keys: [], markers: [] };
+    const kept = found.headers.count <= MAX_KEPT_LINES;
+    return { answered: true, pairs: kept ? found.headers.pairs : undefined, keys: kept ? found.headers.keys : [], markers: found.markers };
   } finally {
     source.close();
   }
@@ -188,13 +192,28 @@ class LineScan {
     private readonly dialect: Dialect,
     ctx: ParseContext,
     private readonly chunkSize: number,
+    /** Bytes of the log to search (default: all the source has). */
+    private readonly total = source.size,
   ) {
     this.parser = (dialect.createScanner ?? dialect.createParser)(ctx);
     this.indented = dialect.headersMayBeIndented === true;
   }
 
-  firstPass(needle: Buffer, keyed: boolean, along: Buffer[], markers: boolean): FirstPass | undefined {
+  /**
+   * Pass 1. `covered`: what is searched in this pass, here or by a worker; keyed, the pass gives up as
+   * soon as the sessions remembered leave more bytes to search in pass 2 than it would search.
+   */
+  firstPass(needle: Buffer, keyed: boolean, along: Buffer[], markers: boolean, covered: Buffer[]): FirstPass | undefined {
     const out: FirstPass = { records: new Ranges(), keys: new Set(), headers: keyed ? new Ranges() : undefined, searched: [needle, ...along], markers: [] };
+    const uncovered = new Set<string>();
+    const remember = (key: string): boolean => {
+      if (out.keys.has(key)) return true;
+      out.keys.add(key);
+      const patterns = usable(this.dialect.keyPatterns?.(Buffer.from(key, 'latin1')) ?? []);
+      if (patterns.length === 0) return false;
+      for (const p of patterns) if (!covered.some((q) => p.includes(q))) uncovered.add(p.toString('latin1'));
+      return uncovered.size <= 4 * MAX_PATTERNS;
+    };
     const ok = this.chunks((buf, base, used, final) => {
       this.endPending(out.records, buf, base, used, final);
       if (out.headers) this.endPending(out.headers, buf, base, used, final);
@@ -208,8 +227,9 @@ class LineScan {
         if (out.headers && rec.start === base + ls) headerLines.push(ls);
         // Only the body is matched (not the timestamp or level): a later occurrence on the line may be in it.
         if (base + i < rec.start + rec.bodyCol) continue;
-        if (keyed) out.keys.add(rec.key);
-        else if (out.records.pairs[out.records.pairs.length - 2] !== rec.start) this.addRecord(out.records, rec.start, buf, base, le, used, final);
+        if (keyed) {
+          if (!remember(rec.key)) return false;
+        } else if (out.records.pairs[out.records.pairs.length - 2] !== rec.start) this.addRecord(out.records, rec.start, buf, base, le, used, final);
         if (le >= used) break;
         i = le; // the rest of the line belongs to the same record
       }
@@ -219,6 +239,7 @@ class LineScan {
         if (out.headers.count > MAX_KEPT_LINES) out.headers = undefined;
       }
       this.carry(buf, used);
+      return true;
     });
     return ok ? out : undefined;
   }
@@ -233,6 +254,7 @@ class LineScan {
       const lines: number[] = [];
       for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
       this.addHeaderLines(headers, lines, buf, base, used, final);
+      return true;
     });
     return ok ? { headers, markers } : undefined;
   }
@@ -246,9 +268,11 @@ class LineScan {
       for (const p of found) patternSet.set(p.toString('latin1'), p);
     }
     // A pattern holding another is found by the other's search, or by pass 1's when it holds what pass 1 searched.
-    const all = [...patternSet.values()];
     const known = first.headers === undefined ? [] : first.searched;
-    const patterns = all.filter((p) => !all.some((q) => q !== p && q.length < p.length && p.includes(q)) && !known.some((q) => p.includes(q)));
+    const left = [...patternSet.values()].filter((p) => !known.some((q) => p.includes(q)));
+    // Only a few can be left once those holding another go (the pairwise test is for a few).
+    if (left.length > 4 * MAX_PATTERNS) return undefined;
+    const patterns = left.filter((p) => !left.some((q) => q !== p && q.length < p.length && p.includes(q)));
     if (patterns.length > MAX_PATTERNS) return undefined;
     const kept: number[] = [];
     const headers = first.headers;
@@ -262,6 +286,7 @@ class LineScan {
       const lines: number[] = [];
       for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
       this.addHeaderLines(found, lines, buf, base, used, final, first.keys);
+      return true;
     });
     if (!ok) return undefined;
     return mergeSorted(kept, found.pairs);
@@ -388,18 +413,20 @@ class LineScan {
 
   /**
    * Calls `visit` with chunks of whole lines (`buf[0, used)`, at `base` in the log); false when the log
-   * has a CR (lone CRs end lines in the index: this search does not follow them).
+   * has a CR (lone CRs end lines in the index: this search does not follow them), was cut short
+   * meanwhile (the index then says what there is), or `visit` gave up.
    */
-  private chunks(visit: (buf: Buffer, base: number, used: number, final: boolean) => void): boolean {
+  private chunks(visit: (buf: Buffer, base: number, used: number, final: boolean) => boolean): boolean {
     this.carried = null;
     this.memoLine = -1;
     this.memo = null;
-    const total = this.source.size;
+    const total = this.total;
     let base = 0;
     let size = this.chunkSize;
     while (base < total) {
       const end = Math.min(total, base + size);
       const buf = this.source.readTransient?.(base, end) ?? this.source.read(base, end);
+      if (buf.length < end - base) return false;
       const final = end === total;
       const used = final ? buf.length : buf.lastIndexOf(LF) + 1;
       if (used === 0) {
@@ -408,7 +435,7 @@ class LineScan {
       }
       if (buf.indexOf(CR) >= 0) return false;
       this.base = base;
-      visit(buf, base, used, final);
+      if (!visit(buf, base, used, final)) return false;
       base += used;
       size = this.chunkSize;
     }
