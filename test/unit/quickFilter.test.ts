@@ -10,7 +10,7 @@ import * as path from 'path';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { axigen } from '../../server/src/engine/dialects/axigen';
 import { messagingServer } from '../../server/src/engine/dialects/messagingServer';
-import { LogIndex, MemorySource, quickFilter } from '../../server/src/engine';
+import { lineNumbersAt, LogIndex, MemorySource, quickFilter } from '../../server/src/engine';
 import type { Dialect, ParseContext, QuickFilterResult } from '../../server/src/engine';
 import { filterText, ROOT } from './helpers';
 
@@ -150,6 +150,16 @@ test('quick filter = indexed filter on generated Axigen and Messaging Server log
   }
 });
 
+test('lineNumbersAt counts the lines before each offset as the index numbers them, across chunk edges', () => {
+  const bytes = Buffer.from(trickyLog(5, 300) + '\n');
+  const index = new LogIndex(new MemorySource(bytes), communigate, CTX);
+  index.build();
+  const starts = Array.from({ length: index.recordCount }, (_, r) => index.recStartOffset[r]);
+  const lines = Array.from({ length: index.recordCount }, (_, r) => index.recStartLine[r]);
+  for (const chunkSize of [7, 64, 1000, 1 << 20]) assert.deepEqual(lineNumbersAt(new MemorySource(bytes), starts, chunkSize), lines, `chunks of ${chunkSize}`);
+  assert.deepEqual(lineNumbersAt(new MemorySource(bytes), [], 64), []);
+});
+
 test('quick filter declines what it cannot answer as the index does', () => {
   const crlf = Buffer.from('12:00:00.000 2 IMAP-1 a\r\n12:00:01.000 2 IMAP-1 b\r\n');
   assert.equal(quickFilter(new MemorySource(crlf), communigate, CTX, 'IMAP-1', true), undefined, 'CR line ends');
@@ -174,9 +184,9 @@ test('msglog filter FILE --text S [--keyed] prints, says and exits as the indexe
     // A forced dialect takes the indexed path (it must say when no line is a record of that dialect).
     const indexed = (...args: string[]): ReturnType<typeof run> => run(...args, '--dialect', 'communigate-log');
     for (const text of ['IMAP-000012', 'SIGNAL-000056', 'bob', 'nowhere at all']) {
-      for (const keyed of [[], ['--keyed']]) {
-        const quick = run('--text', text, ...keyed);
-        assert.deepEqual(quick, indexed('--text', text, ...keyed), `${text} ${keyed.join(' ')}`);
+      for (const more of [[], ['--keyed'], ['--line-numbers'], ['--keyed', '--line-numbers']]) {
+        const quick = run('--text', text, ...more);
+        assert.deepEqual(quick, indexed('--text', text, ...more), `${text} ${more.join(' ')}`);
         assert.equal(quick.code, text === 'nowhere at all' ? 1 : 0);
       }
     }

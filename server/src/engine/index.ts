@@ -70,7 +70,7 @@ export { detectDialect, NotTextError } from './detect';
 export { diagnostics, diagnosticCounts } from './diagnostics';
 export type { LogDiagnostic, DiagnosticCode, DiagnosticCounts } from './diagnostics';
 export { runFilter, runFilterAsync, hasCondition } from './filters';
-export { quickFilter } from './quickFilter';
+export { lineNumbersAt, quickFilter } from './quickFilter';
 export type { QuickFilterResult } from './quickFilter';
 export type { FilterQuery, FilterResult, FilterItem } from './filters';
 export { filterPieces } from './filterOutput';

@@ -100,6 +100,37 @@ export function quickFilter(source: LogSource, dialect: Dialect, ctx: ParseConte
   return records === undefined ? undefined : merge(records, pass1.markers);
 }
 
+/**
+ * The 0-based line of each of `offsets` (ascending, each at a line start) in the log: LF bytes before it
+ * counted in one read of the log up to the last of them (quickFilter's answer, numbered as grep -n does).
+ */
+export function lineNumbersAt(source: LogSource, offsets: readonly number[], chunkSize = CHUNK): number[] {
+  const lines: number[] = [];
+  let line = 0;
+  let base = 0;
+  let k = 0;
+  while (k < offsets.length) {
+    const end = Math.min(source.size, base + chunkSize);
+    const buf = source.readTransient?.(base, end) ?? source.read(base, end);
+    // Offsets inside this chunk get the count so far plus the LFs before them in it.
+    let p = 0;
+    while (k < offsets.length && offsets[k] - base <= buf.length) {
+      const stop = offsets[k] - base;
+      for (let nl = buf.indexOf(LF, p); nl >= 0 && nl < stop; nl = buf.indexOf(LF, nl + 1)) {
+        line++;
+        p = nl + 1;
+      }
+      lines.push(line);
+      k++;
+    }
+    for (let nl = buf.indexOf(LF, p); nl >= 0; nl = buf.indexOf(LF, nl + 1)) line++;
+    if (buf.length === 0) break;
+    base += buf.length;
+  }
+  while (lines.length < offsets.length) lines.push(line);
+  return lines;
+}
+
 /** From this size on, a keyed search takes a worker (starting one costs tens of milliseconds). */
 const THREADED_MIN_BYTES = 32 << 20;
 

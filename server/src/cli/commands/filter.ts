@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { expandInputs, FileSource, filterSet, quickFilter, recordEligibility, recordPredicate } from '../../engine';
+import { expandInputs, FileSource, filterSet, lineNumbersAt, quickFilter, recordEligibility, recordPredicate } from '../../engine';
 import type { FilterQuery } from '../../engine/filters';
 import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
@@ -43,7 +43,7 @@ export const filter: Command = {
     }
     const follow = bool(args, '--follow');
     // One text in one file: searched for, not indexed, when the search can answer as the index would.
-    const quick = follow || bool(args, '--line-numbers') ? undefined : await quickFilterFile(args, query, out);
+    const quick = follow ? undefined : await quickFilterFile(args, query, out, bool(args, '--line-numbers'));
     if (quick !== undefined) return quick;
     // The first text (the one the filter's first pass looks for) is searched while the files are indexed: one read for both.
     const search = query.ignoreCase ? undefined : query.texts?.[0];
@@ -102,10 +102,10 @@ function growTo(a: Uint8Array, n: number): Uint8Array {
 }
 
 /**
- * `filter FILE --text S [--keyed]` (nothing else) on one plain file: answered by quickFilter, which
+ * `filter FILE --text S [--keyed] [--line-numbers]` (nothing else) on one plain file: answered by quickFilter, which
  * searches the file instead of indexing it. Undefined when it cannot answer (then the file is indexed).
  */
-async function quickFilterFile(args: Parameters<Command['run']>[0], query: FilterQuery, out: Output): Promise<number | undefined> {
+async function quickFilterFile(args: Parameters<Command['run']>[0], query: FilterQuery, out: Output, numbers: boolean): Promise<number | undefined> {
   const [file, ...more] = args.positional;
   const onlyOneText = query.texts?.length === 1 && [query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0);
   const plain = !query.ignoreCase && query.level === undefined && query.from === undefined && query.to === undefined && query.context === undefined;
@@ -123,10 +123,13 @@ async function quickFilterFile(args: Parameters<Command['run']>[0], query: Filte
     const result = quickFilter(source, f.dialect, { fileName: f.name, mtimeMs: f.mtimeMs }, query.texts![0], query.keyed === true, { path: f.path });
     if (result === undefined) return undefined;
     const { ranges } = result;
+    // --line-numbers: the lines of what is printed, counted in one more read up to the last of it.
+    const lines = numbers ? lineNumbersAt(source, ranges.filter((_, i) => i % 2 === 0)) : undefined;
     for (let i = 0; i < ranges.length; i += 2) {
       // A copy: a view would keep the source's whole read window alive until the output is flushed.
       const bytes = Buffer.from(source.read(ranges[i], ranges[i + 1]));
-      out.bytes(bytes);
+      if (lines !== undefined) out.numbered(bytes, lines[i >> 1] + 1);
+      else out.bytes(bytes);
       // A last line without terminator still ends its output line, as grep prints it.
       if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) out.write('\n');
     }
