@@ -1,6 +1,7 @@
 // Entry of an index worker thread (parallel.ts): indexes one part of a log file and posts it back
 // with its typed arrays transferred, then flags that the answer is there.
 import { workerData } from 'worker_threads';
+import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
 import type { PartAnswer, PartJob, SearchAnswer, SearchJob } from './parallel';
 import { indexPart, searchRange, transferables } from './parallel';
@@ -37,20 +38,14 @@ function run(job: PartJob): void {
   }
 }
 
-function search(job: SearchJob): void {
+/** Posts the one answer of a job (or its error), then closes the port and flags that the answer is there. */
+function answerOnce<A>(job: { done: SharedArrayBuffer; port: MessagePort }, compute: () => { answer: A; transfer?: ArrayBuffer[] }): void {
   const done = new Int32Array(job.done);
   try {
-    const source = new FileSource(job.path);
-    try {
-      const offsets = searchRange(source, job.from, Math.min(job.to, source.size), Buffer.from(job.needle, 'utf8'));
-      const answer: SearchAnswer = { offsets };
-      job.port.postMessage(answer, [offsets.buffer as ArrayBuffer]);
-    } finally {
-      source.close();
-    }
+    const { answer, transfer } = compute();
+    job.port.postMessage(answer, transfer ?? []);
   } catch (e) {
-    const answer: SearchAnswer = { error: e instanceof Error ? e.message : String(e) };
-    job.port.postMessage(answer);
+    job.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
   } finally {
     job.port.close();
     Atomics.store(done, 0, 1);
@@ -58,22 +53,25 @@ function search(job: SearchJob): void {
   }
 }
 
+function search(job: SearchJob): void {
+  answerOnce<SearchAnswer>(job, () => {
+    const source = new FileSource(job.path);
+    try {
+      const offsets = searchRange(source, job.from, Math.min(job.to, source.size), Buffer.from(job.needle, 'utf8'));
+      return { answer: { offsets }, transfer: [offsets.buffer as ArrayBuffer] };
+    } finally {
+      source.close();
+    }
+  });
+}
+
 /** The header lines holding some patterns, and the marker lines, of a whole log (quickFilter). */
 function headerLines(job: HeaderLinesJob): void {
-  const done = new Int32Array(job.done);
-  try {
+  answerOnce<HeaderLinesAnswer>(job, () => {
     const dialect = dialectById(job.dialect);
     if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
-    const answer: HeaderLinesAnswer = headerLinesJob(job, dialect);
-    job.port.postMessage(answer);
-  } catch (e) {
-    const answer: HeaderLinesAnswer = { error: e instanceof Error ? e.message : String(e) };
-    job.port.postMessage(answer);
-  } finally {
-    job.port.close();
-    Atomics.store(done, 0, 1);
-    Atomics.notify(done, 0);
-  }
+    return { answer: headerLinesJob(job, dialect) };
+  });
 }
 
 const job = workerData as PartJob | SearchJob | HeaderLinesJob;

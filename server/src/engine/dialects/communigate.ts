@@ -36,26 +36,8 @@ class CommunigateParser implements LineParser {
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     // HH:MM:SS[.f{1,6}] then a space or a TAB.
-    if (end - start < 10 || buf[start + 2] !== COLON || buf[start + 5] !== COLON) return false;
-    const hh = (buf[start] - 0x30) * 10 + buf[start + 1] - 0x30;
-    const mm = (buf[start + 3] - 0x30) * 10 + buf[start + 4] - 0x30;
-    const ss = (buf[start + 6] - 0x30) * 10 + buf[start + 7] - 0x30;
-    if (!isDigit(buf[start]) || !isDigit(buf[start + 1]) || !isDigit(buf[start + 3]) || !isDigit(buf[start + 4]) || !isDigit(buf[start + 6]) || !isDigit(buf[start + 7])) return false;
-    if (hh > 23 || mm > 59 || ss > 60) return false;
-    let q = start + 8;
-    let frac = 0;
-    if (buf[q] === DOT) {
-      q++;
-      let scale = 100;
-      const last = Math.min(end, q + 6);
-      while (q < last && isDigit(buf[q])) {
-        frac += (buf[q] - 0x30) * scale;
-        scale /= 10;
-        q++;
-      }
-      if (scale === 100 || (q < end && isDigit(buf[q]))) return false; // no digit, or more than six
-    }
-    if (q >= end) return false;
+    const q = clockAt(buf, start, end);
+    if (q < 0) return false;
     const sep = buf[q];
     if (sep === SP && q + 2 < end && buf[q + 1] >= 0x30 && buf[q + 1] <= 0x35 && buf[q + 2] === SP) {
       this.mainRecord(buf, q + 3, end, h);
@@ -67,8 +49,8 @@ class CommunigateParser implements LineParser {
     } else {
       h.bodyCol = q + 1 - start;
     }
-    h.wall = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
-    if (ss === 60) h.flags |= RecordFlag.LeapSecond;
+    h.wall = CLOCK[0];
+    if (isLeapSecond(buf, start)) h.flags |= RecordFlag.LeapSecond;
     return true;
   }
 
@@ -146,6 +128,40 @@ class CommunigateParser implements LineParser {
   }
 }
 
+/** The time of day (ms) clockAt read last. */
+const CLOCK = new Float64Array(1);
+
+/** `HH:MM:SS[.f{1,6}]` at `start`, not ending the line: the column after it (its time of day in CLOCK[0]), or -1. */
+function clockAt(buf: Uint8Array, start: number, end: number): number {
+  if (end - start < 10 || buf[start + 2] !== COLON || buf[start + 5] !== COLON) return -1;
+  const hh = (buf[start] - 0x30) * 10 + buf[start + 1] - 0x30;
+  const mm = (buf[start + 3] - 0x30) * 10 + buf[start + 4] - 0x30;
+  const ss = (buf[start + 6] - 0x30) * 10 + buf[start + 7] - 0x30;
+  if (!isDigit(buf[start]) || !isDigit(buf[start + 1]) || !isDigit(buf[start + 3]) || !isDigit(buf[start + 4]) || !isDigit(buf[start + 6]) || !isDigit(buf[start + 7])) return -1;
+  if (hh > 23 || mm > 59 || ss > 60) return -1;
+  let q = start + 8;
+  let frac = 0;
+  if (buf[q] === DOT) {
+    q++;
+    let scale = 100;
+    const last = Math.min(end, q + 6);
+    while (q < last && isDigit(buf[q])) {
+      frac += (buf[q] - 0x30) * scale;
+      scale /= 10;
+      q++;
+    }
+    if (scale === 100 || (q < end && isDigit(buf[q]))) return -1; // no digit, or more than six
+  }
+  if (q >= end) return -1;
+  CLOCK[0] = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
+  return q;
+}
+
+/** The clock at `start` (valid, see clockAt) writes second 60. */
+function isLeapSecond(buf: Uint8Array, start: number): boolean {
+  return buf[start + 6] === 0x36 && buf[start + 7] === 0x30;
+}
+
 function firstSpace(buf: Uint8Array, p: number, end: number): number {
   while (p < end && buf[p] !== SP) p++;
   return p;
@@ -200,26 +216,9 @@ class CommunigateFastScan implements FastScan {
       const start = pos;
       const end = nl;
       // header(): HH:MM:SS[.f{1,6}] L REST
-      if (end - start < 10 || buf[start + 2] !== COLON || buf[start + 5] !== COLON) break;
-      if (!isDigit(buf[start]) || !isDigit(buf[start + 1]) || !isDigit(buf[start + 3]) || !isDigit(buf[start + 4]) || !isDigit(buf[start + 6]) || !isDigit(buf[start + 7])) break;
-      const hh = (buf[start] - 0x30) * 10 + buf[start + 1] - 0x30;
-      const mm = (buf[start + 3] - 0x30) * 10 + buf[start + 4] - 0x30;
-      const ss = (buf[start + 6] - 0x30) * 10 + buf[start + 7] - 0x30;
-      if (hh > 23 || mm > 59 || ss > 60) break;
-      let q = start + 8;
-      let frac = 0;
-      if (buf[q] === DOT) {
-        q++;
-        let scale = 100;
-        const last = Math.min(end, q + 6);
-        while (q < last && isDigit(buf[q])) {
-          frac += (buf[q] - 0x30) * scale;
-          scale /= 10;
-          q++;
-        }
-        if (scale === 100 || (q < end && isDigit(buf[q]))) break;
-      }
-      if (q >= end || buf[q] !== SP || q + 2 >= end || buf[q + 1] < 0x30 || buf[q + 1] > 0x35 || buf[q + 2] !== SP) break;
+      const q = clockAt(buf, start, end);
+      if (q < 0 || buf[q] !== SP || q + 2 >= end || buf[q + 1] < 0x30 || buf[q + 1] > 0x35 || buf[q + 2] !== SP) break;
+      const wall = CLOCK[0];
       // mainRecord(): the session key.
       const rest = q + 3;
       let p = rest;
@@ -253,10 +252,9 @@ class CommunigateFastScan implements FastScan {
       const level = buf[q + 1] - 0x30;
       recLevel[r] = level;
       recSeverity[r] = LEVEL_SEVERITY[level];
-      const wall = ((hh * 60 + mm) * 60 + ss) * 1000 + frac;
       recWall[r] = wall;
       prevWall = wall;
-      recFlags[r] = ss === 60 ? RecordFlag.LeapSecond : 0;
+      recFlags[r] = isLeapSecond(buf, start) ? RecordFlag.LeapSecond : 0;
       recSession[r] = s;
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
