@@ -190,6 +190,10 @@ test('msglog filter FILE --text S [--keyed] prints, says and exits as the indexe
         assert.equal(quick.code, text === 'nowhere at all' ? 1 : 0);
       }
     }
+    // A bad option is refused as the indexed path refuses it.
+    const bad = run('--text', 'bob', '--utc-offset', 'soon');
+    assert.deepEqual(bad, indexed('--text', 'bob', '--utc-offset', 'soon'));
+    assert.equal(bad.code, 2);
     // No record matched: the markers are printed and stderr says so.
     assert.match(run('--text', 'nowhere at all').stderr, /no record matched/);
     assert.match(run('--text', 'nowhere at all').stdout, /^\*\*\*/);

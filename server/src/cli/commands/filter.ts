@@ -3,7 +3,7 @@ import { expandInputs, FileSource, filterSet, lineNumbersAt, quickFilter, record
 import type { FilterQuery } from '../../engine/filters';
 import { bool, str, strs, UsageError } from '../args';
 import { followLogs } from '../follow';
-import { exitStatus, openLogs, writeOverflow, writeRecord } from '../inputs';
+import { exitStatus, openLogs, utcOffsetOf, writeOverflow, writeRecord } from '../inputs';
 import type { Output } from '../output';
 import type { Command } from './command';
 
@@ -110,6 +110,7 @@ async function quickFilterFile(args: Parameters<Command['run']>[0], query: Filte
   const onlyOneText = query.texts?.length === 1 && [query.regexes, query.excludeTexts, query.excludeRegexes].every((l) => l?.length === 0);
   const plain = !query.ignoreCase && query.level === undefined && query.from === undefined && query.to === undefined && query.context === undefined;
   if (!onlyOneText || !plain || more.length > 0 || file === undefined || file === '-' || str(args, '--dialect') !== undefined) return undefined;
+  utcOffsetOf(args); // refused as the usual path refuses it, though times are not read here
   try {
     if (!fs.statSync(file).isFile()) return undefined;
   } catch {
