@@ -170,6 +170,10 @@ test('quick filter declines what it cannot answer as the index does', () => {
   const many = Buffer.from(Array.from({ length: 20 }, (_, i) => `12:00:00.000 2 IMAP-${i} common\n`).join(''));
   assert.equal(quickFilter(new MemorySource(many), communigate, CTX, 'common', true), undefined, 'too many keys');
   assert.notEqual(quickFilter(new MemorySource(many), communigate, CTX, 'common', false), undefined, 'plain: no keys to search');
+  // A session that is most of the log: printing it record by record from a search is slower than indexing.
+  const session = (n: number): Buffer => Buffer.from(Array.from({ length: n }, (_, i) => `12:00:00.000 2 IMAP-1 line ${i === 7 ? 'needle' : i}\n`).join(''));
+  assert.equal(quickFilter(new MemorySource(session(60_000)), communigate, CTX, 'needle', true), undefined, 'dense session');
+  assert.equal(quickFilter(new MemorySource(session(100)), communigate, CTX, 'needle', true)?.records, 100, 'the same session, small');
 });
 
 test('msglog filter FILE --text S [--keyed] prints, says and exits as the indexed filter does', () => {

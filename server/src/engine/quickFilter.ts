@@ -57,6 +57,9 @@ const MAX_PATTERNS = 4;
 /** Header lines holding what pass 1 searched that it keeps for pass 2 (beyond, pass 2 searches again). */
 const MAX_KEPT_LINES = 1 << 20;
 const CHUNK = 16 << 20;
+/** Pass 2 gives up to the index past this many records, when they are one per DENSE_BYTES of log or more. */
+const DENSE_RECORDS = 50_000;
+const DENSE_BYTES = 512;
 const CR = 0x0d;
 const MARKER = Buffer.from('***');
 
@@ -177,6 +180,49 @@ function usable(patterns: Buffer[]): Buffer[] {
   return patterns.every((p) => p.length > 0 && !p.includes(LF) && !p.includes(CR)) ? patterns : [];
 }
 
+/** Header lines of a chunk (their starts in it) with their session keys, gathered from one or more searches. */
+class HeaderLines {
+  private readonly starts: number[] = [];
+  private readonly keys: string[] = [];
+  /** The starts were added in increasing order (one search): no sort needed. */
+  private ordered = true;
+
+  /** The last start added (a search skips the rest of a line it found). */
+  get last(): number {
+    return this.starts.length === 0 ? -1 : this.starts[this.starts.length - 1];
+  }
+
+  add(start: number, key: string): void {
+    if (start <= this.last) this.ordered = false;
+    this.starts.push(start);
+    this.keys.push(key);
+  }
+
+  /** Calls `visit` for each line in file order, each once. */
+  each(visit: (start: number, key: string, next: number) => void): void {
+    const n = this.starts.length;
+    let order: number[] | undefined;
+    if (!this.ordered) order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.starts[a] - this.starts[b]);
+    let prev = -1;
+    for (let k = 0; k < n; k++) {
+      const i = order === undefined ? k : order[k];
+      const start = this.starts[i];
+      if (start === prev) continue;
+      prev = start;
+      // The next distinct header line, which ends this one's record if nothing else does first.
+      let next = -1;
+      for (let j = k + 1; j < n; j++) {
+        const s = this.starts[order === undefined ? j : order[j]];
+        if (s !== start) {
+          next = s;
+          break;
+        }
+      }
+      visit(start, this.keys[i], next);
+    }
+  }
+}
+
 /** Records as `[start, end)` pairs in file order (the last end may wait for the next chunk), with their keys when asked. */
 class Ranges {
   readonly pairs: number[] = [];
@@ -249,13 +295,13 @@ class LineScan {
       this.endPending(out.records, buf, base, used, final);
       if (out.headers) this.endPending(out.headers, buf, base, used, final);
       if (markers) this.findMarkers(buf, base, used, final, out.markers);
-      const headerLines: number[] = [];
+      const headerLines = new HeaderLines();
       for (let i = buf.indexOf(needle); i >= 0 && i < used; i = buf.indexOf(needle, i + 1)) {
         const ls = lineStart(buf, i);
         const rec = this.recordOf(buf, ls);
         if (rec === null) continue;
         const le = lineEnd(buf, ls, used);
-        if (out.headers && rec.start === base + ls) headerLines.push(ls);
+        if (out.headers && rec.start === base + ls) headerLines.add(ls, rec.key);
         // Only the body is matched (not the timestamp or level): a later occurrence on the line may be in it.
         if (base + i < rec.start + rec.bodyCol) continue;
         if (keyed) {
@@ -282,7 +328,7 @@ class LineScan {
     const ok = this.chunks((buf, base, used, final) => {
       this.endPending(headers, buf, base, used, final);
       this.findMarkers(buf, base, used, final, markers);
-      const lines: number[] = [];
+      const lines = new HeaderLines();
       for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
       this.addHeaderLines(headers, lines, buf, base, used, final);
       return true;
@@ -314,43 +360,39 @@ class LineScan {
     const found = new Ranges();
     const ok = this.chunks((buf, base, used, final) => {
       this.endPending(found, buf, base, used, final);
-      const lines: number[] = [];
+      const lines = new HeaderLines();
       for (const p of patterns) this.headerLinesWith(p, buf, used, lines);
       this.addHeaderLines(found, lines, buf, base, used, final, first.keys);
-      return true;
+      // Sessions that print a large share of the log (a Messaging Server process): the index is quicker.
+      return found.count < DENSE_RECORDS || found.count * DENSE_BYTES < base + used;
     });
     if (!ok) return undefined;
     return mergeSorted(kept, found.pairs);
   }
 
   /** Adds to `lines` the start of every header line of the chunk holding `pattern`. */
-  private headerLinesWith(pattern: Buffer, buf: Buffer, used: number, lines: number[]): void {
+  private headerLinesWith(pattern: Buffer, buf: Buffer, used: number, lines: HeaderLines): void {
     for (let i = buf.indexOf(pattern); i >= 0 && i < used; i = buf.indexOf(pattern, i + 1)) {
       const ls = lineStart(buf, i);
       const le = lineEnd(buf, ls, used);
-      if (this.classify(buf, ls, le) === HEADER) lines.push(ls);
+      if (ls !== lines.last && this.classify(buf, ls, le) === HEADER) lines.add(ls, this.keyText());
       if (le >= used) break;
       i = le;
     }
   }
 
-  /** Adds the records of the header lines starting at `lines` (in any order, repeats allowed) whose key is in `keys` (all without). */
-  private addHeaderLines(into: Ranges, lines: number[], buf: Buffer, base: number, used: number, final: boolean, keys?: Set<string>): void {
-    lines.sort((a, b) => a - b);
-    for (let k = 0; k < lines.length; k++) {
-      const ls = lines[k];
-      if (k > 0 && ls === lines[k - 1]) continue;
-      const le = lineEnd(buf, ls, used);
-      this.classify(buf, ls, le);
-      const key = this.keyText();
-      if (keys !== undefined && !keys.has(key)) continue;
-      this.addRecord(into, base + ls, buf, base, le, used, final, key);
-    }
+  /** Adds the records of `lines` whose key is in `keys` (all without), in file order. */
+  private addHeaderLines(into: Ranges, lines: HeaderLines, buf: Buffer, base: number, used: number, final: boolean, keys?: Set<string>): void {
+    lines.each((ls, key, next) => {
+      if (keys !== undefined && !keys.has(key)) return;
+      // The next header line known ends this record without parsing the line again (dense sessions).
+      this.addRecord(into, base + ls, buf, base, lineEnd(buf, ls, used), used, final, key, next);
+    });
   }
 
   /** Appends record `[start, end)` to `into`, its end found by walking on from `le` (or left pending). */
-  private addRecord(into: Ranges, start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, key = ''): void {
-    const end = this.recordEnd(buf, le, used);
+  private addRecord(into: Ranges, start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, key = '', nextHeader = -1): void {
+    const end = this.recordEnd(buf, le, used, nextHeader);
     into.pairs.push(start, end < 0 ? (final ? base + used : -1) : base + end);
     into.keys.push(key);
     if (end < 0 && !final) into.pending = into.pairs.length - 1;
@@ -366,10 +408,14 @@ class LineScan {
     into.pending = -1;
   }
 
-  /** The start of the first line at or after `p` (a line start, or `used`) that is a header or a marker, or -1. */
-  private recordEnd(buf: Buffer, p: number, used: number): number {
+  /**
+   * The start of the first line at or after `p` (a line start, or `used`) that is a header or a marker,
+   * or -1; `nextHeader` is a header line start already known (-1: none).
+   */
+  private recordEnd(buf: Buffer, p: number, used: number, nextHeader = -1): number {
     if (p < used && buf[p] === LF) p++;
     while (p < used) {
+      if (p === nextHeader) return p;
       const le = lineEnd(buf, p, used);
       if (this.classify(buf, p, le) !== OTHER) return p;
       p = le + 1;
