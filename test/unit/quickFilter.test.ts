@@ -150,6 +150,26 @@ test('quick filter = indexed filter on generated Axigen and Messaging Server log
   }
 });
 
+test('a worker finding many header lines (thread forms of every session) hands them over whole', () => {
+  // 150,000 thread-form lines: what the worker returns is far longer than the argument list of a call.
+  const lines = Array.from({ length: 150_000 }, (_, i) => `12:00:00.000 2 SIGNAL(3) ${String(i % 90_000).padStart(6, '0')}: processing ${i}`);
+  lines.splice(1000, 0, '12:00:00.000 2 SIGNAL-000056 the one by name');
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-quick-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    fs.writeFileSync(file, bytes);
+    const index = new LogIndex(new MemorySource(bytes), communigate, CTX);
+    index.build();
+    const result = quickFilter(new MemorySource(bytes), communigate, CTX, 'SIGNAL-000056', true, { path: file, threaded: true });
+    assert.ok(result !== undefined);
+    assert.equal(printed(bytes, result), filterText(index, { text: 'SIGNAL-000056', keyed: true }));
+    assert.equal(result.records, 3, 'the record by name and the two thread-form records of session 56');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('lineNumbersAt counts the lines before each offset as the index numbers them, across chunk edges', () => {
   const bytes = Buffer.from(trickyLog(5, 300) + '\n');
   const index = new LogIndex(new MemorySource(bytes), communigate, CTX);

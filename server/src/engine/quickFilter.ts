@@ -154,9 +154,8 @@ function adoptHeaderLines(pass1: FirstPass, answer: HeaderLinesAnswer | { error:
     pass1.headers = undefined;
     return true;
   }
-  const both = new Ranges();
-  const pairs = mergeSorted(mine.pairs, answer.pairs, mine.keys, answer.keys, both.keys);
-  both.pairs.push(...pairs);
+  const keys: string[] = [];
+  const both = new Ranges(mergeSorted(mine.pairs, answer.pairs, mine.keys, answer.keys, keys), keys);
   pass1.headers = both.count > MAX_KEPT_LINES ? undefined : both;
   return true;
 }
@@ -225,10 +224,13 @@ class HeaderLines {
 
 /** Records as `[start, end)` pairs in file order (the last end may wait for the next chunk), with their keys when asked. */
 class Ranges {
-  readonly pairs: number[] = [];
-  readonly keys: string[] = [];
   /** Index in `pairs` of an end that lies in a later chunk, or -1. */
   pending = -1;
+
+  constructor(
+    readonly pairs: number[] = [],
+    readonly keys: string[] = [],
+  ) {}
 
   get count(): number {
     return this.pairs.length >> 1;
