@@ -432,9 +432,12 @@ export class LogIndex extends RecordStore {
     // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
     let cr = buf.indexOf(CR, 0);
     const fast = this.fast;
+    // Off after a line the fast scan left (a run of continuation lines would cost a call each), on again
+    // after a header: the next lines are likely records of the common shape.
+    let tryFast = fast !== undefined;
     while (pos < len) {
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
-      if (fast !== undefined && this.canAppendFast(base + len)) {
+      if (tryFast && fast !== undefined && this.canAppendFast(base + len)) {
         // The dialect's common records in one loop, up to the next CR (line ends the scan below decides).
         const out = (this.fastOut = this.fastRecords(this.fastOut, this.line));
         const to = fast.scan(buf, pos, cr >= pos ? cr : len, base, out);
@@ -446,6 +449,8 @@ export class LogIndex extends RecordStore {
           pos = to;
           if (pos >= len) break;
           if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
+        } else {
+          tryFast = false;
         }
       }
       let nl = buf.indexOf(LF, pos);
@@ -481,6 +486,7 @@ export class LogIndex extends RecordStore {
         if (parser.header(buf, hs, end, h)) {
           h.bodyCol += hs - pos; // the body column counts from the line's start, blanks included
           this.addRecord(h, line, base + pos, base + next);
+          tryFast = fast !== undefined;
           this.open = OPEN;
         } else if (this.open === OPEN) {
           this.extendLast(line, base + next);
