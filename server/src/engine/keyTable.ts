@@ -119,6 +119,17 @@ export class KeyTable {
     return { pool: this.pool.slice(0, this.poolUsed), bounds: this.bounds.slice(0, 2 * this.count) };
   }
 
+  /** The pool and bounds as views, no copy (valid until the next intern). */
+  view(): { pool: Uint8Array; bounds: Uint32Array } {
+    return { pool: this.pool.subarray(0, this.poolUsed), bounds: this.bounds.subarray(0, 2 * this.count) };
+  }
+
+  /** The keys from `id` on, copied: their bytes, and their bounds in the whole pool (a streamed export's worker learns keys as they come). */
+  exportFrom(id: number): { poolStart: number; pool: Uint8Array; bounds: Uint32Array } {
+    const poolStart = id < this.count ? this.bounds[2 * id] : this.poolUsed;
+    return { poolStart, pool: this.pool.slice(poolStart, this.poolUsed), bounds: this.bounds.slice(2 * id, 2 * this.count) };
+  }
+
   /** Gives back unused capacity of the pool (one copy) when it is large. */
   trim(): void {
     if (this.pool.length - this.poolUsed > Math.max(1 << 16, this.poolUsed >> 3)) this.pool = this.pool.slice(0, this.poolUsed);

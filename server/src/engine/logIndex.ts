@@ -204,6 +204,34 @@ export class LogIndex extends RecordStore {
     return index;
   }
 
+  /**
+   * Indexes the next window of the log: about `bytes` more, up to a line end, its records finished
+   * (dated, time regressions, problem counts) as build() would. Returns how many records are final:
+   * all of them at the end of the log, else all but the last (lines after the window may continue
+   * it). Call forget() for the ones used: a streamed export keeps one window of records at a time.
+   */
+  indexWindow(bytes: number, options: BuildOptions = {}): number {
+    const size = this.source.size;
+    const first = this.recordCount;
+    const end = this.scannedTo + bytes >= size ? size : this.findLineEnd(this.scannedTo + bytes, 1 << 16);
+    if (end < size) this.limit = end;
+    try {
+      this.build({ ...options, search: undefined });
+    } finally {
+      this.limit = undefined;
+    }
+    if (end < size) this.finish(first);
+    return this.scannedTo >= size ? this.recordCount : Math.max(0, this.recordCount - 1);
+  }
+
+  /** Forgets the first `n` records (after indexWindow): the rest are renumbered from 0. */
+  forget(n: number): void {
+    if (n <= 0) return;
+    this.forgetRecords(n);
+    this.rolledTo = Math.max(0, this.rolledTo - n);
+    this.searched = undefined;
+  }
+
   /** Indexes a log held in memory. */
   static fromBytes(bytes: Uint8Array, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}): LogIndex {
     const index = new LogIndex(new MemorySource(bytes), dialect, ctx, options);

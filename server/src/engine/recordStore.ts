@@ -118,7 +118,7 @@ export class RecordStore {
   /** Zone offsets as written; undefined while no record has written one (all NO_OFFSET). */
   protected offsets: Int16Array | undefined = undefined;
 
-  readonly keys = new KeyTable();
+  keys = new KeyTable();
   sessionFirst = new Uint32Array(256);
   sessionLast = new Uint32Array(256);
   sessionRecordCount = new Uint32Array(256);
@@ -126,7 +126,9 @@ export class RecordStore {
   /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
   sessionWorst = new Uint8Array(256);
   /** SIP dialog (Call-ID) of a session, where one was seen. */
-  readonly sessionDialog = new Map<number, string>();
+  sessionDialog = new Map<number, string>();
+  /** Times the sessions were forgotten (forgetSessions): session numbers of another epoch mean other sessions. */
+  sessionEpoch = 0;
 
   readonly overflow: OverflowRun[] = [];
   /** True when most consecutive record pairs go down in time (FORMATS §2.6). */
@@ -208,6 +210,67 @@ export class RecordStore {
     if (this.offsets !== undefined) return this.offsets;
     if (this.offsetView === undefined || this.offsetView.length < this.recordCount) this.offsetView = new Int16Array(this.recordCount).fill(NO_OFFSET);
     return this.offsetView;
+  }
+
+  /**
+   * Forgets the first `n` records, the rest renumbered from 0 (a streamed export keeps one window of
+   * records, not the log's). Sessions keep their keys, dialogs and problem counts; their first and
+   * last record numbers no longer mean anything, nor do overflow runs before the records kept.
+   */
+  protected forgetRecords(n: number): void {
+    const count = this.recordCount;
+    if (n <= 0) return;
+    if (n > count) throw new Error(`cannot forget ${n} of ${count} records`);
+    this.recStartLine.copyWithin(0, n, count);
+    this.recStartOffset.copyWithin(0, n, count);
+    this.recBodyCol.copyWithin(0, n, count);
+    this.recWall.copyWithin(0, n, count);
+    this.offsets?.copyWithin(0, n, count);
+    this.recLevel.copyWithin(0, n, count);
+    this.recSeverity.copyWithin(0, n, count);
+    this.recFlags.copyWithin(0, n, count);
+    this.recSession.copyWithin(0, n, count);
+    this.recordCount = count - n;
+    const closed = [...this.closedBy].filter(([r]) => r >= n);
+    this.closedBy.clear();
+    for (const [r, run] of closed) this.closedBy.set(r - n, run);
+    // Only the last run can still grow (a marker line right after it); it is kept, renumbered.
+    const last = this.overflow.pop();
+    this.overflow.length = 0;
+    if (last !== undefined) {
+      last.recordBefore = last.recordBefore >= n ? last.recordBefore - n : -1;
+      this.overflow.push(last);
+    }
+    this.invalidateDerived();
+  }
+
+  /**
+   * Forgets every session but those of the records kept (a streamed export), which are renumbered
+   * from 0 with their keys and dialogs; their counts start again.
+   */
+  forgetSessions(): void {
+    const old = this.keys;
+    const fresh = new KeyTable();
+    const renumbered = new Int32Array(old.size).fill(-1);
+    const sessions = this.recSession;
+    for (let r = 0; r < this.recordCount; r++) {
+      const s = sessions[r];
+      if (renumbered[s] < 0) {
+        const { pool, start, end } = old.boundsOf(s);
+        renumbered[s] = fresh.intern(pool, start, end);
+      }
+      sessions[r] = renumbered[s];
+    }
+    const dialogs = new Map<number, string>();
+    for (const [s, dialog] of this.sessionDialog) if (renumbered[s] >= 0) dialogs.set(renumbered[s], dialog);
+    this.keys = fresh;
+    this.sessionDialog = dialogs;
+    this.sessionFirst.fill(0);
+    this.sessionLast.fill(0);
+    this.sessionRecordCount.fill(0);
+    this.sessionProblems.fill(0);
+    this.sessionWorst.fill(255);
+    this.sessionEpoch++;
   }
 
   /** Drops the arrays made from derived values: the records changed. */

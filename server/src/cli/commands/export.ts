@@ -1,8 +1,9 @@
 // msglog export FILE… --format otlp|ecs [--bulk] [--out FILE] [--utc-offset ±HH:MM] (FORMATS §13):
-// every file is opened and indexed before a byte is written, so that an unreadable one fails the
-// export with nothing written; the NDJSON is then streamed in chunks straight to stdout or --out.
+// every file is opened (and, for several, indexed) before a byte is written, so that an unreadable one
+// fails the export with nothing written; the NDJSON is then streamed in chunks straight to stdout or
+// --out. One log on disk is indexed a window at a time as it is written (StreamExporter).
 import * as fs from 'fs';
-import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, LogExporter, LogSet, MergedRecordOrder } from '../../engine';
+import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
@@ -34,6 +35,26 @@ export const exportCommand: Command = {
     for (const p of expanded.problems) warn(p.file ? `${p.file}: ${p.text}` : p.text);
     if (expanded.files.length === 0) throw new UsageError(`no log to export in ${files.join(' ')}`);
     if (outPath !== undefined) refuseOverwritingInput(outPath, expanded.files.map((f) => f.path));
+    const options = { format: format as ExportFormat, bulk, utcOffsetMin };
+    // One log on disk is streamed: indexed and written a window at a time, in constant memory.
+    const single = streamed(expanded.files);
+    if (single) {
+      let exporter: StreamExporter;
+      try {
+        exporter = new StreamExporter(
+          { file: single.path, path: single.display, source: single.display, dialect: single.dialect, ctx: { fileName: single.name, mtimeMs: single.mtimeMs } },
+          { ...options, threads: exportThreads(fs.statSync(single.path).size) },
+        );
+      } catch (e) {
+        throw new UsageError(`cannot read ${single.display}: ${(e as Error).message}`);
+      }
+      try {
+        writeAll(exporter, outPath);
+      } finally {
+        exporter.close();
+      }
+      return 0;
+    }
     let failure: string | undefined;
     const set = await LogSet.open(expanded.files, { utcOffsetMin }, (f, e) => (failure ??= `cannot read ${f.display}: ${e.message}`));
     try {
@@ -43,7 +64,7 @@ export const exportCommand: Command = {
       for (const note of notes) warn(`note: ${note}`);
       // Both cores for a large export of logs on disk (a worker writes slices of records too).
       const threads = exportThreads(inputs.reduce((n, i) => n + i.index.source.size, 0));
-      const exporter = new LogExporter(inputs, { format: format as ExportFormat, bulk, utcOffsetMin, threads }, new MergedRecordOrder(set.order));
+      const exporter = new LogExporter(inputs, { ...options, threads }, new MergedRecordOrder(set.order));
       writeAll(exporter, outPath);
     } finally {
       set.close();
@@ -51,6 +72,13 @@ export const exportCommand: Command = {
     return 0;
   },
 };
+
+/** The one log of an export when it can be streamed (a plain file on disk, streamable), else undefined. */
+function streamed(files: readonly LogFile[]): LogFile | undefined {
+  if (files.length !== 1) return undefined;
+  const [f] = files;
+  return f.bytes === undefined && streamable(f.dialect, f.name) ? f : undefined;
+}
 
 /** An export written over one of its own logs would destroy it. */
 function refuseOverwritingInput(outPath: string, files: string[]): void {
@@ -68,7 +96,7 @@ function refuseOverwritingInput(outPath: string, files: string[]): void {
 }
 
 /** Streams the chunks to stdout or to --out; a failed --out file is removed rather than left half written. */
-function writeAll(exporter: LogExporter, outPath: string | undefined): void {
+function writeAll(exporter: { chunks(): Iterable<Buffer> }, outPath: string | undefined): void {
   if (outPath === undefined) {
     for (const chunk of exporter.chunks()) writeFully(1, chunk);
     return;

@@ -29,7 +29,10 @@ export interface ExportIndex extends RecordArrays {
   readonly sessionCount: number;
   readonly dated: boolean;
   readonly sessionDialog: ReadonlyMap<number, string>;
-  readonly keys: { export(): { pool: Uint8Array; bounds: Uint32Array } };
+  /** Changes when the index forgot its sessions (a streamed export): session numbers start again. */
+  readonly sessionEpoch?: number;
+  /** The session keys: export() copies them, view() (where there is one) does not. */
+  readonly keys: { export(): { pool: Uint8Array; bounds: Uint32Array }; view?(): { pool: Uint8Array; bounds: Uint32Array } };
   read(start: number, end: number): Buffer;
   componentOf(session: number): string;
 }
@@ -44,6 +47,19 @@ export interface InputSetup {
   sessionDialog: Map<number, string>;
   keyPool: Uint8Array;
   keyBounds: Uint32Array;
+  /** As ExportIndex.sessionEpoch. */
+  sessionEpoch?: number;
+}
+
+/**
+ * What an index gained since a worker last heard: its new sessions' keys and new SIP dialogs; or,
+ * once it forgot its sessions (`epoch` changed), all it has now.
+ */
+export interface IndexNews {
+  epoch: number;
+  sessionCount: number;
+  keys: { poolStart: number; pool: Uint8Array; bounds: Uint32Array };
+  dialogs: [number, string][];
 }
 
 /** One slice's records: the arrays' values at its positions, and each one's input (several inputs). */
@@ -73,7 +89,7 @@ export function diskPaths(index: LogIndex): string[] | undefined {
 
 export function inputSetup(index: LogIndex, paths: string[]): InputSetup {
   const { pool, bounds } = index.keys.export();
-  return { dialect: index.dialect.id, paths, sessionCount: index.sessionCount, dated: index.dated, sessionDialog: new Map(index.sessionDialog), keyPool: pool, keyBounds: bounds };
+  return { dialect: index.dialect.id, paths, sessionCount: index.sessionCount, dated: index.dated, sessionDialog: new Map(index.sessionDialog), keyPool: pool, keyBounds: bounds, sessionEpoch: index.sessionEpoch };
 }
 
 /**
@@ -143,14 +159,45 @@ export function sliceBuffers(a: SliceArrays): ArrayBuffer[] {
 export class WorkerInput {
   readonly dialect;
   private readonly source: ConcatSource;
-  private readonly pool: Buffer;
+  private pool: Buffer;
+  /** Bytes of the pool in use (it has room to grow: a streamed export sends keys as they come). */
+  private poolUsed: number;
 
   constructor(readonly setup: InputSetup) {
     const dialect = dialectById(setup.dialect);
     if (!dialect) throw new Error(`unknown dialect ${setup.dialect}`);
     this.dialect = dialect;
     this.pool = Buffer.from(setup.keyPool.buffer, setup.keyPool.byteOffset, setup.keyPool.length);
+    this.poolUsed = setup.keyPool.length;
     this.source = new ConcatSource(setup.paths.map((p) => new FileSource(p)));
+  }
+
+  /** Takes in the sessions and dialogs the log's index gained since the setup or the last news. */
+  learn(news: IndexNews): void {
+    const setup = this.setup;
+    if (news.epoch !== (setup.sessionEpoch ?? 0)) {
+      setup.sessionEpoch = news.epoch;
+      setup.sessionCount = 0;
+      setup.keyBounds = new Uint32Array(0);
+      setup.sessionDialog = new Map();
+      this.poolUsed = 0;
+    }
+    const { poolStart, pool, bounds } = news.keys;
+    if (poolStart !== this.poolUsed || bounds.length !== 2 * (news.sessionCount - setup.sessionCount)) throw new Error('export worker: keys out of step');
+    if (this.poolUsed + pool.length > this.pool.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.pool.length * 2, this.poolUsed + pool.length));
+      this.pool.copy(bigger, 0, 0, this.poolUsed);
+      this.pool = bigger;
+    }
+    this.pool.set(pool, this.poolUsed);
+    this.poolUsed += pool.length;
+    const allBounds = new Uint32Array(2 * news.sessionCount);
+    allBounds.set(setup.keyBounds.subarray(0, 2 * setup.sessionCount));
+    allBounds.set(bounds, 2 * setup.sessionCount);
+    setup.keyBounds = allBounds;
+    setup.keyPool = this.pool.subarray(0, this.poolUsed);
+    setup.sessionCount = news.sessionCount;
+    for (const [session, dialog] of news.dialogs) setup.sessionDialog.set(session, dialog);
   }
 
   /** The index of this log over a slice's arrays (records numbered from 0 in the slice). */
@@ -163,6 +210,7 @@ export class WorkerInput {
       sessionCount: setup.sessionCount,
       dated: setup.dated,
       sessionDialog: setup.sessionDialog,
+      sessionEpoch: setup.sessionEpoch,
       keys: { export: () => ({ pool: setup.keyPool, bounds: setup.keyBounds }) },
       recStartOffset: a.recStartOffset,
       recEndOffset: a.recEndOffset,

@@ -13,7 +13,7 @@ import { AHEAD, ExportThread } from './thread';
 /** Records per slice (rounded to whole OTLP batches). */
 const SLICE_RECORDS = 16_384;
 /** A slice also ends once it holds this much log, so that its output stays a few MiB. */
-const SLICE_LOG_BYTES = 2 << 20;
+export const SLICE_LOG_BYTES = 2 << 20;
 /** Slices this thread may write ahead of the one it outputs next, while the worker's is not back. */
 const LOOKAHEAD = 4;
 /** Below this much log one thread is as quick: a worker takes about 0.2 s of CPU to load its bundle. */
@@ -109,8 +109,13 @@ declare const MSGLOG_VERSION: string | undefined;
 /** msglog's version where the build defines it (scripts/build.mjs), for the OTLP instrumentation scope. */
 const BUILD_VERSION = typeof MSGLOG_VERSION === 'string' ? MSGLOG_VERSION : undefined;
 
+/** The options with msglog's version filled in where the build defines it. */
+export function withVersion<O extends ExportOptions>(options: O): O {
+  return { ...options, version: options.version ?? BUILD_VERSION };
+}
+
 /** Records per slice: a multiple of the OTLP batch, so that slices end where request lines end anyway. */
-function sliceRecords(options: ExportOptions): number {
+export function sliceRecords(options: ExportOptions): number {
   if (options.sliceRecords !== undefined) return Math.max(1, options.sliceRecords);
   const batch = Math.max(1, options.batchRecords ?? 1000);
   return batch * Math.max(1, Math.ceil(SLICE_RECORDS / batch));
@@ -135,7 +140,7 @@ export class LogExporter {
     order?: MergedRecordOrder | SequentialOrder,
   ) {
     this.inputs = inputs;
-    this.options = { ...options, version: options.version ?? BUILD_VERSION };
+    this.options = withVersion(options);
     this.total = inputs.reduce((n, i) => n + i.index.recordCount, 0);
     // The merge of one input is its file order: no arrays to follow (or to copy to a worker).
     this.order = order instanceof MergedRecordOrder && inputs.length > 1 ? order.arrays() : undefined;
@@ -149,56 +154,17 @@ export class LogExporter {
     const writer = new SliceWriter(this.inputs, this.options, this.order);
     const thread = slices >= 3 ? this.startThread() : undefined;
     if (thread) this.threadsUsed = 2;
-    const ready: Buffer[] = [];
+    const feed: SliceFeed = {
+      has: (k) => k < slices,
+      writeOwn: (k) => writeSlice(writer, bounds[k], bounds[k + 1]),
+      send: (k) => thread?.send(k, this.gather(bounds[k], bounds[k + 1])),
+      written: (k) => (this.done = bounds[k + 1]),
+    };
+    const counts = { workerSlices: 0 };
     try {
-      if (!thread) {
-        for (let k = 0; k < slices; k++) {
-          writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => ready.push(chunk));
-          yield* ready;
-          ready.length = 0;
-          this.done = bounds[k + 1];
-        }
-        if (writer.out.pos > 0) yield writer.take();
-        return;
-      }
-      // Slices are handed out in order: the worker is kept AHEAD slices busy, and this thread writes
-      // the next slice itself whenever the one to output next is not back yet (it would only wait),
-      // so each thread does what it has time for. Slices written ahead wait here, LOOKAHEAD at most.
-      const mine = new Map<number, Buffer[]>();
-      let assigned = 0;
-      let inFlight = 0;
-      const topUp = (): void => {
-        for (; inFlight < AHEAD && assigned < slices; assigned++, inFlight++) thread.send(assigned, this.gather(bounds[assigned], bounds[assigned + 1]));
-      };
-      const writeOwn = (k: number): Buffer[] => {
-        const chunks: Buffer[] = [];
-        writer.write(bounds[k], bounds[k + 1], CHUNK_BYTES, (chunk) => chunks.push(chunk));
-        if (writer.out.pos > 0) chunks.push(writer.take());
-        return chunks;
-      };
-      for (let k = 0; k < slices; k++) {
-        if (k === assigned) {
-          // Nobody has it yet: this thread writes it, the worker having been given the next ones first.
-          assigned++;
-          topUp();
-          yield* writeOwn(k);
-        } else if (mine.has(k)) {
-          yield* mine.get(k) as Buffer[];
-          mine.delete(k);
-        } else {
-          while (!thread.ready() && assigned < slices && assigned - k <= LOOKAHEAD) {
-            const j = assigned++;
-            mine.set(j, writeOwn(j));
-          }
-          const chunks = thread.slice(k);
-          this.workerSlices++;
-          inFlight--;
-          topUp();
-          yield* chunks;
-        }
-        this.done = bounds[k + 1];
-      }
+      yield* interleave(feed, thread, counts);
     } finally {
+      this.workerSlices = counts.workerSlices;
       thread?.close();
     }
   }
@@ -239,7 +205,7 @@ export class LogExporter {
  * Slices hold whole multiples of `unit` records (OTLP: the batch), so that they end where a request
  * line ends anyway and the lines are those of an export written in one piece.
  */
-function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefined, total: number, records: number, bytes: number, unit: number): number[] {
+export function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefined, total: number, records: number, bytes: number, unit: number): number[] {
   const bounds = [0];
   let sliceStart = 0;
   let sliceBytes = 0;
@@ -269,6 +235,72 @@ function sliceBounds(inputs: readonly ExportInput[], order: OrderArrays | undefi
   }
   if (bounds[bounds.length - 1] < total) bounds.push(total);
   return bounds;
+}
+
+/** Slices of records to write, numbered from 0 in output order (the records of an export, or of the windows of a streamed one). */
+export interface SliceFeed {
+  /** Whether there is a slice k (a streamed export indexes more of the log to know). */
+  has(k: number): boolean;
+  /** Writes slice k on this thread. */
+  writeOwn(k: number): Buffer[];
+  /** Sends slice k to the worker. */
+  send(k: number): void;
+  /** Slice k has been handed out. */
+  written(k: number): void;
+}
+
+/** Writes a slice's records [from, to) and takes every chunk of it. */
+export function writeSlice(writer: SliceWriter, from: number, to: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  writer.write(from, to, CHUNK_BYTES, (chunk) => chunks.push(chunk));
+  if (writer.out.pos > 0) chunks.push(writer.take());
+  return chunks;
+}
+
+/**
+ * The chunks of a feed's slices, in order. Without a worker this thread writes them all. With one,
+ * the worker is kept AHEAD slices busy, and this thread writes the next slice itself whenever the one
+ * to output next is not back yet (it would only wait), so each thread does what it has time for.
+ * Slices written ahead wait here, LOOKAHEAD at most.
+ */
+export function* interleave(feed: SliceFeed, thread: ExportThread | undefined, counts: { workerSlices: number }): Generator<Buffer> {
+  if (!thread) {
+    for (let k = 0; feed.has(k); k++) {
+      yield* feed.writeOwn(k);
+      feed.written(k);
+    }
+    return;
+  }
+  const mine = new Map<number, Buffer[]>();
+  let assigned = 0;
+  let inFlight = 0;
+  const topUp = (): void => {
+    for (; inFlight < AHEAD && feed.has(assigned); assigned++, inFlight++) feed.send(assigned);
+  };
+  for (let k = 0; k < assigned || feed.has(k); k++) {
+    if (k === assigned) {
+      // Nobody has it yet: this thread writes it (before topping the worker up, which may make a
+      // streamed export move on to its next window), then gives the worker the next ones.
+      assigned++;
+      const own = feed.writeOwn(k);
+      topUp();
+      yield* own;
+    } else if (mine.has(k)) {
+      yield* mine.get(k) as Buffer[];
+      mine.delete(k);
+    } else {
+      while (!thread.ready() && assigned - k <= LOOKAHEAD && feed.has(assigned)) {
+        const j = assigned++;
+        mine.set(j, feed.writeOwn(j));
+      }
+      const chunks = thread.slice(k);
+      counts.workerSlices++;
+      inFlight--;
+      topUp();
+      yield* chunks;
+    }
+    feed.written(k);
+  }
 }
 
 /** How many threads to export `bytes` of logs on disk with: MSGLOG_THREADS, else both cores for a large export. */

@@ -4,3 +4,5 @@ export type { ExportFormat, ExportInput, ExportOptions, RecordOrder } from './ex
 export { otelSeverityNumber } from './record';
 export { dateUndatedInputs } from './undated';
 export { exportInputsOf } from './setInputs';
+export { StreamExporter, streamable } from './streamExport';
+export type { StreamInput, StreamOptions } from './streamExport';

@@ -68,11 +68,14 @@ class InputState {
   part = 0;
   readonly levels: (Buffer | undefined)[] = [];
   /** Per session: its component's number in `components`, +1 (0: not looked up yet). */
-  readonly sessionComponent: Int32Array;
+  sessionComponent: Int32Array;
   readonly components: Buffer[] = [];
   private readonly componentByName = new Map<string, number>();
-  readonly keyPool: Buffer;
-  readonly keyBounds: Uint32Array;
+  keyPool!: Buffer;
+  keyBounds!: Uint32Array;
+  /** Sessions whose keys keyPool and keyBounds hold, and of which epoch of the index's sessions. */
+  private keyCount = -1;
+  private keyEpoch = 0;
   window: Buffer = Buffer.alloc(0);
   windowStart = 0;
   /** End of the slice's last record of this input: a window reads no further (the other thread writes what follows). */
@@ -92,9 +95,7 @@ class InputState {
     const files = input.files && input.files.length > 0 ? input.files : [{ path: input.path, start: 0, firstLine: 0 }];
     this.parts = files.map((f) => ({ start: f.start, firstLine: f.firstLine, info: inputInfo(f.path, source, dialectId, index.dialect.name), partNo: nextPartNo() }));
     this.sessionComponent = new Int32Array(index.sessionCount);
-    const { pool, bounds } = index.keys.export();
-    this.keyPool = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
-    this.keyBounds = bounds;
+    this.takeKeys();
     this.baseMs = index.dated ? 0 : (input.dateBaseMs ?? 0);
   }
 
@@ -113,8 +114,33 @@ class InputState {
     this.ss = index.recSession;
   }
 
+  /** The index's session keys, again when it has gained sessions (a streamed export's index grows). */
+  private takeKeys(): void {
+    const index = this.index;
+    const epoch = index.sessionEpoch ?? 0;
+    if (epoch !== this.keyEpoch) {
+      // The index forgot its sessions: numbers name other sessions now.
+      this.keyEpoch = epoch;
+      this.sessionComponent.fill(0);
+      this.keyCount = -1;
+    }
+    if (index.sessionCount === this.keyCount) return;
+    const { pool, bounds } = index.keys.view?.() ?? index.keys.export();
+    this.keyPool = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
+    this.keyBounds = bounds;
+    this.keyCount = index.sessionCount;
+    if (this.sessionComponent.length < index.sessionCount) {
+      const wider = new Int32Array(Math.max(index.sessionCount, this.sessionComponent.length * 2));
+      wider.set(this.sessionComponent);
+      this.sessionComponent = wider;
+    }
+  }
+
   /** Forgets what the slice before learnt about the records (nothing a record's bytes depend on). */
   startSlice(): void {
+    // The arrays again: a streamed export's index has new ones for each window.
+    this.use(this.index);
+    this.takeKeys();
     this.readLimit = 0;
     this.fields = dialectFields(this.index.dialect.id);
     this.part = 0;
@@ -226,6 +252,9 @@ export class SliceWriter {
         if (order) {
           inputNo = order.src[pos];
           r = order.rec[pos];
+        } else if (this.states.length === 1) {
+          // One input: positions are its records (a streamed export's index grows past its first count).
+          r = pos;
         } else {
           while (pos >= this.starts[inputNo + 1]) inputNo++;
           r = pos - this.starts[inputNo];

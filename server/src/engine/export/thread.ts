@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import { type InputSetup, type SliceArrays, sliceBuffers } from './exportIndex';
+import { type IndexNews, type InputSetup, type SliceArrays, sliceBuffers } from './exportIndex';
 import type { SliceOptions } from './serialiser';
 
 /** Slices sent to the worker and not yet taken back. */
@@ -31,6 +31,8 @@ export interface ExportWorkerData extends ExportJob {
 export interface SliceJob {
   slice: number;
   arrays: SliceArrays;
+  /** What the (one) input's index gained since the last slice sent (a streamed export). */
+  news?: IndexNews;
 }
 
 /** From the worker: a slice's chunks, or why it stopped. */
@@ -66,9 +68,11 @@ export class ExportThread {
   }
 
   /** Hands the worker slice `k`'s records (their buffers are transferred). */
-  send(k: number, arrays: SliceArrays): void {
-    const job: SliceJob = { slice: k, arrays };
-    this.port.postMessage(job, sliceBuffers(arrays));
+  send(k: number, arrays: SliceArrays, news?: IndexNews): void {
+    const job: SliceJob = { slice: k, arrays, news };
+    const transfer = sliceBuffers(arrays);
+    if (news) transfer.push(news.keys.pool.buffer as ArrayBuffer, news.keys.bounds.buffer as ArrayBuffer);
+    this.port.postMessage(job, transfer);
   }
 
   /** Whether the next slice sent is back (slice() would not block). */

@@ -121,26 +121,37 @@ export class CommunigateFields implements DialectFields {
 interface Dialogs {
   bySession: Int32Array;
   json: Buffer[];
-  /** The index's dialogs and sessions when made (an index that grew gets a new table). */
+  /** The index's dialogs taken in so far. */
   dialogCount: number;
+  /** Call-ID → its number. */
+  numbers: Map<string, number>;
+  /** The map's entries, read up to dialogCount. */
+  entries: IterableIterator<[number, string]>;
 }
 const dialogTables = new WeakMap<ReadonlyMap<number, string>, Dialogs>();
 
-/** The index's SIP dialogs as a table by session (made once per index: a Map lookup per record costs). */
+/**
+ * The index's SIP dialogs as a table by session (a Map lookup per record costs). Made once per index,
+ * and extended when the index has grown (a streamed export learns sessions and dialogs window by
+ * window): the map only ever gains entries, in order, so the ones not seen yet are those past the count.
+ */
 function dialogsOf(index: ExportIndex): Dialogs {
   let d = dialogTables.get(index.sessionDialog);
-  if (!d || d.dialogCount !== index.sessionDialog.size || d.bySession.length !== index.sessionCount) {
-    const made: Dialogs = { bySession: new Int32Array(index.sessionCount), json: [], dialogCount: index.sessionDialog.size };
-    const numbers = new Map<string, number>();
-    for (const [session, callId] of index.sessionDialog) {
-      let n = numbers.get(callId);
-      if (n === undefined) {
-        made.json.push(Buffer.from(JSON.stringify(callId), 'utf8'));
-        numbers.set(callId, (n = made.json.length));
-      }
-      if (session < made.bySession.length) made.bySession[session] = n;
+  if (!d) dialogTables.set(index.sessionDialog, (d = { bySession: new Int32Array(index.sessionCount), json: [], dialogCount: 0, numbers: new Map(), entries: index.sessionDialog.entries() }));
+  if (d.bySession.length < index.sessionCount) {
+    const wider = new Int32Array(Math.max(index.sessionCount, d.bySession.length * 2));
+    wider.set(d.bySession);
+    d.bySession = wider;
+  }
+  // The iterator is never run to its end, so it goes on to the entries added since.
+  for (; d.dialogCount < index.sessionDialog.size; d.dialogCount++) {
+    const [session, callId] = d.entries.next().value as [number, string];
+    let n = d.numbers.get(callId);
+    if (n === undefined) {
+      d.json.push(Buffer.from(JSON.stringify(callId), 'utf8'));
+      d.numbers.set(callId, (n = d.json.length));
     }
-    dialogTables.set(index.sessionDialog, (d = made));
+    if (session < d.bySession.length) d.bySession[session] = n;
   }
   return d;
 }

@@ -1,0 +1,171 @@
+// One log on disk is exported as a stream (engine/export/streamExport.ts): indexed a window at a
+// time, each window's records written once the next window is indexed, then forgotten, and the
+// sessions forgotten past a limit. Its bytes must be those of the export of the whole index: on the
+// samples of every streamable dialect and the real CommuniGate log with windows down to a few lines,
+// sessions forgotten every window, one thread and two; and on a generated CommuniGate day with its SIP
+// Call-IDs, which a session writes a few records after its first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { expandInputs, exportInputsOf, type ExportOptions, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable, type StreamOptions } from '../../server/src/engine';
+import { communigate } from '../../server/src/engine/dialects/communigate';
+import { ROOT } from './helpers';
+
+const SAMPLES = [
+  'samples/communigate/SystemLogs/2026-01-15.log',
+  'samples/emg/log/connector.smpp1',
+  'samples/axigen/log/everything.txt',
+  'samples/messaging-server/imap.log',
+];
+/** The real log, under a dated name (a CommuniGate log is streamed when its name dates it). */
+const REAL = 'test/fixtures/communigate-6.3.6a-xims-sip.log';
+
+let dir = '';
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-export-stream-'));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The export of the whole index of `file`, as `msglog export` wrote every log before streams. */
+async function indexedExport(file: string, options: ExportOptions): Promise<Buffer> {
+  const expanded = await expandInputs([file]);
+  assert.equal(expanded.problems.filter((p) => p.error).length, 0);
+  const set = await LogSet.open(expanded.files, { utcOffsetMin: options.utcOffsetMin });
+  try {
+    const { inputs } = exportInputsOf(set);
+    return Buffer.concat([...new LogExporter(inputs, options, new MergedRecordOrder(set.order)).chunks()]);
+  } finally {
+    set.close();
+  }
+}
+
+/** The streamed export of `file` and what the exporter says of it. */
+async function streamedExport(file: string, options: StreamOptions): Promise<{ text: Buffer; exporter: StreamExporter }> {
+  const expanded = await expandInputs([file]);
+  const [f] = expanded.files;
+  assert.ok(streamable(f.dialect, f.name), `${file} is streamable`);
+  const exporter = new StreamExporter({ file: f.path, path: f.display, source: f.display, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } }, options);
+  try {
+    return { text: Buffer.concat([...exporter.chunks()]), exporter };
+  } finally {
+    exporter.close();
+  }
+}
+
+/** The export without its SIP Call-IDs (a window of a few lines looks ahead less far than the whole index). */
+function withoutCallIds(text: Buffer): string {
+  return text
+    .toString('utf8')
+    .replace(/,"sip\.call_id":"[^"]*"/g, '')
+    .replace(/,\{"key":"sip\.call_id","value":\{"stringValue":"[^"]*"\}\}/g, '');
+}
+
+function lineCount(text: Buffer): number {
+  let n = 0;
+  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+const FORMATS: ExportOptions[] = [{ format: 'ecs' }, { format: 'ecs', bulk: true }, { format: 'otlp', batchRecords: 3 }];
+
+for (const sample of [...SAMPLES, REAL]) {
+  test(`a streamed export writes the bytes of the whole index's: ${path.basename(sample)}`, async () => {
+    let file = path.join(ROOT, sample);
+    if (sample === REAL) {
+      fs.mkdirSync(path.join(dir, 'real'), { recursive: true });
+      fs.copyFileSync(file, (file = path.join(dir, 'real', '2025-06-11.log')));
+    }
+    const size = fs.statSync(file).size;
+    for (const options of FORMATS) {
+      const whole = await indexedExport(file, options);
+      const label = `${options.format}${options.bulk ? ' --bulk' : ''}`;
+      // One window holding the whole log: exactly the same bytes.
+      const one = await streamedExport(file, { ...options, windowBytes: size + 1 });
+      assert.equal(one.exporter.windows, 1);
+      assert.ok(one.text.equals(whole), `${label}, one window`);
+      for (const windowBytes of [61, 997]) {
+        for (const threads of [1, 2]) {
+          // Slices of whole OTLP batches (3 records), as the exporter makes them.
+          const { text, exporter } = await streamedExport(file, { ...options, windowBytes, threads, sliceRecords: 6, sessionLimit: 2 });
+          const what = `${label}, windows of ${windowBytes} bytes, ${threads} thread(s)`;
+          // A window ends at the first line end past its size.
+          if (size > 4 * windowBytes) assert.ok(exporter.windows > 2, `${what}: several windows (${exporter.windows})`);
+          assert.ok(exporter.sessionResets > 0, `${what}: sessions were forgotten`);
+          assert.equal(exporter.threadsUsed, threads, `${what}: threads`);
+          if (threads === 2) assert.ok(exporter.workerSlices > 0 && exporter.workerSlices < exporter.slices, `${what}: both threads wrote (${exporter.workerSlices} of ${exporter.slices})`);
+          assert.equal(lineCount(text), lineCount(whole), `${what}: as many lines`);
+          assert.equal(withoutCallIds(text), withoutCallIds(whole), what);
+        }
+      }
+    }
+  });
+}
+
+test('a generated CommuniGate day streamed in windows of 64 KiB: the same bytes, Call-IDs included, few records held at once', async () => {
+  const file = path.join(dir, '2026-01-15.log');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), 'communigate', '3', file, '11'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const options of [{ format: 'ecs' }, { format: 'otlp', batchRecords: 100 }] satisfies ExportOptions[]) {
+    const whole = await indexedExport(file, options);
+    assert.ok(whole.includes('sip.call_id'), 'the log has SIP dialogs');
+    for (const threads of [1, 2]) {
+      const { text, exporter } = await streamedExport(file, { ...options, threads, windowBytes: 64 << 10, sessionLimit: 500, sliceRecords: 200 });
+      const what = `${options.format}, ${threads} thread(s)`;
+      assert.ok(text.equals(whole), `${what}: same bytes`);
+      assert.ok(exporter.windows >= 40 && exporter.sessionResets > 0, `${what}: ${exporter.windows} windows, ${exporter.sessionResets} session resets`);
+      // Two windows of records at most (one of look-ahead), not the log's.
+      assert.ok(exporter.peakRecords * 10 < exporter.done, `${what}: at most ${exporter.peakRecords} of ${exporter.done} records held at once`);
+    }
+  }
+});
+
+/** CommuniGate lines of every shape a window's edge can fall between: markers, continuation and orphan lines, supplementary records, days. */
+function shapes(i: number): string[] {
+  const n = String(i).padStart(6, '0');
+  return [
+    '***',
+    `23:59:00.000 2 IMAP-${n}([10.0.0.1]) got connection on [192.0.2.1]:143 from [10.0.0.1]:5000`,
+    '  a continuation line',
+    '  another one',
+    '***',
+    '***',
+    `23:59:00.001 2 IMAP-${n} after two markers`,
+    `23:59:00.002 5 SIPDATA-${n} inp: req udp [10.0.0.4]:5060 INVITE(872 bytes)`,
+    `  Call-ID: call-${i}@host`,
+    '***',
+    '  an orphan line after a marker',
+    `22:00:00.000 2 IMAP-${n} back in time`,
+    `00:00:01.000 2 SMTPI-${n} the next day`,
+    `00:00:02.000\t01\tlogin\tuser${i}\t[10.0.0.2]:143\tIMAP`,
+    `00:00:03.000 3 QUEUE([${i}]) stored`,
+  ];
+}
+
+test('windows that end anywhere: between markers, continuation lines, orphans and days; LF and CRLF', async () => {
+  const lines = Array.from({ length: 40 }, (_, i) => shapes(i)).flat();
+  for (const [label, text] of [
+    ['LF', lines.join('\n') + '\n'],
+    ['CRLF, no final line end', lines.join('\r\n')],
+  ] as const) {
+    const file = path.join(dir, `2026-02-0${label === 'LF' ? 1 : 2}.log`);
+    fs.writeFileSync(file, text);
+    for (const options of [{ format: 'ecs' }, { format: 'otlp', batchRecords: 4 }] satisfies ExportOptions[]) {
+      const whole = await indexedExport(file, options);
+      for (const windowBytes of [1, 29, 97, 331]) {
+        const { text: streamed, exporter } = await streamedExport(file, { ...options, windowBytes, sessionLimit: 3, sliceRecords: 8 });
+        assert.ok(exporter.windows > 10 && exporter.sessionResets > 0);
+        assert.ok(streamed.equals(whole), `${label}, ${options.format}, windows of ${windowBytes} bytes`);
+      }
+    }
+  }
+});
+
+test('logs that are not streamed: PrivateServer tables, CommuniGate logs without a date in their name', async () => {
+  const ps = await expandInputs([path.join(ROOT, 'samples/privateserver/sip-sessions.tsv')]);
+  assert.equal(streamable(ps.files[0].dialect, ps.files[0].name), false);
+  assert.equal(streamable(communigate, 'SystemLog.log'), false);
+  assert.equal(streamable(communigate, '2026-01-15.log'), true);
+});
