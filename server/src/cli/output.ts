@@ -36,7 +36,8 @@ export class Output {
 
   flush(): void {
     if (this.parts.length === 0) return;
-    const data = Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    const [only] = this.parts;
+    const data = this.parts.length === 1 && typeof only !== 'string' ? only : Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
     this.parts = [];
     this.size = 0;
     let off = 0;

@@ -156,7 +156,8 @@ export class KeyTable {
     this.poolUsed += len;
     this.slots[2 * slot] = h;
     this.slots[2 * slot + 1] = id;
-    if (this.count * 4 > this.slots.length) this.rehash();
+    // At most three quarters of the slots taken (slots.length holds two numbers a slot).
+    if (this.count * 8 > this.slots.length * 3) this.rehash();
     return id;
   }
 

@@ -2,6 +2,7 @@
 import { CR, LF, SP, TAB, textColumn } from './bytes';
 import { NO_OFFSET, RecordStore } from './recordStore';
 import type { StorePart, StoreState } from './recordStore';
+import { SessionEnds } from './sessionEnds';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import { grow } from './keyTable';
@@ -222,6 +223,25 @@ export class LogIndex extends RecordStore {
     }
     if (end < size) this.finish(first);
     return this.scannedTo >= size ? this.recordCount : Math.max(0, this.recordCount - 1);
+  }
+
+  /**
+   * Indexes the whole log a window at a time, keeping of its records only each session's first and
+   * last (installSessionEnds): what a session list reads, in memory that grows with the sessions,
+   * not the records. Sessions, counts, problems and dialogs are those of build().
+   */
+  buildSessionEnds(windowBytes: number, options: BuildOptions = {}): void {
+    const size = this.source.size;
+    const ends = new SessionEnds(size);
+    for (;;) {
+      const ready = this.indexWindow(windowBytes, options);
+      // Sessions so far, by the bytes read, for the whole log (a tenth more): sized once, not grown by copies.
+      const expected = this.scannedTo > 0 ? (this.sessionCount / this.scannedTo) * size * 1.1 : 0;
+      ends.fold(this, ready, expected);
+      this.forget(ready);
+      if (this.scannedTo >= this.source.size) break;
+    }
+    this.installSessionEnds(ends);
   }
 
   /** Forgets the first `n` records (after indexWindow): the rest are renumbered from 0. */

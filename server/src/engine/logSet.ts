@@ -21,7 +21,15 @@ export interface LogSetOptions extends BuildOptions {
   holdPartialLine?: boolean;
   /** Build asynchronously, giving the event loop a turn between chunks (the language server). */
   async?: boolean;
+  /**
+   * Keep of a source's records only each session's first and last (LogIndex.buildSessionEnds), where
+   * the source is one file in time order: all that `msglog sessions` reads, in far less memory.
+   */
+  sessionEnds?: boolean;
 }
+
+/** Log indexed per window when only session ends are kept. */
+const SESSION_ENDS_WINDOW = 4 << 20;
 
 /** One log: a file, or the rotated files of one log in reading order. */
 export class SourceLog {
@@ -216,7 +224,9 @@ export class LogSet {
       // One large file on disk, not followed: on every core (worker threads index parts of the file).
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
       const threads = single !== undefined && first.dialect.partable ? threadsFor(bytes.size) : 1;
-      if (single !== undefined && threads > 1) {
+      if (options.sessionEnds === true && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true && !options.async) {
+        index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
+      } else if (single !== undefined && threads > 1) {
         if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
         else buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
       } else if (options.async) await index.buildAsync(options);

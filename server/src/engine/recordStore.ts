@@ -99,6 +99,20 @@ export type StoreArrayName =
   | 'keyPool'
   | 'keyBounds';
 
+/** Each session's first record (slot 2 s) and last (2 s + 1): see installSessionEnds and sessionEnds.ts. */
+export interface SessionEndArrays {
+  startLine: Uint32Array<ArrayBuffer>;
+  startOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+  endLine: Uint32Array<ArrayBuffer>;
+  endOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+  bodyCol: Uint16Array<ArrayBuffer>;
+  wall: Float64Array<ArrayBuffer>;
+  offsetMin: Int16Array<ArrayBuffer>;
+  level: Uint8Array<ArrayBuffer>;
+  severity: Uint8Array<ArrayBuffer>;
+  flags: Uint8Array<ArrayBuffer>;
+}
+
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 export class RecordStore {
   lineCount = 0;
@@ -146,6 +160,9 @@ export class RecordStore {
   protected lastEndOffset = 0;
   /** Records closed by an overflow run rather than by the next record: record → its run. */
   protected readonly closedBy = new Map<number, OverflowRun>();
+  /** Each record's end, where it is not where the next record starts (an index of session ends). */
+  private endLineAt: Uint32Array | undefined;
+  private endOffsetAt: Uint32Array | Float64Array | undefined;
   private endLines: Uint32Array | undefined;
   private endOffsets: Uint32Array | Float64Array | undefined;
   private offsetView: Int16Array | undefined;
@@ -160,6 +177,7 @@ export class RecordStore {
 
   /** 0-based last line of record `r`. */
   endLineOf(r: number): number {
+    if (this.endLineAt !== undefined) return this.endLineAt[r];
     const run = this.closedBy.size === 0 ? undefined : this.closedBy.get(r);
     if (run !== undefined) return run.startLine - 1;
     return r + 1 < this.recordCount ? this.recStartLine[r + 1] - 1 : this.lastEndLine;
@@ -167,6 +185,7 @@ export class RecordStore {
 
   /** Offset just past record `r`'s last line terminator. */
   endOffsetOf(r: number): number {
+    if (this.endOffsetAt !== undefined) return this.endOffsetAt[r];
     const run = this.closedBy.size === 0 ? undefined : this.closedBy.get(r);
     if (run !== undefined) return run.startOffset;
     return r + 1 < this.recordCount ? this.recStartOffset[r + 1] : this.lastEndOffset;
@@ -214,8 +233,9 @@ export class RecordStore {
 
   /**
    * Forgets the first `n` records, the rest renumbered from 0 (a streamed export keeps one window of
-   * records, not the log's). Sessions keep their keys, dialogs and problem counts; their first and
-   * last record numbers no longer mean anything, nor do overflow runs before the records kept.
+   * records, not the log's). Sessions keep their keys, dialogs and problem counts, and the sessions
+   * of the records kept their last record; first record numbers no longer mean anything, nor do
+   * overflow runs before the records kept.
    */
   protected forgetRecords(n: number): void {
     const count = this.recordCount;
@@ -231,6 +251,8 @@ export class RecordStore {
     this.recFlags.copyWithin(0, n, count);
     this.recSession.copyWithin(0, n, count);
     this.recordCount = count - n;
+    // The last record of the sessions of the records kept, in their new numbers (their first is gone).
+    for (let r = 0; r < this.recordCount; r++) this.sessionLast[this.recSession[r]] = r;
     const closed = [...this.closedBy].filter(([r]) => r >= n);
     this.closedBy.clear();
     for (const [r, run] of closed) this.closedBy.set(r - n, run);
@@ -271,6 +293,36 @@ export class RecordStore {
     this.sessionProblems.fill(0);
     this.sessionWorst.fill(255);
     this.sessionEpoch++;
+  }
+
+  /**
+   * Makes the records those of `ends`: each session's first record (2 s) and last (2 s + 1), every
+   * other one forgotten (msglog sessions reads no more). Sessions keep their keys, counts, problems
+   * and dialogs; a session of one record ends where it starts.
+   */
+  installSessionEnds(ends: SessionEndArrays): void {
+    const sessions = this.keys.size;
+    const n = 2 * sessions;
+    this.recStartLine = ends.startLine.subarray(0, n);
+    this.recStartOffset = ends.startOffset.subarray(0, n);
+    this.recBodyCol = ends.bodyCol.subarray(0, n);
+    this.recWall = ends.wall.subarray(0, n);
+    this.offsets = this.offsets === undefined ? undefined : ends.offsetMin.subarray(0, n);
+    this.recLevel = ends.level.subarray(0, n);
+    this.recSeverity = ends.severity.subarray(0, n);
+    this.recFlags = ends.flags.subarray(0, n);
+    this.endLineAt = ends.endLine.subarray(0, n);
+    this.endOffsetAt = ends.endOffset.subarray(0, n);
+    this.recSession = new Uint32Array(n);
+    for (let s = 0; s < sessions; s++) {
+      this.recSession[2 * s] = this.recSession[2 * s + 1] = s;
+      this.sessionFirst[s] = 2 * s;
+      this.sessionLast[s] = this.sessionRecordCount[s] === 1 ? 2 * s : 2 * s + 1;
+    }
+    this.recordCount = n;
+    this.closedBy.clear();
+    this.overflow.length = 0;
+    this.invalidateDerived();
   }
 
   /** Drops the arrays made from derived values: the records changed. */
@@ -431,7 +483,10 @@ export class RecordStore {
     this.sessionLast = grow(this.sessionLast, min);
     this.sessionRecordCount = grow(this.sessionRecordCount, min);
     this.sessionProblems = grow(this.sessionProblems, min);
+    // A new session has no problem yet: 255, as finish() sets it (a log that grows gains sessions after).
+    const had = this.sessionWorst.length;
     this.sessionWorst = grow(this.sessionWorst, min);
+    this.sessionWorst.fill(255, had);
   }
 
   /** Past 4 GiB, offsets no longer fit 32 bits. */

@@ -19,7 +19,8 @@ export const sessions: Command = {
   ],
   boolFlags: ['--json'],
   async run(args, out) {
-    const logs = await openLogs(args, args.positional);
+    // Sessions are listed from their first and last records: the others need not be kept.
+    const logs = await openLogs(args, args.positional, { sessionEnds: true });
     if (!logs) return 2;
     const { set, prefixed } = logs;
     const json = bool(args, '--json');
@@ -104,10 +105,14 @@ const CLOSE_ALL = token('\n]}\n');
  */
 function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
   const mixed = set.dialect === 'mixed';
-  // The export's writer: chunks are handed to the output as they fill (each a buffer of its own).
+  // The export's writer: chunks are written out as they fill, synchronously, and its buffer reused.
   const w = new JsonBytes();
   const flushFull = (): void => {
-    if (w.pos >= CHUNK_BYTES) out.bytes(w.take());
+    if (w.pos >= CHUNK_BYTES)
+      w.drain((bytes) => {
+        out.bytes(bytes);
+        out.flush();
+      });
   };
   w.raw(OPEN_DIALECT);
   w.string(set.dialect);

@@ -27,6 +27,15 @@ export class JsonBytes {
   }
 
 
+  /**
+   * Hands the bytes written since the last take to `write`, which must be done with them when it
+   * returns (a synchronous write), and writes on over the same buffer: no new buffer per chunk.
+   */
+  drain(write: (bytes: Buffer) => void): void {
+    write(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+  }
+
   /** Room for `n` more bytes (a huge record grows the chunk rather than splitting it). */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;

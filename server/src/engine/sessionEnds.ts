@@ -1,0 +1,93 @@
+// The first and last record of every session, gathered while a log is indexed a window at a time and
+// its records forgotten (LogIndex.buildSessionEnds): what a session list reads of a log, in memory
+// that grows with its sessions, not with its records.
+import type { LogIndex } from './logIndex';
+import { NO_OFFSET, type SessionEndArrays } from './recordStore';
+
+export class SessionEnds implements SessionEndArrays {
+  startLine = new Uint32Array(0);
+  /** Offsets: 32-bit while the log is under 4 GiB (half the memory), as the index keeps them. */
+  startOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+  endLine = new Uint32Array(0);
+  endOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
+  bodyCol = new Uint16Array(0);
+  wall = new Float64Array(0);
+  offsetMin = new Int16Array(0);
+  level = new Uint8Array(0);
+  severity = new Uint8Array(0);
+  flags = new Uint8Array(0);
+  /** Per session: the last window it was seen in (0: none yet). */
+  private window = new Uint32Array(0);
+  private windowNo = 0;
+  private readonly touched: number[] = [];
+
+  /** For a log of `size` bytes. */
+  constructor(size: number) {
+    const wide = size > 0xffffffff;
+    this.startOffset = wide ? new Float64Array(0) : new Uint32Array(0);
+    this.endOffset = wide ? new Float64Array(0) : new Uint32Array(0);
+  }
+
+  /** Takes in records [0, n) of `index` (final: they will not change); `expected`: the sessions the log is likely to have in all. */
+  fold(index: LogIndex, n: number, expected: number): void {
+    this.reserve(index.sessionCount, expected);
+    if (this.offsetMin.length === 0 && index.zoneOffsets !== undefined) this.offsetMin = new Int16Array(this.wall.length).fill(NO_OFFSET);
+    const sessions = index.recSession;
+    const window = this.window;
+    const no = ++this.windowNo;
+    const touched = this.touched;
+    touched.length = 0;
+    for (let r = 0; r < n; r++) {
+      const s = sessions[r];
+      if (window[s] !== no) {
+        // Not seen before in any window: this is its first record.
+        if (window[s] === 0) this.copy(index, r, 2 * s);
+        window[s] = no;
+        touched.push(s);
+      }
+    }
+    // The last record of a session in this window is its last so far (the index's sessionLast, in
+    // this window's numbering, for the sessions it touched): copied once, not per record.
+    const last = index.sessionLast;
+    for (const s of touched) this.copy(index, last[s], 2 * s + 1);
+  }
+
+  private copy(index: LogIndex, r: number, slot: number): void {
+    this.startLine[slot] = index.recStartLine[r];
+    this.startOffset[slot] = index.recStartOffset[r];
+    this.endLine[slot] = index.endLineOf(r);
+    this.endOffset[slot] = index.endOffsetOf(r);
+    this.bodyCol[slot] = index.recBodyCol[r];
+    this.wall[slot] = index.recWall[r];
+    // Zone offsets only where the log writes them (the store keeps none otherwise).
+    if (this.offsetMin.length > 0) this.offsetMin[slot] = index.offsetMinOf(r);
+    this.level[slot] = index.recLevel[r];
+    this.severity[slot] = index.recSeverity[r];
+    this.flags[slot] = index.recFlags[r];
+  }
+
+  /**
+   * Room for `sessions` sessions: `expected` when that is more (sized for the whole log at once, as
+   * growing by copies holds two of each array for a while), else half again as many.
+   */
+  private reserve(sessions: number, expected: number): void {
+    if (sessions <= this.window.length) return;
+    const n = Math.max(sessions, Math.ceil(expected), Math.ceil(this.window.length * 1.5), 1024);
+    const widen = <T extends Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int16Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, slots: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(slots);
+      b.set(a);
+      return b;
+    };
+    this.startLine = widen(this.startLine, 2 * n);
+    this.startOffset = widen(this.startOffset, 2 * n);
+    this.endLine = widen(this.endLine, 2 * n);
+    this.endOffset = widen(this.endOffset, 2 * n);
+    this.bodyCol = widen(this.bodyCol, 2 * n);
+    this.wall = widen(this.wall, 2 * n);
+    if (this.offsetMin.length > 0) this.offsetMin = widen(this.offsetMin, 2 * n).fill(NO_OFFSET, this.offsetMin.length);
+    this.level = widen(this.level, 2 * n);
+    this.severity = widen(this.severity, 2 * n);
+    this.flags = widen(this.flags, 2 * n);
+    this.window = widen(this.window, n);
+  }
+}
