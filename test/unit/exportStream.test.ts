@@ -163,6 +163,26 @@ test('windows that end anywhere: between markers, continuation lines, orphans an
   }
 });
 
+test('a log cut short while it is streamed: a one-line error, not a hang', async () => {
+  const file = path.join(dir, '2026-03-01.log');
+  const lines = Array.from({ length: 200 }, (_, i) => shapes(i)).flat();
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const { files } = await expandInputs([file]);
+  const [f] = files;
+  const exporter = new StreamExporter({ file, path: file, source: file, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } }, { format: 'ecs', windowBytes: 4096, sliceRecords: 16 });
+  try {
+    const chunks = exporter.chunks();
+    assert.equal(chunks.next().done, false, 'a first chunk');
+    // Rotated by truncation: the rest of the log is gone.
+    fs.truncateSync(file, 8192);
+    assert.throws(() => {
+      for (let c = chunks.next(); !c.done; c = chunks.next());
+    }, /the log was cut short while it was read \(\d+ bytes missing at \d+\)/);
+  } finally {
+    exporter.close();
+  }
+});
+
 test('logs that are not streamed: PrivateServer tables, CommuniGate logs without a date in their name', async () => {
   const ps = await expandInputs([path.join(ROOT, 'samples/privateserver/sip-sessions.tsv')]);
   assert.equal(streamable(ps.files[0].dialect, ps.files[0].name), false);

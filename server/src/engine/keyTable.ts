@@ -23,6 +23,11 @@ export class KeyTable {
     return this.count;
   }
 
+  /** Bytes of the keys interned so far. */
+  get poolBytes(): number {
+    return this.poolUsed;
+  }
+
   /** Every key by id, decoded (made once per change; prefer keyOf for a few). */
   get keys(): readonly string[] {
     if (this.all === undefined || this.all.length !== this.count) {
@@ -119,6 +124,26 @@ export class KeyTable {
     return { pool: this.pool.slice(0, this.poolUsed), bounds: this.bounds.slice(0, 2 * this.count) };
   }
 
+  /**
+   * Makes room for `keys` keys of `poolBytes` bytes in all at once, where a log's size tells how many
+   * are coming: growing by copies would hold the old arrays as garbage for a while.
+   */
+  reserve(keys: number, poolBytes: number): void {
+    const fit = <T extends Uint8Array | Uint32Array>(a: T, n: number, used: number): T => {
+      if (a.length >= n) return a;
+      const b = new (a.constructor as new (n: number) => T)(n);
+      b.set(a.subarray(0, used));
+      return b;
+    };
+    this.pool = fit(this.pool, Math.ceil(poolBytes), this.poolUsed);
+    this.bounds = fit(this.bounds, 2 * keys, 2 * this.count);
+    this.hashes = fit(this.hashes, keys, this.count);
+    // Slots for `keys` at most three quarters full (two numbers a slot), a power of two.
+    let slots = this.slots.length;
+    while (keys * 8 > slots * 3) slots *= 2;
+    if (slots > this.slots.length) this.rehash(slots);
+  }
+
   /** The pool and bounds as views, no copy (valid until the next intern). */
   view(): { pool: Uint8Array; bounds: Uint32Array } {
     return { pool: this.pool.subarray(0, this.poolUsed), bounds: this.bounds.subarray(0, 2 * this.count) };
@@ -161,8 +186,8 @@ export class KeyTable {
     return id;
   }
 
-  private rehash(): void {
-    const slots = new Int32Array(this.slots.length * 2).fill(EMPTY_SLOT);
+  private rehash(length = this.slots.length * 2): void {
+    const slots = new Int32Array(length).fill(EMPTY_SLOT);
     const mask = (slots.length >> 1) - 1;
     for (let id = 0; id < this.count; id++) {
       const h = this.hashes[id];

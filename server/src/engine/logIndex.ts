@@ -233,10 +233,18 @@ export class LogIndex extends RecordStore {
   buildSessionEnds(windowBytes: number, options: BuildOptions = {}): void {
     const size = this.source.size;
     const ends = new SessionEnds(size);
+    let reserved = false;
     for (;;) {
       const ready = this.indexWindow(windowBytes, options);
-      // Sessions so far, by the bytes read, for the whole log (a tenth more): sized once, not grown by copies.
-      const expected = this.scannedTo > 0 ? (this.sessionCount / this.scannedTo) * size * 1.1 : 0;
+      // Sessions so far, by the bytes read, for the whole log (a tenth more): the session arrays and
+      // the key table are sized once, after the first window, not grown by copies (whose old arrays
+      // would wait for the garbage collector, raising the peak).
+      const scale = this.scannedTo > 0 ? (size / this.scannedTo) * 1.1 : 0;
+      const expected = this.sessionCount * scale;
+      if (!reserved && this.scannedTo < size) {
+        this.reserveSessions(Math.ceil(expected), this.keys.poolBytes * scale);
+        reserved = true;
+      }
       ends.fold(this, ready, expected);
       this.forget(ready);
       if (this.scannedTo >= this.source.size) break;
@@ -291,12 +299,15 @@ export class LogIndex extends RecordStore {
       if (options.isCancelled?.()) throw new CancelledError();
       const end = Math.min(total, this.scannedTo + chunkSize);
       const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
+      // A file cut short while it is read (rotated by truncation) would leave nothing to scan, forever.
+      if (chunk.length < end - this.scannedTo) throw new Error(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
       const final = end === total;
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
         const nl = Math.min(total, this.findLineEnd(end, chunkSize));
         const long = this.source.read(this.scannedTo, nl);
+        if (long.length < nl - this.scannedTo) throw new Error(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
         const consumed = this.scanChunk(long, this.scannedTo, nl === total);
         if (needle !== undefined) this.searchIn(long, consumed, this.scannedTo, needle);
         this.scannedTo += consumed;

@@ -478,7 +478,27 @@ export class RecordStore {
     this.sessionRecordCount[s]++;
   }
 
-  private growSessions(min: number): void {
+  /** Room for `sessions` sessions and their keys at once (see KeyTable.reserve). */
+  reserveSessions(sessions: number, keyBytes: number): void {
+    this.keys.reserve(sessions, keyBytes);
+    if (sessions > this.sessionFirst.length) this.growSessions(sessions, true);
+  }
+
+  private growSessions(min: number, exact = false): void {
+    if (exact) {
+      const fit = <T extends Uint8Array | Uint32Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(min);
+        b.set(a);
+        return b;
+      };
+      const had = this.sessionWorst.length;
+      this.sessionFirst = fit(this.sessionFirst);
+      this.sessionLast = fit(this.sessionLast);
+      this.sessionRecordCount = fit(this.sessionRecordCount);
+      this.sessionProblems = fit(this.sessionProblems);
+      this.sessionWorst = fit(this.sessionWorst).fill(255, had);
+      return;
+    }
     this.sessionFirst = grow(this.sessionFirst, min);
     this.sessionLast = grow(this.sessionLast, min);
     this.sessionRecordCount = grow(this.sessionRecordCount, min);
