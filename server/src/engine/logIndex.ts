@@ -381,6 +381,11 @@ export class LogIndex extends RecordStore {
     return this.source.read(start, end);
   }
 
+  /** As read(), into a buffer the source reuses for its next readTransient (or read() where it has none): done with it before reading again. */
+  readTransient(start: number, end: number): Buffer {
+    return this.source.readTransient?.(start, end) ?? this.source.read(start, end);
+  }
+
   /** The outline group of a session (FORMATS §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
     const prefix = this.dialect.componentPrefix;

@@ -34,6 +34,8 @@ export interface ExportIndex extends RecordArrays {
   /** The session keys: export() copies them, view() (where there is one) does not. */
   readonly keys: { export(): { pool: Uint8Array; bounds: Uint32Array }; view?(): { pool: Uint8Array; bounds: Uint32Array } };
   read(start: number, end: number): Buffer;
+  /** As read(), into a buffer reused by the next readTransient, where the index has it. */
+  readTransient?(start: number, end: number): Buffer;
   componentOf(session: number): string;
 }
 
@@ -223,6 +225,7 @@ export class WorkerInput {
       recSeverity: a.recSeverity,
       recSession: a.recSession,
       read: (start, end) => input.source.read(start, end),
+      readTransient: (start, end) => input.source.readTransient(start, end),
       componentOf: (session) => input.componentOf(session),
     };
   }

@@ -15,7 +15,7 @@ const SLICE_RECORDS = 16_384;
 /** A slice also ends once it holds this much log, so that its output stays a few MiB. */
 export const SLICE_LOG_BYTES = 2 << 20;
 /** Slices this thread may write ahead of the one it outputs next, while the worker's is not back. */
-const LOOKAHEAD = 4;
+const LOOKAHEAD = 8;
 /** Below this much log one thread is as quick: a worker takes about 0.2 s of CPU to load its bundle. */
 const THREADED_MIN_BYTES = 32 << 20;
 

@@ -38,6 +38,7 @@ export interface OrderArrays {
 }
 
 /** Read-ahead window over a log's bytes: records are sliced out of it, not read one by one. */
+const EMPTY = Buffer.alloc(0);
 const WINDOW = 4 << 20;
 
 /** A file of an input: where it starts in the input's bytes and lines, its names, its block-cache number. */
@@ -76,7 +77,7 @@ class InputState {
   /** Sessions whose keys keyPool and keyBounds hold, and of which epoch of the index's sessions. */
   private keyCount = -1;
   private keyEpoch = 0;
-  window: Buffer = Buffer.alloc(0);
+  window: Buffer = EMPTY;
   windowStart = 0;
   /** End of the slice's last record of this input: a window reads no further (the other thread writes what follows). */
   readLimit = 0;
@@ -138,6 +139,8 @@ class InputState {
 
   /** Forgets what the slice before learnt about the records (nothing a record's bytes depend on). */
   startSlice(): void {
+    this.window = EMPTY;
+    this.windowStart = 0;
     // The arrays again: a streamed export's index has new ones for each window.
     this.use(this.index);
     this.takeKeys();
@@ -312,7 +315,10 @@ export class SliceWriter {
     const start = state.so[r];
     const end = state.eo[r];
     if (start < state.windowStart || end > state.windowStart + state.window.length) {
-      state.window = state.index.read(start, Math.max(end, Math.min(start + WINDOW, state.readLimit)));
+      // A buffer the source reuses: a slice is written before anything reads the source again (a
+      // streamed export indexes between slices), and startSlice() lets go of it.
+      const to = Math.max(end, Math.min(start + WINDOW, state.readLimit));
+      state.window = state.index.readTransient?.(start, to) ?? state.index.read(start, to);
       state.windowStart = start;
     }
     const buf = state.window;

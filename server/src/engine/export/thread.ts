@@ -10,7 +10,7 @@ import { type IndexNews, type InputSetup, type SliceArrays, sliceBuffers } from 
 import type { SliceOptions } from './serialiser';
 
 /** Slices sent to the worker and not yet taken back. */
-export const AHEAD = 2;
+export const AHEAD = 4;
 /** Slot of the shared counter of slices the worker has posted. */
 export const POSTED = 0;
 /** Without a slice from the worker for this long, it is taken to have stopped. */
