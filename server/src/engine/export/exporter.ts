@@ -160,13 +160,7 @@ export class LogExporter {
       send: (k) => thread?.send(k, this.gather(bounds[k], bounds[k + 1])),
       written: (k) => (this.done = bounds[k + 1]),
     };
-    const counts = { workerSlices: 0 };
-    try {
-      yield* interleave(feed, thread, counts);
-    } finally {
-      this.workerSlices = counts.workerSlices;
-      thread?.close();
-    }
+    yield* interleave(feed, thread, this);
   }
 
   /** The records at positions [from, to) as arrays of their own, for the worker. */
@@ -261,9 +255,19 @@ export function writeSlice(writer: SliceWriter, from: number, to: number): Buffe
  * The chunks of a feed's slices, in order. Without a worker this thread writes them all. With one,
  * the worker is kept AHEAD slices busy, and this thread writes the next slice itself whenever the one
  * to output next is not back yet (it would only wait), so each thread does what it has time for.
- * Slices written ahead wait here, LOOKAHEAD at most.
+ * Slices written ahead wait here, LOOKAHEAD at most. `counts.workerSlices` counts the worker's; the
+ * worker is closed at the end, or when the caller stops early.
  */
 export function* interleave(feed: SliceFeed, thread: ExportThread | undefined, counts: { workerSlices: number }): Generator<Buffer> {
+  try {
+    yield* interleaved(feed, thread, counts);
+  } finally {
+    thread?.close();
+  }
+}
+
+/** interleave() without closing the worker. */
+function* interleaved(feed: SliceFeed, thread: ExportThread | undefined, counts: { workerSlices: number }): Generator<Buffer> {
   if (!thread) {
     for (let k = 0; feed.has(k); k++) {
       yield* feed.writeOwn(k);

@@ -170,13 +170,7 @@ export class StreamExporter {
         records.delete(k);
       },
     };
-    const counts = { workerSlices: 0 };
-    try {
-      yield* interleave(feed, thread, counts);
-    } finally {
-      this.workerSlices = counts.workerSlices;
-      thread?.close();
-    }
+    yield* interleave(feed, thread, this);
   }
 
   /** A worker writing slices too, for a large log when threads were asked for. */
