@@ -12,6 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { expandInputs, exportInputsOf, type ExportOptions, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable, type StreamOptions } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
+import { groupSources } from '../../server/src/engine/rotation';
 import { ROOT } from './helpers';
 
 const SAMPLES = [
@@ -30,8 +31,8 @@ before(() => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** The export of the whole index of `file`, as `msglog export` wrote every log before streams. */
-async function indexedExport(file: string, options: ExportOptions): Promise<Buffer> {
-  const expanded = await expandInputs([file]);
+async function indexedExport(file: string | string[], options: ExportOptions): Promise<Buffer> {
+  const expanded = await expandInputs(typeof file === 'string' ? [file] : file);
   assert.equal(expanded.problems.filter((p) => p.error).length, 0);
   const set = await LogSet.open(expanded.files, { utcOffsetMin: options.utcOffsetMin });
   try {
@@ -42,12 +43,14 @@ async function indexedExport(file: string, options: ExportOptions): Promise<Buff
   }
 }
 
-/** The streamed export of `file` and what the exporter says of it. */
-async function streamedExport(file: string, options: StreamOptions): Promise<{ text: Buffer; exporter: StreamExporter }> {
-  const expanded = await expandInputs([file]);
-  const [f] = expanded.files;
-  assert.ok(streamable(f.dialect, f.name), `${file} is streamable`);
-  const exporter = new StreamExporter({ file: f.path, path: f.display, source: f.display, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } }, options);
+/** The streamed export of `file` (several: each a source of its own, in the order the set reads them) and what the exporter says of it. */
+async function streamedExport(file: string | string[], options: StreamOptions): Promise<{ text: Buffer; exporter: StreamExporter }> {
+  const expanded = await expandInputs(typeof file === 'string' ? [file] : file);
+  const groups = groupSources(expanded.files);
+  assert.ok(groups.every((g) => g.files.length === 1), 'one file a source');
+  const files = groups.map((g) => g.files[0]);
+  for (const f of files) assert.ok(streamable(f.dialect, f.name), `${f.path} is streamable`);
+  const exporter = new StreamExporter(files.map((f) => ({ file: f.path, path: f.display, source: f.display, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } })), options);
   try {
     return { text: Buffer.concat([...exporter.chunks()]), exporter };
   } finally {
@@ -163,13 +166,38 @@ test('windows that end anywhere: between markers, continuation lines, orphans an
   }
 });
 
+test('several logs streamed at once merge by time as the whole indexes do: two CommuniGate nodes and an Axigen log', async () => {
+  const files: string[] = [];
+  for (const [node, dialect, seed] of [['a', 'communigate', '31'], ['b', 'communigate', '37'], ['c', 'axigen', '41']]) {
+    fs.mkdirSync(path.join(dir, node), { recursive: true });
+    const file = path.join(dir, node, dialect === 'axigen' ? 'everything.txt' : '2026-01-15.log');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), dialect, '1', file, seed], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    files.push(file);
+  }
+  for (const options of [{ format: 'ecs', utcOffsetMin: 60 }, { format: 'otlp', batchRecords: 50 }] satisfies ExportOptions[]) {
+    const whole = await indexedExport(files, options);
+    for (const threads of [1, 2]) {
+      const { text, exporter } = await streamedExport(files, { ...options, threads, windowBytes: 32 << 10, sessionLimit: 300, sliceRecords: 100 });
+      const what = `${options.format}, ${threads} thread(s)`;
+      assert.ok(text.equals(whole), `${what}: same bytes`);
+      assert.ok(exporter.windows >= 60 && exporter.sessionResets > 0, `${what}: ${exporter.windows} windows, ${exporter.sessionResets} session resets`);
+      assert.ok(exporter.peakRecords * 10 < exporter.done, `${what}: at most ${exporter.peakRecords} of ${exporter.done} records held by a log at once`);
+    }
+  }
+  // The logs really interleave: the source changes from one document to the next many times.
+  const sources = (await indexedExport(files, { format: 'ecs' })).toString('utf8').split('\n').map((l) => /"messaging\.source":"([^"]*)"/.exec(l)?.[1]);
+  const switches = sources.filter((x, i) => i > 0 && x !== undefined && sources[i - 1] !== undefined && x !== sources[i - 1]).length;
+  assert.ok(switches > 1000, `${switches} changes of source`);
+});
+
 test('a log cut short while it is streamed: a one-line error, not a hang', async () => {
   const file = path.join(dir, '2026-03-01.log');
   const lines = Array.from({ length: 200 }, (_, i) => shapes(i)).flat();
   fs.writeFileSync(file, lines.join('\n') + '\n');
   const { files } = await expandInputs([file]);
   const [f] = files;
-  const exporter = new StreamExporter({ file, path: file, source: file, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } }, { format: 'ecs', windowBytes: 4096, sliceRecords: 16 });
+  const exporter = new StreamExporter([{ file, path: file, source: file, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } }], { format: 'ecs', windowBytes: 4096, sliceRecords: 16 });
   try {
     const chunks = exporter.chunks();
     assert.equal(chunks.next().done, false, 'a first chunk');

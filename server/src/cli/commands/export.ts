@@ -4,6 +4,7 @@
 // --out. One log on disk is indexed a window at a time as it is written (StreamExporter).
 import * as fs from 'fs';
 import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
+import { groupSources } from '../../engine/rotation';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
@@ -36,17 +37,18 @@ export const exportCommand: Command = {
     if (expanded.files.length === 0) throw new UsageError(`no log to export in ${files.join(' ')}`);
     if (outPath !== undefined) refuseOverwritingInput(outPath, expanded.files.map((f) => f.path));
     const options = { format: format as ExportFormat, bulk, utcOffsetMin };
-    // One log on disk is streamed: indexed and written a window at a time, in constant memory.
-    const single = streamed(expanded.files);
-    if (single) {
+    // Logs on disk, each a file of its own, are streamed: indexed and written a window at a time.
+    const streams = streamed(expanded.files);
+    if (streams) {
       let exporter: StreamExporter;
       try {
+        const size = streams.reduce((n, f) => n + fs.statSync(f.path).size, 0);
         exporter = new StreamExporter(
-          { file: single.path, path: single.display, source: single.display, dialect: single.dialect, ctx: { fileName: single.name, mtimeMs: single.mtimeMs } },
-          { ...options, threads: exportThreads(fs.statSync(single.path).size) },
+          streams.map((f) => ({ file: f.path, path: f.display, source: f.display, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } })),
+          { ...options, threads: exportThreads(size) },
         );
       } catch (e) {
-        throw new UsageError(`cannot read ${single.display}: ${(e as Error).message}`);
+        throw new UsageError((e as Error).message);
       }
       try {
         writeAll(exporter, outPath);
@@ -73,11 +75,15 @@ export const exportCommand: Command = {
   },
 };
 
-/** The one log of an export when it can be streamed (a plain file on disk, streamable), else undefined. */
-function streamed(files: readonly LogFile[]): LogFile | undefined {
-  if (files.length !== 1) return undefined;
-  const [f] = files;
-  return f.bytes === undefined && streamable(f.dialect, f.name) ? f : undefined;
+/**
+ * The logs of an export when they can be streamed: plain files on disk, each a source of its own (no
+ * rotated files read as one), each streamable, in the order of their sources; else undefined.
+ */
+function streamed(files: readonly LogFile[]): LogFile[] | undefined {
+  const groups = groupSources(files);
+  if (groups.some((g) => g.files.length !== 1)) return undefined;
+  const ordered = groups.map((g) => g.files[0]);
+  return ordered.every((f) => f.bytes === undefined && streamable(f.dialect, f.name)) ? ordered : undefined;
 }
 
 /** An export written over one of its own logs would destroy it. */

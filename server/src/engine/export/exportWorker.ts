@@ -33,7 +33,7 @@ job.port.on('message', (message: SliceJob) => {
   if (!writer) return;
   try {
     const a = message.arrays;
-    if (message.news) inputs[0].learn(message.news);
+    message.news?.forEach((news, k) => news && inputs[k].learn(news));
     const chunks: Buffer[] = [];
     writer.writeSlice(a.count, a.src, inputs.map((i) => i.over(a)), job.chunkBytes, (chunk) => chunks.push(chunk));
     if (writer.out.pos > 0) chunks.push(writer.take());

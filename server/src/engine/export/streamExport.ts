@@ -1,34 +1,24 @@
-// A streamed export of one log on disk (FORMATS §13): the log is indexed a window at a time, and a
-// window's records are written once the next one is indexed (a window of look-ahead), then
-// forgotten, so memory stays that of two windows (and of the sessions' keys) whatever the size of
-// the log. Records come out as the export of the whole index writes them, but for what the look-ahead
-// cannot see (docs/BEHAVIOUR.md): a SIP Call-ID first written more than a window after a session's
-// earlier records is not written on those.
-import type { Dialect, ParseContext } from '../types';
-import { LogIndex } from '../logIndex';
-import { FileSource } from '../source';
-import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceBounds, sliceRecords, SLICE_LOG_BYTES, withVersion, writeSlice } from './exporter';
-import { gatherSlice, type IndexNews, inputSetup, needsWholeIndex } from './exportIndex';
+// A streamed export of logs on disk, each one file (FORMATS §13): each log is indexed a window at a
+// time (streamSource.ts), its records are merged by time with the others' as MergedOrder merges them,
+// and a window's records are written once the next window is indexed (a window of look-ahead), then
+// forgotten, so memory stays that of two windows a log (and of their sessions' keys) whatever the
+// size of the logs. Records come out as the export of the whole indexes writes them, but for what the
+// look-ahead cannot see (docs/BEHAVIOUR.md): a SIP Call-ID first written more than a window after a
+// session's earlier records is not written on those.
+import type { Dialect } from '../types';
+import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceRecords, SLICE_LOG_BYTES, withVersion, writeSlice } from './exporter';
+import { gatherSlice, inputSetup, needsWholeIndex } from './exportIndex';
 import { SliceWriter } from './serialiser';
+import { StreamSource, type StreamInput } from './streamSource';
 import { ExportThread } from './thread';
 import { CHUNK_BYTES } from './jsonBytes';
+
+export type { StreamInput } from './streamSource';
 
 /** Log indexed per window: a few MiB of records and of their output at a time. */
 const WINDOW_BYTES = 8 << 20;
 /** Past this many sessions, those of the records written are forgotten (memory must not grow with the log). */
 const SESSION_LIMIT = 1 << 16;
-
-/** One log on disk to stream. */
-export interface StreamInput {
-  /** The file on disk. */
-  file: string;
-  /** The path as the user named it (`log.file.path`). */
-  path: string;
-  /** Its source's name (FORMATS §9). */
-  source: string;
-  dialect: Dialect;
-  ctx: ParseContext;
-}
 
 export interface StreamOptions extends ExportOptions {
   /** Bytes of log per window (tests: tiny windows). */
@@ -55,131 +45,135 @@ export class StreamExporter {
   /** Slices the worker wrote, and slices in all. */
   workerSlices = 0;
   slices = 0;
-  /** Windows the log was indexed in. */
-  windows = 0;
-  /** Most records held at once. */
-  peakRecords = 0;
-  /** Times the sessions of records written were forgotten. */
-  sessionResets = 0;
-  private readonly index: LogIndex;
-  private readonly source: FileSource;
+  private readonly options: StreamOptions;
+  private readonly sources: StreamSource[] = [];
 
-  /** Opens the file (a file that cannot be read fails here, before anything is written). */
-  constructor(
-    private readonly input: StreamInput,
-    private readonly options: StreamOptions,
-  ) {
+  /** Opens the files (one that cannot be read fails here, before anything is written). */
+  constructor(inputs: readonly StreamInput[], options: StreamOptions) {
     this.options = withVersion(options);
-    this.source = new FileSource(input.file);
-    this.index = new LogIndex(this.source, input.dialect, input.ctx);
-    this.index.logOffsetMin = options.utcOffsetMin ?? 0;
+    const windowBytes = Math.max(1, options.windowBytes ?? WINDOW_BYTES);
+    for (const input of inputs) {
+      try {
+        this.sources.push(new StreamSource(input, options.utcOffsetMin ?? 0, windowBytes));
+      } catch (e) {
+        this.close();
+        throw new Error(`cannot read ${input.path}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Windows the logs were indexed in. */
+  get windows(): number {
+    return this.sources.reduce((n, s) => n + s.windows, 0);
+  }
+
+  /** Most records held at once by one log. */
+  get peakRecords(): number {
+    return Math.max(0, ...this.sources.map((s) => s.peakRecords));
+  }
+
+  /** Times the sessions of records written were forgotten. */
+  get sessionResets(): number {
+    return this.sources.reduce((n, s) => n + s.sessionResets, 0);
   }
 
   close(): void {
-    this.source.close();
+    for (const source of this.sources) source.close();
   }
 
   /** The export as chunks of a few MiB, as LogExporter.chunks() writes them. */
   *chunks(): Generator<Buffer> {
-    const index = this.index;
-    const size = this.source.size;
-    const windowBytes = Math.max(1, this.options.windowBytes ?? WINDOW_BYTES);
+    const sources = this.sources;
     const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
     const perSlice = sliceRecords(this.options);
-    const one: ExportInput = { index, path: this.input.path, source: this.input.source };
-    // The window's slices as record numbers of the index ([0, …, records written from it]), and the
-    // number of its first slice in the export.
-    let bounds = [0];
-    let firstSlice = 0;
-    let ended = false;
     const sessionLimit = Math.max(1, this.options.sessionLimit ?? SESSION_LIMIT);
-    const nextWindow = (): void => {
-      index.forget(bounds[bounds.length - 1]);
-      if (index.sessionCount > sessionLimit) {
-        index.forgetSessions();
-        this.sessionResets++;
+    const inputs: ExportInput[] = sources.map((s) => ({ index: s.index, path: s.input.path, source: s.input.source }));
+    // The slice being made: each position's log and record (one log: records first … first + count).
+    const src = new Uint16Array(perSlice);
+    const rec = new Uint32Array(perSlice);
+    let first = 0;
+    let count = 0;
+    let made = -1;
+    // A slice ends as LogExporter's do: at perSlice records, or past SLICE_LOG_BYTES at a whole OTLP batch.
+    const makeSlice = (): boolean => {
+      for (const s of sources) s.forgetMerged(sessionLimit);
+      count = 0;
+      let bytes = 0;
+      if (sources.length === 1) {
+        const one = sources[0];
+        first = one.head;
+        const index = one.index;
+        while (one.available()) {
+          const r = one.head++;
+          count++;
+          bytes += index.endOffsetOf(r) - index.recStartOffset[r];
+          if (count >= perSlice || (bytes >= SLICE_LOG_BYTES && count % unit === 0)) break;
+        }
+        return count > 0;
       }
-      firstSlice += bounds.length - 1;
-      const before = index.recordCount;
-      let ready = index.indexWindow(windowBytes);
-      this.windows++;
-      ended = index.scannedTo >= size;
-      if (!ended) {
-        // A window's records are written once the next window is indexed too: a SIP session's
-        // Call-ID comes a few records after its first ones, and this lets it cross a window's edge.
-        ready = Math.min(ready, before);
-        // Slices hold whole OTLP batches: the records of a part batch wait for the next window.
-        ready -= ready % unit;
+      for (;;) {
+        // The log whose next record comes first; ties go to the log named first (MergedOrder's rule).
+        let best = -1;
+        let bestTime = 0;
+        for (let k = 0; k < sources.length; k++) {
+          const s = sources[k];
+          if (!s.available()) continue;
+          const t = s.timeOf(s.head);
+          if (best < 0 || t < bestTime) {
+            best = k;
+            bestTime = t;
+          }
+        }
+        if (best < 0) break;
+        const s = sources[best];
+        const r = s.head++;
+        src[count] = best;
+        rec[count] = r;
+        count++;
+        bytes += s.index.endOffsetOf(r) - s.index.recStartOffset[r];
+        if (count >= perSlice || (bytes >= SLICE_LOG_BYTES && count % unit === 0)) break;
       }
-      this.peakRecords = Math.max(this.peakRecords, index.recordCount);
-      bounds = ready > 0 ? sliceBounds([one], undefined, ready, perSlice, SLICE_LOG_BYTES, unit) : [0];
+      return count > 0;
     };
+    const sizes = new Map<number, number>();
+    // has(k) makes slice k (when it is the next one); it is then written or sent at once, before the next is made.
     const has = (k: number): boolean => {
-      while (k >= firstSlice + bounds.length - 1) {
-        if (ended) return false;
-        nextWindow();
-      }
+      if (k <= made) return true;
+      if (!makeSlice()) return false;
+      made = k;
+      sizes.set(k, count);
       return true;
     };
     if (!has(0)) return;
-    const writer = new SliceWriter([one], this.options, undefined);
+    const order = sources.length > 1 ? { src, rec } : undefined;
+    const writer = new SliceWriter(inputs, this.options, order);
     const thread = this.startThread();
     if (thread) this.threadsUsed = 2;
-    // What the worker knows of the index: its sessions and dialogs up to these counts, of this epoch.
-    let epochSent = index.sessionEpoch;
-    let sessionsSent = index.sessionCount;
-    let dialogsSent = index.sessionDialog.size;
-    let dialogs = index.sessionDialog.entries();
-    for (let k = 0; k < dialogsSent; k++) dialogs.next();
-    const news = (): IndexNews | undefined => {
-      if (index.sessionEpoch !== epochSent) {
-        epochSent = index.sessionEpoch;
-        sessionsSent = 0;
-        dialogsSent = 0;
-        dialogs = index.sessionDialog.entries();
-      } else if (index.sessionCount === sessionsSent && index.sessionDialog.size === dialogsSent) {
-        return undefined;
-      }
-      const keys = index.keys.exportFrom(sessionsSent);
-      // The map's iterator is never run to its end, so it goes on to entries added since.
-      const added: [number, string][] = [];
-      for (; dialogsSent < index.sessionDialog.size; dialogsSent++) added.push(dialogs.next().value as [number, string]);
-      sessionsSent = index.sessionCount;
-      return { epoch: epochSent, sessionCount: sessionsSent, keys, dialogs: added };
-    };
-    // Slices are written or sent as soon as has() has made them ready (the window of `assigned`),
-    // before the next has() may move on; they are only counted later.
-    const local = (k: number): [number, number] => {
-      const from = bounds[k - firstSlice];
-      const to = bounds[k - firstSlice + 1];
-      if (from === undefined || to === undefined) throw new Error(`slice ${k} is not in the window`);
-      records.set(k, to - from);
-      return [from, to];
-    };
-    const records = new Map<number, number>();
+    const indexes = sources.map((s) => s.index);
     const feed: SliceFeed = {
       has,
-      writeOwn: (k) => writeSlice(writer, ...local(k)),
+      writeOwn: () => (order ? writeSlice(writer, 0, count) : writeSlice(writer, first, first + count)),
       send: (k) => {
-        const [from, to] = local(k);
-        thread?.send(k, gatherSlice([index], undefined, undefined, from, to), news());
+        const arrays = order ? gatherSlice(indexes, src, rec, 0, count) : gatherSlice(indexes, undefined, undefined, first, first + count);
+        thread?.send(k, arrays, sources.map((s) => s.news()));
       },
       written: (k) => {
         this.slices = k + 1;
-        this.done += records.get(k) ?? 0;
-        records.delete(k);
+        this.done += sizes.get(k) ?? 0;
+        sizes.delete(k);
       },
     };
     yield* interleave(feed, thread, this);
   }
 
-  /** A worker writing slices too, for a large log when threads were asked for. */
+  /** A worker writing slices too, when threads were asked for. */
   private startThread(): ExportThread | undefined {
-    const threads = this.options.threads ?? 1;
-    if (threads < 2) return undefined;
+    if ((this.options.threads ?? 1) < 2) return undefined;
     const o = this.options;
+    const setups = this.sources.map((s) => inputSetup(s.index, [s.input.file]));
+    for (const s of this.sources) s.told();
     return ExportThread.start({
-      inputs: [{ path: this.input.path, source: this.input.source, setup: inputSetup(this.index, [this.input.file]) }],
+      inputs: this.sources.map((s, k) => ({ path: s.input.path, source: s.input.source, setup: setups[k] })),
       options: { format: o.format, bulk: o.bulk, utcOffsetMin: o.utcOffsetMin, batchRecords: o.batchRecords, version: o.version },
       chunkBytes: CHUNK_BYTES,
     });

@@ -31,8 +31,8 @@ export interface ExportWorkerData extends ExportJob {
 export interface SliceJob {
   slice: number;
   arrays: SliceArrays;
-  /** What the (one) input's index gained since the last slice sent (a streamed export). */
-  news?: IndexNews;
+  /** What each input's index gained since the last slice sent (a streamed export). */
+  news?: (IndexNews | undefined)[];
 }
 
 /** From the worker: a slice's chunks, or why it stopped. */
@@ -68,10 +68,10 @@ export class ExportThread {
   }
 
   /** Hands the worker slice `k`'s records (their buffers are transferred). */
-  send(k: number, arrays: SliceArrays, news?: IndexNews): void {
+  send(k: number, arrays: SliceArrays, news?: (IndexNews | undefined)[]): void {
     const job: SliceJob = { slice: k, arrays, news };
     const transfer = sliceBuffers(arrays);
-    if (news) transfer.push(news.keys.pool.buffer as ArrayBuffer, news.keys.bounds.buffer as ArrayBuffer);
+    for (const n of news ?? []) if (n) transfer.push(n.keys.pool.buffer as ArrayBuffer, n.keys.bounds.buffer as ArrayBuffer);
     this.port.postMessage(job, transfer);
   }
 
