@@ -10,7 +10,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expandInputs, exportInputsOf, type ExportOptions, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable, type StreamOptions } from '../../server/src/engine';
+import { CHUNK_BYTES, expandInputs, exportInputsOf, type ExportOptions, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable, type StreamOptions } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { groupSources } from '../../server/src/engine/rotation';
 import { ROOT } from './helpers';
@@ -146,6 +146,23 @@ function shapes(i: number): string[] {
     `00:00:03.000 3 QUEUE([${i}]) stored`,
   ];
 }
+
+test('msglog export streams: to stdout and to --out, its chunks (their buffers reused) are the whole index\'s bytes', async () => {
+  const file = path.join(dir, '2026-01-16.log');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), 'communigate', '3', file, '13'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const whole = await indexedExport(file, { format: 'ecs' });
+  assert.ok(whole.length > 8 * CHUNK_BYTES, 'many chunks');
+  // Two threads, as msglog chooses for large logs.
+  const env = { ...process.env, MSGLOG_THREADS: '2' };
+  const out = spawnSync(process.execPath, [path.join(ROOT, 'bin/msglog.js'), 'export', file, '--format', 'ecs'], { env, maxBuffer: 1 << 30 });
+  assert.equal(out.status, 0, String(out.stderr));
+  assert.ok(out.stdout.equals(whole), 'stdout');
+  const target = path.join(dir, 'out.ndjson');
+  const toFile = spawnSync(process.execPath, [path.join(ROOT, 'bin/msglog.js'), 'export', file, '--format', 'ecs', '--out', target], { env });
+  assert.equal(toFile.status, 0, String(toFile.stderr));
+  assert.ok(fs.readFileSync(target).equals(whole), '--out');
+});
 
 test('windows that end anywhere: between markers, continuation lines, orphans and days; LF and CRLF', async () => {
   const lines = Array.from({ length: 40 }, (_, i) => shapes(i)).flat();

@@ -5,6 +5,7 @@
 import * as fs from 'fs';
 import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
 import { groupSources } from '../../engine/rotation';
+import { recycle } from '../../engine/export/jsonBytes';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
@@ -104,7 +105,10 @@ function refuseOverwritingInput(outPath: string, files: string[]): void {
 /** Streams the chunks to stdout or to --out; a failed --out file is removed rather than left half written. */
 function writeAll(exporter: { chunks(): Iterable<Buffer> }, outPath: string | undefined): void {
   if (outPath === undefined) {
-    for (const chunk of exporter.chunks()) writeFully(1, chunk);
+    for (const chunk of exporter.chunks()) {
+      writeFully(1, chunk);
+      recycle(chunk);
+    }
     return;
   }
   // Only a regular file (or a new one) is removed after a failure: never /dev/null or a pipe.
@@ -116,7 +120,10 @@ function writeAll(exporter: { chunks(): Iterable<Buffer> }, outPath: string | un
     throw new UsageError(`cannot write ${outPath}: ${(e as Error).message}`);
   }
   try {
-    for (const chunk of exporter.chunks()) writeFully(fd, chunk);
+    for (const chunk of exporter.chunks()) {
+      writeFully(fd, chunk);
+      recycle(chunk);
+    }
     fs.closeSync(fd);
   } catch (e) {
     try {

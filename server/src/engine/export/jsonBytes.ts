@@ -7,9 +7,29 @@ export const CHUNK_BYTES = 1 << 20;
 const HEX = Buffer.from('0123456789abcdef');
 const REPLACEMENT = [0xef, 0xbf, 0xbd]; // U+FFFD for bytes that are not UTF-8
 
+/** The size of a chunk's buffer: CHUNK_BYTES and room for the record that fills it. */
+const CHUNK_ALLOC = CHUNK_BYTES + 64 * 1024;
+/** Buffers of chunks written out and given back (recycle), for the next chunks of this thread. */
+const spare: ArrayBuffer[] = [];
+
+/**
+ * Gives a chunk's buffer back once it is written out and nothing holds it: the next chunk of this
+ * thread is written into it rather than into a new one (an export writes gigabytes in 1 MiB chunks,
+ * and each new buffer is garbage a moment later).
+ */
+export function recycle(chunk: Buffer): void {
+  const buffer = chunk.buffer;
+  if (buffer instanceof ArrayBuffer && buffer.byteLength === CHUNK_ALLOC && chunk.byteOffset === 0 && spare.length < 16) spare.push(buffer);
+}
+
+function chunkBuffer(): Buffer {
+  const buffer = spare.pop();
+  return buffer ? Buffer.from(buffer) : Buffer.allocUnsafe(CHUNK_ALLOC);
+}
+
 /** Output bytes in chunks of about CHUNK_BYTES; a full chunk is taken with take(). */
 export class JsonBytes {
-  buf: Buffer = Buffer.allocUnsafe(CHUNK_BYTES + 64 * 1024);
+  buf: Buffer = chunkBuffer();
   pos = 0;
   /** `buf` as a DataView, for copying four bytes at a time. */
   private view = viewOf(this.buf);
@@ -20,7 +40,7 @@ export class JsonBytes {
   /** The bytes written since the last take() (a fresh buffer is started). */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES + 64 * 1024);
+    this.buf = chunkBuffer();
     this.view = viewOf(this.buf);
     this.pos = 0;
     return out;
