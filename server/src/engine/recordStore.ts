@@ -268,7 +268,7 @@ export class RecordStore {
 
   /**
    * Forgets every session but those of the records kept (a streamed export), which are renumbered
-   * from 0 with their keys and dialogs; their counts start again.
+   * from 0 with their keys, dialogs and last records; their counts start again.
    */
   forgetSessions(): void {
     const old = this.keys;
@@ -292,6 +292,7 @@ export class RecordStore {
     this.sessionRecordCount.fill(0);
     this.sessionProblems.fill(0);
     this.sessionWorst.fill(255);
+    for (let r = 0; r < this.recordCount; r++) this.sessionLast[sessions[r]] = r;
     this.sessionEpoch++;
   }
 

@@ -150,10 +150,18 @@ export class StreamExporter {
     const thread = this.startThread();
     if (thread) this.threadsUsed = 2;
     const indexes = sources.map((s) => s.index);
+    // Only the slice just made exists (its records may be forgotten once the next is made).
+    const mustBeMade = (k: number): void => {
+      if (k !== made) throw new Error(`export: slice ${k} asked for after slice ${made} was made`);
+    };
     const feed: SliceFeed = {
       has,
-      writeOwn: () => (order ? writeSlice(writer, 0, count) : writeSlice(writer, first, first + count)),
+      writeOwn: (k) => {
+        mustBeMade(k);
+        return order ? writeSlice(writer, 0, count) : writeSlice(writer, first, first + count);
+      },
       send: (k) => {
+        mustBeMade(k);
         const arrays = order ? gatherSlice(indexes, src, rec, 0, count) : gatherSlice(indexes, undefined, undefined, first, first + count);
         thread?.send(k, arrays, sources.map((s) => s.news()));
       },
