@@ -1,8 +1,9 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB, textColumn } from './bytes';
-import { NO_OFFSET, RecordStore } from './recordStore';
+import { NO_OFFSET } from './recordStore';
 import type { StorePart, StoreState } from './recordStore';
 import { SessionEnds } from './sessionEnds';
+import { WindowedStore } from './windowedStore';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import { grow } from './keyTable';
@@ -67,10 +68,10 @@ export class CancelledError extends Error {
 const SCAN_CHUNK = 16 << 20;
 
 /**
- * The index of one log: its records and sessions (RecordStore), built by scanning the log's source
+ * The index of one log: its records and sessions (RecordStore, through WindowedStore), built by scanning the log's source
  * in chunks with the dialect's parser, and the text of records read back from the source.
  */
-export class LogIndex extends RecordStore {
+export class LogIndex extends WindowedStore {
   readonly source: LogSource;
   readonly dialect: Dialect;
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */

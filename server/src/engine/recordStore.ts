@@ -99,20 +99,6 @@ export type StoreArrayName =
   | 'keyPool'
   | 'keyBounds';
 
-/** Each session's first record (slot 2 s) and last (2 s + 1): see installSessionEnds and sessionEnds.ts. */
-export interface SessionEndArrays {
-  startLine: Uint32Array<ArrayBuffer>;
-  startOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
-  endLine: Uint32Array<ArrayBuffer>;
-  endOffset: Uint32Array<ArrayBuffer> | Float64Array<ArrayBuffer>;
-  bodyCol: Uint16Array<ArrayBuffer>;
-  wall: Float64Array<ArrayBuffer>;
-  offsetMin: Int16Array<ArrayBuffer>;
-  level: Uint8Array<ArrayBuffer>;
-  severity: Uint8Array<ArrayBuffer>;
-  flags: Uint8Array<ArrayBuffer>;
-}
-
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 export class RecordStore {
   lineCount = 0;
@@ -160,9 +146,9 @@ export class RecordStore {
   protected lastEndOffset = 0;
   /** Records closed by an overflow run rather than by the next record: record → its run. */
   protected readonly closedBy = new Map<number, OverflowRun>();
-  /** Each record's end, where it is not where the next record starts (an index of session ends). */
-  private endLineAt: Uint32Array | undefined;
-  private endOffsetAt: Uint32Array | Float64Array | undefined;
+  /** Each record's end, where it is not where the next record starts (an index of session ends: WindowedStore). */
+  protected endLineAt: Uint32Array | undefined;
+  protected endOffsetAt: Uint32Array | Float64Array | undefined;
   private endLines: Uint32Array | undefined;
   private endOffsets: Uint32Array | Float64Array | undefined;
   private offsetView: Int16Array | undefined;
@@ -229,101 +215,6 @@ export class RecordStore {
     if (this.offsets !== undefined) return this.offsets;
     if (this.offsetView === undefined || this.offsetView.length < this.recordCount) this.offsetView = new Int16Array(this.recordCount).fill(NO_OFFSET);
     return this.offsetView;
-  }
-
-  /**
-   * Forgets the first `n` records, the rest renumbered from 0 (a streamed export keeps one window of
-   * records, not the log's). Sessions keep their keys, dialogs and problem counts, and the sessions
-   * of the records kept their last record; first record numbers no longer mean anything, nor do
-   * overflow runs before the records kept.
-   */
-  protected forgetRecords(n: number): void {
-    const count = this.recordCount;
-    if (n <= 0) return;
-    if (n > count) throw new Error(`cannot forget ${n} of ${count} records`);
-    this.recStartLine.copyWithin(0, n, count);
-    this.recStartOffset.copyWithin(0, n, count);
-    this.recBodyCol.copyWithin(0, n, count);
-    this.recWall.copyWithin(0, n, count);
-    this.offsets?.copyWithin(0, n, count);
-    this.recLevel.copyWithin(0, n, count);
-    this.recSeverity.copyWithin(0, n, count);
-    this.recFlags.copyWithin(0, n, count);
-    this.recSession.copyWithin(0, n, count);
-    this.recordCount = count - n;
-    // The last record of the sessions of the records kept, in their new numbers (their first is gone).
-    for (let r = 0; r < this.recordCount; r++) this.sessionLast[this.recSession[r]] = r;
-    const closed = [...this.closedBy].filter(([r]) => r >= n);
-    this.closedBy.clear();
-    for (const [r, run] of closed) this.closedBy.set(r - n, run);
-    // Only the last run can still grow (a marker line right after it); it is kept, renumbered.
-    const last = this.overflow.pop();
-    this.overflow.length = 0;
-    if (last !== undefined) {
-      last.recordBefore = last.recordBefore >= n ? last.recordBefore - n : -1;
-      this.overflow.push(last);
-    }
-    this.invalidateDerived();
-  }
-
-  /**
-   * Forgets every session but those of the records kept (a streamed export), which are renumbered
-   * from 0 with their keys, dialogs and last records; their counts start again.
-   */
-  forgetSessions(): void {
-    const old = this.keys;
-    const fresh = new KeyTable();
-    const renumbered = new Int32Array(old.size).fill(-1);
-    const sessions = this.recSession;
-    for (let r = 0; r < this.recordCount; r++) {
-      const s = sessions[r];
-      if (renumbered[s] < 0) {
-        const { pool, start, end } = old.boundsOf(s);
-        renumbered[s] = fresh.intern(pool, start, end);
-      }
-      sessions[r] = renumbered[s];
-    }
-    const dialogs = new Map<number, string>();
-    for (const [s, dialog] of this.sessionDialog) if (renumbered[s] >= 0) dialogs.set(renumbered[s], dialog);
-    this.keys = fresh;
-    this.sessionDialog = dialogs;
-    this.sessionFirst.fill(0);
-    this.sessionLast.fill(0);
-    this.sessionRecordCount.fill(0);
-    this.sessionProblems.fill(0);
-    this.sessionWorst.fill(255);
-    for (let r = 0; r < this.recordCount; r++) this.sessionLast[sessions[r]] = r;
-    this.sessionEpoch++;
-  }
-
-  /**
-   * Makes the records those of `ends`: each session's first record (2 s) and last (2 s + 1), every
-   * other one forgotten (msglog sessions reads no more). Sessions keep their keys, counts, problems
-   * and dialogs; a session of one record ends where it starts.
-   */
-  installSessionEnds(ends: SessionEndArrays): void {
-    const sessions = this.keys.size;
-    const n = 2 * sessions;
-    this.recStartLine = ends.startLine.subarray(0, n);
-    this.recStartOffset = ends.startOffset.subarray(0, n);
-    this.recBodyCol = ends.bodyCol.subarray(0, n);
-    this.recWall = ends.wall.subarray(0, n);
-    this.offsets = this.offsets === undefined ? undefined : ends.offsetMin.subarray(0, n);
-    this.recLevel = ends.level.subarray(0, n);
-    this.recSeverity = ends.severity.subarray(0, n);
-    this.recFlags = ends.flags.subarray(0, n);
-    this.endLineAt = ends.endLine.subarray(0, n);
-    this.endOffsetAt = ends.endOffset.subarray(0, n);
-    this.recSession = new Uint32Array(n);
-    for (let s = 0; s < sessions; s++) {
-      this.recSession[2 * s] = this.recSession[2 * s + 1] = s;
-      this.sessionFirst[s] = 2 * s;
-      this.sessionLast[s] = this.sessionRecordCount[s] === 1 ? 2 * s : 2 * s + 1;
-    }
-    this.recordCount = n;
-    this.closedBy.clear();
-    this.overflow.length = 0;
-    this.invalidateDerived();
   }
 
   /** Drops the arrays made from derived values: the records changed. */

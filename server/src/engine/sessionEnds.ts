@@ -2,7 +2,8 @@
 // its records forgotten (LogIndex.buildSessionEnds): what a session list reads of a log, in memory
 // that grows with its sessions, not with its records.
 import type { LogIndex } from './logIndex';
-import { NO_OFFSET, type SessionEndArrays } from './recordStore';
+import { NO_OFFSET } from './recordStore';
+import type { SessionEndArrays } from './windowedStore';
 
 export class SessionEnds implements SessionEndArrays {
   startLine = new Uint32Array(0);
