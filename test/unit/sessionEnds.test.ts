@@ -8,7 +8,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { expandInputs, listSessions, LogIndex, MemorySource } from '../../server/src/engine';
+import { expandInputs, listSessions, LogIndex, LogSet, MemorySource, sessionsInMergedOrder, sessionSummary } from '../../server/src/engine';
 import type { Dialect, ParseContext } from '../../server/src/engine';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { EDGE_LINES, ROOT } from './helpers';
@@ -54,6 +54,41 @@ test('session ends = the whole index: the real CommuniGate log, a generated day,
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), 'communigate', '2', file, '23'], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assertSameSessions(fs.readFileSync(file), communigate, ctx, [65536, 1 << 20], 'generated');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('several logs: msglog sessions lists them in the merged order of every record (session ends are kept for one log only)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-ends-set-'));
+  try {
+    const files: string[] = [];
+    for (const [node, seed] of [['a', '43'], ['b', '47']]) {
+      fs.mkdirSync(path.join(dir, node));
+      const file = path.join(dir, node, '2026-01-15.log');
+      const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), 'communigate', '1', file, seed], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      files.push(file);
+    }
+    const { files: logs } = await expandInputs(files);
+    const listed = async (sessionEnds: boolean): Promise<string[]> => {
+      const set = await LogSet.open(logs, { sessionEnds });
+      try {
+        return [...sessionsInMergedOrder(set)].map(([src, s]) => `${src} ${JSON.stringify(sessionSummary(set.sources[src].index, s))}`);
+      } finally {
+        set.close();
+      }
+    };
+    const whole = await listed(false);
+    assert.ok(new Set(whole.slice(0, 50).map((x) => x[0])).size === 2, 'the logs interleave');
+    assert.deepEqual(await listed(true), whole);
+    // One log: its session ends are what it lists.
+    const one = await LogSet.open(logs.slice(0, 1), { sessionEnds: true });
+    try {
+      assert.equal(one.sources[0].index.recordCount, 2 * one.sources[0].index.sessionCount);
+    } finally {
+      one.close();
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -22,8 +22,8 @@ export interface LogSetOptions extends BuildOptions {
   /** Build asynchronously, giving the event loop a turn between chunks (the language server). */
   async?: boolean;
   /**
-   * Keep of a source's records only each session's first and last (LogIndex.buildSessionEnds), where
-   * the source is one file in time order: all that `msglog sessions` reads, in far less memory.
+   * Keep of the records only each session's first and last (LogIndex.buildSessionEnds), where the set
+   * is one log of one file in time order: all that `msglog sessions` reads, in far less memory.
    */
   sessionEnds?: boolean;
 }
@@ -202,7 +202,10 @@ export class LogSet {
   /** Groups files into sources, indexes each and merges them. Files that fail to open are reported by `onError`. */
   static async open(files: readonly LogFile[], options: LogSetOptions = {}, onError?: (file: LogFile, e: Error) => void): Promise<LogSet> {
     const sources: SourceLog[] = [];
-    for (const group of groupSources(files)) {
+    const groups = groupSources(files);
+    // Session ends order sessions within a log, not across logs: several logs merge by every record.
+    const sessionEnds = options.sessionEnds === true && groups.length === 1 && !options.async;
+    for (const group of groups) {
       const parts: LogSource[] = [];
       const opened: LogFile[] = [];
       for (const f of group.files) {
@@ -224,7 +227,7 @@ export class LogSet {
       // One large file on disk, not followed: on every core (worker threads index parts of the file).
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
       const threads = single !== undefined && first.dialect.partable ? threadsFor(bytes.size) : 1;
-      if (options.sessionEnds === true && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true && !options.async) {
+      if (sessionEnds && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true) {
         index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
       } else if (single !== undefined && threads > 1) {
         if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
