@@ -9,7 +9,7 @@ import { MemorySource } from './source';
 import { grow } from './keyTable';
 import { DAY_MS } from './time';
 import type { Dialect, FastRecords, FastScan, LineParser, ParseContext } from './types';
-import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from './types';
+import { HeaderScratch, LogInputError, NO_LEVEL, RecordFlag, Severity } from './types';
 
 export { NO_OFFSET } from './recordStore';
 export type { OverflowRun, StorePart, StoreState, StoreArrayName } from './recordStore';
@@ -301,14 +301,14 @@ export class LogIndex extends WindowedStore {
       const end = Math.min(total, this.scannedTo + chunkSize);
       const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
       // A file cut short while it is read (rotated by truncation) would leave nothing to scan, forever.
-      if (chunk.length < end - this.scannedTo) throw new Error(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
+      if (chunk.length < end - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
       const final = end === total;
       const used = this.scanChunk(chunk, this.scannedTo, final);
       if (used === 0 && !final) {
         // One line longer than a chunk: read up to its terminator, however far that is.
         const nl = Math.min(total, this.findLineEnd(end, chunkSize));
         const long = this.source.read(this.scannedTo, nl);
-        if (long.length < nl - this.scannedTo) throw new Error(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
+        if (long.length < nl - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
         const consumed = this.scanChunk(long, this.scannedTo, nl === total);
         if (needle !== undefined) this.searchIn(long, consumed, this.scannedTo, needle);
         this.scannedTo += consumed;

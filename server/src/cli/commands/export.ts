@@ -1,9 +1,10 @@
 // msglog export FILE… --format otlp|ecs [--bulk] [--out FILE] [--utc-offset ±HH:MM] (FORMATS §13):
-// every file is opened (and, for several, indexed) before a byte is written, so that an unreadable one
-// fails the export with nothing written; the NDJSON is then streamed in chunks straight to stdout or
-// --out. One log on disk is indexed a window at a time as it is written (StreamExporter).
+// every file is opened (and, unless it is streamed, indexed) before a byte is written, so that an
+// unreadable one fails the export with nothing written; the NDJSON is then streamed in chunks straight
+// to stdout or --out. Logs on disk, each a file of its own, are indexed a window at a time as they are
+// written (StreamExporter).
 import * as fs from 'fs';
-import { expandInputs, EXPORT_FORMATS, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
+import { expandInputs, EXPORT_FORMATS, LogInputError, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
 import { groupSources } from '../../engine/rotation';
 import { recycle } from '../../engine/export/jsonBytes';
 import { bool, str, UsageError } from '../args';
@@ -132,7 +133,8 @@ function writeAll(exporter: { chunks(): Iterable<Buffer> }, outPath: string | un
       // already closed
     }
     if (removable) fs.rmSync(outPath, { force: true });
-    throw new UsageError(`cannot write ${outPath}: ${(e as Error).message}`);
+    // A log that could not be read says so; anything else failed writing.
+    throw e instanceof LogInputError ? e : new UsageError(`cannot write ${outPath}: ${(e as Error).message}`);
   }
 }
 
