@@ -129,15 +129,9 @@ export class KeyTable {
    * are coming: growing by copies would hold the old arrays as garbage for a while.
    */
   reserve(keys: number, poolBytes: number): void {
-    const fit = <T extends Uint8Array | Uint32Array>(a: T, n: number, used: number): T => {
-      if (a.length >= n) return a;
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a.subarray(0, used));
-      return b;
-    };
-    this.pool = fit(this.pool, Math.ceil(poolBytes), this.poolUsed);
-    this.bounds = fit(this.bounds, 2 * keys, 2 * this.count);
-    this.hashes = fit(this.hashes, keys, this.count);
+    if (this.pool.length < poolBytes) this.pool = resized(this.pool, Math.ceil(poolBytes), this.poolUsed);
+    if (this.bounds.length < 2 * keys) this.bounds = resized(this.bounds, 2 * keys, 2 * this.count);
+    if (this.hashes.length < keys) this.hashes = resized(this.hashes, keys, this.count);
     // Slots for `keys` at most three quarters full (two numbers a slot), a power of two.
     let slots = this.slots.length;
     while (keys * 8 > slots * 3) slots *= 2;
@@ -205,6 +199,18 @@ export function hashKey(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
   return h >>> 0;
+}
+
+/**
+ * A typed array of exactly `n` elements holding `a`'s first `used` elements (at most `n`); `a` itself
+ * when it has `n` already.
+ */
+export function resized<T extends Uint8Array | Uint32Array | Int32Array | Float64Array | Int16Array | Uint16Array>(a: T, n: number, used = a.length): T {
+  if (a.length === n) return a;
+  const b = new (a.constructor as new (n: number) => T)(n);
+  const m = Math.min(used, n);
+  b.set(m === a.length ? a : (a.subarray(0, m) as T));
+  return b;
 }
 
 /** A typed array of at least `min` elements holding `a`'s contents (capacity grows by half). */

@@ -5,7 +5,7 @@
 // of a record are not stored but derived (a record ends where the next one starts, unless an
 // overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
 // are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
-import { grow, KeyTable } from './keyTable';
+import { grow, KeyTable, resized } from './keyTable';
 import type { FastRecords, HeaderScratch } from './types';
 import { RecordFlag } from './types';
 
@@ -378,17 +378,12 @@ export class RecordStore {
 
   private growSessions(min: number, exact = false): void {
     if (exact) {
-      const fit = <T extends Uint8Array | Uint32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(min);
-        b.set(a);
-        return b;
-      };
       const had = this.sessionWorst.length;
-      this.sessionFirst = fit(this.sessionFirst);
-      this.sessionLast = fit(this.sessionLast);
-      this.sessionRecordCount = fit(this.sessionRecordCount);
-      this.sessionProblems = fit(this.sessionProblems);
-      this.sessionWorst = fit(this.sessionWorst).fill(255, had);
+      this.sessionFirst = resized(this.sessionFirst, min);
+      this.sessionLast = resized(this.sessionLast, min);
+      this.sessionRecordCount = resized(this.sessionRecordCount, min);
+      this.sessionProblems = resized(this.sessionProblems, min);
+      this.sessionWorst = resized(this.sessionWorst, min).fill(255, had);
       return;
     }
     this.sessionFirst = grow(this.sessionFirst, min);
@@ -424,21 +419,15 @@ export class RecordStore {
    * written cost no memory: the pages of a large new array are only mapped when first touched.
    */
   protected resizeRecords(n: number): void {
-    const fit = <T extends Uint8Array | Uint16Array | Uint32Array | Int16Array | Float64Array>(a: T): T => {
-      if (a.length === n) return a;
-      const b = new (a.constructor as new (n: number) => T)(n);
-      b.set(a.length > n ? (a.subarray(0, n) as T) : a);
-      return b;
-    };
-    this.recStartLine = fit(this.recStartLine);
-    this.recStartOffset = fit(this.recStartOffset);
-    this.recBodyCol = fit(this.recBodyCol);
-    this.recWall = fit(this.recWall);
-    if (this.offsets !== undefined) this.offsets = fit(this.offsets);
-    this.recLevel = fit(this.recLevel);
-    this.recSeverity = fit(this.recSeverity);
-    this.recFlags = fit(this.recFlags);
-    this.recSession = fit(this.recSession);
+    this.recStartLine = resized(this.recStartLine, n);
+    this.recStartOffset = resized(this.recStartOffset, n);
+    this.recBodyCol = resized(this.recBodyCol, n);
+    this.recWall = resized(this.recWall, n);
+    if (this.offsets !== undefined) this.offsets = resized(this.offsets, n);
+    this.recLevel = resized(this.recLevel, n);
+    this.recSeverity = resized(this.recSeverity, n);
+    this.recFlags = resized(this.recFlags, n);
+    this.recSession = resized(this.recSession, n);
   }
 
   /**

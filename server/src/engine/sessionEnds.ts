@@ -2,6 +2,7 @@
 // its records forgotten (LogIndex.buildSessionEnds): what a session list reads of a log, in memory
 // that grows with its sessions, not with its records.
 import type { LogIndex } from './logIndex';
+import { resized } from './keyTable';
 import { NO_OFFSET } from './recordStore';
 import type { SessionEndArrays } from './windowedStore';
 
@@ -74,21 +75,16 @@ export class SessionEnds implements SessionEndArrays {
   private reserve(sessions: number, expected: number): void {
     if (sessions <= this.window.length) return;
     const n = Math.max(sessions, Math.ceil(expected), Math.ceil(this.window.length * 1.5), 1024);
-    const widen = <T extends Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int16Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T, slots: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(slots);
-      b.set(a);
-      return b;
-    };
-    this.startLine = widen(this.startLine, 2 * n);
-    this.startOffset = widen(this.startOffset, 2 * n);
-    this.endLine = widen(this.endLine, 2 * n);
-    this.endOffset = widen(this.endOffset, 2 * n);
-    this.bodyCol = widen(this.bodyCol, 2 * n);
-    this.wall = widen(this.wall, 2 * n);
-    if (this.offsetMin.length > 0) this.offsetMin = widen(this.offsetMin, 2 * n).fill(NO_OFFSET, this.offsetMin.length);
-    this.level = widen(this.level, 2 * n);
-    this.severity = widen(this.severity, 2 * n);
-    this.flags = widen(this.flags, 2 * n);
-    this.window = widen(this.window, n);
+    this.startLine = resized(this.startLine, 2 * n);
+    this.startOffset = resized(this.startOffset, 2 * n);
+    this.endLine = resized(this.endLine, 2 * n);
+    this.endOffset = resized(this.endOffset, 2 * n);
+    this.bodyCol = resized(this.bodyCol, 2 * n);
+    this.wall = resized(this.wall, 2 * n);
+    if (this.offsetMin.length > 0) this.offsetMin = resized(this.offsetMin, 2 * n).fill(NO_OFFSET, this.offsetMin.length);
+    this.level = resized(this.level, 2 * n);
+    this.severity = resized(this.severity, 2 * n);
+    this.flags = resized(this.flags, 2 * n);
+    this.window = resized(this.window, n);
   }
 }
