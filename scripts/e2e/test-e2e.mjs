@@ -6,6 +6,7 @@
 //   4. npm run package (production .vsix), then the same suites against the extension installed from
 //      that .vsix (code-server --install-extension; the suites check it is the installed copy)
 // Each phase prints its own `e2e: N passed, N failed`; the last line is the total, same format.
+// The failures each phase printed are printed again at the very end: a CI log shows its tail.
 // Exit code 0 only if every phase passed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,9 @@ import { ROOT } from './lib.mjs';
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
 
+/** Each test phase's "Failures:" block, as it printed it. */
+const failureReports = [];
+
 /** Runs a command with inherited stdin closed, echoes its output, returns { code, counts }. */
 function run(label, cmd, args) {
   return new Promise((resolve) => {
@@ -22,12 +26,18 @@ function run(label, cmd, args) {
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let counts;
     let buffered = '';
+    let failures; // the lines of this phase's "Failures:" block, while it is being printed
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       buffered += chunk;
       const lines = buffered.split('\n');
       buffered = lines.pop();
       for (const line of lines) {
+        if (line.trim() === 'Failures:') failures = [];
+        else if (failures && /^e2e[ :(]/.test(line)) {
+          failureReports.push(`${label}:${failures.join('\n')}`);
+          failures = undefined;
+        } else if (failures) failures.push(line);
         const m = /^e2e: (\d+) passed, (\d+) failed$/.exec(line.trim());
         if (m) counts = { passed: Number(m[1]), failed: Number(m[2]) };
       }
@@ -75,6 +85,7 @@ if (ok) {
     });
   }
 }
+for (const report of failureReports) console.log(`\nFailures in ${report}`);
 console.log(`\ne2e: all phases took ${seconds()} s`);
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 && passed > 0 ? 0 : 1);
