@@ -1,18 +1,17 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import { CR, LF, SP, TAB, textColumn } from './bytes';
-import { NO_OFFSET } from './recordStore';
-import type { StorePart, StoreState } from './recordStore';
+import { CR, LF, SP, TAB } from './bytes';
+import type { StorePart, StoreState } from './portableStore';
 import { SessionEnds } from './sessionEnds';
-import { WindowedStore } from './windowedStore';
+import { RecordTexts } from './recordTexts';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import { grow } from './keyTable';
-import { DAY_MS } from './time';
-import type { Dialect, FastRecords, FastScan, LineParser, ParseContext } from './types';
-import { HeaderScratch, LogInputError, NO_LEVEL, RecordFlag, Severity } from './types';
+import type { Dialect, FastRecords, FastScan, ParseContext } from './types';
+import { HeaderScratch, LogInputError } from './types';
 
 export { NO_OFFSET } from './recordStore';
-export type { OverflowRun, StorePart, StoreState, StoreArrayName } from './recordStore';
+export type { OverflowRun } from './recordStore';
+export type { StorePart, StoreState, StoreArrayName } from './portableStore';
 
 /** What exportState gives and fromState takes. */
 export interface IndexState {
@@ -68,12 +67,12 @@ export class CancelledError extends Error {
 const SCAN_CHUNK = 16 << 20;
 
 /**
- * The index of one log: its records and sessions (RecordStore, through WindowedStore), built by scanning the log's source
- * in chunks with the dialect's parser, and the text of records read back from the source.
+ * The index of one log: its records and sessions, built by scanning the log's source in chunks with
+ * the dialect's parser. The layers below, each in its file: RecordStore (the arrays), PortableStore
+ * (parts and kept state), WindowedStore (forgetting), OrderedStore (the finishing pass), RecordTexts
+ * (records read back as text).
  */
-export class LogIndex extends WindowedStore {
-  readonly source: LogSource;
-  readonly dialect: Dialect;
+export class LogIndex extends RecordTexts {
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
   scannedTo = 0;
   /** True when the last line scanned had no terminator (appending then needs a full re-index). */
@@ -83,18 +82,12 @@ export class LogIndex extends WindowedStore {
   /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
   searched: SearchHits | undefined = undefined;
 
-  private readonly parser: LineParser;
   /** The dialect's fused loop for its common records, and what it appends to (Dialect.createFastScan). */
   private readonly fast: FastScan | undefined;
   private fastOut: FastRecords | undefined;
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
   private readonly h = new HeaderScratch();
-  /** Component names made from key prefixes, one string each (componentOf). */
-  private readonly componentNames = new AsciiNames();
-  private toleranceMs: number;
-  /** Where the dialect's times of day start (the date in a CommuniGate file name), when it writes no dates. */
-  readonly dayBase: number | undefined;
   /** Indexing a part of the log only, up to this offset (a worker's share); undefined: all of it. */
   private limit: number | undefined;
   // Scan state carried from one chunk (or one append) to the next.
@@ -104,24 +97,12 @@ export class LogIndex extends WindowedStore {
   private carryLines = 0;
   private carryEndOffset = 0;
   private carryDialog: string | undefined = undefined;
-  private day = 0;
-  private maxTod = -1;
-  private rolledTo = 0;
-  private up = 0;
-  private down = 0;
-  private lastTimed = NaN;
-  private regressionEdge = NaN;
 
   /** An empty index over `source`; call build() (or use LogIndex.fromBytes). */
   constructor(source: LogSource, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
-    super();
-    this.source = source;
-    this.dialect = dialect;
-    this.parser = (dialect.createScanner ?? dialect.createParser)(ctx);
+    super(source, dialect, ctx, options.toleranceMs ?? 1000);
     this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.();
     this.indented = dialect.headersMayBeIndented === true;
-    this.toleranceMs = options.toleranceMs ?? 1000;
-    this.dayBase = dialect.timeOfDay?.(ctx);
   }
 
   /**
@@ -371,119 +352,6 @@ export class LogIndex extends WindowedStore {
     }
   }
 
-  /** The log's bytes, for logs held in memory (editor documents). */
-  get bytes(): Buffer {
-    if (!(this.source instanceof MemorySource)) throw new Error('the log is read from disk: use read()');
-    return this.source.whole();
-  }
-
-  /** Bytes `[start, end)` of the log. */
-  read(start: number, end: number): Buffer {
-    return this.source.read(start, end);
-  }
-
-  /** As read(), into a buffer the source reuses for its next readTransient (or read() where it has none): done with it before reading again. */
-  readTransient(start: number, end: number): Buffer {
-    return this.source.readTransient?.(start, end) ?? this.source.read(start, end);
-  }
-
-  /** The outline group of a session (FORMATS §2: CommuniGate NAME, Axigen service, EMG instance…). */
-  componentOf(session: number): string {
-    const prefix = this.dialect.componentPrefix;
-    if (prefix !== undefined && this.parser.componentOf === undefined) {
-      const { pool, start, end } = this.keys.boundsOf(session);
-      const n = prefix(pool, start, end);
-      if (n > 0) return this.componentNames.get(pool, start, start + n);
-    }
-    const key = this.keys.decode(session);
-    return this.parser.componentOf?.(key) ?? this.dialect.componentOf(key);
-  }
-
-  /** The record's text, verbatim (terminators included). */
-  recordText(r: number): string {
-    return this.read(this.recStartOffset[r], this.endOffsetOf(r)).toString('utf8');
-  }
-
-  /** The record's first line, without terminator. */
-  headerLine(r: number): string {
-    const start = this.recStartOffset[r];
-    const end = this.endOffsetOf(r);
-    // Header lines are short; read a little and only read on for a record whose first line is long.
-    let bytes = this.read(start, Math.min(end, start + 4096));
-    let nl = bytes.indexOf(LF);
-    if (nl < 0 && bytes.length < end - start) {
-      bytes = this.read(start, end);
-      nl = bytes.indexOf(LF);
-    }
-    let e = nl < 0 ? bytes.length : nl;
-    const cr = bytes.indexOf(CR);
-    if (cr >= 0 && cr < e) e = cr;
-    return bytes.toString('utf8', 0, e);
-  }
-
-  /** The record's body (FORMATS §2): everything but timestamp and level marker, lines joined by `\n`. */
-  body(r: number): string {
-    const text = this.read(this.recStartOffset[r] + this.recBodyCol[r], this.endOffsetOf(r)).toString('utf8');
-    return text.replace(/(?:\r\n|\r|\n)$/, '').replace(/\r\n|\r/g, '\n');
-  }
-
-  /**
-   * The queue id (message) a record is about, where its dialect names one: lets one message's
-   * `DEQUEUER [id]` records be found although they all share the session key DEQUEUER.
-   */
-  queueId(r: number): string | undefined {
-    const queueId = this.dialect.queueId;
-    if (!queueId) return undefined;
-    const line = this.headerLine(r);
-    return queueId(line.slice(textColumn(line, this.recBodyCol[r])), this.sessionKey(this.recSession[r]));
-  }
-
-  /** The timestamp of a record as written. */
-  timestampText(r: number): string {
-    // Rebuilt from the arrays where the dialect can (a session list reads no file then).
-    if (this.dialect.stampText !== undefined) {
-      const rebuilt = this.dialect.stampText(this.recWall[r], this.dayBase ?? 0, this.recBodyCol[r], this.recLevel[r], this.recFlags[r]);
-      if (rebuilt !== undefined) return rebuilt;
-    }
-    // Most dialects write the timestamp first: try the line's first bytes before decoding it whole.
-    const start = this.recStartOffset[r];
-    const head = this.read(start, Math.min(this.endOffsetOf(r), start + 64));
-    let e = 0;
-    while (e < head.length && head[e] !== LF && head[e] !== CR) e++;
-    const text = head.toString('latin1', 0, e);
-    const quick = this.dialect.timestampText(text);
-    // Trusted only when it leads the line (after blanks and a bracket at most) and ends before the bytes read do.
-    const at = quick === '' ? -1 : text.indexOf(quick);
-    let lead = 0;
-    while (lead < text.length && (text.charCodeAt(lead) === SP || text.charCodeAt(lead) === TAB)) lead++;
-    return at >= 0 && at <= lead + 1 && at + quick.length < e ? quick : this.dialect.timestampText(this.headerLine(r));
-  }
-
-  /** Whether the record carries a problem (any error or warning diagnostic). */
-  isProblem(r: number): boolean {
-    return this.problemSeverity(r) !== 255;
-  }
-
-  /** The most severe diagnostic severity of a record (Severity.Error or Warning), or 255. */
-  problemSeverity(r: number): number {
-    const f = this.recFlags[r];
-    let worst = 255;
-    if (this.recLevel[r] !== NO_LEVEL && this.recSeverity[r] <= Severity.Warning) {
-      worst = this.recSeverity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
-    }
-    if (f & RecordFlag.EventError) worst = Math.min(worst, f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning);
-    if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression)) worst = Math.min(worst, Severity.Warning);
-    return worst;
-  }
-
-  /** Re-evaluates time regressions with another tolerance (a setting change), keeping the parse. */
-  setTolerance(toleranceMs: number): void {
-    if (toleranceMs === this.toleranceMs) return;
-    this.toleranceMs = toleranceMs;
-    this.markTimeRegressions(0);
-    this.countProblems(0);
-  }
-
   /**
    * Scans the complete lines of `buf` (whose first byte is at `base` in the log); with `final`, a last
    * line without terminator too. Returns the bytes consumed.
@@ -573,202 +441,6 @@ export class LogIndex extends WindowedStore {
     return pos;
   }
 
-  /**
-   * Marks time regressions and counts problems anew after record times were moved from outside
-   * (a rotated source placing a later file's records on that file's date, FORMATS §9).
-   */
-  timesMoved(): void {
-    this.markTimeRegressions(0);
-    this.countProblems(0);
-  }
-
-  /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
-  private finish(first: number): void {
-    // Only exported tables may come newest first; every server writes its own log in time order, so
-    // there is nothing to decide and one pass does days, order, regressions and problem counts.
-    if (this.dialect.mayDescend !== true) {
-      this.finishInOrder(first);
-      return;
-    }
-    if (this.dayBase !== undefined) this.rollDays();
-    for (let r = first; r < this.recordCount; r++) {
-      if (this.recFlags[r] & RecordFlag.NoTime) continue;
-      const t = this.normalized(r);
-      if (t > this.lastTimed) this.up++;
-      else if (t < this.lastTimed) this.down++;
-      this.lastTimed = t;
-      // A wall time past a year from the epoch carries a calendar date; day counts never get there.
-      if (this.recWall[r] >= DATED_MS) this.dated = true;
-    }
-    const descending = this.down > this.up;
-    if (descending !== this.descending || first === 0) {
-      this.descending = descending;
-      this.markTimeRegressions(0);
-      this.countProblems(0);
-    } else {
-      this.markTimeRegressions(first);
-      this.countProblems(first);
-    }
-  }
-
-  /**
-   * finish() for a log in time order, fused into one pass over records `first…`: rollDays,
-   * markTimeRegressions and countProblems as they are written below, record by record (the counts of
-   * records going up and down in time only decide the order of logs that may come newest first).
-   */
-  private finishInOrder(first: number): void {
-    this.descending = false;
-    if (first === 0) {
-      this.sessionProblems.fill(0);
-      this.sessionWorst.fill(255);
-    }
-    const rolling = this.dayBase !== undefined && this.rolledTo === first;
-    if (this.dayBase !== undefined && !rolling) this.rollDays();
-    const base = this.dayBase ?? 0;
-    const wall = this.recWall;
-    const flags = this.recFlags;
-    const level = this.recLevel;
-    const severity = this.recSeverity;
-    const session = this.recSession;
-    const problems = this.sessionProblems;
-    const worst = this.sessionWorst;
-    const offsets = this.offsets;
-    const logOffsetMs = this.logOffsetMin * 60_000;
-    const tol = this.toleranceMs;
-    const days = this.dayState();
-    let prev = rolling && first > 0 ? wall[first - 1] : NaN;
-    let edge = first === 0 ? NaN : this.regressionEdge;
-    let dated = this.dated;
-    const n = this.recordCount;
-    for (let r = first; r < n; r++) {
-      let f = flags[r] & ~RecordFlag.TimeRegression;
-      if (f & RecordFlag.NoTime) {
-        if (rolling) wall[r] = prev;
-      } else {
-        if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
-        const off = offsets === undefined ? NO_OFFSET : offsets[r];
-        const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
-        if (wall[r] >= DATED_MS) dated = true;
-        if (edge !== edge) edge = t;
-        else if (t < edge - tol) f |= RecordFlag.TimeRegression;
-        if (t > edge) edge = t;
-      }
-      flags[r] = f;
-      // problemSeverity(r), inline.
-      let sev = 255;
-      if (level[r] !== NO_LEVEL && severity[r] <= Severity.Warning) sev = severity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
-      if (f & RecordFlag.EventError) {
-        const e = f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning;
-        if (e < sev) sev = e;
-      }
-      if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression) && Severity.Warning < sev) sev = Severity.Warning;
-      if (sev !== 255) {
-        const s = session[r];
-        problems[s]++;
-        if (sev < worst[s]) worst[s] = sev;
-      }
-    }
-    if (rolling) this.keepDayState(days, n);
-    this.regressionEdge = edge;
-    this.dated = dated;
-  }
-
-  /** Dates the times of day of the records from rolledTo on (dateTimeOfDay), as finishInOrder does in its pass. */
-  private rollDays(): void {
-    const base = this.dayBase ?? 0;
-    const wall = this.recWall;
-    const flags = this.recFlags;
-    const days = this.dayState();
-    let prev = this.rolledTo > 0 ? wall[this.rolledTo - 1] : NaN;
-    for (let r = this.rolledTo; r < this.recordCount; r++) {
-      if (flags[r] & RecordFlag.NoTime) {
-        wall[r] = prev;
-        continue;
-      }
-      prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
-    }
-    this.keepDayState(days, this.recordCount);
-  }
-
-  /** The day count and latest time of day so far, as dateTimeOfDay carries them. */
-  private dayState(): Float64Array {
-    return Float64Array.of(this.day, this.maxTod);
-  }
-
-  private keepDayState(days: Float64Array, rolledTo: number): void {
-    this.day = days[0];
-    this.maxTod = days[1];
-    this.rolledTo = rolledTo;
-  }
-
-  private markTimeRegressions(first: number): void {
-    const tol = this.toleranceMs;
-    const mirror = this.descending;
-    let edge = first === 0 ? NaN : this.regressionEdge;
-    for (let r = first; r < this.recordCount; r++) {
-      let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
-      if (!(f & RecordFlag.NoTime)) {
-        const t = this.normalized(r);
-        if (Number.isNaN(edge)) edge = t;
-        else if (mirror ? t > edge + tol : t < edge - tol) f |= RecordFlag.TimeRegression;
-        edge = mirror ? Math.min(edge, t) : Math.max(edge, t);
-      }
-      this.recFlags[r] = f;
-    }
-    this.regressionEdge = edge;
-  }
-
-  private countProblems(first: number): void {
-    if (first === 0) {
-      this.sessionProblems.fill(0);
-      this.sessionWorst.fill(255);
-    }
-    for (let r = first; r < this.recordCount; r++) {
-      const sev = this.problemSeverity(r);
-      if (sev === 255) continue;
-      const s = this.recSession[r];
-      this.sessionProblems[s]++;
-      if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
-    }
-  }
-}
-
-/**
- * Dates a time of day of a dialect that writes no date: the base, plus a day each time the clock goes
- * back by more than twelve hours (a new day, not a record written late). `days` carries the day count
- * and the latest time of day so far from record to record.
- */
-function dateTimeOfDay(days: Float64Array, base: number, tod: number): number {
-  const maxTod = days[1];
-  if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
-    days[0]++;
-    days[1] = tod;
-  } else if (tod > maxTod) {
-    days[1] = tod;
-  }
-  return base + days[0] * DAY_MS + tod;
-}
-
-/** Strings of short ASCII byte runs, made once each (a few dozen component names for a million sessions). */
-class AsciiNames {
-  private readonly names = new Map<number, string[]>();
-
-  get(bytes: Uint8Array, start: number, end: number): string {
-    let h = end - start;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    let bucket = this.names.get(h);
-    if (bucket === undefined) this.names.set(h, (bucket = []));
-    for (const name of bucket) if (sameAscii(name, bytes, start, end)) return name;
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-    bucket.push(name);
-    return name;
-  }
-}
-
-function sameAscii(name: string, bytes: Uint8Array, start: number, end: number): boolean {
-  if (name.length !== end - start) return false;
-  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) !== bytes[start + i]) return false;
-  return true;
 }
 
 /** The needle of BuildOptions.search as bytes, when it can be searched chunk by chunk (no line breaks). */
@@ -780,10 +452,6 @@ function searchable(text: string | undefined): Buffer | undefined {
 const NONE = -1;
 const OPEN = 0;
 const CARRY = -2;
-const HALF_DAY = DAY_MS / 2;
-/** A wall time past a year from the epoch carries a calendar date; day counts never get there. */
-const DATED_MS = 86_400_000 * 365;
-
 /** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
 export function turn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 // Both cores: a large log on disk is split at line boundaries into parts; this thread indexes the
 // first, worker threads (indexWorker.ts) the others, and the parts are stitched in order (LogIndex
-// adoptPart / RecordStore.adopt) into the index one thread would have built.
+// adoptPart / PortableStore.adopt) into the index one thread would have built.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

@@ -1,8 +1,9 @@
 // A store that holds a window of a log at a time (a streamed export, `msglog sessions`): records and
 // sessions forgotten once used, or every record but each session's first and last. Between
-// RecordStore and LogIndex, so that the storage's own file stays about storing.
+// PortableStore and OrderedStore (on the way from RecordStore to LogIndex), so that the storage's own
+// file stays about storing.
 import { KeyTable } from './keyTable';
-import { RecordStore } from './recordStore';
+import { PortableStore } from './portableStore';
 
 /** Each session's first record (slot 2 s) and last (2 s + 1): see installSessionEnds and sessionEnds.ts. */
 export interface SessionEndArrays {
@@ -18,7 +19,7 @@ export interface SessionEndArrays {
   flags: Uint8Array<ArrayBuffer>;
 }
 
-export class WindowedStore extends RecordStore {
+export class WindowedStore extends PortableStore {
   /**
    * Forgets the first `n` records, the rest renumbered from 0 (a streamed export keeps one window of
    * records, not the log's). Sessions keep their keys, dialogs and problem counts, and the sessions

@@ -1,0 +1,235 @@
+// The finishing pass of an index: records' times of day dated, time order decided, time regressions
+// marked and problems counted per session. Between WindowedStore and LogIndex: it reads the record
+// arrays and none of the log's bytes.
+import { NO_OFFSET } from './recordStore';
+import { WindowedStore } from './windowedStore';
+import { DAY_MS } from './time';
+import { NO_LEVEL, RecordFlag, Severity } from './types';
+
+export class OrderedStore extends WindowedStore {
+  /** Where the dialect's times of day start (the date in a CommuniGate file name), when it writes no dates. */
+  readonly dayBase: number | undefined;
+  /** Only exported tables may come newest first (Dialect.mayDescend). */
+  private readonly mayDescend: boolean;
+  /** Time-regression tolerance in ms (FORMATS §4). */
+  protected toleranceMs: number;
+  // The finishing state carried from one window, part or append to the next (LogIndex.exportState keeps it).
+  protected day = 0;
+  protected maxTod = -1;
+  protected rolledTo = 0;
+  protected up = 0;
+  protected down = 0;
+  protected lastTimed = NaN;
+  protected regressionEdge = NaN;
+
+  constructor(dayBase: number | undefined, toleranceMs: number, mayDescend: boolean) {
+    super();
+    this.dayBase = dayBase;
+    this.toleranceMs = toleranceMs;
+    this.mayDescend = mayDescend;
+  }
+
+  /** Whether the record carries a problem (any error or warning diagnostic). */
+  isProblem(r: number): boolean {
+    return this.problemSeverity(r) !== 255;
+  }
+
+  /** The most severe diagnostic severity of a record (Severity.Error or Warning), or 255. */
+  problemSeverity(r: number): number {
+    const f = this.recFlags[r];
+    let worst = 255;
+    if (this.recLevel[r] !== NO_LEVEL && this.recSeverity[r] <= Severity.Warning) {
+      worst = this.recSeverity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
+    }
+    if (f & RecordFlag.EventError) worst = Math.min(worst, f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning);
+    if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression)) worst = Math.min(worst, Severity.Warning);
+    return worst;
+  }
+
+  /** Re-evaluates time regressions with another tolerance (a setting change), keeping the parse. */
+  setTolerance(toleranceMs: number): void {
+    if (toleranceMs === this.toleranceMs) return;
+    this.toleranceMs = toleranceMs;
+    this.markTimeRegressions(0);
+    this.countProblems(0);
+  }
+
+  /**
+   * Marks time regressions and counts problems anew after record times were moved from outside
+   * (a rotated source placing a later file's records on that file's date, FORMATS §9).
+   */
+  timesMoved(): void {
+    this.markTimeRegressions(0);
+    this.countProblems(0);
+  }
+
+  /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
+  protected finish(first: number): void {
+    // Only exported tables may come newest first; every server writes its own log in time order, so
+    // there is nothing to decide and one pass does days, order, regressions and problem counts.
+    if (!this.mayDescend) {
+      this.finishInOrder(first);
+      return;
+    }
+    if (this.dayBase !== undefined) this.rollDays();
+    for (let r = first; r < this.recordCount; r++) {
+      if (this.recFlags[r] & RecordFlag.NoTime) continue;
+      const t = this.normalized(r);
+      if (t > this.lastTimed) this.up++;
+      else if (t < this.lastTimed) this.down++;
+      this.lastTimed = t;
+      // A wall time past a year from the epoch carries a calendar date; day counts never get there.
+      if (this.recWall[r] >= DATED_MS) this.dated = true;
+    }
+    const descending = this.down > this.up;
+    if (descending !== this.descending || first === 0) {
+      this.descending = descending;
+      this.markTimeRegressions(0);
+      this.countProblems(0);
+    } else {
+      this.markTimeRegressions(first);
+      this.countProblems(first);
+    }
+  }
+
+  /**
+   * finish() for a log in time order, fused into one pass over records `first…`: rollDays,
+   * markTimeRegressions and countProblems as they are written below, record by record (the counts of
+   * records going up and down in time only decide the order of logs that may come newest first).
+   */
+  private finishInOrder(first: number): void {
+    this.descending = false;
+    if (first === 0) {
+      this.sessionProblems.fill(0);
+      this.sessionWorst.fill(255);
+    }
+    const rolling = this.dayBase !== undefined && this.rolledTo === first;
+    if (this.dayBase !== undefined && !rolling) this.rollDays();
+    const base = this.dayBase ?? 0;
+    const wall = this.recWall;
+    const flags = this.recFlags;
+    const level = this.recLevel;
+    const severity = this.recSeverity;
+    const session = this.recSession;
+    const problems = this.sessionProblems;
+    const worst = this.sessionWorst;
+    const offsets = this.offsets;
+    const logOffsetMs = this.logOffsetMin * 60_000;
+    const tol = this.toleranceMs;
+    const days = this.dayState();
+    let prev = rolling && first > 0 ? wall[first - 1] : NaN;
+    let edge = first === 0 ? NaN : this.regressionEdge;
+    let dated = this.dated;
+    const n = this.recordCount;
+    for (let r = first; r < n; r++) {
+      let f = flags[r] & ~RecordFlag.TimeRegression;
+      if (f & RecordFlag.NoTime) {
+        if (rolling) wall[r] = prev;
+      } else {
+        if (rolling) prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
+        const off = offsets === undefined ? NO_OFFSET : offsets[r];
+        const t = wall[r] - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
+        if (wall[r] >= DATED_MS) dated = true;
+        if (edge !== edge) edge = t;
+        else if (t < edge - tol) f |= RecordFlag.TimeRegression;
+        if (t > edge) edge = t;
+      }
+      flags[r] = f;
+      // problemSeverity(r), inline.
+      let sev = 255;
+      if (level[r] !== NO_LEVEL && severity[r] <= Severity.Warning) sev = severity[r] <= Severity.Error ? Severity.Error : Severity.Warning;
+      if (f & RecordFlag.EventError) {
+        const e = f & RecordFlag.EventErrorIsError ? Severity.Error : Severity.Warning;
+        if (e < sev) sev = e;
+      }
+      if (f & (RecordFlag.Malformed | RecordFlag.TimeRegression) && Severity.Warning < sev) sev = Severity.Warning;
+      if (sev !== 255) {
+        const s = session[r];
+        problems[s]++;
+        if (sev < worst[s]) worst[s] = sev;
+      }
+    }
+    if (rolling) this.keepDayState(days, n);
+    this.regressionEdge = edge;
+    this.dated = dated;
+  }
+
+  /** Dates the times of day of the records from rolledTo on (dateTimeOfDay), as finishInOrder does in its pass. */
+  private rollDays(): void {
+    const base = this.dayBase ?? 0;
+    const wall = this.recWall;
+    const flags = this.recFlags;
+    const days = this.dayState();
+    let prev = this.rolledTo > 0 ? wall[this.rolledTo - 1] : NaN;
+    for (let r = this.rolledTo; r < this.recordCount; r++) {
+      if (flags[r] & RecordFlag.NoTime) {
+        wall[r] = prev;
+        continue;
+      }
+      prev = wall[r] = dateTimeOfDay(days, base, wall[r]);
+    }
+    this.keepDayState(days, this.recordCount);
+  }
+
+  /** The day count and latest time of day so far, as dateTimeOfDay carries them. */
+  private dayState(): Float64Array {
+    return Float64Array.of(this.day, this.maxTod);
+  }
+
+  private keepDayState(days: Float64Array, rolledTo: number): void {
+    this.day = days[0];
+    this.maxTod = days[1];
+    this.rolledTo = rolledTo;
+  }
+
+  private markTimeRegressions(first: number): void {
+    const tol = this.toleranceMs;
+    const mirror = this.descending;
+    let edge = first === 0 ? NaN : this.regressionEdge;
+    for (let r = first; r < this.recordCount; r++) {
+      let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
+      if (!(f & RecordFlag.NoTime)) {
+        const t = this.normalized(r);
+        if (Number.isNaN(edge)) edge = t;
+        else if (mirror ? t > edge + tol : t < edge - tol) f |= RecordFlag.TimeRegression;
+        edge = mirror ? Math.min(edge, t) : Math.max(edge, t);
+      }
+      this.recFlags[r] = f;
+    }
+    this.regressionEdge = edge;
+  }
+
+  private countProblems(first: number): void {
+    if (first === 0) {
+      this.sessionProblems.fill(0);
+      this.sessionWorst.fill(255);
+    }
+    for (let r = first; r < this.recordCount; r++) {
+      const sev = this.problemSeverity(r);
+      if (sev === 255) continue;
+      const s = this.recSession[r];
+      this.sessionProblems[s]++;
+      if (sev < this.sessionWorst[s]) this.sessionWorst[s] = sev;
+    }
+  }
+}
+
+/**
+ * Dates a time of day of a dialect that writes no date: the base, plus a day each time the clock goes
+ * back by more than twelve hours (a new day, not a record written late). `days` carries the day count
+ * and the latest time of day so far from record to record.
+ */
+function dateTimeOfDay(days: Float64Array, base: number, tod: number): number {
+  const maxTod = days[1];
+  if (maxTod >= 0 && tod < maxTod - HALF_DAY) {
+    days[0]++;
+    days[1] = tod;
+  } else if (tod > maxTod) {
+    days[1] = tod;
+  }
+  return base + days[0] * DAY_MS + tod;
+}
+
+const HALF_DAY = DAY_MS / 2;
+/** A wall time past a year from the epoch carries a calendar date; day counts never get there. */
+const DATED_MS = 86_400_000 * 365;

@@ -1,0 +1,301 @@
+// A store handed over whole: a part of a log indexed by a worker (toPart, adopt: stitched after the
+// parts before it) and the state the index cache keeps on disk (exportStore, importStore). Between
+// RecordStore and WindowedStore, so that the storage's own file stays about storing.
+import { NO_OFFSET, RecordStore } from './recordStore';
+import type { OverflowRun } from './recordStore';
+import { RecordFlag } from './types';
+
+/** What a part of a log indexed on its own (a worker) hands over to be stitched after the rest. */
+export interface StorePart {
+  recordCount: number;
+  lineCount: number;
+  recStartLine: Uint32Array;
+  recStartOffset: Uint32Array | Float64Array;
+  recBodyCol: Uint16Array;
+  recWall: Float64Array;
+  offsets: Int16Array | undefined;
+  recLevel: Uint8Array;
+  recSeverity: Uint8Array;
+  recFlags: Uint8Array;
+  recSession: Uint32Array;
+  /** The part's session keys: bytes and their bounds, in order of first record. */
+  keyPool: Uint8Array;
+  keyBounds: Uint32Array;
+  /** Per session of the part: its first and last record (part numbering) and its record count. */
+  sessionFirst: Uint32Array;
+  sessionLast: Uint32Array;
+  sessionRecordCount: Uint32Array;
+  sessionDialogs: [number, string][];
+  overflow: OverflowRun[];
+  /** End of the part's last record (line, offset), when it runs to the end of the part. */
+  lastEndLine: number;
+  lastEndOffset: number;
+  /** Lines before the part's first record that continue the record open before the part, and a SIP dialog they reveal. */
+  carryLines: number;
+  carryEndOffset: number;
+  carryDialog: string | undefined;
+  /** Offsets of BuildOptions.search in the part, when it was searched. */
+  hits?: Float64Array;
+}
+
+/** A store's records, sessions and scan state as plain arrays and values (the index cache writes it to disk). */
+export interface StoreState {
+  arrays: Record<StoreArrayName, ArrayBufferView | undefined>;
+  values: {
+    lineCount: number;
+    recordCount: number;
+    preambleLines: number;
+    sessionCount: number;
+    descending: boolean;
+    dated: boolean;
+    logOffsetMin: number;
+    hasOffset: boolean;
+    prevWall: number;
+    prevOffset: number;
+    lastEndLine: number;
+    lastEndOffset: number;
+  };
+  sessionDialogs: [number, string][];
+  overflow: OverflowRun[];
+}
+
+export type StoreArrayName =
+  | 'recStartLine'
+  | 'recStartOffset'
+  | 'recBodyCol'
+  | 'recWall'
+  | 'offsets'
+  | 'recLevel'
+  | 'recSeverity'
+  | 'recFlags'
+  | 'recSession'
+  | 'sessionFirst'
+  | 'sessionLast'
+  | 'sessionRecordCount'
+  | 'sessionProblems'
+  | 'sessionWorst'
+  | 'keyPool'
+  | 'keyBounds';
+
+export class PortableStore extends RecordStore {
+  /** This store's records, sessions and runs as a part for another store to adopt (see adopt). */
+  toPart(carryLines: number, carryEndOffset: number, carryDialog: string | undefined): StorePart {
+    // Handed over as they are (the adopting store reads recordCount slots): no copy to trim them.
+    const { pool, bounds } = this.keys.export();
+    const dialogs: [number, string][] = [...this.sessionDialog];
+    return {
+      recordCount: this.recordCount,
+      lineCount: this.lineCount,
+      recStartLine: this.recStartLine,
+      recStartOffset: this.recStartOffset,
+      recBodyCol: this.recBodyCol,
+      recWall: this.recWall,
+      offsets: this.offsets,
+      recLevel: this.recLevel,
+      recSeverity: this.recSeverity,
+      recFlags: this.recFlags,
+      recSession: this.recSession,
+      keyPool: pool,
+      keyBounds: bounds,
+      sessionFirst: this.sessionFirst,
+      sessionLast: this.sessionLast,
+      sessionRecordCount: this.sessionRecordCount,
+      sessionDialogs: dialogs,
+      overflow: this.overflow,
+      lastEndLine: this.lastEndLine,
+      lastEndOffset: this.lastEndOffset,
+      carryLines,
+      carryEndOffset,
+      carryDialog,
+    };
+  }
+
+  /**
+   * Appends a part indexed on its own from the next line boundary on: its lines follow ours, its
+   * sessions are renumbered through our key table (in order of first record, as one scan would),
+   * lines it began with continue our last record, and a NoTime record at its start takes our last time.
+   */
+  protected adopt(p: StorePart): void {
+    const base = this.recordCount;
+    const lineBase = this.lineCount;
+    const lastOpen = base > 0 && !this.closedBy.has(base - 1);
+    // Leading continuation lines of the part extend our last record (unless a marker closed it).
+    if (lastOpen && p.carryLines > 0) {
+      this.lastEndLine = lineBase + p.carryLines - 1;
+      this.lastEndOffset = p.carryEndOffset;
+      const s = this.recSession[base - 1];
+      if (p.carryDialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, p.carryDialog);
+    }
+    // Sessions: local id → ours.
+    const map = new Uint32Array(p.keyBounds.length >> 1);
+    for (let i = 0; i < map.length; i++) map[i] = this.keys.intern(p.keyPool, p.keyBounds[2 * i], p.keyBounds[2 * i + 1]);
+    const n = p.recordCount;
+    if (base + n > this.recStartLine.length) this.growRecords(base + n);
+    if (p.recStartOffset instanceof Float64Array) this.widenOffsets();
+    const lines = this.recStartLine;
+    const partLines = p.recStartLine;
+    for (let i = 0; i < n; i++) lines[base + i] = partLines[i] + lineBase;
+    this.recStartOffset.set(p.recStartOffset.subarray(0, n), base);
+    this.recBodyCol.set(p.recBodyCol.subarray(0, n), base);
+    this.recWall.set(p.recWall.subarray(0, n), base);
+    this.recLevel.set(p.recLevel.subarray(0, n), base);
+    this.recSeverity.set(p.recSeverity.subarray(0, n), base);
+    this.recFlags.set(p.recFlags.subarray(0, n), base);
+    if (p.offsets !== undefined) {
+      if (this.offsets === undefined) this.offsets = new Int16Array(this.recStartLine.length).fill(NO_OFFSET);
+      this.offsets.set(p.offsets.subarray(0, n), base);
+    } else if (this.offsets !== undefined) {
+      this.offsets.fill(NO_OFFSET, base, base + n);
+    }
+    const sessions = p.recSession;
+    const out = this.recSession;
+    for (let i = 0; i < n; i++) out[base + i] = map[sessions[i]];
+    // Session aggregates per session of the part, not per record: its records all follow ours.
+    if (this.keys.size > this.sessionFirst.length) this.growSessions(this.keys.size);
+    for (let local = 0; local < map.length; local++) {
+      const count = p.sessionRecordCount[local];
+      if (count === 0) continue;
+      const s = map[local];
+      if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = base + p.sessionFirst[local];
+      this.sessionLast[s] = base + p.sessionLast[local];
+      this.sessionRecordCount[s] += count;
+    }
+    // Records without a time before the part's first timed one carry our last time.
+    for (let i = 0; i < n && this.recFlags[base + i] & RecordFlag.NoTime; i++) {
+      this.recWall[base + i] = this.prevWall;
+      if (this.prevOffset !== NO_OFFSET) this.setOffset(base + i, this.prevOffset);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      if (this.recFlags[base + i] & RecordFlag.NoTime) continue;
+      this.prevWall = this.recWall[base + i];
+      this.prevOffset = p.offsets === undefined ? NO_OFFSET : p.offsets[i];
+      break;
+    }
+    if (!this.hasOffset && p.offsets !== undefined) {
+      for (let i = 0; i < n; i++) {
+        if (p.offsets[i] !== NO_OFFSET && !(p.recFlags[i] & RecordFlag.NoTime)) {
+          this.hasOffset = true;
+          this.logOffsetMin = p.offsets[i];
+          break;
+        }
+      }
+    }
+    for (const [s, dialog] of p.sessionDialogs) if (!this.sessionDialog.has(map[s])) this.sessionDialog.set(map[s], dialog);
+    // Overflow runs: a run that continues our last run merges with it.
+    for (const run of p.overflow) {
+      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: run.recordBefore < 0 ? base - 1 : run.recordBefore + base };
+      const last = this.overflow[this.overflow.length - 1];
+      if (last && last.endLine === moved.startLine - 1 && moved.recordBefore === last.recordBefore) {
+        last.endLine = moved.endLine;
+        last.endOffset = moved.endOffset;
+        last.count += moved.count;
+      } else {
+        this.overflow.push(moved);
+        this.closeBy(moved.recordBefore, moved);
+      }
+    }
+    if (base === 0 && n > 0) this.preambleLines = lineBase + p.recStartLine[0];
+    this.recordCount = base + n;
+    if (n > 0) {
+      this.lastEndLine = p.lastEndLine + lineBase;
+      this.lastEndOffset = p.lastEndOffset;
+    }
+    this.lineCount = lineBase + p.lineCount;
+    this.invalidateDerived();
+  }
+
+  /**
+   * The store as a StoreState: views of the used part of each record array (no copy; later appends
+   * write past them), copies of the session arrays, and the scan state.
+   */
+  protected exportStore(): StoreState {
+    const n = this.recordCount;
+    const sessions = this.keys.size;
+    const { pool, bounds } = this.keys.export();
+    return {
+      arrays: {
+        recStartLine: this.recStartLine.subarray(0, n),
+        recStartOffset: this.recStartOffset.subarray(0, n),
+        recBodyCol: this.recBodyCol.subarray(0, n),
+        recWall: this.recWall.subarray(0, n),
+        offsets: this.offsets?.subarray(0, n),
+        recLevel: this.recLevel.subarray(0, n),
+        recSeverity: this.recSeverity.subarray(0, n),
+        recFlags: this.recFlags.subarray(0, n),
+        recSession: this.recSession.subarray(0, n),
+        // Copies: records appended later (a log that grows while the state is written out) change the
+        // sessions they join, never the records already there, whose arrays are views.
+        sessionFirst: this.sessionFirst.slice(0, sessions),
+        sessionLast: this.sessionLast.slice(0, sessions),
+        sessionRecordCount: this.sessionRecordCount.slice(0, sessions),
+        sessionProblems: this.sessionProblems.slice(0, sessions),
+        sessionWorst: this.sessionWorst.slice(0, sessions),
+        keyPool: pool,
+        keyBounds: bounds,
+      },
+      values: {
+        lineCount: this.lineCount,
+        recordCount: n,
+        preambleLines: this.preambleLines,
+        sessionCount: sessions,
+        descending: this.descending,
+        dated: this.dated,
+        logOffsetMin: this.logOffsetMin,
+        hasOffset: this.hasOffset,
+        prevWall: this.prevWall,
+        prevOffset: this.prevOffset,
+        lastEndLine: this.lastEndLine,
+        lastEndOffset: this.lastEndOffset,
+      },
+      sessionDialogs: [...this.sessionDialog],
+      overflow: this.overflow,
+    };
+  }
+
+  /** Takes over a StoreState (into a new, empty store): the arrays are used as they are, not copied. */
+  protected importStore(state: StoreState): void {
+    const a = state.arrays;
+    const v = state.values;
+    const need = <T>(name: StoreArrayName): T => {
+      const array = a[name];
+      if (array === undefined) throw new Error(`index cache: no ${name}`);
+      return array as T;
+    };
+    this.recStartLine = need<RecordStore['recStartLine']>('recStartLine');
+    this.recStartOffset = need<RecordStore['recStartOffset']>('recStartOffset');
+    this.recBodyCol = need<RecordStore['recBodyCol']>('recBodyCol');
+    this.recWall = need<RecordStore['recWall']>('recWall');
+    this.offsets = a.offsets as RecordStore['offsets'];
+    this.recLevel = need<RecordStore['recLevel']>('recLevel');
+    this.recSeverity = need<RecordStore['recSeverity']>('recSeverity');
+    this.recFlags = need<RecordStore['recFlags']>('recFlags');
+    this.recSession = need<RecordStore['recSession']>('recSession');
+    const pool = need<Uint8Array>('keyPool');
+    const bounds = need<Uint32Array>('keyBounds');
+    for (let id = 0; id < v.sessionCount; id++) {
+      if (this.keys.intern(pool, bounds[2 * id], bounds[2 * id + 1]) !== id) throw new Error('index cache: duplicate session key');
+    }
+    this.sessionFirst = need<RecordStore['sessionFirst']>('sessionFirst');
+    this.sessionLast = need<RecordStore['sessionLast']>('sessionLast');
+    this.sessionRecordCount = need<RecordStore['sessionRecordCount']>('sessionRecordCount');
+    this.sessionProblems = need<RecordStore['sessionProblems']>('sessionProblems');
+    this.sessionWorst = need<RecordStore['sessionWorst']>('sessionWorst');
+    this.lineCount = v.lineCount;
+    this.recordCount = v.recordCount;
+    this.preambleLines = v.preambleLines;
+    this.descending = v.descending;
+    this.dated = v.dated;
+    this.logOffsetMin = v.logOffsetMin;
+    this.hasOffset = v.hasOffset;
+    this.prevWall = v.prevWall;
+    this.prevOffset = v.prevOffset;
+    this.lastEndLine = v.lastEndLine;
+    this.lastEndOffset = v.lastEndOffset;
+    for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.set(session, dialog);
+    for (const run of state.overflow) {
+      this.overflow.push(run);
+      this.closeBy(run.recordBefore, run);
+    }
+    this.invalidateDerived();
+  }
+}
