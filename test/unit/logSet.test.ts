@@ -24,6 +24,17 @@ test('a concatenation supplies a line feed after a file without one, and reads a
   assert.equal(c.size, 6, 'the last line, still being written, is held back');
 });
 
+test('the line each part of a concatenation starts at: LF, CRLF and lone CR end lines, also split across reads', () => {
+  const parts = ['a\r\nb\rc\n', 'd\r', 'e\r\r\nf', '\r\n\rg\n', 'h'];
+  const c = new ConcatSource(parts.map((p) => new MemorySource(Buffer.from(p))));
+  // Counted on the whole text before each part: a line feed is supplied after 'f' (no LF at its end).
+  const ends = (text: string): number => (text.match(/\r\n|\r|\n/g) ?? []).length;
+  const stream = c.read(0, c.size).toString('latin1');
+  const expected = parts.map((_, k) => ends(stream.slice(0, c.partStart(k))));
+  assert.deepEqual(expected, [0, 3, 4, 7, 10]);
+  for (const chunk of [1, 2, 3, 5, 1 << 20]) assert.deepEqual(c.partFirstLines(chunk), expected, `reads of ${chunk} bytes`);
+});
+
 test('records of rotated files keep their file and line; a session goes on across files', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-set-'));
   try {

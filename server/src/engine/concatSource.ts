@@ -1,5 +1,5 @@
 // The rotated files of one log read as one byte stream (FORMATS §9: "as if concatenated").
-import { LF } from './bytes';
+import { CR, LF } from './bytes';
 import type { LogSource } from './source';
 
 /**
@@ -40,6 +40,39 @@ export class ConcatSource implements LogSource {
   /** Offset just past part k's bytes (its supplied line feed excluded). */
   partEnd(k: number): number {
     return this.starts[k] + this.parts[k].size;
+  }
+
+  /**
+   * The 0-based line at which each part starts, counted as the index counts lines (LF, CRLF and a
+   * lone CR end one): one read of every part but the last. For an export that writes each record's
+   * line in its own file while it holds a window of the log, not the lines before it.
+   */
+  partFirstLines(chunkBytes = 16 << 20): number[] {
+    const lines = [0];
+    let line = 0;
+    // A CR that ended the bytes read so far: the line it ends is counted once the next byte is seen.
+    let pendingCr = false;
+    for (let k = 1; k < this.parts.length; k++) {
+      const to = this.starts[k];
+      for (let from = this.starts[k - 1]; from < to; ) {
+        const end = Math.min(to, from + chunkBytes);
+        const buf = this.read(from, end);
+        if (buf.length === 0) break;
+        if (pendingCr && buf[0] !== LF) line++;
+        pendingCr = false;
+        for (let i = buf.indexOf(LF); i >= 0; i = buf.indexOf(LF, i + 1)) line++;
+        for (let i = buf.indexOf(CR); i >= 0; i = buf.indexOf(CR, i + 1)) {
+          if (i + 1 === buf.length) pendingCr = true;
+          else if (buf[i + 1] !== LF) line++;
+        }
+        from += buf.length;
+      }
+      // Parts end with a line feed (supplied where the file has none), so no CR waits across parts.
+      if (pendingCr) line++;
+      pendingCr = false;
+      lines.push(line);
+    }
+    return lines;
   }
 
   /** Appends a part (a log rotated while it was followed: the new file). */

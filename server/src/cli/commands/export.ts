@@ -4,8 +4,7 @@
 // to stdout or --out. Logs on disk, each a file of its own, are indexed a window at a time as they are
 // written (StreamExporter).
 import * as fs from 'fs';
-import { expandInputs, EXPORT_FORMATS, LogInputError, exportInputsOf, exportThreads, type ExportFormat, type LogFile, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamable } from '../../engine';
-import { groupSources } from '../../engine/rotation';
+import { expandInputs, EXPORT_FORMATS, LogInputError, exportInputsOf, exportThreads, type ExportFormat, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamInputs } from '../../engine';
 import { recycle } from '../../engine/export/jsonBytes';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
@@ -39,16 +38,13 @@ export const exportCommand: Command = {
     if (expanded.files.length === 0) throw new UsageError(`no log to export in ${files.join(' ')}`);
     if (outPath !== undefined) refuseOverwritingInput(outPath, expanded.files.map((f) => f.path));
     const options = { format: format as ExportFormat, bulk, utcOffsetMin };
-    // Logs on disk, each a file of its own, are streamed: indexed and written a window at a time.
-    const streams = streamed(expanded.files);
+    // Logs on disk are streamed: indexed and written a window at a time.
+    const streams = streamInputs(expanded.files);
     if (streams) {
       let exporter: StreamExporter;
       try {
-        const size = streams.reduce((n, f) => n + fs.statSync(f.path).size, 0);
-        exporter = new StreamExporter(
-          streams.map((f) => ({ file: f.path, path: f.display, source: f.display, dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } })),
-          { ...options, threads: exportThreads(size) },
-        );
+        const size = streams.reduce((n, input) => n + (input.files ?? [input]).reduce((m, f) => m + fs.statSync(f.file).size, 0), 0);
+        exporter = new StreamExporter(streams, { ...options, threads: exportThreads(size) });
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
@@ -76,17 +72,6 @@ export const exportCommand: Command = {
     return 0;
   },
 };
-
-/**
- * The logs of an export when they can be streamed: plain files on disk, each a source of its own (no
- * rotated files read as one), each streamable, in the order of their sources; else undefined.
- */
-function streamed(files: readonly LogFile[]): LogFile[] | undefined {
-  const groups = groupSources(files);
-  if (groups.some((g) => g.files.length !== 1)) return undefined;
-  const ordered = groups.map((g) => g.files[0]);
-  return ordered.every((f) => f.bytes === undefined && streamable(f.dialect, f.name)) ? ordered : undefined;
-}
 
 /** An export written over one of its own logs would destroy it. */
 function refuseOverwritingInput(outPath: string, files: string[]): void {

@@ -1,10 +1,12 @@
-// A streamed export of logs on disk, each one file (FORMATS §13): each log is indexed a window at a
-// time (streamSource.ts), its records are merged by time with the others' as MergedOrder merges them,
-// and a window's records are written once the next window is indexed (a window of look-ahead), then
+// A streamed export of logs on disk (FORMATS §13), each a file or rotated files read as one: each log
+// is indexed a window at a time (streamSource.ts), its records are merged by time with the others' as
+// MergedOrder merges them, and a window's records are written once the next window is indexed (a window of look-ahead), then
 // forgotten, so memory stays that of two windows a log (and of their sessions' keys) whatever the
 // size of the logs. Records come out as the export of the whole indexes writes them, but for what the
 // look-ahead cannot see (docs/BEHAVIOUR.md): a SIP Call-ID first written more than a window after a
 // session's earlier records is not written on those.
+import type { LogFile } from '../inputs';
+import { groupSources } from '../rotation';
 import type { Dialect } from '../types';
 import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceRecords, SLICE_LOG_BYTES, withVersion, writeSlice } from './exporter';
 import { gatherSlice, inputSetup, needsWholeIndex } from './exportIndex';
@@ -35,6 +37,29 @@ export interface StreamOptions extends ExportOptions {
 export function streamable(dialect: Dialect, fileName: string): boolean {
   if (needsWholeIndex(dialect.id)) return false;
   return dialect.timeOfDay === undefined || dialect.fileDate?.(fileName) !== undefined;
+}
+
+/**
+ * The logs of an export when they can be streamed: files on disk (each a log, or rotated files read as
+ * one), each streamable, in the order of their sources; else undefined.
+ */
+export function streamInputs(files: readonly LogFile[]): StreamInput[] | undefined {
+  const inputs: StreamInput[] = [];
+  for (const group of groupSources(files)) {
+    const first = group.files[0];
+    const last = group.files[group.files.length - 1];
+    if (group.files.some((f) => f.bytes !== undefined) || !streamable(first.dialect, first.name)) return undefined;
+    // As LogSet reads a source: its date from the first file's name, EMG's year from the newest file's time.
+    inputs.push({
+      file: first.path,
+      path: first.display,
+      source: group.files.length > 1 ? group.name : first.display,
+      dialect: first.dialect,
+      ctx: { fileName: first.name, mtimeMs: last.mtimeMs },
+      files: group.files.length > 1 ? group.files.map((f) => ({ file: f.path, path: f.display, name: f.name })) : undefined,
+    });
+  }
+  return inputs;
 }
 
 export class StreamExporter {
@@ -87,7 +112,7 @@ export class StreamExporter {
     const unit = this.options.format === 'otlp' ? Math.max(1, this.options.batchRecords ?? 1000) : 1;
     const perSlice = sliceRecords(this.options);
     const sessionLimit = Math.max(1, this.options.sessionLimit ?? SESSION_LIMIT);
-    const inputs: ExportInput[] = sources.map((s) => ({ index: s.index, path: s.input.path, source: s.input.source }));
+    const inputs: ExportInput[] = sources.map((s) => ({ index: s.index, path: s.input.path, source: s.input.source, files: s.files }));
     // The slice being made: each position's log and record (one log: records first … first + count).
     const src = new Uint16Array(perSlice);
     const rec = new Uint32Array(perSlice);
@@ -178,10 +203,10 @@ export class StreamExporter {
   private startThread(): ExportThread | undefined {
     if ((this.options.threads ?? 1) < 2) return undefined;
     const o = this.options;
-    const setups = this.sources.map((s) => inputSetup(s.index, [s.input.file]));
+    const setups = this.sources.map((s) => inputSetup(s.index, s.input.files?.map((f) => f.file) ?? [s.input.file]));
     for (const s of this.sources) s.told();
     return ExportThread.start({
-      inputs: this.sources.map((s, k) => ({ path: s.input.path, source: s.input.source, setup: setups[k] })),
+      inputs: this.sources.map((s, k) => ({ path: s.input.path, source: s.input.source, files: s.files, setup: setups[k] })),
       options: { format: o.format, bulk: o.bulk, utcOffsetMin: o.utcOffsetMin, batchRecords: o.batchRecords, version: o.version },
       chunkBytes: CHUNK_BYTES,
     });

@@ -1,27 +1,43 @@
-// One log of a streamed export (streamExport.ts): its file indexed a window at a time, the records
-// that may be written (a window of look-ahead behind what is indexed), the next one to merge, and
-// what the export's worker has been told of its sessions.
+// One log of a streamed export (streamExport.ts): its file (or its rotated files read as one) indexed
+// a window at a time, the records that may be written (a window of look-ahead behind what is
+// indexed), the next one to merge, and what the export's worker has been told of its sessions.
+import { ConcatSource } from '../concatSource';
 import { LogIndex } from '../logIndex';
 import { NO_OFFSET } from '../recordStore';
+import type { LogSource } from '../source';
 import { FileSource } from '../source';
+import { DAY_MS } from '../time';
 import type { Dialect, ParseContext } from '../types';
 import type { IndexNews } from './exportIndex';
+import type { ExportInput } from './exporter';
 
 /** One log on disk to stream. */
 export interface StreamInput {
-  /** The file on disk. */
+  /** The file on disk (the first, for rotated files). */
   file: string;
   /** The path as the user named it (`log.file.path`). */
   path: string;
   /** Its source's name (FORMATS §9). */
   source: string;
   dialect: Dialect;
+  /** The date of a CommuniGate log comes from its (first) file's name; EMG's year from the newest file's time. */
   ctx: ParseContext;
+  /** Rotated files read as one log, oldest first (FORMATS §9), when there are several: each on disk and as named. */
+  files?: { file: string; path: string; name: string }[];
 }
 
 export class StreamSource {
   readonly index: LogIndex;
-  private readonly file: FileSource;
+  private readonly bytes: LogSource;
+  /** Rotated files: where each starts, its first line and path (ExportInput.files); undefined for one file. */
+  readonly files: ExportInput['files'];
+  /** Rotated files' dates (Dialect.fileDate), where their names give one. */
+  private readonly fileDates: (number | undefined)[] = [];
+  /** The next file whose first record is to be placed on its date, and the shift reached (SourceLog.placeOnFileDates). */
+  private nextFile = 1;
+  private shiftMs = 0;
+  /** Records placed on their files' dates: those that may be written. */
+  private placed = 0;
   /** The whole log is indexed. */
   ended = false;
   /** Records that may be written: final, and a window of the log indexed after them. */
@@ -43,13 +59,28 @@ export class StreamSource {
     utcOffsetMin: number,
     private readonly windowBytes: number,
   ) {
-    this.file = new FileSource(input.file);
-    this.index = new LogIndex(this.file, input.dialect, input.ctx);
+    const rotated = input.files !== undefined && input.files.length > 1 ? input.files : undefined;
+    if (rotated === undefined) this.bytes = new FileSource(input.file);
+    else {
+      const parts: FileSource[] = [];
+      try {
+        for (const f of rotated) parts.push(new FileSource(f.file));
+      } catch (e) {
+        for (const part of parts) part.close();
+        throw e;
+      }
+      const concat = new ConcatSource(parts);
+      const firstLines = concat.partFirstLines();
+      this.files = rotated.map((f, k) => ({ path: f.path, start: concat.partStart(k), firstLine: firstLines[k] }));
+      this.fileDates = rotated.map((f) => input.dialect.fileDate?.(f.name));
+      this.bytes = concat;
+    }
+    this.index = new LogIndex(this.bytes, input.dialect, input.ctx);
     this.index.logOffsetMin = utcOffsetMin;
   }
 
   get size(): number {
-    return this.file.size;
+    return this.bytes.size;
   }
 
   /**
@@ -63,11 +94,37 @@ export class StreamSource {
       const before = this.index.recordCount;
       const final = this.index.indexWindow(this.windowBytes);
       this.windows++;
-      this.ended = this.index.scannedTo >= this.file.size;
+      this.ended = this.index.scannedTo >= this.bytes.size;
       this.ready = this.ended ? final : Math.min(final, before);
       this.peakRecords = Math.max(this.peakRecords, this.index.recordCount);
+      if (this.files !== undefined) this.placeOnFileDates();
     }
     return true;
+  }
+
+  /**
+   * Places the records that became ready on their files' dates, as SourceLog.placeOnFileDates does
+   * for a whole index: a file dated later than the day count reached moves its records, and those
+   * after them, forward (days missing between the files). Only ready records move: the index still
+   * dates the records after them from their times as written (a record without a time takes the one
+   * before it, unmoved, as in the whole index before it is placed).
+   */
+  private placeOnFileDates(): void {
+    const files = this.files;
+    if (files === undefined) return;
+    const index = this.index;
+    const wall = index.recWall;
+    const starts = index.recStartOffset;
+    for (let r = this.placed; r < this.ready; r++) {
+      while (this.nextFile < files.length && starts[r] >= files[this.nextFile].start) {
+        const date = this.fileDates[this.nextFile++];
+        if (date === undefined || Number.isNaN(wall[r])) continue;
+        const delta = date - Math.floor((wall[r] + this.shiftMs) / DAY_MS) * DAY_MS;
+        if (delta > 0) this.shiftMs += delta;
+      }
+      wall[r] += this.shiftMs;
+    }
+    this.placed = this.ready;
   }
 
   /** Record r's UTC time as MergedOrder compares times (no time: first). */
@@ -87,6 +144,7 @@ export class StreamSource {
     if (this.head === 0 || this.head * 2 < this.index.recordCount) return;
     this.index.forget(this.head);
     this.ready -= this.head;
+    this.placed -= this.head;
     this.head = 0;
     if (this.index.sessionCount > sessionLimit) {
       this.index.forgetSessions();
@@ -123,6 +181,8 @@ export class StreamSource {
   }
 
   close(): void {
-    this.file.close();
+    const bytes = this.bytes;
+    if (bytes instanceof ConcatSource) for (let k = 0; k < bytes.partCount; k++) (bytes.part(k) as FileSource).close();
+    else (bytes as FileSource).close();
   }
 }
