@@ -240,11 +240,14 @@ export class LineScan {
     });
   }
 
-  /** Appends record `[start, end)` to `into`, its end found by walking on from `le` (or left pending). */
-  private addRecord(into: Ranges, start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, key = '', nextHeader = -1): void {
+  /**
+   * Appends record `[start, end)` to `into`, its end found by walking on from `le` (or left pending);
+   * with its key where `into` keeps keys (header lines: a plain filter's records need none).
+   */
+  private addRecord(into: Ranges, start: number, buf: Buffer, base: number, le: number, used: number, final: boolean, key?: string, nextHeader = -1): void {
     const end = this.recordEnd(buf, le, used, nextHeader);
     into.pairs.push(start, end < 0 ? (final ? base + used : -1) : base + end);
-    into.keys.push(key);
+    if (key !== undefined) into.keys.push(key);
     if (end < 0 && !final) into.pending = into.pairs.length - 1;
   }
 

@@ -4,7 +4,7 @@ import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import { extensionApi, lineWhere, linesWhere, openDocument, openSample, poll, showAt, sleep, waitForDocument } from './helpers';
+import { extensionApi, linesWhere, lineWhere, openDocument, openSample, poll, select, showAt, sleep, waitForDocument } from './helpers';
 
 const FILE = 'communigate/SystemLogs/2026-01-15.log';
 const LANGUAGE = 'communigate-log';
@@ -76,7 +76,7 @@ describe('filters', () => {
     assert.strictEqual(targetRange.start.character, 20, 'same column');
 
     const editor = await vscode.window.showTextDocument(result);
-    editor.selection = new vscode.Selection(1, 3, 1, 3);
+    await select(editor, new vscode.Selection(1, 3, 1, 3));
     const went = await vscode.commands.executeCommand<{ uri: string; line: number }>('messagingLogs.goToSourceLine');
     assert.deepStrictEqual(went, { uri: doc.uri.toString(), line: sourceLines[1] });
     assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());

@@ -5,7 +5,7 @@ import * as assert from 'assert';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import { extensionApi, lineWhere, linesWhere, openSample, poll, showAt, sleep, waitForDocument } from './helpers';
+import { extensionApi, linesWhere, lineWhere, openSample, poll, select, showAt, sleep, waitForDocument } from './helpers';
 
 const FILE = 'communigate/SystemLogs/2026-01-15.log';
 const LANGUAGE = 'communigate-log';
@@ -136,7 +136,7 @@ describe('filters, more', () => {
     const line = lineWhere(doc, (t) => t.includes('IMAP-437425'));
     const editor = await showAt(doc, line);
     const at = doc.lineAt(line).text.indexOf('IMAP-437425');
-    editor.selection = new vscode.Selection(line, at, line, at + 'IMAP-437425'.length);
+    await select(editor, new vscode.Selection(line, at, line, at + 'IMAP-437425'.length));
     let shown = api.filterInputsShown();
     const running = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>('messagingLogs.filter'));
     // Keys go to an input once the extension has shown it (it counts them): the next step waits for the next input.

@@ -142,13 +142,23 @@ export async function waitForDocument(uri: vscode.Uri, timeoutMs = 5000): Promis
 /** Shows `doc` and puts the cursor at the start of `line`. */
 export async function showAt(doc: vscode.TextDocument, line: number, character = 0): Promise<vscode.TextEditor> {
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
-  const wanted = new vscode.Selection(line, character, line, character);
-  editor.selection = wanted;
-  // Setting the selection only sends it to the window: a selection event the window sent before it
-  // applied ours (showing the editor restores its view state) may still overwrite it here. A command
-  // the window runs answers after it applied ours and sent back its event, so then the two agree.
-  await vscode.commands.executeCommand('setContext', 'messagingLogs.test.selectionSynced', line);
+  await select(editor, new vscode.Selection(line, character, line, character));
   assert.strictEqual(vscode.window.activeTextEditor?.document, doc, 'the log is the active editor');
-  assert.ok(editor.selection.isEqual(wanted), `the cursor is on line ${line} (it is on ${editor.selection.active.line})`);
   return editor;
+}
+
+/**
+ * Sets the editor's selection and waits until the window has it. Setting it only sends it to the
+ * window: a selection event the window sent before it applied ours (showing an editor restores its
+ * view state) may still overwrite it here. A command the window runs answers after it applied ours
+ * and sent back its event, so then the two agree.
+ */
+export async function select(editor: vscode.TextEditor, selection: vscode.Selection): Promise<void> {
+  editor.selection = selection;
+  await vscode.commands.executeCommand('setContext', 'messagingLogs.test.selectionSynced', selection.active.line);
+  assert.ok(editor.selection.isEqual(selection), `the selection is ${describe(selection)} (it is ${describe(editor.selection)})`);
+}
+
+function describe(s: vscode.Selection): string {
+  return `${s.anchor.line}:${s.anchor.character}-${s.active.line}:${s.active.character}`;
 }

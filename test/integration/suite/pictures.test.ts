@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import { extensionApi, lineWhere, poll, samplesDir } from './helpers';
+import { extensionApi, lineWhere, poll, samplesDir, select } from './helpers';
 import { driver, hasDriver } from './webviewDriver';
 
 function fixture(): vscode.Uri {
@@ -49,11 +49,11 @@ describe('SIP ladder and log report panels', () => {
     const editor = await openLog(uri);
     const doc = editor.document;
     const callIdLine = lineWhere(doc, (t) => t.includes('SIPDATA-000701 inp: Call-ID:'));
-    editor.selection = new vscode.Selection(callIdLine, 0, callIdLine, 0);
+    await select(editor, new vscode.Selection(callIdLine, 0, callIdLine, 0));
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder');
     assert.ok(panel, 'no panel');
     assert.equal(panel.viewType, 'messagingLogs.sipLadder');
-    editor.selection = new vscode.Selection(0, 0, 0, 0);
+    await select(editor, new vscode.Selection(0, 0, 0, 0));
 
     // Hovering an arrow shows the packet's lines (the screenshot shows the hover).
     const hover = await driver('sip-ladder-hover', { hover: '.packet[data-index="2"]' });
@@ -77,7 +77,7 @@ describe('SIP ladder and log report panels', () => {
     assert.ok(result && api.isFilterResult(result), 'no filter result');
     const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(result), { viewColumn: vscode.ViewColumn.One });
     const inResult = lineWhere(shown.document, (t) => t.includes('SIPDATA-000704 inp: SIP/2.0 180 Ringing'));
-    shown.selection = new vscode.Selection(inResult, 0, inResult, 0);
+    await select(shown, new vscode.Selection(inResult, 0, inResult, 0));
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder');
     assert.ok(panel, 'no panel from the filter result');
     const shot = await driver(undefined, { click: '.packet[data-index="0"]' });
@@ -129,7 +129,7 @@ describe('SIP ladder and log report panels', () => {
       const editor = await openLog(uri);
       const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showSipLadder', { callId: 'long-call@test', uri });
       assert.ok(panel);
-      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await select(editor, new vscode.Selection(0, 0, 0, 0));
       // Toasts left by earlier suites (Go to Time's messages) sit over the panel's bottom right, where
       // the last arrow is once scrolled: a user would close them before clicking there.
       await vscode.commands.executeCommand('notifications.clearAll');
@@ -153,7 +153,7 @@ describe('SIP ladder and log report panels', () => {
     const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('messagingLogs.showLogReport');
     assert.ok(panel, 'no panel');
     assert.equal(panel.viewType, 'messagingLogs.logReport');
-    editor.selection = new vscode.Selection(5, 0, 5, 0);
+    await select(editor, new vscode.Selection(5, 0, 5, 0));
 
     // The last bar: 10:02, one record, the last line of the log.
     const click = await driver('log-report', { click: 'g.bar:last-of-type' });

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { MessagingLogsApi } from '../../../client/src/api';
-import { extensionApi, openSample, poll, SAMPLES } from './helpers';
+import { extensionApi, openSample, poll, SAMPLES, select } from './helpers';
 
 /** The logs written for the several-logs tests (test/fixtures/many), found from this compiled file. */
 export function manyLogsDir(): string {
@@ -76,7 +76,7 @@ describe('logs as one timeline', () => {
     const line = doc.getText().split('\n').findIndex((l) => l.includes('QUEUE([4411])'));
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     const column = doc.lineAt(line).text.indexOf('4411');
-    editor.selection = new vscode.Selection(line, column + 1, line, column + 1);
+    await select(editor, new vscode.Selection(line, column + 1, line, column + 1));
     const trace = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('messagingLogs.traceMessage');
     assert.ok(trace, 'the trace opens');
     assert.strictEqual(trace.document.uri.scheme, 'msglog-timeline');
