@@ -10,6 +10,7 @@ import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
 import { buildParallelAsync, CancelledError, FileSource, loadIndexCache, LogIndex, MemorySource, NotTextError, openLog, saveIndexCache, threadsFor, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
+import { SharedFile } from './sharedFile';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
 export interface ProgressSink {
@@ -69,54 +70,6 @@ const HEAD_BYTES = 256 * 1024;
 const DEFAULT_STEP = 4 << 20;
 /** Work of more steps than this gets a progress of the server's own when no request reports one. */
 const BACKGROUND_PROGRESS_STEPS = 8;
-
-/**
- * The open file under an index, shared by the cache and the requests reading through the index.
- * Retired (replaced or evicted) it stays open until the last request using it is done, never longer:
- * closing it earlier would make a request read a closed descriptor, or another file that reuses it.
- */
-export class SharedFile {
-  private users = 0;
-  private retired = false;
-  private closed = false;
-
-  constructor(readonly source: FileSource) {}
-
-  /** Holds the file open until the returned release is called (once; later calls do nothing). */
-  acquire(): () => void {
-    this.users++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.users--;
-      this.closeWhenUnused();
-    };
-  }
-
-  /** The cache is done with the file: it closes now, or when its last user releases it. */
-  retire(): void {
-    this.retired = true;
-    this.closeWhenUnused();
-  }
-
-  /** Closes at once, users or not (the server is shutting down). */
-  closeNow(): void {
-    this.retired = true;
-    this.users = 0;
-    this.closeWhenUnused();
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
-  private closeWhenUnused(): void {
-    if (!this.retired || this.users > 0 || this.closed) return;
-    this.closed = true;
-    this.source.close();
-  }
-}
 
 interface StoredLog {
   uri: string;

@@ -5,10 +5,11 @@
 // (or its tab becoming active) until a log editor becomes active, and refreshed as the file grows.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { SessionConnectionsParams, SessionConnectionsResult, SessionItem, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../../common/protocol';
+import type { SessionConnectionsParams, SessionConnectionsResult, SessionRecordItem, SessionRecordsParams, SessionsResult } from '../../../common/protocol';
 import { hasConnections } from '../../../common/dialects';
 import { Requests } from '../../../common/protocol';
-import { connectionNodes, connectionTreeItem } from './sessionConnections';
+import { connectionNodes } from './sessionConnections';
+import { sessionsTreeItem } from './sessionsTreeItems';
 import { isLargeLog, onDidChangeCurrentLargeLog, onDidChangeLargeLog } from '../documents/largeLogs';
 import { baseName, debounce, ignore, isLogDocument, serverUri, setContext } from '../documents/logDocuments';
 import type {
@@ -17,38 +18,19 @@ import type {
   SessionsNode,
   SessionsViewOptions,
   SessionSort } from './sessionsModel';
-import {
-  buildSessionsTree,
-  recordRowText,
-  plural,
-  formatDuration,
-  groupDescription,
-  sessionDescription,
-  sessionOf,
-  timeRange,
-  visibleSessions,
-  worstOf,
-} from './sessionsModel';
+import { buildSessionsTree, plural, visibleSessions } from './sessionsModel';
+
+export { REVEAL_RECORD_COMMAND, REVEAL_SESSION_COMMAND } from './sessionsTreeItems';
 
 export const SESSIONS_VIEW_ID = 'messagingLogs.sessions';
 /** Records listed under one session; the rest are a note (a keyed filter shows them all). */
 export const RECORDS_LISTED = 500;
-/** Above this many shown sessions, components start collapsed. */
-const EXPAND_LIMIT = 200;
 /** Typing in the log waits this long before the view asks the server again. */
 const CHANGE_DEBOUNCE_MS = 400;
 
 const OPTIONS_STATE = 'messagingLogs.sessionsView';
-
-/** Commands of the items; registered by sessionsView.ts. */
-export const REVEAL_SESSION_COMMAND = 'messagingLogs.sessions.reveal';
-export const REVEAL_RECORD_COMMAND = 'messagingLogs.sessions.revealRecord';
-
-function problemIcon(worst: 'error' | 'warning' | undefined, fallback: string): vscode.ThemeIcon {
-  if (worst === 'error') return new vscode.ThemeIcon('error', new vscode.ThemeColor('problemsErrorIcon.foreground'));
-  if (worst === 'warning') return new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'));
-  return new vscode.ThemeIcon(fallback);
-}
+/** Above this many shown sessions, components start collapsed. */
+const EXPAND_LIMIT = 200;
 
 /**
  * The log the view shows: an open document, or a large log (a file the server reads from disk, with
@@ -192,56 +174,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
   }
 
   getTreeItem(node: SessionsNode): vscode.TreeItem {
-    switch (node.kind) {
-      case 'component': {
-        const item = new vscode.TreeItem(
-          node.name,
-          this.lastShown > EXPAND_LIMIT ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
-        );
-        item.id = `component:${node.name}`;
-        item.description = groupDescription(node.sessions, 'session');
-        item.iconPath = problemIcon(worstOf(node.sessions), 'symbol-namespace');
-        item.contextValue = 'component';
-        return item;
-      }
-      case 'dialog': {
-        const item = new vscode.TreeItem(node.callId, vscode.TreeItemCollapsibleState.Expanded);
-        item.id = `dialog:${node.parent.name}:${node.callId}`;
-        const first = node.sessions[0];
-        const last = node.sessions[node.sessions.length - 1];
-        item.description = `SIP dialog · ${groupDescription(node.sessions, 'packet')} · ${timeRange(first.start, last.end)}`;
-        item.tooltip = new vscode.MarkdownString(`**SIP dialog** \`Call-ID: ${node.callId}\`\n\n${plural(node.sessions.length, 'packet')}, lines ${first.firstLine + 1}–${Math.max(...node.sessions.map((s) => s.lastLine)) + 1}`);
-        item.iconPath = problemIcon(worstOf(node.sessions), 'call-outgoing');
-        item.contextValue = 'dialog';
-        item.command = { command: REVEAL_SESSION_COMMAND, title: 'Show Records', arguments: [node] };
-        return item;
-      }
-      case 'session':
-        return this.sessionItem(node);
-      case 'connection':
-        return connectionTreeItem(node, problemIcon);
-      case 'record': {
-        const r = node.record;
-        const key = sessionOf(node).key;
-        const item = new vscode.TreeItem(r.time || `line ${r.line + 1}`, vscode.TreeItemCollapsibleState.None);
-        item.id = `record:${key}:${r.line}`;
-        const rest = recordRowText(r.text, r.time, key);
-        // A DEQUEUER session holds every message's records: lead with the record's own queue id.
-        item.description = r.queueId !== undefined ? `queue ${r.queueId} · ${rest}` : rest;
-        item.tooltip = `Line ${r.line + 1}${r.endLine > r.line ? `–${r.endLine + 1}` : ''} · ${r.severity}${r.problem ? ' · problem' : ''}${r.queueId !== undefined ? ` · queue id ${r.queueId}` : ''}\n${r.text}`;
-        const severity = r.severity === 'critical' || r.severity === 'error' ? 'error' : 'warning';
-        item.iconPath = r.problem ? problemIcon(severity, 'warning') : new vscode.ThemeIcon('debug-stackframe-dot');
-        item.contextValue = 'record';
-        item.command = { command: REVEAL_RECORD_COMMAND, title: 'Show Record', arguments: [node] };
-        return item;
-      }
-      case 'note': {
-        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon('info');
-        item.contextValue = 'note';
-        return item;
-      }
-    }
+    return sessionsTreeItem(node, { collapseComponents: this.lastShown > EXPAND_LIMIT, filterText: this.options.text });
   }
 
   async getChildren(node?: SessionsNode): Promise<SessionsNode[]> {
@@ -394,27 +327,6 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsNod
       (): SessionConnectionsResult => ({ connections: [], unnamed: 0 }),
     );
     return result.connections.length > 0 ? connectionNodes(node, result.connections, result.unnamed) : this.recordNodes(node);
-  }
-
-  private sessionItem(node: SessionNode): vscode.TreeItem {
-    const s: SessionItem = node.session;
-    const text = this.options.text.toLowerCase();
-    const at = text ? s.key.toLowerCase().indexOf(text) : -1;
-    const label: vscode.TreeItemLabel = { label: s.key, highlights: at >= 0 ? [[at, at + text.length]] : undefined };
-    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = `session:${s.key}`;
-    item.description = sessionDescription(s);
-    const tooltip = new vscode.MarkdownString();
-    tooltip.appendMarkdown(`**${s.key.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&')}** (${s.component})\n\n`);
-    tooltip.appendMarkdown(`${timeRange(s.start, s.end)}${s.durationMs > 0 ? ` (${formatDuration(s.durationMs)})` : ''}\n\n`);
-    tooltip.appendMarkdown(`${plural(s.records, 'record')}, lines ${s.firstLine + 1}–${s.lastLine + 1}`);
-    if (s.problems > 0) tooltip.appendMarkdown(`\n\n${plural(s.problems, 'problem')} (worst: ${s.worst ?? 'warning'})`);
-    if (s.dialog) tooltip.appendMarkdown(`\n\nSIP dialog \`${s.dialog}\``);
-    item.tooltip = tooltip;
-    item.iconPath = problemIcon(s.problems > 0 ? (s.worst ?? 'warning') : undefined, 'pass');
-    item.contextValue = 'session';
-    item.command = { command: REVEAL_SESSION_COMMAND, title: 'Show Session', arguments: [node] };
-    return item;
   }
 
   private isFiltered(): boolean {
