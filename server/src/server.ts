@@ -274,7 +274,15 @@ connection.onRequest(Requests.openLargeLog, async (params: OpenLargeLogParams, t
 });
 connection.onRequest(Requests.exportLog, async (params: ExportLogParams, token: CancellationToken) => {
   await settingsReady;
-  return exportLog(params, { entry: (uri, request) => holdEntry(uri, request), attachProgress: (t) => connection.window.attachWorkDoneProgress(t) }, token);
+  return exportLog(
+    params,
+    {
+      entry: (uri, request) => holdEntry(uri, request),
+      attachProgress: (t) => connection.window.attachWorkDoneProgress(t),
+      holds: (uri) => documents.get(uri) !== undefined || cache.largeLogs.has(uri),
+    },
+    token,
+  );
 });
 
 /** A log's parse held open (a log from disk stays open) until `release` is called: for work that outlives one callback. */

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import type { ExportLogResult } from '../../common/protocol';
+import type { ExportLogResult, ServerInfoResult } from '../../common/protocol';
 import { RpcError } from './lspClient';
 import { FIXTURE, FIXTURE_TEXT, LspSession, REQUEST_CANCELLED, ROOT } from './lspHarness';
 
@@ -62,6 +62,38 @@ describe('language server over stdio: Export Log', () => {
     const r2 = await request<ExportLogResult>('messagingLogs/exportLog', { uris: [docUri], format: 'ecs', bulk: true, utcOffset: '+01:00', target: bulk });
     assert.equal(r2.error, undefined);
     assert.ok(fs.readFileSync(bulk, 'utf8') === cli('export', path.join(tmp, '2026-01-15.log'), '--format', 'ecs', '--bulk', '--utc-offset', '+01:00'), 'the same bytes as msglog export --bulk');
+  });
+
+  test('logs on disk that the server does not hold are streamed: the same bytes, and nothing kept indexed', async () => {
+    // A CommuniGate log dated by its name and an Axigen log: both streamable.
+    const dated = path.join(tmp, 'disk', '2026-01-17.log');
+    fs.mkdirSync(path.dirname(dated), { recursive: true });
+    fs.writeFileSync(dated, FIXTURE_TEXT);
+    // A copy: the sample itself is held since the first test exported it.
+    const axigen = path.join(tmp, 'disk', 'everything.txt');
+    fs.copyFileSync(path.join(ROOT, 'samples/axigen/log/everything.txt'), axigen);
+    const uris = [pathToFileURL(dated).href, pathToFileURL(axigen).href];
+    const target = path.join(tmp, 'streamed.ndjson');
+    const since = lsp.client.notifications.length;
+    const result = await request<ExportLogResult>('messagingLogs/exportLog', { uris, format: 'ecs', utcOffset: '-05:00', target, workDoneToken: 'export-stream' });
+    assert.equal(result.error, undefined);
+    assert.ok(fs.readFileSync(target, 'utf8') === cli('export', dated, axigen, '--format', 'ecs', '--utc-offset', '-05:00'), 'the same bytes as msglog export');
+    assert.ok(result.records > 4000 && result.bytes === fs.statSync(target).size);
+    // Indexed a window at a time and let go: the server keeps no index of them (the whole-index path would).
+    const info = await request<ServerInfoResult>('messagingLogs/serverInfo', null);
+    for (const uri of uris) assert.ok(!info.largeLogs.some((l) => l.uri === uri), `${uri} is not kept indexed`);
+    const reports = lsp.client.notifications
+      .slice(since)
+      .filter((n) => n.method === '$/progress' && (n.params as ProgressParams).token === 'export-stream')
+      .map((n) => (n.params as ProgressParams).value)
+      .filter((v) => v.kind === 'report');
+    assert.ok(reports.length > 0 && reports.every((r) => /records$/.test(r.message ?? '')), 'progress in records');
+    const percentages = reports.map((r) => r.percentage ?? -1);
+    assert.ok(percentages.every((p, i) => p >= 0 && p <= 100 && (i === 0 || p > percentages[i - 1])), `progress goes up: ${percentages.join(' ')}`);
+    // Written over one of its own logs: refused, the log untouched.
+    const self = await request<ExportLogResult>('messagingLogs/exportLog', { uris, format: 'ecs', target: dated });
+    assert.match(self.error ?? '', /2026-01-17\.log is the file being written/);
+    assert.equal(fs.readFileSync(dated, 'utf8'), FIXTURE_TEXT, 'the log is untouched');
   });
 
   test('a log that cannot be read fails the export before the file exists', async () => {

@@ -1,12 +1,14 @@
 // messagingLogs/exportLog: the editor's Export Log… — the engine's streaming exporter writing to a file
 // the user picked, with work-done progress (indexing, then records written) and cancellation. Every log
-// is read before the file is opened; a failed or cancelled export removes what it wrote.
+// is read before the file is opened; a failed or cancelled export removes what it wrote. Logs on disk
+// that the server holds neither as documents nor as indexes are streamed, as `msglog export` streams
+// them: indexed a window at a time, never whole, and not kept afterwards.
 import * as fsp from 'fs/promises';
 import * as fs from 'fs';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../largeLogStore';
-import { CancelledError, dateUndatedInputs, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, turn } from '../engine';
+import { CancelledError, dateUndatedInputs, expandInputs, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, StreamExporter, type StreamInput, streamable, turn } from '../engine';
 import { NO_OFFSET } from '../engine/recordStore';
 import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { ExportLogParams, ExportLogResult } from '../../../common/protocol';
@@ -15,6 +17,8 @@ export interface ExportHost {
   /** The parse of a log by URI (an open document, else the file on disk, held open until `release`). */
   entry(uri: string, request: LargeLogRequest): Promise<{ entry: LogEntry; release: () => void }>;
   attachProgress(token: string | number | undefined): WorkDoneProgressReporter;
+  /** Whether the server holds the log already: an open document (its text may differ from the file) or an index of it. */
+  holds(uri: string): boolean;
 }
 
 /** Share of the progress bar given to reading the logs; writing takes the rest. */
@@ -36,6 +40,26 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     }
     if (params.bulk && params.format !== 'ecs') return failed('_bulk action lines go with the ECS format');
     if (params.uris.length === 0) return failed('no log to export');
+    const streams = await streamedInputs(params.uris, host);
+    if (streams !== undefined) {
+      const written = streams.findIndex((input) => sameFile(input.file, params.target));
+      if (written >= 0) return failed(`${fileNameOf(params.uris[written]) ?? params.uris[written]} is the file being written`);
+      const size = streams.reduce((n, input) => n + fs.statSync(input.file).size, 0);
+      const exporter = new StreamExporter(streams, { format: params.format, bulk: params.bulk, utcOffsetMin, threads: exportThreads(size) });
+      try {
+        // Reading and writing go together: the bar follows the bytes of the logs indexed.
+        let last = -1;
+        const bytes = await writeChunks(exporter.chunks(), params.target, token, () => {
+          const percentage = Math.floor((exporter.bytesRead / Math.max(1, exporter.size)) * 100);
+          if (percentage === last) return;
+          last = percentage;
+          reporter.report(percentage, `${exporter.done.toLocaleString('en')} records`);
+        });
+        return { target: params.target, records: exporter.done, bytes, notes: [] };
+      } finally {
+        exporter.close();
+      }
+    }
     // Read (index) every log first: one that cannot be read fails the export before the file exists.
     const inputs: ExportInput[] = [];
     for (const [i, uri] of params.uris.entries()) {
@@ -57,29 +81,13 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     // Both cores for large logs on disk, as msglog export (documents held in memory stay on this thread).
     const threads = exportThreads(inputs.reduce((n, input) => n + input.index.source.size, 0));
     const exporter = new LogExporter(inputs, { format: params.format, bulk: params.bulk, utcOffsetMin, threads }, new MergedRecordOrder(merged));
-    let bytes = 0;
-    // Only a regular file (or a new one) is removed after a failure: never a device or a pipe.
-    const removable = await fsp.stat(params.target).then((st) => st.isFile(), () => true);
-    const file = await fsp.open(params.target, 'w');
-    let complete = false;
-    try {
-      let last = -1;
-      for (const chunk of exporter.chunks()) {
-        if (token.isCancellationRequested) throw new CancelledError();
-        await file.write(chunk);
-        bytes += chunk.length;
-        const percentage = READ_SHARE + Math.floor((exporter.done / Math.max(1, exporter.total)) * (100 - READ_SHARE));
-        if (percentage !== last) {
-          last = percentage;
-          reporter.report(percentage, `${exporter.done.toLocaleString('en')} of ${exporter.total.toLocaleString('en')} records`);
-        }
-        await turn();
-      }
-      complete = true;
-    } finally {
-      await file.close();
-      if (!complete && removable) await fsp.rm(params.target, { force: true });
-    }
+    let last = -1;
+    const bytes = await writeChunks(exporter.chunks(), params.target, token, () => {
+      const percentage = READ_SHARE + Math.floor((exporter.done / Math.max(1, exporter.total)) * (100 - READ_SHARE));
+      if (percentage === last) return;
+      last = percentage;
+      reporter.report(percentage, `${exporter.done.toLocaleString('en')} of ${exporter.total.toLocaleString('en')} records`);
+    });
     return { target: params.target, records: exporter.done, bytes, notes };
   } catch (e) {
     if (e instanceof CancelledError || token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'export cancelled');
@@ -88,6 +96,51 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     for (const release of releases) release();
     reporter.done();
   }
+}
+
+/** Writes the chunks to `target`, a turn of the event loop after each; a failed or cancelled write removes the file. Returns the bytes written. */
+async function writeChunks(chunks: Iterable<Buffer>, target: string, token: CancellationToken, progress: () => void): Promise<number> {
+  let bytes = 0;
+  // Only a regular file (or a new one) is removed after a failure: never a device or a pipe.
+  const removable = await fsp.stat(target).then((st) => st.isFile(), () => true);
+  const file = await fsp.open(target, 'w');
+  let complete = false;
+  try {
+    for (const chunk of chunks) {
+      if (token.isCancellationRequested) throw new CancelledError();
+      await file.write(chunk);
+      bytes += chunk.length;
+      progress();
+      await turn();
+    }
+    complete = true;
+  } finally {
+    await file.close();
+    if (!complete && removable) await fsp.rm(target, { force: true });
+  }
+  return bytes;
+}
+
+/**
+ * The logs as a streamed export takes them, when every one is a file on disk the server does not hold
+ * (not open, not indexed), each streamable; else undefined (they are indexed whole, as before). Each
+ * is a log of its own, as the editor exports the logs it is given.
+ */
+async function streamedInputs(uris: readonly string[], host: ExportHost): Promise<StreamInput[] | undefined> {
+  const paths: string[] = [];
+  for (const uri of uris) {
+    const path = pathOf(uri);
+    if (path === undefined || host.holds(uri)) return undefined;
+    paths.push(path);
+  }
+  const expanded = await expandInputs(paths);
+  if (expanded.problems.length > 0 || expanded.files.length !== paths.length) return undefined;
+  const inputs: StreamInput[] = [];
+  for (const [i, f] of expanded.files.entries()) {
+    if (f.bytes !== undefined || !streamable(f.dialect, f.name)) return undefined;
+    inputs.push({ file: f.path, path: paths[i], source: paths[i], dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } });
+  }
+  return inputs;
 }
 
 /** What moves a log's normalised times to UTC in the merge: its placed date, and the zone of a log that writes none. */

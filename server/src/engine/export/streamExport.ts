@@ -87,6 +87,15 @@ export class StreamExporter {
     }
   }
 
+  /** Bytes of the logs indexed so far, and in all (progress). */
+  get bytesRead(): number {
+    return this.sources.reduce((n, s) => n + s.index.scannedTo, 0);
+  }
+
+  get size(): number {
+    return this.sources.reduce((n, s) => n + s.size, 0);
+  }
+
   /** Windows the logs were indexed in. */
   get windows(): number {
     return this.sources.reduce((n, s) => n + s.windows, 0);
