@@ -5,6 +5,7 @@
 // them: indexed a window at a time, never whole, and not kept afterwards.
 import * as fsp from 'fs/promises';
 import * as fs from 'fs';
+import { resolve } from 'path';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../largeLogStore';
@@ -137,7 +138,8 @@ async function streamedInputs(uris: readonly string[], host: ExportHost): Promis
   if (expanded.problems.length > 0 || expanded.files.length !== paths.length) return undefined;
   const inputs: StreamInput[] = [];
   for (const [i, f] of expanded.files.entries()) {
-    if (f.bytes !== undefined || !streamable(f.dialect, f.name)) return undefined;
+    // Files only, as given (a folder is not a log here), each streamable.
+    if (resolve(f.path) !== resolve(paths[i]) || f.bytes !== undefined || !streamable(f.dialect, f.name)) return undefined;
     inputs.push({ file: f.path, path: paths[i], source: paths[i], dialect: f.dialect, ctx: { fileName: f.name, mtimeMs: f.mtimeMs } });
   }
   return inputs;
