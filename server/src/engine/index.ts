@@ -82,7 +82,7 @@ export type { ConnectionSummary } from './connections';
 export { listSessions, sessionSummary, crossReferencesInLine } from './sessions';
 export type { SessionSummary } from './sessions';
 export * from './types';
-export { LogExporter, SequentialOrder, MergedRecordOrder, parseUtcOffset, EXPORT_FORMATS, exportThreads, exportInputsOf, otelSeverityNumber, dateUndatedInputs, StreamExporter, streamable, streamInputs } from './export';
+export { LogExporter, SequentialOrder, MergedRecordOrder, parseUtcOffset, EXPORT_FORMATS, exportThreads, exportInputsOf, otelSeverityNumber, dateUndatedInputs, StreamExporter, streamable, streamInputs, inputBytes } from './export';
 export type { ExportFormat, ExportInput, ExportOptions, RecordOrder, StreamInput, StreamOptions } from './export';
 export { expandInputs, gunzipFile } from './inputs';
 export type { LogFile, InputProblem, ExpandedInputs } from './inputs';

@@ -142,7 +142,8 @@ export class OrderedStore extends WindowedStore {
       } else {
         let w = wall[r];
         if (rolling) {
-          // dateTimeOfDay, inline.
+          // dateTimeOfDay, inline: calling it, with its state in an array, makes this pass take about
+          // twice as long (23–33 ns a record against 13–16 on the 1 GB log).
           if (maxTod >= 0 && w < maxTod - HALF_DAY) {
             day++;
             maxTod = w;

@@ -9,7 +9,7 @@ import { resolve } from 'path';
 import { fileURLToPath } from 'url';
 import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProgressReporter } from 'vscode-languageserver';
 import type { ProgressSink } from '../largeLogStore';
-import { CancelledError, dateUndatedInputs, expandInputs, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, StreamExporter, type StreamInput, streamable, turn } from '../engine';
+import { CancelledError, dateUndatedInputs, expandInputs, inputBytes, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, StreamExporter, type StreamInput, streamable, turn } from '../engine';
 import { NO_OFFSET } from '../engine/recordStore';
 import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { ExportLogParams, ExportLogResult } from '../../../common/protocol';
@@ -45,8 +45,7 @@ export async function exportLog(params: ExportLogParams, host: ExportHost, token
     if (streams !== undefined) {
       const written = streams.findIndex((input) => sameFile(input.file, params.target));
       if (written >= 0) return failed(`${fileNameOf(params.uris[written]) ?? params.uris[written]} is the file being written`);
-      const size = streams.reduce((n, input) => n + fs.statSync(input.file).size, 0);
-      const exporter = new StreamExporter(streams, { format: params.format, bulk: params.bulk, utcOffsetMin, threads: exportThreads(size) });
+      const exporter = new StreamExporter(streams, { format: params.format, bulk: params.bulk, utcOffsetMin, threads: exportThreads(inputBytes(streams)) });
       try {
         // Reading and writing go together: the bar follows the bytes of the logs indexed.
         let last = -1;

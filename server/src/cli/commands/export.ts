@@ -1,10 +1,10 @@
 // msglog export FILE… --format otlp|ecs [--bulk] [--out FILE] [--utc-offset ±HH:MM] (FORMATS §13):
 // every file is opened (and, unless it is streamed, indexed) before a byte is written, so that an
 // unreadable one fails the export with nothing written; the NDJSON is then streamed in chunks straight
-// to stdout or --out. Logs on disk, each a file of its own, are indexed a window at a time as they are
-// written (StreamExporter).
+// to stdout or --out. Logs on disk (each a file, or rotated files read as one) are indexed a window at a
+// time as they are written (StreamExporter).
 import * as fs from 'fs';
-import { expandInputs, EXPORT_FORMATS, LogInputError, exportInputsOf, exportThreads, type ExportFormat, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamInputs } from '../../engine';
+import { expandInputs, EXPORT_FORMATS, LogInputError, exportInputsOf, exportThreads, type ExportFormat, inputBytes, LogExporter, LogSet, MergedRecordOrder, StreamExporter, streamInputs } from '../../engine';
 import { recycle } from '../../engine/export/jsonBytes';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
@@ -43,8 +43,7 @@ export const exportCommand: Command = {
     if (streams) {
       let exporter: StreamExporter;
       try {
-        const size = streams.reduce((n, input) => n + (input.files ?? [input]).reduce((m, f) => m + fs.statSync(f.file).size, 0), 0);
-        exporter = new StreamExporter(streams, { ...options, threads: exportThreads(size) });
+        exporter = new StreamExporter(streams, { ...options, threads: exportThreads(inputBytes(streams)) });
       } catch (e) {
         throw new UsageError((e as Error).message);
       }

@@ -4,5 +4,5 @@ export type { ExportFormat, ExportInput, ExportOptions, RecordOrder } from './ex
 export { otelSeverityNumber } from './record';
 export { dateUndatedInputs } from './undated';
 export { exportInputsOf } from './setInputs';
-export { StreamExporter, streamable, streamInputs } from './streamExport';
+export { inputBytes, StreamExporter, streamable, streamInputs } from './streamExport';
 export type { StreamInput, StreamOptions } from './streamExport';

@@ -4,6 +4,7 @@
 // different threads and still give the bytes one thread gives.
 import { CR, LF } from '../bytes';
 import { NO_OFFSET } from '../recordStore';
+import { grow } from '../keyTable';
 import { type DialectId, NO_LEVEL } from '../types';
 import { dialectFields } from './dialects';
 import { EcsFormat } from './ecs';
@@ -130,11 +131,7 @@ class InputState {
     this.keyPool = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
     this.keyBounds = bounds;
     this.keyCount = index.sessionCount;
-    if (this.sessionComponent.length < index.sessionCount) {
-      const wider = new Int32Array(Math.max(index.sessionCount, this.sessionComponent.length * 2));
-      wider.set(this.sessionComponent);
-      this.sessionComponent = wider;
-    }
+    if (this.sessionComponent.length < index.sessionCount) this.sessionComponent = grow(this.sessionComponent, index.sessionCount);
   }
 
   /** Forgets what the slice before learnt about the records (nothing a record's bytes depend on). */

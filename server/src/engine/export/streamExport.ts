@@ -5,13 +5,14 @@
 // size of the logs. Records come out as the export of the whole indexes writes them, but for what the
 // look-ahead cannot see (docs/BEHAVIOUR.md): a SIP Call-ID first written more than a window after a
 // session's earlier records is not written on those.
+import * as fs from 'fs';
 import type { LogFile } from '../inputs';
 import { groupSources } from '../rotation';
 import type { Dialect } from '../types';
 import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceRecords, SLICE_LOG_BYTES, withVersion, writeSlice } from './exporter';
 import { gatherSlice, inputSetup, needsWholeIndex } from './exportIndex';
 import { SliceWriter } from './serialiser';
-import { StreamSource, type StreamInput } from './streamSource';
+import { inputFiles, StreamSource, type StreamInput } from './streamSource';
 import { ExportThread } from './thread';
 import { CHUNK_BYTES } from './jsonBytes';
 
@@ -60,6 +61,11 @@ export function streamInputs(files: readonly LogFile[]): StreamInput[] | undefin
     });
   }
   return inputs;
+}
+
+/** Bytes on disk of the inputs' files (what exportThreads decides by, before the exporter opens them). */
+export function inputBytes(inputs: readonly StreamInput[]): number {
+  return inputs.reduce((n, input) => n + inputFiles(input).reduce((m, file) => m + fs.statSync(file).size, 0), 0);
 }
 
 export class StreamExporter {
@@ -212,7 +218,7 @@ export class StreamExporter {
   private startThread(): ExportThread | undefined {
     if ((this.options.threads ?? 1) < 2) return undefined;
     const o = this.options;
-    const setups = this.sources.map((s) => inputSetup(s.index, s.input.files?.map((f) => f.file) ?? [s.input.file]));
+    const setups = this.sources.map((s) => inputSetup(s.index, inputFiles(s.input)));
     for (const s of this.sources) s.told();
     return ExportThread.start({
       inputs: this.sources.map((s, k) => ({ path: s.input.path, source: s.input.source, files: s.files, setup: setups[k] })),

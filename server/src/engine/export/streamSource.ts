@@ -26,6 +26,11 @@ export interface StreamInput {
   files?: { file: string; path: string; name: string }[];
 }
 
+/** The files on disk an input reads, in order. */
+export function inputFiles(input: StreamInput): string[] {
+  return input.files?.map((f) => f.file) ?? [input.file];
+}
+
 export class StreamSource {
   readonly index: LogIndex;
   private readonly bytes: LogSource;

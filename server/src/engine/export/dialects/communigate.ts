@@ -1,6 +1,7 @@
 // CommuniGate Pro fields: the address in `IMAP-1([10.0.1.15])` and after `from [ip]:port`, the
 // account of `ACCOUNT(name)`, the queue id of `QUEUE([id])` / `DEQUEUER [id]`, the SIP dialog's
 // Call-ID, and the TAB fields of the supplementary delivery and access logs (FORMATS §2.1, §2.2).
+import { grow } from '../../keyTable';
 import type { ExportIndex } from '../exportIndex';
 import { AddressScan, F, field, findByte, findFromBracket, type FieldSink } from '../fields';
 import type { DialectFields, RecordView } from '../recordView';
@@ -138,11 +139,7 @@ const dialogTables = new WeakMap<ReadonlyMap<number, string>, Dialogs>();
 function dialogsOf(index: ExportIndex): Dialogs {
   let d = dialogTables.get(index.sessionDialog);
   if (!d) dialogTables.set(index.sessionDialog, (d = { bySession: new Int32Array(index.sessionCount), json: [], dialogCount: 0, numbers: new Map(), entries: index.sessionDialog.entries() }));
-  if (d.bySession.length < index.sessionCount) {
-    const wider = new Int32Array(Math.max(index.sessionCount, d.bySession.length * 2));
-    wider.set(d.bySession);
-    d.bySession = wider;
-  }
+  if (d.bySession.length < index.sessionCount) d.bySession = grow(d.bySession, index.sessionCount);
   // The iterator is never run to its end, so it goes on to the entries added since.
   for (; d.dialogCount < index.sessionDialog.size; d.dialogCount++) {
     const [session, callId] = d.entries.next().value as [number, string];
