@@ -3,13 +3,12 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat, SessionBlocks } from './record';
 import { UtcTimeWriter } from './utcTime';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
 const BULK_ACTION = enc('{"create":{}}\n');
 const K = {
-  timestamp: enc(',"@timestamp":'),
   message: enc('{"message":'),
   host: enc(',"host.name":'),
   session: enc(',"messaging.session":'),
@@ -25,9 +24,9 @@ function levelBlock(rec: RecordFacts): string {
 export class EcsFormat implements RecordFormat {
   private out!: JsonBytes;
   private seq = -1;
-  private readonly time = new UtcTimeWriter();
+  private readonly time = new UtcTimeWriter(',"@timestamp":');
   private readonly levels = new LevelBlocks();
-  private readonly components = new ComponentBlocks(',"messaging.component":', '');
+  private readonly sessions = new SessionBlocks(K.session, new ComponentBlocks(',"messaging.component":', ''));
 
   constructor(private readonly bulk: boolean) {}
 
@@ -41,17 +40,12 @@ export class EcsFormat implements RecordFormat {
     // Level, severity, file and dataset come pre-encoded in one block, ending with the line's key.
     out.raw(this.levels.get(rec, levelBlock));
     out.int(rec.line);
-    if (!Number.isNaN(rec.utcMicros)) {
-      out.raw(K.timestamp);
-      this.time.write(out, rec.utcMicros, rec.fractionDigits);
-    }
+    if (!Number.isNaN(rec.utcMicros)) this.time.write(out, rec.utcMicros, rec.fractionDigits);
     if (v.hostEnd >= 0) {
       out.raw(K.host);
       out.bytesString(v.buf, v.hostStart, v.hostEnd);
     }
-    out.raw(K.session);
-    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
-    out.raw(this.components.get(rec));
+    this.sessions.write(out, rec);
   }
 
   end(out: JsonBytes): void {

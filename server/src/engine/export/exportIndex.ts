@@ -102,13 +102,21 @@ export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | und
   const n = to - from;
   if (!src || !rec) {
     const ix = indexes[0];
+    // End offsets and lines of the slice's records only: the index's arrays of them are derived for
+    // every record it holds, anew after each window of a streamed export.
+    const endOffsets = ix.recStartOffset instanceof Float64Array ? new Float64Array(n) : new Uint32Array(n);
+    const endLines = new Uint32Array(n);
+    for (let j = 0; j < n; j++) {
+      endOffsets[j] = ix.endOffsetOf(from + j);
+      endLines[j] = ix.endLineOf(from + j);
+    }
     return {
       count: n,
       src: undefined,
       recStartOffset: ix.recStartOffset.slice(from, to),
-      recEndOffset: ix.recEndOffset.slice(from, to),
+      recEndOffset: endOffsets,
       recStartLine: ix.recStartLine.slice(from, to),
-      recEndLine: ix.recEndLine.slice(from, to),
+      recEndLine: endLines,
       recBodyCol: ix.recBodyCol.slice(from, to),
       recWall: ix.recWall.slice(from, to),
       recOffsetMin: ix.recOffsetMin.slice(from, to),
@@ -132,14 +140,14 @@ export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | und
     recSeverity: new Uint8Array(n),
     recSession: new Uint32Array(n),
   };
-  const arrays = indexes.map((ix) => ({ so: ix.recStartOffset, eo: ix.recEndOffset, sl: ix.recStartLine, el: ix.recEndLine, bc: ix.recBodyCol, w: ix.recWall, om: ix.recOffsetMin, l: ix.recLevel, sv: ix.recSeverity, ss: ix.recSession }));
+  const arrays = indexes.map((ix) => ({ ix, so: ix.recStartOffset, sl: ix.recStartLine, bc: ix.recBodyCol, w: ix.recWall, om: ix.recOffsetMin, l: ix.recLevel, sv: ix.recSeverity, ss: ix.recSession }));
   for (let j = 0; j < n; j++) {
     const x = arrays[src[from + j]];
     const r = rec[from + j];
     a.recStartOffset[j] = x.so[r];
-    a.recEndOffset[j] = x.eo[r];
+    a.recEndOffset[j] = x.ix.endOffsetOf(r);
     a.recStartLine[j] = x.sl[r];
-    a.recEndLine[j] = x.el[r];
+    a.recEndLine[j] = x.ix.endLineOf(r);
     a.recBodyCol[j] = x.bc[r];
     a.recWall[j] = x.w[r];
     a.recOffsetMin[j] = x.om[r];
@@ -148,6 +156,35 @@ export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | und
     a.recSession[j] = x.ss[r];
   }
   return a;
+}
+
+/**
+ * An index over a slice's gathered arrays (records numbered from 0 in the slice), everything else
+ * the index's own: this thread writes its slices as the worker does, from the slice's values.
+ */
+export function indexOverSlice(index: LogIndex, a: SliceArrays): ExportIndex {
+  return {
+    dialect: index.dialect,
+    recordCount: a.count,
+    sessionCount: index.sessionCount,
+    dated: index.dated,
+    sessionDialog: index.sessionDialog,
+    sessionEpoch: index.sessionEpoch,
+    keys: index.keys,
+    recStartOffset: a.recStartOffset,
+    recEndOffset: a.recEndOffset,
+    recStartLine: a.recStartLine,
+    recEndLine: a.recEndLine,
+    recBodyCol: a.recBodyCol,
+    recWall: a.recWall,
+    recOffsetMin: a.recOffsetMin,
+    recLevel: a.recLevel,
+    recSeverity: a.recSeverity,
+    recSession: a.recSession,
+    read: (start, end) => index.read(start, end),
+    readTransient: (start, end) => index.readTransient(start, end),
+    componentOf: (session) => index.componentOf(session),
+  };
 }
 
 /** The ArrayBuffers of a slice's arrays, to transfer rather than copy. */

@@ -4,7 +4,7 @@
 import { SEVERITY_NAMES } from '../types';
 import type { Field } from './fields';
 import type { JsonBytes } from './jsonBytes';
-import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat } from './record';
+import { ComponentBlocks, LevelBlocks, otelSeverityNumber, type RecordFacts, type RecordFormat, SessionBlocks } from './record';
 
 const enc = (s: string): Buffer => Buffer.from(s, 'utf8');
 const SCOPE = (version: string | undefined): Buffer =>
@@ -55,7 +55,7 @@ export class OtlpFormat implements RecordFormat {
   private out!: JsonBytes;
   private seq = -1;
   private readonly levels = new LevelBlocks();
-  private readonly components = new ComponentBlocks('}},{"key":"messaging.component","value":{"stringValue":', '}}');
+  private readonly sessions = new SessionBlocks(K.session, new ComponentBlocks('}},{"key":"messaging.component","value":{"stringValue":', '}}'));
   private readonly afterBody = new LevelBlocks();
   private readonly batchRecords: number;
   private readonly scope: Buffer;
@@ -104,9 +104,7 @@ export class OtlpFormat implements RecordFormat {
     out.bytesString(v.buf, v.bodyStart, v.end);
     out.raw(this.afterBody.get(rec, afterBodyBlock));
     out.int(rec.line);
-    out.raw(K.session);
-    out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
-    out.raw(this.components.get(rec));
+    this.sessions.write(out, rec);
   }
 
 

@@ -7,6 +7,8 @@ export class RecordView {
   index!: ExportIndex;
   r = 0;
   buf: Uint8Array = new Uint8Array(0);
+  /** Changes whenever `buf` is refilled (a reused window buffer): what was found in it before no longer holds. */
+  bufStamp = 0;
   /** Start of the header line. */
   start = 0;
   /** End of the header line (no terminator). */

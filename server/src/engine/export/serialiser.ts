@@ -77,9 +77,11 @@ class InputState {
   keyBounds!: Uint32Array;
   /** Sessions whose keys keyPool and keyBounds hold, and of which epoch of the index's sessions. */
   private keyCount = -1;
-  private keyEpoch = 0;
+  keyEpoch = 0;
   window: Buffer = EMPTY;
   windowStart = 0;
+  /** Which read filled `window` (its buffer may be reused for the next). */
+  windowStamp = 0;
   /** End of the slice's last record of this input: a window reads no further (the other thread writes what follows). */
   readLimit = 0;
   /** Date base added to undated times, ms. */
@@ -209,6 +211,9 @@ function writtenLevel(dialect: DialectId, index: ExportIndex, code: number): str
   return index.dialect.levelName(code) || String(code);
 }
 
+/** Window reads of this thread, numbered: a window's stamp. */
+let windowReads = 0;
+
 /** Sequence numbers of exported records, unique in the thread (fields are written once per record). */
 let nextSeq = 0;
 
@@ -317,6 +322,7 @@ export class SliceWriter {
       const to = Math.max(end, Math.min(start + WINDOW, state.readLimit));
       state.window = state.index.readTransient?.(start, to) ?? state.index.read(start, to);
       state.windowStart = start;
+      state.windowStamp = ++windowReads;
     }
     const buf = state.window;
     const s = start - state.windowStart;
@@ -334,6 +340,7 @@ export class SliceWriter {
     view.index = state.index;
     view.r = r;
     view.buf = buf;
+    view.bufStamp = state.windowStamp;
     view.start = s;
     view.lineEnd = lineEnd;
     view.bodyStart = Math.min(s + state.bc[r], e);
@@ -369,6 +376,8 @@ export class SliceWriter {
     facts.severity = state.sv[r];
     facts.line = line - part.firstLine + 1;
     const session = state.ss[r];
+    facts.session = session;
+    facts.sessionEpoch = state.keyEpoch;
     facts.keyPool = state.keyPool;
     facts.keyStart = state.keyBounds[2 * session];
     facts.keyEnd = state.keyBounds[2 * session + 1];

@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import type { LogFile } from '../inputs';
 import { groupSources } from '../rotation';
 import type { Dialect } from '../types';
-import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceRecords, SLICE_LOG_BYTES, withVersion, writeSlice } from './exporter';
-import { gatherSlice, inputSetup, needsWholeIndex } from './exportIndex';
+import { type ExportInput, type ExportOptions, interleave, type SliceFeed, sliceRecords, SLICE_LOG_BYTES, withVersion } from './exporter';
+import { gatherSlice, indexOverSlice, inputSetup, needsWholeIndex, type SliceArrays } from './exportIndex';
 import { SliceWriter } from './serialiser';
 import { inputFiles, StreamSource, type StreamInput } from './streamSource';
 import { ExportThread } from './thread';
@@ -194,16 +194,22 @@ export class StreamExporter {
     const mustBeMade = (k: number): void => {
       if (k !== made) throw new Error(`export: slice ${k} asked for after slice ${made} was made`);
     };
+    const gather = (): SliceArrays => (order ? gatherSlice(indexes, src, rec, 0, count) : gatherSlice(indexes, undefined, undefined, first, first + count));
     const feed: SliceFeed = {
       has,
       writeOwn: (k) => {
         mustBeMade(k);
-        return order ? writeSlice(writer, 0, count) : writeSlice(writer, first, first + count);
+        // From the slice's gathered values, as the worker writes: reading the index's own arrays
+        // would derive end offsets and lines for every record it holds, after every window.
+        const a = gather();
+        const chunks: Buffer[] = [];
+        writer.writeSlice(a.count, a.src, indexes.map((ix) => indexOverSlice(ix, a)), CHUNK_BYTES, (chunk) => chunks.push(chunk));
+        if (writer.out.pos > 0) chunks.push(writer.take());
+        return chunks;
       },
       send: (k) => {
         mustBeMade(k);
-        const arrays = order ? gatherSlice(indexes, src, rec, 0, count) : gatherSlice(indexes, undefined, undefined, first, first + count);
-        thread?.send(k, arrays, sources.map((s) => s.news()));
+        thread?.send(k, gather(), sources.map((s) => s.news()));
       },
       written: (k) => {
         this.slices = k + 1;

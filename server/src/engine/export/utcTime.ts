@@ -1,24 +1,34 @@
 // RFC 3339 UTC timestamps written as bytes from microseconds, without Date objects per record.
 import type { JsonBytes } from './jsonBytes';
 
-/** Writes `"YYYY-MM-DDTHH:MM:SS[.f…]Z"` (quotes included) with `digits` fraction digits (0–6). */
+/**
+ * Writes `KEY"YYYY-MM-DDTHH:MM:SS[.f…]Z"` with `digits` fraction digits (0–6), KEY being the bytes
+ * given to the constructor (a field's name and colon: one copy for both).
+ */
 export class UtcTimeWriter {
-  /** The second last written, and its `YYYY-MM-DDTHH:MM:SS` (records come many to a second). */
+  /** The second last written, and KEY + `"YYYY-MM-DDTHH:MM:SS` (records come many to a second). */
   private second = NaN;
-  private readonly prefix = Buffer.alloc(19);
+  private readonly prefix: Buffer;
+  /** Where the date starts in `prefix`. */
+  private readonly at: number;
+
+  constructor(key: string = '') {
+    this.prefix = Buffer.from(`${key}"YYYY-MM-DDTHH:MM:SS`, 'utf8');
+    this.at = this.prefix.length - 19;
+  }
 
   write(out: JsonBytes, micros: number, digits: number): void {
     // Integer arithmetic: the second by one division, the fraction as a 32-bit integer (no fmod on doubles).
     const second = Math.floor(micros / 1_000_000);
     let f = (micros - second * 1_000_000) | 0;
     if (second !== this.second) this.setSecond(second);
-    out.ensure(32);
+    const pre = this.prefix;
+    out.ensure(pre.length + 10);
     const b = out.buf;
     let p = out.pos;
-    b[p++] = 0x22;
-    const pre = this.prefix;
-    for (let i = 0; i < 19; i++) b[p + i] = pre[i];
-    p += 19;
+    // One native copy (about 25 ns) rather than a byte loop over 30-odd bytes.
+    b.set(pre, p);
+    p += pre.length;
     if (digits > 0) {
       b[p++] = 0x2e;
       // The six digits right to left; only the first `digits` are written.
@@ -44,17 +54,18 @@ export class UtcTimeWriter {
     const h = (rest - m) / 60;
     const [y, mo, d] = civilFromDays(day);
     const b = this.prefix;
-    b.write(String(y).padStart(4, '0').slice(-4), 0, 'latin1');
-    b[4] = 0x2d;
-    two(b, 5, mo);
-    b[7] = 0x2d;
-    two(b, 8, d);
-    b[10] = 0x54;
-    two(b, 11, h);
-    b[13] = 0x3a;
-    two(b, 14, m);
-    b[16] = 0x3a;
-    two(b, 17, s);
+    const a = this.at;
+    b.write(String(y).padStart(4, '0').slice(-4), a, 'latin1');
+    b[a + 4] = 0x2d;
+    two(b, a + 5, mo);
+    b[a + 7] = 0x2d;
+    two(b, a + 8, d);
+    b[a + 10] = 0x54;
+    two(b, a + 11, h);
+    b[a + 13] = 0x3a;
+    two(b, a + 14, m);
+    b[a + 16] = 0x3a;
+    two(b, a + 17, s);
   }
 }
 

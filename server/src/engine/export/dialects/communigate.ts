@@ -3,7 +3,7 @@
 // Call-ID, and the TAB fields of the supplementary delivery and access logs (FORMATS §2.1, §2.2).
 import { grow } from '../../keyTable';
 import type { ExportIndex } from '../exportIndex';
-import { AddressScan, F, field, findByte, findFromBracket, type FieldSink } from '../fields';
+import { AddressScan, F, field, findByte, findFromBracket, ForwardFinder, type FieldSink } from '../fields';
 import type { DialectFields, RecordView } from '../recordView';
 
 const SP = 0x20;
@@ -16,6 +16,7 @@ const SERVICE = field('communigate.service');
 
 export class CommunigateFields implements DialectFields {
   private readonly addr = new AddressScan();
+  private readonly brackets = new ForwardFinder(0x5b /* [ */);
   private readonly fields: number[] = [];
   private dialogs: Dialogs | undefined;
   private dialogsIndex: ExportIndex | undefined;
@@ -58,7 +59,7 @@ export class CommunigateFields implements DialectFields {
           sink.bytes(F.emailLocalId, b, inner + 1, innerEnd - 1);
         } else if (isAddress(b, inner + 1, innerEnd - 1) && this.addr.at(b, inner, innerEnd)) {
           // The connection's own line says the port: `… from [10.0.1.15]:51234`.
-          const from = findFromBracket(b, keyEnd, end);
+          const from = findFromBracket(this.brackets, b, v.bufStamp, keyEnd, end);
           if (from >= 0 && this.addr.at(b, from + 6, end) && this.addr.port >= 0) this.addr.write(sink, b);
           // Without ` from [` the key's address is still the one read above.
           else if (from < 0 || this.addr.at(b, inner, innerEnd)) this.addr.write(sink, b);
@@ -72,7 +73,7 @@ export class CommunigateFields implements DialectFields {
       if (close > p + 10) sink.bytes(F.emailLocalId, b, p + 10, close);
     }
     if (!addressDone) {
-      const from = findFromBracket(b, keyEnd, end);
+      const from = findFromBracket(this.brackets, b, v.bufStamp, keyEnd, end);
       if (from >= 0 && isAddress(b, from + 7, findByte(b, 0x5d, from + 7, end)) && this.addr.at(b, from + 6, end)) this.addr.write(sink, b);
     }
   }
