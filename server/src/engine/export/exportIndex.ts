@@ -163,14 +163,30 @@ export function gatherSlice(indexes: readonly LogIndex[], src: Uint16Array | und
  * the index's own: this thread writes its slices as the worker does, from the slice's values.
  */
 export function indexOverSlice(index: LogIndex, a: SliceArrays): ExportIndex {
+  return overSlice(
+    {
+      dialect: index.dialect,
+      sessionCount: index.sessionCount,
+      dated: index.dated,
+      sessionDialog: index.sessionDialog,
+      sessionEpoch: index.sessionEpoch,
+      keys: index.keys,
+      read: (start, end) => index.read(start, end),
+      readTransient: (start, end) => index.readTransient(start, end),
+      componentOf: (session) => index.componentOf(session),
+    },
+    a,
+  );
+}
+
+/** What an ExportIndex is besides its records' arrays. */
+type IndexFacts = Omit<ExportIndex, keyof RecordArrays | 'recordCount'>;
+
+/** An index of these facts over a slice's arrays (records numbered from 0 in the slice). */
+function overSlice(facts: IndexFacts, a: SliceArrays): ExportIndex {
   return {
-    dialect: index.dialect,
+    ...facts,
     recordCount: a.count,
-    sessionCount: index.sessionCount,
-    dated: index.dated,
-    sessionDialog: index.sessionDialog,
-    sessionEpoch: index.sessionEpoch,
-    keys: index.keys,
     recStartOffset: a.recStartOffset,
     recEndOffset: a.recEndOffset,
     recStartLine: a.recStartLine,
@@ -181,9 +197,6 @@ export function indexOverSlice(index: LogIndex, a: SliceArrays): ExportIndex {
     recLevel: a.recLevel,
     recSeverity: a.recSeverity,
     recSession: a.recSession,
-    read: (start, end) => index.read(start, end),
-    readTransient: (start, end) => index.readTransient(start, end),
-    componentOf: (session) => index.componentOf(session),
   };
 }
 
@@ -243,28 +256,20 @@ export class WorkerInput {
   over(a: SliceArrays): ExportIndex {
     const input = this;
     const setup = this.setup;
-    return {
-      dialect: this.dialect,
-      recordCount: a.count,
-      sessionCount: setup.sessionCount,
-      dated: setup.dated,
-      sessionDialog: setup.sessionDialog,
-      sessionEpoch: setup.sessionEpoch,
-      keys: { export: () => ({ pool: setup.keyPool, bounds: setup.keyBounds }) },
-      recStartOffset: a.recStartOffset,
-      recEndOffset: a.recEndOffset,
-      recStartLine: a.recStartLine,
-      recEndLine: a.recEndLine,
-      recBodyCol: a.recBodyCol,
-      recWall: a.recWall,
-      recOffsetMin: a.recOffsetMin,
-      recLevel: a.recLevel,
-      recSeverity: a.recSeverity,
-      recSession: a.recSession,
-      read: (start, end) => input.source.read(start, end),
-      readTransient: (start, end) => input.source.readTransient(start, end),
-      componentOf: (session) => input.componentOf(session),
-    };
+    return overSlice(
+      {
+        dialect: this.dialect,
+        sessionCount: setup.sessionCount,
+        dated: setup.dated,
+        sessionDialog: setup.sessionDialog,
+        sessionEpoch: setup.sessionEpoch,
+        keys: { export: () => ({ pool: setup.keyPool, bounds: setup.keyBounds }) },
+        read: (start, end) => input.source.read(start, end),
+        readTransient: (start, end) => input.source.readTransient(start, end),
+        componentOf: (session) => input.componentOf(session),
+      },
+      a,
+    );
   }
 
   /** As LogIndex.componentOf (no dialect here has a parser of its own components but PrivateServer, kept on one thread). */
