@@ -426,7 +426,7 @@ export class LogIndex extends RecordTexts {
           if (parser.continuation) {
             const dialog = parser.continuation(buf, pos, end);
             const s = this.recSession[this.recordCount - 1];
-            if (dialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, dialog);
+            if (dialog !== undefined) this.sessionDialog.add(s, dialog);
           }
         } else if (this.open === CARRY) {
           this.carryLines++;

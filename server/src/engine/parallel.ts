@@ -338,7 +338,7 @@ function adopt(index: LogIndex, answer: PartAnswer): void {
 
 /** The buffers of a part, to transfer rather than copy. */
 export function transferables(part: StorePart): ArrayBuffer[] {
-  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.sessionFirst, part.sessionLast, part.sessionRecordCount, part.hits];
+  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.sessionFirst, part.sessionLast, part.sessionRecordCount, part.sessionDialogs.sessions, part.sessionDialogs.starts, part.sessionDialogs.pool, part.hits];
   const seen = new Set<ArrayBuffer>();
   for (const a of arrays) if (a !== undefined && a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
   return [...seen];

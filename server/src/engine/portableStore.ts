@@ -4,6 +4,7 @@
 import { NO_OFFSET, RecordStore } from './recordStore';
 import type { OverflowRun } from './recordStore';
 import { RecordFlag } from './types';
+import type { PortableDialogs } from './sessionDialogs';
 
 /** What a part of a log indexed on its own (a worker) hands over to be stitched after the rest. */
 export interface StorePart {
@@ -25,7 +26,7 @@ export interface StorePart {
   sessionFirst: Uint32Array;
   sessionLast: Uint32Array;
   sessionRecordCount: Uint32Array;
-  sessionDialogs: [number, string][];
+  sessionDialogs: PortableDialogs;
   overflow: OverflowRun[];
   /** End of the part's last record (line, offset), when it runs to the end of the part. */
   lastEndLine: number;
@@ -82,7 +83,6 @@ export class PortableStore extends RecordStore {
   toPart(carryLines: number, carryEndOffset: number, carryDialog: string | undefined): StorePart {
     // Handed over as they are (the adopting store reads recordCount slots): no copy to trim them.
     const { pool, bounds } = this.keys.export();
-    const dialogs: [number, string][] = [...this.sessionDialog];
     return {
       recordCount: this.recordCount,
       lineCount: this.lineCount,
@@ -100,7 +100,7 @@ export class PortableStore extends RecordStore {
       sessionFirst: this.sessionFirst,
       sessionLast: this.sessionLast,
       sessionRecordCount: this.sessionRecordCount,
-      sessionDialogs: dialogs,
+      sessionDialogs: this.sessionDialog.toPortable(),
       overflow: this.overflow,
       lastEndLine: this.lastEndLine,
       lastEndOffset: this.lastEndOffset,
@@ -124,7 +124,7 @@ export class PortableStore extends RecordStore {
       this.lastEndLine = lineBase + p.carryLines - 1;
       this.lastEndOffset = p.carryEndOffset;
       const s = this.recSession[base - 1];
-      if (p.carryDialog !== undefined && !this.sessionDialog.has(s)) this.sessionDialog.set(s, p.carryDialog);
+      if (p.carryDialog !== undefined) this.sessionDialog.add(s, p.carryDialog);
     }
     // Sessions: local id → ours.
     const map = new Uint32Array(p.keyBounds.length >> 1);
@@ -180,7 +180,7 @@ export class PortableStore extends RecordStore {
         }
       }
     }
-    for (const [s, dialog] of p.sessionDialogs) if (!this.sessionDialog.has(map[s])) this.sessionDialog.set(map[s], dialog);
+    this.sessionDialog.addPortable(p.sessionDialogs, map);
     // Overflow runs: a run that continues our last run merges with it.
     for (const run of p.overflow) {
       const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: run.recordBefore < 0 ? base - 1 : run.recordBefore + base };
@@ -291,7 +291,7 @@ export class PortableStore extends RecordStore {
     this.prevOffset = v.prevOffset;
     this.lastEndLine = v.lastEndLine;
     this.lastEndOffset = v.lastEndOffset;
-    for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.set(session, dialog);
+    for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.add(session, dialog);
     for (const run of state.overflow) {
       this.overflow.push(run);
       this.closeBy(run.recordBefore, run);

@@ -8,6 +8,7 @@
 import { grow, KeyTable, resized } from './keyTable';
 import type { FastRecords, HeaderScratch } from './types';
 import { RecordFlag } from './types';
+import { SessionDialogs } from './sessionDialogs';
 
 /** A run of consecutive overflow marker lines (`***`). */
 export interface OverflowRun {
@@ -54,7 +55,7 @@ export class RecordStore {
   /** Most severe diagnostic severity among the session's problems (Severity), or 255. */
   sessionWorst = new Uint8Array(256);
   /** SIP dialog (Call-ID) of a session, where one was seen. */
-  sessionDialog = new Map<number, string>();
+  sessionDialog = new SessionDialogs();
   /** Times the sessions were forgotten (forgetSessions): session numbers of another epoch mean other sessions. */
   sessionEpoch = 0;
 
@@ -222,11 +223,8 @@ export class RecordStore {
     const s = h.keyHash >= 0 ? this.keys.internHashed(h.keyBuf, h.keyStart, h.keyEnd, h.keyHash) : this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
     this.recSession[r] = s;
     this.addToSession(s, r);
-    if (h.dialogEnd !== 0) {
-      if (!this.sessionDialog.has(s)) this.sessionDialog.set(s, Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.dialogStart, h.dialogEnd - h.dialogStart).toString('utf8'));
-    } else if (h.dialog !== undefined && !this.sessionDialog.has(s)) {
-      this.sessionDialog.set(s, h.dialog);
-    }
+    if (h.dialogEnd !== 0) this.sessionDialog.addBytes(s, h.keyBuf, h.dialogStart, h.dialogEnd);
+    else if (h.dialog !== undefined) this.sessionDialog.add(s, h.dialog);
     return r;
   }
 

@@ -49,9 +49,7 @@ export interface SipDialog {
 
 /** The packet sessions (SIPDATA) of one Call-ID in one log, in order of first record. */
 export function dialogSessions(index: LogIndex, callId: string): number[] {
-  const out: number[] = [];
-  for (const [s, id] of index.sessionDialog) if (id === callId) out.push(s);
-  return out.sort((a, b) => index.sessionFirst[a] - index.sessionFirst[b]);
+  return index.sessionDialog.sessionsWith(callId).sort((a, b) => index.sessionFirst[a] - index.sessionFirst[b]);
 }
 
 /** Every Call-ID seen in the logs, with its packet count, in order of first appearance. */

@@ -1,6 +1,7 @@
 // Core types of the log engine. The engine is plain TypeScript over bytes: no LSP or VS Code here.
 import type { DialectId } from '../../../common/dialects';
 import type { KeyTable } from './keyTable';
+import type { SessionDialogs } from './sessionDialogs';
 
 export { DIALECT_IDS } from '../../../common/dialects';
 export type { DialectId } from '../../../common/dialects';
@@ -140,7 +141,7 @@ export interface FastRecords {
   sessionFirst: Uint32Array;
   sessionLast: Uint32Array;
   sessionRecordCount: Uint32Array;
-  sessionDialog: Map<number, string>;
+  sessionDialog: SessionDialogs;
   keys: KeyTable;
   /** The last record's time, and where the last record ends (its line, the offset past its terminator). */
   prevWall: number;

@@ -72,10 +72,8 @@ export class WindowedStore extends PortableStore {
       }
       sessions[r] = renumbered[s];
     }
-    const dialogs = new Map<number, string>();
-    for (const [s, dialog] of this.sessionDialog) if (renumbered[s] >= 0) dialogs.set(renumbered[s], dialog);
     this.keys = fresh;
-    this.sessionDialog = dialogs;
+    this.sessionDialog = this.sessionDialog.renumbered(renumbered);
     this.sessionFirst.fill(0);
     this.sessionLast.fill(0);
     this.sessionRecordCount.fill(0);

@@ -259,7 +259,7 @@ class CommunigateFastScan implements FastScan {
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
-      if (dialogEnd !== 0 && !sessionDialog.has(s)) sessionDialog.set(s, buf.toString('utf8', range[0], dialogEnd));
+      if (dialogEnd !== 0) sessionDialog.addBytes(s, buf, range[0], dialogEnd);
       lastEndLine = line;
       lastEndOffset = base + nl + 1;
       r++;
