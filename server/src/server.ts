@@ -37,6 +37,7 @@ import { isFilterResult, LogCache } from './logCache';
 import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
+import { warmUp } from './features/warmUp';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
 function cancelUndispatched(message: Message): ResponseMessage | undefined {
@@ -173,6 +174,8 @@ connection.onInitialize((params) => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
+  // Before the answer, so before any document is sent: see warmUp.ts.
+  warmUp();
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
