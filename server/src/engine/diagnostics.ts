@@ -21,7 +21,7 @@ export interface LogDiagnostic {
 const EXCERPT = 120;
 
 function excerpt(index: LogIndex, r: number): string {
-  const line = index.headerLine(r);
+  const line = index.problemLines?.lineOf(r) ?? index.headerLine(r);
   const text = line.slice(Math.min(line.length, textColumn(line, index.recBodyCol[r])));
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }

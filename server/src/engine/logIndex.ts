@@ -8,6 +8,7 @@ import { MemorySource } from './source';
 import { grow } from './keyTable';
 import type { Dialect, FastRecords, FastScan, ParseContext } from './types';
 import { HeaderScratch, LogInputError } from './types';
+import { ProblemLines } from './problemLines';
 
 export { NO_OFFSET } from './recordStore';
 export type { OverflowRun } from './recordStore';
@@ -41,6 +42,11 @@ export interface BuildOptions {
   search?: string;
   /** Parts a log indexed on several threads is split into (default: a few per thread, by size). */
   parts?: number;
+  /**
+   * Keep the first line of each problem record while it is scanned (ProblemLines): for a command that
+   * quotes every problem (`msglog check`), so that its diagnostics read nothing back. Not for windows.
+   */
+  problemLines?: boolean;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */
@@ -79,6 +85,8 @@ export class LogIndex extends RecordTexts {
   endsInPartialLine = false;
   /** True for an index restored from the index cache (fromState) rather than scanned in this process. */
   restored = false;
+  /** Problem records' first lines, kept while scanned (BuildOptions.problemLines). */
+  problemLines: ProblemLines | undefined;
   /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
   searched: SearchHits | undefined = undefined;
 
@@ -121,6 +129,7 @@ export class LogIndex extends RecordTexts {
     const part = this.toPart(this.carryLines, this.carryEndOffset, this.carryDialog);
     if (this.searched !== undefined) part.hits = this.searched.offsets.slice(0, this.searched.count);
     else part.hits = undefined;
+    part.problemLines = this.problemLines?.toPortable();
     return part;
   }
 
@@ -139,7 +148,10 @@ export class LogIndex extends RecordTexts {
     } else {
       this.searched = undefined;
     }
+    const recordBase = this.recordCount;
     this.adopt(p);
+    // A part without them leaves its records to be read back (lineOf answers undefined).
+    if (p.problemLines !== undefined) this.problemLines?.addPortable(p.problemLines, recordBase);
     this.line = this.lineCount;
     this.scannedTo = scannedTo;
     this.endsInPartialLine = endsInPartialLine;
@@ -199,7 +211,7 @@ export class LogIndex extends RecordTexts {
     const end = this.scannedTo + bytes >= size ? size : this.findLineEnd(this.scannedTo + bytes, 1 << 16);
     if (end < size) this.limit = end;
     try {
-      this.build({ ...options, search: undefined });
+      this.build({ ...options, search: undefined, problemLines: undefined });
     } finally {
       this.limit = undefined;
     }
@@ -271,6 +283,7 @@ export class LogIndex extends RecordTexts {
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
     if (estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
+    if (options.problemLines === true) this.problemLines ??= new ProblemLines();
     const needle = searchable(options.search);
     if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
       if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
@@ -360,6 +373,7 @@ export class LogIndex extends RecordTexts {
     const len = buf.length;
     const h = this.h;
     const parser = this.parser;
+    const firstRecord = this.recordCount;
     let pos = 0;
     // Lines end at LF, CRLF or a lone CR, as in the editor. The next CR is looked up only when the
     // scan passes it, so LF-only logs pay one search per chunk and CRLF logs one per line.
@@ -438,6 +452,7 @@ export class LogIndex extends RecordTexts {
       this.line++;
     }
     this.lineCount = this.line;
+    this.problemLines?.capture(this, firstRecord, buf, base);
     return pos;
   }
 

@@ -28,8 +28,9 @@ export interface PartJob {
   dialect: DialectId;
   ctx: ParseContext;
   toleranceMs: number;
-  /** Text to search while indexing (BuildOptions.search). */
+  /** Text to search while indexing (BuildOptions.search), and whether to keep problem lines (BuildOptions.problemLines). */
   search: string | undefined;
+  problemLines: boolean;
   /** Int32 count of answers posted (notified after each); the last answer has `last` set. */
   done: SharedArrayBuffer;
   port: MessagePort;
@@ -169,12 +170,15 @@ export class PartWorker<Answer = PartAnswer> {
 const PARTS_PER_THREAD = 2;
 
 /** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
-function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, search: string | undefined): PartWorker[] {
+/** What every part of a build is asked besides its records (BuildOptions). */
+export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines'>;
+
+function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, options: PartOptions): PartWorker[] {
   const entry = workerFile();
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
   for (let t = 1; t < threads; t++) {
-    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search }));
+    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true }));
   }
   return workers;
 }
@@ -231,10 +235,10 @@ class Stitcher {
 }
 
 /** One part of a log indexed on its own (what a worker does with the parts it claims). */
-export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: ParseContext, toleranceMs: number, from: number, to: number, search: string | undefined, k: number): PartAnswer {
+export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: ParseContext, toleranceMs: number, from: number, to: number, options: PartOptions, k: number): PartAnswer {
   const part = new LogIndex(source, dialect, ctx, { toleranceMs });
   part.startPart(from, Math.min(to, source.size));
-  part.build({ search });
+  part.build({ search: options.search, problemLines: options.problemLines });
   return { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine };
 }
 
@@ -260,7 +264,7 @@ function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: P
   const claims = new SharedArrayBuffer(4);
   const counter = new Int32Array(claims);
   Atomics.store(counter, 0, 1);
-  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options.search);
+  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options);
   index.reserve(Math.ceil(size / 64));
   index.startPart(0, bounds[1]);
   return { bounds, counter, workers };
@@ -284,7 +288,7 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
     const stitcher = new Stitcher(index, bounds.length - 1, workers);
     for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
       if (options.isCancelled?.()) throw new CancelledError();
-      stitcher.add(indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], options.search, k));
+      stitcher.add(indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], options, k));
     }
     for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) stitcher.block();
     index.endParts();
@@ -309,7 +313,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
     for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
       const part = new LogIndex(index.source, index.dialect, ctx, { toleranceMs });
       part.startPart(bounds[k], Math.min(bounds[k + 1], index.source.size));
-      await part.buildAsync({ search: options.search, isCancelled: options.isCancelled });
+      await part.buildAsync({ search: options.search, problemLines: options.problemLines, isCancelled: options.isCancelled });
       stitcher.add({ k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
     }
     for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) {
@@ -338,7 +342,7 @@ function adopt(index: LogIndex, answer: PartAnswer): void {
 
 /** The buffers of a part, to transfer rather than copy. */
 export function transferables(part: StorePart): ArrayBuffer[] {
-  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.sessionFirst, part.sessionLast, part.sessionRecordCount, part.sessionDialogs.sessions, part.sessionDialogs.starts, part.sessionDialogs.pool, part.hits];
+  const arrays = [part.recStartLine, part.recStartOffset, part.recBodyCol, part.recWall, part.offsets, part.recLevel, part.recSeverity, part.recFlags, part.recSession, part.keyPool, part.keyBounds, part.sessionFirst, part.sessionLast, part.sessionRecordCount, part.sessionDialogs.sessions, part.sessionDialogs.starts, part.sessionDialogs.pool, part.hits, part.problemLines?.records, part.problemLines?.starts, part.problemLines?.pool];
   const seen = new Set<ArrayBuffer>();
   for (const a of arrays) if (a !== undefined && a.buffer instanceof ArrayBuffer) seen.add(a.buffer);
   return [...seen];

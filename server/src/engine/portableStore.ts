@@ -5,6 +5,7 @@ import { NO_OFFSET, RecordStore } from './recordStore';
 import type { OverflowRun } from './recordStore';
 import { RecordFlag } from './types';
 import type { PortableDialogs } from './sessionDialogs';
+import type { PortableProblemLines } from './problemLines';
 
 /** What a part of a log indexed on its own (a worker) hands over to be stitched after the rest. */
 export interface StorePart {
@@ -37,6 +38,8 @@ export interface StorePart {
   carryDialog: string | undefined;
   /** Offsets of BuildOptions.search in the part, when it was searched. */
   hits?: Float64Array;
+  /** Its problem records' first lines, when they were kept (BuildOptions.problemLines). */
+  problemLines?: PortableProblemLines;
 }
 
 /** A store's records, sessions and scan state as plain arrays and values (the index cache writes it to disk). */

@@ -25,7 +25,8 @@ export const check: Command = {
     if (maxText !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError(`--max-warnings needs a whole number ≥ 0, not "${maxText}"`);
     let errors = 0;
     let warnings = 0;
-    const logs = await openLogs(args, args.positional);
+    // Every problem is quoted: their lines are kept while the log is scanned, not read back after.
+    const logs = await openLogs(args, args.positional, { problemLines: true });
     if (!logs) return 2;
     const { set, prefixed } = logs;
     const json = bool(args, '--json');

@@ -1,0 +1,112 @@
+// The header lines of problem records, kept while the log is scanned (BuildOptions.problemLines).
+// `msglog check` quotes every problem record (FORMATS §4: a diagnostic's message ends with the
+// record's text); reading each one back from the file after the index is built read the whole log a
+// second time, on one thread, after both had scanned it. The bytes are at hand during the scan, on
+// every thread: a problem record's first line is copied then (a day of CommuniGate: 114,000 lines,
+// 12 MB of the 1 GB), and the diagnostics read nothing. A record not kept is read from the log as before.
+import { grow } from './keyTable';
+import { CR, LF } from './bytes';
+import { NO_LEVEL, RecordFlag, Severity } from './types';
+
+/** ProblemLines as typed arrays, to transfer from a worker (see LogIndex.part). */
+export interface PortableProblemLines {
+  records: Uint32Array;
+  /** `starts[i]` to `starts[i + 1]` in `pool`: one more than there are records. */
+  starts: Uint32Array;
+  pool: Uint8Array;
+}
+
+/** Past this many bytes, lines are no longer kept (a log of nothing but problems is read back instead). */
+const MAX_POOL_BYTES = 128 << 20;
+
+/** What a scan writes per record that decides whether it is a problem (RecordStore's arrays). */
+interface ScannedRecords {
+  readonly recordCount: number;
+  readonly recStartOffset: ArrayLike<number>;
+  readonly recLevel: Uint8Array;
+  readonly recSeverity: Uint8Array;
+  readonly recFlags: Uint8Array;
+}
+
+export class ProblemLines {
+  /** Records kept, ascending. */
+  private records = new Uint32Array(256);
+  private starts = new Uint32Array(257);
+  private pool = new Uint8Array(16384);
+  private count = 0;
+  /** Where the last lookup found its record: diagnostics ask in record order. */
+  private cursor = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /**
+   * Keeps the first line of each problem record among `store`'s records from `first` on, all of which
+   * start in `buf` (whose first byte is at `base` in the log): those a diagnostic quotes (a level at
+   * Warning or worse, or a failed event).
+   */
+  capture(store: ScannedRecords, first: number, buf: Uint8Array, base: number): void {
+    const { recordCount, recStartOffset, recLevel, recSeverity, recFlags } = store;
+    for (let r = first; r < recordCount; r++) {
+      if ((recLevel[r] === NO_LEVEL || recSeverity[r] > Severity.Warning) && !(recFlags[r] & RecordFlag.EventError)) continue;
+      const start = recStartOffset[r] - base;
+      let end = buf.indexOf(LF, start);
+      if (end < 0) end = buf.length;
+      // A CR ends the line too (CRLF, or a lone CR): looked for in the line only, not the rest of the chunk.
+      for (let i = start; i < end; i++) {
+        if (buf[i] === CR) {
+          end = i;
+          break;
+        }
+      }
+      if (!this.add(r, buf, start, end)) return;
+    }
+  }
+
+  /** The first line of record `r` as kept, or undefined when it was not. */
+  lineOf(r: number): string | undefined {
+    const i = this.find(r);
+    if (i < 0) return undefined;
+    return Buffer.from(this.pool.buffer, this.pool.byteOffset + this.starts[i], this.starts[i + 1] - this.starts[i]).toString('utf8');
+  }
+
+  toPortable(): PortableProblemLines {
+    return { records: this.records.slice(0, this.count), starts: this.starts.slice(0, this.count + 1), pool: this.pool.slice(0, this.starts[this.count]) };
+  }
+
+  /** Appends a part's lines, its records numbered from `recordBase` in this index. */
+  addPortable(p: PortableProblemLines, recordBase: number): void {
+    for (let i = 0; i < p.records.length; i++) if (!this.add(recordBase + p.records[i], p.pool, p.starts[i], p.starts[i + 1])) return;
+  }
+
+  private add(r: number, buf: Uint8Array, start: number, end: number): boolean {
+    const at = this.starts[this.count];
+    if (at + (end - start) > MAX_POOL_BYTES) return false;
+    const i = this.count++;
+    if (i >= this.records.length) this.records = grow(this.records, i + 1);
+    if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
+    if (at + (end - start) > this.pool.length) this.pool = grow(this.pool, at + (end - start));
+    this.pool.set(buf.subarray(start, end), at);
+    this.records[i] = r;
+    this.starts[i + 1] = at + (end - start);
+    return true;
+  }
+
+  /** The index of record `r` in `records`, or -1: from the cursor on (asked in order), else by bisection. */
+  private find(r: number): number {
+    const records = this.records;
+    let i = this.cursor;
+    if (i < this.count && records[i] === r) return i;
+    if (i + 1 < this.count && records[i + 1] === r) return (this.cursor = i + 1);
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo <= hi) {
+      i = (lo + hi) >>> 1;
+      if (records[i] < r) lo = i + 1;
+      else if (records[i] > r) hi = i - 1;
+      else return (this.cursor = i);
+    }
+    return -1;
+  }
+}
