@@ -5,10 +5,14 @@ import { SessionEnds } from './sessionEnds';
 import { RecordTexts } from './recordTexts';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
-import { grow } from './keyTable';
 import type { Dialect, FastRecords, FastScan, ParseContext } from './types';
 import { HeaderScratch, LogInputError } from './types';
 import { ProblemLines } from './problemLines';
+import type { BuildOptions, IndexOptions, SearchHits } from './buildOptions';
+import { adoptHits, CancelledError, searchable, searchChunk } from './buildOptions';
+
+export type { BuildOptions, IndexOptions, SearchHits } from './buildOptions';
+export { CancelledError } from './buildOptions';
 
 export { NO_OFFSET } from './recordStore';
 export type { OverflowRun } from './recordStore';
@@ -19,54 +23,6 @@ export interface IndexState {
   store: StoreState;
   /** The scan's own state, numbers in a fixed order (see exportState). */
   scan: Float64Array;
-}
-
-export interface IndexOptions {
-  /** Time-regression tolerance in ms (FORMATS §4, default 1000). */
-  toleranceMs?: number;
-  /** false: every line through the dialect's header parser, none through its fast scan (tests compare both). */
-  fastScan?: boolean;
-}
-
-export interface BuildOptions {
-  /** Told the bytes scanned so far after each chunk. */
-  onProgress?: (done: number, total: number) => void;
-  /** Polled after each chunk; true stops the build with a CancelledError. */
-  isCancelled?: () => boolean;
-  /** Bytes read per step (tests use tiny chunks to cross every boundary). */
-  chunkSize?: number;
-  /**
-   * Text a filter will look for next: it is searched in each chunk while the chunk is at hand (one
-   * read of the log for index and search), and the offsets found are kept in `searched`.
-   */
-  search?: string;
-  /** Parts a log indexed on several threads is split into (default: a few per thread, by size). */
-  parts?: number;
-  /**
-   * Keep the first line of each problem record while it is scanned (ProblemLines): for a command that
-   * quotes every problem (`msglog check`), so that its diagnostics read nothing back. Not for windows.
-   */
-  problemLines?: boolean;
-}
-
-/** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */
-export interface SearchHits {
-  needle: string;
-  /** Ascending byte offsets, `count` of them. */
-  offsets: Float64Array;
-  count: number;
-  /** Bytes of the log searched (from its start); undefined: all that the index has scanned. */
-  size?: number;
-}
-
-/** Past this many occurrences a search stops keeping them (a filter then scans as usual). */
-const MAX_HITS = 1 << 22;
-
-/** Thrown when a long operation is cancelled. */
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-  }
 }
 
 /** Bytes scanned per step: big enough for few reads, small enough for progress and cancellation. */
@@ -140,14 +96,7 @@ export class LogIndex extends RecordTexts {
 
   /** Appends a part indexed on its own (by a worker) from where this index stopped; call endParts when all are in. */
   adoptPart(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
-    const hits = this.searched;
-    if (hits !== undefined && p.hits !== undefined && hits.count + p.hits.length <= MAX_HITS) {
-      if (hits.count + p.hits.length > hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + p.hits.length);
-      hits.offsets.set(p.hits, hits.count);
-      hits.count += p.hits.length;
-    } else {
-      this.searched = undefined;
-    }
+    if (this.searched !== undefined && !adoptHits(this.searched, p.hits)) this.searched = undefined;
     const recordBase = this.recordCount;
     this.adopt(p);
     // A part without them leaves its records to be read back (lineOf answers undefined).
@@ -304,11 +253,11 @@ export class LogIndex extends RecordTexts {
         const long = this.source.read(this.scannedTo, nl);
         if (long.length < nl - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
         const consumed = this.scanChunk(long, this.scannedTo, nl === total);
-        if (needle !== undefined) this.searchIn(long, consumed, this.scannedTo, needle);
+        if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, long, consumed, this.scannedTo, needle)) this.searched = undefined;
         this.scannedTo += consumed;
       } else {
         // Whole lines only: a needle without line breaks never spans two reads.
-        if (needle !== undefined) this.searchIn(chunk, used, this.scannedTo, needle);
+        if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, chunk, used, this.scannedTo, needle)) this.searched = undefined;
         this.scannedTo += used;
       }
       options.onProgress?.(this.scannedTo, total);
@@ -318,21 +267,6 @@ export class LogIndex extends RecordTexts {
     if (this.limit === undefined) this.finish(first);
     if (first === 0 && this.limit === undefined) this.trim();
     this.invalidateDerived();
-  }
-
-  /** Records the offsets of `needle` in `buf[0, used)` (at `base` in the log). */
-  private searchIn(buf: Buffer, used: number, base: number, needle: Buffer): void {
-    const hits = this.searched;
-    if (hits === undefined) return;
-    const view = used === buf.length ? buf : buf.subarray(0, used);
-    for (let i = view.indexOf(needle); i >= 0; i = view.indexOf(needle, i + 1)) {
-      if (hits.count === MAX_HITS) {
-        this.searched = undefined;
-        return;
-      }
-      if (hits.count === hits.offsets.length) hits.offsets = grow(hits.offsets, hits.count + 1);
-      hits.offsets[hits.count++] = base + i;
-    }
   }
 
   /**
@@ -456,12 +390,6 @@ export class LogIndex extends RecordTexts {
     return pos;
   }
 
-}
-
-/** The needle of BuildOptions.search as bytes, when it can be searched chunk by chunk (no line breaks). */
-function searchable(text: string | undefined): Buffer | undefined {
-  if (text === undefined || text === '' || /[\r\n]/.test(text)) return undefined;
-  return Buffer.from(text, 'utf8');
 }
 
 const NONE = -1;
