@@ -54,6 +54,17 @@ test('SessionDialogs answers as a Map of strings with first-wins adds', () => {
   assert.deepEqual(seen, [...model]);
 });
 
+test('SessionDialogs: a dialog of invalid UTF-8 is found by the text get() gives for it', () => {
+  const dialogs = new SessionDialogs();
+  const bytes = Buffer.from([0x61, 0xff, 0x62, 0x40, 0x68]); // a, an invalid byte, b@h
+  dialogs.addBytes(4, bytes, 0, bytes.length);
+  dialogs.add(9, 'a\ufffdb@h');
+  const text = dialogs.get(4)!;
+  assert.equal(text, 'a\ufffdb@h');
+  assert.deepEqual(dialogs.sessionsWith(text), [4, 9]);
+  assert.deepEqual(dialogs.sessionsWith('ab@h'), []);
+});
+
 test('SessionDialogs: an iterator not run to its end goes on to dialogs added since', () => {
   const dialogs = new SessionDialogs();
   dialogs.add(3, 'a');

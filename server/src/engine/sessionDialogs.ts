@@ -49,13 +49,25 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
     this.pool.set(bytes, this.starts[i]);
   }
 
-  /** The sessions whose dialog is `callId`, in the order they were added (bytes compared: nothing decoded). */
+  /**
+   * The sessions whose dialog is `callId` as get() gives it, in the order they were added. Bytes are
+   * compared; only a dialog with non-ASCII bytes is decoded (invalid UTF-8 decodes to U+FFFD, so its
+   * text is not its bytes).
+   */
   sessionsWith(callId: string): number[] {
     const want = Buffer.from(callId, 'utf8');
     const out: number[] = [];
+    const pool = this.pool;
     for (let i = 0; i < this.count; i++) {
       const s = this.starts[i];
-      if (this.starts[i + 1] - s === want.length && Buffer.compare(want, this.pool.subarray(s, s + want.length)) === 0) out.push(this.sessions[i]);
+      const e = this.starts[i + 1];
+      if (e - s === want.length && Buffer.compare(want, pool.subarray(s, e)) === 0) {
+        out.push(this.sessions[i]);
+        continue;
+      }
+      let ascii = true;
+      for (let p = s; p < e && ascii; p++) ascii = pool[p] < 0x80;
+      if (!ascii && this.text(i) === callId) out.push(this.sessions[i]);
     }
     return out;
   }
