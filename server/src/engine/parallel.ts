@@ -169,10 +169,10 @@ export class PartWorker<Answer = PartAnswer> {
 /** Parts per thread: small enough that a thread slowed by others hands its share to the rest. */
 const PARTS_PER_THREAD = 2;
 
-/** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
 /** What every part of a build is asked besides its records (BuildOptions). */
 export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines'>;
 
+/** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
 function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, options: PartOptions): PartWorker[] {
   const entry = workerFile();
   if (entry === undefined) throw new Error('no index worker');

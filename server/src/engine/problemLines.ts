@@ -4,6 +4,7 @@
 // second time, on one thread, after both had scanned it. The bytes are at hand during the scan, on
 // every thread: a problem record's first line is copied then (a day of CommuniGate: 114,000 lines,
 // 12 MB of the 1 GB), and the diagnostics read nothing. A record not kept is read from the log as before.
+import { ByteStrings } from './byteStrings';
 import { grow } from './keyTable';
 import { CR, LF } from './bytes';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
@@ -29,16 +30,14 @@ interface ScannedRecords {
 }
 
 export class ProblemLines {
-  /** Records kept, ascending. */
+  /** Records kept, ascending, and their lines. */
   private records = new Uint32Array(256);
-  private starts = new Uint32Array(257);
-  private pool = new Uint8Array(16384);
-  private count = 0;
+  private readonly lines = new ByteStrings();
   /** Where the last lookup found its record: diagnostics ask in record order. */
   private cursor = 0;
 
   get size(): number {
-    return this.count;
+    return this.lines.size;
   }
 
   /**
@@ -67,12 +66,11 @@ export class ProblemLines {
   /** The first line of record `r` as kept, or undefined when it was not. */
   lineOf(r: number): string | undefined {
     const i = this.find(r);
-    if (i < 0) return undefined;
-    return Buffer.from(this.pool.buffer, this.pool.byteOffset + this.starts[i], this.starts[i + 1] - this.starts[i]).toString('utf8');
+    return i < 0 ? undefined : this.lines.text(i);
   }
 
   toPortable(): PortableProblemLines {
-    return { records: this.records.slice(0, this.count), starts: this.starts.slice(0, this.count + 1), pool: this.pool.slice(0, this.starts[this.count]) };
+    return { records: this.records.slice(0, this.size), ...this.lines.toPortable() };
   }
 
   /** Appends a part's lines, its records numbered from `recordBase` in this index. */
@@ -81,26 +79,22 @@ export class ProblemLines {
   }
 
   private add(r: number, buf: Uint8Array, start: number, end: number): boolean {
-    const at = this.starts[this.count];
-    if (at + (end - start) > MAX_POOL_BYTES) return false;
-    const i = this.count++;
+    if (this.lines.bytes + (end - start) > MAX_POOL_BYTES) return false;
+    const i = this.lines.push(buf, start, end);
     if (i >= this.records.length) this.records = grow(this.records, i + 1);
-    if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
-    if (at + (end - start) > this.pool.length) this.pool = grow(this.pool, at + (end - start));
-    this.pool.set(buf.subarray(start, end), at);
     this.records[i] = r;
-    this.starts[i + 1] = at + (end - start);
     return true;
   }
 
   /** The index of record `r` in `records`, or -1: from the cursor on (asked in order), else by bisection. */
   private find(r: number): number {
     const records = this.records;
+    const count = this.size;
     let i = this.cursor;
-    if (i < this.count && records[i] === r) return i;
-    if (i + 1 < this.count && records[i + 1] === r) return (this.cursor = i + 1);
+    if (i < count && records[i] === r) return i;
+    if (i + 1 < count && records[i + 1] === r) return (this.cursor = i + 1);
     let lo = 0;
-    let hi = this.count - 1;
+    let hi = count - 1;
     while (lo <= hi) {
       i = (lo + hi) >>> 1;
       if (records[i] < r) lo = i + 1;

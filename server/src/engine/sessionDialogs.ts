@@ -1,6 +1,7 @@
 // The SIP dialog (Call-ID) of each session that names one. A CommuniGate log has a SIPDATA session per
 // packet, so a day has hundreds of thousands of them: their bytes are kept in one pool and decoded
 // only when asked for, rather than made into a string and a Map entry each while the log is indexed.
+import { ByteStrings } from './byteStrings';
 import { grow } from './keyTable';
 
 /** A SessionDialogs as typed arrays, to transfer from a worker or keep (see toPortable). */
@@ -17,13 +18,12 @@ const NONE = -1;
 export class SessionDialogs implements ReadonlyMap<number, string> {
   /** By session: its dialog's number, NONE when it has none. */
   private dialogOf = new Int32Array(0);
+  /** By dialog number: its session, and its bytes. */
   private sessions = new Uint32Array(64);
-  private starts = new Uint32Array(65);
-  private pool = new Uint8Array(1024);
-  private count = 0;
+  private readonly callIds = new ByteStrings();
 
   get size(): number {
-    return this.count;
+    return this.callIds.size;
   }
 
   has(session: number): boolean {
@@ -31,22 +31,19 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   }
 
   get(session: number): string | undefined {
-    return this.has(session) ? this.text(this.dialogOf[session]) : undefined;
+    return this.has(session) ? this.callIds.text(this.dialogOf[session]) : undefined;
   }
 
   /** Gives `session` the dialog `buf[start, end)` unless it has one already. */
   addBytes(session: number, buf: Uint8Array, start: number, end: number): void {
-    if (this.has(session)) return;
-    const i = this.begin(session, end - start);
-    this.pool.set(buf.subarray(start, end), this.starts[i]);
+    if (!this.has(session)) this.added(session, this.callIds.push(buf, start, end));
   }
 
   /** Gives `session` the dialog `callId` unless it has one already. */
   add(session: number, callId: string): void {
     if (this.has(session)) return;
     const bytes = Buffer.from(callId, 'utf8');
-    const i = this.begin(session, bytes.length);
-    this.pool.set(bytes, this.starts[i]);
+    this.added(session, this.callIds.push(bytes, 0, bytes.length));
   }
 
   /**
@@ -57,24 +54,16 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   sessionsWith(callId: string): number[] {
     const want = Buffer.from(callId, 'utf8');
     const out: number[] = [];
-    const pool = this.pool;
-    for (let i = 0; i < this.count; i++) {
-      const s = this.starts[i];
-      const e = this.starts[i + 1];
-      if (e - s === want.length && Buffer.compare(want, pool.subarray(s, e)) === 0) {
-        out.push(this.sessions[i]);
-        continue;
-      }
-      let ascii = true;
-      for (let p = s; p < e && ascii; p++) ascii = pool[p] < 0x80;
-      if (!ascii && this.text(i) === callId) out.push(this.sessions[i]);
+    const ids = this.callIds;
+    for (let i = 0; i < ids.size; i++) {
+      if (ids.equals(i, want) || (!ids.isAscii(i) && ids.text(i) === callId)) out.push(this.sessions[i]);
     }
     return out;
   }
 
   /** The dialogs as typed arrays, copied to their exact size. */
   toPortable(): PortableDialogs {
-    return { sessions: this.sessions.slice(0, this.count), starts: this.starts.slice(0, this.count + 1), pool: this.pool.slice(0, this.starts[this.count]) };
+    return { sessions: this.sessions.slice(0, this.size), ...this.callIds.toPortable() };
   }
 
   /** Adds the dialogs of `p` (a part's, or a kept index's), their sessions renumbered through `map` when given. */
@@ -85,9 +74,9 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   /** The dialogs of the sessions `renumbered` keeps (its value ≥ 0: the session's new number), in the same order. */
   renumbered(renumbered: Int32Array): SessionDialogs {
     const next = new SessionDialogs();
-    for (let i = 0; i < this.count; i++) {
+    for (let i = 0; i < this.size; i++) {
       const s = renumbered[this.sessions[i]];
-      if (s >= 0) next.addBytes(s, this.pool, this.starts[i], this.starts[i + 1]);
+      if (s >= 0 && !next.has(s)) next.added(s, next.callIds.pushFrom(this.callIds, i));
     }
     return next;
   }
@@ -95,15 +84,15 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   *entries(): MapIterator<[number, string]> {
     // Reads the count at each step: an iterator not run to its end goes on to dialogs added since
     // (a streamed export learns them window by window), as a Map's does.
-    for (let i = 0; i < this.count; i++) yield [this.sessions[i], this.text(i)];
+    for (let i = 0; i < this.size; i++) yield [this.sessions[i], this.callIds.text(i)];
   }
 
   *keys(): MapIterator<number> {
-    for (let i = 0; i < this.count; i++) yield this.sessions[i];
+    for (let i = 0; i < this.size; i++) yield this.sessions[i];
   }
 
   *values(): MapIterator<string> {
-    for (let i = 0; i < this.count; i++) yield this.text(i);
+    for (let i = 0; i < this.size; i++) yield this.callIds.text(i);
   }
 
   [Symbol.iterator](): MapIterator<[number, string]> {
@@ -111,16 +100,11 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   }
 
   forEach(callback: (value: string, key: number, map: ReadonlyMap<number, string>) => void): void {
-    for (let i = 0; i < this.count; i++) callback(this.text(i), this.sessions[i], this);
+    for (let i = 0; i < this.size; i++) callback(this.callIds.text(i), this.sessions[i], this);
   }
 
-  private text(i: number): string {
-    return Buffer.from(this.pool.buffer, this.pool.byteOffset + this.starts[i], this.starts[i + 1] - this.starts[i]).toString('utf8');
-  }
-
-  /** Makes room for dialog number `count` of `length` bytes for `session`, and returns its number. */
-  private begin(session: number, length: number): number {
-    const i = this.count++;
+  /** Records that dialog number `i`, just pushed, is `session`'s. */
+  private added(session: number, i: number): void {
     if (session >= this.dialogOf.length) {
       const had = this.dialogOf.length;
       this.dialogOf = grow(this.dialogOf, session + 1);
@@ -128,11 +112,6 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
     }
     this.dialogOf[session] = i;
     if (i >= this.sessions.length) this.sessions = grow(this.sessions, i + 1);
-    if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
-    const start = this.starts[i];
-    if (start + length > this.pool.length) this.pool = grow(this.pool, start + length);
     this.sessions[i] = session;
-    this.starts[i + 1] = start + length;
-    return i;
   }
 }

@@ -1,0 +1,58 @@
+// A list of byte strings in one pool, appended to and never changed: what SessionDialogs and
+// ProblemLines keep per entry (a SIP dialog, a problem record's line), decoded only when asked for.
+import { grow } from './keyTable';
+
+export class ByteStrings {
+  /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
+  private starts = new Uint32Array(65);
+  private pool = new Uint8Array(1024);
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Bytes held in all. */
+  get bytes(): number {
+    return this.starts[this.count];
+  }
+
+  /** Appends `buf[start, end)`; returns its number. */
+  push(buf: Uint8Array, start: number, end: number): number {
+    const i = this.count++;
+    if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
+    const at = this.starts[i];
+    if (at + (end - start) > this.pool.length) this.pool = grow(this.pool, at + (end - start));
+    this.pool.set(buf.subarray(start, end), at);
+    this.starts[i + 1] = at + (end - start);
+    return i;
+  }
+
+  /** String i, decoded as UTF-8. */
+  text(i: number): string {
+    return Buffer.from(this.pool.buffer, this.pool.byteOffset + this.starts[i], this.starts[i + 1] - this.starts[i]).toString('utf8');
+  }
+
+  /** Whether string i is `want`, byte for byte. */
+  equals(i: number, want: Uint8Array): boolean {
+    const s = this.starts[i];
+    const e = this.starts[i + 1];
+    return e - s === want.length && Buffer.compare(want, this.pool.subarray(s, e)) === 0;
+  }
+
+  /** Whether string i has no byte past ASCII. */
+  isAscii(i: number): boolean {
+    for (let p = this.starts[i]; p < this.starts[i + 1]; p++) if (this.pool[p] >= 0x80) return false;
+    return true;
+  }
+
+  /** The starts and pool, copied to their exact size (to transfer). */
+  toPortable(): { starts: Uint32Array; pool: Uint8Array } {
+    return { starts: this.starts.slice(0, this.count + 1), pool: this.pool.slice(0, this.bytes) };
+  }
+
+  /** Appends string i of `other`. */
+  pushFrom(other: ByteStrings, i: number): number {
+    return this.push(other.pool, other.starts[i], other.starts[i + 1]);
+  }
+}
