@@ -34,6 +34,12 @@ export interface DetectedDialectParams {
   dialect: LogLanguageId;
 }
 
+/** A `file:` document the client is about to open (its didOpen follows), with the language it opens in. */
+export interface DocumentOpeningParams {
+  uri: string;
+  languageId: string;
+}
+
 /**
  * Requests name a log by URI: an open document, or (for `file:` URIs that are not open, such as logs
  * larger than the editor hands to extensions) the file on disk, read by the server.
@@ -234,6 +240,8 @@ export interface ServerInfoResult {
   memory: { rss: number; heapUsed: number; external: number; arrayBuffers: number };
   /** Logs read from disk that the server keeps indexed, least recently used first. */
   largeLogs: LargeLogInfo[];
+  /** Documents opened so far whose index a worker had made from the file while their text was on its way (documentOpening). */
+  documentsIndexedAhead: number;
 }
 
 /** Export logs to a file for a log platform (docs/EXPORT.md); nothing is written unless every log reads. */
@@ -448,6 +456,15 @@ export const Requests = {
   report: new RequestType<ReportParams, ReportResult, void>('messagingLogs/report'),
   /** Export logs as ECS or OTLP NDJSON to a file (docs/EXPORT.md), with work-done progress. */
   exportLog: new RequestType<ExportLogParams, ExportLogResult, void>('messagingLogs/exportLog'),
+} as const;
+
+/** The custom notifications, client → server. */
+export const ClientNotifications = {
+  /**
+   * Sent just before the didOpen of a saved `file:` document: the server may index a large log from
+   * disk while the document's text is on its way, and uses that index when the text is the file's.
+   */
+  documentOpening: new NotificationType<DocumentOpeningParams>('messagingLogs/documentOpening'),
 } as const;
 
 /** The custom notifications, server → client. */

@@ -172,7 +172,8 @@ export class LspClient {
           textDocument: {
             synchronization: { dynamicRegistration: false },
             publishDiagnostics: { relatedInformation: true },
-            foldingRange: { lineFoldingOnly: true },
+            // As VS Code asks (its editor.foldingMaximumRegions, 5,000 by default).
+            foldingRange: { lineFoldingOnly: true, rangeLimit: 5000 },
             documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           },
           window: { workDoneProgress: false },

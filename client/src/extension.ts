@@ -15,6 +15,7 @@ import { FILTER_SCHEME, FilterDocuments } from './documents/filterDocuments';
 import { ContextDimmer } from './documents/filterContext';
 import { registerGoToTime } from './commands/goToTime';
 import { largeLogSessions, registerLargeLogs } from './documents/largeLogs';
+import { announceOpening } from './documents/openingHint';
 import { setContext } from './documents/logDocuments';
 import { LogReports } from './views/logReport';
 import { registerRecoveryCommands, ServerRecovery } from './serverRecovery';
@@ -56,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
       // mentioned session would point inside the result and turn F12 into a choice.
       provideDefinition: (document, position, token, next) =>
         document.uri.scheme === FILTER_SCHEME || document.uri.scheme === TIMELINE_SCHEME ? undefined : next(document, position, token),
+      didOpen: announceOpening(() => client),
     },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);

@@ -8,7 +8,9 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
 import { LargeLogStore } from './largeLogStore';
-import { CancelledError, LogIndex, MemorySource, NotTextError, openLog, UnknownDialectError } from './engine';
+import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, UnknownDialectError } from './engine';
+import type { LogIndex } from './engine';
+import { WorkerFileIndex } from './engine/fileIndexJob';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 import type { LogLanguageId } from '../../common/protocol';
 
@@ -44,8 +46,17 @@ export interface LargeLogRequest {
 const ASYNC_BYTES = 8 << 20;
 /** Bytes indexed between two turns of the event loop. */
 const ASYNC_STEP = 4 << 20;
-/** Bytes a dialect is detected from (as openLog detects it). */
-const HEAD_BYTES = 256 * 1024;
+/** Files larger than this are not indexed ahead of their didOpen (VS Code hands documents up to 50 MB to extensions). */
+const EARLY_MAX_BYTES = 256 << 20;
+/** An index made ahead of a didOpen that did not come within this long is dropped. */
+const EARLY_KEEP_MS = 60_000;
+
+/** A file indexed by a worker ahead of its didOpen (LogCache.opening). */
+interface EarlyIndex {
+  languageId: string;
+  /** Undefined when the file is not indexed ahead (small, not a file, no workers). */
+  job: Promise<WorkerFileIndex | undefined>;
+}
 
 export class LogCache {
   private readonly open = new Map<string, LogEntry>();
@@ -53,7 +64,9 @@ export class LogCache {
   private readonly building = new Map<string, { version: number; languageId: string; opening: Promise<number | undefined> | undefined; entry: Promise<LogEntry> }>();
   private readonly mtimes = new Map<string, Promise<number | undefined>>();
   private readonly reported = new Map<string, LogLanguageId>();
+  private readonly early = new Map<string, EarlyIndex>();
   private toleranceMs = 1000;
+  private earlyTaken = 0;
   /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
   readonly largeLogs: LargeLogStore;
 
@@ -74,7 +87,46 @@ export class LogCache {
     this.mtimes.set(uri, fileMtime(uri));
   }
 
+  /**
+   * The editor is about to open the `file:` log `uri` (its didOpen follows): a large one is indexed
+   * from disk by a worker while the text is on its way, and forDocument takes that index when the
+   * document's bytes are the file's.
+   */
+  opening(uri: string, languageId: string): void {
+    this.stopEarly(this.takeEarly(uri));
+    if (!uri.startsWith('file:') || this.open.has(uri)) return;
+    const toleranceMs = this.toleranceMs;
+    const start = async (): Promise<WorkerFileIndex | undefined> => {
+      const file = fileURLToPath(uri);
+      const stat = await fsp.stat(file);
+      if (!stat.isFile() || stat.size < ASYNC_BYTES || stat.size > EARLY_MAX_BYTES) return undefined;
+      const ctx = { fileName: fileNameOf(uri), mtimeMs: stat.mtimeMs };
+      return WorkerFileIndex.start(file, { dialect: forcedDialect(languageId), ctx, toleranceMs, maxBytes: EARLY_MAX_BYTES });
+    };
+    const early: EarlyIndex = { languageId, job: start().catch(() => undefined) };
+    this.early.set(uri, early);
+    setTimeout(() => {
+      if (this.early.get(uri) === early) this.stopEarly(this.takeEarly(uri));
+    }, EARLY_KEEP_MS).unref();
+  }
+
+  /** How many documents were given the index a worker made ahead of their didOpen. */
+  get earlyIndexesTaken(): number {
+    return this.earlyTaken;
+  }
+
+  private takeEarly(uri: string): EarlyIndex | undefined {
+    const early = this.early.get(uri);
+    this.early.delete(uri);
+    return early;
+  }
+
+  private stopEarly(early: EarlyIndex | undefined): void {
+    void early?.job.then((job) => job?.stop());
+  }
+
   closed(uri: string): void {
+    this.stopEarly(this.takeEarly(uri));
     this.open.delete(uri);
     this.building.delete(uri);
     this.mtimes.delete(uri);
@@ -105,19 +157,23 @@ export class LogCache {
       }
     }
     const forced = forcedDialect(languageId);
-    const bytes = Buffer.from(document.getText(), 'utf8');
+    const text = document.getText();
+    // A document just opened whose file a worker indexed ahead (opening) may not need its text encoded.
+    const early = this.takeEarly(uri);
+    if (cached) this.stopEarly(early);
+    const bytes = early && !cached ? undefined : Buffer.from(text, 'utf8');
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
-    const grown = cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
+    const grown = bytes && cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;
     if (grown) entry = grown;
-    else if (bytes.length < ASYNC_BYTES) entry = this.parse(uri, version, languageId, bytes, forced, mtimeMs);
+    else if (bytes && bytes.length < ASYNC_BYTES) entry = this.parse(uri, version, languageId, bytes, forced, mtimeMs);
     else {
       // A big document is indexed with the event loop free (other requests, a cancellation, the next
       // edit get in); an edit or a close meanwhile stops it, and the callers get the newer version's parse.
       // The open (a close and a reopen make another) and the version this parse is for.
       const opening = this.mtimes.get(uri);
       const superseded = (): boolean => this.mtimes.get(uri) !== opening || document.version !== version;
-      const job = this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded);
+      const job = bytes ? this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded) : this.parseEarly(uri, version, languageId, text, forced, mtimeMs, superseded, early!);
       this.building.set(uri, { version, languageId, opening, entry: job });
       try {
         entry = await job;
@@ -181,8 +237,22 @@ export class LogCache {
   }
 
   /**
+   * The parse of a document just opened whose file a worker indexed ahead of the didOpen (`early`):
+   * that index when `text` is the file's bytes decoded, in this language, with these settings;
+   * otherwise as parseAsync.
+   */
+  private async parseEarly(uri: string, version: number, languageId: string, text: string, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
+    const toleranceMs = this.toleranceMs;
+    const index = await earlyIndexOf(early, languageId, text, mtimeMs, toleranceMs);
+    if (isCancelled()) throw new CancelledError();
+    if (index === undefined) return this.parseAsync(uri, version, languageId, Buffer.from(text, 'utf8'), dialect, mtimeMs, isCancelled);
+    this.earlyTaken++;
+    return { uri, version, index, problem: undefined, mode: dialect ? 'forced' : 'detected', languageId, toleranceMs };
+  }
+
+  /**
    * As parse, with turns of the event loop between chunks; rejects with CancelledError when
-   * `isCancelled` says so. The dialect is detected on the head as openLog detects it.
+   * `isCancelled` says so.
    */
   private async parseAsync(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean): Promise<LogEntry> {
     const mode = dialect ? 'forced' : 'detected';
@@ -190,7 +260,7 @@ export class LogCache {
     const ctx = { fileName: fileNameOf(uri), mtimeMs, dialect, toleranceMs };
     let index: LogIndex;
     try {
-      index = new LogIndex(new MemorySource(bytes), openLog(bytes.subarray(0, HEAD_BYTES), ctx).dialect, ctx, ctx);
+      index = prepareLog(bytes, ctx);
     } catch (e) {
       if (e instanceof NotTextError || e instanceof UnknownDialectError) {
         return { uri, version, index: undefined, problem: e.message, mode, languageId, toleranceMs };
@@ -208,6 +278,17 @@ export class LogCache {
     }
     return entry;
   }
+}
+
+/** The index `early` made, when it was made of `text`'s bytes for this language, modification time and tolerance. */
+async function earlyIndexOf(early: EarlyIndex, languageId: string, text: string, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
+  const job = await early.job;
+  if (job === undefined) return undefined;
+  if (early.languageId !== languageId || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== toleranceMs) {
+    job.stop();
+    return undefined;
+  }
+  return job.indexOf(text);
 }
 
 /**

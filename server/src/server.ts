@@ -35,9 +35,10 @@ import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { isFilterResult, LogCache } from './logCache';
 import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
-import { DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
+import { ClientNotifications, DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 import { warmUp } from './features/warmUp';
+import { startStandbyWorker } from './engine/fileIndexJob';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
 function cancelUndispatched(message: Message): ResponseMessage | undefined {
@@ -174,8 +175,9 @@ connection.onInitialize((params) => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
-  // Before the answer, so before any document is sent: see warmUp.ts.
+  // Before the answer, so before any document is sent: see warmUp.ts, and fileIndexJob.ts for the worker.
   warmUp();
+  startStandbyWorker();
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -202,6 +204,9 @@ connection.onDidChangeConfiguration((change) => {
   background(settingsReady.then(() => Promise.all(documents.all().map((d) => diagnostics.now(d.uri)))));
   background(settingsReady.then(() => largeLogs.settingsChanged()));
 });
+
+// A large log is indexed from disk while its didOpen is on its way (LogCache.opening).
+connection.onNotification(ClientNotifications.documentOpening, ({ uri, languageId }) => cache.opening(uri, languageId));
 
 // TextDocuments fires onDidChangeContent right after onDidOpen: only real changes are debounced.
 const justOpened = new Set<string>();
@@ -312,6 +317,7 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
       sessions: parse.index?.sessionCount ?? 0,
       watched,
     })),
+    documentsIndexedAhead: cache.earlyIndexesTaken,
   };
 });
 connection.onRequest(Requests.sipDialog, (params, token) => withEntries(params, token, (inputs) => pictures.sipDialog(inputs, params)));

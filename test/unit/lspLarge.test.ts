@@ -2,9 +2,13 @@
 // answered from the index. Bounds are loose (slow machines); they catch per-request re-parsing
 // or per-line work, which costs seconds at this size.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { DocumentSymbol, FoldingRange, Hover, Location } from 'vscode-languageserver-protocol';
-import type { FilterResult, GoToTimeResult } from '../../common/protocol';
+import { pathToFileURL } from 'node:url';
+import type { DocumentSymbol, FoldingRange, Hover, Location, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { FilterResult, GoToTimeResult, ServerInfoResult } from '../../common/protocol';
 import { at, FIXTURE_TEXT, hoverText, LspSession } from './lspHarness';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
@@ -83,5 +87,36 @@ describe('language server over stdio: a 50 MB log', () => {
     assert.deepEqual(failures, [], 'no failure logged');
     const stale = lsp.client.notifications.slice(closedAt).filter((n) => n.method === 'textDocument/publishDiagnostics' && (n.params as { uri: string; version?: number }).uri === closing && (n.params as { version?: number }).version === 1);
     assert.deepEqual(stale, [], 'nothing published for the closed version');
+  });
+
+  test('a file announced before its didOpen (documentOpening) is indexed from disk meanwhile, and answers as the same text not announced', async () => {
+    // Two folders, one file name: the date CommuniGate takes from the name is the same for both.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-announced-'));
+    const opened: string[] = [];
+    try {
+      const uris = ['announced', 'plain'].map((folder) => {
+        fs.mkdirSync(path.join(tmp, folder));
+        const file = path.join(tmp, folder, '2026-01-15.log');
+        fs.writeFileSync(file, text);
+        return pathToFileURL(file).href;
+      });
+      const answers = [];
+      for (const uri of uris) {
+        const published = lsp.client.waitForNotification<PublishDiagnosticsParams>('textDocument/publishDiagnostics', (p) => p.uri === uri, undefined, 60_000);
+        if (uri === uris[0]) lsp.client.notify('messagingLogs/documentOpening', { uri, languageId: 'communigate-log' });
+        lsp.open(uri, 'communigate-log', text);
+        opened.push(uri);
+        const folds = await lsp.client.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri } }, 60_000);
+        const symbols = await lsp.client.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri } }, 60_000);
+        answers.push({ diagnostics: (await published).diagnostics, folds, symbols });
+        const info = await lsp.client.request<ServerInfoResult>('messagingLogs/serverInfo', {}, 60_000);
+        assert.equal(info.documentsIndexedAhead, 1, `after ${uri}: the announced document only`);
+      }
+      assert.equal(answers[0].diagnostics.length, 1001);
+      assert.deepEqual(answers[0], answers[1]);
+    } finally {
+      for (const uri of opened) lsp.client.notify('textDocument/didClose', { textDocument: { uri } });
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { communigate } from '../../server/src/engine/dialects/communigate';
 import { LogIndex, MemorySource } from '../../server/src/engine';
-import { madeUpLog, warmUp } from '../../server/src/features/warmUp';
+import { warmUp } from '../../server/src/features/warmUp';
+import { madeUpLog } from '../../server/src/engine/warmUpLog';
 
 test('the warm-up log goes through the index, diagnostics, folding and the outline', () => {
   const work = warmUp(4000);

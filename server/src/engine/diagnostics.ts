@@ -118,7 +118,7 @@ export function diagnosticCounts(index: LogIndex): DiagnosticCounts {
   const marked = RecordFlag.EventError | RecordFlag.TimeRegression | RecordFlag.Malformed;
   let errors = 0;
   let warnings = index.overflow.length;
-  for (let r = 0; r < index.recordCount; r++) {
+  for (let r = 0, n = index.recordCount; r < n; r++) {
     const f = flags[r];
     const sev = severity[r];
     const level = levels[r];

@@ -1,19 +1,11 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
-import { assertText, detectDialect, whyUnknown } from './detect';
-import { dialectById } from './dialects';
-import type { BuildOptions, IndexOptions } from './logIndex';
+import { assertText } from './detect';
+import type { OpenOptions } from './prepareLog';
+import { HEAD_BYTES, pickDialect } from './prepareLog';
+import type { BuildOptions } from './logIndex';
 import { LogIndex } from './logIndex';
 import { buildParallel, threadsFor } from './parallel';
 import { FileSource } from './source';
-import type { ParseContext } from './types';
-import { DIALECT_IDS, LogInputError } from './types';
-
-export class UnknownDialectError extends LogInputError {}
-
-export interface OpenOptions extends IndexOptions, ParseContext {
-  /** Force a dialect instead of detecting one. */
-  dialect?: string;
-}
 
 export interface FileOpenOptions extends OpenOptions, BuildOptions {
   /** Threads that index a file (1: this one only); by default both cores for large files, one for small. */
@@ -26,8 +18,6 @@ export function openLog(bytes: Uint8Array, options: OpenOptions = {}): LogIndex 
   const dialect = pickDialect(bytes, options);
   return LogIndex.fromBytes(bytes, dialect, options, options);
 }
-
-const HEAD_BYTES = 256 * 1024;
 
 /**
  * Indexes a log file without holding it in memory: the index reads it in chunks, and later reads
@@ -50,18 +40,9 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
   }
 }
 
-function pickDialect(head: Uint8Array, options: OpenOptions) {
-  if (options.dialect) {
-    const forced = dialectById(options.dialect);
-    if (!forced) throw new UnknownDialectError(`unknown dialect "${options.dialect}": use one of ${DIALECT_IDS.join(', ')}`);
-    return forced;
-  }
-  const detected = detectDialect(head, options.fileName);
-  if (!detected) throw new UnknownDialectError(`not a log of a known dialect: ${whyUnknown(head)}`);
-  return detected;
-}
-
 export { LogIndex, CancelledError, turn } from './logIndex';
+export { prepareLog, UnknownDialectError } from './prepareLog';
+export type { OpenOptions } from './prepareLog';
 export { buildParallel, buildParallelAsync, threadsFor, searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallel';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';

@@ -1,5 +1,6 @@
 // Entry of an index worker thread (parallel.ts): indexes one part of a log file and posts it back
-// with its typed arrays transferred, then flags that the answer is there.
+// with its typed arrays transferred, then flags that the answer is there. Also searches a range, finds
+// header lines (quickFilter.ts), or indexes a whole file for a document being opened (fileIndexJob.ts).
 import { workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
@@ -8,6 +9,9 @@ import { indexPart, searchRange, transferables } from './parallel';
 import { FileSource } from './source';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
+import { indexFile } from './fileIndexJob';
+import type { FileIndexJob, StandbyJob } from './fileIndexJob';
+import { warmUpIndex } from './warmUpLog';
 
 /** Claims parts until none is left, posting each as it is done; the last answer says so. */
 function run(job: PartJob): void {
@@ -74,7 +78,27 @@ function headerLines(job: HeaderLinesJob): void {
   });
 }
 
-const job = workerData as PartJob | SearchJob | HeaderLinesJob;
+/** A whole file indexed for a document the editor is opening (fileIndexJob.ts); the main thread waits on the port. */
+function wholeFile(job: FileIndexJob): void {
+  try {
+    const { answer, transfer } = indexFile(job);
+    job.port.postMessage(answer, transfer);
+  } catch (e) {
+    job.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    job.port.close();
+  }
+}
+
+/** Warms up (the scan and the state's export compiled), then indexes the one file it is sent. */
+function standby(job: StandbyJob): void {
+  warmUpIndex().exportState();
+  job.port.once('message', (file: Omit<FileIndexJob, 'port'>) => wholeFile({ ...file, port: job.port }));
+}
+
+const job = workerData as PartJob | SearchJob | HeaderLinesJob | FileIndexJob | StandbyJob;
 if ('kind' in job && job.kind === 'search') search(job);
+else if ('kind' in job && job.kind === 'file') wholeFile(job);
+else if ('kind' in job && job.kind === 'standby') standby(job);
 else if ('kind' in job && job.kind === 'headers') headerLines(job);
 else run(job as PartJob);

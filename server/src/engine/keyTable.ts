@@ -4,6 +4,16 @@
 const EMPTY_SLOT = -1;
 const RECENT_MASK = 1023;
 
+/** A KeyTable's own arrays and counts, to hand over whole (exportTable, fromTable). */
+export interface KeyTableState {
+  count: number;
+  poolUsed: number;
+  slots: Int32Array<ArrayBuffer>;
+  hashes: Uint32Array<ArrayBuffer>;
+  pool: Uint8Array<ArrayBuffer>;
+  bounds: Uint32Array<ArrayBuffer>;
+}
+
 export class KeyTable {
   private count = 0;
   /** Open addressing: slot i is `[hash, id]` at `[2 i, 2 i + 1]` (id EMPTY_SLOT when free). */
@@ -117,6 +127,23 @@ export class KeyTable {
       if (id < 0) return -1;
       if (this.slots[2 * slot] === (h | 0) && this.equals(id, bytes, 0, bytes.length)) return id;
     }
+  }
+
+  /** The table as it is (its arrays, not copies), for another thread to take over with fromTable instead of interning every key again. */
+  exportTable(): KeyTableState {
+    return { count: this.count, poolUsed: this.poolUsed, slots: this.slots, hashes: this.hashes, pool: this.pool, bounds: this.bounds };
+  }
+
+  /** A table made of exportTable's state (taken over, not copied). */
+  static fromTable(state: KeyTableState): KeyTable {
+    const table = new KeyTable();
+    table.count = state.count;
+    table.poolUsed = state.poolUsed;
+    table.slots = state.slots;
+    table.hashes = state.hashes;
+    table.pool = state.pool;
+    table.bounds = state.bounds;
+    return table;
   }
 
   /** The pool and bounds (exactly sized), for another table to intern in order (a worker's part). */

@@ -120,11 +120,12 @@ export class LogIndex extends RecordTexts {
    * The index as a state to keep (the index cache): the store's arrays and values, and the scan's
    * own state, so that a restored index appends what the log gained since as this one would.
    * Only for an index of a whole log whose parser keeps no state from line to line (`partable`).
+   * `handOver`: for another thread to take over (see exportStore), not to be written out.
    */
-  exportState(): IndexState {
+  exportState(handOver = false): IndexState {
     if (this.limit !== undefined || this.dialect.partable !== true) throw new Error('only a whole log of a partable dialect can be kept');
     const scan = [this.scannedTo, this.endsInPartialLine ? 1 : 0, this.line, this.open, this.day, this.maxTod, this.rolledTo, this.up, this.down, this.lastTimed, this.regressionEdge, this.toleranceMs];
-    return { store: this.exportStore(), scan: Float64Array.from(scan) };
+    return { store: this.exportStore(handOver), scan: Float64Array.from(scan) };
   }
 
   /** An index over `source` restored from exportState (the arrays are taken over, not copied). */

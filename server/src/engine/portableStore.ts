@@ -5,6 +5,8 @@ import { NO_OFFSET, RecordStore } from './recordStore';
 import type { OverflowRun } from './recordStore';
 import { RecordFlag } from './types';
 import type { PortableDialogs } from './sessionDialogs';
+import type { KeyTableState } from './keyTable';
+import { KeyTable } from './keyTable';
 import type { PortableProblemLines } from './problemLines';
 
 /** What a part of a log indexed on its own (a worker) hands over to be stitched after the rest. */
@@ -61,6 +63,12 @@ export interface StoreState {
   };
   sessionDialogs: [number, string][];
   overflow: OverflowRun[];
+  /**
+   * For a state handed to another thread rather than written out (exportStore's `whole`): the key
+   * table whole, so that no key is interned again, and the dialogs as bytes (sessionDialogs is empty).
+   */
+  keyTable?: KeyTableState;
+  portableDialogs?: PortableDialogs;
 }
 
 export type StoreArrayName =
@@ -209,9 +217,10 @@ export class PortableStore extends RecordStore {
 
   /**
    * The store as a StoreState: views of the used part of each record array (no copy; later appends
-   * write past them), copies of the session arrays, and the scan state.
+   * write past them), copies of the session arrays, and the scan state. `handOver`: for another
+   * thread that takes the state over (the key table whole, the dialogs as bytes).
    */
-  protected exportStore(): StoreState {
+  protected exportStore(handOver = false): StoreState {
     const n = this.recordCount;
     const sessions = this.keys.size;
     const { pool, bounds } = this.keys.export();
@@ -250,8 +259,9 @@ export class PortableStore extends RecordStore {
         lastEndLine: this.lastEndLine,
         lastEndOffset: this.lastEndOffset,
       },
-      sessionDialogs: [...this.sessionDialog],
+      sessionDialogs: handOver ? [] : [...this.sessionDialog],
       overflow: this.overflow,
+      ...(handOver ? { keyTable: this.keys.exportTable(), portableDialogs: this.sessionDialog.toPortable() } : {}),
     };
   }
 
@@ -273,10 +283,15 @@ export class PortableStore extends RecordStore {
     this.recSeverity = need<RecordStore['recSeverity']>('recSeverity');
     this.recFlags = need<RecordStore['recFlags']>('recFlags');
     this.recSession = need<RecordStore['recSession']>('recSession');
-    const pool = need<Uint8Array>('keyPool');
-    const bounds = need<Uint32Array>('keyBounds');
-    for (let id = 0; id < v.sessionCount; id++) {
-      if (this.keys.intern(pool, bounds[2 * id], bounds[2 * id + 1]) !== id) throw new Error('index cache: duplicate session key');
+    if (state.keyTable !== undefined) {
+      if (state.keyTable.count !== v.sessionCount) throw new Error('index state: key table and sessions differ');
+      this.keys = KeyTable.fromTable(state.keyTable);
+    } else {
+      const pool = need<Uint8Array>('keyPool');
+      const bounds = need<Uint32Array>('keyBounds');
+      for (let id = 0; id < v.sessionCount; id++) {
+        if (this.keys.intern(pool, bounds[2 * id], bounds[2 * id + 1]) !== id) throw new Error('index cache: duplicate session key');
+      }
     }
     this.sessionFirst = need<RecordStore['sessionFirst']>('sessionFirst');
     this.sessionLast = need<RecordStore['sessionLast']>('sessionLast');
@@ -295,6 +310,7 @@ export class PortableStore extends RecordStore {
     this.lastEndLine = v.lastEndLine;
     this.lastEndOffset = v.lastEndOffset;
     for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.add(session, dialog);
+    if (state.portableDialogs !== undefined) this.sessionDialog.addPortable(state.portableDialogs);
     for (const run of state.overflow) {
       this.overflow.push(run);
       this.closeBy(run.recordBefore, run);

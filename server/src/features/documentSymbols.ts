@@ -30,9 +30,11 @@ export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOL
   const n = index.recordCount;
   // How many stretches each session is written in, for `part k/K`.
   const parts = new Uint32Array(index.sessionCount);
-  for (let r = 0; r < n; r++) {
-    const s = index.recSession[r];
-    if (r === 0 || index.recSession[r - 1] !== s) parts[s]++;
+  const recSession = index.recSession;
+  for (let r = 0, previous = -1; r < n; r++) {
+    const s = recSession[r];
+    if (s !== previous) parts[s]++;
+    previous = s;
   }
   const seenParts = new Uint32Array(index.sessionCount);
   const seenRecords = new Uint32Array(index.sessionCount);

@@ -9,7 +9,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { LargeLogSummary } from '../../../common/protocol';
+import type { LargeLogSummary, ServerInfoResult } from '../../../common/protocol';
 import type { SessionsNode } from '../../../client/src/views/sessionsModel';
 import { extension, extensionApi, openSample, poll, samplesDir } from './helpers';
 
@@ -231,5 +231,20 @@ describe('large logs read from disk by the server', function () {
     assert.deepStrictEqual(after.map((d) => d.range.start.line).sort(), [1, 2], 'the appended failure is diagnosed');
     const reloaded = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document.uri.toString());
     assert.strictEqual(reloaded?.lineCount, 4, 'the editor reloaded the file');
+  });
+
+  it('a large log opened in the editor is indexed from disk while its text goes to the server (documentOpening)', async () => {
+    const info = () => vscode.commands.executeCommand<ServerInfoResult>('messagingLogs.debug.serverInfo');
+    const before = (await info()).documentsIndexedAhead;
+    const opened = path.join(dir, 'opened.log');
+    await generate(opened, 12);
+    const document = await vscode.workspace.openTextDocument(opened);
+    await vscode.window.showTextDocument(document, { preview: false });
+    // The client announces the file before its didOpen; the server takes the index a worker made of it.
+    const after = await poll(async () => (await info()).documentsIndexedAhead, (n) => n > before, 30000);
+    assert.ok(after > before, `documents indexed ahead: ${before} before, ${after} after`);
+    const diagnostics = await poll(() => vscode.languages.getDiagnostics(document.uri), (d) => d.length > 0, 30000);
+    assert.ok(diagnostics.length > 0, 'its diagnostics are published');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -1,0 +1,138 @@
+// A log the editor is about to open (documentOpening, sent just before its didOpen) is indexed from
+// disk by a worker while its text is on its way. The document gets that index only when its text is
+// the file's bytes, and then it is the index its own text gives; otherwise its text is indexed as always.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pathToFileURL } from 'url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LogCache } from '../../server/src/logCache';
+import { isTextOf } from '../../server/src/engine/fileIndexJob';
+import { KeyTable } from '../../server/src/engine/keyTable';
+import type { LogIndex } from '../../server/src/engine';
+import { REAL_LOG, snapshot } from './helpers';
+
+function cache(): LogCache {
+  return new LogCache(() => undefined, {
+    changed: () => undefined,
+    evicted: () => undefined,
+    backgroundProgress: () => Promise.resolve(undefined),
+    failed: (e) => {
+      throw e;
+    },
+  });
+}
+
+let dir = '';
+/** The real log repeated past the 8 MB from which documents are indexed asynchronously (and ahead). */
+let text = '';
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-opening-'));
+  const real = fs.readFileSync(REAL_LOG, 'utf8');
+  text = real.repeat(Math.ceil((10 << 20) / real.length));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A file holding `bytes`, and its `file:` URI. */
+function logFile(name: string, bytes: string | Buffer): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return pathToFileURL(file).href;
+}
+
+/** The document's parse as the editor opens it: documentOpening (when `announce`), then didOpen. */
+async function openDocument(logs: LogCache, uri: string, content: string, announce: boolean): Promise<LogIndex> {
+  if (announce) logs.opening(uri, 'communigate-log');
+  logs.opened(uri);
+  const entry = await logs.forDocument(TextDocument.create(uri, 'communigate-log', 1, content));
+  assert.ok(entry.index, entry.problem);
+  return entry.index;
+}
+
+test('a document whose text is its file gets the index the worker made, the same as its text gives; an append continues it', async () => {
+  const uri = logFile('2026-01-15.log', text);
+  const logs = cache();
+  const early = await openDocument(logs, uri, text, true);
+  assert.equal(logs.earlyIndexesTaken, 1, 'the index made ahead was taken');
+  const plainLogs = cache();
+  const plain = await openDocument(plainLogs, uri, text, false);
+  assert.equal(plainLogs.earlyIndexesTaken, 0);
+  assert.notEqual(early, plain);
+  assert.deepEqual(snapshot(early), snapshot(plain));
+
+  // Lines added at the end (a log that grows while open): an append to the index made ahead.
+  const added = '12:59:59.000 1 IMAP-990001([10.0.0.9]) storage failure\n12:59:59.500 2 SIPDATA-990002 inp: Call-ID: added@10.0.0.9\n';
+  const grown = await logs.forDocument(TextDocument.create(uri, 'communigate-log', 2, text + added));
+  assert.equal(grown.index, early, 'appended to, not parsed again');
+  const fresh = await openDocument(cache(), uri, text + added, false);
+  assert.deepEqual(snapshot(early), snapshot(fresh));
+});
+
+test('a document whose text is not its file gets the index of its text: an edit of the same length, a byte order mark', async () => {
+  const uri = logFile('edited.log', text);
+  // One digit of a time changed in the middle: same length, other bytes.
+  const middle = text.indexOf('\n', text.length >> 1) + 1;
+  const edited = `${text.slice(0, middle)}${text[middle] === '0' ? '1' : '0'}${text.slice(middle + 1)}`;
+  const logs = cache();
+  const index = await openDocument(logs, uri, edited, true);
+  assert.equal(logs.earlyIndexesTaken, 0, 'the file is not the text');
+  assert.deepEqual(snapshot(index), snapshot(await openDocument(cache(), uri, edited, false)));
+
+  // The editor drops a UTF-8 byte order mark from the text; the file keeps it.
+  const bomUri = logFile('bom.log', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+  const bomLogs = cache();
+  const bomIndex = await openDocument(bomLogs, bomUri, text, true);
+  assert.equal(bomLogs.earlyIndexesTaken, 0);
+  assert.equal(bomIndex.read(0, 3).toString('latin1'), text.slice(0, 3), 'the index reads the text, not the file');
+});
+
+test('nothing is indexed ahead for a small file, and a close before the didOpen stops the worker', async () => {
+  const small = text.slice(0, text.indexOf('\n', 1 << 20) + 1);
+  const smallUri = logFile('small.log', small);
+  const logs = cache();
+  await openDocument(logs, smallUri, small, true);
+  assert.equal(logs.earlyIndexesTaken, 0);
+
+  const uri = logFile('closed.log', text);
+  logs.opening(uri, 'communigate-log');
+  logs.closed(uri);
+  await openDocument(logs, uri, text, false);
+  assert.equal(logs.earlyIndexesTaken, 0, 'the close dropped what was started');
+});
+
+test('isTextOf: a text and the bytes it encodes to, piece by piece', () => {
+  const pieceChars = 1 << 18;
+  // A surrogate pair across the end of the first piece, and other non-ASCII text.
+  const wide = `${'a'.repeat(pieceChars - 1)}😀 café ${'z'.repeat(1000)}`;
+  const bytes = Buffer.from(wide, 'utf8');
+  assert.equal(isTextOf(wide, bytes), true);
+  assert.equal(isTextOf('', Buffer.alloc(0)), true);
+  const changed = Buffer.from(bytes);
+  changed[bytes.length - 10] ^= 1;
+  assert.equal(isTextOf(wide, changed), false);
+  assert.equal(isTextOf(wide, bytes.subarray(0, bytes.length - 1)), false, 'a byte missing');
+  assert.equal(isTextOf(wide, Buffer.concat([bytes, Buffer.from('\n')])), false, 'a byte more');
+  // Invalid UTF-8 decodes to U+FFFD, which encodes to other bytes.
+  const invalid = Buffer.from([0x61, 0xff, 0x62]);
+  assert.equal(isTextOf(invalid.toString('utf8'), invalid), false);
+});
+
+test('a key table handed over whole finds its keys and takes new ones', () => {
+  const table = new KeyTable();
+  const keys = Array.from({ length: 5000 }, (_, i) => `IMAP-${i}([10.0.${i % 256}.1])`);
+  for (const key of keys) {
+    const bytes = Buffer.from(key);
+    table.intern(bytes, 0, bytes.length);
+  }
+  const taken = KeyTable.fromTable(table.exportTable());
+  assert.equal(taken.size, keys.length);
+  assert.deepEqual(keys.map((k) => taken.find(k)), keys.map((_, i) => i));
+  assert.equal(taken.keyOf(4321), keys[4321]);
+  const next = Buffer.from('SMTP-1');
+  assert.equal(taken.intern(next, 0, next.length), keys.length, 'a new key gets the next id');
+  const again = Buffer.from(keys[7]);
+  assert.equal(taken.intern(again, 0, again.length), 7, 'a known key its own');
+});
