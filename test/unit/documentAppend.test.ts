@@ -3,32 +3,20 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LogCache } from '../../server/src/logCache';
-import { REAL_LOG, snapshot } from './helpers';
-
-function cache(): LogCache {
-  return new LogCache(() => undefined, {
-    changed: () => undefined,
-    evicted: () => undefined,
-    backgroundProgress: () => Promise.resolve(undefined),
-    failed: (e) => {
-      throw e;
-    },
-  });
-}
+import { logCache, REAL_LOG, snapshot } from './helpers';
 
 test('text added at the end of an open document is indexed as an append; any other edit parses again', async () => {
   const text = fs.readFileSync(REAL_LOG, 'utf8');
   const cut = text.lastIndexOf('\n', text.length >> 1) + 1;
   const uri = 'untitled:grown.log';
-  const logs = cache();
+  const logs = logCache();
   logs.opened(uri);
   const first = await logs.forDocument(TextDocument.create(uri, 'communigate-log', 1, text.slice(0, cut)));
   assert.ok(first.index);
   const grown = await logs.forDocument(TextDocument.create(uri, 'communigate-log', 2, text));
   assert.equal(grown.version, 2);
   assert.equal(grown.index, first.index, 'the same index, appended to');
-  const fresh = await cache().forDocument(TextDocument.create('untitled:fresh.log', 'communigate-log', 1, text));
+  const fresh = await logCache().forDocument(TextDocument.create('untitled:fresh.log', 'communigate-log', 1, text));
   assert.ok(fresh.index && grown.index);
   assert.deepEqual(snapshot(grown.index), snapshot(fresh.index));
 
@@ -46,7 +34,7 @@ function bigText(bytes: number): string {
 test('a large document is indexed asynchronously: callers share one parse, an edit meanwhile gives the edited version, a close stops it', async () => {
   const text = bigText(12 << 20);
   const uri = 'untitled:big.log';
-  const logs = cache();
+  const logs = logCache();
   logs.opened(uri);
   const document = TextDocument.create(uri, 'communigate-log', 1, text);
   const a = logs.forDocument(document);
@@ -54,7 +42,7 @@ test('a large document is indexed asynchronously: callers share one parse, an ed
   const [first, second] = await Promise.all([a, b]);
   assert.equal(first, second, 'one parse for both callers');
   assert.equal(first.version, 1);
-  assert.deepEqual(snapshot(first.index!), snapshot(await cache().forDocument(TextDocument.create('untitled:x.log', 'communigate-log', 1, text)).then((e) => e.index!)));
+  assert.deepEqual(snapshot(first.index!), snapshot(await logCache().forDocument(TextDocument.create('untitled:x.log', 'communigate-log', 1, text)).then((e) => e.index!)));
 
   // Edited while version 2 is indexed: the caller that asked for version 2 gets version 3's parse.
   TextDocument.update(document, [{ text: `x${text}` }], 2);

@@ -8,22 +8,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { LogCache } from '../../server/src/logCache';
+import type { LogCache } from '../../server/src/logCache';
 import { isTextOf } from '../../server/src/engine/fileIndexJob';
 import { KeyTable } from '../../server/src/engine/keyTable';
 import type { LogIndex } from '../../server/src/engine';
-import { REAL_LOG, snapshot } from './helpers';
-
-function cache(): LogCache {
-  return new LogCache(() => undefined, {
-    changed: () => undefined,
-    evicted: () => undefined,
-    backgroundProgress: () => Promise.resolve(undefined),
-    failed: (e) => {
-      throw e;
-    },
-  });
-}
+import { logCache, REAL_LOG, snapshot } from './helpers';
 
 let dir = '';
 /** The real log repeated past the 8 MB from which documents are indexed asynchronously (and ahead). */
@@ -54,10 +43,10 @@ async function openDocument(logs: LogCache, uri: string, content: string, announ
 
 test('a document whose text is its file gets the index the worker made, the same as its text gives; an append continues it', async () => {
   const uri = logFile('2026-01-15.log', text);
-  const logs = cache();
+  const logs = logCache();
   const early = await openDocument(logs, uri, text, true);
   assert.equal(logs.earlyIndexesTaken, 1, 'the index made ahead was taken');
-  const plainLogs = cache();
+  const plainLogs = logCache();
   const plain = await openDocument(plainLogs, uri, text, false);
   assert.equal(plainLogs.earlyIndexesTaken, 0);
   assert.notEqual(early, plain);
@@ -67,7 +56,7 @@ test('a document whose text is its file gets the index the worker made, the same
   const added = '12:59:59.000 1 IMAP-990001([10.0.0.9]) storage failure\n12:59:59.500 2 SIPDATA-990002 inp: Call-ID: added@10.0.0.9\n';
   const grown = await logs.forDocument(TextDocument.create(uri, 'communigate-log', 2, text + added));
   assert.equal(grown.index, early, 'appended to, not parsed again');
-  const fresh = await openDocument(cache(), uri, text + added, false);
+  const fresh = await openDocument(logCache(), uri, text + added, false);
   assert.deepEqual(snapshot(early), snapshot(fresh));
 });
 
@@ -76,14 +65,14 @@ test('a document whose text is not its file gets the index of its text: an edit 
   // One digit of a time changed in the middle: same length, other bytes.
   const middle = text.indexOf('\n', text.length >> 1) + 1;
   const edited = `${text.slice(0, middle)}${text[middle] === '0' ? '1' : '0'}${text.slice(middle + 1)}`;
-  const logs = cache();
+  const logs = logCache();
   const index = await openDocument(logs, uri, edited, true);
   assert.equal(logs.earlyIndexesTaken, 0, 'the file is not the text');
-  assert.deepEqual(snapshot(index), snapshot(await openDocument(cache(), uri, edited, false)));
+  assert.deepEqual(snapshot(index), snapshot(await openDocument(logCache(), uri, edited, false)));
 
   // The editor drops a UTF-8 byte order mark from the text; the file keeps it.
   const bomUri = logFile('bom.log', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
-  const bomLogs = cache();
+  const bomLogs = logCache();
   const bomIndex = await openDocument(bomLogs, bomUri, text, true);
   assert.equal(bomLogs.earlyIndexesTaken, 0);
   assert.equal(bomIndex.read(0, 3).toString('latin1'), text.slice(0, 3), 'the index reads the text, not the file');
@@ -92,7 +81,7 @@ test('a document whose text is not its file gets the index of its text: an edit 
 test('nothing is indexed ahead for a small file, and a close before the didOpen stops the worker', async () => {
   const small = text.slice(0, text.indexOf('\n', 1 << 20) + 1);
   const smallUri = logFile('small.log', small);
-  const logs = cache();
+  const logs = logCache();
   await openDocument(logs, smallUri, small, true);
   assert.equal(logs.earlyIndexesTaken, 0);
 

@@ -2,6 +2,7 @@
 import type { OpenOptions, LogIndex, FilterQuery } from '../../server/src/engine';
 import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions, filterPieces } from '../../server/src/engine';
 import * as path from 'path';
+import { LogCache } from '../../server/src/logCache';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const REAL_LOG = path.join(ROOT, 'test/fixtures/communigate-6.3.6a-xims-sip.log');
@@ -100,4 +101,16 @@ export const EDGE_LINES = [
 /** The lines ended by LF, CRLF and lone CR in turn, as the editor counts lines. */
 export function mixedEndings(lines: string[]): string {
   return lines.map((l, i) => l + ['\n', '\r\n', '\r'][i % 3]).join('');
+}
+
+/** A language server's document cache on its own (no server): failures are thrown to the test. */
+export function logCache(): LogCache {
+  return new LogCache(() => undefined, {
+    changed: () => undefined,
+    evicted: () => undefined,
+    backgroundProgress: () => Promise.resolve(undefined),
+    failed: (e) => {
+      throw e;
+    },
+  });
 }
