@@ -57,7 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
       // mentioned session would point inside the result and turn F12 into a choice.
       provideDefinition: (document, position, token, next) =>
         document.uri.scheme === FILTER_SCHEME || document.uri.scheme === TIMELINE_SCHEME ? undefined : next(document, position, token),
-      didOpen: announceOpening(() => client),
+      sendNotification: announceOpening,
     },
   };
   client = new LanguageClient('messagingLogs', 'Messaging Server Logs', serverOptions, clientOptions);

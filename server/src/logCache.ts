@@ -160,8 +160,10 @@ export class LogCache {
     const text = document.getText();
     // A document just opened whose file a worker indexed ahead (opening) may not need its text encoded.
     const early = this.takeEarly(uri);
-    if (cached) this.stopEarly(early);
-    const bytes = early && !cached ? undefined : Buffer.from(text, 'utf8');
+    // Files are indexed ahead from ASYNC_BYTES on: a shorter text (UTF-8 takes at most three bytes a UTF-16 unit) is not one.
+    const fromEarly = early !== undefined && cached === undefined && text.length * 3 >= ASYNC_BYTES;
+    if (!fromEarly) this.stopEarly(early);
+    const bytes = fromEarly ? undefined : Buffer.from(text, 'utf8');
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
     const grown = bytes && cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;
@@ -173,7 +175,10 @@ export class LogCache {
       // The open (a close and a reopen make another) and the version this parse is for.
       const opening = this.mtimes.get(uri);
       const superseded = (): boolean => this.mtimes.get(uri) !== opening || document.version !== version;
-      const job = bytes ? this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded) : this.parseEarly(uri, version, languageId, text, forced, mtimeMs, superseded, early!);
+      const job =
+        bytes === undefined && early !== undefined
+          ? this.parseEarly(uri, version, languageId, text, forced, mtimeMs, superseded, early)
+          : this.parseAsync(uri, version, languageId, bytes ?? Buffer.from(text, 'utf8'), forced, mtimeMs, superseded);
       this.building.set(uri, { version, languageId, opening, entry: job });
       try {
         entry = await job;
