@@ -29,13 +29,7 @@ function timeSpan(index: LogIndex, first: number, last: number): string {
 export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOLS): DocumentSymbol[] {
   const n = index.recordCount;
   // How many stretches each session is written in, for `part k/K`.
-  const parts = new Uint32Array(index.sessionCount);
-  const recSession = index.recSession;
-  for (let r = 0, previous = -1; r < n; r++) {
-    const s = recSession[r];
-    if (s !== previous) parts[s]++;
-    previous = s;
-  }
+  const parts = stretchCounts(index.recSession, n, index.sessionCount);
   const seenParts = new Uint32Array(index.sessionCount);
   const seenRecords = new Uint32Array(index.sessionCount);
   const out: DocumentSymbol[] = [];
@@ -46,12 +40,7 @@ export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOL
   let r = 0;
   while (r < n) {
     const s = index.recSession[r];
-    let last = r;
-    let problems = index.isProblem(r) ? 1 : 0;
-    while (last + 1 < n && index.recSession[last + 1] === s) {
-      last++;
-      if (index.isProblem(last)) problems++;
-    }
+    const last = stretchEnd(index.recSession, r, n);
     const name = index.componentOf(s);
     const newComponent = !component || name !== componentName;
     if (shown + (newComponent ? 2 : 1) > maxSymbols) {
@@ -59,41 +48,77 @@ export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOL
       break;
     }
     shown += newComponent ? 2 : 1;
-    const range = stretchRange(index, r, last);
-    if (newComponent || !component) {
-      finishComponent(component, componentSessions);
-      component = { name, kind: SymbolKind.Module, range, selectionRange: headerRange(index, r), children: [] };
-      componentName = name;
-      componentSessions = new Set();
-      out.push(component);
-    } else {
-      component.range = { start: component.range.start, end: range.end };
-    }
-    componentSessions.add(s);
     const records = last - r + 1;
     const part = ++seenParts[s];
     const from = seenRecords[s] + 1;
     seenRecords[s] += records;
-    const total = index.sessionRecordCount[s];
-    const detail = [timeSpan(index, r, last)];
-    if (parts[s] === 1) detail.push(plural(total, 'record'));
-    else detail.push(`part ${part}/${parts[s]}`, records === 1 ? `record ${from} of ${total}` : `records ${from}–${from + records - 1} of ${total}`);
-    if (problems > 0) detail.push(plural(problems, 'problem'));
-    const dialog = index.sessionDialog.get(s);
-    if (dialog !== undefined) detail.push(`dialog ${dialog}`);
-    const children = connectionSymbols(index, r, last);
-    component.children!.push({
-      name: index.sessionKey(s),
-      detail: detail.filter((d) => d !== '').join(' · '),
-      kind: SymbolKind.Event,
-      range,
-      selectionRange: headerRange(index, r),
-      ...(children.length > 0 ? { children } : {}),
-    });
+    const symbol = stretchSymbol(index, r, last, part, parts[s], from);
+    if (newComponent || !component) {
+      finishComponent(component, componentSessions);
+      component = { name, kind: SymbolKind.Module, range: symbol.range, selectionRange: symbol.selectionRange, children: [] };
+      componentName = name;
+      componentSessions = new Set();
+      out.push(component);
+    } else {
+      component.range = { start: component.range.start, end: symbol.range.end };
+    }
+    componentSessions.add(s);
+    component.children!.push(symbol);
     r = last + 1;
   }
   finishComponent(component, componentSessions);
   return out;
+}
+
+/** The last record of the stretch of consecutive records of one session that starts at `first`. */
+function stretchEnd(recSession: Uint32Array, first: number, records: number): number {
+  const s = recSession[first];
+  let last = first;
+  while (last + 1 < records && recSession[last + 1] === s) last++;
+  return last;
+}
+
+/**
+ * The symbol of the stretch `first`–`last` of one session: its `part` of `parts`, starting at the
+ * session's record `from` (1-based). Functions this size are optimised by V8 after a few calls, where
+ * the loop that calls them would still run unoptimised on a server's first outline.
+ */
+function stretchSymbol(index: LogIndex, first: number, last: number, part: number, parts: number, from: number): DocumentSymbol {
+  const s = index.recSession[first];
+  let problems = 0;
+  for (let r = first; r <= last; r++) if (index.isProblem(r)) problems++;
+  const records = last - first + 1;
+  const total = index.sessionRecordCount[s];
+  const detail = [timeSpan(index, first, last)];
+  if (parts === 1) detail.push(plural(total, 'record'));
+  else detail.push(`part ${part}/${parts}`, records === 1 ? `record ${from} of ${total}` : `records ${from}–${from + records - 1} of ${total}`);
+  if (problems > 0) detail.push(plural(problems, 'problem'));
+  const dialog = index.sessionDialog.get(s);
+  if (dialog !== undefined) detail.push(`dialog ${dialog}`);
+  const children = connectionSymbols(index, first, last);
+  return {
+    name: index.sessionKey(s),
+    detail: detail.filter((d) => d !== '').join(' · '),
+    kind: SymbolKind.Event,
+    range: stretchRange(index, first, last),
+    selectionRange: headerRange(index, first),
+    ...(children.length > 0 ? { children } : {}),
+  };
+}
+
+/**
+ * How many stretches of consecutive records each session is written in. A function of its own: inside
+ * documentSymbols this loop over every record ran several times slower on a server's first outline
+ * (V8 optimises a small function's hot loop sooner than a large one's).
+ */
+function stretchCounts(recSession: Uint32Array, records: number, sessions: number): Uint32Array {
+  const parts = new Uint32Array(sessions);
+  for (let r = 0, previous = -1; r < records; r++) {
+    const s = recSession[r];
+    if (s !== previous) parts[s]++;
+    previous = s;
+  }
+  return parts;
 }
 
 /**
