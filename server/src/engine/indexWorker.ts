@@ -92,7 +92,7 @@ function wholeFile(job: FileIndexJob): void {
 
 /** Warms up (the scan and the state's export compiled), then indexes the one file it is sent. */
 function standby(job: StandbyJob): void {
-  warmUpIndex().exportState();
+  warmUpIndex().exportState(true);
   job.port.once('message', (file: Omit<FileIndexJob, 'port'>) => wholeFile({ ...file, port: job.port }));
 }
 
