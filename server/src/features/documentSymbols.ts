@@ -20,6 +20,7 @@ export const MAX_OUTLINE_SYMBOLS = 10_000;
 
 /** Earliest – latest of two written times of one stretch (a descending table writes the latest first). */
 function timeSpan(index: LogIndex, first: number, last: number): string {
+  if (first === last) return index.timestampText(first);
   const [a, b] = index.descending ? [last, first] : [first, last];
   const start = index.timestampText(a);
   const end = index.timestampText(b);
@@ -96,12 +97,16 @@ function stretchSymbol(index: LogIndex, first: number, last: number, part: numbe
   const dialog = index.sessionDialog.get(s);
   if (dialog !== undefined) detail.push(`dialog ${dialog}`);
   const children = connectionSymbols(index, first, last);
+  const selectionRange = headerRange(index, first);
+  // A stretch of one line ends where its first line does (most stretches: one record, no continuation).
+  const endLine = index.endLineOf(last);
+  const range = endLine === selectionRange.start.line ? { start: { line: endLine, character: 0 }, end: { line: endLine, character: selectionRange.end.character } } : stretchRange(index, first, last);
   return {
     name: index.sessionKey(s),
     detail: detail.filter((d) => d !== '').join(' · '),
     kind: SymbolKind.Event,
-    range: stretchRange(index, first, last),
-    selectionRange: headerRange(index, first),
+    range,
+    selectionRange,
     ...(children.length > 0 ? { children } : {}),
   };
 }
