@@ -43,7 +43,8 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
 export { LogIndex, CancelledError, turn } from './logIndex';
 export { prepareLog, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
-export { buildParallel, buildParallelAsync, threadsFor, searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallel';
+export { buildParallel, buildParallelAsync, threadsFor } from './parallel';
+export { searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallelSearch';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';
 export type { LogSource } from './source';

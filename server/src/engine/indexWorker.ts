@@ -4,8 +4,10 @@
 import { workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
-import type { PartAnswer, PartJob, SearchAnswer, SearchJob } from './parallel';
-import { indexPart, searchRange, transferables } from './parallel';
+import type { PartAnswer, PartJob } from './parallel';
+import { indexPart, transferables } from './parallel';
+import type { SearchAnswer, SearchJob } from './parallelSearch';
+import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
