@@ -1,7 +1,7 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
 import { assertText } from './detect';
 import type { OpenOptions } from './prepareLog';
-import { HEAD_BYTES, pickDialect } from './prepareLog';
+import { HEAD_BYTES, pickDialect, prepareLog } from './prepareLog';
 import type { BuildOptions } from './logIndex';
 import { LogIndex } from './logIndex';
 import { buildParallel, threadsFor } from './parallel';
@@ -14,9 +14,9 @@ export interface FileOpenOptions extends OpenOptions, BuildOptions {
 
 /** Indexes a log. Throws NotTextError (binary data) or UnknownDialectError (no dialect recognised). */
 export function openLog(bytes: Uint8Array, options: OpenOptions = {}): LogIndex {
-  assertText(bytes);
-  const dialect = pickDialect(bytes, options);
-  return LogIndex.fromBytes(bytes, dialect, options, options);
+  const index = prepareLog(bytes, options);
+  index.build();
+  return index;
 }
 
 /**
