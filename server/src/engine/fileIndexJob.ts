@@ -14,16 +14,20 @@ import { workerFile } from './parallel';
 import { MemorySource } from './source';
 import type { DialectId, ParseContext } from './types';
 
-/** What the worker is asked: index the file as a document of these bytes would be indexed. */
-export interface FileIndexJob {
-  kind: 'file';
-  path: string;
+/** What a file's index is for: the document the editor opens from it. */
+export interface FileIndexOptions {
   /** The dialect the document's language names, or undefined to detect it (as for a document). */
   dialect: DialectId | undefined;
   ctx: ParseContext;
   toleranceMs: number;
   /** A file larger than this is not read. */
   maxBytes: number;
+}
+
+/** What the worker is asked: index the file as a document of these bytes would be indexed. */
+export interface FileIndexJob extends FileIndexOptions {
+  kind: 'file';
+  path: string;
   port: MessagePort;
 }
 
@@ -57,14 +61,6 @@ export function indexFile(job: Omit<FileIndexJob, 'port'>): { answer: FileIndexA
     if (view !== undefined && view.buffer instanceof ArrayBuffer && view.buffer.byteLength >= TRANSFER_MIN_BYTES) transfer.add(view.buffer);
   }
   return { answer: { bytes, dialect: index.dialect.id, state }, transfer: [...transfer] };
-}
-
-/** What a file's index is for: the document the editor opens from it. */
-export interface FileIndexOptions {
-  dialect: DialectId | undefined;
-  ctx: ParseContext;
-  toleranceMs: number;
-  maxBytes: number;
 }
 
 /** How long after a standby worker answered the next one is started. */
@@ -127,7 +123,7 @@ export class WorkerFileIndex {
    * answered), or in a new worker; undefined when workers are not available (index as usual).
    */
   static start(path: string, options: FileIndexOptions): WorkerFileIndex | undefined {
-    const job: Omit<FileIndexJob, 'port'> = { kind: 'file', path, dialect: options.dialect, ctx: options.ctx, toleranceMs: options.toleranceMs, maxBytes: options.maxBytes };
+    const job: Omit<FileIndexJob, 'port'> = { kind: 'file', path, ...options };
     const waiting = standby;
     if (waiting !== undefined) {
       standby = undefined;

@@ -64,8 +64,9 @@ export interface StoreState {
   sessionDialogs: [number, string][];
   overflow: OverflowRun[];
   /**
-   * For a state handed to another thread rather than written out (exportStore's `whole`): the key
-   * table whole, so that no key is interned again, and the dialogs as bytes (sessionDialogs is empty).
+   * For a state handed to another thread rather than written out (exportStore's `handOver`): the key
+   * table whole, so that no key is interned again (keyPool and keyBounds are left out), and the
+   * dialogs as bytes (sessionDialogs is empty).
    */
   keyTable?: KeyTableState;
   portableDialogs?: PortableDialogs;
@@ -223,7 +224,8 @@ export class PortableStore extends RecordStore {
   protected exportStore(handOver = false): StoreState {
     const n = this.recordCount;
     const sessions = this.keys.size;
-    const { pool, bounds } = this.keys.export();
+    // Handed over, the key table goes whole: no copies of its pool and bounds.
+    const { pool, bounds } = handOver ? { pool: undefined, bounds: undefined } : this.keys.export();
     return {
       arrays: {
         recStartLine: this.recStartLine.subarray(0, n),
