@@ -120,6 +120,9 @@ test('a key table handed over whole finds its keys and takes new ones', () => {
   assert.equal(taken.size, keys.length);
   assert.deepEqual(keys.map((k) => taken.find(k)), keys.map((_, i) => i));
   assert.equal(taken.keyOf(4321), keys[4321]);
+  // Keys asked for out of order, far apart (the decoded keys are kept by id).
+  for (const id of [4999, 3, 4321, 2500, 0, 4998]) assert.equal(taken.keyOf(id), keys[id]);
+  assert.deepEqual(taken.keys, keys);
   const next = Buffer.from('SMTP-1');
   assert.equal(taken.intern(next, 0, next.length), keys.length, 'a new key gets the next id');
   const again = Buffer.from(keys[7]);

@@ -53,8 +53,14 @@ export class KeyTable {
     let key = this.decoded[id];
     if (key === undefined) {
       key = this.decode(id);
-      if (id >= this.decoded.length) this.decoded.length = this.count;
-      this.decoded[id] = key;
+      // Grown densely, as far as asked (doubling): setting a large length made a sparse array, slower
+      // to read and of another shape than a small log's, so V8 dropped the outline's optimised code.
+      const decoded = this.decoded;
+      if (id >= decoded.length) {
+        const size = Math.min(this.count, Math.max(id + 1, decoded.length * 2, 256));
+        while (decoded.length < size) decoded.push(undefined);
+      }
+      decoded[id] = key;
     }
     return key;
   }

@@ -2,7 +2,9 @@
 import type { HeaderScratch } from '../types';
 
 export class KeyComposer {
-  private buf = new Uint8Array(256);
+  // A Buffer, as the log's bytes are: the key table's compare then sees one kind of array (a Uint8Array
+  // here made V8 drop its optimised interning the first time a composed key came back).
+  private buf = Buffer.alloc(256);
   private len = 0;
 
   begin(): this {
@@ -47,7 +49,7 @@ export class KeyComposer {
     if (this.len + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.len + n) size *= 2;
-    const b = new Uint8Array(size);
+    const b = Buffer.alloc(size);
     b.set(this.buf.subarray(0, this.len));
     this.buf = b;
   }
