@@ -96,3 +96,28 @@ test('SessionDialogs: portable form (renumbered) and renumbering keep dialogs an
   const kept = dialogs.renumbered(renumbered);
   assert.deepEqual([...kept], [...dialogs].filter(([s]) => s % 6 === 0).map(([s, d]) => [s / 6, d]));
 });
+
+test('SessionDialogs: taken whole from its portable form, it answers as the dialogs it came from, and goes on', () => {
+  const dialogs = new SessionDialogs();
+  const next = random(7);
+  for (let i = 0; i < 3000; i++) {
+    const s = Math.floor(next() * 5000);
+    dialogs.add(s, callId(s * 3 + i));
+  }
+  const taken = SessionDialogs.fromPortable(dialogs.toPortable());
+  assert.equal(taken.size, dialogs.size);
+  assert.deepEqual([...taken], [...dialogs], 'the same dialogs in the same order');
+  for (let s = 0; s < 5100; s++) assert.equal(taken.get(s), dialogs.get(s), `session ${s}`);
+  const some = [...dialogs.values()][17];
+  assert.deepEqual(taken.sessionsWith(some), dialogs.sessionsWith(some));
+  // Its arrays were used as they were: adding more grows them, as any SessionDialogs.
+  for (let s = 5000; s < 5500; s++) {
+    taken.add(s, callId(s));
+    dialogs.add(s, callId(s));
+  }
+  taken.add([...dialogs.keys()][0], 'not taken: first dialog wins');
+  assert.deepEqual([...taken], [...dialogs]);
+  assert.deepEqual([...SessionDialogs.fromPortable(new SessionDialogs().toPortable())], []);
+  const broken = dialogs.toPortable();
+  assert.throws(() => SessionDialogs.fromPortable({ ...broken, sessions: broken.sessions.subarray(1) }), /differ/);
+});

@@ -4,8 +4,8 @@ import { grow } from './keyTable';
 
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
-  private starts = new Uint32Array(65);
-  private pool = new Uint8Array(1024);
+  private starts: Uint32Array = new Uint32Array(65);
+  private pool: Uint8Array = new Uint8Array(1024);
   private count = 0;
 
   get size(): number {
@@ -49,6 +49,16 @@ export class ByteStrings {
   /** The starts and pool, copied to their exact size (to transfer). */
   toPortable(): { starts: Uint32Array; pool: Uint8Array } {
     return { starts: this.starts.slice(0, this.count + 1), pool: this.pool.slice(0, this.bytes) };
+  }
+
+  /** The strings of a toPortable() answer, its arrays used as they are (not copied). */
+  static fromPortable(p: { starts: Uint32Array; pool: Uint8Array }): ByteStrings {
+    if (p.starts.length === 0 || p.starts[p.starts.length - 1] > p.pool.length) throw new Error('byte strings: starts and pool differ');
+    const strings = new ByteStrings();
+    strings.starts = p.starts;
+    strings.pool = p.pool;
+    strings.count = p.starts.length - 1;
+    return strings;
   }
 
   /** Appends string i of `other`. */

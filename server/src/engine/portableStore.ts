@@ -5,6 +5,7 @@ import { NO_OFFSET, RecordStore } from './recordStore';
 import type { OverflowRun } from './recordStore';
 import { RecordFlag } from './types';
 import type { PortableDialogs } from './sessionDialogs';
+import { SessionDialogs } from './sessionDialogs';
 import type { KeyTableState } from './keyTable';
 import { KeyTable } from './keyTable';
 import type { PortableProblemLines } from './problemLines';
@@ -311,8 +312,12 @@ export class PortableStore extends RecordStore {
     this.prevOffset = v.prevOffset;
     this.lastEndLine = v.lastEndLine;
     this.lastEndOffset = v.lastEndOffset;
-    for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.add(session, dialog);
-    if (state.portableDialogs !== undefined) this.sessionDialog.addPortable(state.portableDialogs);
+    const portable = state.portableDialogs;
+    if (portable !== undefined && state.sessionDialogs.length === 0 && this.sessionDialog.size === 0) this.sessionDialog = SessionDialogs.fromPortable(portable);
+    else {
+      for (const [session, dialog] of state.sessionDialogs) this.sessionDialog.add(session, dialog);
+      if (portable !== undefined) this.sessionDialog.addPortable(portable);
+    }
     for (const run of state.overflow) {
       this.overflow.push(run);
       this.closeBy(run.recordBefore, run);

@@ -19,8 +19,28 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
   /** By session: its dialog's number, NONE when it has none. */
   private dialogOf = new Int32Array(0);
   /** By dialog number: its session, and its bytes. */
-  private sessions = new Uint32Array(64);
-  private readonly callIds = new ByteStrings();
+  private sessions: Uint32Array = new Uint32Array(64);
+  private callIds = new ByteStrings();
+
+  /**
+   * The dialogs of a toPortable() answer, its arrays used as they are: a worker's index handed over
+   * whole took several milliseconds to add its dialogs one by one.
+   */
+  static fromPortable(p: PortableDialogs): SessionDialogs {
+    const dialogs = new SessionDialogs();
+    dialogs.callIds = ByteStrings.fromPortable(p);
+    if (p.sessions.length !== dialogs.callIds.size) throw new Error('session dialogs: sessions and Call-IDs differ');
+    dialogs.sessions = p.sessions;
+    let last = -1;
+    for (let i = 0; i < p.sessions.length; i++) if (p.sessions[i] > last) last = p.sessions[i];
+    dialogs.dialogOf = new Int32Array(last + 1).fill(NONE);
+    for (let i = 0; i < p.sessions.length; i++) {
+      const s = p.sessions[i];
+      if (dialogs.dialogOf[s] !== NONE) throw new Error('session dialogs: a session with two dialogs');
+      dialogs.dialogOf[s] = i;
+    }
+    return dialogs;
+  }
 
   get size(): number {
     return this.callIds.size;
