@@ -98,9 +98,9 @@ function stretchSymbol(index: LogIndex, first: number, last: number, part: numbe
   if (dialog !== undefined) detail.push(`dialog ${dialog}`);
   const children = connectionSymbols(index, first, last);
   const selectionRange = headerRange(index, first);
-  // A stretch of one line ends where its first line does (most stretches: one record, no continuation).
-  const endLine = index.endLineOf(last);
-  const range = endLine === selectionRange.start.line ? { start: { line: endLine, character: 0 }, end: { line: endLine, character: selectionRange.end.character } } : stretchRange(index, first, last);
+  // A stretch of one line is its first line (most stretches: one record, no continuation): the same
+  // range object, three fewer made per symbol (the answer's JSON is the same).
+  const range = index.endLineOf(last) === selectionRange.start.line ? selectionRange : stretchRange(index, first, last);
   return {
     name: index.sessionKey(s),
     detail: detail.filter((d) => d !== '').join(' · '),
