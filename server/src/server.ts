@@ -37,7 +37,7 @@ import { isFilterResult, LogCache } from './logCache';
 import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { ClientNotifications, DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
-import { warmUp } from './features/warmUp';
+import { warmUp, warmUpWhileIdle } from './features/warmUp';
 import { startStandbyWorker } from './engine/fileIndexJob';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
@@ -108,6 +108,8 @@ let settings: MessagingLogsSettings = DEFAULT_SETTINGS;
 /** Resolves once the settings in force are known; every parse waits for it (the tolerance matters). */
 let settingsReady: Promise<void> = Promise.resolve();
 let canPullConfiguration = false;
+/** Set by the first document announced or opened: the idle warm-up (warmUpWhileIdle) stops. */
+let documentComing = false;
 let canRegisterConfiguration = false;
 let foldingRangeLimit: number | undefined;
 
@@ -175,9 +177,11 @@ connection.onInitialize((params) => {
   canPullConfiguration = capabilities.workspace?.configuration === true;
   canRegisterConfiguration = capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   foldingRangeLimit = capabilities.textDocument?.foldingRange?.rangeLimit;
-  // Before the answer, so before any document is sent: see warmUp.ts, and fileIndexJob.ts for the worker.
-  warmUp();
+  // Before the answer, so before any document is sent: see warmUp.ts, and fileIndexJob.ts for the
+  // worker (started first: it warms up on the other core meanwhile).
   startStandbyWorker();
+  warmUp();
+  warmUpWhileIdle(() => !documentComing);
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -206,11 +210,15 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 // A large log is indexed from disk while its didOpen is on its way (LogCache.opening).
-connection.onNotification(ClientNotifications.documentOpening, ({ uri, languageId }) => cache.opening(uri, languageId));
+connection.onNotification(ClientNotifications.documentOpening, ({ uri, languageId }) => {
+  documentComing = true;
+  cache.opening(uri, languageId);
+});
 
 // TextDocuments fires onDidChangeContent right after onDidOpen: only real changes are debounced.
 const justOpened = new Set<string>();
 documents.onDidOpen(({ document }) => {
+  documentComing = true;
   justOpened.add(document.uri);
   cache.opened(document.uri);
   background(diagnostics.now(document.uri));
