@@ -28,6 +28,12 @@ export interface BuildOptions {
    * quotes every problem (`msglog check`), so that its diagnostics read nothing back. Not for windows.
    */
   problemLines?: boolean;
+  /**
+   * Every record in one session (the empty key), no SIP dialog read: for a command that reads records
+   * only (`msglog check`), so that a day's million sessions are neither interned nor stitched. Only a
+   * first build of an index takes it; its sessions answer nothing else.
+   */
+  keyless?: boolean;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */

@@ -32,7 +32,7 @@ function run(job: PartJob): void {
     for (;;) {
       const k = Atomics.add(claims, 0, 1);
       if (k + 1 >= job.bounds.length) break;
-      const answer = indexPart(source, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines }, k);
+      const answer = indexPart(source, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines, keyless: job.keyless }, k);
       post(answer, 'part' in answer ? transferables(answer.part) : []);
     }
     post({ k: -1, last: true });

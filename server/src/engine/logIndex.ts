@@ -234,6 +234,7 @@ export class LogIndex extends RecordTexts {
     // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
     if (estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
     if (options.problemLines === true) this.problemLines ??= new ProblemLines();
+    if (options.keyless === true && this.recordCount === 0 && this.sessionCount === 0) this.beKeyless();
     const needle = searchable(options.search);
     if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
       if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
@@ -372,7 +373,7 @@ export class LogIndex extends RecordTexts {
           this.open = OPEN;
         } else if (this.open === OPEN) {
           this.extendLast(line, base + next);
-          if (parser.continuation) {
+          if (parser.continuation && !this.keyless) {
             const dialog = parser.continuation(buf, pos, end);
             const s = this.recSession[this.recordCount - 1];
             if (dialog !== undefined) this.sessionDialog.add(s, dialog);
@@ -380,7 +381,7 @@ export class LogIndex extends RecordTexts {
         } else if (this.open === CARRY) {
           this.carryLines++;
           this.carryEndOffset = base + next;
-          if (parser.continuation && this.carryDialog === undefined) this.carryDialog = parser.continuation(buf, pos, end);
+          if (parser.continuation && this.carryDialog === undefined && !this.keyless) this.carryDialog = parser.continuation(buf, pos, end);
         }
       }
       pos = next;

@@ -29,9 +29,10 @@ export interface PartJob {
   dialect: DialectId;
   ctx: ParseContext;
   toleranceMs: number;
-  /** Text to search while indexing (BuildOptions.search), and whether to keep problem lines (BuildOptions.problemLines). */
+  /** Text to search while indexing (BuildOptions.search), whether to keep problem lines (BuildOptions.problemLines), and to skip keys (BuildOptions.keyless). */
   search: string | undefined;
   problemLines: boolean;
+  keyless: boolean;
   /** Int32 count of answers posted (notified after each); the last answer has `last` set. */
   done: SharedArrayBuffer;
   port: MessagePort;
@@ -158,7 +159,7 @@ export class PartWorker<Answer = PartAnswer> {
 const PARTS_PER_THREAD = 2;
 
 /** What every part of a build is asked besides its records (BuildOptions). */
-export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines'>;
+export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines' | 'keyless'>;
 
 /** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
 function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, options: PartOptions): PartWorker[] {
@@ -166,7 +167,7 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
   for (let t = 1; t < threads; t++) {
-    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true }));
+    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true }));
   }
   return workers;
 }
@@ -226,7 +227,7 @@ class Stitcher {
 export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: ParseContext, toleranceMs: number, from: number, to: number, options: PartOptions, k: number): PartAnswer {
   const part = new LogIndex(source, dialect, ctx, { toleranceMs });
   part.startPart(from, Math.min(to, source.size));
-  part.build({ search: options.search, problemLines: options.problemLines });
+  part.build({ search: options.search, problemLines: options.problemLines, keyless: options.keyless });
   return { k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine };
 }
 
@@ -301,7 +302,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
     for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
       const part = new LogIndex(index.source, index.dialect, ctx, { toleranceMs });
       part.startPart(bounds[k], Math.min(bounds[k + 1], index.source.size));
-      await part.buildAsync({ search: options.search, problemLines: options.problemLines, isCancelled: options.isCancelled });
+      await part.buildAsync({ search: options.search, problemLines: options.problemLines, keyless: options.keyless, isCancelled: options.isCancelled });
       stitcher.add({ k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
     }
     for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) {

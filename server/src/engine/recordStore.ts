@@ -48,6 +48,8 @@ export class RecordStore {
   protected offsets: Int16Array | undefined = undefined;
 
   keys = new KeyTable();
+  /** Every record in session 0, the empty key (BuildOptions.keyless): set before the first record. */
+  protected keyless = false;
   sessionFirst = new Uint32Array(256);
   sessionLast = new Uint32Array(256);
   sessionRecordCount = new Uint32Array(256);
@@ -220,6 +222,11 @@ export class RecordStore {
       }
     }
     this.recFlags[r] = flags;
+    if (this.keyless) {
+      this.recSession[r] = 0;
+      this.addToSession(0, r);
+      return r;
+    }
     const s = h.keyHash >= 0 ? this.keys.internHashed(h.keyBuf, h.keyStart, h.keyEnd, h.keyHash) : this.keys.intern(h.keyBuf, h.keyStart, h.keyEnd);
     this.recSession[r] = s;
     this.addToSession(s, r);
@@ -254,6 +261,7 @@ export class RecordStore {
     o.sessionRecordCount = this.sessionRecordCount;
     o.sessionDialog = this.sessionDialog;
     o.keys = this.keys;
+    o.keyless = this.keyless;
     o.prevWall = this.prevWall;
     o.lastEndLine = this.lastEndLine;
     o.lastEndOffset = this.lastEndOffset;
@@ -294,6 +302,14 @@ export class RecordStore {
     if (this.sessionRecordCount[s] === 0) this.sessionFirst[s] = r;
     this.sessionLast[s] = r;
     this.sessionRecordCount[s]++;
+  }
+
+  /** From now on every record goes to session 0, the empty key (BuildOptions.keyless); before any record. */
+  protected beKeyless(): void {
+    const empty = new Uint8Array(0);
+    if (this.keys.intern(empty, 0, 0) !== 0) throw new Error('keyless: the index has sessions already');
+    if (this.sessionFirst.length === 0) this.growSessions(1);
+    this.keyless = true;
   }
 
   /** Room for `sessions` sessions and their keys at once (see KeyTable.reserve). */

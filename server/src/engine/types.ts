@@ -143,6 +143,8 @@ export interface FastRecords {
   sessionRecordCount: Uint32Array;
   sessionDialog: SessionDialogs;
   keys: KeyTable;
+  /** Every record in session 0, no dialog read (BuildOptions.keyless). */
+  keyless: boolean;
   /** The last record's time, and where the last record ends (its line, the offset past its terminator). */
   prevWall: number;
   lastEndLine: number;

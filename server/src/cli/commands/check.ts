@@ -26,7 +26,8 @@ export const check: Command = {
     let errors = 0;
     let warnings = 0;
     // Every problem is quoted: their lines are kept while the log is scanned, not read back after.
-    const logs = await openLogs(args, args.positional, { problemLines: true });
+    // Diagnostics are of records, never of sessions: no key is interned (BuildOptions.keyless).
+    const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true });
     if (!logs) return 2;
     const { set, prefixed } = logs;
     const json = bool(args, '--json');

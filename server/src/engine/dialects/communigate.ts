@@ -201,7 +201,7 @@ class CommunigateFastScan implements FastScan {
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
-    const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys } = out;
+    const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys, keyless } = out;
     const capacity = recStartLine.length;
     const sessionSlots = sessionFirst.length;
     const range = this.range;
@@ -231,8 +231,11 @@ class CommunigateFastScan implements FastScan {
         hash = Math.imul(hash ^ 0x2d, FNV_PRIME);
         p++;
         while (p < end && isDigit(buf[p])) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
-        if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-') && sipDialogRange(buf, firstSpace(buf, p, end), end, range)) dialogEnd = range[1];
-        s = keys.internHashed(buf, rest, p, hash >>> 0);
+        if (keyless) s = 0;
+        else {
+          if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-') && sipDialogRange(buf, firstSpace(buf, p, end), end, range)) dialogEnd = range[1];
+          s = keys.internHashed(buf, rest, p, hash >>> 0);
+        }
       } else {
         const keyEnd = firstSpace(buf, p, end);
         // The thread form `NAME(n) DIGITS:` makes a key of its own: header() composes it.
@@ -241,7 +244,7 @@ class CommunigateFastScan implements FastScan {
           while (d < end && isDigit(buf[d])) d++;
           if (d > keyEnd + 1 && d < end && buf[d] === COLON) break;
         }
-        s = keys.intern(buf, rest, keyEnd);
+        s = keyless ? 0 : keys.intern(buf, rest, keyEnd);
       }
       // addRecord(), for a header with a time, no zone and no flags but a leap second.
       if (s >= sessionSlots) break; // the session arrays must grow: addRecord does it
