@@ -306,8 +306,8 @@ export class RecordStore {
 
   /** From now on every record goes to session 0, the empty key (BuildOptions.keyless); before any record. */
   protected beKeyless(): void {
-    const empty = new Uint8Array(0);
-    if (this.keys.intern(empty, 0, 0) !== 0) throw new Error('keyless: the index has sessions already');
+    // A Buffer, as the log's bytes are (the key table's compare sees one kind of array).
+    if (this.keys.intern(Buffer.alloc(0), 0, 0) !== 0) throw new Error('keyless: the index has sessions already');
     if (this.sessionFirst.length === 0) this.growSessions(1);
     this.keyless = true;
   }
