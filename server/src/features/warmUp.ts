@@ -31,7 +31,7 @@ export function warmUp(lines = WARM_UP_LINES, options?: IndexOptions): WarmUpWor
 }
 
 /** Rounds of warmUpWhileIdle: about 15 ms each at first, 3 ms once V8 has optimised the features. */
-export const IDLE_WARM_UP_ROUNDS = 12;
+const IDLE_WARM_UP_ROUNDS = 12;
 
 /**
  * The features an open log is first asked for (diagnostics, folding, outline) run over the made-up
