@@ -3,10 +3,10 @@
 // several times as long as the next 4 MB (85-100 ms against 10-20 ms here). While the client waits
 // for `initialize` (before any document is sent), the server runs the same code over a small made-up
 // CommuniGate log, and the first real log is read by optimised code. Nothing is kept or sent.
-// One round gathers V8's type feedback but optimises little: after answering `initialize`, the server
-// runs more rounds of the open log's features while it waits for a document (warmUpWhileIdle).
+// That first round (warmUp) gathers V8's type feedback but optimises little: after answering
+// `initialize`, the server runs more rounds of the same features while it waits for a document
+// (warmUpWhileIdle).
 import type { IndexOptions, LogIndex } from '../engine/logIndex';
-import { diagnosticCounts, diagnostics } from '../engine';
 import { WARM_UP_LINES, warmUpIndex } from '../engine/warmUpLog';
 import { computeDiagnostics } from './diagnostics';
 import { documentSymbols } from './documentSymbols';
@@ -16,6 +16,7 @@ import { foldingRanges } from './folding';
 export interface WarmUpWork {
   records: number;
   sessions: number;
+  /** Diagnostics published: ROUND_DIAGNOSTICS and one counting the rest when the made-up log has more. */
   diagnostics: number;
   foldingRanges: number;
   symbols: number;
@@ -24,10 +25,7 @@ export interface WarmUpWork {
 /** Runs an open log's work (index, diagnostics, folding, outline) once over a made-up log, and drops it. */
 export function warmUp(lines = WARM_UP_LINES, options?: IndexOptions): WarmUpWork {
   const index = warmUpIndex(lines, options);
-  const counts = diagnosticCounts(index);
-  let shown = 0;
-  for (const _ of diagnostics(index)) if (++shown >= 100) break;
-  return { records: index.recordCount, sessions: index.sessionCount, diagnostics: counts.errors + counts.warnings, foldingRanges: foldingRanges(index).length, symbols: documentSymbols(index).length };
+  return { records: index.recordCount, sessions: index.sessionCount, ...featureRound(index) };
 }
 
 /** Rounds of warmUpWhileIdle: about 15 ms each at first, 3 ms once V8 has optimised the features. */
@@ -60,7 +58,7 @@ const ROUND_DIAGNOSTICS = 100;
 const ROUND_SYMBOLS = 1000;
 
 /** One round of what an open log's first requests run. */
-function featureRound(index: LogIndex): number {
+function featureRound(index: LogIndex): Pick<WarmUpWork, 'diagnostics' | 'foldingRanges' | 'symbols'> {
   const entry = { uri: 'warm-up:', version: 1, index, problem: undefined, mode: 'forced' as const, languageId: 'communigate-log', toleranceMs: 1000 };
-  return computeDiagnostics(entry, ROUND_DIAGNOSTICS).length + foldingRanges(index, 5000).length + documentSymbols(index, ROUND_SYMBOLS).length;
+  return { diagnostics: computeDiagnostics(entry, ROUND_DIAGNOSTICS).length, foldingRanges: foldingRanges(index, 5000).length, symbols: documentSymbols(index, ROUND_SYMBOLS).length };
 }
