@@ -37,7 +37,7 @@ export class Output {
   flush(): void {
     if (this.parts.length === 0) return;
     const [only] = this.parts;
-    const data = this.parts.length === 1 && typeof only !== 'string' ? only : Buffer.concat(this.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    const data = this.parts.length === 1 && typeof only !== 'string' ? only : Buffer.concat(encodedRuns(this.parts));
     this.parts = [];
     this.size = 0;
     let off = 0;
@@ -52,4 +52,21 @@ export class Output {
       }
     }
   }
+}
+
+/** The parts as buffers, each run of strings joined and encoded once (a diagnostic a line: 100,000 short strings). */
+function encodedRuns(parts: readonly (string | Buffer)[]): Buffer[] {
+  const out: Buffer[] = [];
+  let run: string[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      run.push(part);
+      continue;
+    }
+    if (run.length > 0) out.push(Buffer.from(run.join(''), 'utf8'));
+    run = [];
+    out.push(part);
+  }
+  if (run.length > 0) out.push(Buffer.from(run.join(''), 'utf8'));
+  return out;
 }

@@ -5,8 +5,16 @@ import { grow } from './keyTable';
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
   private starts: Uint32Array = new Uint32Array(65);
-  private pool: Uint8Array = new Uint8Array(1024);
+  private pool: Uint8Array;
   private count = 0;
+
+  /**
+   * `poolBytes`: room for that many bytes at once. A pool that would grow to megabytes is better
+   * given its room up front: bytes not written cost no memory, while each growth copies into new pages.
+   */
+  constructor(poolBytes = 1024) {
+    this.pool = new Uint8Array(poolBytes);
+  }
 
   get size(): number {
     return this.count;
@@ -23,7 +31,9 @@ export class ByteStrings {
     if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
     const at = this.starts[i];
     if (at + (end - start) > this.pool.length) this.pool = grow(this.pool, at + (end - start));
-    this.pool.set(buf.subarray(start, end), at);
+    // Short strings (a line, a Call-ID) byte by byte: a subarray per string costs more than its copy.
+    const pool = this.pool;
+    for (let i = start, o = at; i < end; i++, o++) pool[o] = buf[i];
     this.starts[i + 1] = at + (end - start);
     return i;
   }

@@ -233,7 +233,7 @@ export class LogIndex extends RecordTexts {
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
     if (estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
-    if (options.problemLines === true) this.problemLines ??= new ProblemLines();
+    if (options.problemLines === true) this.problemLines ??= new ProblemLines(total - this.scannedTo);
     if (options.keyless === true && this.recordCount === 0 && this.sessionCount === 0) this.beKeyless();
     const needle = searchable(options.search);
     if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {

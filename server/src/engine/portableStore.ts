@@ -160,9 +160,12 @@ export class PortableStore extends RecordStore {
     } else if (this.offsets !== undefined) {
       this.offsets.fill(NO_OFFSET, base, base + n);
     }
-    const sessions = p.recSession;
-    const out = this.recSession;
-    for (let i = 0; i < n; i++) out[base + i] = map[sessions[i]];
+    // A keyless index's records are all in session 0, as its new array already says (pages left untouched).
+    if (!this.keyless) {
+      const sessions = p.recSession;
+      const out = this.recSession;
+      for (let i = 0; i < n; i++) out[base + i] = map[sessions[i]];
+    }
     // Session aggregates per session of the part, not per record: its records all follow ours.
     if (this.keys.size > this.sessionFirst.length) this.growSessions(this.keys.size);
     for (let local = 0; local < map.length; local++) {

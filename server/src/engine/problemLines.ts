@@ -32,9 +32,14 @@ interface ScannedRecords {
 export class ProblemLines {
   /** Records kept, ascending, and their lines. */
   private records = new Uint32Array(256);
-  private readonly lines = new ByteStrings();
+  private readonly lines: ByteStrings;
   /** Where the last lookup found its record: diagnostics ask in record order. */
   private cursor = 0;
+
+  /** `scanBytes`: how much of the log is to be scanned, a bound on the lines kept (their room is reserved, not touched). */
+  constructor(scanBytes = 0) {
+    this.lines = new ByteStrings(Math.max(1024, Math.min(MAX_POOL_BYTES, scanBytes)));
+  }
 
   get size(): number {
     return this.lines.size;

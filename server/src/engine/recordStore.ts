@@ -25,6 +25,14 @@ export interface OverflowRun {
 
 const MAX_U32 = 0xffffffff;
 
+/**
+ * Slots left unused past this many times the records are given back when a build ends (trim). The
+ * record arrays are sized from the log's bytes (64 a record): a log of long records leaves a few
+ * times its records unused, which costs no memory; only a far larger gap (a log of multi-line
+ * records) is worth a copy, for the address space.
+ */
+const TRIM_SLACK = 4;
+
 /** Stored in recOffsetMin when the log writes no zone offset. */
 export const NO_OFFSET = -32768;
 
@@ -223,7 +231,7 @@ export class RecordStore {
     }
     this.recFlags[r] = flags;
     if (this.keyless) {
-      this.recSession[r] = 0;
+      // recSession[r] is 0 already (a keyless index is a new one): not writing it leaves its pages untouched.
       this.addToSession(0, r);
       return r;
     }
@@ -361,25 +369,28 @@ export class RecordStore {
    * written cost no memory: the pages of a large new array are only mapped when first touched.
    */
   protected resizeRecords(n: number): void {
-    this.recStartLine = resized(this.recStartLine, n);
-    this.recStartOffset = resized(this.recStartOffset, n);
-    this.recBodyCol = resized(this.recBodyCol, n);
-    this.recWall = resized(this.recWall, n);
-    if (this.offsets !== undefined) this.offsets = resized(this.offsets, n);
-    this.recLevel = resized(this.recLevel, n);
-    this.recSeverity = resized(this.recSeverity, n);
-    this.recFlags = resized(this.recFlags, n);
-    this.recSession = resized(this.recSession, n);
+    // Only the slots in use are copied: copying the rest would touch (map) the new array's pages for nothing.
+    const used = this.recordCount;
+    this.recStartLine = resized(this.recStartLine, n, used);
+    this.recStartOffset = resized(this.recStartOffset, n, used);
+    this.recBodyCol = resized(this.recBodyCol, n, used);
+    this.recWall = resized(this.recWall, n, used);
+    if (this.offsets !== undefined) this.offsets = resized(this.offsets, n, used);
+    this.recLevel = resized(this.recLevel, n, used);
+    this.recSeverity = resized(this.recSeverity, n, used);
+    this.recFlags = resized(this.recFlags, n, used);
+    this.recSession = resized(this.recSession, n, used);
   }
 
   /**
-   * Gives back the slots a build did not use when they are more than the records (one copy per
+   * Gives back the slots a build did not use when they are many times the records (one copy per
    * array). Fewer are kept: slots never written were never mapped, so they cost address space only,
-   * while the copy would cost time and, for a moment, the memory of a second index.
+   * while the copy would cost time, the memory of a second index for a moment, and a page fault for
+   * each of its pages (on a virtual machine, more than the copy: common/hugePages.ts).
    */
   protected trim(): void {
     const n = this.recordCount;
-    if (this.recStartLine.length - n > Math.max(4096, n)) this.resizeRecords(Math.max(n, 1024));
+    if (this.recStartLine.length - n > Math.max(4096, TRIM_SLACK * n)) this.resizeRecords(Math.max(n, 1024));
     this.keys.trim();
   }
 }

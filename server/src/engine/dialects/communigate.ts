@@ -258,7 +258,7 @@ class CommunigateFastScan implements FastScan {
       recWall[r] = wall;
       prevWall = wall;
       recFlags[r] = isLeapSecond(buf, start) ? RecordFlag.LeapSecond : 0;
-      recSession[r] = s;
+      if (!keyless) recSession[r] = s; // keyless: 0 already, its pages left untouched
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
