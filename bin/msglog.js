@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../server/out/msglog.js');
+require('../server/out/launch.js').launch();

@@ -21,6 +21,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'server/out/server.js' }),
   build({ ...common, entryPoints: ['server/src/cli/msglog.ts'], outfile: 'server/out/msglog.js' }),
+  // What bin/msglog.js runs: msglog here, or for large inputs in a process with huge pages (cli/launch.ts).
+  build({ ...common, entryPoints: ['server/src/cli/launch.ts'], outfile: 'server/out/launch.js' }),
   // Worker threads that index parts of a large log (engine/parallel.ts loads it from next to the bundles).
   build({ ...common, entryPoints: ['server/src/engine/indexWorker.ts'], outfile: 'server/out/indexWorker.js' }),
   // The worker thread that writes every other slice of a large export (engine/export/thread.ts).

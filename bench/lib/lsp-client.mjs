@@ -3,6 +3,8 @@
 // else with null) so that the server never waits on us.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT, SERVER } from './util.mjs';
 
@@ -21,7 +23,10 @@ export class LspError extends Error {
 
 export class LspClient {
   constructor({ serverPath = SERVER, nodeArgs = [] } = {}) {
-    this.child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    // The environment VS Code's client starts the server with (huge pages where Linux gives them on request).
+    const launch = path.join(path.dirname(serverPath), 'launch.js');
+    const env = fs.existsSync(launch) ? createRequire(import.meta.url)(launch).serverEnv(process.env) : process.env;
+    this.child = spawn(process.execPath, [...nodeArgs, serverPath, '--stdio'], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.nextId = 1;
     this.pending = new Map();
     this.listeners = new Set();

@@ -1,9 +1,11 @@
 // Client entry: starts the Messaging Server Logs language server and wires the client features.
+import * as fs from 'fs';
 import * as path from 'path';
 import type * as vscode from 'vscode';
 import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS, LOG_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS, SIP_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS, TRACEABLE_LANGUAGES_CONTEXT_KEY } from '../../common/dialects';
+import { hugePagesEnv } from '../../common/hugePages';
 import { TIMELINE_SCHEME } from '../../common/protocol';
 import type { MessagingLogsInitializationOptions } from '../../common/protocol';
 import type { MessagingLogsApi } from './api';
@@ -36,9 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   setContext(TRACEABLE_LANGUAGES_CONTEXT_KEY, TRACEABLE_DIALECT_IDS);
   setContext(SIP_LANGUAGES_CONTEXT_KEY, SIP_DIALECT_IDS);
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
+  // The server indexes large logs in fresh memory: it starts with huge pages where Linux gives them on request.
+  const env = hugePagesEnv(process.env, process.platform, (file) => fs.readFileSync(file, 'utf8'));
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const recovery = new ServerRecovery();
   const clientOptions: LanguageClientOptions = {

@@ -1,0 +1,77 @@
+// What `bin/msglog.js` runs first: msglog itself (./msglog.js), in this process or, for large inputs on
+// Linux, in a new one started with transparent huge pages (common/hugePages.ts says why). glibc reads
+// its tunables only when a process starts, so the only way to them is a second start: about 40 ms,
+// which pays only where a lot of memory is touched, hence the size threshold.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { hugePagesEnv } from '../../../common/hugePages';
+
+/** Inputs this large (in all) are read in a process with huge pages: below it, the second start costs more than it saves. */
+export const RELAUNCH_MIN_BYTES = 128 << 20;
+
+/**
+ * The bytes of the inputs named in `argv`, counted up to `enough`: regular files, and the files under a
+ * directory (msglog reads them all). Other arguments (flags, values, missing paths) count 0.
+ */
+export function inputBytes(argv: readonly string[], enough = Infinity): number {
+  let total = 0;
+  const pending: string[] = argv.filter((arg) => !arg.startsWith('-'));
+  // A directory of a cluster's logs may be deep: looking stops at `enough`, or after this many entries.
+  for (let looked = 0; pending.length > 0 && total < enough && looked < 10_000; looked++) {
+    const item = pending.pop() as string;
+    try {
+      const st = fs.statSync(item, { throwIfNoEntry: false });
+      if (st?.isFile()) total += st.size;
+      else if (st?.isDirectory()) for (const name of fs.readdirSync(item)) pending.push(path.join(item, name));
+    } catch {
+      // Not an input we can see: msglog itself will say so.
+    }
+  }
+  return total;
+}
+
+/**
+ * The environment to run msglog with `argv` in, when it is worth a process of its own (large inputs,
+ * huge pages to ask for); undefined to run it here. `read` reads the kernel's setting (a test's own).
+ */
+export function relaunchEnv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, read = (file: string): string => fs.readFileSync(file, 'utf8')): NodeJS.ProcessEnv | undefined {
+  const added = hugePagesEnv(env, process.platform, read);
+  if (added === undefined || inputBytes(argv, RELAUNCH_MIN_BYTES) < RELAUNCH_MIN_BYTES) return undefined;
+  return { ...env, ...added };
+}
+
+/** `env` with what the language server is started with (the client's hugePagesEnv): for the bench, which starts it as VS Code does. */
+export function serverEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, ...hugePagesEnv(env, process.platform, (file) => fs.readFileSync(file, 'utf8')) };
+}
+
+/** Runs msglog (`msglog.js` next to this bundle) with the command line this process was given. */
+export function launch(): void {
+  const argv = process.argv.slice(2);
+  const main = path.join(__dirname, 'msglog.js');
+  const env = relaunchEnv(argv);
+  if (env === undefined) {
+    require(main);
+    return;
+  }
+  const child = spawn(process.execPath, [...process.execArgv, main, ...argv], { env, stdio: 'inherit' });
+  // A signal sent to this process alone (kill PID) must stop msglog too; a terminal's Ctrl-C reaches both.
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward);
+  child.on('error', () => {
+    // Node could not be started again (no such executable any more): run msglog here after all.
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, forward);
+    require(main);
+  });
+  child.on('exit', (code, signal) => {
+    if (signal !== null) {
+      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, forward);
+      process.kill(process.pid, signal);
+      return;
+    }
+    process.exitCode = code ?? 2;
+  });
+}
