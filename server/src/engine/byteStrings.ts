@@ -7,6 +7,8 @@ export class ByteStrings {
   private starts: Uint32Array = new Uint32Array(65);
   private pool: Uint8Array;
   private count = 0;
+  /** The pool as a Buffer, for decoding (see text). */
+  private view: Buffer | undefined;
 
   /**
    * `poolBytes`: room for that many bytes at once. A pool that would grow to megabytes is better
@@ -40,7 +42,10 @@ export class ByteStrings {
 
   /** String i, decoded as UTF-8. */
   text(i: number): string {
-    return Buffer.from(this.pool.buffer, this.pool.byteOffset + this.starts[i], this.starts[i + 1] - this.starts[i]).toString('utf8');
+    // One Buffer over the pool (made again when the pool grows), not one per string: check decodes 100,000 lines.
+    const pool = this.pool;
+    if (this.view?.buffer !== pool.buffer) this.view = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
+    return this.view.toString('utf8', this.starts[i], this.starts[i + 1]);
   }
 
   /** Whether string i is `want`, byte for byte. */
