@@ -61,6 +61,8 @@ const required = [
   'client/out/webview/report.js',
   'server/out/server.js',
   'server/out/msglog.js',
+  // What bin/msglog.js runs first (msglog here, or in a process with huge pages: cli/launch.ts).
+  'server/out/launch.js',
   // Worker threads that index parts of a large log (engine/parallel.ts).
   'server/out/indexWorker.js',
   'server/out/exportWorker.js',

@@ -4,17 +4,35 @@ import * as fs from 'fs';
 const CHUNK = 1 << 20;
 
 export class Output {
-  private parts: (string | Buffer)[] = [];
+  /** Bytes to write, in order: views of `scratch` and buffers handed to bytes(). */
+  private parts: Buffer[] = [];
   private size = 0;
+  /** Where write() encodes its text (a check writes 100,000 short lines): reused after each flush. */
+  private readonly scratch = Buffer.allocUnsafe(CHUNK);
+  /** scratch[from, used) is encoded text not yet in `parts`. */
+  private from = 0;
+  private used = 0;
 
   write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
+    // At most 3 bytes a UTF-16 unit: text that may not fit goes out as its own buffer.
+    if (3 * text.length > CHUNK - this.used) {
+      this.flush();
+      if (3 * text.length > CHUNK) {
+        this.parts.push(Buffer.from(text, 'utf8'));
+        this.size += this.parts[this.parts.length - 1].length;
+        if (this.size >= CHUNK) this.flush();
+        return;
+      }
+    }
+    const n = this.scratch.write(text, this.used, 'utf8');
+    this.used += n;
+    this.size += n;
     if (this.size >= CHUNK) this.flush();
   }
 
   /** Queues `src`; sources never overwrite a buffer they handed out, so a view is safe to keep. */
   bytes(src: Buffer): void {
+    this.takeText();
     this.parts.push(src);
     this.size += src.length;
     if (this.size >= CHUNK) this.flush();
@@ -35,38 +53,32 @@ export class Output {
   }
 
   flush(): void {
-    if (this.parts.length === 0) return;
-    const [only] = this.parts;
-    const data = this.parts.length === 1 && typeof only !== 'string' ? only : Buffer.concat(encodedRuns(this.parts));
-    this.parts = [];
-    this.size = 0;
-    let off = 0;
-    while (off < data.length) {
-      try {
-        off += fs.writeSync(1, data, off, data.length - off);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue;
-        if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-        throw e;
+    this.takeText();
+    if (this.parts.length > 0) {
+      const [only] = this.parts;
+      const data = this.parts.length === 1 ? only : Buffer.concat(this.parts);
+      this.parts = [];
+      let off = 0;
+      while (off < data.length) {
+        try {
+          off += fs.writeSync(1, data, off, data.length - off);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code === 'EAGAIN') continue;
+          if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+          throw e;
+        }
       }
     }
+    // Everything queued is written: the scratch is free again.
+    this.size = 0;
+    this.from = 0;
+    this.used = 0;
   }
-}
 
-/** The parts as buffers, each run of strings joined and encoded once (a diagnostic a line: 100,000 short strings). */
-function encodedRuns(parts: readonly (string | Buffer)[]): Buffer[] {
-  const out: Buffer[] = [];
-  let run: string[] = [];
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      run.push(part);
-      continue;
-    }
-    if (run.length > 0) out.push(Buffer.from(run.join(''), 'utf8'));
-    run = [];
-    out.push(part);
+  /** Moves the text encoded since the last part into `parts` (a view: the scratch is reused only after flush). */
+  private takeText(): void {
+    if (this.used > this.from) this.parts.push(this.scratch.subarray(this.from, this.used));
+    this.from = this.used;
   }
-  if (run.length > 0) out.push(Buffer.from(run.join(''), 'utf8'));
-  return out;
 }

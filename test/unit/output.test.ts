@@ -1,0 +1,59 @@
+// msglog's stdout (cli/output.ts): text encoded into a reused buffer, byte views queued as they are, in
+// order, whatever the mix — checked in a real process, whose stdout is the pipe Output writes to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as path from 'path';
+
+const OUTPUT = path.join(__dirname, '../../server/src/cli/output.js');
+
+/** Runs `body` (JavaScript using `out`, an Output) in a new process, then flushes `out`. */
+function run(body: string): { stdout: Buffer; stderr: Buffer } {
+  const script = `const { Output } = require(${JSON.stringify(OUTPUT)}); const out = new Output();\n${body}\nout.flush();`;
+  const r = spawnSync(process.execPath, ['-e', script], { maxBuffer: 64 << 20 });
+  assert.equal(r.status, 0, r.stderr.toString());
+  return r;
+}
+
+const written = (body: string): Buffer => run(body).stdout;
+
+test('Output: many short lines with non-ASCII text, byte views between them, in order', () => {
+  // The script keeps what it queued and reports its digest on stderr: stdout must be those bytes.
+  const r = run(`
+    const parts = [];
+    for (let i = 0; i < 200000; i++) {
+      const s = i % 7 === 0 ? i + ': warning level: 3 Problems: café … 😀\\n' : i + ': error crash: x\\n';
+      out.write(s);
+      parts.push(Buffer.from(s));
+      if (i % 1000 === 0) {
+        const b = Buffer.from('<bytes ' + i + '>\\n');
+        out.bytes(b);
+        parts.push(b);
+      }
+    }
+    out.flush();
+    const expected = Buffer.concat(parts);
+    process.stderr.write(require('crypto').createHash('md5').update(expected).digest('hex') + ' ' + expected.length);
+  `);
+  const [digest, length] = r.stderr.toString().split(' ');
+  assert.equal(r.stdout.length, Number(length));
+  assert.equal(createHash('md5').update(r.stdout).digest('hex'), digest);
+});
+
+test('Output: a text longer than the buffer, and numbered lines', () => {
+  const long = 'é'.repeat(700_000); // 1.4 MB of UTF-8: more than a flush's worth at once
+  const got = written(`
+    out.write('before\\n');
+    out.write('é'.repeat(700000));
+    out.write('\\nafter\\n');
+    out.numbered(Buffer.from('one\\ntwo\\nthree'), 41);
+    out.numbered(Buffer.from('ctx\\n'), 7, '-');
+  `);
+  assert.equal(got.toString('utf8'), `before\n${long}\nafter\n41:one\n42:two\n43:three7-ctx\n`);
+});
+
+test('Output: nothing written, nothing out; a flush after a flush writes nothing twice', () => {
+  assert.equal(written('').length, 0);
+  assert.equal(written(`out.write('a'); out.flush(); out.flush(); out.write('b');`).toString(), 'ab');
+});
