@@ -7,6 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hugePagesEnv } from '../../../common/hugePages';
 
+/** The kernel's setting, as hugePagesEnv reads it. */
+const readText = (file: string): string => fs.readFileSync(file, 'utf8');
+
+/** Signals passed on to the second process: a signal sent to this process alone (kill PID) must stop msglog too. */
+const FORWARDED = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** Inputs this large (in all) are read in a process with huge pages: below it, the second start costs more than it saves. */
 export const RELAUNCH_MIN_BYTES = 128 << 20;
 
@@ -35,7 +41,7 @@ export function inputBytes(argv: readonly string[], enough = Infinity): number {
  * The environment to run msglog with `argv` in, when it is worth a process of its own (large inputs,
  * huge pages to ask for); undefined to run it here. `read` reads the kernel's setting (a test's own).
  */
-export function relaunchEnv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, read = (file: string): string => fs.readFileSync(file, 'utf8')): NodeJS.ProcessEnv | undefined {
+export function relaunchEnv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, read = readText): NodeJS.ProcessEnv | undefined {
   const added = hugePagesEnv(env, process.platform, read);
   if (added === undefined || inputBytes(argv, RELAUNCH_MIN_BYTES) < RELAUNCH_MIN_BYTES) return undefined;
   return { ...env, ...added };
@@ -43,7 +49,7 @@ export function relaunchEnv(argv: readonly string[], env: NodeJS.ProcessEnv = pr
 
 /** `env` with what the language server is started with (the client's hugePagesEnv): for the bench, which starts it as VS Code does. */
 export function serverEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, ...hugePagesEnv(env, process.platform, (file) => fs.readFileSync(file, 'utf8')) };
+  return { ...env, ...hugePagesEnv(env, process.platform, readText) };
 }
 
 /** Runs msglog (`msglog.js` next to this bundle) with the command line this process was given. */
@@ -56,22 +62,23 @@ export function launch(): void {
     return;
   }
   const child = spawn(process.execPath, [...process.execArgv, main, ...argv], { env, stdio: 'inherit' });
-  // A signal sent to this process alone (kill PID) must stop msglog too; a terminal's Ctrl-C reaches both.
+  // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, forward);
+  const stopForwarding = (): void => {
+    for (const signal of FORWARDED) process.off(signal, forward);
+  };
+  for (const signal of FORWARDED) process.on(signal, forward);
   child.on('error', () => {
     // Node could not be started again (no such executable any more): run msglog here after all.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(signal, forward);
+    stopForwarding();
     require(main);
   });
   child.on('exit', (code, signal) => {
-    if (signal !== null) {
-      for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.off(s, forward);
-      process.kill(process.pid, signal);
-      return;
-    }
-    process.exitCode = code ?? 2;
+    stopForwarding();
+    // Ended by a signal: this process ends by the same one, as a shell expects.
+    if (signal !== null) process.kill(process.pid, signal);
+    else process.exitCode = code ?? 2;
   });
 }

@@ -18,9 +18,7 @@ export class Output {
     if (3 * text.length > CHUNK - this.used) {
       this.flush();
       if (3 * text.length > CHUNK) {
-        this.parts.push(Buffer.from(text, 'utf8'));
-        this.size += this.parts[this.parts.length - 1].length;
-        if (this.size >= CHUNK) this.flush();
+        this.bytes(Buffer.from(text, 'utf8'));
         return;
       }
     }
