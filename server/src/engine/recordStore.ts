@@ -375,7 +375,8 @@ export class RecordStore {
     this.recStartOffset = resized(this.recStartOffset, n, used);
     this.recBodyCol = resized(this.recBodyCol, n, used);
     this.recWall = resized(this.recWall, n, used);
-    if (this.offsets !== undefined) this.offsets = resized(this.offsets, n, used);
+    // Zone offsets whole: a record without a time may leave its slot as it is (NO_OFFSET where adopt filled ahead).
+    if (this.offsets !== undefined) this.offsets = resized(this.offsets, n);
     this.recLevel = resized(this.recLevel, n, used);
     this.recSeverity = resized(this.recSeverity, n, used);
     this.recFlags = resized(this.recFlags, n, used);
