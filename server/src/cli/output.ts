@@ -14,7 +14,8 @@ export class Output {
   private used = 0;
 
   write(text: string): void {
-    // At most 3 bytes a UTF-16 unit: text that may not fit goes out as its own buffer.
+    // At most 3 bytes a UTF-16 unit: text that may not fit in what is left is written after a flush,
+    // and text larger than the whole scratch goes out as a buffer of its own.
     if (3 * text.length > CHUNK - this.used) {
       this.flush();
       if (3 * text.length > CHUNK) {
