@@ -7,6 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { FileSource as FileSourceClass } from '../../server/src/engine/source';
+import { partSizes } from '../../server/src/engine/parallel';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, ParseContext, FileSource } from '../../server/src/engine';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -104,6 +105,32 @@ function stitched(bytes: Buffer, d: Dialect, bounds: number[]): LogIndex {
   return whole;
 }
 
+/**
+ * As a parted build on several threads: the first `front` parts indexed one after another into the
+ * index itself (continuePart), each finished so far (finishSoFar), the slots ahead touched while
+ * "waiting" (touchRecords), then the other parts (a worker's) stitched on.
+ */
+function frontAndBack(bytes: Buffer, d: Dialect, bounds: number[], front: number, search?: string): LogIndex {
+  const whole = new LogIndex(new MemorySource(bytes), d, CTX);
+  whole.startPart(0, bounds[1]);
+  whole.build({ chunkSize: 5, search });
+  whole.finishSoFar();
+  for (let k = 1; k < front; k++) {
+    whole.continuePart(bounds[k + 1]);
+    whole.build({ chunkSize: 5, search });
+    whole.finishSoFar();
+  }
+  whole.touchRecords(whole.recordCount, whole.recordCount + 5000);
+  for (let k = front; k + 1 < bounds.length; k++) {
+    const part = new LogIndex(new MemorySource(bytes), d, CTX);
+    part.startPart(bounds[k], bounds[k + 1]);
+    part.build({ search });
+    whole.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
+  }
+  whole.endParts();
+  return whole;
+}
+
 /** Offsets just after each LF: where a log may be split. */
 function lineStarts(bytes: Buffer): number[] {
   const out: number[] = [];
@@ -122,7 +149,9 @@ for (const [id, lines] of Object.entries(SAMPLES)) {
       for (const cut of starts) assert.deepEqual(snapshot(stitched(bytes, d, [0, cut, bytes.length])), whole, `${id} split at ${cut}`);
       for (let i = 0; i < starts.length; i++) {
         for (let j = i + 1; j < starts.length; j += 2) {
-          assert.deepEqual(snapshot(stitched(bytes, d, [0, starts[i], starts[j], bytes.length])), whole, `${id} split at ${starts[i]}, ${starts[j]}`);
+          const bounds = [0, starts[i], starts[j], bytes.length];
+          assert.deepEqual(snapshot(stitched(bytes, d, bounds)), whole, `${id} split at ${starts[i]}, ${starts[j]}`);
+          for (const front of [1, 2]) assert.deepEqual(snapshot(frontAndBack(bytes, d, bounds, front)), whole, `${id} split at ${starts[i]}, ${starts[j]}, ${front} front parts`);
         }
       }
     }
@@ -140,6 +169,59 @@ test('the real CommuniGate log stitched from parts equals one scan', () => {
     bounds.push(bytes.length);
     assert.deepEqual(snapshot(stitched(bytes, d, bounds)), whole, `${parts} parts`);
   }
+});
+
+test('parts taken from the front into the index itself and from the back by workers equal one scan, the hits of a text searched along too', () => {
+  const bytes = Buffer.from(Array.from({ length: 3 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join('\n'));
+  const d = dialect('communigate-log');
+  const starts = lineStarts(bytes);
+  for (const search of [undefined, 'read failed', 'no such text anywhere']) {
+    const one = new LogIndex(new MemorySource(bytes), d, CTX);
+    one.build({ search });
+    const whole = snapshot(one);
+    for (const parts of [3, 6]) {
+      const bounds = [0];
+      for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
+      bounds.push(bytes.length);
+      for (let front = 1; front < parts; front++) {
+        const index = frontAndBack(bytes, d, bounds, front, search);
+        const what = `${parts} parts, ${front} from the front, searching ${search ?? 'nothing'}`;
+        assert.deepEqual(snapshot(index), whole, what);
+        const hits = (x: LogIndex): number[] | undefined => (x.searched === undefined ? undefined : Array.from(x.searched.offsets.subarray(0, x.searched.count)));
+        assert.deepEqual(hits(index), hits(one), `${what}: hits`);
+        if (search !== undefined) assert.ok(index.searched, `${what}: searched`);
+      }
+    }
+  }
+});
+
+test('a search given up (too many hits) in a part this thread built stays given up in the parts it continues with', () => {
+  // More occurrences of "e" in the first part than a search keeps (MAX_HITS), none after it.
+  const many = Array.from({ length: 4400 }, (_, i) => `00:00:01 5 X-${i} ${'e'.repeat(1000)}`);
+  const few = Array.from({ length: 4400 }, (_, i) => `00:00:02 5 Y-${i} nothing to find`);
+  const bytes = Buffer.from([...many, ...few].join('\n'));
+  const d = dialect('communigate-log');
+  const one = new LogIndex(new MemorySource(bytes), d, CTX);
+  one.build({ search: 'e' });
+  assert.equal(one.searched, undefined, 'one scan gives the search up');
+  const starts = lineStarts(bytes);
+  const index = frontAndBack(bytes, d, [0, starts[4399], starts[6599], bytes.length], 2, 'e');
+  assert.equal(index.searched, undefined, 'the thread that continued gives it up too');
+  assert.deepEqual(snapshot(index), snapshot(one));
+});
+
+test('a thread continues only a part built to its end', () => {
+  const bytes = Buffer.from(SAMPLES['communigate-log'].join('\n'));
+  const index = new LogIndex(new MemorySource(bytes), dialect('communigate-log'), CTX);
+  assert.throws(() => index.continuePart(bytes.length), /not built to its end/, 'not a part');
+  const cut = lineStarts(bytes)[3];
+  index.startPart(0, cut);
+  assert.throws(() => index.continuePart(bytes.length), /not built to its end/, 'not built yet');
+  index.build();
+  index.continuePart(bytes.length);
+  index.build();
+  index.endParts();
+  assert.deepEqual(snapshot(index), snapshot(sequential(bytes, dialect('communigate-log'))));
 });
 
 test('worker threads: a file indexed on 1, 2, 3 and 5 threads gives the same index, on every dialect', () => {
@@ -182,6 +264,29 @@ test('the server build (buildParallelAsync: this thread claims parts between tur
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('parts shrink toward where this thread (from the front) and the workers (from the back) meet', () => {
+  const MB = 1 << 20;
+  for (const [size, threads] of [[1000 * MB, 2], [200 * MB, 2], [48 * MB, 2], [1000 * MB, 4], [3000 * MB, 3]]) {
+    const sizes = partSizes(size, threads);
+    assert.ok(Math.abs(sizes.reduce((a, b) => a + b, 0) - size) < 1, `${size / MB} MB, ${threads} threads: the parts cover the log`);
+    const meet = size / threads;
+    let at = 0;
+    const front: number[] = [];
+    const back: number[] = [];
+    for (const s of sizes) {
+      (at < meet - 1 ? front : back).push(s);
+      at += s;
+    }
+    // Each side's parts get smaller (or stay) toward the meeting point, and none is below the minimum.
+    for (let i = 1; i < front.length; i++) assert.ok(front[i] <= front[i - 1], `front ${front.map((s) => s / MB)}`);
+    for (let i = 1; i < back.length; i++) assert.ok(back[i] >= back[i - 1], `back ${back.map((s) => s / MB)}`);
+    if (size >= 96 * MB) assert.ok(Math.min(...sizes) >= 24 * MB, `no part below 24 MB: ${sizes.map((s) => s / MB)}`);
+    // The workers' side is in parts no larger than half of this thread's side, so that they share it.
+    assert.ok(Math.max(...back) <= meet / 2 + 1 || back.length === 1, `back ${back.map((s) => s / MB)}`);
+  }
+  assert.deepEqual(partSizes(1000 * MB, 2).map((s) => Math.round(s / MB)), [250, 125, 63, 31, 31, 31, 31, 63, 125, 250]);
 });
 
 test('small logs stay on one thread; large ones use workers when the compiled worker is there', () => {

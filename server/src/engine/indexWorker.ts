@@ -5,7 +5,7 @@ import { receiveMessageOnPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
 import type { PartAnswer, PartJob } from './parallel';
-import { indexPart, transferables } from './parallel';
+import { claimBack, indexPart, transferables } from './parallel';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
 import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
@@ -15,7 +15,7 @@ import { indexFile } from './fileIndexJob';
 import type { FileIndexJob, StandbyJob } from './fileIndexJob';
 import { warmUpIndex } from './warmUpLog';
 
-/** Claims parts until none is left, posting each as it is done; the last answer says so. */
+/** Claims parts from the back until none is left, posting each as it is done; the last answer says so. */
 function run(job: PartJob): void {
   const done = new Int32Array(job.done);
   const claims = new Int32Array(job.claims);
@@ -30,8 +30,8 @@ function run(job: PartJob): void {
     if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
     source = new FileSource(job.path);
     for (;;) {
-      const k = Atomics.add(claims, 0, 1);
-      if (k + 1 >= job.bounds.length) break;
+      const k = claimBack(claims, job.bounds.length - 1);
+      if (k < 0) break;
       const answer = indexPart(source, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines, keyless: job.keyless }, k);
       post(answer, 'part' in answer ? transferables(answer.part) : []);
     }

@@ -54,6 +54,11 @@ export class LogIndex extends RecordTexts {
   private readonly h = new HeaderScratch();
   /** Indexing a part of the log only, up to this offset (a worker's share); undefined: all of it. */
   private limit: number | undefined;
+  /** How far finishSoFar finished a parted build, and the zone offset the log had then. */
+  private partsFinishedTo = 0;
+  private partsFinishedOffsetMin: number | undefined = undefined;
+  /** Set by continuePart: the next build goes on with the text search as it stands (hits so far, or given up). */
+  private continuing = false;
   // Scan state carried from one chunk (or one append) to the next.
   private line = 0;
   /** OPEN: the last record takes continuation lines; NONE: lines are orphans; CARRY: a part's leading lines continue a record before it. */
@@ -78,6 +83,17 @@ export class LogIndex extends RecordTexts {
     this.scannedTo = from;
     this.limit = to;
     if (from > 0) this.open = CARRY;
+  }
+
+  /**
+   * Makes this index, built up to the end of its part, take the next part `[end, to)` on as well (the
+   * parts this thread claims from the front of a parted build follow one another): the next build
+   * goes on scanning as one scan of both would, with nothing to stitch.
+   */
+  continuePart(to: number): void {
+    if (this.limit === undefined || this.scannedTo !== this.limit) throw new Error('continuePart: the part before is not built to its end');
+    this.limit = to;
+    this.continuing = true;
   }
 
   /** The part indexed (after startPart and build), for the index of the whole log to adopt. */
@@ -107,11 +123,24 @@ export class LogIndex extends RecordTexts {
     this.open = this.recordCount > 0 && !this.closedBy.has(this.recordCount - 1) ? OPEN : NONE;
   }
 
+  /**
+   * In a parted build, finishes the records this index has so far (its own parts'), so that
+   * endParts finishes only the parts adopted after them: this thread does it while the workers
+   * still scan. Finishing is a pass in record order whose state carries on (as for appends).
+   */
+  finishSoFar(): void {
+    this.finish(this.partsFinishedTo);
+    this.partsFinishedTo = this.recordCount;
+    this.partsFinishedOffsetMin = this.hasOffset ? this.logOffsetMin : undefined;
+  }
+
   /** Finishes an index made of parts (time order, regressions, problem counts), as build() does. */
   endParts(): void {
     this.limit = undefined;
     if (this.recordCount === 0) this.preambleLines = this.lineCount;
-    this.finish(0);
+    // Records finished before a later part set the log's zone offset compared their times without it: again from the start then.
+    const offsetAsFinished = (this.hasOffset ? this.logOffsetMin : undefined) === this.partsFinishedOffsetMin;
+    this.finish(offsetAsFinished ? this.partsFinishedTo : 0);
     this.trim();
     this.invalidateDerived();
   }
@@ -236,7 +265,11 @@ export class LogIndex extends RecordTexts {
     if (options.problemLines === true) this.problemLines ??= new ProblemLines(total - this.scannedTo);
     if (options.keyless === true && this.recordCount === 0 && this.sessionCount === 0) this.beKeyless();
     const needle = searchable(options.search);
-    if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
+    const continuing = this.continuing;
+    this.continuing = false;
+    if (continuing) {
+      // The search goes on where the part before stopped (or stays given up).
+    } else if (needle !== undefined && this.scannedTo === (this.limit === undefined ? 0 : this.scannedTo)) {
       if (this.searched === undefined || this.searched.needle !== options.search) this.searched = { needle: options.search ?? '', offsets: new Float64Array(1024), count: 0 };
     } else {
       this.searched = undefined;

@@ -1,6 +1,7 @@
-// Both cores: a large log on disk is split at line boundaries into parts; this thread indexes the
-// first, worker threads (indexWorker.ts) the others, and the parts are stitched in order (LogIndex
-// adoptPart / PortableStore.adopt) into the index one thread would have built.
+// Both cores: a large log on disk is split at line boundaries into parts. This thread indexes parts
+// from the front, one after another into the index itself; worker threads (indexWorker.ts) take parts
+// from the back, until the two meet. The workers' parts are then stitched on in order (LogIndex
+// adoptPart / PortableStore.adopt): the index one thread would have built.
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -24,7 +25,7 @@ export interface PartJob {
   path: string;
   /** Offsets that split the log into parts (part k is `[bounds[k], bounds[k + 1])`). */
   bounds: number[];
-  /** Int32 counter of parts claimed so far, shared by every thread of the build (Atomics.add). */
+  /** The parts claimed so far, from the front and from the back (claimFront, claimBack), shared by every thread of the build. */
   claims: SharedArrayBuffer;
   dialect: DialectId;
   ctx: ParseContext;
@@ -61,11 +62,15 @@ function threadsFromEnvironment(): number | undefined {
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
-/** Offsets that split `[0, size)` into about `parts` parts, each starting at a line boundary (after an LF). */
-export function splitAtLines(source: LogSource, size: number, parts: number): number[] {
+/**
+ * Offsets that split `[0, size)` into parts, each starting at a line boundary (after an LF): about
+ * `parts` equal ones, or by default (`parts` undefined) parts for `threads` threads (partSizes).
+ */
+export function splitAtLines(source: LogSource, size: number, threads: number, parts?: number): number[] {
   const bounds = [0];
-  for (let k = 1; k < parts; k++) {
-    let pos = Math.max(Math.floor((size * k) / parts), bounds[bounds.length - 1]);
+  const cuts = parts === undefined ? cutsOf(partSizes(size, threads)) : Array.from({ length: parts - 1 }, (_, k) => Math.floor((size * (k + 1)) / parts));
+  for (const at of cuts) {
+    let pos = Math.max(Math.floor(at), bounds[bounds.length - 1]);
     let cut = -1;
     while (pos < size) {
       const window = source.read(pos, Math.min(size, pos + (1 << 16)));
@@ -155,8 +160,33 @@ export class PartWorker<Answer = PartAnswer> {
   }
 }
 
-/** Parts per thread: small enough that a thread slowed by others hands its share to the rest. */
-const PARTS_PER_THREAD = 2;
+/**
+ * Claims the next part from the front of a log split into `parts` (this thread's: they follow the
+ * ones it indexed already, so its index goes on with them and nothing is copied), or -1 when every
+ * part is claimed. `claims` holds one Int32: the parts claimed from the front in its low 16 bits,
+ * those claimed from the back above, changed together so that the two ends never take the same part.
+ */
+export function claimFront(claims: Int32Array, parts: number): number {
+  return claim(claims, parts, 1);
+}
+
+/** Claims the next part from the back (a worker's: stitched on after this thread's), or -1 when every part is claimed. */
+export function claimBack(claims: Int32Array, parts: number): number {
+  return claim(claims, parts, BACK);
+}
+
+const BACK = 1 << 16;
+
+function claim(claims: Int32Array, parts: number, step: number): number {
+  for (;;) {
+    const seen = Atomics.load(claims, 0);
+    const front = seen & (BACK - 1);
+    const back = seen >>> 16;
+    if (front + back >= parts) return -1;
+    if (Atomics.compareExchange(claims, 0, seen, seen + step) === seen) return step === BACK ? parts - 1 - back : front;
+  }
+}
+
 
 /** What every part of a build is asked besides its records (BuildOptions). */
 export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines' | 'keyless'>;
@@ -178,22 +208,22 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
  */
 class Stitcher {
   private readonly parts = new Map<number, PartAnswer>();
-  private next = 1;
   private readonly finished = new Set<PartWorker>();
 
+  /** `next`: the first part the workers indexed (the ones before it are in `index` already). */
   constructor(
     private readonly index: LogIndex,
     private readonly count: number,
     private readonly workers: PartWorker[],
+    private next: number,
   ) {}
 
   get done(): boolean {
     return this.next >= this.count;
   }
 
-  /** Files a part (this thread's), takes what the workers have posted, and adopts every part now in order. */
-  add(answer: PartAnswer | undefined): void {
-    if (answer !== undefined) this.file(answer, undefined);
+  /** Takes what the workers have posted, and adopts every part now in order. */
+  add(): void {
     for (const worker of this.workers) {
       if (this.finished.has(worker)) continue;
       for (let a = worker.poll(); a !== undefined; a = this.finished.has(worker) ? undefined : worker.poll()) this.file(a, worker);
@@ -216,12 +246,44 @@ class Stitcher {
     return this.workers.filter((w) => !this.finished.has(w));
   }
 
-  private file(answer: PartAnswer | { error: string }, worker: PartWorker | undefined): void {
+  private file(answer: PartAnswer | { error: string }, worker: PartWorker): void {
     if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-    if (answer.last === true && worker !== undefined) this.finished.add(worker);
+    if (answer.last === true) this.finished.add(worker);
     if ('k' in answer && answer.k >= 0) this.parts.set(answer.k, answer);
   }
 }
+
+/**
+ * The record slots the workers' parts are expected to fill after this thread's (`scanned` bytes):
+ * as many records per byte as this thread found, and a twentieth more. Touched slice by slice
+ * (RecordStore.touchRecords) while this thread would otherwise wait.
+ */
+class SlotsAhead {
+  private next: number;
+  private readonly end: number;
+
+  constructor(
+    private readonly index: LogIndex,
+    scanned: number,
+  ) {
+    this.next = index.recordCount;
+    const perByte = scanned > 0 ? index.recordCount / scanned : 0;
+    this.end = index.recordCount + Math.ceil((index.source.size - scanned) * perByte * 1.05);
+  }
+
+  /** Touches the next slice; false when there is none left. */
+  touchSlice(): boolean {
+    this.next = Math.max(this.next, this.index.recordCount);
+    if (this.next >= this.end) return false;
+    const to = Math.min(this.end, this.next + TOUCH_SLICE);
+    this.index.touchRecords(this.next, to);
+    this.next = to;
+    return true;
+  }
+}
+
+/** Record slots touched between two looks at the workers (about 1.5 MB of pages for a record of ~21 bytes). */
+const TOUCH_SLICE = 1 << 16;
 
 /** One part of a log indexed on its own (what a worker does with the parts it claims). */
 export function indexPart(source: LogSource, dialect: LogIndex['dialect'], ctx: ParseContext, toleranceMs: number, from: number, to: number, options: PartOptions, k: number): PartAnswer {
@@ -235,10 +297,10 @@ export function plainContext(ctx: ParseContext): ParseContext {
   return { fileName: ctx.fileName, mtimeMs: ctx.mtimeMs };
 }
 
-/** A build on several threads under way: the parts' bounds, the counter they are claimed from, the workers. */
+/** A build on several threads under way: the parts' bounds, the claims they are taken by, the workers. */
 interface PartedBuild {
   bounds: number[];
-  counter: Int32Array;
+  claims: Int32Array;
   workers: PartWorker[];
 }
 
@@ -248,22 +310,23 @@ interface PartedBuild {
  */
 function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions): PartedBuild | undefined {
   const size = index.source.size;
-  const bounds = splitAtLines(index.source, size, options.parts ?? partsFor(size, threads));
+  const bounds = splitAtLines(index.source, size, threads, options.parts);
   if (bounds.length <= 2 || !index.dialect.partable) return undefined;
-  const claims = new SharedArrayBuffer(4);
-  const counter = new Int32Array(claims);
-  Atomics.store(counter, 0, 1);
-  const workers = startWorkers(index, file, bounds, claims, threads, ctx, toleranceMs, options);
+  if (bounds.length > BACK) throw new Error(`a log split into ${bounds.length - 1} parts: claims count fewer`);
+  const shared = new SharedArrayBuffer(4);
+  const claims = new Int32Array(shared);
+  claimFront(claims, bounds.length - 1); // part 0, this thread's
+  const workers = startWorkers(index, file, bounds, shared, threads, ctx, toleranceMs, options);
   index.reserve(Math.ceil(size / 64));
   index.startPart(0, bounds[1]);
-  return { bounds, counter, workers };
+  return { bounds, claims, workers };
 }
 
 /**
  * Builds `index` (new, over the file `file`) on `threads` threads: the log is split into a few parts
- * per thread, this thread indexes the first into `index` itself, then every thread (this one and
- * the workers) claims the next part left until none is; the parts are stitched in order. Same result
- * as build().
+ * per thread; this thread indexes them from the front into `index` itself, one after another, while
+ * the workers take them from the back; the workers' parts are stitched on in order. Same result as
+ * build().
  */
 export function buildParallel(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): void {
   const run = startPartedBuild(index, file, threads, ctx, toleranceMs, options);
@@ -271,15 +334,25 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
     index.build(options);
     return;
   }
-  const { bounds, counter, workers } = run;
+  const { bounds, claims, workers } = run;
+  const parts = bounds.length - 1;
   try {
     index.build(options);
-    const stitcher = new Stitcher(index, bounds.length - 1, workers);
-    for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
+    index.finishSoFar();
+    let next = 1; // the first part not in `index`
+    for (let k = claimFront(claims, parts); k >= 0; k = claimFront(claims, parts)) {
       if (options.isCancelled?.()) throw new CancelledError();
-      stitcher.add(indexPart(index.source, index.dialect, ctx, toleranceMs, bounds[k], bounds[k + 1], options, k));
+      index.continuePart(bounds[k + 1]);
+      index.build(options);
+      index.finishSoFar();
+      next = k + 1;
     }
-    for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) stitcher.block();
+    const stitcher = new Stitcher(index, parts, workers, next);
+    const ahead = new SlotsAhead(index, bounds[next]);
+    for (stitcher.add(); !stitcher.done; stitcher.add()) {
+      // Waiting for a worker: the slots its parts will fill are mapped meanwhile, a slice at a time.
+      if (!ahead.touchSlice()) stitcher.block();
+    }
     index.endParts();
   } catch (e) {
     for (const worker of workers) worker.terminate();
@@ -294,18 +367,21 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
     await index.buildAsync(options);
     return;
   }
-  const { bounds, counter, workers } = run;
+  const { bounds, claims, workers } = run;
+  const parts = bounds.length - 1;
   try {
     await index.buildAsync(options);
+    index.finishSoFar();
     // The parts this thread claims are built with turns of the event loop too.
-    const stitcher = new Stitcher(index, bounds.length - 1, workers);
-    for (let k = Atomics.add(counter, 0, 1); k + 1 < bounds.length; k = Atomics.add(counter, 0, 1)) {
-      const part = new LogIndex(index.source, index.dialect, ctx, { toleranceMs });
-      part.startPart(bounds[k], Math.min(bounds[k + 1], index.source.size));
-      await part.buildAsync({ search: options.search, problemLines: options.problemLines, keyless: options.keyless, isCancelled: options.isCancelled });
-      stitcher.add({ k, part: part.part(), scannedTo: part.scannedTo, endsInPartialLine: part.endsInPartialLine });
+    let next = 1; // the first part not in `index`
+    for (let k = claimFront(claims, parts); k >= 0; k = claimFront(claims, parts)) {
+      index.continuePart(bounds[k + 1]);
+      await index.buildAsync(options);
+      index.finishSoFar();
+      next = k + 1;
     }
-    for (stitcher.add(undefined); !stitcher.done; stitcher.add(undefined)) {
+    const stitcher = new Stitcher(index, parts, workers, next);
+    for (stitcher.add(); !stitcher.done; stitcher.add()) {
       const [waiting] = stitcher.busy;
       if (waiting === undefined) throw new Error('index worker: a part is missing');
       await waiting.posted(options.isCancelled);
@@ -318,9 +394,38 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
   }
 }
 
-/** How many parts to split a log of `size` bytes into for `threads` threads. */
-function partsFor(size: number, threads: number): number {
-  return Math.max(threads, Math.min(threads * PARTS_PER_THREAD, Math.floor(size / MIN_PART_BYTES)));
+/**
+ * The sizes of the parts, in order, that a log of `size` bytes is split into for `threads` threads.
+ * This thread takes parts from the front and the workers from the back, so they meet at about a
+ * `threads`th of the log (later when a worker starts late). The parts shrink toward there by
+ * halves, down to MIN_PART_BYTES: whichever side comes to the last ones first takes them, and the
+ * other waits for at most a small part. The workers' side is first cut into parts of half this
+ * thread's first, so that several workers share it.
+ */
+export function partSizes(size: number, threads: number): number[] {
+  const meet = size / Math.max(1, threads);
+  const back: number[] = [];
+  let rest = size - meet;
+  for (; rest > meet; rest -= meet / 2) back.push(meet / 2);
+  back.push(...halving(rest));
+  return [...halving(meet), ...back.reverse()];
+}
+
+/** `length` in parts from its outer end inward: each half of what is left, down to MIN_PART_BYTES, then the rest. */
+function halving(length: number): number[] {
+  const parts: number[] = [];
+  let rest = length;
+  for (; rest / 2 >= MIN_PART_BYTES; rest -= rest / 2) parts.push(rest / 2);
+  if (rest > 0) parts.push(rest);
+  return parts;
+}
+
+/** Where parts of these sizes end, but the last. */
+function cutsOf(sizes: number[]): number[] {
+  const cuts: number[] = [];
+  let at = 0;
+  for (const s of sizes.slice(0, -1)) cuts.push((at += s));
+  return cuts;
 }
 
 function adopt(index: LogIndex, answer: PartAnswer): void {

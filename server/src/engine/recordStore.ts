@@ -37,6 +37,10 @@ const TRIM_SLACK = 4;
 export const NO_OFFSET = -32768;
 
 /** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
+type TouchedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+/** The smallest page the kernel maps (huge pages are whole multiples of it). */
+const PAGE_BYTES = 4096;
+
 export class RecordStore {
   lineCount = 0;
   recordCount = 0;
@@ -381,6 +385,24 @@ export class RecordStore {
     this.recSeverity = resized(this.recSeverity, n, used);
     this.recFlags = resized(this.recFlags, n, used);
     this.recSession = resized(this.recSession, n, used);
+  }
+
+  /**
+   * Maps the memory of record slots `[from, to)` (beyond the records) ahead of their writing: a write
+   * of each page's value to itself, which the kernel maps at its first write. A parted build's thread
+   * does it while it waits for a worker, so that stitching the worker's parts on does not stop at
+   * every new page (on a virtual machine, costlier than the copy: see common/hugePages.ts).
+   */
+  touchRecords(from: number, to: number): void {
+    const end = Math.min(to, this.recStartLine.length);
+    const start = Math.max(from, this.recordCount);
+    const arrays: TouchedArray[] = [this.recStartLine, this.recStartOffset, this.recBodyCol, this.recWall, this.recLevel, this.recSeverity, this.recFlags];
+    // A keyless index never writes its session column; zone offsets, once there, are filled whole.
+    if (!this.keyless) arrays.push(this.recSession);
+    for (const a of arrays) {
+      const step = PAGE_BYTES / a.BYTES_PER_ELEMENT;
+      for (let i = start; i < end; i += step) a[i] = a[i];
+    }
   }
 
   /**
