@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ROOT, REAL_LOG } from './helpers';
+import { diagnostics, openLogFile } from '../../server/src/engine';
 
 const BIN = path.join(ROOT, 'bin/msglog.js');
 let dir = '';
@@ -86,6 +87,39 @@ test('check: exit 1 on an error diagnostic, or when warnings exceed --max-warnin
   const bad = msglog('check', file('2026-01-15.log'), '--max-warnings', 'many');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^msglog: --max-warnings needs a whole number/);
+});
+
+test('check quotes records as the diagnostics say them: ASCII copied as bytes, long text cut, other text decoded', () => {
+  const long = 'x'.repeat(150);
+  const bytes = Buffer.concat([
+    Buffer.from(
+      [
+        '00:00:01.000 3 IMAP-1([1.2.3.4]) short plain text',
+        `00:00:02.000 1 IMAP-2([1.2.3.4]) ${long}`,
+        `00:00:02.500 3 IMAP-2([1.2.3.4]) ${'y'.repeat(120 - 'IMAP-2([1.2.3.4]) '.length)}`,
+        '00:00:03.000 3 IMAP-3([1.2.3.4]) café für José — ✓',
+        `00:00:04.000 1 SMTP-4([1.2.3.4]) ${'é'.repeat(130)}`,
+        '00:00:05.000 0 KERNEL crashed here',
+        '00:00:01.000 5 IMAP-1([1.2.3.4]) back in time',
+        '00:00:06.000 3 IMAP-5([1.2.3.4]) bad byte: ',
+      ].join('\n'),
+    ),
+    Buffer.from([0xff, 0xfe, 0x41, 0x0a]),
+    Buffer.from('00:00:07.000 3 IMAP-6(\u00e9\u00e9) body after a non-ASCII header\n'),
+  ]);
+  const log = file('quotes-2026-01-15.log');
+  fs.writeFileSync(log, bytes);
+  const index = openLogFile(log, { threads: 1 });
+  const expected = [...diagnostics(index)].map((d) => `${d.line + 1}: ${d.severity} ${d.code}: ${d.message}\n`).join('');
+  (index.source as { close(): void } & typeof index.source).close();
+  assert.match(expected, /: IMAP-2\(\[1\.2\.3\.4\]\) x{102}…\n/, 'a long ASCII text is cut at 120 characters');
+  assert.match(expected, /: IMAP-2\(\[1\.2\.3\.4\]\) y{102}\n/, 'an ASCII text of exactly 120 characters is not');
+  assert.match(expected, /: SMTP-4\(\[1\.2\.3\.4\]\) é{102}…\n/, 'a long non-ASCII text is cut by characters');
+  assert.match(expected, /\uFFFD/, 'invalid UTF-8 is decoded as U+FFFD');
+  const text = msglog('check', log);
+  assert.equal(text.stdout, expected);
+  const json = JSON.parse(msglog('check', log, '--json').stdout) as { diagnostics: { message: string }[] };
+  assert.deepEqual(json.diagnostics.map((d) => d.message), [...expected.matchAll(/^\d+: \w+ [\w-]+: (.*)$/gm)].map((m) => m[1]));
 });
 
 test('check --json lists every diagnostic in line order', () => {

@@ -31,6 +31,13 @@ test('Output: many short lines with non-ASCII text, byte views between them, in 
         out.bytes(b);
         parts.push(b);
       }
+      if (i % 3 === 0) {
+        // Copied bytes: a piece of a larger buffer, which is changed right after (copy() keeps what it was).
+        const line = Buffer.from('[copied ' + i + ' é]\\n');
+        out.copy(line, 1, line.length);
+        parts.push(Buffer.from(line.subarray(1)));
+        line.fill(0x21);
+      }
     }
     out.flush();
     const expected = Buffer.concat(parts);
@@ -49,8 +56,10 @@ test('Output: a text longer than the buffer, and numbered lines', () => {
     out.write('\\nafter\\n');
     out.numbered(Buffer.from('one\\ntwo\\nthree'), 41);
     out.numbered(Buffer.from('ctx\\n'), 7, '-');
+    out.copy(Buffer.from('x'.repeat(1200000)), 100000, 1200000); // more than the whole buffer
+    out.copy(Buffer.from('<end>'), 0, 5);
   `);
-  assert.equal(got.toString('utf8'), `before\n${long}\nafter\n41:one\n42:two\n43:three7-ctx\n`);
+  assert.equal(got.toString('utf8'), `before\n${long}\nafter\n41:one\n42:two\n43:three7-ctx\n${'x'.repeat(1_100_000)}<end>`);
 });
 
 test('Output: nothing written, nothing out; a flush after a flush writes nothing twice', () => {

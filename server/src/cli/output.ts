@@ -29,6 +29,24 @@ export class Output {
     if (this.size >= CHUNK) this.flush();
   }
 
+  /** Writes `src[start, end)` as write() writes text, into the same buffer: many short pieces go out as one part, not one each. */
+  copy(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n > CHUNK - this.used) {
+      this.flush();
+      if (n > CHUNK) {
+        this.bytes(Buffer.from(src.subarray(start, end)));
+        return;
+      }
+    }
+    const scratch = this.scratch;
+    // Byte by byte: the bytes are a line's, and a call to copy them costs more than the loop.
+    for (let i = start, o = this.used; i < end; i++, o++) scratch[o] = src[i];
+    this.used += n;
+    this.size += n;
+    if (this.size >= CHUNK) this.flush();
+  }
+
   /** Queues `src`; sources never overwrite a buffer they handed out, so a view is safe to keep. */
   bytes(src: Buffer): void {
     this.takeText();

@@ -42,10 +42,19 @@ export class ByteStrings {
 
   /** String i, decoded as UTF-8. */
   text(i: number): string {
-    // One Buffer over the pool (made again when the pool grows), not one per string: check decodes 100,000 lines.
+    return this.poolView().toString('utf8', this.starts[i], this.starts[i + 1]);
+  }
+
+  /** String i as bytes: a view of the pool (strings are never changed). */
+  bytesAt(i: number): Buffer {
+    return this.poolView().subarray(this.starts[i], this.starts[i + 1]);
+  }
+
+  /** One Buffer over the pool (made again when the pool grows), not one per string: check decodes 100,000 lines. */
+  private poolView(): Buffer {
     const pool = this.pool;
     if (this.view?.buffer !== pool.buffer) this.view = Buffer.from(pool.buffer, pool.byteOffset, pool.length);
-    return this.view.toString('utf8', this.starts[i], this.starts[i + 1]);
+    return this.view;
   }
 
   /** Whether string i is `want`, byte for byte. */

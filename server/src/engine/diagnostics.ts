@@ -18,7 +18,17 @@ export interface LogDiagnostic {
   record: number;
 }
 
-const EXCERPT = 120;
+/**
+ * A diagnostic as diagnosticFacts gives it: one object, changed for each. A `level` diagnostic (most of
+ * a day's) comes without its message, which levelMessage makes, or a writer of many (msglog check)
+ * puts together from its label and the record's text as bytes (asciiExcerpt).
+ */
+export interface DiagnosticFacts extends Omit<LogDiagnostic, 'message'> {
+  message: string | undefined;
+}
+
+/** Characters of a record's text a diagnostic quotes; longer text is cut, with `…`. */
+export const EXCERPT = 120;
 
 function excerpt(index: LogIndex, r: number): string {
   const line = index.problemLines?.lineOf(r) ?? index.headerLine(r);
@@ -26,8 +36,35 @@ function excerpt(index: LogIndex, r: number): string {
   return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
 }
 
+/** What a `level` diagnostic of record `r` begins with: the level's name. */
+export function levelLabel(index: LogIndex, r: number): string {
+  return index.dialect.levelName(index.recLevel[r]);
+}
+
+/** The message of the `level` diagnostic of record `r`. */
+export function levelMessage(index: LogIndex, r: number): string {
+  return `${levelLabel(index, r)}: ${excerpt(index, r)}`;
+}
+
+/**
+ * The text of record `r` a diagnostic quotes, as the bytes of its kept first line from the body on,
+ * when that line is all ASCII (then the bytes are the characters: the first EXCERPT of them are quoted,
+ * with `…` after when there are more); undefined otherwise (levelMessage decodes it).
+ */
+export function asciiExcerpt(index: LogIndex, r: number): Buffer | undefined {
+  const line = index.problemLines?.asciiLineOf(r);
+  return line?.subarray(Math.min(line.length, index.recBodyCol[r]));
+}
+
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
+  for (const d of diagnosticFacts(index)) {
+    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(index, d.record), record: d.record };
+  }
+}
+
+/** diagnostics() without the messages of `level` diagnostics, in one object changed for each (see DiagnosticFacts). */
+export function* diagnosticFacts(index: LogIndex): Generator<DiagnosticFacts> {
   const runs = index.overflow;
   let next = 0;
   let edge = NaN;
@@ -38,6 +75,7 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   let edgeText = '';
   const mirror = index.descending;
   const quiet: EdgeState = { edge, edgeRecord };
+  const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1 };
   for (let r = 0; r < index.recordCount; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
     // Most records have no diagnostic: a plain loop (not this generator) moves over them, keeping the
@@ -54,13 +92,19 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
     const flags = index.recFlags[r];
     const sev = index.recSeverity[r];
     const level = index.recLevel[r];
-    const line = index.recStartLine[r];
-    const endLine = index.endLineOf(r);
-    const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string): LogDiagnostic => ({ line, endLine, severity, code, message, record: r });
+    fact.line = index.recStartLine[r];
+    fact.endLine = index.endLineOf(r);
+    fact.record = r;
+    const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string | undefined): DiagnosticFacts => {
+      fact.code = code;
+      fact.severity = severity;
+      fact.message = message;
+      return fact;
+    };
     if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
       yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
     } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
-      yield at('level', sev <= Severity.Error ? 'error' : 'warning', `${index.dialect.levelName(level)}: ${excerpt(index, r)}`);
+      yield at('level', sev <= Severity.Error ? 'error' : 'warning', undefined);
     }
     if (flags & RecordFlag.EventError) {
       const text = excerpt(index, r);

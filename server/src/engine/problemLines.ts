@@ -74,6 +74,12 @@ export class ProblemLines {
     return i < 0 ? undefined : this.lines.text(i);
   }
 
+  /** The first line of record `r` as kept, as bytes (a view), when it was kept and is all ASCII; else undefined. */
+  asciiLineOf(r: number): Buffer | undefined {
+    const i = this.find(r);
+    return i < 0 || !this.lines.isAscii(i) ? undefined : this.lines.bytesAt(i);
+  }
+
   toPortable(): PortableProblemLines {
     return { records: this.records.slice(0, this.size), ...this.lines.toPortable() };
   }
