@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { FileSource as FileSourceClass } from '../../server/src/engine/source';
-import { partSizes } from '../../server/src/engine/parallel';
+import { earlyPartWorkerWaiting, partSizes, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, ParseContext, FileSource } from '../../server/src/engine';
 import { EDGE_LINES, mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -240,6 +240,28 @@ test('worker threads: a file indexed on 1, 2, 3 and 5 threads gives the same ind
         assert.deepEqual(snapshot(index), expected, `${id} on ${threads} threads, ${parts ?? 'default'} parts`);
         (index.source as { close(): void } & typeof index.source).close();
       }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a part worker started early (msglog check) takes the next parted build, warmed up or still warming up', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-early-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    fs.writeFileSync(file, Array.from({ length: 5 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join(''));
+    const one = openLogFile(file, { ...CTX, threads: 1, keyless: true });
+    const expected = snapshot(one);
+    (one.source as FileSource).close();
+    // No round of warming up: the job comes while it waits. Ten: it comes while the worker warms up.
+    for (const rounds of [0, 10]) {
+      startEarlyPartWorker(rounds);
+      assert.ok(earlyPartWorkerWaiting(), `${rounds} rounds: started`);
+      const index = openLogFile(file, { ...CTX, threads: 2, parts: 6, keyless: true });
+      assert.ok(!earlyPartWorkerWaiting(), `${rounds} rounds: taken by the build`);
+      assert.deepEqual(snapshot(index), expected, `${rounds} rounds`);
+      (index.source as FileSource).close();
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
 // msglog: the command line on the same engine as the language server (docs: README "msglog").
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
-import { LogInputError } from '../engine';
+import * as fs from 'fs';
+import { LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
+import type { Args } from './args';
 import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
 import { COMMANDS } from './commands';
 import { commandHelp, overview } from './help';
@@ -34,7 +36,15 @@ function run(argv: string[], out: Output): number | Promise<number> {
     if (!own.has(flag)) throw new UsageError(`${command.name} does not take ${flag}`);
   }
   forcedDialect(args); // an unknown dialect id is refused before any work, whatever the command
+  if (command.partedIndex === true) startWorkerEarly(args);
   return command.run(args, out);
+}
+
+/** For one log file large enough to be indexed on several threads: the part worker starts now (startEarlyPartWorker). */
+function startWorkerEarly(args: Args): void {
+  if (args.positional.length !== 1) return;
+  const stat = fs.statSync(args.positional[0], { throwIfNoEntry: false });
+  if (stat?.isFile() === true && threadsFor(stat.size) > 1) startEarlyPartWorker();
 }
 
 async function main(): Promise<void> {

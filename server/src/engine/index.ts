@@ -43,7 +43,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
 export { LogIndex, CancelledError, turn } from './logIndex';
 export { prepareLog, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
-export { buildParallel, buildParallelAsync, threadsFor } from './parallel';
+export { buildParallel, buildParallelAsync, startEarlyPartWorker, threadsFor } from './parallel';
 export { searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallelSearch';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';

@@ -4,7 +4,7 @@
 import { receiveMessageOnPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
-import type { PartAnswer, PartJob } from './parallel';
+import type { EarlyPartJob, PartAnswer, PartJob } from './parallel';
 import { claimBack, indexPart, transferables } from './parallel';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
 import { searchRange } from './parallelSearch';
@@ -124,8 +124,31 @@ function standby(job: StandbyJob): void {
   next();
 }
 
-const job = workerData as PartJob | SearchJob | HeaderLinesJob | FileIndexJob | StandbyJob;
+/**
+ * A part worker started early (startEarlyPartWorker): warms up the scan in rounds until its job
+ * comes (a job that comes during a round waits for that round only), then claims parts as run() does.
+ */
+function earlyPart(job: EarlyPartJob): void {
+  let round = 0;
+  const next = (): void => {
+    const sent = receiveMessageOnPort(job.port);
+    if (sent !== undefined) {
+      run({ ...(sent.message as Omit<PartJob, 'done' | 'port'>), done: job.done, port: job.port });
+      return;
+    }
+    if (round++ >= job.warmUpRounds) {
+      job.port.once('message', (part: Omit<PartJob, 'done' | 'port'>) => run({ ...part, done: job.done, port: job.port }));
+      return;
+    }
+    warmUpIndex(STANDBY_WARM_UP_LINES, undefined, round % 2 === 0);
+    setImmediate(next);
+  };
+  next();
+}
+
+const job = workerData as PartJob | SearchJob | HeaderLinesJob | FileIndexJob | StandbyJob | EarlyPartJob;
 if ('kind' in job && job.kind === 'search') search(job);
+else if ('kind' in job && job.kind === 'early-part') earlyPart(job);
 else if ('kind' in job && job.kind === 'file') wholeFile(job);
 else if ('kind' in job && job.kind === 'standby') standby(job);
 else if ('kind' in job && job.kind === 'headers') headerLines(job);

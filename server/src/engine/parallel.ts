@@ -39,6 +39,18 @@ export interface PartJob {
   port: MessagePort;
 }
 
+/** A part worker started before its job (startEarlyPartWorker): it warms up until the PartJob (without `done` and `port`) comes on `port`. */
+export interface EarlyPartJob {
+  kind: 'early-part';
+  /** Rounds of warming up at most before it only waits. */
+  warmUpRounds: number;
+  done: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+/** Rounds of warming up of a part worker started early: its job usually comes within a few. */
+const EARLY_WARM_UP_ROUNDS = 10;
+
 /** A worker's answer for one part (k), or its error; `last` when it claims no more. */
 export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string } | { k: -1 }) & { last?: boolean };
 
@@ -99,16 +111,24 @@ export class PartWorker<Answer = PartAnswer> {
   private readonly worker: Worker;
   private taken = 0;
 
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'>) {
+  /** A worker started early, whose job comes later (assign), has the job `{ warmUpRounds }`. */
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | Pick<EarlyPartJob, 'warmUpRounds'>) {
     const done = new SharedArrayBuffer(4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const full = { ...job, done, port: channel.port2 };
+    const full = 'warmUpRounds' in job ? ({ kind: 'early-part', warmUpRounds: job.warmUpRounds, done, port: channel.port2 } satisfies EarlyPartJob) : { ...job, done, port: channel.port2 };
     this.worker = new Worker(file, { workerData: full, transferList: [channel.port2] });
     // The answer comes through the port; an error event must not take the process down with it.
     this.worker.on('error', () => undefined);
+    // Never holds the process up: a worker started early and not used ends with it.
     this.worker.unref();
+  }
+
+  /** Gives a worker started early its job. */
+  assign(job: Omit<PartJob, 'done' | 'port'>): this {
+    this.port.postMessage(job);
+    return this;
   }
 
   /** The worker's next answer (blocks). */
@@ -191,13 +211,34 @@ function claim(claims: Int32Array, parts: number, step: number): number {
 /** What every part of a build is asked besides its records (BuildOptions). */
 export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines' | 'keyless'>;
 
-/** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already). */
+/** A part worker started ahead of a parted build (startEarlyPartWorker), until a build takes it. */
+let earlyWorker: PartWorker | undefined;
+
+/**
+ * Starts a part worker now for a parted build to come (msglog check of a large log): its start (the
+ * worker's own Node, 50–150 ms) and the warming up of its scan then run while this thread reads its
+ * arguments and opens the log, not while the build waits for it. Unused, it ends with the process.
+ */
+export function startEarlyPartWorker(warmUpRounds = EARLY_WARM_UP_ROUNDS): void {
+  const entry = workerFile();
+  if (earlyWorker === undefined && entry !== undefined) earlyWorker = new PartWorker(entry, { warmUpRounds });
+}
+
+/** Whether a part worker started early waits for a build to take it. */
+export function earlyPartWorkerWaiting(): boolean {
+  return earlyWorker !== undefined;
+}
+
+/** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already); the first is the early one, if any. */
 function startWorkers(index: LogIndex, file: string, bounds: number[], claims: SharedArrayBuffer, threads: number, ctx: ParseContext, toleranceMs: number, options: PartOptions): PartWorker[] {
   const entry = workerFile();
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
   for (let t = 1; t < threads; t++) {
-    workers.push(new PartWorker(entry, { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true }));
+    const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true };
+    const early = earlyWorker;
+    earlyWorker = undefined;
+    workers.push(early?.assign(job) ?? new PartWorker(entry, job));
   }
   return workers;
 }

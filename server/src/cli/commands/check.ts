@@ -20,6 +20,7 @@ export const check: Command = {
     'msglog check imap.log --json | jq \'.diagnostics[] | select(.severity == "error")\'',
   ],
   valueFlags: ['--max-warnings'],
+  partedIndex: true,
   boolFlags: ['--json'],
   async run(args, out) {
     const maxText = str(args, '--max-warnings');

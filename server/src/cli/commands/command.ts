@@ -12,6 +12,11 @@ export interface Command {
   readonly valueFlags?: readonly string[];
   /** Flags without a value. */
   readonly boolFlags?: readonly string[];
+  /**
+   * Indexes its log on every core when it is one large file (a parted build): the part worker is then
+   * started before the command runs (startEarlyPartWorker).
+   */
+  readonly partedIndex?: boolean;
   /** Runs the command; returns the exit status. Throws LogInputError for a one-line error (exit 2). */
   run(args: Args, out: Output): number | Promise<number>;
 }
