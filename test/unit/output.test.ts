@@ -66,3 +66,11 @@ test('Output: nothing written, nothing out; a flush after a flush writes nothing
   assert.equal(written('').length, 0);
   assert.equal(written(`out.write('a'); out.flush(); out.flush(); out.write('b');`).toString(), 'ab');
 });
+
+test('Output: decimal numbers as String(n) writes them, between text and bytes', () => {
+  const numbers = [0, 7, 9, 10, 99, 100, 4095, 123456789, 2 ** 53 - 1, 1.5, -3, Number.NaN];
+  const got = written(`
+    for (const n of ${JSON.stringify(numbers.map(String))}.map(Number)) { out.decimal(n); out.write(':'); out.copy(Buffer.from('<x>'), 1, 2); }
+  `);
+  assert.equal(got.toString(), numbers.map((n) => `${n}:x`).join(''));
+});

@@ -29,6 +29,23 @@ export class Output {
     if (this.size >= CHUNK) this.flush();
   }
 
+  /** Writes the decimal digits of `n`, a whole number ≥ 0 (a line number), as write(String(n)) does. */
+  decimal(n: number): void {
+    if (!(Number.isSafeInteger(n) && n >= 0)) {
+      this.write(String(n));
+      return;
+    }
+    if (CHUNK - this.used < 16) this.flush();
+    const scratch = this.scratch;
+    let digits = 1;
+    for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+    let rest = n;
+    for (let o = this.used + digits - 1; o >= this.used; o--, rest = Math.floor(rest / 10)) scratch[o] = 0x30 + (rest % 10);
+    this.used += digits;
+    this.size += digits;
+    if (this.size >= CHUNK) this.flush();
+  }
+
   /** Writes `src[start, end)` as write() writes text, into the same buffer: many short pieces go out as one part, not one each. */
   copy(src: Uint8Array, start: number, end: number): void {
     const n = end - start;

@@ -135,6 +135,7 @@ export class OrderedStore extends WindowedStore {
     let prev = this.finishPrev;
     let edge = this.regressionEdge;
     let dated = this.dated;
+    const keyless = this.keyless;
     for (let r = from; r < to; r++) {
       let f = flags[r] & ~TIME_REGRESSION;
       if (f & NO_TIME) {
@@ -160,6 +161,8 @@ export class OrderedStore extends WindowedStore {
         if (t > edge) edge = t;
       }
       flags[r] = f;
+      // A keyless index's one session counts nothing anyone reads (BuildOptions.keyless).
+      if (keyless) continue;
       // problemSeverity(r), inline.
       let sev = 255;
       if (level[r] !== NO_LEVEL && severity[r] <= Severity.Warning) sev = severity[r] <= Severity.Error ? Severity.Error : Severity.Warning;

@@ -40,6 +40,7 @@ export const check: Command = {
     for (const source of set.sources) {
       const markerAt = new Map(source.index.overflow.map((run) => [run.startLine, run.startOffset]));
       const index = source.index;
+      const heads = new Heads(index);
       for (const d of diagnosticFacts(index)) {
         if (d.severity === 'error') errors++;
         else if (d.severity === 'warning') warnings++;
@@ -53,7 +54,7 @@ export const check: Command = {
           if (prefixed) item.file = file;
           out.write(`${n ? ',' : ''}\n${JSON.stringify(item)}`);
         } else {
-          writeLine(out, `${prefixed ? `${file}:` : ''}${line}: ${d.severity} ${d.code}: `, index, d);
+          writeLine(out, prefixed ? `${file}:` : '', line, d, heads);
         }
         n++;
       }
@@ -65,17 +66,54 @@ export const check: Command = {
 
 
 /**
- * A diagnostic's line after `head`: its message, or for a `level` diagnostic its label and the
- * record's text, copied as bytes when they are plain ASCII (a day's 100,000 of them are not decoded
- * into strings and encoded again).
+ * A diagnostic's line, `file:` (`prefix`) and `line` first: its message, or for a `level` diagnostic
+ * its label and the record's text, copied as bytes when they are plain ASCII (a day's 100,000 lines are
+ * put together from bytes, not from strings encoded one by one).
  */
-function writeLine(out: Output, head: string, index: LogIndex, d: DiagnosticFacts): void {
+function writeLine(out: Output, prefix: string, line: number, d: DiagnosticFacts, heads: Heads): void {
+  const index = heads.index;
   const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
   if (quoted === undefined) {
-    out.write(`${head}${d.message ?? levelMessage(index, d.record)}\n`);
+    out.write(`${prefix}${line}: ${d.severity} ${d.code}: ${d.message ?? levelMessage(index, d.record)}\n`);
     return;
   }
-  out.write(`${head}${levelLabel(index, d.record)}: `);
+  if (prefix !== '') out.write(prefix);
+  out.decimal(line);
+  out.copy(...heads.head(d.severity, d.code));
+  out.copy(...heads.label(d.record));
   out.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
-  out.write(quoted.length > EXCERPT ? '…\n' : '\n');
+  out.copy(...(quoted.length > EXCERPT ? CUT : END));
+}
+
+/** A byte string whole, as Output.copy takes it. */
+type Whole = [Buffer, number, number];
+
+const whole = (text: string): Whole => {
+  const bytes = Buffer.from(text, 'utf8');
+  return [bytes, 0, bytes.length];
+};
+const END = whole('\n');
+const CUT = whole('…\n');
+
+/** The bytes of what level diagnostics of one log repeat: `: severity code: ` and each level's `label: `. */
+class Heads {
+  private readonly heads = new Map<string, Whole>();
+  private readonly labels = new Map<number, Whole>();
+
+  constructor(readonly index: LogIndex) {}
+
+  head(severity: string, code: string): Whole {
+    // Severity and code are a few constant strings: one map per severity, then by code.
+    const key = severity === 'error' ? code : `~${code}`;
+    let bytes = this.heads.get(key);
+    if (bytes === undefined) this.heads.set(key, (bytes = whole(`: ${severity} ${code}: `)));
+    return bytes;
+  }
+
+  label(r: number): Whole {
+    const level = this.index.recLevel[r];
+    let bytes = this.labels.get(level);
+    if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(this.index, r)}: `)));
+    return bytes;
+  }
 }
