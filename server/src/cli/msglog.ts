@@ -1,7 +1,9 @@
 // msglog: the command line on the same engine as the language server (docs: README "msglog").
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import * as fs from 'fs';
-import { LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
+import * as path from 'path';
+import { detectDialect, LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
+import { dialectById } from '../engine/dialects';
 import type { Args } from './args';
 import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
 import { COMMANDS } from './commands';
@@ -40,11 +42,35 @@ function run(argv: string[], out: Output): number | Promise<number> {
   return command.run(args, out);
 }
 
-/** For one log file large enough to be indexed on several threads: the part worker starts now (startEarlyPartWorker). */
+/** Bytes of a log's head its dialect is told from here (detection reads fewer). */
+const HEAD_BYTES = 64 << 10;
+
+/**
+ * For one log file large enough to be indexed on several threads, in a dialect that is (told from its
+ * head, as the log will be): the part worker starts now (startEarlyPartWorker).
+ */
 function startWorkerEarly(args: Args): void {
   if (args.positional.length !== 1) return;
-  const stat = fs.statSync(args.positional[0], { throwIfNoEntry: false });
-  if (stat?.isFile() === true && threadsFor(stat.size) > 1) startEarlyPartWorker();
+  const file = args.positional[0];
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat?.isFile() !== true || threadsFor(stat.size) < 2) return;
+  const forced = forcedDialect(args);
+  const dialect = forced === undefined ? detectDialect(readHead(file), path.basename(file)) : dialectById(forced);
+  if (dialect?.partable === true) startEarlyPartWorker();
+}
+
+/** The first bytes of `file`; none when it cannot be read (the command says why, not this). */
+function readHead(file: string): Buffer {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const head = Buffer.allocUnsafe(HEAD_BYTES);
+    return head.subarray(0, fs.readSync(fd, head, 0, HEAD_BYTES, 0));
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
 }
 
 async function main(): Promise<void> {

@@ -124,26 +124,12 @@ function standby(job: StandbyJob): void {
   next();
 }
 
-/**
- * A part worker started early (startEarlyPartWorker): warms up the scan in rounds until its job
- * comes (a job that comes during a round waits for that round only), then claims parts as run() does.
- */
+/** A part worker started early (startEarlyPartWorker): claims parts as run() does once its job comes. */
 function earlyPart(job: EarlyPartJob): void {
-  let round = 0;
-  const next = (): void => {
-    const sent = receiveMessageOnPort(job.port);
-    if (sent !== undefined) {
-      run({ ...(sent.message as Omit<PartJob, 'done' | 'port'>), done: job.done, port: job.port });
-      return;
-    }
-    if (round++ >= job.warmUpRounds) {
-      job.port.once('message', (part: Omit<PartJob, 'done' | 'port'>) => run({ ...part, done: job.done, port: job.port }));
-      return;
-    }
-    warmUpIndex(STANDBY_WARM_UP_LINES, undefined, round % 2 === 0);
-    setImmediate(next);
-  };
-  next();
+  const sent = receiveMessageOnPort(job.port);
+  const take = (part: Omit<PartJob, 'done' | 'port'>): void => run({ ...part, done: job.done, port: job.port });
+  if (sent !== undefined) take(sent.message as Omit<PartJob, 'done' | 'port'>);
+  else job.port.once('message', take);
 }
 
 const job = workerData as PartJob | SearchJob | HeaderLinesJob | FileIndexJob | StandbyJob | EarlyPartJob;

@@ -25,8 +25,12 @@ export interface IndexState {
   scan: Float64Array;
 }
 
-/** Bytes scanned per step: big enough for few reads, small enough for progress and cancellation. */
-const SCAN_CHUNK = 16 << 20;
+/**
+ * Bytes scanned per step: few enough that what a read copies is still in the processor's cache when
+ * the scan reads it (msglog check of 1 GB: 6–8 % quicker than with 16 MB steps), and many enough that
+ * the reads' own cost stays small; small enough for progress and cancellation.
+ */
+const SCAN_CHUNK = 1 << 20;
 
 /**
  * The index of one log: its records and sessions, built by scanning the log's source in chunks with

@@ -39,17 +39,12 @@ export interface PartJob {
   port: MessagePort;
 }
 
-/** A part worker started before its job (startEarlyPartWorker): it warms up until the PartJob (without `done` and `port`) comes on `port`. */
+/** A part worker started before its job (startEarlyPartWorker): it waits for the PartJob (without `done` and `port`) on `port`. */
 export interface EarlyPartJob {
   kind: 'early-part';
-  /** Rounds of warming up at most before it only waits. */
-  warmUpRounds: number;
   done: SharedArrayBuffer;
   port: MessagePort;
 }
-
-/** Rounds of warming up of a part worker started early: its job usually comes within a few. */
-const EARLY_WARM_UP_ROUNDS = 10;
 
 /** A worker's answer for one part (k), or its error; `last` when it claims no more. */
 export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string } | { k: -1 }) & { last?: boolean };
@@ -111,13 +106,13 @@ export class PartWorker<Answer = PartAnswer> {
   private readonly worker: Worker;
   private taken = 0;
 
-  /** A worker started early, whose job comes later (assign), has the job `{ warmUpRounds }`. */
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | Pick<EarlyPartJob, 'warmUpRounds'>) {
+  /** `job` undefined: a worker started early, whose job comes later (assign). */
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | undefined) {
     const done = new SharedArrayBuffer(4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
     this.port = channel.port1;
-    const full = 'warmUpRounds' in job ? ({ kind: 'early-part', warmUpRounds: job.warmUpRounds, done, port: channel.port2 } satisfies EarlyPartJob) : { ...job, done, port: channel.port2 };
+    const full = job === undefined ? ({ kind: 'early-part', done, port: channel.port2 } satisfies EarlyPartJob) : { ...job, done, port: channel.port2 };
     this.worker = new Worker(file, { workerData: full, transferList: [channel.port2] });
     // The answer comes through the port; an error event must not take the process down with it.
     this.worker.on('error', () => undefined);
@@ -216,12 +211,13 @@ let earlyWorker: PartWorker | undefined;
 
 /**
  * Starts a part worker now for a parted build to come (msglog check of a large log): its start (the
- * worker's own Node, 50–150 ms) and the warming up of its scan then run while this thread reads its
- * arguments and opens the log, not while the build waits for it. Unused, it ends with the process.
+ * worker's own Node, 50–150 ms) then runs while this thread reads its arguments and opens the log,
+ * not while the build waits for it. It does nothing else until its job comes: work on the other core
+ * would slow this thread down (the cores share a lot here). Unused, it ends with the process.
  */
-export function startEarlyPartWorker(warmUpRounds = EARLY_WARM_UP_ROUNDS): void {
+export function startEarlyPartWorker(): void {
   const entry = workerFile();
-  if (earlyWorker === undefined && entry !== undefined) earlyWorker = new PartWorker(entry, { warmUpRounds });
+  if (earlyWorker === undefined && entry !== undefined) earlyWorker = new PartWorker(entry, undefined);
 }
 
 /** Whether a part worker started early waits for a build to take it. */

@@ -102,9 +102,9 @@ export function madeUpLog(lines: number): Buffer {
   return Buffer.from(out.join('\n') + '\n');
 }
 
-/** The made-up log of `lines` lines, indexed (`keyless`: as msglog check indexes, BuildOptions.keyless). */
-export function warmUpIndex(lines = WARM_UP_LINES, options?: IndexOptions, keyless = false): LogIndex {
+/** The made-up log of `lines` lines, indexed. */
+export function warmUpIndex(lines = WARM_UP_LINES, options?: IndexOptions): LogIndex {
   const index = new LogIndex(new MemorySource(madeUpLog(lines)), communigate, { fileName: '2026-01-15.log' }, options);
-  index.build({ keyless });
+  index.build();
   return index;
 }

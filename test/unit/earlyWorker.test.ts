@@ -1,0 +1,57 @@
+// msglog check starts its part worker before it opens the log (startEarlyPartWorker), only for a log
+// that will be indexed in parts: one large file of a dialect read in parts. Real msglog runs; a module
+// loaded first in each (NODE_OPTIONS) records the workers started and what they were started for.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ROOT } from './helpers';
+
+const BIN = path.join(ROOT, 'bin/msglog.js');
+const GENERATOR = path.join(ROOT, 'scripts/gen-logs.mjs');
+let dir = '';
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-early-'));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** A log of the project's generator, about `megabytes` MB. */
+function generated(dialect: string, megabytes: number): string {
+  const file = path.join(dir, dialect, '2026-01-15.log');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const r = spawnSync(process.execPath, [GENERATOR, dialect, String(megabytes), file, '7'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return file;
+}
+
+/** `msglog ARGS` with a probe that writes the kind of job of every worker started (`part` for a part job) to a file; returns those kinds and the run. */
+function withProbe(...args: string[]): { kinds: string[]; stdout: string; status: number | null } {
+  const record = path.join(dir, `workers-${args.join('-').replace(/\W+/g, '_')}.txt`);
+  fs.writeFileSync(record, '');
+  const probe = path.join(dir, 'probe.js');
+  fs.writeFileSync(
+    probe,
+    `const wt = require('worker_threads'); const fs = require('fs'); const Base = wt.Worker;
+     wt.Worker = class extends Base { constructor(file, options) { super(file, options); const d = options && options.workerData; fs.appendFileSync(${JSON.stringify(record)}, ((d && d.kind) || 'part') + '\\n'); } };`,
+  );
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(), MSGLOG_HUGE_PAGES: '0' };
+  delete env.MSGLOG_THREADS;
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
+  return { kinds: fs.readFileSync(record, 'utf8').split('\n').filter(Boolean), stdout: r.stdout, status: r.status };
+}
+
+test('check starts its part worker early for a large log read in parts, and not for one read on one thread', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
+  const parted = generated('communigate', 56);
+  const early = withProbe('check', parted);
+  assert.deepEqual(early.kinds, ['early-part'], 'one worker, started early and given the parts');
+  const oneThread = spawnSync(process.execPath, [BIN, 'check', parted], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
+  assert.equal(early.stdout, oneThread.stdout, 'the same diagnostics as one thread');
+  assert.equal(early.status, oneThread.status);
+  // EMG connector logs are read on one thread (connection spans run from line to line): no worker.
+  assert.deepEqual(withProbe('check', generated('emg', 56)).kinds, []);
+  // A small log: one thread, no worker.
+  assert.deepEqual(withProbe('check', generated('axigen', 2)).kinds, []);
+});
