@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { buildParallel, buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { FileSource as FileSourceClass } from '../../server/src/engine/source';
 import { earlyPartWorkerWaiting, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { partSizes } from '../../server/src/engine/partPlan';
@@ -310,6 +310,31 @@ test('parts shrink toward where this thread (from the front) and the workers (fr
     assert.ok(Math.max(...back) <= meet / 2 + 1 || back.length === 1, `back ${back.map((s) => s / MB)}`);
   }
   assert.deepEqual(partSizes(1000 * MB, 2).map((s) => Math.round(s / MB)), [250, 125, 63, 31, 31, 31, 31, 63, 125, 250]);
+});
+
+test('a parted build reports the whole log\'s progress: of its size, never going down', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-progress-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    fs.writeFileSync(file, Array.from({ length: 5 }, () => fs.readFileSync(REAL_LOG, 'utf8')).join(''));
+    const size = fs.statSync(file).size;
+    const d = DIALECTS.find((x) => x.id === 'communigate-log')!;
+    for (const build of ['sync', 'async'] as const) {
+      const reports: [number, number][] = [];
+      const index = new LogIndex(new FileSourceClass(file), d, CTX);
+      const options = { parts: 9, chunkSize: 64 << 10, onProgress: (done: number, total: number) => reports.push([done, total]) };
+      if (build === 'async') await buildParallelAsync(index, file, 2, CTX, 1000, options);
+      else buildParallel(index, file, 2, CTX, 1000, options);
+      (index.source as FileSource).close();
+      assert.ok(reports.length >= 5, `${build}: ${reports.length} reports`);
+      assert.ok(reports.every(([, total]) => total === size), `${build}: of the whole log`);
+      const done = reports.map(([n]) => n);
+      assert.deepEqual(done, [...done].sort((a, b) => a - b), `${build}: never going down`);
+      assert.ok(done[done.length - 1] < size && done[done.length - 1] >= size / 9, `${build}: up to ${done[done.length - 1]} of ${size}`);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('small logs stay on one thread; large ones use workers when the compiled worker is there', () => {

@@ -92,6 +92,11 @@ export class PartWorker<Answer = PartAnswer> {
     this.worker.unref();
   }
 
+  /** Answers the worker has posted so far (a part each, and a last one that says it claims no more). */
+  get posted(): number {
+    return Atomics.load(this.flag, 0);
+  }
+
   /** Gives a worker started early its job. */
   assign(job: Omit<PartJob, 'done' | 'port'>): this {
     this.port.postMessage(job);
@@ -116,11 +121,11 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** The worker's next answer, waiting without blocking the event loop. */
   async wait(isCancelled?: () => boolean): Promise<Answer | { error: string }> {
-    return (await this.posted(isCancelled)) ? this.take() : { error: 'cancelled' };
+    return (await this.answered(isCancelled)) ? this.take() : { error: 'cancelled' };
   }
 
   /** Resolves once the worker has posted an answer not yet taken; false when cancelled first (the worker is stopped). */
-  async posted(isCancelled?: () => boolean): Promise<boolean> {
+  async answered(isCancelled?: () => boolean): Promise<boolean> {
     while (Atomics.load(this.flag, 0) <= this.taken) {
       if (isCancelled?.()) {
         void this.worker.terminate();
@@ -317,14 +322,15 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
   }
   const { bounds, claims, workers } = run;
   const parts = bounds.length - 1;
+  const own = { ...options, onProgress: wholeLogProgress(options, bounds, workers) };
   try {
-    index.build(options);
+    index.build(own);
     index.finishSoFar();
     let next = 1; // the first part not in `index`
     for (let k = claimFront(claims, parts); k >= 0; k = claimFront(claims, parts)) {
       if (options.isCancelled?.()) throw new CancelledError();
       index.continuePart(bounds[k + 1]);
-      index.build(options);
+      index.build(own);
       index.finishSoFar();
       next = k + 1;
     }
@@ -350,14 +356,16 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
   }
   const { bounds, claims, workers } = run;
   const parts = bounds.length - 1;
+  const progress = wholeLogProgress(options, bounds, workers);
+  const own = { ...options, onProgress: progress };
   try {
-    await index.buildAsync(options);
+    await index.buildAsync(own);
     index.finishSoFar();
     // The parts this thread claims are built with turns of the event loop too.
     let next = 1; // the first part not in `index`
     for (let k = claimFront(claims, parts); k >= 0; k = claimFront(claims, parts)) {
       index.continuePart(bounds[k + 1]);
-      await index.buildAsync(options);
+      await index.buildAsync(own);
       index.finishSoFar();
       next = k + 1;
     }
@@ -365,14 +373,38 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
     for (stitcher.add(); !stitcher.done; stitcher.add()) {
       const [waiting] = stitcher.busy;
       if (waiting === undefined) throw new Error('index worker: a part is missing');
-      await waiting.posted(options.isCancelled);
+      await waiting.answered(options.isCancelled);
       if (options.isCancelled?.()) throw new CancelledError();
+      progress?.(index.scannedTo);
     }
     index.endParts();
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
   }
+}
+
+/**
+ * BuildOptions.onProgress of a parted build, for this thread's builds: the whole log's progress, as
+ * what this thread has scanned from the front (`scanned`) and the parts the workers have answered
+ * from the back, never going down. Undefined when the build reports none.
+ */
+function wholeLogProgress(options: BuildOptions, bounds: number[], workers: PartWorker[]): ((scanned: number) => void) | undefined {
+  const report = options.onProgress;
+  if (report === undefined) return undefined;
+  const parts = bounds.length - 1;
+  const size = bounds[parts];
+  let reported = -1;
+  return (scanned) => {
+    let answered = 0;
+    for (const worker of workers) answered += worker.posted;
+    // The workers answer their parts from the back (and once more when they claim no more: counted as
+    // a part, which is all the more reason to stop short of the end here).
+    let done = scanned;
+    for (let j = 0; j < Math.min(answered, parts); j++) done += bounds[parts - j] - bounds[parts - j - 1];
+    done = Math.min(done, size - 1);
+    if (done > reported) report((reported = done), size);
+  };
 }
 
 function adopt(index: LogIndex, answer: PartAnswer): void {
