@@ -36,11 +36,11 @@ const TRIM_SLACK = 4;
 /** Stored in recOffsetMin when the log writes no zone offset. */
 export const NO_OFFSET = -32768;
 
-/** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 type TouchedArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 /** The smallest page the kernel maps (huge pages are whole multiples of it). */
 const PAGE_BYTES = 4096;
 
+/** Records and sessions. Lines are 0-based; offsets are byte offsets into the log. */
 export class RecordStore {
   lineCount = 0;
   recordCount = 0;

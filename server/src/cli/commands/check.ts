@@ -64,7 +64,6 @@ export const check: Command = {
   },
 };
 
-
 /**
  * A diagnostic's line, `file:` (`prefix`) and `line` first: its message, or for a `level` diagnostic
  * its label and the record's text, copied as bytes when they are plain ASCII (a day's 100,000 lines are
@@ -97,16 +96,17 @@ const CUT = whole('…\n');
 
 /** The bytes of what level diagnostics of one log repeat: `: severity code: ` and each level's `label: `. */
 class Heads {
-  private readonly heads = new Map<string, Whole>();
+  /** By code, one map per severity. */
+  private readonly errors = new Map<string, Whole>();
+  private readonly warnings = new Map<string, Whole>();
   private readonly labels = new Map<number, Whole>();
 
   constructor(readonly index: LogIndex) {}
 
-  head(severity: string, code: string): Whole {
-    // Severity and code are a few constant strings: one map per severity, then by code.
-    const key = severity === 'error' ? code : `~${code}`;
-    let bytes = this.heads.get(key);
-    if (bytes === undefined) this.heads.set(key, (bytes = whole(`: ${severity} ${code}: `)));
+  head(severity: 'error' | 'warning', code: string): Whole {
+    const heads = severity === 'error' ? this.errors : this.warnings;
+    let bytes = heads.get(code);
+    if (bytes === undefined) heads.set(code, (bytes = whole(`: ${severity} ${code}: `)));
     return bytes;
   }
 
