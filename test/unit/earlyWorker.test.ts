@@ -7,10 +7,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ROOT } from './helpers';
+import { generatedLog, ROOT } from './helpers';
 
 const BIN = path.join(ROOT, 'bin/msglog.js');
-const GENERATOR = path.join(ROOT, 'scripts/gen-logs.mjs');
 let dir = '';
 
 before(() => {
@@ -18,14 +17,7 @@ before(() => {
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A log of the project's generator, about `megabytes` MB. */
-function generated(dialect: string, megabytes: number): string {
-  const file = path.join(dir, dialect, '2026-01-15.log');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const r = spawnSync(process.execPath, [GENERATOR, dialect, String(megabytes), file, '7'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return file;
-}
+const generated = (dialect: string, megabytes: number): string => generatedLog(dir, dialect, megabytes);
 
 /** `msglog ARGS` with a probe that writes the kind of job of every worker started (`part` for a part job) to a file; returns those kinds and the run. */
 function withProbe(...args: string[]): { kinds: string[]; stdout: string; status: number | null } {

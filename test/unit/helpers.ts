@@ -1,10 +1,22 @@
 // Test helpers: open inline logs and read the index back as plain values.
 import type { OpenOptions, LogIndex, FilterQuery } from '../../server/src/engine';
 import { openLog, SEVERITY_NAMES, diagnostics, runFilter, listSessions, filterPieces } from '../../server/src/engine';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { LogCache } from '../../server/src/logCache';
 
 export const ROOT = path.resolve(__dirname, '../../..');
+
+/** A log of the project's generator (scripts/gen-logs.mjs), about `megabytes` MB, as `dir/DIALECT-MB/2026-01-15.log` (named as the logs are). */
+export function generatedLog(dir: string, dialect: string, megabytes: number): string {
+  const file = path.join(dir, `${dialect}-${megabytes}`, '2026-01-15.log');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), dialect, String(megabytes), file, '7'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return file;
+}
 export const REAL_LOG = path.join(ROOT, 'test/fixtures/communigate-6.3.6a-xims-sip.log');
 
 export function open(text: string, options: OpenOptions = {}): LogIndex {

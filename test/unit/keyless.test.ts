@@ -3,16 +3,14 @@
 // size and thread count, because `check` prints nothing else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { diagnostics, LogIndex, MemorySource, openLogFile } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { BuildOptions, FileSource } from '../../server/src/engine';
-import { EDGE_LINES, mixedEndings, REAL_LOG, ROOT } from './helpers';
+import { EDGE_LINES, generatedLog, mixedEndings, REAL_LOG } from './helpers';
 
-const GENERATOR = path.join(ROOT, 'scripts/gen-logs.mjs');
 const CTX = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 5, 1) };
 let dir = '';
 
@@ -21,14 +19,7 @@ before(() => {
 });
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A log of the project's generator, about `megabytes` MB, in a file named as the logs are. */
-function generated(dialect: string, megabytes: number): string {
-  const file = path.join(dir, `${dialect}-${megabytes}`, '2026-01-15.log');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const r = spawnSync(process.execPath, [GENERATOR, dialect, String(megabytes), file, '7'], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return file;
-}
+const generated = (dialect: string, megabytes: number): string => generatedLog(dir, dialect, megabytes);
 
 /** What `check` prints of an index, and the records it reads: all but their sessions. */
 function checked(index: LogIndex): unknown {
