@@ -34,6 +34,13 @@ export interface BuildOptions {
    * first build of an index takes it; its sessions answer nothing else.
    */
   keyless?: boolean;
+  /**
+   * With `keyless`, on several threads: the workers' parts may be left where they were indexed, as
+   * segments after the index (LogIndex.segments), not copied into it — for a command that reads the
+   * diagnostics only (`msglog check`), which go through every segment. The index itself then holds
+   * the log's first part only.
+   */
+  segments?: boolean;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */

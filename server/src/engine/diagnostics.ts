@@ -25,6 +25,8 @@ export interface LogDiagnostic {
  */
 export interface DiagnosticFacts extends Omit<LogDiagnostic, 'message'> {
   message: string | undefined;
+  /** The segment of the log `record` is in (LogIndex.segments): the index itself unless it was left in parts. */
+  index: LogIndex;
 }
 
 /** Characters of a record's text a diagnostic quotes; longer text is cut, with `…`. */
@@ -59,25 +61,55 @@ export function asciiExcerpt(index: LogIndex, r: number): Buffer | undefined {
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   for (const d of diagnosticFacts(index)) {
-    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(index, d.record), record: d.record };
+    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(d.index, d.record), record: d.record };
   }
 }
 
-/** diagnostics() without the messages of `level` diagnostics, in one object changed for each (see DiagnosticFacts). */
-export function* diagnosticFacts(index: LogIndex): Generator<DiagnosticFacts> {
+/**
+ * diagnostics() without the messages of `level` diagnostics, in one object changed for each (see
+ * DiagnosticFacts): of each segment of the log in turn (LogIndex.segments), `index` the one the
+ * record is in, with the running time edge carried from one to the next.
+ */
+export function* diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
+  const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1, index: log };
+  const edge: TimeEdge = { t: NaN, index: log, record: -1, textIndex: undefined, textRecord: -1, text: '' };
+  for (const index of log.segments()) {
+    fact.index = index;
+    yield* segmentFacts(index, edge, fact);
+  }
+}
+
+/**
+ * The running maximum of the records' times (minimum when mirrored) and the record that set it, in
+ * whichever segment: its time is quoted as written, read once per maximum (a log read from disk pays
+ * a read for it; a run of regressions shares it).
+ */
+interface TimeEdge {
+  t: number;
+  index: LogIndex;
+  record: number;
+  textIndex: LogIndex | undefined;
+  textRecord: number;
+  text: string;
+}
+
+/** diagnosticFacts of one segment, `edge` as the segments before it left it. */
+function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts): Generator<DiagnosticFacts> {
   const runs = index.overflow;
   let next = 0;
-  let edge = NaN;
-  // The record that set the running maximum (minimum when mirrored): its time is quoted as written.
+  let edge = carried.t;
+  // The record of this segment that set the edge; -1 while the one before this segment did.
   let edgeRecord = -1;
-  // Its text, read once per maximum (a log read from disk pays a read for it; a run of regressions shares it).
-  let edgeTextOf = -1;
-  let edgeText = '';
   const mirror = index.descending;
   const quiet: EdgeState = { edge, edgeRecord };
-  const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1 };
+  const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string | undefined): DiagnosticFacts => {
+    fact.code = code;
+    fact.severity = severity;
+    fact.message = message;
+    return fact;
+  };
   for (let r = 0; r < index.recordCount; r++) {
-    while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++]);
+    while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++], index);
     // Most records have no diagnostic: a plain loop (not this generator) moves over them, keeping the
     // running time edge (nothing allocated); it stops at a record with one, or before the next run.
     quiet.edge = edge;
@@ -95,12 +127,6 @@ export function* diagnosticFacts(index: LogIndex): Generator<DiagnosticFacts> {
     fact.line = index.recStartLine[r];
     fact.endLine = index.endLineOf(r);
     fact.record = r;
-    const at = (code: DiagnosticCode, severity: 'error' | 'warning', message: string | undefined): DiagnosticFacts => {
-      fact.code = code;
-      fact.severity = severity;
-      fact.message = message;
-      return fact;
-    };
     if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
       yield at('crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
     } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
@@ -114,11 +140,7 @@ export function* diagnosticFacts(index: LogIndex): Generator<DiagnosticFacts> {
       const t = index.normalized(r);
       if (flags & RecordFlag.TimeRegression) {
         const by = mirror ? t - edge : edge - t;
-        if (edgeTextOf !== edgeRecord) {
-          edgeTextOf = edgeRecord;
-          edgeText = index.timestampText(edgeRecord);
-        }
-        const after = edgeText;
+        const after = edgeText(carried, edgeRecord < 0 ? carried.index : index, edgeRecord < 0 ? carried.record : edgeRecord);
         yield at(
           'time-regression',
           'warning',
@@ -140,7 +162,22 @@ export function* diagnosticFacts(index: LogIndex): Generator<DiagnosticFacts> {
       );
     }
   }
-  while (next < runs.length) yield overflowDiagnostic(runs[next++]);
+  while (next < runs.length) yield overflowDiagnostic(runs[next++], index);
+  carried.t = edge;
+  if (edgeRecord >= 0) {
+    carried.index = index;
+    carried.record = edgeRecord;
+  }
+}
+
+/** The time of record `record` of `index` as written (the edge a regression is after), read once per edge. */
+function edgeText(edge: TimeEdge, index: LogIndex, record: number): string {
+  if (edge.textIndex !== index || edge.textRecord !== record) {
+    edge.textIndex = index;
+    edge.textRecord = record;
+    edge.text = index.timestampText(record);
+  }
+  return edge.text;
 }
 
 /** How many diagnostics of each severity `diagnostics(index)` yields. */
@@ -223,7 +260,7 @@ function quietRecords(index: LogIndex, r: number, stopLine: number, state: EdgeS
   return r;
 }
 
-function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {
+function overflowDiagnostic(run: LogIndex['overflow'][number], index: LogIndex): DiagnosticFacts {
   const what = run.count === 1 ? 'Overflow marker (***)' : `${run.count} overflow markers (***)`;
   return {
     line: run.startLine,
@@ -232,5 +269,6 @@ function overflowDiagnostic(run: LogIndex['overflow'][number]): LogDiagnostic {
     code: 'overflow',
     message: `${what}: the server's log manager dropped records here`,
     record: -1,
+    index,
   };
 }

@@ -70,9 +70,16 @@ export class LogIndex extends RecordTexts {
   private carryLines = 0;
   private carryEndOffset = 0;
   private carryDialog: string | undefined = undefined;
+  /** The parts of the log after this index's records, left as indexes of their own (addSegment). */
+  private readonly tail: LogIndex[] = [];
 
   /** An empty index over `source`; call build() (or use LogIndex.fromBytes). */
-  constructor(source: LogSource, dialect: Dialect, ctx: ParseContext = {}, options: IndexOptions = {}) {
+  constructor(
+    source: LogSource,
+    dialect: Dialect,
+    private readonly ctx: ParseContext = {},
+    options: IndexOptions = {},
+  ) {
     super(source, dialect, ctx, options.toleranceMs ?? 1000);
     this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.();
     this.indented = dialect.headersMayBeIndented === true;
@@ -147,6 +154,44 @@ export class LogIndex extends RecordTexts {
     this.finish(offsetAsFinished ? this.partsFinishedTo : 0);
     this.trim();
     this.invalidateDerived();
+  }
+
+  /**
+   * After endParts, takes a worker's part as a segment of the log after this index's records (and the
+   * segments before it) instead of copying it in (BuildOptions.segments): a keyless index of its own
+   * over the part's arrays, its lines numbered in the log and its records finished as following the
+   * segment before. See segments().
+   */
+  addSegment(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
+    if (!this.canSegment(p)) throw new Error('addSegment: this part cannot be left as a segment');
+    const before = this.tail[this.tail.length - 1] ?? this;
+    const segment = new LogIndex(this.source, this.dialect, this.ctx, { toleranceMs: this.toleranceMs });
+    segment.beKeyless();
+    segment.continueFinishing(before);
+    segment.takeOverPart(p, before);
+    if (p.problemLines !== undefined && this.problemLines !== undefined) segment.problemLines = ProblemLines.fromPortable(p.problemLines);
+    segment.finish(0);
+    segment.scannedTo = scannedTo;
+    segment.endsInPartialLine = endsInPartialLine;
+    this.tail.push(segment);
+  }
+
+  /**
+   * Whether a part can be left as a segment after this index (addSegment): a keyless index of a log in
+   * time order, records in both, and the log's zone offset not set by the part (that would change how
+   * every record before it is finished).
+   */
+  canSegment(p: StorePart): boolean {
+    return this.keyless && this.dialect.mayDescend !== true && this.recordCount > 0 && p.recordCount > 0 && p.keyBounds.length === 2 && (p.offsets === undefined || this.hasOffset);
+  }
+
+  /**
+   * The log in order: this index, then the segments a parted build left after it (addSegment), each
+   * with its own records and the log's line numbers. Just this index unless BuildOptions.segments was
+   * given: only a reader that goes through every segment in turn (the diagnostics) may ask for them.
+   */
+  segments(): readonly LogIndex[] {
+    return this.tail.length === 0 ? [this] : [this, ...this.tail];
   }
 
   /**

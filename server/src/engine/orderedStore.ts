@@ -23,6 +23,8 @@ export class OrderedStore extends WindowedStore {
   protected regressionEdge = NaN;
   /** The time of the last record finished, carried to a record without one (finishRecords). */
   private finishPrev = NaN;
+  /** A segment of a log (continueFinishing): its first record is finished as the one after another store's last. */
+  private continues = false;
 
   constructor(dayBase: number | undefined, toleranceMs: number, mayDescend: boolean) {
     super();
@@ -65,6 +67,21 @@ export class OrderedStore extends WindowedStore {
     this.countProblems(0);
   }
 
+  /**
+   * Makes this store, new and empty, finish its records as the ones after `before`'s (finished) last:
+   * a segment of a log left where a worker indexed it (LogIndex.segments), in time order only.
+   */
+  protected continueFinishing(before: OrderedStore): void {
+    if (this.mayDescend || this.recordCount > 0 || this.rolledTo > 0) throw new Error('continueFinishing: only a new store of a log in time order');
+    this.day = before.day;
+    this.maxTod = before.maxTod;
+    this.lastTimed = before.lastTimed;
+    this.regressionEdge = before.regressionEdge;
+    this.finishPrev = before.finishPrev;
+    this.dated = before.dated;
+    this.continues = true;
+  }
+
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */
   protected finish(first: number): void {
     // Only exported tables may come newest first; every server writes its own log in time order, so
@@ -101,14 +118,17 @@ export class OrderedStore extends WindowedStore {
    */
   private finishInOrder(first: number): void {
     this.descending = false;
-    if (first === 0) {
+    // A segment's first record follows the store before it: its state is carried, not started anew.
+    const fresh = first === 0 && !this.continues;
+    if (fresh) {
       this.sessionProblems.fill(0);
       this.sessionWorst.fill(255);
     }
     const rolling = this.dayBase !== undefined && this.rolledTo === first;
     if (this.dayBase !== undefined && !rolling) this.rollDays();
-    this.finishPrev = rolling && first > 0 ? this.recWall[first - 1] : NaN;
-    if (first === 0) this.regressionEdge = NaN;
+    if (first > 0) this.finishPrev = rolling ? this.recWall[first - 1] : NaN;
+    else if (fresh) this.finishPrev = NaN;
+    if (fresh) this.regressionEdge = NaN;
     // In blocks: a call per block lets V8 optimise the loop as a whole function after a few blocks,
     // where one call over millions of records runs the code it swapped in mid-loop, about half as fast.
     const n = this.recordCount;

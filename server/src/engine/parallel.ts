@@ -195,6 +195,8 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
 class Stitcher {
   private readonly parts = new Map<number, PartAnswer>();
   private readonly finished = new Set<PartWorker>();
+  /** The parts held in order rather than adopted, when they may be left as segments (see end). */
+  private readonly held: PartAnswer[] | undefined;
 
   /** `next`: the first part the workers indexed (the ones before it are in `index` already). */
   constructor(
@@ -202,7 +204,27 @@ class Stitcher {
     private readonly count: number,
     private readonly workers: PartWorker[],
     private next: number,
-  ) {}
+    options: BuildOptions,
+  ) {
+    this.held = options.segments === true && options.keyless === true && options.search === undefined ? [] : undefined;
+  }
+
+  /** Whether the parts are held for segments (nothing to copy them into meanwhile). */
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /**
+   * Ends the build once every part is in: the held parts left as segments after the index where they
+   * all can be (LogIndex.canSegment), else adopted as usual.
+   */
+  end(): void {
+    const held = this.held ?? [];
+    const asSegments = held.length > 0 && held.every((a) => 'part' in a && this.index.canSegment(a.part));
+    if (!asSegments) for (const answer of held) adopt(this.index, answer);
+    this.index.endParts();
+    if (asSegments) for (const answer of held) if ('part' in answer) this.index.addSegment(answer.part, answer.scannedTo, answer.endsInPartialLine);
+  }
 
   get done(): boolean {
     return this.next >= this.count;
@@ -215,7 +237,8 @@ class Stitcher {
       for (let a = worker.poll(); a !== undefined; a = this.finished.has(worker) ? undefined : worker.poll()) this.file(a, worker);
     }
     for (let part = this.parts.get(this.next); part !== undefined; part = this.parts.get(this.next)) {
-      adopt(this.index, part);
+      if (this.held !== undefined) this.held.push(part);
+      else adopt(this.index, part);
       this.parts.delete(this.next++);
     }
   }
@@ -334,13 +357,13 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
       index.finishSoFar();
       next = k + 1;
     }
-    const stitcher = new Stitcher(index, parts, workers, next);
+    const stitcher = new Stitcher(index, parts, workers, next, options);
     const ahead = new SlotsAhead(index, bounds[next]);
     for (stitcher.add(); !stitcher.done; stitcher.add()) {
       // Waiting for a worker: the slots its parts will fill are mapped meanwhile, a slice at a time.
-      if (!ahead.touchSlice()) stitcher.block();
+      if (stitcher.holding || !ahead.touchSlice()) stitcher.block();
     }
-    index.endParts();
+    stitcher.end();
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
@@ -369,7 +392,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
       index.finishSoFar();
       next = k + 1;
     }
-    const stitcher = new Stitcher(index, parts, workers, next);
+    const stitcher = new Stitcher(index, parts, workers, next, options);
     for (stitcher.add(); !stitcher.done; stitcher.add()) {
       const [waiting] = stitcher.busy;
       if (waiting === undefined) throw new Error('index worker: a part is missing');
@@ -377,7 +400,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
       if (options.isCancelled?.()) throw new CancelledError();
       progress?.(index.scannedTo);
     }
-    index.endParts();
+    stitcher.end();
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;

@@ -221,6 +221,79 @@ export class PortableStore extends RecordStore {
   }
 
   /**
+   * Takes a part over as this new, empty store's records, its arrays used as they are (not copied):
+   * a segment of a log after the store `before` (LogIndex.segments), as adopt would have appended it
+   * there. Its lines are moved to follow `before`'s in place; lines it began with extend `before`'s last
+   * record, as overflow markers before its first record close it. A keyless part with records (its
+   * sessions are not carried), that does not set the log's zone offset (LogIndex.canSegment).
+   */
+  protected takeOverPart(p: StorePart, before: PortableStore): void {
+    const n = p.recordCount;
+    if (this.recordCount > 0 || n === 0 || before.recordCount === 0) throw new Error('takeOverPart: a part with records, into a new store after one with records');
+    const lineBase = before.lineCount;
+    const beforeLast = before.recordCount - 1;
+    if (p.carryLines > 0 && !before.closedBy.has(beforeLast)) {
+      before.lastEndLine = lineBase + p.carryLines - 1;
+      before.lastEndOffset = p.carryEndOffset;
+    }
+    const lines = p.recStartLine;
+    for (let i = 0; i < n; i++) lines[i] += lineBase;
+    // A part's arrays are a worker's, transferred: over ArrayBuffers of their own, as the store's are.
+    type Store = RecordStore;
+    this.recStartLine = lines as Store['recStartLine'];
+    this.recStartOffset = p.recStartOffset as Store['recStartOffset'];
+    this.recBodyCol = p.recBodyCol as Store['recBodyCol'];
+    this.recWall = p.recWall as Store['recWall'];
+    this.recLevel = p.recLevel as Store['recLevel'];
+    this.recSeverity = p.recSeverity as Store['recSeverity'];
+    this.recFlags = p.recFlags as Store['recFlags'];
+    this.recSession = p.recSession as Store['recSession'];
+    // Records without a time before the part's first timed one carry the time (and zone offset) before it.
+    let offsets = p.offsets as Store['offsets'];
+    if (before.prevOffset !== NO_OFFSET && p.recFlags[0] & RecordFlag.NoTime) offsets ??= new Int16Array(lines.length).fill(NO_OFFSET);
+    for (let i = 0; i < n && p.recFlags[i] & RecordFlag.NoTime; i++) {
+      p.recWall[i] = before.prevWall;
+      if (offsets !== undefined) offsets[i] = before.prevOffset;
+    }
+    this.offsets = offsets;
+    this.hasOffset = before.hasOffset;
+    this.logOffsetMin = before.logOffsetMin;
+    this.prevWall = before.prevWall;
+    this.prevOffset = before.prevOffset;
+    for (let i = n - 1; i >= 0; i--) {
+      if (p.recFlags[i] & RecordFlag.NoTime) continue;
+      this.prevWall = p.recWall[i];
+      this.prevOffset = offsets === undefined ? NO_OFFSET : offsets[i];
+      break;
+    }
+    for (const run of p.overflow) {
+      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase };
+      if (run.recordBefore >= 0) {
+        this.overflow.push(moved);
+        this.closeBy(moved.recordBefore, moved);
+        continue;
+      }
+      // Markers before the part's first record follow `before`'s last: a run there goes on.
+      moved.recordBefore = beforeLast;
+      const last = before.overflow[before.overflow.length - 1];
+      if (last && last.endLine === moved.startLine - 1 && last.recordBefore === beforeLast) {
+        last.endLine = moved.endLine;
+        last.endOffset = moved.endOffset;
+        last.count += moved.count;
+      } else {
+        before.overflow.push(moved);
+        before.closeBy(beforeLast, moved);
+      }
+    }
+    this.recordCount = n;
+    this.lineCount = lineBase + p.lineCount;
+    this.lastEndLine = p.lastEndLine + lineBase;
+    this.lastEndOffset = p.lastEndOffset;
+    this.invalidateDerived();
+    before.invalidateDerived();
+  }
+
+  /**
    * The store as a StoreState: views of the used part of each record array (no copy; later appends
    * write past them), copies of the session arrays, and the scan state. `handOver`: for another
    * thread that takes the state over (the key table whole, the dialogs as bytes).

@@ -31,14 +31,21 @@ interface ScannedRecords {
 
 export class ProblemLines {
   /** Records kept, ascending, and their lines. */
-  private records = new Uint32Array(256);
+  private records: Uint32Array = new Uint32Array(256);
   private readonly lines: ByteStrings;
   /** Where the last lookup found its record: diagnostics ask in record order. */
   private cursor = 0;
 
   /** `scanBytes`: how much of the log is to be scanned, a bound on the lines kept (their room is reserved, not touched). */
-  constructor(scanBytes = 0) {
-    this.lines = new ByteStrings(Math.max(1024, Math.min(MAX_POOL_BYTES, scanBytes)));
+  constructor(scanBytes = 0, lines?: ByteStrings) {
+    this.lines = lines ?? new ByteStrings(Math.max(1024, Math.min(MAX_POOL_BYTES, scanBytes)));
+  }
+
+  /** The lines of a toPortable() answer, its arrays used as they are, not copied (a segment's: LogIndex.addSegment). */
+  static fromPortable(p: PortableProblemLines): ProblemLines {
+    const kept = new ProblemLines(0, ByteStrings.fromPortable(p));
+    kept.records = p.records;
+    return kept;
   }
 
   get size(): number {

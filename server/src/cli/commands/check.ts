@@ -30,7 +30,8 @@ export const check: Command = {
     let warnings = 0;
     // Every problem is quoted: their lines are kept while the log is scanned, not read back after.
     // Diagnostics are of records, never of sessions: no key is interned (BuildOptions.keyless).
-    const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true });
+    // On several threads, the workers' parts are read where they were indexed (BuildOptions.segments).
+    const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true, segments: true });
     if (!logs) return 2;
     const { set, prefixed } = logs;
     const json = bool(args, '--json');
@@ -38,10 +39,10 @@ export const check: Command = {
     let n = 0;
     // File by file: sources in argument order, the files of a rotated log in reading order.
     for (const source of set.sources) {
-      const markerAt = new Map(source.index.overflow.map((run) => [run.startLine, run.startOffset]));
-      const index = source.index;
-      const heads = new Heads(index);
-      for (const d of diagnosticFacts(index)) {
+      const markerAt = new Map(source.index.segments().flatMap((segment) => segment.overflow.map((run) => [run.startLine, run.startOffset])));
+      const heads = new Heads();
+      for (const d of diagnosticFacts(source.index)) {
+        const index = d.index;
         if (d.severity === 'error') errors++;
         else if (d.severity === 'warning') warnings++;
         const offset = d.record >= 0 ? index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
@@ -70,7 +71,7 @@ export const check: Command = {
  * put together from bytes, not from strings encoded one by one).
  */
 function writeLine(out: Output, prefix: string, line: number, d: DiagnosticFacts, heads: Heads): void {
-  const index = heads.index;
+  const index = d.index;
   const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
   if (quoted === undefined) {
     out.write(`${prefix}${line}: ${d.severity} ${d.code}: ${d.message ?? levelMessage(index, d.record)}\n`);
@@ -79,7 +80,7 @@ function writeLine(out: Output, prefix: string, line: number, d: DiagnosticFacts
   if (prefix !== '') out.write(prefix);
   out.decimal(line);
   out.copy(...heads.head(d.severity, d.code));
-  out.copy(...heads.label(d.record));
+  out.copy(...heads.label(index, d.record));
   out.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
   out.copy(...(quoted.length > EXCERPT ? CUT : END));
 }
@@ -101,8 +102,6 @@ class Heads {
   private readonly warnings = new Map<string, Whole>();
   private readonly labels = new Map<number, Whole>();
 
-  constructor(readonly index: LogIndex) {}
-
   head(severity: 'error' | 'warning', code: string): Whole {
     const heads = severity === 'error' ? this.errors : this.warnings;
     let bytes = heads.get(code);
@@ -110,10 +109,10 @@ class Heads {
     return bytes;
   }
 
-  label(r: number): Whole {
-    const level = this.index.recLevel[r];
+  label(index: LogIndex, r: number): Whole {
+    const level = index.recLevel[r];
     let bytes = this.labels.get(level);
-    if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(this.index, r)}: `)));
+    if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(index, r)}: `)));
     return bytes;
   }
 }
