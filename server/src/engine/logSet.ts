@@ -121,7 +121,7 @@ export class SourceLog {
     const fileDate = ix.dialect.fileDate;
     if (!fileDate) return;
     let moved = this.liveShiftMs !== 0 && from < ix.recordCount;
-    for (let r = from; r < ix.recordCount; r++) ix.recWall[r] += this.liveShiftMs;
+    if (this.liveShiftMs !== 0) for (let r = from; r < ix.recordCount; r++) ix.recWall[r] += this.liveShiftMs;
     for (let k = 1; k < this.files.length; k++) {
       const date = fileDate(this.files[k].name);
       if (date === undefined) continue;

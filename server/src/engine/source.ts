@@ -82,7 +82,10 @@ export class MemorySource implements LogSource {
   }
 }
 
+/** Bytes read at once by reads that go on from the last (a scan, records in order)… */
 const WINDOW = 1 << 20;
+/** …and by a read elsewhere (a record looked up: msglog check quoting a time), which would otherwise map a megabyte of new pages for a line. */
+const LOOKUP_WINDOW = 64 << 10;
 
 /** A log file read with positional reads through a small window (sequential access stays cheap). */
 export class FileSource implements LogSource {
@@ -122,7 +125,8 @@ export class FileSource implements LogSource {
     if (end <= start) return Buffer.alloc(0);
     const ws = this.windowStart;
     if (start >= ws && end <= ws + this.window.length) return this.window.subarray(start - ws, end - ws);
-    const length = Math.max(WINDOW, end - start);
+    const onward = start >= ws && start <= ws + this.window.length;
+    const length = Math.max(onward ? WINDOW : LOOKUP_WINDOW, end - start);
     const buf = Buffer.allocUnsafe(Math.min(length, this.size - start));
     let got = 0;
     while (got < buf.length) {

@@ -1,6 +1,6 @@
 // Axigen: `YYYY-MM-DD HH:MM:SS ±ZZZZ LL HOST SERVICE:SESSIONID: message`.
 import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes';
-import { DAY_MS, daysFromCivil } from '../time';
+import { DAY_MS, CivilDays } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 
@@ -33,13 +33,33 @@ function indexOfIgnoringCase(buf: Uint8Array, w: string, p: number, end: number)
 }
 
 /**
+ * indexOfIgnoringCase(buf, 'auth', p, end), the search every Axigen message goes through: the byte a
+ * match would end with is looked at first, and the search moves on by as much as that byte allows
+ * (Horspool), most often four bytes, not one.
+ */
+export function indexOfAuth(buf: Uint8Array, p: number, end: number): number {
+  for (let i = p + 3; i < end; ) {
+    const c = buf[i] | 0x20;
+    if (c === 0x68) {
+      // `h`: the end of a match, when `aut` comes before it.
+      if ((buf[i - 3] | 0x20) === 0x61 && (buf[i - 2] | 0x20) === 0x75 && (buf[i - 1] | 0x20) === 0x74) return i - 3;
+      i += 4;
+    } else if (c === 0x74) i += 1; // `t`: a match may end one byte on
+    else if (c === 0x75) i += 2; // `u`: two
+    else if (c === 0x61) i += 3; // `a`: three
+    else i += 4;
+  }
+  return -1;
+}
+
+/**
  * An authentication failure in the message `buf[p, end)`: `auth` (Authentication, AUTH, authenticate)
  * followed closely by a failure word — `Authentication error for user`, `AUTH failed`,
  * `>> A1 NO AUTHENTICATE failed`, `authentication for user x@y.com was rejected` (FORMATS §4 event-error);
  * never after `authenticated`, which reports a success.
  */
 function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
-  for (let a = indexOfIgnoringCase(buf, 'auth', p, end); a >= 0; a = indexOfIgnoringCase(buf, 'auth', a + 4, end)) {
+  for (let a = indexOfAuth(buf, p, end); a >= 0; a = indexOfAuth(buf, a + 4, end)) {
     if (indexOfIgnoringCase(buf, 'authenticated', a, a + 13) === a) continue; // a success: `Authenticated sender`
     const reach = Math.min(end, a + 4 + FAILURE_REACH);
     for (const w of FAILURE_WORDS) if (indexOfIgnoringCase(buf, w, a + 4, reach) >= 0) return true;
@@ -49,6 +69,7 @@ function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
 
 class AxigenParser implements LineParser {
   private readonly clock = new Float64Array(1);
+  private readonly days = new CivilDays();
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     const y = digits(buf, start, 4);
@@ -73,7 +94,7 @@ class AxigenParser implements LineParser {
       if (tokEnd < 0) tokEnd = end;
       if (buf[tokEnd - 1] !== COLON) return false;
     }
-    h.wall = daysFromCivil(y, mo, d) * DAY_MS + this.clock[0];
+    h.wall = this.days.of(y, mo, d) * DAY_MS + this.clock[0];
     h.offsetMin = zone;
     h.level = ll;
     h.severity = levelSeverity(ll);

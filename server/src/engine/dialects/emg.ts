@@ -1,7 +1,7 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
 import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { grow, KeyTable } from '../keyTable';
-import { DAY_MS, daysFromCivil } from '../time';
+import { DAY_MS, CivilDays } from '../time';
 import { RecordFlag, Severity } from '../types';
 import type { TokenFact, Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
@@ -39,6 +39,7 @@ class EmgParser implements LineParser {
   private kind: FileKind;
   private readonly mtime: Date;
   private readonly clock = new Float64Array(1);
+  private readonly days = new CivilDays();
   private readonly key = new KeyComposer();
   /** Per instance (interned bytes of `(INSTANCE)`): number of spans so far, and 1 while the current one is open (no DISCONNECT yet). */
   private readonly instances = new KeyTable();
@@ -116,7 +117,7 @@ class EmgParser implements LineParser {
     }
     const q = parseClock(buf, p, end, this.clock);
     if (q < 0 || q === p + 8 || q >= end || buf[q] !== SP) return -1; // the fraction is mandatory
-    h.wall = daysFromCivil(year, month, day) * DAY_MS + this.clock[0];
+    h.wall = this.days.of(year, month, day) * DAY_MS + this.clock[0];
     return q + 1;
   }
 

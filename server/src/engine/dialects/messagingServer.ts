@@ -1,7 +1,7 @@
 // Sun/Oracle Messaging Server: `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] HOST PROCESS[PID]: CATEGORY LEVEL: message`.
 import { plural } from '../../../../common/describe';
 import { COLON, digits, indexOfByte, isDigit, parseClock, parseZone, SP, startsWithAscii, TAB } from '../bytes';
-import { DAY_MS, daysFromCivil, monthFromBytes } from '../time';
+import { DAY_MS, CivilDays, monthFromBytes } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 
@@ -52,6 +52,7 @@ function isBadlogin(buf: Uint8Array, p: number, end: number): boolean {
 
 class MessagingServerParser implements LineParser {
   private readonly clock = new Float64Array(1);
+  private readonly days = new CivilDays();
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     let p = start;
@@ -86,7 +87,7 @@ class MessagingServerParser implements LineParser {
     let procEnd = indexOfByte(buf, SP, hostEnd + 1, end);
     if (procEnd < 0) procEnd = end;
     if (!isProcessToken(buf, hostEnd + 1, procEnd)) return false;
-    h.wall = daysFromCivil(y, month, d) * DAY_MS + this.clock[0];
+    h.wall = this.days.of(y, month, d) * DAY_MS + this.clock[0];
     h.offsetMin = zone;
     h.bodyCol = bodyStart - start;
     h.keyBuf = buf;
