@@ -42,6 +42,14 @@ test('check starts its part worker early for a large log read in parts, and not 
   const oneThread = spawnSync(process.execPath, [BIN, 'check', parted], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
   assert.equal(early.stdout, oneThread.stdout, 'the same diagnostics as one thread');
   assert.equal(early.status, oneThread.status);
+  // The worker writes the lines of its parts (BuildOptions.checkFormat): as JSON, and with file names too.
+  const small = generated('communigate', 1);
+  for (const args of [['--json', parted], [parted, small], ['--json', small, parted], ['--max-warnings', '0', parted]]) {
+    const two = withProbe('check', ...args);
+    const one = spawnSync(process.execPath, [BIN, 'check', ...args], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
+    assert.equal(two.stdout, one.stdout, `check ${args.join(' ')}: the same as one thread`);
+    assert.equal(two.status, one.status, `check ${args.join(' ')}: the same exit status`);
+  }
   // EMG connector logs are read on one thread (connection spans run from line to line): no worker.
   assert.deepEqual(withProbe('check', generated('emg', 56)).kinds, []);
   // A small log: one thread, no worker.

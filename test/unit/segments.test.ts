@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { diagnostics, LogIndex, LogSet, MemorySource } from '../../server/src/engine';
+import { CheckBytes, CheckHeads, diagnosticFacts, diagnostics, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { Dialect, LogFile } from '../../server/src/engine';
 import type { StorePart } from '../../server/src/engine/logIndex';
 import { DIALECTS } from '../../server/src/engine/dialects';
@@ -122,28 +122,102 @@ test('the real CommuniGate log in 3 and 7 parts, left in segments, gives one sca
   }
 });
 
-test('a large log opened for check on two threads reads the worker\'s parts as segments, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+/** Runs `body` with MSGLOG_THREADS set to `threads` (the threads LogSet.open gives a large log), then as it was. */
+async function withThreads<T>(threads: string, body: () => Promise<T>): Promise<T> {
+  const was = process.env.MSGLOG_THREADS;
+  process.env.MSGLOG_THREADS = threads;
+  try {
+    return await body();
+  } finally {
+    if (was === undefined) delete process.env.MSGLOG_THREADS;
+    else process.env.MSGLOG_THREADS = was;
+  }
+}
+
+/** check's lines of a log set of one file, as check writes them (a line of the log is a line of the file), the worker's after this thread's. */
+function checkLines(set: LogSet, json: boolean, file: string | undefined): string {
+  const sink = new CheckBytes();
+  const counts = { errors: 0, warnings: 0, written: 0 };
+  const index = set.sources[0].index;
+  for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+  const parts = sink.take().map((chunk) => Buffer.from(chunk));
+  const later = index.laterCheckLines?.();
+  if (later !== undefined) writeLaterLines({ bytes: (b) => parts.push(Buffer.from(b)) }, json, later, counts);
+  return Buffer.concat(parts).toString('utf8');
+}
+
+const logFileOf = (file: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect('communigate-log'), mtimeMs: CTX.mtimeMs ?? 0 });
+
+test('a large log opened for check on two threads reads the worker\'s parts as segments, or has the worker write their lines, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-seg-'));
-  const threads = process.env.MSGLOG_THREADS;
   try {
     // Large enough (and in parts small enough) that the worker, started ahead as check starts it, takes some.
-    const file = generatedLog(dir, 'communigate', 56);
-    const logFile: LogFile = { path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect('communigate-log'), mtimeMs: CTX.mtimeMs ?? 0 };
-    process.env.MSGLOG_THREADS = '1';
-    const one = await LogSet.open([logFile], CHECK);
+    const logFile = logFileOf(generatedLog(dir, 'communigate', 56));
+    const one = await withThreads('1', () => LogSet.open([logFile], CHECK));
     const expected = printed(one.sources[0].index);
-    one.close();
     assert.ok(expected.length > 1000, 'the generated log has diagnostics');
-    process.env.MSGLOG_THREADS = '2';
+    const formats = [
+      { json: false, file: undefined },
+      { json: true, file: undefined },
+      { json: false, file: logFile.display },
+      { json: true, file: logFile.display },
+    ];
+    const expectedLines = formats.map(({ json, file }) => checkLines(one, json, file));
+    one.close();
+    // Left as segments, read by this thread.
     startEarlyPartWorker();
-    const parted = await LogSet.open([logFile], { ...CHECK, segments: true, parts: 16 });
-    const index = parted.sources[0].index;
-    assert.ok(index.segments().length > 1, 'the worker\'s parts are segments');
-    assert.deepEqual(printed(index), expected);
+    const parted = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16 }));
+    assert.ok(parted.sources[0].index.segments().length > 1, 'the worker\'s parts are segments');
+    assert.equal(parted.sources[0].index.laterCheckLines, undefined);
+    assert.deepEqual(printed(parted.sources[0].index), expected);
     parted.close();
+    // Kept by the worker, which writes their lines.
+    for (const [i, { json, file }] of formats.entries()) {
+      startEarlyPartWorker();
+      const kept = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16, check: { json, named: file !== undefined } }));
+      assert.ok(kept.sources[0].index.laterCheckLines !== undefined, 'the worker writes the lines of its parts');
+      assert.equal(checkLines(kept, json, file), expectedLines[i], `json ${json}, file ${file}`);
+      kept.close();
+    }
   } finally {
-    if (threads === undefined) delete process.env.MSGLOG_THREADS;
-    else process.env.MSGLOG_THREADS = threads;
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('parts a worker kept that cannot be segments (no record in them) are handed over after all, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-seg-'));
+  try {
+    const file = generatedLog(dir, 'communigate', 40);
+    // 12 MB of continuation lines at the end: the worker's first parts (from the back) hold no record.
+    fs.appendFileSync(file, `${'  a continuation line of the last record, long enough to fill parts quickly\n'.repeat(160_000)}`);
+    const logFile = logFileOf(file);
+    const one = await withThreads('1', () => LogSet.open([logFile], CHECK));
+    const expected = checkLines(one, false, undefined);
+    assert.ok(expected.length > 1000);
+    one.close();
+    startEarlyPartWorker();
+    const handed = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16, check: { json: false, named: false } }));
+    const index = handed.sources[0].index;
+    assert.equal(index.laterCheckLines, undefined, 'not written by the worker');
+    assert.equal(index.segments().length, 1, 'adopted, not segments');
+    assert.equal(checkLines(handed, false, undefined), expected);
+    handed.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a worker\'s check lines go after this thread\'s: a JSON item\'s `,` dropped only before the first of all', () => {
+  const written = (json: boolean, before: number, chunks: string[], items: number): string => {
+    const out: Buffer[] = [];
+    const counts = { errors: 1, warnings: 0, written: before };
+    writeLaterLines({ bytes: (b) => out.push(Buffer.from(b)) }, json, { lines: chunks.map((c) => new Uint8Array(Buffer.from(c))), errors: 2, warnings: 3, written: items }, counts);
+    assert.deepEqual(counts, { errors: 3, warnings: 3, written: before + items });
+    return Buffer.concat(out).toString('utf8');
+  };
+  assert.equal(written(true, 0, [',\n{"line":1}', ',\n{"line":2}'], 2), '\n{"line":1},\n{"line":2}');
+  assert.equal(written(true, 0, ['', ',', '\n{"line":1}'], 1), '\n{"line":1}', 'the `,` alone in a chunk after an empty one');
+  assert.equal(written(true, 4, [',\n{"line":5}'], 1), ',\n{"line":5}');
+  assert.equal(written(false, 0, ['1: warning level: x\n'], 1), '1: warning level: x\n');
+  assert.equal(written(true, 0, [], 0), '');
 });

@@ -88,22 +88,20 @@ export class Output {
 
   flush(): void {
     this.takeText();
-    if (this.parts.length > 0) {
-      const [only] = this.parts;
-      const data = this.parts.length === 1 ? only : Buffer.concat(this.parts);
-      this.parts = [];
-      let off = 0;
-      while (off < data.length) {
-        try {
-          off += fs.writeSync(1, data, off, data.length - off);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') continue;
-          if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-          throw e;
-        }
+    // Small parts (lines) are joined and written at once; a large one (a worker's megabyte of check
+    // lines) is written as it is, not copied into a join first.
+    let small: Buffer[] = [];
+    for (const part of this.parts) {
+      if (part.length < LARGE_PART) {
+        small.push(part);
+        continue;
       }
+      if (small.length > 0) writeAll(small.length === 1 ? small[0] : Buffer.concat(small));
+      small = [];
+      writeAll(part);
     }
+    if (small.length > 0) writeAll(small.length === 1 ? small[0] : Buffer.concat(small));
+    this.parts = [];
     // Everything queued is written: the scratch is free again.
     this.size = 0;
     this.from = 0;
@@ -114,5 +112,23 @@ export class Output {
   private takeText(): void {
     if (this.used > this.from) this.parts.push(this.scratch.subarray(this.from, this.used));
     this.from = this.used;
+  }
+}
+
+/** Bytes from which a part is written by itself rather than joined with the others. */
+const LARGE_PART = 64 << 10;
+
+/** Writes `data` to stdout whole; a closed pipe (the reader quit: `| head`) ends msglog quietly. */
+function writeAll(data: Buffer): void {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += fs.writeSync(1, data, off, data.length - off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    }
   }
 }

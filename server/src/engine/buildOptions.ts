@@ -1,6 +1,7 @@
 // What a build of the index is asked (IndexOptions, BuildOptions), and the text searched while it
 // scans (BuildOptions.search): kept apart from LogIndex, which only calls these.
 import { grow } from './keyTable';
+import type { CheckFormat } from './checkLines';
 
 export interface IndexOptions {
   /** Time-regression tolerance in ms (FORMATS §4, default 1000). */
@@ -41,6 +42,12 @@ export interface BuildOptions {
    * the log's first part only.
    */
   segments?: boolean;
+  /**
+   * With `segments`, on two threads: the worker keeps the parts it indexed, finishes them as segments
+   * once this thread's part is done, and writes their diagnostics as msglog check does in this format
+   * while this thread writes its own (LogIndex.laterCheckLines).
+   */
+  checkFormat?: CheckFormat;
 }
 
 /** Offsets of every occurrence of a text in the log, found while indexing (BuildOptions.search). */

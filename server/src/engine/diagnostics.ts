@@ -70,10 +70,19 @@ export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
  * DiagnosticFacts): of each segment of the log in turn (LogIndex.segments), `index` the one the
  * record is in, with the running time edge carried from one to the next.
  */
-export function* diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
-  const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1, index: log };
-  const edge: TimeEdge = { t: NaN, index: log, record: -1, textIndex: undefined, textRecord: -1, text: '' };
-  for (const index of log.segments()) {
+export function diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
+  return diagnosticFactsOf(log.segments());
+}
+
+/**
+ * diagnosticFacts of the segments of a log that follow others (a worker's parts: BuildOptions.checkFormat),
+ * `before` the time edge the records before them left: a regression is measured from it, and quotes its text.
+ */
+export function* diagnosticFactsOf(segments: readonly LogIndex[], before?: { t: number; text: string }): Generator<DiagnosticFacts> {
+  const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1, index: segments[0] };
+  // An edge from before these segments has no record here: its text is the one given.
+  const edge: TimeEdge = { t: before?.t ?? NaN, index: undefined, record: -1, textIndex: undefined, textRecord: -1, text: before?.text ?? '' };
+  for (const index of segments) {
     fact.index = index;
     yield* segmentFacts(index, edge, fact);
   }
@@ -86,7 +95,7 @@ export function* diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
  */
 interface TimeEdge {
   t: number;
-  index: LogIndex;
+  index: LogIndex | undefined;
   record: number;
   textIndex: LogIndex | undefined;
   textRecord: number;
@@ -170,9 +179,9 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
   }
 }
 
-/** The time of record `record` of `index` as written (the edge a regression is after), read once per edge. */
-function edgeText(edge: TimeEdge, index: LogIndex, record: number): string {
-  if (edge.textIndex !== index || edge.textRecord !== record) {
+/** The time of record `record` of `index` as written (the edge a regression is after), read once per edge; undefined: the edge given from before. */
+function edgeText(edge: TimeEdge, index: LogIndex | undefined, record: number): string {
+  if (index !== undefined && (edge.textIndex !== index || edge.textRecord !== record)) {
     edge.textIndex = index;
     edge.textRecord = record;
     edge.text = index.timestampText(record);

@@ -6,6 +6,10 @@ import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
 import type { EarlyPartJob, PartAnswer, PartJob } from './parallel';
 import { indexPart, transferables } from './parallel';
+import { heldPart, serveKeptParts } from './keptParts';
+import type { KeptPartsOrder } from './keptParts';
+import type { CheckLines } from './checkLines';
+import type { StorePart } from './logIndex';
 import { claimBack } from './partPlan';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
 import { searchRange } from './parallelSearch';
@@ -16,32 +20,57 @@ import { indexFile } from './fileIndexJob';
 import type { FileIndexJob, StandbyJob } from './fileIndexJob';
 import { warmUpIndex } from './warmUpLog';
 
-/** Claims parts from the back until none is left, posting each as it is done; the last answer says so. */
+/**
+ * Claims parts from the back until none is left, posting each as it is done; the last answer says so.
+ * A worker that keeps its parts (PartJob.keep) posts what each is, then waits for this thread's word.
+ */
 function run(job: PartJob): void {
   const done = new Int32Array(job.done);
   const claims = new Int32Array(job.claims);
-  const post = (answer: PartAnswer, transfer: ArrayBuffer[] = []): void => {
+  const post = (answer: PartAnswer | CheckLines, transfer: ArrayBuffer[] = []): void => {
     job.port.postMessage(answer, transfer);
     Atomics.add(done, 0, 1);
     Atomics.notify(done, 0);
   };
   let source: FileSource | undefined;
+  let waiting = false;
+  const end = (): void => {
+    source?.close();
+    job.port.close();
+  };
   try {
     const dialect = dialectById(job.dialect);
     if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
-    source = new FileSource(job.path);
+    const file = (source = new FileSource(job.path));
+    const kept = new Map<number, { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean }>();
     for (;;) {
       const k = claimBack(claims, job.bounds.length - 1);
       if (k < 0) break;
-      const answer = indexPart(source, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines, keyless: job.keyless }, k);
-      post(answer, 'part' in answer ? transferables(answer.part) : []);
+      const answer = indexPart(file, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines, keyless: job.keyless }, k);
+      if (job.keep && 'part' in answer) {
+        kept.set(k, answer);
+        post({ k, held: heldPart(answer.part) });
+      } else post(answer, 'part' in answer ? transferables(answer.part) : []);
     }
-    post({ k: -1, last: true });
+    if (!job.keep) {
+      post({ k: -1, last: true });
+      return;
+    }
+    post({ k: -1, last: true, more: true });
+    waiting = true;
+    job.port.once('message', (order: KeptPartsOrder) => {
+      try {
+        serveKeptParts(kept, order, { source: file, dialect, ctx: job.ctx, toleranceMs: job.toleranceMs }, post, transferables);
+      } catch (e) {
+        post({ error: e instanceof Error ? e.message : String(e), last: true });
+      } finally {
+        end();
+      }
+    });
   } catch (e) {
     post({ error: e instanceof Error ? e.message : String(e), last: true });
   } finally {
-    source?.close();
-    job.port.close();
+    if (!waiting) end();
   }
 }
 

@@ -1,6 +1,9 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB } from './bytes';
 import type { StorePart, StoreState } from './portableStore';
+import { partLead, partShape } from './segmentStore';
+import type { PartShape, SegmentStart } from './segmentStore';
+import type { CheckLines } from './checkLines';
 import { SessionEnds } from './sessionEnds';
 import { RecordTexts } from './recordTexts';
 import type { LogSource } from './source';
@@ -35,8 +38,8 @@ const SCAN_CHUNK = 1 << 20;
 /**
  * The index of one log: its records and sessions, built by scanning the log's source in chunks with
  * the dialect's parser. The layers below, each in its file: RecordStore (the arrays), PortableStore
- * (parts and kept state), WindowedStore (forgetting), OrderedStore (the finishing pass), RecordTexts
- * (records read back as text).
+ * (parts and kept state), SegmentStore (a part left where it was indexed), WindowedStore (forgetting),
+ * OrderedStore (the finishing pass), RecordTexts (records read back as text).
  */
 export class LogIndex extends RecordTexts {
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
@@ -72,6 +75,11 @@ export class LogIndex extends RecordTexts {
   private carryDialog: string | undefined = undefined;
   /** The parts of the log after this index's records, left as indexes of their own (addSegment). */
   private readonly tail: LogIndex[] = [];
+  /**
+   * With BuildOptions.checkFormat, where the worker that indexed the log's later parts kept them: the
+   * check lines it writes of them (waits for them). This index then holds the log's first part only.
+   */
+  laterCheckLines: (() => CheckLines) | undefined = undefined;
 
   /** An empty index over `source`; call build() (or use LogIndex.fromBytes). */
   constructor(
@@ -165,15 +173,26 @@ export class LogIndex extends RecordTexts {
   addSegment(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
     if (!this.canSegment(p)) throw new Error('addSegment: this part cannot be left as a segment');
     const before = this.tail[this.tail.length - 1] ?? this;
-    const segment = new LogIndex(this.source, this.dialect, this.ctx, { toleranceMs: this.toleranceMs });
-    segment.beKeyless();
-    segment.continueFinishing(before);
-    segment.takeOverPart(p, before);
-    if (p.problemLines !== undefined && this.problemLines !== undefined) segment.problemLines = ProblemLines.fromPortable(p.problemLines);
-    segment.finish(0);
+    before.acceptLead(partLead(p));
+    const segment = LogIndex.segmentOf(this.source, this.dialect, this.ctx, this.toleranceMs, before.segmentStart(), p);
+    if (this.problemLines === undefined) segment.problemLines = undefined;
     segment.scannedTo = scannedTo;
     segment.endsInPartialLine = endsInPartialLine;
     this.tail.push(segment);
+  }
+
+  /**
+   * A keyless index of its own over a part's arrays (taken over, not copied), its lines numbered in
+   * the log and its records finished as following the records `start` ends (a segment: see segments()).
+   */
+  static segmentOf(source: LogSource, dialect: Dialect, ctx: ParseContext, toleranceMs: number, start: SegmentStart, p: StorePart): LogIndex {
+    const segment = new LogIndex(source, dialect, ctx, { toleranceMs });
+    segment.beKeyless();
+    segment.continueFinishing(start);
+    segment.takeOverPart(p, start);
+    if (p.problemLines !== undefined) segment.problemLines = ProblemLines.fromPortable(p.problemLines);
+    segment.finish(0);
+    return segment;
   }
 
   /**
@@ -181,8 +200,9 @@ export class LogIndex extends RecordTexts {
    * time order, records in both, and the log's zone offset not set by the part (that would change how
    * every record before it is finished).
    */
-  canSegment(p: StorePart): boolean {
-    return this.keyless && this.dialect.mayDescend !== true && this.recordCount > 0 && p.recordCount > 0 && p.keyBounds.length === 2 && (p.offsets === undefined || this.hasOffset);
+  canSegment(p: StorePart | PartShape): boolean {
+    const shape = 'recStartLine' in p ? partShape(p) : p;
+    return this.keyless && this.dialect.mayDescend !== true && this.recordCount > 0 && shape.recordCount > 0 && shape.keyless && (!shape.zoneOffsets || this.hasOffset);
   }
 
   /**
@@ -279,6 +299,7 @@ export class LogIndex extends RecordTexts {
     if (n <= 0) return;
     this.forgetRecords(n);
     this.rolledTo = Math.max(0, this.rolledTo - n);
+    this.regressionEdgeRecord = this.regressionEdgeRecord >= n ? this.regressionEdgeRecord - n : -1;
     this.searched = undefined;
   }
 

@@ -26,6 +26,8 @@ export interface LogSetOptions extends BuildOptions {
    * is one log of one file in time order: all that `msglog sessions` reads, in far less memory.
    */
   sessionEnds?: boolean;
+  /** For msglog check: its diagnostics written as JSON or lines, each file named or not (BuildOptions.checkFormat of each source). */
+  check?: { json: boolean; named: boolean };
 }
 
 /** Log indexed per window when only session ends are kept. */
@@ -231,7 +233,10 @@ export class LogSet {
         index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
       } else if (single !== undefined && threads > 1) {
         if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
-        else buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
+        else {
+          const check = options.check;
+          buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, check === undefined ? options : { ...options, checkFormat: { json: check.json, file: check.named ? first.display : undefined } });
+        }
       } else if (options.async) await index.buildAsync(options);
       else index.build(options);
       const name = opened.length === group.files.length ? group.name : opened.length === 1 ? first.display : group.name;

@@ -3,6 +3,7 @@
 // arrays and none of the log's bytes.
 import { NO_OFFSET } from './recordStore';
 import { WindowedStore } from './windowedStore';
+import type { SegmentStart } from './segmentStore';
 import { DAY_MS } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
 
@@ -21,6 +22,8 @@ export class OrderedStore extends WindowedStore {
   protected down = 0;
   protected lastTimed = NaN;
   protected regressionEdge = NaN;
+  /** The record that set regressionEdge (the first at that time); -1 while none, or when it is in a store before this one. */
+  protected regressionEdgeRecord = -1;
   /** The time of the last record finished, carried to a record without one (finishRecords). */
   private finishPrev = NaN;
   /** A segment of a log (continueFinishing): its first record is finished as the one after another store's last. */
@@ -68,17 +71,27 @@ export class OrderedStore extends WindowedStore {
   }
 
   /**
-   * Makes this store, new and empty, finish its records as the ones after `before`'s (finished) last:
-   * a segment of a log left where a worker indexed it (LogIndex.segments), in time order only.
+   * The latest time of the records finished (the edge a later record's regression is measured from)
+   * and the record that set it as its timestamp reads (-1: none, or one before this store).
    */
-  protected continueFinishing(before: OrderedStore): void {
+  timeEdge(): { t: number; record: number } {
+    return { t: this.regressionEdge, record: this.regressionEdgeRecord };
+  }
+
+  /** Where this store's (finished) records end, for a segment after them (takeOverPart, continueFinishing). */
+  segmentStart(): SegmentStart {
+    return { ...this.storeStart(), finishing: [this.day, this.maxTod, this.lastTimed, this.regressionEdge, this.finishPrev, this.dated ? 1 : 0] };
+  }
+
+  /**
+   * Makes this store, new and empty, finish its records as the ones after those `start` ends (a
+   * segment of a log left where a worker indexed it: LogIndex.segments), in time order only.
+   */
+  protected continueFinishing(start: SegmentStart): void {
     if (this.mayDescend || this.recordCount > 0 || this.rolledTo > 0) throw new Error('continueFinishing: only a new store of a log in time order');
-    this.day = before.day;
-    this.maxTod = before.maxTod;
-    this.lastTimed = before.lastTimed;
-    this.regressionEdge = before.regressionEdge;
-    this.finishPrev = before.finishPrev;
-    this.dated = before.dated;
+    [this.day, this.maxTod, this.lastTimed, this.regressionEdge, this.finishPrev] = start.finishing;
+    this.dated = start.finishing[5] === 1;
+    this.regressionEdgeRecord = -1;
     this.continues = true;
   }
 
@@ -128,7 +141,10 @@ export class OrderedStore extends WindowedStore {
     if (this.dayBase !== undefined && !rolling) this.rollDays();
     if (first > 0) this.finishPrev = rolling ? this.recWall[first - 1] : NaN;
     else if (fresh) this.finishPrev = NaN;
-    if (fresh) this.regressionEdge = NaN;
+    if (fresh) {
+      this.regressionEdge = NaN;
+      this.regressionEdgeRecord = -1;
+    }
     // In blocks: a call per block lets V8 optimise the loop as a whole function after a few blocks,
     // where one call over millions of records runs the code it swapped in mid-loop, about half as fast.
     const n = this.recordCount;
@@ -154,6 +170,7 @@ export class OrderedStore extends WindowedStore {
     let maxTod = this.maxTod;
     let prev = this.finishPrev;
     let edge = this.regressionEdge;
+    let edgeRecord = this.regressionEdgeRecord;
     let dated = this.dated;
     const keyless = this.keyless;
     for (let r = from; r < to; r++) {
@@ -176,9 +193,14 @@ export class OrderedStore extends WindowedStore {
         const off = offsets === undefined ? NO_OFFSET : offsets[r];
         const t = w - (off === NO_OFFSET ? logOffsetMs : off * 60_000);
         if (w >= DATED_MS) dated = true;
-        if (edge !== edge) edge = t;
-        else if (t < edge - tol) f |= TIME_REGRESSION;
-        if (t > edge) edge = t;
+        if (edge !== edge) {
+          edge = t;
+          edgeRecord = r;
+        } else if (t < edge - tol) f |= TIME_REGRESSION;
+        if (t > edge) {
+          edge = t;
+          edgeRecord = r;
+        }
       }
       flags[r] = f;
       // A keyless index's one session counts nothing anyone reads (BuildOptions.keyless).
@@ -203,6 +225,7 @@ export class OrderedStore extends WindowedStore {
     }
     this.finishPrev = prev;
     this.regressionEdge = edge;
+    this.regressionEdgeRecord = edgeRecord;
     this.dated = dated;
   }
 
@@ -238,17 +261,24 @@ export class OrderedStore extends WindowedStore {
     const tol = this.toleranceMs;
     const mirror = this.descending;
     let edge = first === 0 ? NaN : this.regressionEdge;
+    let edgeRecord = first === 0 ? -1 : this.regressionEdgeRecord;
     for (let r = first; r < this.recordCount; r++) {
       let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
       if (!(f & RecordFlag.NoTime)) {
         const t = this.normalized(r);
-        if (Number.isNaN(edge)) edge = t;
-        else if (mirror ? t > edge + tol : t < edge - tol) f |= RecordFlag.TimeRegression;
-        edge = mirror ? Math.min(edge, t) : Math.max(edge, t);
+        if (Number.isNaN(edge)) {
+          edge = t;
+          edgeRecord = r;
+        } else if (mirror ? t > edge + tol : t < edge - tol) f |= RecordFlag.TimeRegression;
+        if (mirror ? t < edge : t > edge) {
+          edge = t;
+          edgeRecord = r;
+        }
       }
       this.recFlags[r] = f;
     }
     this.regressionEdge = edge;
+    this.regressionEdgeRecord = edgeRecord;
   }
 
   private countProblems(first: number): void {

@@ -14,6 +14,8 @@ import type { HeaderLinesJob } from './quickFilter';
 import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
 import { BACK, claimFront, MIN_PART_BYTES, splitAtLines } from './partPlan';
+import { endKeptParts } from './keptParts';
+import type { HeldPart, KeptPartsOrder } from './keptParts';
 
 /** Below this size one thread is quicker than starting workers. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -32,6 +34,8 @@ export interface PartJob {
   search: string | undefined;
   problemLines: boolean;
   keyless: boolean;
+  /** Keep the parts, post what each is (HeldPart), and wait for this thread's word once all are in (keptParts.ts). */
+  keep: boolean;
   /** Int32 count of answers posted (notified after each); the last answer has `last` set. */
   done: SharedArrayBuffer;
   port: MessagePort;
@@ -45,7 +49,11 @@ export interface EarlyPartJob {
 }
 
 /** A worker's answer for one part (k), or its error; `last` when it claims no more. */
-export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { error: string } | { k: -1 }) & { last?: boolean };
+export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { k: number; held: HeldPart } | { error: string } | { k: -1 }) & {
+  last?: boolean;
+  /** On the last answer of a worker that kept its parts: more comes once this thread has said what to do with them. */
+  more?: boolean;
+};
 
 /** The bundled worker entry next to this code (server/out/indexWorker.js, or the compiled tests' copy). */
 export function workerFile(): string | undefined {
@@ -141,10 +149,15 @@ export class PartWorker<Answer = PartAnswer> {
     this.taken++;
     const message = receiveMessageOnPort(this.port);
     if (!message) return { error: 'the index worker stopped without an answer' };
-    const answer = message.message as Answer & { last?: boolean };
+    const answer = message.message as Answer & { last?: boolean; more?: boolean };
     // A search answers once; an index worker once per part it claimed, the last answer flagged.
-    if (answer.last === true || !('k' in answer)) this.port.close();
+    if ((answer.last === true && answer.more !== true) || !('k' in answer)) this.port.close();
     return answer;
+  }
+
+  /** Tells a worker that kept its parts what to do with them (keptParts.ts). */
+  send(order: KeptPartsOrder): void {
+    this.port.postMessage(order);
   }
 
   terminate(): void {
@@ -153,7 +166,7 @@ export class PartWorker<Answer = PartAnswer> {
 }
 
 /** What every part of a build is asked besides its records (BuildOptions). */
-export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines' | 'keyless'>;
+export type PartOptions = Pick<BuildOptions, 'search' | 'problemLines' | 'keyless' | 'segments' | 'checkFormat'>;
 
 /** A part worker started ahead of a parted build (startEarlyPartWorker), until a build takes it. */
 let earlyWorker: PartWorker | undefined;
@@ -179,8 +192,10 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
   const entry = workerFile();
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
+  // One worker, for check: it keeps its parts (the tail of the log) and writes their diagnostics itself.
+  const keep = threads === 2 && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
   for (let t = 1; t < threads; t++) {
-    const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true };
+    const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true, keep };
     const early = earlyWorker;
     earlyWorker = undefined;
     workers.push(early?.assign(job) ?? new PartWorker(entry, job));
@@ -197,6 +212,7 @@ class Stitcher {
   private readonly finished = new Set<PartWorker>();
   /** The parts held in order rather than adopted, when they may be left as segments (see end). */
   private readonly held: PartAnswer[] | undefined;
+  private readonly checkFormat: BuildOptions['checkFormat'];
 
   /** `next`: the first part the workers indexed (the ones before it are in `index` already). */
   constructor(
@@ -206,6 +222,7 @@ class Stitcher {
     private next: number,
     options: BuildOptions,
   ) {
+    this.checkFormat = options.checkFormat;
     this.held = options.segments === true && options.keyless === true && options.search === undefined ? [] : undefined;
   }
 
@@ -219,7 +236,13 @@ class Stitcher {
    * all can be (LogIndex.canSegment), else adopted as usual.
    */
   end(): void {
-    const held = this.held ?? [];
+    let held = this.held ?? [];
+    if (held.some((a) => 'held' in a)) {
+      // A worker that kept its parts: they stay with it (check), or come now as any worker's do.
+      const handed = endKeptParts(this.index, this.workers[0], held, this.checkFormat);
+      if (handed === undefined) return;
+      held = handed;
+    }
     const asSegments = held.length > 0 && held.every((a) => 'part' in a && this.index.canSegment(a.part));
     if (!asSegments) for (const answer of held) adopt(this.index, answer);
     this.index.endParts();

@@ -1,9 +1,9 @@
 // A store that holds a window of a log at a time (a streamed export, `msglog sessions`): records and
 // sessions forgotten once used, or every record but each session's first and last. Between
-// PortableStore and OrderedStore (on the way from RecordStore to LogIndex), so that the storage's own
+// SegmentStore and OrderedStore (on the way from RecordStore to LogIndex), so that the storage's own
 // file stays about storing.
 import { KeyTable } from './keyTable';
-import { PortableStore } from './portableStore';
+import { SegmentStore } from './segmentStore';
 
 /** Each session's first record (slot 2 s) and last (2 s + 1): see installSessionEnds and sessionEnds.ts. */
 export interface SessionEndArrays {
@@ -19,7 +19,7 @@ export interface SessionEndArrays {
   flags: Uint8Array<ArrayBuffer>;
 }
 
-export class WindowedStore extends PortableStore {
+export class WindowedStore extends SegmentStore {
   /**
    * Forgets the first `n` records, the rest renumbered from 0 (a streamed export keeps one window of
    * records, not the log's). Sessions keep their keys, dialogs and problem counts, and the sessions

@@ -1,6 +1,5 @@
-import { asciiExcerpt, diagnosticFacts, EXCERPT, levelLabel, levelMessage } from '../../engine';
-import type { DiagnosticFacts, LogIndex } from '../../engine';
-import type { Output } from '../output';
+import { CheckHeads, diagnosticFacts, writeCheckLine, writeLaterLines } from '../../engine';
+import type { CheckCounts } from '../../engine';
 import { bool, str, UsageError } from '../args';
 import { exitStatus, openLogs } from '../inputs';
 import type { Command } from './command';
@@ -26,93 +25,31 @@ export const check: Command = {
     const maxText = str(args, '--max-warnings');
     const maxWarnings = maxText === undefined ? Infinity : Number(maxText);
     if (maxText !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError(`--max-warnings needs a whole number ≥ 0, not "${maxText}"`);
-    let errors = 0;
-    let warnings = 0;
     // Every problem is quoted: their lines are kept while the log is scanned, not read back after.
     // Diagnostics are of records, never of sessions: no key is interned (BuildOptions.keyless).
-    // On several threads, the workers' parts are read where they were indexed (BuildOptions.segments).
-    const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true, segments: true });
+    // On several threads, the workers' parts are read where they were indexed (BuildOptions.segments);
+    // on two, the worker writes their lines while this thread writes its own (BuildOptions.checkFormat).
+    const json = bool(args, '--json');
+    const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true, segments: true, checkJson: json });
     if (!logs) return 2;
     const { set, prefixed } = logs;
-    const json = bool(args, '--json');
     if (json) out.write(`{"dialect":${JSON.stringify(set.dialect)},"diagnostics":[`);
-    let n = 0;
+    const counts: CheckCounts = { errors: 0, warnings: 0, written: 0 };
     // File by file: sources in argument order, the files of a rotated log in reading order.
     for (const source of set.sources) {
       const markerAt = new Map(source.index.segments().flatMap((segment) => segment.overflow.map((run) => [run.startLine, run.startOffset])));
-      const heads = new Heads();
+      const heads = new CheckHeads();
       for (const d of diagnosticFacts(source.index)) {
-        const index = d.index;
-        if (d.severity === 'error') errors++;
-        else if (d.severity === 'warning') warnings++;
-        const offset = d.record >= 0 ? index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
+        const offset = d.record >= 0 ? d.index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
         const at = source.locate(d.line, offset);
         const line = at.line + 1;
-        const endLine = line + (d.endLine - d.line);
-        const file = source.files[at.file].display;
-        if (json) {
-          const item: Record<string, unknown> = { line, endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(index, d.record) };
-          if (prefixed) item.file = file;
-          out.write(`${n ? ',' : ''}\n${JSON.stringify(item)}`);
-        } else {
-          writeLine(out, prefixed ? `${file}:` : '', line, d, heads);
-        }
-        n++;
+        writeCheckLine(out, json, prefixed ? source.files[at.file].display : undefined, line, line + (d.endLine - d.line), d, heads, counts);
       }
+      const later = source.index.laterCheckLines?.();
+      if (later !== undefined) writeLaterLines(out, json, later, counts);
     }
     if (json) out.write('\n]}\n');
+    const { errors, warnings } = counts;
     return exitStatus(logs, errors > 0 || warnings > maxWarnings ? 1 : 0);
   },
 };
-
-/**
- * A diagnostic's line, `file:` (`prefix`) and `line` first: its message, or for a `level` diagnostic
- * its label and the record's text, copied as bytes when they are plain ASCII (a day's 100,000 lines are
- * put together from bytes, not from strings encoded one by one).
- */
-function writeLine(out: Output, prefix: string, line: number, d: DiagnosticFacts, heads: Heads): void {
-  const index = d.index;
-  const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
-  if (quoted === undefined) {
-    out.write(`${prefix}${line}: ${d.severity} ${d.code}: ${d.message ?? levelMessage(index, d.record)}\n`);
-    return;
-  }
-  if (prefix !== '') out.write(prefix);
-  out.decimal(line);
-  out.copy(...heads.head(d.severity, d.code));
-  out.copy(...heads.label(index, d.record));
-  out.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
-  out.copy(...(quoted.length > EXCERPT ? CUT : END));
-}
-
-/** A byte string whole, as Output.copy takes it. */
-type Whole = [Buffer, number, number];
-
-const whole = (text: string): Whole => {
-  const bytes = Buffer.from(text, 'utf8');
-  return [bytes, 0, bytes.length];
-};
-const END = whole('\n');
-const CUT = whole('…\n');
-
-/** The bytes of what level diagnostics of one log repeat: `: severity code: ` and each level's `label: `. */
-class Heads {
-  /** By code, one map per severity. */
-  private readonly errors = new Map<string, Whole>();
-  private readonly warnings = new Map<string, Whole>();
-  private readonly labels = new Map<number, Whole>();
-
-  head(severity: 'error' | 'warning', code: string): Whole {
-    const heads = severity === 'error' ? this.errors : this.warnings;
-    let bytes = heads.get(code);
-    if (bytes === undefined) heads.set(code, (bytes = whole(`: ${severity} ${code}: `)));
-    return bytes;
-  }
-
-  label(index: LogIndex, r: number): Whole {
-    const level = index.recLevel[r];
-    let bytes = this.labels.get(level);
-    if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(index, r)}: `)));
-    return bytes;
-  }
-}

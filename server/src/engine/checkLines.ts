@@ -1,0 +1,155 @@
+// The lines `msglog check` writes for its diagnostics, text or JSON (FORMATS §6): here, not in the
+// command, because a worker thread writes those of the parts it indexed (BuildOptions.checkFormat)
+// while this thread writes its own.
+import { asciiExcerpt, EXCERPT, levelLabel, levelMessage } from './diagnostics';
+import type { DiagnosticFacts } from './diagnostics';
+import type { LogIndex } from './logIndex';
+
+/** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
+export interface LineSink {
+  write(text: string): void;
+  /** The decimal digits of a whole number ≥ 0. */
+  decimal(n: number): void;
+  copy(src: Uint8Array, start: number, end: number): void;
+}
+
+/** How check writes a log's diagnostics: as JSON items or as lines, `file` before each when several files are read. */
+export interface CheckFormat {
+  json: boolean;
+  file: string | undefined;
+}
+
+/** The check lines a worker wrote of the parts it indexed, and what they count (LogIndex.laterCheckLines). */
+export interface CheckLines extends CheckCounts {
+  /** The lines in order; JSON items each with `,` before it. */
+  lines: Uint8Array[];
+}
+
+/**
+ * Writes the check lines a worker wrote (`later`) after those written so far (`counts`, which take
+ * theirs): bytes as they are, but for JSON the `,` before the first item when it is the first of all.
+ */
+export function writeLaterLines(out: { bytes(src: Buffer): void }, json: boolean, later: CheckLines, counts: CheckCounts): void {
+  let drop = json && counts.written === 0 && later.written > 0 ? 1 : 0;
+  for (const chunk of later.lines) {
+    if (chunk.length <= drop) {
+      drop -= chunk.length;
+      continue;
+    }
+    out.bytes(Buffer.from(chunk.buffer, chunk.byteOffset + drop, chunk.length - drop));
+    drop = 0;
+  }
+  counts.errors += later.errors;
+  counts.warnings += later.warnings;
+  counts.written += later.written;
+}
+
+/** Errors and warnings written, for check's exit status, and all diagnostics written. */
+export interface CheckCounts {
+  errors: number;
+  warnings: number;
+  written: number;
+}
+
+/**
+ * Writes one diagnostic (of record `d.record` of `d.index`) at 1-based `line` to `endLine`, of `file`
+ * (undefined: not named): a JSON item (`,` before it unless it is the first written), or a line. Counts it.
+ */
+export function writeCheckLine(sink: LineSink, json: boolean, file: string | undefined, line: number, endLine: number, d: DiagnosticFacts, heads: CheckHeads, counts: CheckCounts): void {
+  if (d.severity === 'error') counts.errors++;
+  else if (d.severity === 'warning') counts.warnings++;
+  if (json) {
+    const item: Record<string, unknown> = { line, endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(d.index, d.record) };
+    if (file !== undefined) item.file = file;
+    sink.write(`${counts.written++ ? ',' : ''}\n${JSON.stringify(item)}`);
+    return;
+  }
+  counts.written++;
+  const prefix = file === undefined ? '' : `${file}:`;
+  const index = d.index;
+  const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
+  if (quoted === undefined) {
+    sink.write(`${prefix}${line}: ${d.severity} ${d.code}: ${d.message ?? levelMessage(index, d.record)}\n`);
+    return;
+  }
+  // A level diagnostic's text as bytes when it is plain ASCII: a day's 100,000 lines are put
+  // together from bytes, not from strings encoded one by one.
+  if (prefix !== '') sink.write(prefix);
+  sink.decimal(line);
+  sink.copy(...heads.head(d.severity, d.code));
+  sink.copy(...heads.label(index, d.record));
+  sink.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
+  sink.copy(...(quoted.length > EXCERPT ? CUT : END));
+}
+
+/** A byte string whole, as LineSink.copy takes it. */
+type Whole = [Buffer, number, number];
+
+const whole = (text: string): Whole => {
+  const bytes = Buffer.from(text, 'utf8');
+  return [bytes, 0, bytes.length];
+};
+const END = whole('\n');
+const CUT = whole('…\n');
+
+/** The bytes of what level diagnostics of one log repeat: `: severity code: ` and each level's `label: `. */
+export class CheckHeads {
+  /** By code, one map per severity. */
+  private readonly errors = new Map<string, Whole>();
+  private readonly warnings = new Map<string, Whole>();
+  private readonly labels = new Map<number, Whole>();
+
+  head(severity: 'error' | 'warning', code: string): Whole {
+    const heads = severity === 'error' ? this.errors : this.warnings;
+    let bytes = heads.get(code);
+    if (bytes === undefined) heads.set(code, (bytes = whole(`: ${severity} ${code}: `)));
+    return bytes;
+  }
+
+  label(index: LogIndex, r: number): Whole {
+    const level = index.recLevel[r];
+    let bytes = this.labels.get(level);
+    if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(index, r)}: `)));
+    return bytes;
+  }
+}
+
+/** A LineSink into memory: the lines of a worker's parts, handed back as 1 MB buffers (nothing copied to grow). */
+export class CheckBytes implements LineSink {
+  private readonly full: Uint8Array[] = [];
+  private buf = Buffer.allocUnsafeSlow(CHECK_CHUNK);
+  private used = 0;
+
+  write(text: string): void {
+    this.room(3 * text.length);
+    this.used += this.buf.write(text, this.used, 'utf8');
+  }
+
+  decimal(n: number): void {
+    this.write(String(n));
+  }
+
+  copy(src: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    const buf = this.buf;
+    for (let i = start, o = this.used; i < end; i++, o++) buf[o] = src[i];
+    this.used += end - start;
+  }
+
+  /** What was written, in buffers of their own (to transfer). */
+  take(): Uint8Array[] {
+    if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
+    this.used = 0;
+    return this.full;
+  }
+
+  private room(n: number): void {
+    if (this.used + n <= this.buf.length) return;
+    if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
+    this.buf = Buffer.allocUnsafeSlow(Math.max(CHECK_CHUNK, n));
+    this.used = 0;
+  }
+}
+
+/** Bytes of each buffer CheckBytes fills (allocUnsafeSlow: not from Node's pool, so it can be transferred). */
+const CHECK_CHUNK = 1 << 20;

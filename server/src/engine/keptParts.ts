@@ -1,0 +1,107 @@
+// msglog check on two threads (BuildOptions.checkFormat): the worker keeps the parts it indexed (the
+// log's tail) instead of handing them over. Once this thread's part is finished, it sends the worker
+// where that part ends (SegmentStart, the time edge); the worker finishes its parts as segments after
+// it and writes their diagnostics as check does, while this thread writes those of its own part. The
+// lines are the same as one thread writes (segments.test.ts, earlyWorker.test.ts); only no thread
+// waits for the other to copy or to write.
+import { CheckBytes, CheckHeads, writeCheckLine } from './checkLines';
+import type { CheckFormat, CheckLines } from './checkLines';
+import { diagnosticFactsOf } from './diagnostics';
+import { LogIndex } from './logIndex';
+import type { StorePart } from './logIndex';
+import type { PartAnswer, PartWorker } from './parallel';
+import { partLead, partShape } from './segmentStore';
+import type { PartLead, PartShape, SegmentStart } from './segmentStore';
+import type { LogSource } from './source';
+import type { Dialect, ParseContext } from './types';
+
+/** What a worker that keeps a part posts of it: enough to decide whether it can stay a segment, and what it says of the records before it. */
+export interface HeldPart {
+  shape: PartShape;
+  lead: PartLead;
+}
+
+/** This thread's word to a worker that kept its parts, once all are in: hand them over after all, or finish them and write their check lines. */
+export type KeptPartsOrder = { kind: 'hand-over' } | { kind: 'check'; start: SegmentStart; edge: { t: number; text: string }; format: CheckFormat };
+
+/** A part indexed by a worker, as it answers it. */
+type IndexedPart = { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean };
+
+export function heldPart(part: StorePart): HeldPart {
+  return { shape: partShape(part), lead: partLead(part) };
+}
+
+/**
+ * Ends a parted build (this thread's side) whose one worker kept its parts (`held`, in order): where
+ * they can all stay segments, finishes this index, takes in what the first says of its last record,
+ * and asks the worker for their check lines (LogIndex.laterCheckLines); returns undefined. Otherwise
+ * the worker hands them over, and they are returned, for the build to take as any worker's parts.
+ */
+export function endKeptParts(index: LogIndex, worker: PartWorker, held: PartAnswer[], format: CheckFormat | undefined): PartAnswer[] | undefined {
+  const shapes = held.map((a) => ('held' in a ? a.held : undefined));
+  if (format === undefined || shapes.some((h) => h === undefined || !index.canSegment(h.shape))) return handOver(worker);
+  index.endParts();
+  index.acceptLead((shapes[0] as HeldPart).lead);
+  const { t, record } = index.timeEdge();
+  worker.send({ kind: 'check', start: index.segmentStart(), edge: { t, text: record >= 0 ? index.timestampText(record) : '' }, format });
+  index.laterCheckLines = () => {
+    for (;;) {
+      // The worker's last part answer may not have been taken yet (the parts were all in before it).
+      const answer = worker.waitSync() as PartAnswer | CheckLines;
+      if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+      if ('lines' in answer) return answer;
+    }
+  };
+  return undefined;
+}
+
+/** The worker's parts, handed over after all (in order of their numbers). */
+function handOver(worker: PartWorker): PartAnswer[] {
+  worker.send({ kind: 'hand-over' });
+  const parts: PartAnswer[] = [];
+  for (;;) {
+    const answer = worker.waitSync();
+    if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+    if ('part' in answer) parts.push(answer);
+    // The last answer of the parts kept (more to come) may come first; then the parts, then a last one.
+    if (answer.last === true && answer.more !== true) break;
+  }
+  return parts.sort((a, b) => ('k' in a && 'k' in b ? a.k - b.k : 0));
+}
+
+/** What a worker thread needs to serve the order (its job's own values). */
+export interface KeptPartsJob {
+  source: LogSource;
+  dialect: Dialect;
+  ctx: ParseContext;
+  toleranceMs: number;
+}
+
+/**
+ * The worker's side: serves `order` for the parts it kept (`kept`, by number), posting each answer.
+ * Handed over, they go as they would have; else they are finished as segments one after another from
+ * `order.start` and their diagnostics written (JSON items each with a `,` before it).
+ */
+export function serveKeptParts(kept: Map<number, IndexedPart>, order: KeptPartsOrder, job: KeptPartsJob, post: (answer: PartAnswer | CheckLines, transfer?: ArrayBuffer[]) => void, transferables: (part: StorePart) => ArrayBuffer[]): void {
+  const parts = [...kept.values()].sort((a, b) => a.k - b.k);
+  if (order.kind === 'hand-over') {
+    for (const answer of parts) post(answer, transferables(answer.part));
+    post({ k: -1, last: true });
+    return;
+  }
+  const segments: LogIndex[] = [];
+  for (const { part } of parts) {
+    const before = segments[segments.length - 1];
+    if (before !== undefined) before.acceptLead(partLead(part));
+    segments.push(LogIndex.segmentOf(job.source, job.dialect, job.ctx, job.toleranceMs, before?.segmentStart() ?? order.start, part));
+  }
+  const { json, file } = order.format;
+  const sink = new CheckBytes();
+  const heads = new CheckHeads();
+  // Every JSON item with its `,`: this thread drops the first when it wrote none before them.
+  const counts = { errors: 0, warnings: 0, written: json ? 1 : 0 };
+  // One file: a line of the log is a line of the file.
+  for (const d of diagnosticFactsOf(segments, order.edge)) writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, heads, counts);
+  const lines = sink.take();
+  post({ lines, errors: counts.errors, warnings: counts.warnings, written: counts.written - (json ? 1 : 0) }, lines.map((chunk) => chunk.buffer as ArrayBuffer));
+}
