@@ -132,3 +132,25 @@ test('PrivateServer: TAB rows (byte path) index as the same rows written with co
   assert.equal(index.componentOf(index.recSession[1]), 'SIP sessions');
   assert.equal(index.componentOf(index.recSession[0]), 'Authentication events', '1932 is last seen in the authentication table');
 });
+
+test('PrivateServer: a row with a byte past ASCII anywhere goes the text path, at every alignment of its bytes', () => {
+  // The byte path reads rows four bytes at a time: the title's padding moves the rows across word boundaries.
+  const header = ['Timestamp', 'Event', 'Source', 'Peername', 'Account', 'Details'].join(T);
+  const facts = (text: string): unknown => {
+    const index = open(text, { dialect: 'privateserver-log' });
+    const out = [];
+    for (let r = 0; r < index.recordCount; r++) out.push([index.recStartLine[r], index.recWall[r], index.recFlags[r], index.sessionKey(index.recSession[r])]);
+    return out;
+  };
+  for (let pad = 0; pad < 8; pad++) {
+    const rows = [`SessionLogEntry List${' '.repeat(pad)}`, header];
+    // A no-break space (C2 A0) around a key, at each byte of a row in turn: text trims it, bytes would not.
+    const plain = `2026-01-15 10:00:00${T}REGISTER${T}CLIENT${T}913${T}${T}ok`;
+    for (let at = plain.indexOf('913'); at <= plain.indexOf('913') + 3; at++) rows.push(`${plain.slice(0, at)}\u00a0${plain.slice(at)}`);
+    rows.push(plain, `${plain}${T}\u00a0`);
+    const text = rows.join('\n');
+    const viaText = facts(text.replaceAll(T, ','));
+    assert.deepEqual(facts(text), viaText, `padded by ${pad}`);
+    assert.ok((viaText as unknown[]).length === rows.length - 2, 'every row a record');
+  }
+});
