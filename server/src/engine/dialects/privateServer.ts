@@ -1,6 +1,6 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
-import { CivilDays, DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
+import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 
@@ -160,11 +160,6 @@ class PrivateServerParser implements LineParser {
   private keyCol = -1;
   private problemCols: number[] = [];
   private cells = new Int32Array(64);
-  /** tabOrEnd's view of the buffer as words, and every byte it went past OR-ed (a byte past ASCII sets 0x80 in one of its bytes). */
-  private words: Uint32Array = new Uint32Array(0);
-  private wordsOf: Uint8Array | undefined;
-  private wordsFrom = 0;
-  private highBits = 0;
   /** Header rows met so far (tables in the file). */
   private tablesSeen = 0;
   /** The component of the first table, for keys that only occur in it. */
@@ -186,9 +181,10 @@ class PrivateServerParser implements LineParser {
     let n = 0;
     let any = false;
     // Every byte OR-ed together: text with other bytes than ASCII (sort glyphs, Unicode blanks) is the text path's.
-    this.highBits = 0;
+    let bits = 0;
     for (let cs = start; cs <= end; ) {
-      const tab = this.tabOrEnd(buf, cs, end);
+      let tab = cs;
+      while (tab < end && buf[tab] !== 0x09) bits |= buf[tab++];
       let s = cs;
       let e = tab;
       while (s < e && isBlank(buf[s])) s++;
@@ -206,7 +202,7 @@ class PrivateServerParser implements LineParser {
       if (SIGNATURE_LENGTH[e - s] === 1 && namesColumn(buf, s, e)) return false;
       cs = tab + 1;
     }
-    if (this.highBits & 0x80808080) return false;
+    if (bits & 0x80) return false;
     // Blank lines and titles (TABs may lead or trail them) are the text path's too.
     if (n < 2 || !any) return false;
     if (n === 2 || n === 3) {
@@ -248,61 +244,6 @@ class PrivateServerParser implements LineParser {
     if (this.tablesSeen > 1) this.components.set(Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.keyStart, h.keyEnd - h.keyStart).toString('latin1'), table.component);
     if (timeCol === 0) h.bodyCol = firstTab(buf, start, end) + 1 - start;
     return true;
-  }
-
-  /**
-   * The first TAB in `buf[p, end)`, or `end`; every byte before it OR-ed into highBits. Four bytes at a
-   * time where it can (a word without a TAB, found by the zero-byte test on the word XOR four TABs):
-   * the rows of a day's table are most of a 200 MB export, and a loop byte by byte took a third of it.
-   */
-  private tabOrEnd(buf: Uint8Array, p: number, end: number): number {
-    if (buf !== this.wordsOf) this.viewWords(buf);
-    const words = this.words;
-    const a = this.wordsFrom;
-    let bits = this.highBits;
-    for (;;) {
-      // Byte by byte up to a word boundary, or to the end.
-      while (p < end && ((p - a) & 3) !== 0) {
-        const c = buf[p];
-        if (c === 0x09) return this.keep(bits, p);
-        bits |= c;
-        p++;
-      }
-      while (p + 4 <= end) {
-        const w = words[(p - a) >> 2];
-        const x = w ^ 0x09090909;
-        if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
-        bits |= w;
-        p += 4;
-      }
-      if (p + 4 > end) break;
-      // A TAB in this word: its bytes one by one.
-      for (let q = p + 4; p < q; p++) {
-        const c = buf[p];
-        if (c === 0x09) return this.keep(bits, p);
-        bits |= c;
-      }
-    }
-    while (p < end) {
-      const c = buf[p];
-      if (c === 0x09) return this.keep(bits, p);
-      bits |= c;
-      p++;
-    }
-    return this.keep(bits, end);
-  }
-
-  private keep(bits: number, at: number): number {
-    this.highBits = bits;
-    return at;
-  }
-
-  /** 32-bit words over `buf`'s bytes from its first offset at a multiple of 4 (wordsFrom); made once per buffer (a chunk's is reused). */
-  private viewWords(buf: Uint8Array): void {
-    const a = (4 - (buf.byteOffset & 3)) & 3;
-    this.wordsOf = buf;
-    this.wordsFrom = a;
-    this.words = new Uint32Array(buf.buffer, buf.byteOffset + a, Math.max(0, (buf.length - a) >> 2));
   }
 
   /** table.problem over bytes (the same rules), `f` holding the row's trimmed cell bounds. */
@@ -439,11 +380,8 @@ function plainTime(buf: Uint8Array, s: number, e: number): number {
       frac += c * scale;
     }
   }
-  return PLAIN_DAYS.of(y, mo, d) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + frac / 1000;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + frac / 1000;
 }
-
-/** The day number of plainTime's last date (a table's rows come a day at a time). */
-const PLAIN_DAYS = new CivilDays();
 
 export const privateServer: Dialect = {
   id: 'privateserver-log',
