@@ -12,7 +12,7 @@ import { partSizes } from '../../server/src/engine/partPlan';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, FileSource } from '../../server/src/engine';
 import { mixedEndings, REAL_LOG, snapshot } from './helpers';
-import { CTX, lineStarts, SAMPLES } from './partSamples';
+import { CTX, evenBounds, lineStarts, SAMPLES } from './partSamples';
 
 function dialect(id: string): Dialect {
   const d = DIALECTS.find((x) => x.id === id);
@@ -94,9 +94,7 @@ test('the real CommuniGate log stitched from parts equals one scan', () => {
   const whole = snapshot(sequential(bytes, d));
   const starts = lineStarts(bytes);
   for (const parts of [2, 3, 7]) {
-    const bounds = [0];
-    for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
-    bounds.push(bytes.length);
+    const bounds = evenBounds(starts, bytes.length, parts);
     assert.deepEqual(snapshot(stitched(bytes, d, bounds)), whole, `${parts} parts`);
   }
 });
@@ -110,9 +108,7 @@ test('parts taken from the front into the index itself and from the back by work
     one.build({ search });
     const whole = snapshot(one);
     for (const parts of [3, 6]) {
-      const bounds = [0];
-      for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
-      bounds.push(bytes.length);
+      const bounds = evenBounds(starts, bytes.length, parts);
       for (let front = 1; front < parts; front++) {
         const index = frontAndBack(bytes, d, bounds, front, search);
         const what = `${parts} parts, ${front} from the front, searching ${search ?? 'nothing'}`;

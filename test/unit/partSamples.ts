@@ -74,3 +74,11 @@ export function lineStarts(bytes: Buffer): number[] {
   for (let i = bytes.indexOf(0x0a); i >= 0 && i + 1 < bytes.length; i = bytes.indexOf(0x0a, i + 1)) out.push(i + 1);
   return out;
 }
+
+/** Bounds that split a log of `size` bytes into `parts` parts of about as many lines each, at line starts `starts`. */
+export function evenBounds(starts: number[], size: number, parts: number): number[] {
+  const bounds = [0];
+  for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
+  bounds.push(size);
+  return bounds;
+}

@@ -13,7 +13,7 @@ import type { StorePart } from '../../server/src/engine/logIndex';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { generatedLog, mixedEndings, REAL_LOG } from './helpers';
-import { CTX, lineStarts, SAMPLES } from './partSamples';
+import { CTX, evenBounds, lineStarts, SAMPLES } from './partSamples';
 
 /** What msglog check builds: every record in one session, problem lines kept. */
 const CHECK = { keyless: true, problemLines: true } as const;
@@ -110,9 +110,7 @@ test('the real CommuniGate log in 3 and 7 parts, left in segments, gives one sca
   assert.ok(whole.length > 10, 'the real log has diagnostics');
   const starts = lineStarts(bytes);
   for (const parts of [3, 7]) {
-    const bounds = [0];
-    for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
-    bounds.push(bytes.length);
+    const bounds = evenBounds(starts, bytes.length, parts);
     for (let front = 1; front < parts; front++) {
       const { index, segments } = segmented(bytes, d, bounds, front);
       assert.equal(segments, parts - front + 1, `${parts} parts, ${front} in the index`);
