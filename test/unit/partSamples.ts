@@ -14,6 +14,7 @@ export const SAMPLES: Record<string, string[]> = {
     '00:00:03 4 SMTP(3) 0042: thread form',
     '00:00:04.123456 2 IMAP-1([1.2.3.4]) back again',
     '  Call-ID: not-a-sip-record',
+    '00:00:02.000 5 SMTP-2 written late, over a second back: a regression',
     '***',
     '23:30:00.000 5 LATE-9 eleven hours back: no rollover',
     '00:10:00.000 5 NEXT-9 next day again',

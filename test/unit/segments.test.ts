@@ -9,9 +9,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckBytes, CheckHeads, diagnosticFacts, diagnostics, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { Dialect, LogFile } from '../../server/src/engine';
+import type { LogSetOptions } from '../../server/src/engine/logSet';
 import type { StorePart } from '../../server/src/engine/logIndex';
 import { DIALECTS } from '../../server/src/engine/dialects';
-import { startEarlyPartWorker } from '../../server/src/engine/parallel';
+import { indexPart, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { generatedLog, mixedEndings, REAL_LOG } from './helpers';
 import { CTX, evenBounds, lineStarts, SAMPLES } from './partSamples';
 
@@ -48,11 +49,12 @@ function oneScan(bytes: Buffer, d: Dialect): LogIndex {
 
 /**
  * As a parted build of check on several threads: the first `front` parts indexed into the index itself,
- * the others on their own (as a worker does, through the structured clone), then left as segments
- * where they can be (else adopted). Returns the index and how many segments it has.
+ * the others on their own (indexPart, as a worker does, through the structured clone), then left as
+ * segments where they can be (else adopted). Returns the index and how many segments it has.
  */
 function segmented(bytes: Buffer, d: Dialect, bounds: number[], front: number): { index: LogIndex; segments: number } {
-  const index = new LogIndex(new MemorySource(bytes), d, CTX);
+  const source = new MemorySource(bytes);
+  const index = new LogIndex(source, d, CTX);
   index.startPart(0, bounds[1]);
   index.build({ ...CHECK, chunkSize: 5 });
   index.finishSoFar();
@@ -61,17 +63,16 @@ function segmented(bytes: Buffer, d: Dialect, bounds: number[], front: number): 
     index.build({ ...CHECK, chunkSize: 5 });
     index.finishSoFar();
   }
-  const parts: [StorePart, number, boolean][] = [];
+  const parts: { part: StorePart; scannedTo: number; endsInPartialLine: boolean }[] = [];
   for (let k = front; k + 1 < bounds.length; k++) {
-    const part = new LogIndex(new MemorySource(bytes), d, CTX);
-    part.startPart(bounds[k], bounds[k + 1]);
-    part.build(CHECK);
-    parts.push([structuredClone(part.part()), part.scannedTo, part.endsInPartialLine]);
+    const answer = indexPart(source, d, CTX, 1000, bounds[k], bounds[k + 1], CHECK, k);
+    assert.ok('part' in answer);
+    parts.push(structuredClone(answer));
   }
-  const asSegments = parts.every(([p]) => index.canSegment(p));
-  if (!asSegments) for (const [p, to, partial] of parts) index.adoptPart(p, to, partial);
+  const asSegments = parts.every(({ part }) => index.canSegment(part));
+  if (!asSegments) for (const { part, scannedTo, endsInPartialLine } of parts) index.adoptPart(part, scannedTo, endsInPartialLine);
   index.endParts();
-  if (asSegments) for (const [p, to, partial] of parts) index.addSegment(p, to, partial);
+  if (asSegments) for (const { part, scannedTo, endsInPartialLine } of parts) index.addSegment(part, scannedTo, endsInPartialLine);
   return { index, segments: index.segments().length };
 }
 
@@ -91,8 +92,9 @@ for (const [id, lines] of Object.entries(SAMPLES)) {
           for (const front of [1, 2]) {
             const { index, segments } = segmented(bytes, d, bounds, front);
             if (segments > 1) split++;
-            assert.deepEqual(printed(index), whole, `${id} split at ${starts[i]}, ${starts[j]}, ${front} front parts`);
-            assert.deepEqual(records(index), all, `${id} split at ${starts[i]}, ${starts[j]}, ${front} front parts: records`);
+            const what = `${id} split at ${starts[i]}, ${starts[j]}, ${front} front parts`;
+            assert.deepEqual(printed(index), whole, what);
+            assert.deepEqual(records(index), all, `${what}: records`);
           }
         }
       }
@@ -113,9 +115,10 @@ test('the real CommuniGate log in 3 and 7 parts, left in segments, gives one sca
     const bounds = evenBounds(starts, bytes.length, parts);
     for (let front = 1; front < parts; front++) {
       const { index, segments } = segmented(bytes, d, bounds, front);
-      assert.equal(segments, parts - front + 1, `${parts} parts, ${front} in the index`);
-      assert.deepEqual(printed(index), whole, `${parts} parts, ${front} in the index`);
-      assert.deepEqual(records(index), records(scanned), `${parts} parts, ${front} in the index: records`);
+      const what = `${parts} parts, ${front} in the index`;
+      assert.equal(segments, parts - front + 1, what);
+      assert.deepEqual(printed(index), whole, what);
+      assert.deepEqual(records(index), records(scanned), `${what}: records`);
     }
   }
 });
@@ -130,6 +133,30 @@ async function withThreads<T>(threads: string, body: () => Promise<T>): Promise<
     if (was === undefined) delete process.env.MSGLOG_THREADS;
     else process.env.MSGLOG_THREADS = was;
   }
+}
+
+/** This thread's steps through the log in these tests: small, so that the worker surely comes in time to take parts. */
+const SLOW_CHUNK = 4096;
+
+/**
+ * LogSet.open of one large log on two threads with a worker started ahead, opened again (up to five
+ * times) until the worker took parts: it takes them only if it started before this thread was through
+ * the log, which a busy machine may delay. Every opening is checked by `check`; returns how many times
+ * the worker took parts.
+ */
+async function openUntilWorkerTakes(logFile: LogFile, options: LogSetOptions, took: (set: LogSet) => boolean, check: (set: LogSet) => void): Promise<number> {
+  let taken = 0;
+  for (let attempt = 0; attempt < 5 && taken === 0; attempt++) {
+    startEarlyPartWorker();
+    const set = await withThreads('2', () => LogSet.open([logFile], options));
+    try {
+      if (took(set)) taken++;
+      check(set);
+    } finally {
+      set.close();
+    }
+  }
+  return taken;
 }
 
 /** check's lines of a log set of one file, as check writes them (a line of the log is a line of the file), the worker's after this thread's. */
@@ -163,19 +190,25 @@ test('a large log opened for check on two threads reads the worker\'s parts as s
     const expectedLines = formats.map(({ json, file }) => checkLines(one, json, file));
     one.close();
     // Left as segments, read by this thread.
-    startEarlyPartWorker();
-    const parted = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16 }));
-    assert.ok(parted.sources[0].index.segments().length > 1, 'the worker\'s parts are segments');
-    assert.equal(parted.sources[0].index.laterCheckLines, undefined);
-    assert.deepEqual(printed(parted.sources[0].index), expected);
-    parted.close();
+    const segmentsTaken = await openUntilWorkerTakes(
+      logFile,
+      { ...CHECK, segments: true, parts: 16, chunkSize: SLOW_CHUNK },
+      (set) => set.sources[0].index.segments().length > 1,
+      (set) => {
+        assert.equal(set.sources[0].index.laterCheckLines, undefined);
+        assert.deepEqual(printed(set.sources[0].index), expected);
+      },
+    );
+    assert.equal(segmentsTaken, 1, 'the worker\'s parts are segments');
     // Kept by the worker, which writes their lines.
     for (const [i, { json, file }] of formats.entries()) {
-      startEarlyPartWorker();
-      const kept = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16, check: { json, named: file !== undefined } }));
-      assert.ok(kept.sources[0].index.laterCheckLines !== undefined, 'the worker writes the lines of its parts');
-      assert.equal(checkLines(kept, json, file), expectedLines[i], `json ${json}, file ${file}`);
-      kept.close();
+      const keptTaken = await openUntilWorkerTakes(
+        logFile,
+        { ...CHECK, segments: true, parts: 16, chunkSize: SLOW_CHUNK, check: { json, named: file !== undefined } },
+        (set) => set.sources[0].index.laterCheckLines !== undefined,
+        (set) => assert.equal(checkLines(set, json, file), expectedLines[i], `json ${json}, file ${file}`),
+      );
+      assert.equal(keptTaken, 1, `json ${json}, file ${file}: the worker writes the lines of its parts`);
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -193,8 +226,10 @@ test('parts a worker kept that cannot be segments (no record in them) are handed
     const expected = checkLines(one, false, undefined);
     assert.ok(expected.length > 1000);
     one.close();
+    // The worker's first parts (from the back) hold no record: whatever it kept is handed over and adopted
+    // (no segments, no lines written by the worker).
     startEarlyPartWorker();
-    const handed = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16, check: { json: false, named: false } }));
+    const handed = await withThreads('2', () => LogSet.open([logFile], { ...CHECK, segments: true, parts: 16, chunkSize: SLOW_CHUNK, check: { json: false, named: false } }));
     const index = handed.sources[0].index;
     assert.equal(index.laterCheckLines, undefined, 'not written by the worker');
     assert.equal(index.segments().length, 1, 'adopted, not segments');
