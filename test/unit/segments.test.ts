@@ -254,3 +254,26 @@ test('a worker\'s check lines go after this thread\'s: a JSON item\'s `,` droppe
   assert.equal(written(false, 0, ['1: warning level: x\n'], 1), '1: warning level: x\n');
   assert.equal(written(true, 0, [], 0), '');
 });
+
+test('a worker\'s check lines in 1 MB buffers: in order across buffers, a write longer than one, nothing lost to a take', () => {
+  const sink = new CheckBytes();
+  const expected: string[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    const line = `${i}: warning level: ${'x'.repeat(i % 61)}\n`;
+    expected.push(line);
+    if (i % 3 === 0) sink.write(line);
+    else {
+      const bytes = Buffer.from(line);
+      sink.copy(bytes, 0, bytes.length);
+    }
+  }
+  const long = `${'é'.repeat(700_000)}\n`;
+  sink.write(long);
+  expected.push(long);
+  const first = sink.take();
+  assert.ok(first.length > 2, `${first.length} buffers`);
+  assert.equal(Buffer.concat(first).toString('utf8'), expected.join(''));
+  sink.decimal(12);
+  assert.equal(Buffer.concat(sink.take()).toString('utf8'), '12', 'what is written after a take is in new buffers');
+  assert.equal(Buffer.concat(first).toString('utf8'), expected.join(''), 'the buffers taken first are left as they were');
+});

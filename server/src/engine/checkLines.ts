@@ -136,11 +136,12 @@ export class CheckBytes implements LineSink {
     this.used += end - start;
   }
 
-  /** What was written, in buffers of their own (to transfer). */
+  /** What was written, in buffers of their own (to transfer); what is written after goes to new buffers. */
   take(): Uint8Array[] {
     if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
+    this.buf = Buffer.alloc(0);
     this.used = 0;
-    return this.full;
+    return this.full.splice(0);
   }
 
   private room(n: number): void {

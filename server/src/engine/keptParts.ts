@@ -44,15 +44,20 @@ export function endKeptParts(index: LogIndex, worker: PartWorker, held: PartAnsw
   index.acceptLead((shapes[0] as HeldPart).lead);
   const { t, record } = index.timeEdge();
   worker.send({ kind: 'check', start: index.segmentStart(), edge: { t, text: record >= 0 ? index.timestampText(record) : '' }, format });
-  index.laterCheckLines = () => {
-    for (;;) {
-      // The worker's last part answer may not have been taken yet (the parts were all in before it).
-      const answer = worker.waitSync() as PartAnswer | CheckLines;
-      if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-      if ('lines' in answer) return answer;
-    }
-  };
+  // The worker answers once: asked again, the same lines.
+  let lines: CheckLines | undefined;
+  index.laterCheckLines = () => (lines ??= checkLinesOf(worker));
   return undefined;
+}
+
+/** The worker's check lines (waits for them). */
+function checkLinesOf(worker: PartWorker): CheckLines {
+  for (;;) {
+    // The worker's last part answer may not have been taken yet (the parts were all in before it).
+    const answer = worker.waitSync() as PartAnswer | CheckLines;
+    if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+    if ('lines' in answer) return answer;
+  }
 }
 
 /** The worker's parts, handed over after all (in order of their numbers). */
