@@ -10,8 +10,10 @@ import { diagnosticFactsOf } from './diagnostics';
 import { LogIndex } from './logIndex';
 import type { StorePart } from './logIndex';
 import type { PartAnswer, PartWorker } from './parallel';
-import { partLead, partShape } from './segmentStore';
-import type { PartLead, PartShape, SegmentStart } from './segmentStore';
+import { partLead } from './portableStore';
+import { partShape } from './segmentStore';
+import type { PartLead } from './portableStore';
+import type { PartShape, SegmentStart } from './segmentStore';
 import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
 

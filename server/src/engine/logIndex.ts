@@ -1,7 +1,8 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
 import { CR, LF, SP, TAB } from './bytes';
 import type { StorePart, StoreState } from './portableStore';
-import { partLead, partShape } from './segmentStore';
+import { partLead } from './portableStore';
+import { partShape } from './segmentStore';
 import type { PartShape, SegmentStart } from './segmentStore';
 import type { CheckLines } from './checkLines';
 import { SessionEnds } from './sessionEnds';

@@ -45,6 +45,17 @@ export interface StorePart {
   problemLines?: PortableProblemLines;
 }
 
+/** What a part says of the records before it: lines it began with that continue the last, and marker runs before its first record (part lines). */
+export interface PartLead {
+  carryLines: number;
+  carryEndOffset: number;
+  runs: OverflowRun[];
+}
+
+export function partLead(p: StorePart): PartLead {
+  return { carryLines: p.carryLines, carryEndOffset: p.carryEndOffset, runs: p.overflow.filter((run) => run.recordBefore < 0) };
+}
+
 /** A store's records, sessions and scan state as plain arrays and values (the index cache writes it to disk). */
 export interface StoreState {
   arrays: Record<StoreArrayName, ArrayBufferView | undefined>;
@@ -131,14 +142,10 @@ export class PortableStore extends RecordStore {
   protected adopt(p: StorePart): void {
     const base = this.recordCount;
     const lineBase = this.lineCount;
-    const lastOpen = base > 0 && !this.closedBy.has(base - 1);
-    // Leading continuation lines of the part extend our last record (unless a marker closed it).
-    if (lastOpen && p.carryLines > 0) {
-      this.lastEndLine = lineBase + p.carryLines - 1;
-      this.lastEndOffset = p.carryEndOffset;
-      const s = this.recSession[base - 1];
-      if (p.carryDialog !== undefined) this.sessionDialog.add(s, p.carryDialog);
-    }
+    // Leading continuation lines of the part extend our last record (unless a marker closed it), and
+    // reveal its SIP dialog; markers before the part's first record follow it.
+    if (base > 0 && !this.closedBy.has(base - 1) && p.carryLines > 0 && p.carryDialog !== undefined) this.sessionDialog.add(this.recSession[base - 1], p.carryDialog);
+    this.acceptLead(partLead(p));
     // Sessions: local id → ours.
     const map = new Uint32Array(p.keyBounds.length >> 1);
     for (let i = 0; i < map.length; i++) map[i] = this.keys.intern(p.keyPool, p.keyBounds[2 * i], p.keyBounds[2 * i + 1]);
@@ -198,18 +205,7 @@ export class PortableStore extends RecordStore {
     }
     this.sessionDialog.addPortable(p.sessionDialogs, map);
     // Overflow runs: a run that continues our last run merges with it.
-    for (const run of p.overflow) {
-      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: run.recordBefore < 0 ? base - 1 : run.recordBefore + base };
-      const last = this.overflow[this.overflow.length - 1];
-      if (last && last.endLine === moved.startLine - 1 && moved.recordBefore === last.recordBefore) {
-        last.endLine = moved.endLine;
-        last.endOffset = moved.endOffset;
-        last.count += moved.count;
-      } else {
-        this.overflow.push(moved);
-        this.closeBy(moved.recordBefore, moved);
-      }
-    }
+    for (const run of p.overflow) if (run.recordBefore >= 0) this.addRun({ ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: run.recordBefore + base });
     if (base === 0 && n > 0) this.preambleLines = lineBase + p.recStartLine[0];
     this.recordCount = base + n;
     if (n > 0) {
@@ -218,6 +214,35 @@ export class PortableStore extends RecordStore {
     }
     this.lineCount = lineBase + p.lineCount;
     this.invalidateDerived();
+  }
+
+  /**
+   * Takes in what a part that follows this store's records says of them (PartLead): lines it began
+   * with extend the last record, unless a marker closed it; markers before the part's first record
+   * close it, or go on with its last run. For a part adopted, or left as a segment (takeOverPart).
+   */
+  acceptLead(lead: PartLead): void {
+    const lineBase = this.lineCount;
+    const last = this.recordCount - 1;
+    if (last >= 0 && lead.carryLines > 0 && !this.closedBy.has(last)) {
+      this.lastEndLine = lineBase + lead.carryLines - 1;
+      this.lastEndOffset = lead.carryEndOffset;
+    }
+    for (const run of lead.runs) this.addRun({ ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: last });
+    this.invalidateDerived();
+  }
+
+  /** Adds a run of markers (lines of this store) after the others: one that goes on from the last run (the same record before it) merges with it. */
+  protected addRun(run: OverflowRun): void {
+    const last = this.overflow[this.overflow.length - 1];
+    if (last && last.endLine === run.startLine - 1 && run.recordBefore === last.recordBefore) {
+      last.endLine = run.endLine;
+      last.endOffset = run.endOffset;
+      last.count += run.count;
+    } else {
+      this.overflow.push(run);
+      this.closeBy(run.recordBefore, run);
+    }
   }
 
   /**

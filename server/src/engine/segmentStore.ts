@@ -1,19 +1,12 @@
 // A store that can be a segment of a log (LogIndex.segments): a part a worker indexed, left where it
 // was indexed rather than copied into the index of the whole log, its lines moved in place to follow
-// the records before it, and what it says of those records taken in by them. Between PortableStore
+// the records before it (which take in what it says of them: PortableStore.acceptLead). Between PortableStore
 // and WindowedStore, so that the parts' own file stays about handing parts over.
 import { NO_OFFSET } from './recordStore';
-import type { OverflowRun, RecordStore } from './recordStore';
+import type { RecordStore } from './recordStore';
 import { PortableStore } from './portableStore';
 import type { StorePart } from './portableStore';
 import { RecordFlag } from './types';
-
-/** What a part says of the records before it: lines it began with that continue the last, and marker runs before its first record (part lines). */
-export interface PartLead {
-  carryLines: number;
-  carryEndOffset: number;
-  runs: OverflowRun[];
-}
 
 /** What decides whether a part can be left as a segment (LogIndex.canSegment). */
 export interface PartShape {
@@ -26,10 +19,6 @@ export interface PartShape {
 
 export function partShape(p: StorePart): PartShape {
   return { recordCount: p.recordCount, zoneOffsets: p.offsets !== undefined, keyless: p.keyBounds.length === 2 && p.keyBounds[1] === p.keyBounds[0] };
-}
-
-export function partLead(p: StorePart): PartLead {
-  return { carryLines: p.carryLines, carryEndOffset: p.carryEndOffset, runs: p.overflow.filter((run) => run.recordBefore < 0) };
 }
 
 /**
@@ -48,33 +37,6 @@ export interface SegmentStart {
 }
 
 export class SegmentStore extends PortableStore {
-  /**
-   * Takes in what a part that follows this store's records says of them (PartLead): lines it began
-   * with extend the last record, unless a marker closed it; markers before the part's first record
-   * close it, or go on with its last run. As adopt does; for a part left as a segment (takeOverPart).
-   */
-  acceptLead(lead: PartLead): void {
-    const lineBase = this.lineCount;
-    const last = this.recordCount - 1;
-    if (lead.carryLines > 0 && !this.closedBy.has(last)) {
-      this.lastEndLine = lineBase + lead.carryLines - 1;
-      this.lastEndOffset = lead.carryEndOffset;
-    }
-    for (const run of lead.runs) {
-      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: last };
-      const lastRun = this.overflow[this.overflow.length - 1];
-      if (lastRun && lastRun.endLine === moved.startLine - 1 && lastRun.recordBefore === last) {
-        lastRun.endLine = moved.endLine;
-        lastRun.endOffset = moved.endOffset;
-        lastRun.count += moved.count;
-      } else {
-        this.overflow.push(moved);
-        this.closeBy(last, moved);
-      }
-    }
-    this.invalidateDerived();
-  }
-
   /** What a part after this store's records starts from (takeOverPart), finishing aside (OrderedStore.segmentStart adds it). */
   protected storeStart(): Omit<SegmentStart, 'finishing'> {
     return { lineCount: this.lineCount, prevWall: this.prevWall, prevOffset: this.prevOffset, hasOffset: this.hasOffset, logOffsetMin: this.logOffsetMin };
@@ -84,7 +46,7 @@ export class SegmentStore extends PortableStore {
    * Takes a part over as this new, empty store's records, its arrays used as they are (not copied):
    * a segment of a log whose records before it end as `start` says (LogIndex.segments), as adopt would
    * have appended it there, its lines moved in place to follow them. What the part says of the records
-   * before it (partLead) is theirs to take (acceptLead). A keyless part with records (its sessions are
+   * before it (partLead) is theirs to take (PortableStore.acceptLead). A keyless part with records (its sessions are
    * not carried), that does not set the log's zone offset (LogIndex.canSegment).
    */
   protected takeOverPart(p: StorePart, start: SegmentStart): void {
@@ -122,12 +84,7 @@ export class SegmentStore extends PortableStore {
       break;
     }
     // Runs before the part's first record are the records' before it (partLead).
-    for (const run of p.overflow) {
-      if (run.recordBefore < 0) continue;
-      const moved: OverflowRun = { ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase };
-      this.overflow.push(moved);
-      this.closeBy(moved.recordBefore, moved);
-    }
+    for (const run of p.overflow) if (run.recordBefore >= 0) this.addRun({ ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase });
     this.recordCount = n;
     this.lineCount = lineBase + p.lineCount;
     this.lastEndLine = p.lastEndLine + lineBase;
