@@ -242,6 +242,8 @@ export interface ServerInfoResult {
   largeLogs: LargeLogInfo[];
   /** Documents opened so far whose index a worker had made from the file while their text was on its way (documentOpening). */
   documentsIndexedAhead: number;
+  /** Documents opened so far whose text the server read as bytes from the didOpen (a large one, over stdio). */
+  documentsReadAsBytes: number;
 }
 
 /** Export logs to a file for a log platform (docs/EXPORT.md); nothing is written unless every log reads. */

@@ -40,9 +40,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Messag
   const serverModule = context.asAbsolutePath(path.join('server', 'out', 'server.js'));
   // The server indexes large logs in fresh memory: it starts with huge pages where Linux gives them on request.
   const env = hugePagesEnv(process.env, process.platform, (file) => fs.readFileSync(file, 'utf8'));
+  // Over stdio: the server reads a large didOpen's text as bytes there (server/src/transport), where
+  // Node's IPC channel would hand it over decoded and parsed (two strings the size of the log).
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.stdio, options: { env } },
+    debug: { module: serverModule, transport: TransportKind.stdio, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const recovery = new ServerRecovery();
   const clientOptions: LanguageClientOptions = {

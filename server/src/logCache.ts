@@ -8,6 +8,7 @@ import type { CancellationToken } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
 import { LargeLogStore } from './largeLogStore';
+import { bytesOfDocument } from './byteDocuments';
 import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, UnknownDialectError } from './engine';
 import type { LogIndex } from './engine';
 import { WorkerFileIndex } from './engine/fileIndexJob';
@@ -157,13 +158,15 @@ export class LogCache {
       }
     }
     const forced = forcedDialect(languageId);
-    const text = document.getText();
+    // A document opened with its text as bytes (byteDocuments.ts) is read as it came: nothing to encode.
+    const given = bytesOfDocument(document);
+    const text = given ?? document.getText();
     // A document just opened whose file a worker indexed ahead (opening) may not need its text encoded.
     const early = this.takeEarly(uri);
     // Files are indexed ahead from ASYNC_BYTES on: a shorter text (UTF-8 takes at most three bytes a UTF-16 unit) is not one.
-    const fromEarly = early !== undefined && cached === undefined && text.length * 3 >= ASYNC_BYTES;
+    const fromEarly = early !== undefined && cached === undefined && (typeof text === 'string' ? text.length * 3 : text.length) >= ASYNC_BYTES;
     if (!fromEarly) this.stopEarly(early);
-    const bytes = fromEarly ? undefined : Buffer.from(text, 'utf8');
+    const bytes = fromEarly ? undefined : (given ?? Buffer.from(text as string, 'utf8'));
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
     const grown = bytes && cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;
@@ -178,7 +181,7 @@ export class LogCache {
       const job =
         bytes === undefined && early !== undefined
           ? this.parseEarly(uri, version, languageId, text, forced, mtimeMs, superseded, early)
-          : this.parseAsync(uri, version, languageId, bytes ?? Buffer.from(text, 'utf8'), forced, mtimeMs, superseded);
+          : this.parseAsync(uri, version, languageId, bytes ?? utf8(text), forced, mtimeMs, superseded);
       this.building.set(uri, { version, languageId, opening, entry: job });
       try {
         entry = await job;
@@ -246,11 +249,11 @@ export class LogCache {
    * that index when `text` is the file's bytes decoded, in this language, with these settings;
    * otherwise as parseAsync.
    */
-  private async parseEarly(uri: string, version: number, languageId: string, text: string, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
+  private async parseEarly(uri: string, version: number, languageId: string, text: string | Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
     const toleranceMs = this.toleranceMs;
     const index = await earlyIndexOf(early, languageId, text, mtimeMs, toleranceMs);
     if (isCancelled()) throw new CancelledError();
-    if (index === undefined) return this.parseAsync(uri, version, languageId, Buffer.from(text, 'utf8'), dialect, mtimeMs, isCancelled);
+    if (index === undefined) return this.parseAsync(uri, version, languageId, utf8(text), dialect, mtimeMs, isCancelled);
     this.earlyTaken++;
     return { uri, version, index, problem: undefined, mode: dialect ? 'forced' : 'detected', languageId, toleranceMs };
   }
@@ -285,8 +288,13 @@ export class LogCache {
   }
 }
 
-/** The index `early` made, when it was made of `text`'s bytes for this language, modification time and tolerance. */
-async function earlyIndexOf(early: EarlyIndex, languageId: string, text: string, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
+/** `text` in UTF-8 (bytes as they are). */
+function utf8(text: string | Buffer): Buffer {
+  return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+}
+
+/** The index `early` made, when it was made of `text` (or its bytes) for this language, modification time and tolerance. */
+async function earlyIndexOf(early: EarlyIndex, languageId: string, text: string | Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
   const job = await early.job;
   if (job === undefined) return undefined;
   if (early.languageId !== languageId || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== toleranceMs) {

@@ -1,20 +1,20 @@
 // Language server entry: wires LSP requests to the feature modules. No feature logic lives here.
-// ProposedFeatures.all + createConnection() picks the transport from argv (--stdio, --node-ipc, …).
+// The transport comes from argv (--stdio, --node-ipc, …): transport/stdioConnection.ts.
 import type {
   CancellationToken,
   Message,
   RequestMessage,
   ResponseMessage } from 'vscode-languageserver/node';
 import {
-  createConnection,
   DidChangeConfigurationNotification,
   LSPErrorCodes,
-  ProposedFeatures,
   ResponseError,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { documentsWithBytes, OpenedTexts } from './byteDocuments';
+import { serverConnection } from './transport/stdioConnection';
 import type { ProgressSink } from './largeLogStore';
 import type { LogIndex } from './engine';
 import { CancelledError } from './engine';
@@ -46,8 +46,12 @@ function cancelUndispatched(message: Message): ResponseMessage | undefined {
   return { jsonrpc: '2.0', id: request.id, error: { code: LSPErrorCodes.RequestCancelled, message: 'request cancelled' } };
 }
 
-const connection = createConnection(ProposedFeatures.all, { connectionStrategy: { cancelUndispatched } });
-const documents = new TextDocuments(TextDocument);
+/** Set once the client asked the server to shut down: leaving then is not a failure. */
+let shutdownRequested = false;
+/** Texts of large didOpens read as bytes by the transport, until their documents are made. */
+const openedTexts = new OpenedTexts();
+const connection = serverConnection(openedTexts, { connectionStrategy: { cancelUndispatched } }, () => shutdownRequested);
+const documents = new TextDocuments(documentsWithBytes(openedTexts));
 
 function logFailure(error: unknown): void {
   connection.console.error(`messaging-server-logs: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
@@ -326,6 +330,7 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
       watched,
     })),
     documentsIndexedAhead: cache.earlyIndexesTaken,
+    documentsReadAsBytes: openedTexts.taken,
   };
 });
 connection.onRequest(Requests.sipDialog, (params, token) => withEntries(params, token, (inputs) => pictures.sipDialog(inputs, params)));
@@ -351,6 +356,7 @@ function withEntries<T>(params: LogSetParams, token: CancellationToken, work: (i
   return from(0);
 }
 connection.onShutdown(() => {
+  shutdownRequested = true;
   cache.largeLogs.dispose();
   timelines.dispose();
 });

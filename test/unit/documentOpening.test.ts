@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ByteTextDocument } from '../../server/src/byteDocuments';
 import type { LogCache } from '../../server/src/logCache';
 import { isTextOf } from '../../server/src/engine/fileIndexJob';
 import { KeyTable } from '../../server/src/engine/keyTable';
@@ -76,6 +77,27 @@ test('a document whose text is not its file gets the index of its text: an edit 
   const bomIndex = await openDocument(bomLogs, bomUri, text, true);
   assert.equal(bomLogs.earlyIndexesTaken, 0);
   assert.equal(bomIndex.read(0, 3).toString('latin1'), text.slice(0, 3), 'the index reads the text, not the file');
+});
+
+test('a document opened with its text as bytes (the stdio transport) takes the index made ahead when its bytes are the file\'s, else indexes its bytes', async () => {
+  const uri = logFile('bytes.log', text);
+  const asBytes = async (logs: LogCache, docUri: string, bytes: Buffer): Promise<LogIndex> => {
+    logs.opening(docUri, 'communigate-log');
+    logs.opened(docUri);
+    const entry = await logs.forDocument(new ByteTextDocument(docUri, 'communigate-log', 1, bytes));
+    assert.ok(entry.index, entry.problem);
+    return entry.index;
+  };
+  const logs = logCache();
+  const early = await asBytes(logs, uri, Buffer.from(text));
+  assert.equal(logs.earlyIndexesTaken, 1, 'the bytes are the file: the index made ahead');
+  assert.deepEqual(snapshot(early), snapshot(await openDocument(logCache(), uri, text, false)));
+  // The editor drops a byte order mark: the bytes it sends are not the file, and are indexed as they are.
+  const bomUri = logFile('bom-bytes.log', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+  const bomLogs = logCache();
+  const bomIndex = await asBytes(bomLogs, bomUri, Buffer.from(text));
+  assert.equal(bomLogs.earlyIndexesTaken, 0);
+  assert.deepEqual(snapshot(bomIndex), snapshot(early));
 });
 
 test('nothing is indexed ahead for a small file, and a close before the didOpen stops the worker', async () => {

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { buildParallel, buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { FileSource as FileSourceClass } from '../../server/src/engine/source';
 import { earlyPartWorkerWaiting, startEarlyPartWorker } from '../../server/src/engine/parallel';
-import { partSizes } from '../../server/src/engine/partPlan';
+import { MIN_PART_BYTES, partSizes } from '../../server/src/engine/partPlan';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import type { Dialect, FileSource } from '../../server/src/engine';
 import { mixedEndings, REAL_LOG, snapshot } from './helpers';
@@ -230,11 +230,12 @@ test('parts shrink toward where this thread (from the front) and the workers (fr
     // Each side's parts get smaller (or stay) toward the meeting point, and none is below the minimum.
     for (let i = 1; i < front.length; i++) assert.ok(front[i] <= front[i - 1], `front ${front.map((s) => s / MB)}`);
     for (let i = 1; i < back.length; i++) assert.ok(back[i] >= back[i - 1], `back ${back.map((s) => s / MB)}`);
-    if (size >= 96 * MB) assert.ok(Math.min(...sizes) >= 24 * MB, `no part below 24 MB: ${sizes.map((s) => s / MB)}`);
+    if (size >= 4 * threads * MIN_PART_BYTES) assert.ok(Math.min(...sizes) >= MIN_PART_BYTES, `no part below ${MIN_PART_BYTES / MB} MB: ${sizes.map((s) => s / MB)}`);
     // The workers' side is in parts no larger than half of this thread's side, so that they share it.
     assert.ok(Math.max(...back) <= meet / 2 + 1 || back.length === 1, `back ${back.map((s) => s / MB)}`);
   }
-  assert.deepEqual(partSizes(1000 * MB, 2).map((s) => Math.round(s / MB)), [250, 125, 63, 31, 31, 31, 31, 63, 125, 250]);
+  assert.deepEqual(partSizes(1000 * MB, 2).map((s) => Math.round(s / MB)), [250, 125, 63, 31, 16, 16, 16, 16, 31, 63, 125, 250]);
+  assert.deepEqual(partSizes(200 * MB, 2).map((s) => Math.round(s / MB)), [50, 25, 13, 13, 13, 13, 25, 50]);
 });
 
 test('a parted build reports the whole log\'s progress: of its size, never going down', async () => {

@@ -147,12 +147,12 @@ export class WorkerFileIndex {
 
   /**
    * The index of a document whose text is `text`, taken from the worker's answer when `text` is the
-   * bytes the worker read, decoded; undefined otherwise (changed on disk, another encoding or a byte
+   * bytes the worker read (decoded, or as bytes: compared as they are); undefined otherwise (changed on disk, another encoding or a byte
    * order mark, unsaved edits, an error). The index reads the worker's bytes: `text` is not encoded.
    */
-  async indexOf(text: string): Promise<LogIndex | undefined> {
+  async indexOf(text: string | Uint8Array): Promise<LogIndex | undefined> {
     const answer = await this.answer;
-    if ('error' in answer || !isTextOf(text, answer.bytes)) return undefined;
+    if ('error' in answer || !(typeof text === 'string' ? isTextOf(text, answer.bytes) : Buffer.from(text.buffer, text.byteOffset, text.byteLength).equals(answer.bytes))) return undefined;
     const dialect = dialectById(answer.dialect);
     const bytes = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.length);
     return dialect ? LogIndex.fromState(new MemorySource(bytes), dialect, this.options.ctx, answer.state) : undefined;

@@ -13,7 +13,7 @@ import type { DialectId, ParseContext } from './types';
 import type { HeaderLinesJob } from './quickFilter';
 import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
-import { BACK, claimFront, MIN_PART_BYTES, splitAtLines } from './partPlan';
+import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 
@@ -66,7 +66,7 @@ export function threadsFor(size: number, requested = threadsFromEnvironment()): 
   if (requested !== undefined) return requested > 1 && workerFile() !== undefined ? Math.min(requested, 16) : 1;
   if (size < PARALLEL_MIN_BYTES || workerFile() === undefined) return 1;
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_PART_BYTES)));
+  return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_THREAD_BYTES)));
 }
 
 /** MSGLOG_THREADS=N sets the threads of every large index (1: one thread, as before workers). */

@@ -4,8 +4,14 @@
 import { LF } from './bytes';
 import type { LogSource } from './source';
 
-/** No part smaller than this. */
-export const MIN_PART_BYTES = 24 << 20;
+/**
+ * No part smaller than this. The last parts decide how long one side waits for the other: with 24 MB
+ * (about 100 ms of scanning here), `msglog check` of a 200 MB log took 5–9 % longer than with 8 MB.
+ */
+export const MIN_PART_BYTES = 8 << 20;
+
+/** A thread for each this many bytes of a log, at most (a worker's start costs 50–150 ms). */
+export const MIN_THREAD_BYTES = 24 << 20;
 
 /**
  * Offsets that split `[0, size)` into parts, each starting at a line boundary (after an LF): about

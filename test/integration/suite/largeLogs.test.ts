@@ -235,7 +235,7 @@ describe('large logs read from disk by the server', function () {
 
   it('a large log opened in the editor is indexed from disk while its text goes to the server (documentOpening)', async () => {
     const info = () => vscode.commands.executeCommand<ServerInfoResult>('messagingLogs.debug.serverInfo');
-    const before = (await info()).documentsIndexedAhead;
+    const { documentsIndexedAhead: before, documentsReadAsBytes: bytesBefore } = await info();
     const opened = path.join(dir, 'opened.log');
     await generate(opened, 12);
     const document = await vscode.workspace.openTextDocument(opened);
@@ -243,8 +243,19 @@ describe('large logs read from disk by the server', function () {
     // The client announces the file before its didOpen; the server takes the index a worker made of it.
     const after = await poll(async () => (await info()).documentsIndexedAhead, (n) => n > before, 30000);
     assert.ok(after > before, `documents indexed ahead: ${before} before, ${after} after`);
+    // The editor's didOpen came over stdio, and its 12 MB of text was read as bytes, not decoded.
+    assert.ok((await info()).documentsReadAsBytes > bytesBefore, 'the text was read as bytes');
     const diagnostics = await poll(() => vscode.languages.getDiagnostics(document.uri), (d) => d.length > 0, 30000);
     assert.ok(diagnostics.length > 0, 'its diagnostics are published');
+    // The same problems as msglog check finds in the file, line for line (the editor's list is capped).
+    const bin = path.join(extension().extensionPath, 'server', 'out', 'msglog.js');
+    const checked = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, [bin, 'check', '--json', opened], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 256 << 20 }, (error, stdout) =>
+        error && error.code !== 1 ? reject(error) : resolve(stdout),
+      ),
+    );
+    const lines = (JSON.parse(checked) as { diagnostics: { line: number }[] }).diagnostics.slice(0, 100).map((d) => d.line - 1);
+    assert.deepStrictEqual(diagnostics.slice(0, 100).map((d) => d.range.start.line), lines);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -1,0 +1,42 @@
+// The server's connection over stdin/stdout (`--stdio`, how the client starts it), with messages read
+// by our own reader (stdioReader.ts) and decoder: a large didOpen keeps its text as bytes
+// (didOpenBytes.ts); every other message is parsed as vscode-jsonrpc would. Other transports (`--node-ipc`, sockets) are left to
+// createConnection, whose messages come already parsed.
+import { format } from 'node:util';
+import type { Connection, ConnectionStrategy, ConnectionOptions, Message } from 'vscode-languageserver/node';
+import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
+import type { OpenedTexts } from '../byteDocuments';
+import { readByteTextDidOpen } from './didOpenBytes';
+import { StdioMessageReader } from './stdioReader';
+
+/** How the stdio reader decodes a message's body: a large didOpen with its text as bytes, put in `opened`. */
+export function byteTextDecoder(opened: OpenedTexts): (body: Buffer) => Message {
+  return (body) => {
+    const read = readByteTextDidOpen(body);
+    if (read === undefined) return JSON.parse(body.toString('utf8')) as Message;
+    opened.put(read.uri, read.version, read.text);
+    return read.message as Message;
+  };
+}
+
+/**
+ * The server's connection: over stdin/stdout with our decoder when started with `--stdio`, else as
+ * createConnection picks from the command line. `shutDown` says whether a shutdown request came (the
+ * exit status when the client goes away).
+ */
+export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean): Connection {
+  if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
+  const reader = new StdioMessageReader(process.stdin, byteTextDecoder(opened));
+  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout), options);
+  // What createConnection does for `--stdio` itself: the server ends with its input, and nothing
+  // printed by console.* may reach stdout, where it would break the stream of messages.
+  const end = (): void => process.exit(shutDown() ? 0 : 1);
+  process.stdin.on('end', end);
+  process.stdin.on('close', end);
+  console.log = (...args: unknown[]) => connection.console.log(format(...args));
+  console.info = (...args: unknown[]) => connection.console.info(format(...args));
+  console.warn = (...args: unknown[]) => connection.console.warn(format(...args));
+  console.error = (...args: unknown[]) => connection.console.error(format(...args));
+  console.debug = (...args: unknown[]) => connection.console.log(format(...args));
+  return connection;
+}

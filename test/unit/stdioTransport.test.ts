@@ -1,0 +1,193 @@
+// The server's stdio transport: Content-Length framing read into one buffer per message, and a large
+// didOpen's text read as UTF-8 bytes from the message (never decoded): the same bytes, and the same
+// message, as JSON.parse and Buffer.from give; over the real server, the same answers as the text.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import type { Diagnostic, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-protocol';
+import type { Message } from 'vscode-languageserver/node';
+import type { ServerInfoResult } from '../../common/protocol';
+import { BYTE_TEXT_MIN_BYTES, readByteTextDidOpen } from '../../server/src/transport/didOpenBytes';
+import { StdioMessageReader } from '../../server/src/transport/stdioReader';
+import { byteTextDecoder } from '../../server/src/transport/stdioConnection';
+import { ByteTextDocument, documentsWithBytes, OpenedTexts } from '../../server/src/byteDocuments';
+import { at, FIXTURE_TEXT, hoverText, LspSession } from './lspHarness';
+
+/** Text with everything JSON escapes or keeps: quotes, backslashes, controls, CRLF, accents, CJK, an emoji, lone surrogates. */
+const AWKWARD = 'say "hi" \\ back\\slash /x\t\b\f\r\n\u0001\u001f café 日本 😀 \ud800 lone \udc00 end\u2028\u2029\n';
+
+/** A didOpen message as a client writes it (JSON.stringify), its text `text` padded past the threshold. */
+function didOpen(text: string, uri = 'file:///tmp/a%20b.log', extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'communigate-log', version: 7, text }, ...extra } });
+}
+
+const big = (s: string): string => s.repeat(Math.ceil(BYTE_TEXT_MIN_BYTES / s.length) + 1);
+
+test('a large didOpen gives the bytes Buffer.from(JSON.parse(…).text) gives, and the rest of the message as JSON.parse reads it', () => {
+  for (const text of [big(AWKWARD), big(FIXTURE_TEXT), big('x'), `${big('a')}\\`, big('"')]) {
+    const json = didOpen(text);
+    const read = readByteTextDidOpen(Buffer.from(json, 'utf8'));
+    assert.ok(read, 'read as bytes');
+    assert.ok(read.text.equals(Buffer.from(text, 'utf8')), 'the same bytes');
+    const parsed = JSON.parse(json) as { params: { textDocument: { text: string } } };
+    parsed.params.textDocument.text = '';
+    assert.deepEqual(read.message, parsed);
+    assert.equal(read.uri, 'file:///tmp/a%20b.log');
+    assert.equal(read.version, 7);
+  }
+});
+
+test('the text is found by the message\'s structure: after other members, arrays and strings that look like it', () => {
+  const text = big(AWKWARD);
+  const tricky = 'file:///x/"text":"no.log';
+  const extra = { notes: [{ text: 'not this' }, ['text', { textDocument: { text: 'nor this' } }]], text: 'nor this either' };
+  const json = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { ...extra, textDocument: { version: 2, text, languageId: 'x', uri: tricky } } });
+  const read = readByteTextDidOpen(Buffer.from(json, 'utf8'));
+  assert.ok(read);
+  assert.ok(read.text.equals(Buffer.from(text, 'utf8')));
+  assert.equal(read.uri, tricky);
+  assert.deepEqual((read.message as { params: unknown }).params, { ...extra, textDocument: { version: 2, text: '', languageId: 'x', uri: tricky } });
+});
+
+test('small messages, other methods and unusual shapes are left to JSON.parse; malformed JSON is an error', () => {
+  assert.equal(readByteTextDidOpen(Buffer.from(didOpen('short'))), undefined, 'under the threshold');
+  const other = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: 'u', version: 2 }, contentChanges: [{ text: big('x') }] } });
+  assert.equal(readByteTextDidOpen(Buffer.from(other)), undefined, 'not a didOpen');
+  const late = JSON.stringify({ params: { textDocument: { uri: 'u', languageId: 'x', version: 1, text: big('x') } }, jsonrpc: '2.0', method: 'textDocument/didOpen' });
+  assert.equal(readByteTextDidOpen(Buffer.from(late)), undefined, 'method after the params: parsed as usual');
+  const noText = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'u', version: 1 }, padding: big('x') } });
+  assert.equal(readByteTextDidOpen(Buffer.from(noText)), undefined, 'no text: parsed as usual');
+  const broken = didOpen(big('x')).replace('"text":"xx', '"text":"x\\qx');
+  assert.throws(() => readByteTextDidOpen(Buffer.from(broken)), /bad escape/);
+  const unterminated = didOpen(big('x')).slice(0, -10);
+  assert.throws(() => readByteTextDidOpen(Buffer.from(unterminated)), SyntaxError);
+});
+
+/** Frames `body` as LSP does (Content-Length in bytes), with any other headers given. */
+function frame(body: string, headers = ''): Buffer {
+  const bytes = Buffer.from(body, 'utf8');
+  return Buffer.concat([Buffer.from(`Content-Length: ${bytes.length}\r\n${headers}\r\n`, 'latin1'), bytes]);
+}
+
+/** The messages a reader hands on when `stream` gets `bytes` in chunks of the sizes `cut` gives. */
+async function readAll(bytes: Buffer, cut: (at: number) => number): Promise<{ messages: Message[]; errors: Error[]; texts: OpenedTexts }> {
+  const stream = new PassThrough();
+  const texts = new OpenedTexts();
+  const reader = new StdioMessageReader(stream, byteTextDecoder(texts));
+  const messages: Message[] = [];
+  const errors: Error[] = [];
+  reader.onError((e) => errors.push(e));
+  const closed = new Promise<void>((resolve) => reader.onClose(() => resolve()));
+  reader.listen((m) => messages.push(m));
+  for (let at = 0; at < bytes.length; ) {
+    const n = Math.max(1, cut(at));
+    stream.write(bytes.subarray(at, at + n));
+    at += n;
+  }
+  stream.end();
+  await closed;
+  return { messages, errors, texts };
+}
+
+test('the reader hands on each framed message once, in order, whatever the chunks: a byte at a time, several in one, a 1 MB body in 64 KB pieces', async () => {
+  const bodies = [
+    JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { caf: 'é', emoji: '😀' } }),
+    JSON.stringify({ jsonrpc: '2.0', method: 'initialized', params: {} }),
+    didOpen(big(AWKWARD)),
+    JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'shutdown' }),
+  ];
+  const stream = Buffer.concat(bodies.map((b, i) => frame(b, i === 1 ? 'Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n' : '')));
+  const expected = bodies.map((b) => JSON.parse(b) as { params?: { textDocument?: { text?: string } } });
+  const expectedText = Buffer.from(expected[2].params?.textDocument?.text ?? '', 'utf8');
+  (expected[2].params as { textDocument: { text: string } }).textDocument.text = '';
+  const smallEnd = frame(bodies[0]).length + frame(bodies[1]).length + 40;
+  for (const [how, cut] of [
+    ['a byte at a time through the headers, then 64 KB', (at: number) => (at < smallEnd ? 1 : 65536)],
+    ['in 64 KB chunks', () => 65536],
+    ['in odd chunks', (at: number) => 1 + ((at * 7919) % 100_003)],
+    ['all at once', () => stream.length],
+  ] as const) {
+    const { messages, errors, texts } = await readAll(stream, cut);
+    assert.deepEqual(errors, [], how);
+    assert.deepEqual(messages, expected, how);
+    assert.ok(texts.take('file:///tmp/a%20b.log', 7)?.equals(expectedText), `${how}: the text kept as bytes`);
+    assert.equal(texts.take('file:///tmp/a%20b.log', 7), undefined, 'taken once');
+  }
+});
+
+test('a header without Content-Length, or a body that is not JSON, is an error: said once, the stream not taken for messages', async () => {
+  const noLength = await readAll(Buffer.from('Content-Type: x\r\n\r\n{}', 'latin1'), () => 5);
+  assert.equal(noLength.errors.length, 1);
+  assert.match(noLength.errors[0].message, /without a Content-Length/);
+  assert.deepEqual(noLength.messages, []);
+  const notJson = await readAll(Buffer.concat([frame('{"jsonrpc":'), frame('{"jsonrpc":"2.0","method":"exit"}')]), () => 7);
+  assert.equal(notJson.errors.length, 1);
+  assert.match(notJson.errors[0].message, /cannot read a message/);
+  assert.deepEqual(notJson.messages, [{ jsonrpc: '2.0', method: 'exit' }], 'the next message is still read');
+});
+
+test('a document made from bytes is a TextDocument of that text; an edit makes a plain one, and the bytes stay those of their version', () => {
+  const texts = new OpenedTexts();
+  const config = documentsWithBytes(texts);
+  // Well-formed text (a lone surrogate has no UTF-8: the bytes carry U+FFFD for it, as Buffer.from writes).
+  const text = `first line ${AWKWARD.replace(/\p{Cs}/gu, '\ufffd')}second line\n`;
+  texts.put('u', 1, Buffer.from(text, 'utf8'));
+  texts.put('u', 1, Buffer.from('reopened\n', 'utf8'));
+  const doc = config.create('u', 'communigate-log', 1, '');
+  assert.ok(doc instanceof ByteTextDocument);
+  assert.equal(doc.getText(), text);
+  assert.equal(doc.lineCount, text.split(/\r\n|\r|\n/).length);
+  assert.deepEqual(doc.positionAt(text.indexOf('second')), { line: text.slice(0, text.indexOf('second')).split(/\r\n|\r|\n/).length - 1, character: 0 });
+  const edited = config.update(doc, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 5 } }, text: 'FIRST' }], 2);
+  assert.ok(!(edited instanceof ByteTextDocument));
+  assert.equal(edited.getText(), `FIRST${text.slice(5)}`);
+  assert.equal(doc.getText(), text, 'the document of version 1 is unchanged');
+  assert.ok(doc.bytes.equals(Buffer.from(text, 'utf8')));
+  // A close and reopen queued behind the first open take their own bytes; a plain text is a plain document.
+  assert.equal(config.create('u', 'communigate-log', 1, '').getText(), 'reopened\n');
+  assert.ok(!(config.create('u', 'communigate-log', 1, '') instanceof ByteTextDocument), 'nothing left for it: an empty document');
+  assert.ok(!(config.create('v', 'communigate-log', 1, 'plain') instanceof ByteTextDocument));
+});
+
+/** Over the real server: a large document opened (its text read as bytes) and the same text set by an edit (read as text). */
+const lsp = new LspSession();
+before(() => lsp.initialize());
+after(() => lsp.stop());
+
+test('over stdio, a document opened with its text as bytes answers as the same text set by an edit does', async () => {
+  // The fixture with awkward lines among its own, past the threshold: non-ASCII and escapes matter.
+  const lines = FIXTURE_TEXT.split('\n');
+  lines.splice(3, 0, '12:00:00.000 2 IMAP-900001([10.0.0.1]) "quoted" \\ back 😀 café\tend');
+  const text = big(`${lines.join('\n')}\n`);
+  const viaBytes = 'untitled:bytes.log';
+  const viaEdit = 'untitled:edited.log';
+  const published = (uri: string) => lsp.client.waitForNotification<{ uri: string; diagnostics: Diagnostic[] }>('textDocument/publishDiagnostics', (p) => p.uri === uri, undefined, 60_000);
+  const bytesDiagnostics = published(viaBytes);
+  lsp.open(viaBytes, 'communigate-log', text);
+  await lsp.openAndWait(viaEdit, 'communigate-log', '12:00:00.000 2 IMAP-1 x\n');
+  const editDiagnostics = published(viaEdit);
+  lsp.client.notify('textDocument/didChange', { textDocument: { uri: viaEdit, version: 2 }, contentChanges: [{ text }] });
+  assert.deepEqual((await bytesDiagnostics).diagnostics, (await editDiagnostics).diagnostics);
+  assert.ok((await bytesDiagnostics).diagnostics.length > 0);
+  const info = await lsp.client.request<ServerInfoResult>('messagingLogs/serverInfo', null);
+  assert.equal(info.documentsReadAsBytes, 1, 'the large didOpen only (the small one and the edit are text)');
+  for (const method of ['textDocument/documentSymbol', 'textDocument/foldingRange']) {
+    const a = await lsp.client.request<DocumentSymbol[] | FoldingRange[]>(method, { textDocument: { uri: viaBytes } });
+    const b = await lsp.client.request<DocumentSymbol[] | FoldingRange[]>(method, { textDocument: { uri: viaEdit } });
+    assert.ok(a.length > 0, method);
+    assert.deepEqual(a, b, method);
+  }
+  const hover = (uri: string) => lsp.client.request<Hover | null>('textDocument/hover', at(uri, 3, 20));
+  assert.match(hoverText(await hover(viaBytes)), /IMAP/);
+  assert.equal(hoverText(await hover(viaBytes)), hoverText(await hover(viaEdit)));
+
+  // An edit of the document opened as bytes (an append, as a growing log): answers as the edited text's.
+  const added = '12:59:59.000 1 IMAP-990001([10.0.0.9]) storage failure\n';
+  const end = { line: text.split('\n').length - 1, character: 0 };
+  const afterAppend = published(viaBytes);
+  lsp.client.notify('textDocument/didChange', { textDocument: { uri: viaBytes, version: 2 }, contentChanges: [{ range: { start: end, end }, text: added }] });
+  const afterEdit = published(viaEdit);
+  lsp.client.notify('textDocument/didChange', { textDocument: { uri: viaEdit, version: 3 }, contentChanges: [{ text: text + added }] });
+  assert.deepEqual((await afterAppend).diagnostics, (await afterEdit).diagnostics);
+  assert.ok((await afterAppend).diagnostics.some((d) => d.range.start.line === end.line), 'the appended problem is reported');
+});
