@@ -61,6 +61,25 @@ describe('CommuniGate main log', () => {
     assert.equal(index.timestampText(6), '00:06:23.261234');
   });
 
+  test('stamps written as bytes (a session list\'s JSON) are the stamps as text, at every precision and time of day', () => {
+    const index = open(MAIN.join('\n'));
+    const out = Buffer.alloc(40);
+    for (let r = 0; r < index.recordCount; r++) {
+      const end = index.stampBytes(r, out, 3);
+      assert.equal(out.toString('latin1', 3, end), index.timestampText(r), `record ${r}`);
+    }
+    // Times across a day, each at 0 to 6 fraction digits, the digits rounded as written (also past midnight's last microsecond).
+    const dialect = index.dialect;
+    for (const tod of [0, 0.0004, 999.9996, 59_999.999, 3_599_999.5, 45_296_789.123, 86_399_999.999, 86_399_999.9996]) {
+      for (const bodyCol of [11, 13, 14, 15, 16, 17, 18]) {
+        const text = dialect.stampText?.(tod, 0, bodyCol, 2, 0);
+        const end = dialect.stampBytes?.(tod, 0, bodyCol, 2, 0, out, 0) ?? -1;
+        assert.equal(end < 0 ? undefined : out.toString('latin1', 0, end), text, `${tod} ms, body at ${bodyCol}`);
+      }
+    }
+    assert.equal(dialect.stampBytes?.(1000, 0, 12, 2, 0, out, 0), -1, 'a stamp of 9 characters is not rebuilt');
+  });
+
   test('levels map to severities: 0 critical, 1 error, 2 info, 3 warning, 4 debug, 5 trace', () => {
     const rs = records(open(MAIN.join('\n')));
     assert.deepEqual(rs.slice(0, 5).map((r) => r.severity), ['debug', 'trace', 'trace', 'info', 'warning']);

@@ -87,6 +87,15 @@ export class RecordTexts extends OrderedStore {
     return queueId(line.slice(textColumn(line, this.recBodyCol[r])), this.sessionKey(this.recSession[r]));
   }
 
+  /**
+   * timestampText(r) as ASCII bytes written at `at` in `out` (room for 16), where the dialect rebuilds
+   * stamps from the arrays: the index after them; -1 otherwise (ask timestampText).
+   */
+  stampBytes(r: number, out: Uint8Array, at: number): number {
+    const write = this.dialect.stampBytes;
+    return write === undefined ? -1 : write(this.recWall[r], this.dayBase ?? 0, this.recBodyCol[r], this.recLevel[r], this.recFlags[r], out, at);
+  }
+
   /** The timestamp of a record as written. */
   timestampText(r: number): string {
     // Rebuilt from the arrays where the dialect can (a session list reads no file then).

@@ -239,6 +239,8 @@ export interface Dialect {
    * undefined when it cannot be. `dayBase` is what timeOfDay returned (0 without it).
    */
   stampText?(wall: number, dayBase: number, bodyCol: number, level: number, flags: number): string | undefined;
+  /** stampText as ASCII bytes written at `at` in `out` (room for 16); returns the index after them, or -1 where stampText gives undefined. */
+  stampBytes?(wall: number, dayBase: number, bodyCol: number, level: number, flags: number, out: Uint8Array, at: number): number;
   /**
    * Parts of a log may be indexed separately (in parallel) and stitched: the parser keeps no state
    * from line to line that changes what a line means (day rollovers are the index's, see timeOfDay).

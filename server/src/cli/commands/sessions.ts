@@ -97,6 +97,7 @@ const CLOSE = token('}');
 const OPEN_DIALECT = token('{"dialect":');
 const OPEN_SESSIONS = token(',"sessions":[');
 const CLOSE_ALL = token('\n]}\n');
+const QUOTE = 0x22;
 
 /**
  * `{"dialect":…,"sessions":[…]}` with one line per session, as JSON.stringify would write each
@@ -181,11 +182,10 @@ class SessionJson {
     w.raw(T_RECORDS);
     w.int(index.sessionRecordCount[id]);
     w.raw(T_START);
-    const start = index.timestampText(first);
-    w.string(start);
+    const start = this.stamp(first);
     w.raw(T_END);
-    // A session of one record (most are) starts and ends with the same stamp.
-    w.string(last === first ? start : index.timestampText(last));
+    // A session of one record (most are) starts and ends with the same stamp: a stamp read from the log is read once.
+    this.stamp(last, last === first ? start : undefined);
     w.raw(T_PROBLEMS);
     w.int(index.sessionProblems[id]);
     if (this.prefixed) {
@@ -202,6 +202,27 @@ class SessionJson {
       w.string(index.dialect.id);
     }
     w.raw(CLOSE);
+  }
+
+  /**
+   * Record r's stamp as a JSON string: written in place where the dialect rebuilds it from the arrays
+   * (no string made; returns undefined), else `text` or timestampText (returned, for the same record again).
+   */
+  private stamp(r: number, text?: string): string | undefined {
+    const w = this.w;
+    if (text === undefined) {
+      w.ensure(18);
+      const end = this.index.stampBytes(r, w.buf, w.pos + 1);
+      if (end >= 0) {
+        w.buf[w.pos] = QUOTE;
+        w.buf[end] = QUOTE;
+        w.pos = end + 1;
+        return undefined;
+      }
+    }
+    const stamp = text ?? this.index.timestampText(r);
+    w.string(stamp);
+    return stamp;
   }
 }
 

@@ -1,5 +1,6 @@
 // CommuniGate Pro main log (`HH:MM:SS[.f] L REST`) and supplementary logs (`HH:MM:SS.fff` + TAB fields).
 import { COLON, DOT, isDigit, isNameChar, LF, SP, TAB } from '../bytes';
+import { clockBytes, clockText } from './clock';
 import { DAY_MS, daysFromCivil } from '../time';
 import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
@@ -306,25 +307,15 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
   return callIdRange(buf, p, end, RANGE) ? Buffer.from(buf.buffer, buf.byteOffset + RANGE[0], RANGE[1] - RANGE[0]).toString('utf8') : undefined;
 }
 
-// The last second's `HH:MM:SS`: stamps are asked for in time order (a session list), many per second.
-let clockSecs = -1;
-let clockSecsText = '';
-/** `000`…`999`: the millisecond digits, the common precision. */
-const MILLIS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
-
-/** `HH:MM:SS` and `n` fraction digits of a time of day given in ms. */
-function clockText(tod: number, n: number): string {
-  const micros = Math.round(tod * 1000);
-  const secs = Math.floor(micros / 1e6);
-  if (secs !== clockSecs) {
-    const two = (v: number): string => (v < 10 ? `0${v}` : `${v}`);
-    clockSecs = secs;
-    clockSecsText = `${two(Math.floor(secs / 3600))}:${two(Math.floor(secs / 60) % 60)}:${two(secs % 60)}`;
-  }
-  if (n === 0) return clockSecsText;
-  const fraction = micros % 1e6;
-  if (n === 3) return `${clockSecsText}.${MILLIS[Math.floor(fraction / 1000)]}`;
-  return `${clockSecsText}.${String(fraction).padStart(6, '0').slice(0, n)}`;
+/**
+ * The fraction digits of a record's stamp as written, from where its body starts (the stamp is the
+ * line's first token: a main record's body starts 3 bytes after it, "L ", a supplementary one's 1,
+ * TAB), or -1 when it cannot be rebuilt (a leap second, no time, an unusual stamp).
+ */
+function stampDigits(bodyCol: number, level: number, flags: number): number {
+  if (flags & (RecordFlag.LeapSecond | RecordFlag.NoTime)) return -1;
+  const length = level === NO_LEVEL ? bodyCol - 1 : bodyCol - 3;
+  return length === 8 ? 0 : length >= 10 && length <= 15 ? length - 9 : -1;
 }
 
 export const communigate: Dialect = {
@@ -336,13 +327,14 @@ export const communigate: Dialect = {
   timeOfDay: (ctx) => communigateFileDate(ctx.fileName) ?? 0,
   partable: true,
   stampText(wall, dayBase, bodyCol, level, flags) {
-    // The stamp is the line's first token: a main record's body starts 3 bytes after it ("L "), a supplementary one's 1 (TAB).
-    if (flags & (RecordFlag.LeapSecond | RecordFlag.NoTime)) return undefined;
-    const length = level === NO_LEVEL ? bodyCol - 1 : bodyCol - 3;
-    if (length !== 8 && (length < 10 || length > 15)) return undefined;
+    const digits = stampDigits(bodyCol, level, flags);
     const tod = (wall - dayBase) % DAY_MS;
-    if (!(tod >= 0)) return undefined;
-    return clockText(tod, length === 8 ? 0 : length - 9);
+    return digits < 0 || !(tod >= 0) ? undefined : clockText(tod, digits);
+  },
+  stampBytes(wall, dayBase, bodyCol, level, flags, out, at) {
+    const digits = stampDigits(bodyCol, level, flags);
+    const tod = (wall - dayBase) % DAY_MS;
+    return digits < 0 || !(tod >= 0) ? -1 : clockBytes(tod, digits, out, at);
   },
   componentOf(key) {
     const m = /^[A-Za-z0-9_]+/.exec(key);
