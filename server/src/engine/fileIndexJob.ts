@@ -147,8 +147,9 @@ export class WorkerFileIndex {
 
   /**
    * The index of a document whose text is `text`, taken from the worker's answer when `text` is the
-   * bytes the worker read (decoded, or as bytes: compared as they are); undefined otherwise (changed on disk, another encoding or a byte
-   * order mark, unsaved edits, an error). The index reads the worker's bytes: `text` is not encoded.
+   * bytes the worker read (decoded, or as bytes: compared as they are); undefined otherwise (changed on
+   * disk, another encoding or a byte order mark, unsaved edits, an error). The index reads the worker's
+   * bytes: `text` is not encoded.
    */
   async indexOf(text: string | Uint8Array): Promise<LogIndex | undefined> {
     const answer = await this.answer;

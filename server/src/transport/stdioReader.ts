@@ -31,7 +31,13 @@ export class StdioMessageReader extends AbstractMessageReader {
     this.callback = callback;
     const onData = (chunk: Buffer): void => this.onData(chunk);
     const onError = (error: Error): void => this.fireError(error);
-    const onClose = (): void => this.fireClose();
+    // A stream that ends emits 'end', then 'close': the reader closes once.
+    let closed = false;
+    const onClose = (): void => {
+      if (closed) return;
+      closed = true;
+      this.fireClose();
+    };
     this.readable.on('data', onData);
     this.readable.on('error', onError);
     this.readable.on('close', onClose);
