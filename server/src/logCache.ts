@@ -166,7 +166,7 @@ export class LogCache {
     // Files are indexed ahead from ASYNC_BYTES on: a shorter text (UTF-8 takes at most three bytes a UTF-16 unit) is not one.
     const fromEarly = early !== undefined && cached === undefined && (typeof text === 'string' ? text.length * 3 : text.length) >= ASYNC_BYTES;
     if (!fromEarly) this.stopEarly(early);
-    const bytes = fromEarly ? undefined : (given ?? Buffer.from(text as string, 'utf8'));
+    const bytes = fromEarly ? undefined : utf8(text);
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
     const grown = bytes && cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;

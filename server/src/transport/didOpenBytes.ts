@@ -103,7 +103,7 @@ function stringEnd(body: Buffer, from: number): number {
  * never longer than its JSON, and runs between escapes are moved whole (a Buffer.copy per line of a
  * log cost four times as much).
  */
-export function unescapeString(body: Buffer, from: number): { text: Buffer; end: number } {
+function unescapeString(body: Buffer, from: number): { text: Buffer; end: number } {
   let o = from;
   let i = from;
   let slash = body.indexOf(BACKSLASH, i);
