@@ -27,13 +27,13 @@ test('a large didOpen gives the bytes Buffer.from(JSON.parse(…).text) gives, a
   for (const text of [big(AWKWARD), big(FIXTURE_TEXT), big('x'), `${big('a')}\\`, big('"')]) {
     const json = didOpen(text);
     const read = readByteTextDidOpen(Buffer.from(json, 'utf8'));
-    assert.ok(read, 'read as bytes');
-    assert.ok(read.text.equals(Buffer.from(text, 'utf8')), 'the same bytes');
+    assert.ok(read?.opened, 'read as bytes');
+    assert.ok(read.opened.text.equals(Buffer.from(text, 'utf8')), 'the same bytes');
     const parsed = JSON.parse(json) as { params: { textDocument: { text: string } } };
     parsed.params.textDocument.text = '';
     assert.deepEqual(read.message, parsed);
-    assert.equal(read.uri, 'file:///tmp/a%20b.log');
-    assert.equal(read.version, 7);
+    assert.equal(read.opened.uri, 'file:///tmp/a%20b.log');
+    assert.equal(read.opened.version, 7);
   }
 });
 
@@ -43,9 +43,9 @@ test('the text is found by the message\'s structure: after other members, arrays
   const extra = { notes: [{ text: 'not this' }, ['text', { textDocument: { text: 'nor this' } }]], text: 'nor this either' };
   const json = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { ...extra, textDocument: { version: 2, text, languageId: 'x', uri: tricky } } });
   const read = readByteTextDidOpen(Buffer.from(json, 'utf8'));
-  assert.ok(read);
-  assert.ok(read.text.equals(Buffer.from(text, 'utf8')));
-  assert.equal(read.uri, tricky);
+  assert.ok(read?.opened);
+  assert.ok(read.opened.text.equals(Buffer.from(text, 'utf8')));
+  assert.equal(read.opened.uri, tricky);
   assert.deepEqual((read.message as { params: unknown }).params, { ...extra, textDocument: { version: 2, text: '', languageId: 'x', uri: tricky } });
 });
 
@@ -57,6 +57,12 @@ test('small messages, other methods and unusual shapes are left to JSON.parse; m
   assert.equal(readByteTextDidOpen(Buffer.from(late)), undefined, 'method after the params: parsed as usual');
   const noText = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'u', version: 1 }, padding: big('x') } });
   assert.equal(readByteTextDidOpen(Buffer.from(noText)), undefined, 'no text: parsed as usual');
+  // A text found but no version to file its bytes under: its body is unescaped already, so the message is
+  // handed over with its text decoded, as JSON.parse gives it (not parsed again from the changed body).
+  const unversioned = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'u', version: 'one', text: big(AWKWARD.replace(/\p{Cs}/gu, '\ufffd')) } } });
+  const read = readByteTextDidOpen(Buffer.from(unversioned, 'utf8'));
+  assert.equal(read?.opened, undefined);
+  assert.deepEqual(read?.message, JSON.parse(unversioned));
   const broken = didOpen(big('x')).replace('"text":"xx', '"text":"x\\qx');
   assert.throws(() => readByteTextDidOpen(Buffer.from(broken)), /bad escape/);
   const unterminated = didOpen(big('x')).slice(0, -10);

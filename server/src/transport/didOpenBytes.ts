@@ -10,12 +10,14 @@ export const BYTE_TEXT_MIN_BYTES = 1 << 20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
-/** A didOpen whose text was read as bytes: the message (its text "") and the text's UTF-8 bytes. */
+/**
+ * A large didOpen read from its bytes: the message, and `opened`, its document's URI, version and text
+ * as UTF-8 bytes (the message's text then ""); `opened` undefined when the document has no URI or
+ * version to file the bytes under (the message's text then decoded, as JSON.parse would give it).
+ */
 export interface ByteTextMessage {
   message: unknown;
-  uri: string;
-  version: number;
-  text: Buffer;
+  opened: { uri: string; version: number; text: Buffer } | undefined;
 }
 
 /** Where a compact JSON message writes its method, if it does: clients write it first (`{"jsonrpc":"2.0","method":…`). */
@@ -25,6 +27,7 @@ const METHOD_LOOK_BYTES = 128;
 /**
  * `body` (a whole JSON-RPC message) read with its text as bytes, when it is a large didOpen of the
  * usual shape; undefined when it is not (the caller parses it as usual). Throws on malformed JSON.
+ * Once the text is found, `body` is changed (unescaped in place): the answer is then always the message.
  */
 export function readByteTextDidOpen(body: Buffer): ByteTextMessage | undefined {
   if (body.length < BYTE_TEXT_MIN_BYTES) return undefined;
@@ -35,9 +38,11 @@ export function readByteTextDidOpen(body: Buffer): ByteTextMessage | undefined {
   const { text, end } = unescapeString(body, value + 1);
   const rest = Buffer.concat([body.subarray(0, value), Buffer.from('""', 'latin1'), body.subarray(end)]);
   const message: unknown = JSON.parse(rest.toString('utf8'));
-  const item = (message as { params?: { textDocument?: { uri?: unknown; version?: unknown; text?: unknown } } }).params?.textDocument;
-  if (item === undefined || typeof item.uri !== 'string' || typeof item.version !== 'number' || item.text !== '') return undefined;
-  return { message, uri: item.uri, version: item.version, text };
+  // findTextValue found the text in params.textDocument: both are objects.
+  const item = (message as { params: { textDocument: { uri?: unknown; version?: unknown; text: string } } }).params.textDocument;
+  if (typeof item.uri === 'string' && typeof item.version === 'number') return { message, opened: { uri: item.uri, version: item.version, text } };
+  item.text = text.toString('utf8');
+  return { message, opened: undefined };
 }
 
 /**

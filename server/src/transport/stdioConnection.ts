@@ -14,7 +14,7 @@ export function byteTextDecoder(opened: OpenedTexts): (body: Buffer) => Message 
   return (body) => {
     const read = readByteTextDidOpen(body);
     if (read === undefined) return JSON.parse(body.toString('utf8')) as Message;
-    opened.put(read.uri, read.version, read.text);
+    if (read.opened !== undefined) opened.put(read.opened.uri, read.opened.version, read.opened.text);
     return read.message as Message;
   };
 }

@@ -70,7 +70,8 @@ export class StdioMessageReader extends AbstractMessageReader {
         if (length === undefined) return this.fail(`a message header without a Content-Length: ${JSON.stringify(this.header.toString('latin1', 0, blank))}`);
         at += blank + 4 - before;
         this.header = Buffer.alloc(0);
-        this.body = Buffer.allocUnsafeSlow(length);
+        // Small bodies from Node's pool (parsed, not kept); a large one is a buffer of its own either way.
+        this.body = Buffer.allocUnsafe(length);
         this.received = 0;
       }
       const body = this.body;
