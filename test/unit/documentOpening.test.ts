@@ -10,7 +10,7 @@ import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ByteTextDocument } from '../../server/src/byteDocuments';
 import type { LogCache } from '../../server/src/logCache';
-import { isTextOf } from '../../server/src/engine/fileIndexJob';
+import { fileStampIfHolding, WorkerFileIndex } from '../../server/src/engine/fileIndexJob';
 import { KeyTable } from '../../server/src/engine/keyTable';
 import type { LogIndex } from '../../server/src/engine';
 import { logCache, REAL_LOG, snapshot } from './helpers';
@@ -114,21 +114,41 @@ test('nothing is indexed ahead for a small file, and a close before the didOpen 
   assert.equal(logs.earlyIndexesTaken, 0, 'the close dropped what was started');
 });
 
-test('isTextOf: a text and the bytes it encodes to, piece by piece', () => {
-  const pieceChars = 1 << 18;
-  // A surrogate pair across the end of the first piece, and other non-ASCII text.
-  const wide = `${'a'.repeat(pieceChars - 1)}😀 café ${'z'.repeat(1000)}`;
-  const bytes = Buffer.from(wide, 'utf8');
-  assert.equal(isTextOf(wide, bytes), true);
-  assert.equal(isTextOf('', Buffer.alloc(0)), true);
+test('fileStampIfHolding: the file\'s stamp when it holds exactly the bytes, compared a megabyte at a time', async () => {
+  // Past the first megabyte, so that a difference in a later piece counts.
+  const bytes = Buffer.from(text.slice(0, (1 << 20) + 4096));
+  const file = path.join(dir, 'holding.log');
+  fs.writeFileSync(file, bytes);
+  const stamp = await fileStampIfHolding(file, bytes);
+  assert.equal(stamp?.size, bytes.length);
+  assert.equal(stamp?.ino, fs.statSync(file).ino);
   const changed = Buffer.from(bytes);
   changed[bytes.length - 10] ^= 1;
-  assert.equal(isTextOf(wide, changed), false);
-  assert.equal(isTextOf(wide, bytes.subarray(0, bytes.length - 1)), false, 'a byte missing');
-  assert.equal(isTextOf(wide, Buffer.concat([bytes, Buffer.from('\n')])), false, 'a byte more');
-  // Invalid UTF-8 decodes to U+FFFD, which encodes to other bytes.
-  const invalid = Buffer.from([0x61, 0xff, 0x62]);
-  assert.equal(isTextOf(invalid.toString('utf8'), invalid), false);
+  assert.equal(await fileStampIfHolding(file, changed), undefined, 'a byte of the second megabyte differs');
+  changed[bytes.length - 10] ^= 1;
+  changed[10] ^= 1;
+  assert.equal(await fileStampIfHolding(file, changed), undefined, 'a byte of the first megabyte differs');
+  assert.equal(await fileStampIfHolding(file, bytes.subarray(0, bytes.length - 1)), undefined, 'a byte missing');
+  assert.equal(await fileStampIfHolding(file, Buffer.concat([bytes, Buffer.from('\n')])), undefined, 'a byte more');
+  assert.equal(await fileStampIfHolding(path.join(dir, 'no-such.log'), bytes), undefined, 'no file');
+  fs.writeFileSync(path.join(dir, 'empty.log'), '');
+  assert.equal((await fileStampIfHolding(path.join(dir, 'empty.log'), Buffer.alloc(0)))?.size, 0);
+});
+
+test('the index made ahead is not taken when the file was rewritten after the worker read it, though the document holds the new bytes', async () => {
+  const file = path.join(dir, 'rewritten.log');
+  fs.writeFileSync(file, text);
+  const ctx = { fileName: 'rewritten.log', mtimeMs: fs.statSync(file).mtimeMs };
+  const job = WorkerFileIndex.start(file, { dialect: 'communigate-log', ctx, toleranceMs: 1000, maxBytes: 64 << 20 });
+  assert.ok(job, 'workers are available');
+  const answer = await job.answer;
+  assert.ok(!('error' in answer), 'error' in answer ? answer.error : '');
+  assert.equal(answer.stamp.size, Buffer.byteLength(text));
+  // The same length, one time changed: the editor read this, the worker the old bytes.
+  const middle = text.indexOf('\n', text.length >> 1) + 1;
+  const rewritten = Buffer.from(`${text.slice(0, middle)}${text[middle] === '0' ? '1' : '0'}${text.slice(middle + 1)}`);
+  fs.writeFileSync(file, rewritten);
+  assert.equal(await job.indexOf(rewritten), undefined, 'the file is the document, but not the bytes the worker indexed');
 });
 
 test('a key table handed over whole finds its keys and takes new ones', () => {

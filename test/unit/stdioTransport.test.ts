@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { Diagnostic, DocumentSymbol, FoldingRange, Hover } from 'vscode-languageserver-protocol';
 import type { Message } from 'vscode-languageserver/node';
 import type { ServerInfoResult } from '../../common/protocol';
-import { BYTE_TEXT_MIN_BYTES, readByteTextDidOpen } from '../../server/src/transport/didOpenBytes';
+import { BYTE_TEXT_MIN_BYTES, DidOpenProgress, readByteTextDidOpen } from '../../server/src/transport/didOpenBytes';
 import { StdioMessageReader } from '../../server/src/transport/stdioReader';
 import { byteTextDecoder } from '../../server/src/transport/stdioConnection';
 import { ByteTextDocument, documentsWithBytes, OpenedTexts } from '../../server/src/byteDocuments';
@@ -67,6 +67,53 @@ test('small messages, other methods and unusual shapes are left to JSON.parse; m
   assert.throws(() => readByteTextDidOpen(Buffer.from(broken)), /bad escape/);
   const unterminated = didOpen(big('x')).slice(0, -10);
   assert.throws(() => readByteTextDidOpen(Buffer.from(unterminated)), SyntaxError);
+});
+
+/** readByteTextDidOpen of `json` after its body was read as it arrived, in pieces of the sizes `cut` gives. */
+function readAsItArrives(json: string, cut: (at: number) => number): ReturnType<typeof readByteTextDidOpen> {
+  const whole = Buffer.from(json, 'utf8');
+  const body = Buffer.alloc(whole.length, 0x22); // the unfilled rest of a body: quotes, to catch a read past what came
+  const progress = new DidOpenProgress(body);
+  for (let at = 0; at < whole.length; ) {
+    const n = Math.min(whole.length - at, Math.max(1, cut(at)));
+    whole.copy(body, at, at, at + n);
+    at += n;
+    if (at < whole.length) progress.advance(at);
+  }
+  return readByteTextDidOpen(body, progress);
+}
+
+test('a large didOpen read as it arrives, in pieces of any size, gives what it gives read whole; malformed JSON is still an error', () => {
+  const cuts: [string, (at: number) => number][] = [
+    ['a byte at a time, then 4093', (at) => (at < 200_000 ? 1 : 4093)],
+    ['7 bytes', () => 7],
+    ['13 bytes', () => 13],
+    ['64 KB', () => 65536],
+    ['odd pieces', (at) => 1 + ((at * 7919) % 100_003)],
+  ];
+  const texts = [big(AWKWARD), `${big('a')}\\`, big('"')];
+  // A member before the text longer than the look ahead: found when the body is whole.
+  const late = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { notes: 'n'.repeat(100_000), textDocument: { uri: 'u', languageId: 'x', version: 3, text: big(AWKWARD) } } });
+  // Surrogate pairs written as escapes (JSON.stringify writes the character itself), 14 bytes each with two more.
+  const escapedPairs = didOpen(big('x')).replace(/"text":"x+/, (m) => `"text":"${'\\ud83d\\ude00xx'.repeat(Math.ceil(m.length / 14))}`);
+  for (const json of [...texts.map((text) => didOpen(text)), late, escapedPairs]) {
+    const whole = readByteTextDidOpen(Buffer.from(json, 'utf8'));
+    assert.ok(whole?.opened);
+    for (const [how, cut] of cuts) {
+      const read = readAsItArrives(json, cut);
+      assert.ok(read?.opened, how);
+      assert.ok(read.opened.text.equals(whole.opened.text), `${how}: the same bytes`);
+      assert.deepEqual(read.message, whole.message, how);
+    }
+  }
+  const broken = didOpen(big('x')).replace('"text":"xx', '"text":"x\\qx');
+  const unterminated = didOpen(big('x')).slice(0, -10);
+  const other = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { contentChanges: [{ text: big('x') }] } });
+  for (const [how, cut] of cuts) {
+    assert.throws(() => readAsItArrives(broken, cut), /bad escape/, how);
+    assert.throws(() => readAsItArrives(unterminated, cut), SyntaxError, how);
+    assert.equal(readAsItArrives(other, cut), undefined, how);
+  }
 });
 
 /** Frames `body` as LSP does (Content-Length in bytes), with any other headers given. */

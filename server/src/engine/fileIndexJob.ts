@@ -1,17 +1,19 @@
 // A whole log file indexed by a worker thread while this thread does something else: the server starts
 // one when the editor says it is opening a large log from disk, so that the index is built while the
-// document's text is still on its way (decoding a 50 MB didOpen takes this thread about 200 ms). The
-// index comes back as a kept state (LogIndex.exportState, arrays transferred) with the bytes it was
-// built from, and is used only if the document's bytes turn out to be those bytes.
+// document's text is still on its way. The worker reads the file in chunks (a 50 MB read at once cost
+// the worker 150–200 ms of new pages on the bench's host, the index's whole head start) and answers
+// with a kept state (LogIndex.exportState, arrays transferred) and the file's stamp. The index is used
+// only if the document's bytes are the file's, as this thread reads it, under the same stamp.
 import * as fs from 'fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
+import { assertText } from './detect';
 import { dialectById } from './dialects';
-import { prepareLog } from './prepareLog';
+import { HEAD_BYTES, pickDialect } from './prepareLog';
 import type { IndexState } from './logIndex';
-import { LogIndex } from './logIndex';
+import { LogIndex, turn } from './logIndex';
 import { workerFile } from './parallel';
-import { MemorySource } from './source';
+import { FileSource, MemorySource } from './source';
 import type { DialectId, ParseContext } from './types';
 
 /** What a file's index is for: the document the editor opens from it. */
@@ -37,30 +39,62 @@ export interface StandbyJob {
   port: MessagePort;
 }
 
-/** The worker's answer: the bytes it read and their index, or why there is none. */
-export type FileIndexAnswer = { bytes: Uint8Array; dialect: DialectId; state: IndexState } | { error: string };
+/**
+ * What identifies a file's bytes without reading them: any write changes its change time (which, unlike
+ * the modification time, cannot be set back), a rotation its inode.
+ */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
+}
+
+function stampOf(st: fs.Stats): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
+}
+
+/** The worker's answer: the index of the file's bytes and the file's stamp while it read them, or why there is none. */
+export type FileIndexAnswer = { stamp: FileStamp; dialect: DialectId; state: IndexState } | { error: string };
 
 /** Below this size an array is copied rather than transferred (small Buffers share Node's pool). */
 const TRANSFER_MIN_BYTES = 64 * 1024;
 
-/** In the worker: reads and indexes the file, and names the buffers to transfer with the answer. */
+/** In the worker: indexes the file, read in chunks, and names the buffers to transfer with the answer. */
 export function indexFile(job: Omit<FileIndexJob, 'port'>): { answer: FileIndexAnswer; transfer: ArrayBuffer[] } {
-  const size = fs.statSync(job.path).size;
-  if (size > job.maxBytes) return { answer: { error: `larger than ${job.maxBytes} bytes` }, transfer: [] };
-  const bytes = fs.readFileSync(job.path);
-  const index = prepareLog(bytes, { ...job.ctx, dialect: job.dialect, toleranceMs: job.toleranceMs });
-  // Only a partable dialect's scan state can be kept (an edit at the end appends after it).
-  if (index.dialect.partable !== true) return { answer: { error: `${index.dialect.id} keeps state from line to line` }, transfer: [] };
-  index.build();
-  const state = index.exportState(true);
+  const stamp = stampOf(fs.statSync(job.path));
+  if (stamp.size > job.maxBytes) return { answer: { error: `larger than ${job.maxBytes} bytes` }, transfer: [] };
+  const source = new FileSource(job.path);
+  let state: IndexState;
+  let dialect: DialectId;
+  try {
+    if (source.size !== stamp.size) return { answer: { error: 'the file changed while it was opened' }, transfer: [] };
+    const options = { ...job.ctx, dialect: job.dialect, toleranceMs: job.toleranceMs };
+    const head = source.read(0, HEAD_BYTES);
+    assertText(head);
+    const index = new LogIndex(source, pickDialect(head, options), options, options);
+    // Only a partable dialect's scan state can be kept (an edit at the end appends after it).
+    if (index.dialect.partable !== true) return { answer: { error: `${index.dialect.id} keeps state from line to line` }, transfer: [] };
+    index.build();
+    state = index.exportState(true);
+    dialect = index.dialect.id;
+  } finally {
+    source.close();
+  }
+  if (!sameStamp(stamp, stampOf(fs.statSync(job.path)))) return { answer: { error: 'the file changed while it was indexed' }, transfer: [] };
   const { keyTable, portableDialogs } = state.store;
-  const views: (ArrayBufferView | undefined)[] = [bytes, state.scan, ...Object.values(state.store.arrays), keyTable?.slots, keyTable?.hashes, keyTable?.pool, keyTable?.bounds];
+  const views: (ArrayBufferView | undefined)[] = [state.scan, ...Object.values(state.store.arrays), keyTable?.slots, keyTable?.hashes, keyTable?.pool, keyTable?.bounds];
   if (portableDialogs !== undefined) views.push(portableDialogs.sessions, portableDialogs.starts, portableDialogs.pool);
   const transfer = new Set<ArrayBuffer>();
   for (const view of views) {
     if (view !== undefined && view.buffer instanceof ArrayBuffer && view.buffer.byteLength >= TRANSFER_MIN_BYTES) transfer.add(view.buffer);
   }
-  return { answer: { bytes, dialect: index.dialect.id, state }, transfer: [...transfer] };
+  return { answer: { stamp, dialect, state }, transfer: [...transfer] };
 }
 
 /** How long after a standby worker answered the next one is started. */
@@ -100,7 +134,7 @@ export class WorkerFileIndex {
   readonly answer: Promise<FileIndexAnswer>;
   private readonly worker: Worker;
 
-  private constructor(line: WorkerLine, readonly options: FileIndexOptions) {
+  private constructor(line: WorkerLine, readonly path: string, readonly options: FileIndexOptions) {
     this.worker = line.worker;
     this.answer = new Promise<FileIndexAnswer>((resolve) => {
       let settled = false;
@@ -128,7 +162,7 @@ export class WorkerFileIndex {
     if (waiting !== undefined) {
       standby = undefined;
       waiting.port.postMessage(job);
-      const index = new WorkerFileIndex(waiting, options);
+      const index = new WorkerFileIndex(waiting, path, options);
       // The next one starts a little later: its start-up and warm-up would slow this document's answers.
       void index.answer.then(() => setTimeout(startStandbyWorker, STANDBY_DELAY_MS).unref());
       return index;
@@ -137,7 +171,7 @@ export class WorkerFileIndex {
     if (entry === undefined) return undefined;
     const channel = new MessageChannel();
     const worker = new Worker(entry, { workerData: { ...job, port: channel.port2 }, transferList: [channel.port2] });
-    return new WorkerFileIndex({ worker, port: channel.port1 }, options);
+    return new WorkerFileIndex({ worker, port: channel.port1 }, path, options);
   }
 
   /** Stops the worker (its answer becomes an error, if it had not come). */
@@ -146,39 +180,50 @@ export class WorkerFileIndex {
   }
 
   /**
-   * The index of a document whose text is `text`, taken from the worker's answer when `text` is the
-   * bytes the worker read (decoded, or as bytes: compared as they are); undefined otherwise (changed on
-   * disk, another encoding or a byte order mark, unsaved edits, an error). The index reads the worker's
-   * bytes: `text` is not encoded.
+   * The index of a document whose text is `text`, taken from the worker's answer when `text` in UTF-8
+   * (bytes as they are) is the file's bytes, read here while the worker indexes, under the stamp the
+   * worker saw; undefined otherwise (changed on disk, another encoding or a byte order mark, unsaved
+   * edits, an error). The index reads `text`'s bytes.
    */
   async indexOf(text: string | Uint8Array): Promise<LogIndex | undefined> {
-    const answer = await this.answer;
-    if ('error' in answer || !(typeof text === 'string' ? isTextOf(text, answer.bytes) : Buffer.from(text.buffer, text.byteOffset, text.byteLength).equals(answer.bytes))) return undefined;
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    const [answer, seen] = await Promise.all([this.answer, fileStampIfHolding(this.path, bytes)]);
+    if ('error' in answer || seen === undefined || !sameStamp(answer.stamp, seen)) return undefined;
     const dialect = dialectById(answer.dialect);
-    const bytes = Buffer.from(answer.bytes.buffer, answer.bytes.byteOffset, answer.bytes.length);
     return dialect ? LogIndex.fromState(new MemorySource(bytes), dialect, this.options.ctx, answer.state) : undefined;
   }
 }
 
-/** Characters of text encoded at a time by isTextOf. */
-const COMPARE_CHARS = 1 << 18;
+/** Bytes of the file read at a time by fileStampIfHolding… */
+const COMPARE_BYTES = 1 << 20;
+/** …and compared between turns of the event loop (reads in the thread pool, one turn each, took twice as long). */
+const COMPARE_TURN_BYTES = 8 << 20;
 
 /**
- * Whether `bytes` are `text` in UTF-8, compared a piece at a time: encoding all of a 50 MB text at once
- * (Buffer.from) took four times as long, most of it spent touching new memory.
+ * The file's stamp when it holds exactly `bytes` (read a megabyte at a time, its stamp the same before
+ * and after), else undefined. Unreadable files hold nothing.
  */
-export function isTextOf(text: string, bytes: Uint8Array): boolean {
-  const piece = Buffer.allocUnsafeSlow(3 * COMPARE_CHARS);
-  let at = 0;
-  for (let i = 0; i < text.length; ) {
-    let end = Math.min(text.length, i + COMPARE_CHARS);
-    // A surrogate pair is encoded whole: a piece does not end between its halves.
-    const last = text.charCodeAt(end - 1);
-    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end--;
-    const n = piece.write(i === 0 && end === text.length ? text : text.substring(i, end), 0, 'utf8');
-    if (at + n > bytes.length || piece.compare(bytes, at, at + n, 0, n) !== 0) return false;
-    at += n;
-    i = end;
+export async function fileStampIfHolding(file: string, bytes: Uint8Array): Promise<FileStamp | undefined> {
+  let fd = -1;
+  try {
+    fd = fs.openSync(file, 'r');
+    const before = stampOf(fs.fstatSync(fd));
+    if (before.size !== bytes.length) return undefined;
+    const piece = Buffer.allocUnsafeSlow(Math.min(COMPARE_BYTES, Math.max(1, bytes.length)));
+    for (let at = 0, turnEnd = COMPARE_TURN_BYTES; at < bytes.length; ) {
+      if (at >= turnEnd) {
+        await turn();
+        turnEnd = at + COMPARE_TURN_BYTES;
+      }
+      const read = fs.readSync(fd, piece, 0, Math.min(piece.length, bytes.length - at), at);
+      if (read === 0 || piece.compare(bytes, at, at + read, 0, read) !== 0) return undefined;
+      at += read;
+    }
+    const after = stampOf(fs.fstatSync(fd));
+    return sameStamp(before, after) ? after : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
   }
-  return at === bytes.length;
 }

@@ -24,19 +24,75 @@ export interface ByteTextMessage {
 const DID_OPEN = Buffer.from('"method":"textDocument/didOpen"', 'latin1');
 const METHOD_LOOK_BYTES = 128;
 
+/** A text found this far into a message, or never: messages that write it later are read whole at the end. */
+const FIND_MAX_BYTES = 64 * 1024;
+/** The longest escape a JSON string holds (a surrogate pair, `\uD83D\uDE00`): one that starts this far before the bytes come is whole. */
+const ESCAPE_MAX_BYTES = 12;
+
+/**
+ * A large didOpen read while its body arrives (the pipe brings 50 MB in about 250 ms, and this thread
+ * waits meanwhile): its text found and unescaped in place up to the bytes that have come, so that
+ * little is left to do when the last chunk is in. What it does is what readByteTextDidOpen would do
+ * with the whole body; a body it cannot read ahead is read whole at the end.
+ */
+export class DidOpenProgress {
+  private unescaper: StringUnescaper | undefined;
+  private done = false;
+
+  constructor(readonly body: Buffer) {}
+
+  /** Takes in that the body's first `received` bytes have come. */
+  advance(received: number): void {
+    if (this.done) return;
+    const body = this.body;
+    if (this.unescaper === undefined) {
+      if (received < METHOD_LOOK_BYTES + DID_OPEN.length && received < body.length) return;
+      const look = body.subarray(0, received).indexOf(DID_OPEN);
+      const value = look < 0 || look > METHOD_LOOK_BYTES ? undefined : findTextValue(body, received);
+      if (value === NEED_MORE) {
+        this.done = received >= FIND_MAX_BYTES;
+        return;
+      }
+      if (value === undefined) {
+        this.done = true;
+        return;
+      }
+      this.unescaper = new StringUnescaper(value + 1);
+    }
+    // Malformed JSON is found again, and said, when the body is read whole.
+    try {
+      this.done = this.unescaper.run(body, received - ESCAPE_MAX_BYTES);
+    } catch {
+      this.unescaper = undefined;
+      this.done = true;
+    }
+  }
+
+  /** Where the text's value starts and how far it is unescaped, when it was found. */
+  get found(): StringUnescaper | undefined {
+    return this.unescaper;
+  }
+}
+
 /**
  * `body` (a whole JSON-RPC message) read with its text as bytes, when it is a large didOpen of the
  * usual shape; undefined when it is not (the caller parses it as usual). Throws on malformed JSON.
  * Once the text is found, `body` is changed (unescaped in place): the answer is then always the message.
+ * `progress`: what was read of it while it arrived.
  */
-export function readByteTextDidOpen(body: Buffer): ByteTextMessage | undefined {
+export function readByteTextDidOpen(body: Buffer, progress?: DidOpenProgress): ByteTextMessage | undefined {
   if (body.length < BYTE_TEXT_MIN_BYTES) return undefined;
-  const look = body.indexOf(DID_OPEN);
-  if (look < 0 || look > METHOD_LOOK_BYTES) return undefined;
-  const value = findTextValue(body);
-  if (value === undefined) return undefined;
-  const { text, end } = unescapeString(body, value + 1);
-  const rest = Buffer.concat([body.subarray(0, value), Buffer.from('""', 'latin1'), body.subarray(end)]);
+  let unescaper = progress?.body === body ? progress.found : undefined;
+  if (unescaper === undefined) {
+    const look = body.indexOf(DID_OPEN);
+    if (look < 0 || look > METHOD_LOOK_BYTES) return undefined;
+    const value = findTextValue(body, body.length);
+    if (value === undefined || value === NEED_MORE) return undefined;
+    unescaper = new StringUnescaper(value + 1);
+  }
+  if (!unescaper.run(body, body.length)) throw new SyntaxError('unterminated string in a JSON message');
+  const text = body.subarray(unescaper.from, unescaper.out);
+  const rest = Buffer.concat([body.subarray(0, unescaper.from - 1), Buffer.from('""', 'latin1'), body.subarray(unescaper.end)]);
   const message: unknown = JSON.parse(rest.toString('utf8'));
   // findTextValue found the text in params.textDocument: both are objects.
   const item = (message as { params: { textDocument: { uri?: unknown; version?: unknown; text: string } } }).params.textDocument;
@@ -45,25 +101,29 @@ export function readByteTextDidOpen(body: Buffer): ByteTextMessage | undefined {
   return { message, opened: undefined };
 }
 
+/** findTextValue's answer when the bytes that have come end before it could tell. */
+const NEED_MORE = -1;
+
 /**
- * Where the string value of `params.textDocument.text` starts (its opening quote) in `body`, walking
- * the message's structure (keys are short; other strings are skipped, not decoded); undefined when the
- * message has no such string.
+ * Where the string value of `params.textDocument.text` starts (its opening quote) in `body`'s first
+ * `limit` bytes, walking the message's structure (keys are short; other strings are skipped, not
+ * decoded); undefined when the message has no such string, NEED_MORE when the bytes end first.
  */
-function findTextValue(body: Buffer): number | undefined {
+function findTextValue(body: Buffer, limit: number): number | undefined {
+  const view = limit === body.length ? body : body.subarray(0, limit);
   // The keys of the objects open at this point, from the outermost; a key waiting for its value last.
   const path: (string | undefined)[] = [];
   let key: string | undefined;
   let expectKey = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i];
+  for (let i = 0; i < limit; i++) {
+    const c = view[i];
     if (c === QUOTE) {
-      const end = stringEnd(body, i + 1);
+      if (!expectKey && key === 'text' && path.length === 3 && path[1] === 'params' && path[2] === 'textDocument') return i;
+      const end = stringEnd(view, i + 1);
+      if (end < 0) return limit === body.length ? unterminated() : NEED_MORE;
       if (expectKey) {
-        key = body.toString('utf8', i + 1, end - 1);
+        key = view.toString('utf8', i + 1, end - 1);
         expectKey = false;
-      } else if (key === 'text' && path.length === 3 && path[1] === 'params' && path[2] === 'textDocument') {
-        return i;
       }
       i = end - 1;
     } else if (c === 0x7b /* { */) {
@@ -83,17 +143,21 @@ function findTextValue(body: Buffer): number | undefined {
       key = path.pop();
     }
   }
-  return undefined;
+  return limit === body.length ? undefined : NEED_MORE;
+}
+
+function unterminated(): never {
+  throw new SyntaxError('unterminated string in a JSON message');
 }
 
 /** The "key" of the values of an array (no string is this: a key is decoded JSON text). */
 const ARRAY = '\u0000[]';
 
-/** The index just past the closing quote of the string whose contents start at `from`. */
+/** The index just past the closing quote of the string whose contents start at `from`, or -1 when `body` ends first. */
 function stringEnd(body: Buffer, from: number): number {
   for (let i = from; ; ) {
     const q = body.indexOf(QUOTE, i);
-    if (q < 0) throw new SyntaxError('unterminated string in a JSON message');
+    if (q < 0) return -1;
     let slashes = 0;
     while (q - 1 - slashes >= from && body[q - 1 - slashes] === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return q + 1;
@@ -102,66 +166,96 @@ function stringEnd(body: Buffer, from: number): number {
 }
 
 /**
- * The UTF-8 bytes of the JSON string whose contents start at `from` (as Buffer.from(JSON.parse(…))
- * would give: a lone surrogate escape becomes U+FFFD), and the index just past its closing quote.
- * Unescaped in place (the bytes returned are a view of `body`, whose string they overwrite): text is
- * never longer than its JSON, and runs between escapes are moved whole (a Buffer.copy per line of a
- * log cost four times as much).
+ * A JSON string unescaped in place into its UTF-8 bytes (as Buffer.from(JSON.parse(…)) would give: a
+ * lone surrogate escape becomes U+FFFD), a stretch at a time as the bytes come. Text is never longer
+ * than its JSON, so the bytes `[from, out)` are the text so far, written over the string; runs between
+ * escapes are moved whole (a Buffer.copy per line of a log cost four times as much).
  */
-function unescapeString(body: Buffer, from: number): { text: Buffer; end: number } {
-  let o = from;
-  let i = from;
-  let slash = body.indexOf(BACKSLASH, i);
-  let quote = body.indexOf(QUOTE, i);
-  for (;;) {
-    if (quote < 0) throw new SyntaxError('unterminated string in a JSON message');
-    const runEnd = slash < 0 || quote < slash ? quote : slash;
-    if (o !== i) body.copyWithin(o, i, runEnd);
-    o += runEnd - i;
-    if (runEnd === quote) return { text: body.subarray(from, o), end: quote + 1 };
-    const e = body[slash + 1];
-    i = slash + 2;
-    switch (e) {
-      case 0x6e /* n */:
-        body[o++] = 0x0a;
-        break;
-      case 0x74 /* t */:
-        body[o++] = 0x09;
-        break;
-      case 0x72 /* r */:
-        body[o++] = 0x0d;
-        break;
-      case QUOTE:
-      case BACKSLASH:
-      case 0x2f /* / */:
-        body[o++] = e;
-        break;
-      case 0x62 /* b */:
-        body[o++] = 0x08;
-        break;
-      case 0x66 /* f */:
-        body[o++] = 0x0c;
-        break;
-      case 0x75 /* u */: {
-        let code = hex4(body, i);
-        i += 4;
-        if (code >= 0xd800 && code <= 0xdbff && body[i] === BACKSLASH && body[i + 1] === 0x75) {
-          const low = hex4(body, i + 2);
-          if (low >= 0xdc00 && low <= 0xdfff) {
-            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-            i += 6;
-          }
-        }
-        // A lone surrogate is not UTF-8: encoding the decoded string would write U+FFFD for it.
-        if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
-        o = writeUtf8(body, o, code);
+class StringUnescaper {
+  /** Where the text's bytes end so far. */
+  out: number;
+  /** The next byte of the JSON string to read. */
+  private at: number;
+  /** Just past the closing quote, once found. */
+  end = -1;
+
+  constructor(readonly from: number) {
+    this.out = from;
+    this.at = from;
+  }
+
+  /**
+   * Unescapes on up to `limit` (bytes from there on may not have come: an escape that starts before it
+   * is whole, see ESCAPE_MAX_BYTES); true once the closing quote is passed. Throws on a bad escape.
+   */
+  run(body: Buffer, limit: number): boolean {
+    if (this.end >= 0) return true;
+    if (this.at >= limit) return false;
+    const view = limit === body.length ? body : body.subarray(0, limit);
+    let o = this.out;
+    let i = this.at;
+    let slash = view.indexOf(BACKSLASH, i);
+    let quote = view.indexOf(QUOTE, i);
+    for (;;) {
+      const next = slash < 0 || (quote >= 0 && quote < slash) ? quote : slash;
+      const runEnd = next < 0 ? limit : next;
+      if (o !== i) body.copyWithin(o, i, runEnd);
+      o += runEnd - i;
+      i = runEnd;
+      if (next < 0) break;
+      if (next === quote) {
+        this.end = quote + 1;
         break;
       }
-      default:
-        throw new SyntaxError(`bad escape \\${String.fromCharCode(e)} in a JSON message`);
+      const e = body[slash + 1];
+      i = slash + 2;
+      switch (e) {
+        case 0x6e /* n */:
+          body[o++] = 0x0a;
+          break;
+        case 0x74 /* t */:
+          body[o++] = 0x09;
+          break;
+        case 0x72 /* r */:
+          body[o++] = 0x0d;
+          break;
+        case QUOTE:
+        case BACKSLASH:
+        case 0x2f /* / */:
+          body[o++] = e;
+          break;
+        case 0x62 /* b */:
+          body[o++] = 0x08;
+          break;
+        case 0x66 /* f */:
+          body[o++] = 0x0c;
+          break;
+        case 0x75 /* u */: {
+          let code = hex4(body, i);
+          i += 4;
+          if (code >= 0xd800 && code <= 0xdbff && body[i] === BACKSLASH && body[i + 1] === 0x75) {
+            const low = hex4(body, i + 2);
+            if (low >= 0xdc00 && low <= 0xdfff) {
+              code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+              i += 6;
+            }
+          }
+          // A lone surrogate is not UTF-8: encoding the decoded string would write U+FFFD for it.
+          if (code >= 0xd800 && code <= 0xdfff) code = 0xfffd;
+          o = writeUtf8(body, o, code);
+          break;
+        }
+        default:
+          throw new SyntaxError(`bad escape \\${String.fromCharCode(e)} in a JSON message`);
+      }
+      // An escape that began just before `limit` may end past it: the next run starts there.
+      if (i >= limit) break;
+      if (slash < i) slash = view.indexOf(BACKSLASH, i);
+      if (quote < i) quote = view.indexOf(QUOTE, i);
     }
-    if (slash < i) slash = body.indexOf(BACKSLASH, i);
-    if (quote < i) quote = body.indexOf(QUOTE, i);
+    this.out = o;
+    this.at = i;
+    return this.end >= 0;
   }
 }
 

@@ -6,16 +6,30 @@ import { format } from 'node:util';
 import type { Connection, ConnectionStrategy, ConnectionOptions, Message } from 'vscode-languageserver/node';
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { OpenedTexts } from '../byteDocuments';
-import { readByteTextDidOpen } from './didOpenBytes';
+import { BYTE_TEXT_MIN_BYTES, DidOpenProgress, readByteTextDidOpen } from './didOpenBytes';
+import type { BodyDecoder } from './stdioReader';
 import { StdioMessageReader } from './stdioReader';
 
-/** How the stdio reader decodes a message's body: a large didOpen with its text as bytes, put in `opened`. */
-export function byteTextDecoder(opened: OpenedTexts): (body: Buffer) => Message {
-  return (body) => {
-    const read = readByteTextDidOpen(body);
-    if (read === undefined) return JSON.parse(body.toString('utf8')) as Message;
-    if (read.opened !== undefined) opened.put(read.opened.uri, read.opened.version, read.opened.text);
-    return read.message as Message;
+/**
+ * How the stdio reader decodes a message's body: a large didOpen with its text as bytes, put in
+ * `opened`, its text read as it arrives.
+ */
+export function byteTextDecoder(opened: OpenedTexts): BodyDecoder {
+  let progress: DidOpenProgress | undefined;
+  return {
+    begin(body) {
+      if (body.length < BYTE_TEXT_MIN_BYTES) return undefined;
+      const reading = (progress = new DidOpenProgress(body));
+      return (received) => reading.advance(received);
+    },
+    decode(body) {
+      const reading = progress;
+      progress = undefined;
+      const read = readByteTextDidOpen(body, reading);
+      if (read === undefined) return JSON.parse(body.toString('utf8')) as Message;
+      if (read.opened !== undefined) opened.put(read.opened.uri, read.opened.version, read.opened.text);
+      return read.message as Message;
+    },
   };
 }
 

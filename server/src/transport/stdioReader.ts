@@ -2,10 +2,19 @@
 // StreamMessageReader does, but each body is copied into a buffer of its own size as its chunks arrive:
 // a 50 MB didOpen comes in 64 KB chunks, which the library gathered and then joined in one copy of
 // 50 MB after the last (35–160 ms on the bench's host, while the pipe kept this thread idle before).
-// Bodies are decoded by `decode` (stdioConnection.ts: a large didOpen keeps its text as bytes).
+// Bodies are decoded by a BodyDecoder (stdioConnection.ts: a large didOpen keeps its text as bytes),
+// which may read a large body while it arrives.
 import type { Readable } from 'node:stream';
 import type { DataCallback, Disposable, Message } from 'vscode-languageserver/node';
 import { AbstractMessageReader } from 'vscode-languageserver/node';
+
+/** How a reader's message bodies become messages. */
+export interface BodyDecoder {
+  /** A body of this size is on its way into `body`: what to call with the bytes received so far, as they come (if anything). */
+  begin?(body: Buffer): ((received: number) => void) | undefined;
+  /** The message of a whole body. */
+  decode(body: Buffer): Message;
+}
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -18,11 +27,13 @@ export class StdioMessageReader extends AbstractMessageReader {
   /** The body being received and how much of it has come; undefined between messages. */
   private body: Buffer | undefined;
   private received = 0;
+  /** The decoder's reader of the body under way, if it reads it as it comes. */
+  private advance: ((received: number) => void) | undefined;
   private callback: DataCallback | undefined;
 
   constructor(
     private readonly readable: Readable,
-    private readonly decode: (body: Buffer) => Message,
+    private readonly decoder: BodyDecoder,
   ) {
     super();
   }
@@ -73,6 +84,7 @@ export class StdioMessageReader extends AbstractMessageReader {
         // Small bodies from Node's pool (parsed, not kept); a large one is a buffer of its own either way.
         this.body = Buffer.allocUnsafe(length);
         this.received = 0;
+        this.advance = this.decoder.begin?.(this.body);
       }
       const body = this.body;
       const n = Math.min(body.length - this.received, chunk.length - at);
@@ -81,7 +93,10 @@ export class StdioMessageReader extends AbstractMessageReader {
       at += n;
       if (this.received === body.length) {
         this.body = undefined;
+        this.advance = undefined;
         this.deliver(body);
+      } else {
+        this.advance?.(this.received);
       }
     }
   }
@@ -89,7 +104,7 @@ export class StdioMessageReader extends AbstractMessageReader {
   private deliver(body: Buffer): void {
     let message: Message;
     try {
-      message = this.decode(body);
+      message = this.decoder.decode(body);
     } catch (e) {
       this.fireError(new Error(`cannot read a message: ${e instanceof Error ? e.message : String(e)}`));
       return;
@@ -101,6 +116,7 @@ export class StdioMessageReader extends AbstractMessageReader {
   private fail(what: string): void {
     this.header = Buffer.alloc(0);
     this.body = undefined;
+    this.advance = undefined;
     this.fireError(new Error(`cannot read a message: ${what}`));
   }
 }
