@@ -22,6 +22,8 @@ export interface BuildOptions {
    * read of the log for index and search), and the offsets found are kept in `searched`.
    */
   search?: string;
+  /** A new index built on one thread with the other core idle: a worker maps its record arrays' memory ahead of the scan (pageToucher.ts). */
+  touchAhead?: boolean;
   /** Parts a log indexed on several threads is split into (default: a few per thread, by size). */
   parts?: number;
   /**

@@ -332,9 +332,10 @@ export class LogIndex extends RecordTexts {
     // growing them by copying through a 1 GB scan; what is left over is trimmed at the end.
     const estimate = Math.ceil((total - this.scannedTo) / 64) + this.recordCount;
     // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
-    if (estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
     if (options.problemLines === true) this.problemLines ??= new ProblemLines(total - this.scannedTo);
     if (options.keyless === true && this.recordCount === 0 && this.sessionCount === 0) this.beKeyless();
+    const toucher = options.touchAhead === true && this.recordCount === 0 ? this.reserveTouched(estimate) : undefined;
+    if (toucher === undefined && estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
     const needle = searchable(options.search);
     const continuing = this.continuing;
     this.continuing = false;
@@ -345,29 +346,34 @@ export class LogIndex extends RecordTexts {
     } else {
       this.searched = undefined;
     }
-    while (this.scannedTo < total) {
-      if (options.isCancelled?.()) throw new CancelledError();
-      const end = Math.min(total, this.scannedTo + chunkSize);
-      const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
-      // A file cut short while it is read (rotated by truncation) would leave nothing to scan, forever.
-      if (chunk.length < end - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
-      const final = end === total;
-      const used = this.scanChunk(chunk, this.scannedTo, final);
-      if (used === 0 && !final) {
-        // One line longer than a chunk: read up to its terminator, however far that is.
-        const nl = Math.min(total, this.findLineEnd(end, chunkSize));
-        const long = this.source.read(this.scannedTo, nl);
-        if (long.length < nl - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
-        const consumed = this.scanChunk(long, this.scannedTo, nl === total);
-        if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, long, consumed, this.scannedTo, needle)) this.searched = undefined;
-        this.scannedTo += consumed;
-      } else {
-        // Whole lines only: a needle without line breaks never spans two reads.
-        if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, chunk, used, this.scannedTo, needle)) this.searched = undefined;
-        this.scannedTo += used;
+    try {
+      while (this.scannedTo < total) {
+        if (options.isCancelled?.()) throw new CancelledError();
+        const end = Math.min(total, this.scannedTo + chunkSize);
+        const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
+        // A file cut short while it is read (rotated by truncation) would leave nothing to scan, forever.
+        if (chunk.length < end - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
+        const final = end === total;
+        const used = this.scanChunk(chunk, this.scannedTo, final);
+        if (used === 0 && !final) {
+          // One line longer than a chunk: read up to its terminator, however far that is.
+          const nl = Math.min(total, this.findLineEnd(end, chunkSize));
+          const long = this.source.read(this.scannedTo, nl);
+          if (long.length < nl - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${nl - this.scannedTo - long.length} bytes missing at ${this.scannedTo + long.length})`);
+          const consumed = this.scanChunk(long, this.scannedTo, nl === total);
+          if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, long, consumed, this.scannedTo, needle)) this.searched = undefined;
+          this.scannedTo += consumed;
+        } else {
+          // Whole lines only: a needle without line breaks never spans two reads.
+          if (needle !== undefined && this.searched !== undefined && !searchChunk(this.searched, chunk, used, this.scannedTo, needle)) this.searched = undefined;
+          this.scannedTo += used;
+        }
+        toucher?.scanned(this.recordCount);
+        options.onProgress?.(this.scannedTo, total);
+        yield;
       }
-      options.onProgress?.(this.scannedTo, total);
-      yield;
+    } finally {
+      toucher?.end();
     }
     if (this.recordCount === 0) this.preambleLines = this.lineCount;
     if (this.limit === undefined) this.finish(first);

@@ -5,6 +5,7 @@
 // of a record are not stored but derived (a record ends where the next one starts, unless an
 // overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
 // are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
+import { PageToucher, sharedArray } from './pageToucher';
 import { grow, KeyTable, resized } from './keyTable';
 import type { FastRecords, HeaderScratch } from './types';
 import { RecordFlag } from './types';
@@ -385,6 +386,26 @@ export class RecordStore {
     this.recSeverity = resized(this.recSeverity, n, used);
     this.recFlags = resized(this.recFlags, n, used);
     this.recSession = resized(this.recSession, n, used);
+  }
+
+  /**
+   * Room for `n` records in arrays a worker maps the memory of ahead of the scan (pageToucher.ts): for a
+   * new store built on one thread, the other core idle.
+   */
+  protected reserveTouched(n: number): PageToucher {
+    if (this.recordCount !== 0) throw new Error('reserveTouched: a new store only');
+    this.recStartLine = sharedArray(this.recStartLine, n);
+    this.recStartOffset = sharedArray(this.recStartOffset, n);
+    this.recBodyCol = sharedArray(this.recBodyCol, n);
+    this.recWall = sharedArray(this.recWall, n);
+    this.recLevel = sharedArray(this.recLevel, n);
+    this.recSeverity = sharedArray(this.recSeverity, n);
+    this.recFlags = sharedArray(this.recFlags, n);
+    this.recSession = sharedArray(this.recSession, n);
+    const arrays = [this.recStartLine, this.recStartOffset, this.recBodyCol, this.recWall, this.recLevel, this.recSeverity, this.recFlags];
+    // A keyless index never writes its session column.
+    if (!this.keyless) arrays.push(this.recSession);
+    return new PageToucher(arrays);
   }
 
   /**

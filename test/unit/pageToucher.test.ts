@@ -1,0 +1,57 @@
+// An index built on one thread with the other core idle has its record arrays' memory mapped ahead by
+// a worker (pageToucher.ts): the arrays are shared with it, and what the scan writes must be exactly
+// what it writes without it, the worker touching every page while the scan fills them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { LogIndex, MemorySource } from '../../server/src/engine';
+import { DIALECTS } from '../../server/src/engine/dialects';
+import { PageToucher, sharedArray } from '../../server/src/engine/pageToucher';
+import { generatedLog, snapshot } from './helpers';
+
+let dir = '';
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-toucher-'));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+test('values written while the worker maps the pages are all kept: it changes nothing, ahead of the writes or behind them', async () => {
+  const n = 1 << 22; // 32 MB of Float64, 16 MB of Uint32, 4 MB of bytes
+  const wall = sharedArray(new Float64Array(0), n);
+  const line = sharedArray(new Uint32Array(0), n);
+  const level = sharedArray(new Uint8Array(0), n);
+  assert.ok(wall.buffer instanceof SharedArrayBuffer);
+  const toucher = new PageToucher([wall, line, level]);
+  // Written in steps with turns of the event loop, so that the worker runs alongside (and is at times behind).
+  for (let from = 0; from < n; from += 1 << 16) {
+    for (let i = from; i < from + (1 << 16); i++) {
+      wall[i] = i * 1.5 + 0.25;
+      line[i] = i ^ 0x5a5a5a5a;
+      level[i] = i % 251;
+    }
+    toucher.scanned(from + (1 << 16));
+    if ((from & 0xfffff) === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  toucher.end();
+  let wrong = 0;
+  for (let i = 0; i < n; i++) if (wall[i] !== i * 1.5 + 0.25 || line[i] !== (i ^ 0x5a5a5a5a) >>> 0 || level[i] !== i % 251) wrong++;
+  assert.equal(wrong, 0);
+});
+
+for (const id of ['emg-log', 'privateserver-log', 'communigate-log']) {
+  test(`${id}: an index built with its arrays mapped ahead is the index built without`, () => {
+    const dialect = DIALECTS.find((d) => d.id === id);
+    assert.ok(dialect);
+    const bytes = fs.readFileSync(generatedLog(dir, id.replace(/-log$/, ''), 6));
+    const ctx = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 0, 15) };
+    const plain = new LogIndex(new MemorySource(bytes), dialect, ctx);
+    plain.build();
+    const touched = new LogIndex(new MemorySource(bytes), dialect, ctx);
+    let shared = false;
+    touched.build({ touchAhead: true, onProgress: () => (shared ||= touched.recWall.buffer instanceof SharedArrayBuffer) });
+    assert.ok(shared, 'the arrays were shared with the worker');
+    assert.deepEqual(snapshot(touched), snapshot(plain));
+  });
+}
