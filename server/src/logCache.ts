@@ -9,7 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LargeLogStoreHost, LargeLogStoreOptions, ProgressSink } from './largeLogStore';
 import { LargeLogStore } from './largeLogStore';
 import { bytesOfDocument } from './byteDocuments';
-import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, UnknownDialectError } from './engine';
+import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, threadsFor, touchesAhead, UnknownDialectError } from './engine';
 import type { LogIndex } from './engine';
 import { WorkerFileIndex } from './engine/fileIndexJob';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
@@ -275,7 +275,7 @@ export class LogCache {
       }
       throw e;
     }
-    await index.buildAsync({ chunkSize: ASYNC_STEP, isCancelled });
+    await index.buildAsync({ chunkSize: ASYNC_STEP, isCancelled, touchAhead: touchesAhead(bytes.length, threadsFor(bytes.length)) });
     return { uri, version, index, problem: undefined, mode, languageId, toleranceMs };
   }
 

@@ -4,7 +4,7 @@ import type { OpenOptions } from './prepareLog';
 import { HEAD_BYTES, pickDialect, prepareLog } from './prepareLog';
 import type { BuildOptions } from './logIndex';
 import { LogIndex } from './logIndex';
-import { TOUCH_AHEAD_MIN_BYTES } from './pageToucher';
+import { touchesAhead } from './pageToucher';
 import { buildParallel, threadsFor } from './parallel';
 import { FileSource } from './source';
 
@@ -33,7 +33,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
     const index = new LogIndex(source, dialect, options, options);
     const threads = dialect.partable ? threadsFor(source.size, options.threads) : 1;
     if (threads > 1) buildParallel(index, path, threads, options, options.toleranceMs ?? 1000, options);
-    else index.build({ ...options, touchAhead: source.size >= TOUCH_AHEAD_MIN_BYTES && threadsFor(source.size, options.threads) > 1 });
+    else index.build({ ...options, touchAhead: touchesAhead(source.size, threadsFor(source.size, options.threads)) });
     return index;
   } catch (e) {
     source.close();
@@ -45,6 +45,7 @@ export { LogIndex, CancelledError, turn } from './logIndex';
 export { prepareLog, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
 export { buildParallel, buildParallelAsync, startEarlyPartWorker, threadsFor } from './parallel';
+export { touchesAhead } from './pageToucher';
 export { searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallelSearch';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';

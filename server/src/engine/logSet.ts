@@ -10,7 +10,7 @@ import { groupSources } from './rotation';
 import type { LogSource } from './source';
 import { FileSource, MemorySource } from './source';
 import { buildParallel, buildParallelAsync, threadsFor } from './parallel';
-import { TOUCH_AHEAD_MIN_BYTES } from './pageToucher';
+import { touchesAhead } from './pageToucher';
 import { DAY_MS, formatWall } from './time';
 import type { DialectId } from './types';
 
@@ -239,7 +239,7 @@ export class LogSet {
           buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, check === undefined ? options : { ...options, checkFormat: { json: check.json, file: check.named ? first.display : undefined } });
         }
       } else if (options.async) await index.buildAsync(options);
-      else index.build({ ...options, touchAhead: bytes.size >= TOUCH_AHEAD_MIN_BYTES && threadsFor(bytes.size) > 1 });
+      else index.build({ ...options, touchAhead: touchesAhead(bytes.size, threadsFor(bytes.size)) });
       const name = opened.length === group.files.length ? group.name : opened.length === 1 ? first.display : group.name;
       const source = new SourceLog(name, opened, index, bytes);
       source.placeOnFileDates();

@@ -9,6 +9,11 @@ import { Worker } from 'worker_threads';
 /** From this size a log indexed on one thread (a dialect read in order: EMG, PrivateServer) has its record arrays mapped ahead. */
 export const TOUCH_AHEAD_MIN_BYTES = 32 << 20;
 
+/** Whether a new index of `size` bytes built on one thread, where `threads` could run, has its arrays mapped ahead (BuildOptions.touchAhead). */
+export function touchesAhead(size: number, threads: number): boolean {
+  return size >= TOUCH_AHEAD_MIN_BYTES && threads > 1;
+}
+
 /** Records whose slots are mapped as one step, every array's pages for them together… */
 const STEP_RECORDS = 1 << 14;
 /** …up to this many records past those scanned. */

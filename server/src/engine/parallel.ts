@@ -14,6 +14,7 @@ import type { HeaderLinesJob } from './quickFilter';
 import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
 import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
+import { touchesAhead } from './pageToucher';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 
@@ -249,7 +250,8 @@ function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: P
 export function buildParallel(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): void {
   const run = startPartedBuild(index, file, threads, ctx, toleranceMs, options);
   if (run === undefined) {
-    index.build(options);
+    // Not in parts (a dialect read in order): the other cores map its arrays' memory.
+    index.build({ ...options, touchAhead: index.recordCount === 0 && touchesAhead(index.source.size, threads) });
     return;
   }
   const { bounds, claims, workers } = run;
@@ -283,7 +285,7 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
 export async function buildParallelAsync(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions = {}): Promise<void> {
   const run = startPartedBuild(index, file, threads, ctx, toleranceMs, options);
   if (run === undefined) {
-    await index.buildAsync(options);
+    await index.buildAsync({ ...options, touchAhead: index.recordCount === 0 && touchesAhead(index.source.size, threads) });
     return;
   }
   const { bounds, claims, workers } = run;
