@@ -107,10 +107,13 @@ test('a large didOpen read as it arrives, in pieces of any size, gives what it g
     }
   }
   const broken = didOpen(big('x')).replace('"text":"xx', '"text":"x\\qx');
+  // A bad escape far into the text: met while it arrives, after much of it is unescaped in place.
+  const brokenLater = didOpen(big('x\n')).replace(/(\\nx){300000}/, (m) => `${m}\\q`);
   const unterminated = didOpen(big('x')).slice(0, -10);
   const other = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { contentChanges: [{ text: big('x') }] } });
   for (const [how, cut] of cuts) {
     assert.throws(() => readAsItArrives(broken, cut), /bad escape/, how);
+    assert.throws(() => readAsItArrives(brokenLater, cut), /bad escape \\q/, how);
     assert.throws(() => readAsItArrives(unterminated, cut), SyntaxError, how);
     assert.equal(readAsItArrives(other, cut), undefined, how);
   }

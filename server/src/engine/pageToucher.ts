@@ -29,12 +29,15 @@ const { buffers, sizes, progress, step, ahead } = workerData;
 const views = buffers.map((b) => new Int32Array(b, 0, b.byteLength >> 2));
 const state = new Int32Array(progress);
 const records = Math.min(...views.map((v, k) => Math.floor((v.length * 4) / sizes[k])));
-for (let from = 0; from < records && Atomics.load(state, 1) === 0; ) {
+// A scan that stops moving for this many waits of 100 ms (a server busy elsewhere) is left to map its own pages.
+let idle = 0;
+for (let from = 0; from < records && Atomics.load(state, 1) === 0 && idle < 50; ) {
   const scanned = Atomics.load(state, 0);
   if (from >= scanned + ahead) {
-    Atomics.wait(state, 0, scanned, 100);
+    idle = Atomics.wait(state, 0, scanned, 100) === 'timed-out' ? idle + 1 : 0;
     continue;
   }
+  idle = 0;
   for (let k = 0; k < views.length; k++) {
     const v = views[k];
     const end = Math.min(v.length, ((from + step) * sizes[k]) >> 2);

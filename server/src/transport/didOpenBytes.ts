@@ -36,6 +36,8 @@ const ESCAPE_MAX_BYTES = 12;
  * with the whole body; a body it cannot read ahead is read whole at the end.
  */
 export class DidOpenProgress {
+  /** The error met while the text was read ahead, if any: readByteTextDidOpen throws it. */
+  failure: Error | undefined;
   private unescaper: StringUnescaper | undefined;
   private done = false;
 
@@ -59,11 +61,12 @@ export class DidOpenProgress {
       }
       this.unescaper = new StringUnescaper(value + 1);
     }
-    // Malformed JSON is found again, and said, when the body is read whole.
+    // A bad escape is the error reading the whole body would meet first (the text is read in order, and
+    // part of it is already unescaped in place: it cannot be read again from the start).
     try {
       this.done = this.unescaper.run(body, received - ESCAPE_MAX_BYTES);
-    } catch {
-      this.unescaper = undefined;
+    } catch (e) {
+      this.failure = e instanceof Error ? e : new SyntaxError(String(e));
       this.done = true;
     }
   }
@@ -82,6 +85,7 @@ export class DidOpenProgress {
  */
 export function readByteTextDidOpen(body: Buffer, progress?: DidOpenProgress): ByteTextMessage | undefined {
   if (body.length < BYTE_TEXT_MIN_BYTES) return undefined;
+  if (progress?.body === body && progress.failure !== undefined) throw progress.failure;
   let unescaper = progress?.body === body ? progress.found : undefined;
   if (unescaper === undefined) {
     const look = body.indexOf(DID_OPEN);
