@@ -8,6 +8,7 @@ import type { CloseHandlerResult, ErrorHandler, ErrorHandlerResult, LanguageClie
 import { CloseAction, ErrorAction } from 'vscode-languageclient/node';
 import type { ServerInfoResult } from '../../common/protocol';
 import { Requests } from '../../common/protocol';
+import { survivesConnectionError } from './connectionErrors';
 
 /** Restarts closer together than this belong to one burst: the user is told about the first only. */
 const BURST_MS = 3 * 60 * 1000;
@@ -38,8 +39,8 @@ export class ServerRecovery implements ErrorHandler {
 
   error(error: Error, message: Message | undefined, count: number | undefined): ErrorHandlerResult {
     this.log(`connection error${count ? ` (${count} in a row)` : ''}: ${error.message}${message ? ` (${JSON.stringify(message).slice(0, 200)})` : ''}`);
-    // As vscode-languageclient's default: a few write/read errors are survivable, more mean the connection is gone.
-    return { action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
+    // A closed pipe: the close that follows restarts the server. Other errors: a few are survivable.
+    return { action: survivesConnectionError(error, count) ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true };
   }
 
   closed(): CloseHandlerResult {

@@ -18,6 +18,7 @@ import {
   worstOf,
 } from '../../client/src/views/sessionsModel';
 import { LspSession, messageOf } from './lspHarness';
+import { isClosedPipe, survivesConnectionError } from '../../client/src/connectionErrors';
 import { columnWidths, paddingOf } from '../../client/src/documents/tableColumns';
 
 function session(key: string, component: string, firstLine: number, extra: Partial<SessionItem> = {}): SessionItem {
@@ -176,4 +177,21 @@ describe('aligned table columns (PrivateServer)', () => {
     assert.deepEqual(paddingOf(csv[1], widths), [{ at: 20, spaces: 1 }, { at: 24, spaces: 2 }]);
     assert.deepEqual(paddingOf(csv[0], widths), [{ at: 10, spaces: 11 }, { at: 14, spaces: 2 }]);
   });
+});
+
+test('connection errors: a pipe closing under the client (the server gone) never shuts it down, other errors after three in a row', () => {
+  const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
+  const destroyed = Object.assign(new Error('Cannot call write after a stream was destroyed'), { code: 'ERR_STREAM_DESTROYED' });
+  // As the stream writer reports them: counted, however many requests were in flight.
+  for (const count of [1, 4, 40, undefined]) {
+    assert.equal(survivesConnectionError(epipe, count), true, `EPIPE, ${count}`);
+    assert.equal(survivesConnectionError(destroyed, count), true, `destroyed stream, ${count}`);
+  }
+  assert.equal(survivesConnectionError(new Error('write EPIPE'), 9), true, 'known by its message too');
+  const other = new Error('Header must provide a Content-Length property.');
+  assert.equal(survivesConnectionError(other, 1), true);
+  assert.equal(survivesConnectionError(other, 3), true);
+  assert.equal(survivesConnectionError(other, 4), false);
+  assert.equal(survivesConnectionError(other, undefined), false);
+  assert.equal(isClosedPipe(other), false);
 });
