@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
-import { PageToucher, sharedArray } from '../../server/src/engine/pageToucher';
+import { PageToucher } from '../../server/src/engine/pageToucher';
 import { generatedLog, snapshot } from './helpers';
 
 let dir = '';
@@ -19,9 +19,9 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 test('values written while the worker maps the pages are all kept: it changes nothing, ahead of the writes or behind them', async () => {
   const n = 1 << 22; // 32 MB of Float64, 16 MB of Uint32, 4 MB of bytes
-  const wall = sharedArray(new Float64Array(0), n);
-  const line = sharedArray(new Uint32Array(0), n);
-  const level = sharedArray(new Uint8Array(0), n);
+  const wall = new Float64Array(new SharedArrayBuffer(n * 8));
+  const line = new Uint32Array(new SharedArrayBuffer(n * 4));
+  const level = new Uint8Array(new SharedArrayBuffer(n));
   assert.ok(wall.buffer instanceof SharedArrayBuffer);
   const toucher = new PageToucher([wall, line, level]);
   // Written in steps with turns of the event loop, so that the worker runs alongside (and is at times behind).

@@ -236,11 +236,13 @@ export function hashKey(buf: Uint8Array, start: number, end: number): number {
 
 /**
  * A typed array of exactly `n` elements holding `a`'s first `used` elements (at most `n`); `a` itself
- * when it has `n` already.
+ * when it has `n` already (and is shared, when asked). `shared`: over a SharedArrayBuffer, for a worker
+ * to see (pageToucher.ts).
  */
-export function resized<T extends Uint8Array | Uint32Array | Int32Array | Float64Array | Int16Array | Uint16Array>(a: T, n: number, used = a.length): T {
-  if (a.length === n) return a;
-  const b = new (a.constructor as new (n: number) => T)(n);
+export function resized<T extends Uint8Array | Uint32Array | Int32Array | Float64Array | Int16Array | Uint16Array>(a: T, n: number, used = a.length, shared = false): T {
+  if (a.length === n && (!shared || a.buffer instanceof SharedArrayBuffer)) return a;
+  const Kind = a.constructor as new (room: number | SharedArrayBuffer) => T;
+  const b = shared ? new Kind(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT)) : new Kind(n);
   const m = Math.min(used, n);
   b.set(m === a.length ? a : (a.subarray(0, m) as T));
   return b;

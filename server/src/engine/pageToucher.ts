@@ -49,12 +49,6 @@ for (let from = 0; from < records && Atomics.load(state, 1) === 0 && idle < 50; 
 
 type RecordArray = Uint8Array | Uint16Array | Int16Array | Uint32Array | Float64Array;
 
-/** An empty array of `a`'s type and `n` elements over a SharedArrayBuffer. */
-export function sharedArray<T extends RecordArray>(a: T, n: number): T {
-  const Kind = a.constructor as new (buffer: SharedArrayBuffer) => T;
-  return new Kind(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT));
-}
-
 /** A worker mapping the pages of record arrays (over SharedArrayBuffers) a little ahead of the records scanned. */
 export class PageToucher {
   private readonly state = new Int32Array(new SharedArrayBuffer(8));

@@ -5,7 +5,7 @@
 // of a record are not stored but derived (a record ends where the next one starts, unless an
 // overflow marker closed it first), zone offsets are only stored once a record writes one, offsets
 // are 32-bit below 4 GiB, and the arrays grow geometrically and are trimmed when a build ends.
-import { PageToucher, sharedArray } from './pageToucher';
+import { PageToucher } from './pageToucher';
 import { grow, KeyTable, resized } from './keyTable';
 import type { FastRecords, HeaderScratch } from './types';
 import { RecordFlag } from './types';
@@ -373,19 +373,19 @@ export class RecordStore {
    * Sizes the record arrays to exactly `n` slots (no copy when they already are). Slots never
    * written cost no memory: the pages of a large new array are only mapped when first touched.
    */
-  protected resizeRecords(n: number): void {
+  protected resizeRecords(n: number, shared = false): void {
     // Only the slots in use are copied: copying the rest would touch (map) the new array's pages for nothing.
     const used = this.recordCount;
-    this.recStartLine = resized(this.recStartLine, n, used);
-    this.recStartOffset = resized(this.recStartOffset, n, used);
-    this.recBodyCol = resized(this.recBodyCol, n, used);
-    this.recWall = resized(this.recWall, n, used);
+    this.recStartLine = resized(this.recStartLine, n, used, shared);
+    this.recStartOffset = resized(this.recStartOffset, n, used, shared);
+    this.recBodyCol = resized(this.recBodyCol, n, used, shared);
+    this.recWall = resized(this.recWall, n, used, shared);
     // Zone offsets whole: a record without a time may leave its slot as it is (NO_OFFSET where adopt filled ahead).
     if (this.offsets !== undefined) this.offsets = resized(this.offsets, n);
-    this.recLevel = resized(this.recLevel, n, used);
-    this.recSeverity = resized(this.recSeverity, n, used);
-    this.recFlags = resized(this.recFlags, n, used);
-    this.recSession = resized(this.recSession, n, used);
+    this.recLevel = resized(this.recLevel, n, used, shared);
+    this.recSeverity = resized(this.recSeverity, n, used, shared);
+    this.recFlags = resized(this.recFlags, n, used, shared);
+    this.recSession = resized(this.recSession, n, used, shared);
   }
 
   /**
@@ -394,14 +394,7 @@ export class RecordStore {
    */
   protected reserveTouched(n: number): PageToucher {
     if (this.recordCount !== 0) throw new Error('reserveTouched: a new store only');
-    this.recStartLine = sharedArray(this.recStartLine, n);
-    this.recStartOffset = sharedArray(this.recStartOffset, n);
-    this.recBodyCol = sharedArray(this.recBodyCol, n);
-    this.recWall = sharedArray(this.recWall, n);
-    this.recLevel = sharedArray(this.recLevel, n);
-    this.recSeverity = sharedArray(this.recSeverity, n);
-    this.recFlags = sharedArray(this.recFlags, n);
-    this.recSession = sharedArray(this.recSession, n);
+    this.resizeRecords(n, true);
     const arrays = [this.recStartLine, this.recStartOffset, this.recBodyCol, this.recWall, this.recLevel, this.recSeverity, this.recFlags];
     // A keyless index never writes its session column.
     if (!this.keyless) arrays.push(this.recSession);
