@@ -8,7 +8,8 @@
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
-import { buildParallelAsync, CancelledError, FileSource, loadIndexCache, LogIndex, MemorySource, NotTextError, openLog, saveIndexCache, threadsFor, UnknownDialectError } from './engine';
+import type { LogIndex } from './engine';
+import { buildParallelAsync, CancelledError, FileSource, loadIndexCache, MemorySource, NotTextError, prepareLogSource, saveIndexCache, threadsFor, UnknownDialectError } from './engine';
 import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
 import { SharedFile } from './sharedFile';
 
@@ -65,8 +66,6 @@ export interface GetOptions {
   search?: string;
 }
 
-/** Read at the start of a file to detect its dialect (the engine's openLogFile reads as much). */
-const HEAD_BYTES = 256 * 1024;
 const DEFAULT_STEP = 4 << 20;
 /** Work of more steps than this gets a progress of the server's own when no request reports one. */
 const BACKGROUND_PROGRESS_STEPS = 8;
@@ -290,8 +289,7 @@ export class LargeLogStore {
     let index: LogIndex;
     try {
       // Detection exactly as openLogFile does it (binary data, dialect), on the head of the file only.
-      const dialect = openLog(Buffer.from(source.read(0, HEAD_BYTES)), ctx).dialect;
-      index = new LogIndex(source, dialect, ctx, { toleranceMs: this.host.toleranceMs() });
+      index = prepareLogSource(source, { ...ctx, toleranceMs: this.host.toleranceMs() });
     } catch (e) {
       source.close();
       if (e instanceof NotTextError || e instanceof UnknownDialectError) return { parse: noParse(e.message), file: undefined };

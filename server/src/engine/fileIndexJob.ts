@@ -7,9 +7,8 @@
 import * as fs from 'fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
-import { assertText } from './detect';
 import { dialectById } from './dialects';
-import { HEAD_BYTES, pickDialect } from './prepareLog';
+import { prepareLogSource } from './prepareLog';
 import type { IndexState } from './logIndex';
 import { LogIndex, turn } from './logIndex';
 import { workerFile } from './parallel';
@@ -75,9 +74,7 @@ export function indexFile(job: Omit<FileIndexJob, 'port'>): { answer: FileIndexA
   try {
     if (source.size !== stamp.size) return { answer: { error: 'the file changed while it was opened' }, transfer: [] };
     const options = { ...job.ctx, dialect: job.dialect, toleranceMs: job.toleranceMs };
-    const head = source.read(0, HEAD_BYTES);
-    assertText(head);
-    const index = new LogIndex(source, pickDialect(head, options), options, options);
+    const index = prepareLogSource(source, options);
     // Only a partable dialect's scan state can be kept (an edit at the end appends after it).
     if (index.dialect.partable !== true) return { answer: { error: `${index.dialect.id} keeps state from line to line` }, transfer: [] };
     index.build();

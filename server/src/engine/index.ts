@@ -1,9 +1,7 @@
 // The engine's public face: open a log from bytes, with detection or a forced dialect.
-import { assertText } from './detect';
 import type { OpenOptions } from './prepareLog';
-import { HEAD_BYTES, pickDialect, prepareLog } from './prepareLog';
-import type { BuildOptions } from './logIndex';
-import { LogIndex } from './logIndex';
+import { prepareLog, prepareLogSource } from './prepareLog';
+import type { BuildOptions, LogIndex } from './logIndex';
 import { touchesAhead } from './pageToucher';
 import { buildParallel, threadsFor } from './parallel';
 import { FileSource } from './source';
@@ -27,10 +25,8 @@ export function openLog(bytes: Uint8Array, options: OpenOptions = {}): LogIndex 
 export function openLogFile(path: string, options: FileOpenOptions = {}): LogIndex {
   const source = new FileSource(path);
   try {
-    const head = source.read(0, HEAD_BYTES);
-    assertText(head);
-    const dialect = pickDialect(head, options);
-    const index = new LogIndex(source, dialect, options, options);
+    const index = prepareLogSource(source, options);
+    const dialect = index.dialect;
     const threads = dialect.partable ? threadsFor(source.size, options.threads) : 1;
     if (threads > 1) buildParallel(index, path, threads, options, options.toleranceMs ?? 1000, options);
     else index.build({ ...options, touchAhead: touchesAhead(source.size, threadsFor(source.size, options.threads)) });
@@ -42,7 +38,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
 }
 
 export { LogIndex, CancelledError, turn } from './logIndex';
-export { prepareLog, UnknownDialectError } from './prepareLog';
+export { prepareLog, prepareLogSource, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
 export { buildParallel, buildParallelAsync, startEarlyPartWorker, threadsFor } from './parallel';
 export { touchesAhead } from './pageToucher';

@@ -4,6 +4,7 @@ import { dialectById } from './dialects';
 import type { IndexOptions } from './buildOptions';
 import { LogIndex } from './logIndex';
 import { MemorySource } from './source';
+import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
 import { DIALECT_IDS, LogInputError } from './types';
 
@@ -22,9 +23,14 @@ export const HEAD_BYTES = 256 * 1024;
  * (binary data) or UnknownDialectError (no dialect recognised).
  */
 export function prepareLog(bytes: Uint8Array, options: OpenOptions = {}): LogIndex {
-  const head = bytes.subarray(0, HEAD_BYTES);
+  return prepareLogSource(new MemorySource(bytes), options);
+}
+
+/** prepareLog of a log read from `source` (a file read in windows): its head is read to check and detect it. */
+export function prepareLogSource(source: LogSource, options: OpenOptions = {}): LogIndex {
+  const head = source.read(0, HEAD_BYTES);
   assertText(head);
-  return new LogIndex(new MemorySource(bytes), pickDialect(head, options), options, options);
+  return new LogIndex(source, pickDialect(head, options), options, options);
 }
 
 /** The dialect `options` force, or the one detected from `head`. */
