@@ -159,19 +159,16 @@ export class LogCache {
     }
     const forced = forcedDialect(languageId);
     // A document opened with its text as bytes (byteDocuments.ts) is read as it came: nothing to encode.
-    const given = bytesOfDocument(document);
-    const text = given ?? document.getText();
-    // A document just opened whose file a worker indexed ahead (opening) may not need its text encoded.
+    const bytes = bytesOfDocument(document) ?? Buffer.from(document.getText(), 'utf8');
+    // A document just opened whose file a worker indexed ahead (opening): files are indexed ahead from ASYNC_BYTES on.
     const early = this.takeEarly(uri);
-    // Files are indexed ahead from ASYNC_BYTES on: a shorter text (UTF-8 takes at most three bytes a UTF-16 unit) is not one.
-    const fromEarly = early !== undefined && cached === undefined && (typeof text === 'string' ? text.length * 3 : text.length) >= ASYNC_BYTES;
+    const fromEarly = early !== undefined && cached === undefined && bytes.length >= ASYNC_BYTES;
     if (!fromEarly) this.stopEarly(early);
-    const bytes = fromEarly ? undefined : utf8(text);
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
-    const grown = bytes && cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
+    const grown = cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;
     if (grown) entry = grown;
-    else if (bytes && bytes.length < ASYNC_BYTES) entry = this.parse(uri, version, languageId, bytes, forced, mtimeMs);
+    else if (bytes.length < ASYNC_BYTES) entry = this.parse(uri, version, languageId, bytes, forced, mtimeMs);
     else {
       // A big document is indexed with the event loop free (other requests, a cancellation, the next
       // edit get in); an edit or a close meanwhile stops it, and the callers get the newer version's parse.
@@ -179,9 +176,9 @@ export class LogCache {
       const opening = this.mtimes.get(uri);
       const superseded = (): boolean => this.mtimes.get(uri) !== opening || document.version !== version;
       const job =
-        bytes === undefined && early !== undefined
-          ? this.parseEarly(uri, version, languageId, text, forced, mtimeMs, superseded, early)
-          : this.parseAsync(uri, version, languageId, bytes ?? utf8(text), forced, mtimeMs, superseded);
+        fromEarly && early !== undefined
+          ? this.parseEarly(uri, version, languageId, bytes, forced, mtimeMs, superseded, early)
+          : this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded);
       this.building.set(uri, { version, languageId, opening, entry: job });
       try {
         entry = await job;
@@ -246,14 +243,14 @@ export class LogCache {
 
   /**
    * The parse of a document just opened whose file a worker indexed ahead of the didOpen (`early`):
-   * that index when `text` is the file's bytes decoded, in this language, with these settings;
-   * otherwise as parseAsync.
+   * that index when `bytes` are the file's, in this language, with these settings; otherwise as
+   * parseAsync.
    */
-  private async parseEarly(uri: string, version: number, languageId: string, text: string | Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
+  private async parseEarly(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
     const toleranceMs = this.toleranceMs;
-    const index = await earlyIndexOf(early, languageId, text, mtimeMs, toleranceMs);
+    const index = await earlyIndexOf(early, languageId, bytes, mtimeMs, toleranceMs);
     if (isCancelled()) throw new CancelledError();
-    if (index === undefined) return this.parseAsync(uri, version, languageId, utf8(text), dialect, mtimeMs, isCancelled);
+    if (index === undefined) return this.parseAsync(uri, version, languageId, bytes, dialect, mtimeMs, isCancelled);
     this.earlyTaken++;
     return { uri, version, index, problem: undefined, mode: dialect ? 'forced' : 'detected', languageId, toleranceMs };
   }
@@ -288,20 +285,15 @@ export class LogCache {
   }
 }
 
-/** `text` in UTF-8 (bytes as they are). */
-function utf8(text: string | Buffer): Buffer {
-  return typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-}
-
-/** The index `early` made, when it was made of `text` (or its bytes) for this language, modification time and tolerance. */
-async function earlyIndexOf(early: EarlyIndex, languageId: string, text: string | Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
+/** The index `early` made, when it was made of `bytes` for this language, modification time and tolerance. */
+async function earlyIndexOf(early: EarlyIndex, languageId: string, bytes: Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
   const job = await early.job;
   if (job === undefined) return undefined;
   if (early.languageId !== languageId || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== toleranceMs) {
     job.stop();
     return undefined;
   }
-  return job.indexOf(text);
+  return job.indexOf(bytes);
 }
 
 /**

@@ -177,13 +177,12 @@ export class WorkerFileIndex {
   }
 
   /**
-   * The index of a document whose text is `text`, taken from the worker's answer when `text` in UTF-8
-   * (bytes as they are) is the file's bytes, read here while the worker indexes, under the stamp the
-   * worker saw; undefined otherwise (changed on disk, another encoding or a byte order mark, unsaved
-   * edits, an error). The index reads `text`'s bytes.
+   * The index of a document whose bytes are `bytes`, taken from the worker's answer when they are the
+   * file's bytes, read here while the worker indexes, under the stamp the worker saw; undefined
+   * otherwise (changed on disk, another encoding or a byte order mark, unsaved edits, an error). The
+   * index reads `bytes`.
    */
-  async indexOf(text: string | Uint8Array): Promise<LogIndex | undefined> {
-    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  async indexOf(bytes: Buffer): Promise<LogIndex | undefined> {
     const [answer, seen] = await Promise.all([this.answer, fileStampIfHolding(this.path, bytes)]);
     if ('error' in answer || seen === undefined || !sameStamp(answer.stamp, seen)) return undefined;
     const dialect = dialectById(answer.dialect);
