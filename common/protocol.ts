@@ -242,6 +242,8 @@ export interface ServerInfoResult {
   largeLogs: LargeLogInfo[];
   /** Documents opened so far whose index a worker had made from the file while their text was on its way (documentOpening). */
   documentsIndexedAhead: number;
+  /** Answers (outline, folding, diagnostics) given as that worker made them from the file, rather than computed after the text came. */
+  firstAnswersMadeAhead: number;
   /** Documents opened so far whose text the server read as bytes from the didOpen (a large one, over stdio). */
   documentsReadAsBytes: number;
 }

@@ -25,6 +25,8 @@ await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/launch.ts'], outfile: 'server/out/launch.js' }),
   // Worker threads that index parts of a large log (engine/parallel.ts loads it from next to the bundles).
   build({ ...common, entryPoints: ['server/src/engine/indexWorker.ts'], outfile: 'server/out/indexWorker.js' }),
+  // The worker thread that indexes a large log's file while the editor sends its text, and makes its first answers.
+  build({ ...common, entryPoints: ['server/src/openingWorker.ts'], outfile: 'server/out/openingWorker.js' }),
   // The worker thread that writes every other slice of a large export (engine/export/thread.ts).
   build({ ...common, entryPoints: ['server/src/engine/export/exportWorker.ts'], outfile: 'server/out/exportWorker.js' }),
   // The SIP ladder and log report panels' scripts, run in webviews (browser, no Node).

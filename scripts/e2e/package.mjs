@@ -65,6 +65,8 @@ const required = [
   'server/out/launch.js',
   // Worker threads that index parts of a large log (engine/parallel.ts).
   'server/out/indexWorker.js',
+  // The worker thread that indexes a log while the editor sends it, and makes its first answers (openingWorker.ts).
+  'server/out/openingWorker.js',
   'server/out/exportWorker.js',
   'bin/msglog.js',
   'language-configuration.json',

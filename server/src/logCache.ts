@@ -1,7 +1,7 @@
 // The one parse cache of the server: one LogIndex per open document version, evicted on close, plus
 // a tiny cache of logs read from disk (files too large for the editor to hand to extensions), which
 // largeLogStore.ts indexes straight from the file and keeps up to date as the file grows or rotates.
-import { promises as fsp } from 'fs';
+import { promises as fsp, statSync } from 'fs';
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import type { CancellationToken } from 'vscode-languageserver';
@@ -12,6 +12,7 @@ import { bytesOfDocument } from './byteDocuments';
 import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, threadsFor, touchesAhead, UnknownDialectError } from './engine';
 import type { LogIndex } from './engine';
 import { WorkerFileIndex } from './engine/fileIndexJob';
+import type { FirstAnswerName, FirstAnswerSettings } from './features/firstAnswers';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 import type { LogLanguageId } from '../../common/protocol';
 
@@ -57,6 +58,13 @@ interface EarlyIndex {
   languageId: string;
   /** Undefined when the file is not indexed ahead (small, not a file, no workers). */
   job: Promise<WorkerFileIndex | undefined>;
+  /** Set once a document's parse took (or looked at) the index; its first answers may still be given. */
+  taken: boolean;
+}
+
+/** The worker that indexes a file ahead of its didOpen and makes its first answers: next to this module, bundled or not. */
+export function openingWorkerFile(): string {
+  return path.join(__dirname, 'openingWorker.js');
 }
 
 export class LogCache {
@@ -68,6 +76,7 @@ export class LogCache {
   private readonly early = new Map<string, EarlyIndex>();
   private toleranceMs = 1000;
   private earlyTaken = 0;
+  private earlyAnswersGiven = 0;
   /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
   readonly largeLogs: LargeLogStore;
 
@@ -79,6 +88,8 @@ export class LogCache {
     private readonly onDetected: (uri: string, dialect: LogLanguageId) => void,
     largeLogs: Omit<LargeLogStoreHost, 'toleranceMs'>,
     largeLogOptions: LargeLogStoreOptions = {},
+    /** The settings the first answers of a file indexed ahead are made with; none made without. */
+    private readonly answerSettings?: () => FirstAnswerSettings,
   ) {
     this.largeLogs = new LargeLogStore({ ...largeLogs, toleranceMs: () => this.toleranceMs }, largeLogOptions);
   }
@@ -99,12 +110,14 @@ export class LogCache {
     const toleranceMs = this.toleranceMs;
     const start = async (): Promise<WorkerFileIndex | undefined> => {
       const file = fileURLToPath(uri);
-      const stat = await fsp.stat(file);
+      // Looked at now: the text is arriving, and a stat in the thread pool came back 10–30 ms later,
+      // after this thread had taken in megabytes of it (the worker's whole lead).
+      const stat = statSync(file);
       if (!stat.isFile() || stat.size < ASYNC_BYTES || stat.size > EARLY_MAX_BYTES) return undefined;
       const ctx = { fileName: fileNameOf(uri), mtimeMs: stat.mtimeMs };
-      return WorkerFileIndex.start(file, { dialect: forcedDialect(languageId), ctx, toleranceMs, maxBytes: EARLY_MAX_BYTES });
+      return WorkerFileIndex.start(file, { dialect: forcedDialect(languageId), ctx, toleranceMs, maxBytes: EARLY_MAX_BYTES }, openingWorkerFile(), this.answerSettings?.());
     };
-    const early: EarlyIndex = { languageId, job: start().catch(() => undefined) };
+    const early: EarlyIndex = { languageId, job: start().catch(() => undefined), taken: false };
     this.early.set(uri, early);
     setTimeout(() => {
       if (this.early.get(uri) === early) this.stopEarly(this.takeEarly(uri));
@@ -114,6 +127,28 @@ export class LogCache {
   /** How many documents were given the index a worker made ahead of their didOpen. */
   get earlyIndexesTaken(): number {
     return this.earlyTaken;
+  }
+
+  /** How many first answers made by those workers were given. */
+  get earlyAnswersTaken(): number {
+    return this.earlyAnswersGiven;
+  }
+
+  /**
+   * The answer `name` (UTF-8 JSON) that the worker indexing the file of `document` ahead of its didOpen
+   * made with settings `key`, when the document is still as opened and its bytes are the file's (as
+   * for its index); undefined otherwise, and for every later request (each answer is given once).
+   */
+  async earlyAnswer(document: TextDocument, name: FirstAnswerName, key: string): Promise<Uint8Array | undefined> {
+    const early = this.early.get(document.uri);
+    const bytes = bytesOfDocument(document);
+    if (early === undefined || bytes === undefined || early.languageId !== document.languageId) return undefined;
+    const job = await early.job;
+    const mtimeMs = await (this.mtimes.get(document.uri) ?? fileMtime(document.uri));
+    if (job === undefined || this.early.get(document.uri) !== early || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== this.toleranceMs) return undefined;
+    const json = await job.partOf(name, key, bytes);
+    if (json !== undefined) this.earlyAnswersGiven++;
+    return json;
   }
 
   private takeEarly(uri: string): EarlyIndex | undefined {
@@ -160,10 +195,12 @@ export class LogCache {
     const forced = forcedDialect(languageId);
     // A document opened with its text as bytes (byteDocuments.ts) is read as it came: nothing to encode.
     const bytes = bytesOfDocument(document) ?? Buffer.from(document.getText(), 'utf8');
-    // A document just opened whose file a worker indexed ahead (opening): files are indexed ahead from ASYNC_BYTES on.
-    const early = this.takeEarly(uri);
-    const fromEarly = early !== undefined && cached === undefined && bytes.length >= ASYNC_BYTES;
-    if (!fromEarly) this.stopEarly(early);
+    // A document just opened whose file a worker indexed ahead (opening): files are indexed ahead from
+    // ASYNC_BYTES on. The index is taken once; the worker's first answers stay for their requests.
+    const early = this.early.get(uri);
+    const fromEarly = early !== undefined && !early.taken && cached === undefined && bytes.length >= ASYNC_BYTES;
+    if (fromEarly) early.taken = true;
+    else this.stopEarly(this.takeEarly(uri));
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
     const grown = cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;

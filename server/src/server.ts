@@ -2,6 +2,9 @@
 // The transport comes from argv (--stdio, --node-ipc, …): transport/stdioConnection.ts.
 import type {
   CancellationToken,
+  Diagnostic,
+  DocumentSymbol,
+  FoldingRange,
   Message,
   RequestMessage,
   ResponseMessage } from 'vscode-languageserver/node';
@@ -39,6 +42,10 @@ import { ClientNotifications, DEFAULT_SETTINGS, Notifications, Requests, SETTING
 import { normalizeSettings } from './settings';
 import { warmUp, warmUpWhileIdle } from './features/warmUp';
 import { startStandbyWorker } from './engine/fileIndexJob';
+import type { FirstAnswerName, FirstAnswerSettings } from './features/firstAnswers';
+import { firstAnswerKey } from './features/firstAnswers';
+import { openingWorkerFile } from './logCache';
+import { EncodedJson } from './transport/encodedJson';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */
 function cancelUndispatched(message: Message): ResponseMessage | undefined {
@@ -104,7 +111,24 @@ const cache = new LogCache(
   },
   // The index cache lives in the folder the client named (its global storage), while the setting allows it.
   { cacheDir: () => (settings.indexCache ? indexCacheDir : undefined) },
+  () => firstAnswerSettings(),
 );
+
+function firstAnswerSettings(): FirstAnswerSettings {
+  return { maxDiagnostics: settings.maxDiagnostics, minimumSeverity: settings.minimumDiagnosticSeverity, foldingLimit: foldingRangeLimit };
+}
+
+/**
+ * The answer `name` for an open document made while its text was on its way (features/firstAnswers.ts),
+ * when it was made with the settings now in force; undefined otherwise (compute it).
+ */
+async function firstAnswer<T>(uri: string, name: FirstAnswerName): Promise<{ value: T; version: number } | undefined> {
+  const document = documents.get(uri);
+  if (!document) return undefined;
+  await settingsReady;
+  const json = await cache.earlyAnswer(document, name, firstAnswerKey(name, firstAnswerSettings()));
+  return json === undefined ? undefined : { value: new EncodedJson<T>(json).asValue(), version: document.version };
+}
 /** The client's folder for kept indexes (initializationOptions); undefined: nothing is kept. */
 let indexCacheDir: string | undefined;
 
@@ -166,6 +190,10 @@ const diagnostics = new DiagnosticsPublisher({
     const document = documents.get(uri);
     return document ? entryOf(document) : undefined;
   },
+  firstAnswer: async (uri) => {
+    const made = await firstAnswer<Diagnostic[]>(uri, 'diagnostics');
+    return made && { diagnostics: made.value, version: made.version };
+  },
   maxDiagnostics: () => settings.maxDiagnostics,
   minimumSeverity: () => settings.minimumDiagnosticSeverity,
   // A filter result repeats records of its log: their problems are the log's, already in the Problems
@@ -184,7 +212,7 @@ connection.onInitialize((params) => {
   // Before the answer, so before any document is sent: see warmUp.ts, and fileIndexJob.ts for the
   // worker. (Started first, the worker slowed this warm-up and the answer by about 40 ms.)
   warmUp();
-  startStandbyWorker();
+  startStandbyWorker(openingWorkerFile());
   warmUpWhileIdle(() => !documentComing);
   return {
     capabilities: {
@@ -238,10 +266,14 @@ documents.onDidClose(({ document }) => {
 });
 
 connection.onFoldingRanges(async ({ textDocument }) => {
+  const made = await firstAnswer<FoldingRange[]>(textDocument.uri, 'folding');
+  if (made) return made.value;
   const index = await indexOf(textDocument.uri);
   return index ? foldingRanges(index, foldingRangeLimit) : null;
 });
 connection.onDocumentSymbol(async ({ textDocument }) => {
+  const made = await firstAnswer<DocumentSymbol[]>(textDocument.uri, 'symbols');
+  if (made) return made.value;
   const index = await indexOf(textDocument.uri);
   return index ? documentSymbols(index) : null;
 });
@@ -330,6 +362,7 @@ connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
       watched,
     })),
     documentsIndexedAhead: cache.earlyIndexesTaken,
+    firstAnswersMadeAhead: cache.earlyAnswersTaken,
     documentsReadAsBytes: openedTexts.taken,
   };
 });

@@ -10,6 +10,12 @@ import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ByteTextDocument } from '../../server/src/byteDocuments';
 import type { LogCache } from '../../server/src/logCache';
+import { openingWorkerFile } from '../../server/src/logCache';
+import { computeDiagnostics } from '../../server/src/features/diagnostics';
+import { documentSymbols } from '../../server/src/features/documentSymbols';
+import type { FirstAnswerName, FirstAnswerSettings } from '../../server/src/features/firstAnswers';
+import { firstAnswerKey } from '../../server/src/features/firstAnswers';
+import { foldingRanges } from '../../server/src/features/folding';
 import { fileStampIfHolding, WorkerFileIndex } from '../../server/src/engine/fileIndexJob';
 import { KeyTable } from '../../server/src/engine/keyTable';
 import type { LogIndex } from '../../server/src/engine';
@@ -139,7 +145,7 @@ test('the index made ahead is not taken when the file was rewritten after the wo
   const file = path.join(dir, 'rewritten.log');
   fs.writeFileSync(file, text);
   const ctx = { fileName: 'rewritten.log', mtimeMs: fs.statSync(file).mtimeMs };
-  const job = WorkerFileIndex.start(file, { dialect: 'communigate-log', ctx, toleranceMs: 1000, maxBytes: 64 << 20 });
+  const job = WorkerFileIndex.start(file, { dialect: 'communigate-log', ctx, toleranceMs: 1000, maxBytes: 64 << 20 }, openingWorkerFile(), SETTINGS);
   assert.ok(job, 'workers are available');
   const answer = await job.answer;
   assert.ok(!('error' in answer), 'error' in answer ? answer.error : '');
@@ -149,6 +155,38 @@ test('the index made ahead is not taken when the file was rewritten after the wo
   const rewritten = Buffer.from(`${text.slice(0, middle)}${text[middle] === '0' ? '1' : '0'}${text.slice(middle + 1)}`);
   fs.writeFileSync(file, rewritten);
   assert.equal(await job.indexOf(rewritten), undefined, 'the file is the document, but not the bytes the worker indexed');
+  assert.equal(await job.partOf('symbols', firstAnswerKey('symbols', SETTINGS), rewritten), undefined, 'nor its outline');
+});
+
+/** Settings of the first answers, other than the server's defaults. */
+const SETTINGS: FirstAnswerSettings = { maxDiagnostics: 300, minimumSeverity: 'warning', foldingLimit: 2000 };
+
+test('the first answers made by the worker are those computed from the document, each given once and only for its settings', async () => {
+  const file = path.join(dir, 'answered.log');
+  fs.writeFileSync(file, text);
+  const bytes = Buffer.from(text);
+  const ctx = { fileName: '2026-01-15.log', mtimeMs: fs.statSync(file).mtimeMs };
+  const job = WorkerFileIndex.start(file, { dialect: 'communigate-log', ctx, toleranceMs: 1000, maxBytes: 64 << 20 }, openingWorkerFile(), SETTINGS);
+  assert.ok(job, 'workers are available');
+  const index = await openDocument(logCache(), logFile('2026-01-15.log', text), text, false);
+  const entry = { uri: '', version: 1, index, problem: undefined, mode: 'forced' as const, languageId: 'communigate-log', toleranceMs: 1000 };
+  const expected: Record<FirstAnswerName, unknown> = {
+    symbols: documentSymbols(index),
+    folding: foldingRanges(index, SETTINGS.foldingLimit),
+    diagnostics: computeDiagnostics(entry, SETTINGS.maxDiagnostics, SETTINGS.minimumSeverity),
+  };
+  assert.equal((expected.diagnostics as unknown[]).length, SETTINGS.maxDiagnostics + 1, 'capped, and the rest counted');
+  assert.equal((expected.folding as unknown[]).length, SETTINGS.foldingLimit);
+  const other = { ...SETTINGS, maxDiagnostics: 1000, foldingLimit: undefined };
+  for (const name of ['symbols', 'folding', 'diagnostics'] as const) {
+    if (name !== 'symbols') assert.equal(await job.partOf(name, firstAnswerKey(name, other), bytes), undefined, `${name}: not for other settings`);
+    const json = await job.partOf(name, firstAnswerKey(name, SETTINGS), bytes);
+    assert.ok(json, name);
+    assert.deepEqual(JSON.parse(Buffer.from(json).toString('utf8')), JSON.parse(JSON.stringify(expected[name])), name);
+    assert.equal(await job.partOf(name, firstAnswerKey(name, SETTINGS), bytes), undefined, `${name}: given once`);
+  }
+  assert.equal(job.partsGiven, 3);
+  assert.ok(await job.indexOf(bytes), 'and the index is still there');
 });
 
 test('a key table handed over whole finds its keys and takes new ones', () => {

@@ -111,6 +111,8 @@ describe('language server over stdio: a 50 MB log', () => {
         answers.push({ diagnostics: (await published).diagnostics, folds, symbols });
         const info = await lsp.client.request<ServerInfoResult>('messagingLogs/serverInfo', {}, 60_000);
         assert.equal(info.documentsIndexedAhead, 1, `after ${uri}: the announced document only`);
+        // Its outline, folding and diagnostics as the worker made them, spliced into the messages as bytes.
+        assert.equal(info.firstAnswersMadeAhead, 3, `after ${uri}: the announced document's three answers`);
       }
       assert.equal(answers[0].diagnostics.length, 1001);
       assert.deepEqual(answers[0], answers[1]);

@@ -1,6 +1,7 @@
 // Entry of an index worker thread (parallel.ts): indexes one part of a log file and posts it back
 // with its typed arrays transferred, then flags that the answer is there. Also searches a range, finds
-// header lines (quickFilter.ts), or indexes a whole file for a document being opened (fileIndexJob.ts).
+// header lines (quickFilter.ts). A whole file indexed for a document being opened has its own entry
+// (the server's openingWorker.ts).
 import { receiveMessageOnPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
@@ -16,9 +17,6 @@ import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
-import { indexFile } from './fileIndexJob';
-import type { FileIndexJob, StandbyJob } from './fileIndexJob';
-import { warmUpIndex } from './warmUpLog';
 
 /**
  * Claims parts from the back until none is left, posting each as it is done; the last answer says so.
@@ -110,50 +108,6 @@ function headerLines(job: HeaderLinesJob): void {
   });
 }
 
-/** A whole file indexed for a document the editor is opening (fileIndexJob.ts); the main thread waits on the port. */
-function wholeFile(job: FileIndexJob): void {
-  try {
-    const { answer, transfer } = indexFile(job);
-    job.port.postMessage(answer, transfer);
-  } catch (e) {
-    job.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
-  } finally {
-    job.port.close();
-  }
-}
-
-/**
- * Rounds of warm-up a standby worker runs while no file has come. After one round V8 still compiled
- * most of the index's code during the first real file (about 240 ms of compiling, on the core the
- * editor's own work needs then), and that file took 215 ms to index where the next took 125 ms; after
- * 20 rounds (about 150 ms, before any file) it took 140 ms.
- */
-const STANDBY_WARM_UP_ROUNDS = 20;
-/** Lines of the made-up log of each round: a round takes 5–10 ms once optimised. */
-const STANDBY_WARM_UP_LINES = 5000;
-
-/**
- * Warms up (the scan and the state's export compiled) in rounds while no file has come, then indexes
- * the one file it is sent: a file that comes during the warm-up waits one round at most.
- */
-function standby(job: StandbyJob): void {
-  let round = 0;
-  const next = (): void => {
-    const sent = receiveMessageOnPort(job.port);
-    if (sent !== undefined) {
-      wholeFile({ ...(sent.message as Omit<FileIndexJob, 'port'>), port: job.port });
-      return;
-    }
-    if (round++ === STANDBY_WARM_UP_ROUNDS) {
-      job.port.once('message', (file: Omit<FileIndexJob, 'port'>) => wholeFile({ ...file, port: job.port }));
-      return;
-    }
-    warmUpIndex(STANDBY_WARM_UP_LINES).exportState(true);
-    setImmediate(next);
-  };
-  next();
-}
-
 /** A part worker started early (startEarlyPartWorker): claims parts as run() does once its job comes. */
 function earlyPart(job: EarlyPartJob): void {
   const sent = receiveMessageOnPort(job.port);
@@ -162,10 +116,8 @@ function earlyPart(job: EarlyPartJob): void {
   else job.port.once('message', take);
 }
 
-const job = workerData as PartJob | SearchJob | HeaderLinesJob | FileIndexJob | StandbyJob | EarlyPartJob;
+const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob;
 if ('kind' in job && job.kind === 'search') search(job);
 else if ('kind' in job && job.kind === 'early-part') earlyPart(job);
-else if ('kind' in job && job.kind === 'file') wholeFile(job);
-else if ('kind' in job && job.kind === 'standby') standby(job);
 else if ('kind' in job && job.kind === 'headers') headerLines(job);
 else run(job as PartJob);

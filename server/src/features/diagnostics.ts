@@ -77,6 +77,8 @@ const CHANGE_DEBOUNCE_MS = 200;
 export interface DiagnosticsHost {
   /** The parse of the open document's current version, or undefined when it is closed. */
   entry(uri: string): Promise<LogEntry | undefined>;
+  /** The diagnostics of the document as opened, made ahead (features/firstAnswers.ts), if there are. */
+  firstAnswer?(uri: string): Promise<{ diagnostics: Diagnostic[]; version: number } | undefined>;
   maxDiagnostics(): number;
   /** The minimumDiagnosticSeverity setting; all log diagnostics when absent. */
   minimumSeverity?(): DiagnosticSeverityName;
@@ -99,15 +101,26 @@ export class DiagnosticsPublisher {
     this.cancelTimer(uri);
     const generation = (this.generation.get(uri) ?? 0) + 1;
     this.generation.set(uri, generation);
-    return this.host
-      .entry(uri)
-      .then((entry) => {
-        if (entry && this.generation.get(uri) === generation) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics(), this.host.minimumSeverity?.()), entry.version);
+    // The index is asked for in any case: the document's other requests need it.
+    const parse = this.host.entry(uri);
+    const failed = (error: unknown): void => {
+      // The document was closed while it was indexed: nothing to publish, nothing failed.
+      if (!(error instanceof CancelledError)) this.host.failed(error);
+    };
+    const current = (): boolean => this.generation.get(uri) === generation;
+    // An answer made ahead that fails is not there: the parse's diagnostics are published instead.
+    const made = (this.host.firstAnswer?.(uri) ?? Promise.resolve(undefined)).catch(() => undefined);
+    return made
+      .then(async (early) => {
+        if (early !== undefined) {
+          if (current()) this.host.publish(uri, early.diagnostics, early.version);
+          await parse;
+          return;
+        }
+        const entry = await parse;
+        if (entry && current()) this.host.publish(uri, computeDiagnostics(entry, this.host.maxDiagnostics(), this.host.minimumSeverity?.()), entry.version);
       })
-      .catch((error: unknown) => {
-        // The document was closed while it was indexed: nothing to publish, nothing failed.
-        if (!(error instanceof CancelledError)) this.host.failed(error);
-      });
+      .catch(failed);
   }
 
   later(uri: string): void {

@@ -7,6 +7,7 @@ import type { Connection, ConnectionStrategy, ConnectionOptions, Message } from 
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import type { OpenedTexts } from '../byteDocuments';
 import { BYTE_TEXT_MIN_BYTES, DidOpenProgress, readByteTextDidOpen } from './didOpenBytes';
+import { jsonWithEncodedParts } from './encodedJson';
 import type { BodyDecoder } from './stdioReader';
 import { StdioMessageReader } from './stdioReader';
 
@@ -41,7 +42,9 @@ export function byteTextDecoder(opened: OpenedTexts): BodyDecoder {
 export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean): Connection {
   if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
   const reader = new StdioMessageReader(process.stdin, byteTextDecoder(opened));
-  const connection = createConnection(ProposedFeatures.all, reader, new StreamMessageWriter(process.stdout), options);
+  // Answers made ahead by a worker come already encoded: the writer copies their bytes in (encodedJson.ts).
+  const writer = new StreamMessageWriter(process.stdout, { contentTypeEncoder: jsonWithEncodedParts });
+  const connection = createConnection(ProposedFeatures.all, reader, writer, options);
   // What createConnection does for `--stdio` itself: the server ends with its input, and nothing
   // printed by console.* may reach stdout, where it would break the stream of messages.
   const end = (): void => process.exit(shutDown() ? 0 : 1);
