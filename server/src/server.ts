@@ -6,6 +6,7 @@ import type {
   DocumentSymbol,
   FoldingRange,
   Message,
+  NotificationMessage,
   RequestMessage,
   ResponseMessage } from 'vscode-languageserver/node';
 import {
@@ -26,7 +27,7 @@ import * as pictures from './features/pictures';
 import { definition } from './features/definition';
 import { DiagnosticsPublisher } from './features/diagnostics';
 import { documentHighlights } from './features/documentHighlights';
-import { documentSymbols } from './features/documentSymbols';
+import { documentSymbolsJson } from './features/documentSymbols';
 import { exportLog } from './features/exportLog';
 import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
@@ -37,7 +38,7 @@ import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { isFilterResult, LogCache } from './logCache';
-import type { DetectedDialectParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import type { DetectedDialectParams, DocumentOpeningParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
 import { ClientNotifications, DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 import { warmUp, warmUpWhileIdle } from './features/warmUp';
@@ -57,7 +58,9 @@ function cancelUndispatched(message: Message): ResponseMessage | undefined {
 let shutdownRequested = false;
 /** Texts of large didOpens read as bytes by the transport, until their documents are made. */
 const openedTexts = new OpenedTexts();
-const connection = serverConnection(openedTexts, { connectionStrategy: { cancelUndispatched } }, () => shutdownRequested);
+/** documentOpening notifications acted on as they were read (readAhead): their turn in the queue does nothing more. */
+const openingsReadAhead = new WeakSet<object>();
+const connection = serverConnection(openedTexts, { connectionStrategy: { cancelUndispatched } }, () => shutdownRequested, readAhead);
 const documents = new TextDocuments(documentsWithBytes(openedTexts));
 
 function logFailure(error: unknown): void {
@@ -242,10 +245,29 @@ connection.onDidChangeConfiguration((change) => {
 });
 
 // A large log is indexed from disk while its didOpen is on its way (LogCache.opening).
-connection.onNotification(ClientNotifications.documentOpening, ({ uri, languageId }) => {
+connection.onNotification(ClientNotifications.documentOpening, (params) => {
+  if (!openingsReadAhead.delete(params)) documentOpening(params);
+});
+
+function documentOpening({ uri, languageId }: DocumentOpeningParams): void {
   documentComing = true;
   cache.opening(uri, languageId);
-});
+}
+
+/**
+ * Over stdio, a documentOpening is acted on as soon as it is read: its didOpen follows at once, and
+ * the connection's queue reached it only after this thread had taken in megabytes of that text (the
+ * worker then started 15–50 ms later, on the bench's host). A close of the same document still
+ * queued before it stops that worker when its turn comes: the document is then indexed after its
+ * didOpen, as if it had not been announced.
+ */
+function readAhead(message: Message): void {
+  const notification = message as NotificationMessage;
+  if (notification.method !== ClientNotifications.documentOpening.method) return;
+  const params = notification.params as DocumentOpeningParams;
+  openingsReadAhead.add(params);
+  documentOpening(params);
+}
 
 // TextDocuments fires onDidChangeContent right after onDidOpen: only real changes are debounced.
 const justOpened = new Set<string>();
@@ -275,7 +297,7 @@ connection.onDocumentSymbol(async ({ textDocument }) => {
   const made = await firstAnswer<DocumentSymbol[]>(textDocument.uri, 'symbols');
   if (made) return made.value;
   const index = await indexOf(textDocument.uri);
-  return index ? documentSymbols(index) : null;
+  return index ? documentSymbolsJson(index).asValue() : null;
 });
 connection.onWorkspaceSymbol(async ({ query }, token) => {
   const logs: IndexedLog[] = [];

@@ -5,11 +5,13 @@
 // session in between. So each symbol covers only consecutive records of its own: a session written in
 // three stretches is three symbols with its key (`part 2/3`), and the session under the cursor, and
 // the session a problem belongs to, are always the right ones. The Sessions view lists whole sessions.
-import type { DocumentSymbol, Range } from 'vscode-languageserver';
+import type { DocumentSymbol, Position, Range } from 'vscode-languageserver';
 import { SymbolKind } from 'vscode-languageserver';
 import { plural } from '../../../common/describe';
 import type { LogIndex } from '../engine';
 import { headerRange, spanRange } from './ranges';
+import { JsonBytes } from './jsonBytes';
+import type { EncodedJson } from '../transport/encodedJson';
 
 /**
  * Symbols beyond this many (component and session stretches) are left out of the outline (a final
@@ -17,6 +19,9 @@ import { headerRange, spanRange } from './ranges';
  * outline can show, and each costs its share of the answer's JSON.
  */
 export const MAX_OUTLINE_SYMBOLS = 10_000;
+
+/** About the JSON of one symbol of a CommuniGate log: its name, detail, kind and two ranges. */
+const SYMBOL_BYTES = 256;
 
 /** Earliest – latest of two written times of one stretch (a descending table writes the latest first). */
 function timeSpan(index: LogIndex, first: number, last: number): string {
@@ -27,25 +32,37 @@ function timeSpan(index: LogIndex, first: number, last: number): string {
   return start === end ? start : `${start} – ${end}`;
 }
 
+/** The outline of `index` (the JSON of documentSymbolsJson, read back: for tests and callers that want objects). */
 export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOLS): DocumentSymbol[] {
+  return documentSymbolsJson(index, maxSymbols).toJSON();
+}
+
+/**
+ * The outline of `index` as JSON, written as it is walked (jsonBytes.ts): components (`kind` Module)
+ * holding the stretches of their sessions. A component's members come in the order they are known:
+ * its range and its count of sessions after its children.
+ */
+export function documentSymbolsJson(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOLS): EncodedJson<DocumentSymbol[]> {
   const n = index.recordCount;
   // How many stretches each session is written in, for `part k/K`.
   const parts = stretchCounts(index.recSession, n, index.sessionCount);
   const seenParts = new Uint32Array(index.sessionCount);
   const seenRecords = new Uint32Array(index.sessionCount);
-  const out: DocumentSymbol[] = [];
-  let component: DocumentSymbol | undefined;
-  let componentName = '';
-  let componentSessions = new Set<number>();
+  // Room for about as many symbols as will be written: a buffer grown and copied on the way cost more
+  // than writing (new memory is slow to touch on some hosts).
+  const out = new JsonBytes(Math.min(maxSymbols, n) * SYMBOL_BYTES + 1024).raw('[');
+  const component: OpenComponent = { name: undefined, start: undefined, end: undefined, sessions: new Set<number>() };
   let shown = 0;
   let r = 0;
   while (r < n) {
     const s = index.recSession[r];
     const last = stretchEnd(index.recSession, r, n);
     const name = index.componentOf(s);
-    const newComponent = !component || name !== componentName;
+    const newComponent = component.name !== name;
     if (shown + (newComponent ? 2 : 1) > maxSymbols) {
-      out.push(moreSymbol(index, r));
+      closeComponent(out, component);
+      if (shown > 0) out.raw(',');
+      writeMoreSymbol(out, index, r);
       break;
     }
     shown += newComponent ? 2 : 1;
@@ -54,21 +71,44 @@ export function documentSymbols(index: LogIndex, maxSymbols = MAX_OUTLINE_SYMBOL
     const from = seenRecords[s] + 1;
     seenRecords[s] += records;
     const symbol = stretchSymbol(index, r, last, part, parts[s], from);
-    if (newComponent || !component) {
-      finishComponent(component, componentSessions);
-      component = { name, kind: SymbolKind.Module, range: symbol.range, selectionRange: symbol.selectionRange, children: [] };
-      componentName = name;
-      componentSessions = new Set();
-      out.push(component);
-    } else {
-      component.range = { start: component.range.start, end: symbol.range.end };
-    }
-    componentSessions.add(s);
-    component.children!.push(symbol);
+    if (newComponent) {
+      const first = component.name === undefined;
+      closeComponent(out, component);
+      if (!first) out.raw(',');
+      out.raw('{').member('name').string(name).raw(`,"kind":${SymbolKind.Module},`).member('selectionRange').range(symbol.selectionRange).raw(',"children":[');
+      component.name = name;
+      component.start = symbol.range.start;
+      component.sessions = new Set();
+    } else out.raw(',');
+    component.end = symbol.range.end;
+    component.sessions.add(s);
+    writeSymbol(out, symbol);
     r = last + 1;
   }
-  finishComponent(component, componentSessions);
-  return out;
+  if (r >= n) closeComponent(out, component);
+  return out.raw(']').done();
+}
+
+/** The component whose children are being written. */
+interface OpenComponent {
+  name: string | undefined;
+  start: Position | undefined;
+  end: Position | undefined;
+  sessions: Set<number>;
+}
+
+/** Ends the open component (if any): its children, then its range and its count of sessions. */
+function closeComponent(out: JsonBytes, component: OpenComponent): void {
+  if (component.name === undefined || component.start === undefined || component.end === undefined) return;
+  out.raw('],').member('range').range({ start: component.start, end: component.end }).raw(',').member('detail').string(plural(component.sessions.size, 'session')).raw('}');
+  component.name = undefined;
+}
+
+function writeSymbol(out: JsonBytes, symbol: StretchSymbol): void {
+  out.raw('{').member('name').string(symbol.name).raw(',').member('detail').string(symbol.detail).raw(`,"kind":${SymbolKind.Event},`);
+  out.member('range').range(symbol.range).raw(',').member('selectionRange').range(symbol.selectionRange);
+  if (symbol.children.length > 0) out.raw(',').member('children').value(symbol.children);
+  out.raw('}');
 }
 
 /** The last record of the stretch of consecutive records of one session that starts at `first`. */
@@ -84,7 +124,16 @@ function stretchEnd(recSession: Uint32Array, first: number, records: number): nu
  * session's record `from` (1-based). Functions this size are optimised by V8 after a few calls, where
  * the loop that calls them would still run unoptimised on a server's first outline.
  */
-function stretchSymbol(index: LogIndex, first: number, last: number, part: number, parts: number, from: number): DocumentSymbol {
+/** A stretch's symbol, before it is written. */
+interface StretchSymbol {
+  name: string;
+  detail: string;
+  range: Range;
+  selectionRange: Range;
+  children: DocumentSymbol[];
+}
+
+function stretchSymbol(index: LogIndex, first: number, last: number, part: number, parts: number, from: number): StretchSymbol {
   const s = index.recSession[first];
   let problems = 0;
   for (let r = first; r <= last; r++) if (index.isProblem(r)) problems++;
@@ -98,17 +147,9 @@ function stretchSymbol(index: LogIndex, first: number, last: number, part: numbe
   if (dialog !== undefined) detail.push(`dialog ${dialog}`);
   const children = connectionSymbols(index, first, last);
   const selectionRange = headerRange(index, first);
-  // A stretch of one line is its first line (most stretches: one record, no continuation): the same
-  // range object, three fewer made per symbol (the answer's JSON is the same).
+  // A stretch of one line is its first line (most stretches: one record, no continuation).
   const range = index.endLineOf(last) === selectionRange.start.line ? selectionRange : stretchRange(index, first, last);
-  return {
-    name: index.sessionKey(s),
-    detail: detail.filter((d) => d !== '').join(' · '),
-    kind: SymbolKind.Event,
-    range,
-    selectionRange,
-    ...(children.length > 0 ? { children } : {}),
-  };
+  return { name: index.sessionKey(s), detail: detail.filter((d) => d !== '').join(' · '), range, selectionRange, children };
 }
 
 /**
@@ -161,12 +202,9 @@ function stretchRange(index: LogIndex, first: number, last: number): Range {
   return spanRange(index, index.recStartLine[first], index.endLineOf(last), index.recStartOffset[first], index.endOffsetOf(last));
 }
 
-function finishComponent(component: DocumentSymbol | undefined, sessions: Set<number>): void {
-  if (component) component.detail = plural(sessions.size, 'session');
-}
-
 /** The last entry of a capped outline: where it stops. */
-function moreSymbol(index: LogIndex, r: number): DocumentSymbol {
+function writeMoreSymbol(out: JsonBytes, index: LogIndex, r: number): void {
   const at = headerRange(index, r);
-  return { name: `… the outline stops at line ${index.recStartLine[r] + 1}`, detail: `${index.sessionCount} sessions in all: see the Sessions view`, kind: SymbolKind.Null, range: at, selectionRange: at };
+  out.raw('{').member('name').string(`… the outline stops at line ${index.recStartLine[r] + 1}`).raw(',').member('detail').string(`${index.sessionCount} sessions in all: see the Sessions view`);
+  out.raw(`,"kind":${SymbolKind.Null},`).member('range').range(at).raw(',').member('selectionRange').range(at).raw('}');
 }

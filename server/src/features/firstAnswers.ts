@@ -7,7 +7,7 @@
 import type { LogIndex } from '../engine';
 import type { DiagnosticSeverityName } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
-import { documentSymbols, MAX_OUTLINE_SYMBOLS } from './documentSymbols';
+import { documentSymbolsJson, MAX_OUTLINE_SYMBOLS } from './documentSymbols';
 import { foldingRanges } from './folding';
 
 export type FirstAnswerName = 'symbols' | 'folding' | 'diagnostics';
@@ -41,7 +41,7 @@ export function computeFirstAnswers(
 ): void {
   const encoder = new TextEncoder();
   const give = (name: FirstAnswerName, value: unknown): void => post(name, firstAnswerKey(name, settings), encoder.encode(JSON.stringify(value)));
-  give('symbols', documentSymbols(index, maxSymbols));
+  post('symbols', firstAnswerKey('symbols', settings), documentSymbolsJson(index, maxSymbols).bytes);
   give('folding', foldingRanges(index, settings.foldingLimit));
   const entry = { uri: '', version: -1, index, problem: undefined, mode: 'forced' as const, languageId: '', toleranceMs };
   give('diagnostics', computeDiagnostics(entry, settings.maxDiagnostics, settings.minimumSeverity));

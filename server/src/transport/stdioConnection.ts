@@ -13,9 +13,10 @@ import { StdioMessageReader } from './stdioReader';
 
 /**
  * How the stdio reader decodes a message's body: a large didOpen with its text as bytes, put in
- * `opened`, its text read as it arrives.
+ * `opened`, its text read as it arrives. `read` sees each message as soon as it is read, before the
+ * connection's queue reaches it.
  */
-export function byteTextDecoder(opened: OpenedTexts): BodyDecoder {
+export function byteTextDecoder(opened: OpenedTexts, read?: (message: Message) => void): BodyDecoder {
   let progress: DidOpenProgress | undefined;
   return {
     begin(body) {
@@ -26,10 +27,14 @@ export function byteTextDecoder(opened: OpenedTexts): BodyDecoder {
     decode(body) {
       const reading = progress;
       progress = undefined;
-      const read = readByteTextDidOpen(body, reading);
-      if (read === undefined) return JSON.parse(body.toString('utf8')) as Message;
-      if (read.opened !== undefined) opened.put(read.opened.uri, read.opened.version, read.opened.text);
-      return read.message as Message;
+      const byteText = readByteTextDidOpen(body, reading);
+      if (byteText === undefined) {
+        const message = JSON.parse(body.toString('utf8')) as Message;
+        read?.(message);
+        return message;
+      }
+      if (byteText.opened !== undefined) opened.put(byteText.opened.uri, byteText.opened.version, byteText.opened.text);
+      return byteText.message as Message;
     },
   };
 }
@@ -37,11 +42,12 @@ export function byteTextDecoder(opened: OpenedTexts): BodyDecoder {
 /**
  * The server's connection: over stdin/stdout with our decoder when started with `--stdio`, else as
  * createConnection picks from the command line. `shutDown` says whether a shutdown request came (the
- * exit status when the client goes away).
+ * exit status when the client goes away). `read` sees each message (but a large didOpen) as it is
+ * read, over stdio only.
  */
-export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean): Connection {
+export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean, read?: (message: Message) => void): Connection {
   if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
-  const reader = new StdioMessageReader(process.stdin, byteTextDecoder(opened));
+  const reader = new StdioMessageReader(process.stdin, byteTextDecoder(opened, read));
   // Answers made ahead by a worker come already encoded: the writer copies their bytes in (encodedJson.ts).
   const writer = new StreamMessageWriter(process.stdout, { contentTypeEncoder: jsonWithEncodedParts });
   const connection = createConnection(ProposedFeatures.all, reader, writer, options);
