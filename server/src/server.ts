@@ -257,7 +257,7 @@ function documentOpening({ uri, languageId }: DocumentOpeningParams): void {
 /**
  * Over stdio, a documentOpening is acted on as soon as it is read: its didOpen follows at once, and
  * the connection's queue reached it only after this thread had taken in megabytes of that text (the
- * worker then started 15–50 ms later, on the bench's host). A close of the same document still
+ * worker then started 40–60 ms after it was sent, on the bench's host). A close of the same document still
  * queued before it stops that worker when its turn comes: the document is then indexed after its
  * didOpen, as if it had not been announced.
  */

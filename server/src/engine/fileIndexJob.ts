@@ -156,7 +156,7 @@ export class WorkerFileIndex {
   private answered = false;
   /** The document bytes compared with the file, and the file's stamp when they were its bytes. */
   private holding: { bytes: Uint8Array; stamp: Promise<FileStamp | undefined> } | undefined;
-  /** How many parts were given (the server's debug information). */
+  /** How many parts were given. */
   partsGiven = 0;
 
   private constructor(line: WorkerLine, readonly path: string, readonly options: FileIndexOptions) {
