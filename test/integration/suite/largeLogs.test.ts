@@ -235,7 +235,7 @@ describe('large logs read from disk by the server', function () {
 
   it('a large log opened in the editor is indexed from disk while its text goes to the server (documentOpening)', async () => {
     const info = () => vscode.commands.executeCommand<ServerInfoResult>('messagingLogs.debug.serverInfo');
-    const { documentsIndexedAhead: before, documentsReadAsBytes: bytesBefore } = await info();
+    const { documentsIndexedAhead: before, documentsReadAsBytes: bytesBefore, firstAnswersMadeAhead: answersBefore } = await info();
     const opened = path.join(dir, 'opened.log');
     await generate(opened, 12);
     const document = await vscode.workspace.openTextDocument(opened);
@@ -247,6 +247,11 @@ describe('large logs read from disk by the server', function () {
     assert.ok((await info()).documentsReadAsBytes > bytesBefore, 'the text was read as bytes');
     const diagnostics = await poll(() => vscode.languages.getDiagnostics(document.uri), (d) => d.length > 0, 30000);
     assert.ok(diagnostics.length > 0, 'its diagnostics are published');
+    // Those diagnostics (and whatever else the editor asked first) were made by that worker too.
+    const answers = (await info()).firstAnswersMadeAhead;
+    assert.ok(answers > answersBefore, `first answers made ahead: ${answersBefore} before, ${answers} after`);
+    const outline = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
+    assert.ok(outline.length > 0 && (outline[0].children?.length ?? 0) > 0, 'an outline of components and their sessions');
     // The same problems as msglog check finds in the file, line for line (the editor's list is capped).
     const bin = path.join(extension().extensionPath, 'server', 'out', 'msglog.js');
     const checked = await new Promise<string>((resolve, reject) =>
