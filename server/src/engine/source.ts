@@ -139,12 +139,7 @@ export class FileSource implements LogSource {
     if (!onward && end - start <= LOOKUP_WINDOW) return this.lookUp(start, end);
     const length = Math.max(onward ? WINDOW : LOOKUP_WINDOW, end - start);
     const buf = Buffer.allocUnsafe(Math.min(length, this.size - start));
-    let got = 0;
-    while (got < buf.length) {
-      const n = fs.readSync(this.fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
+    const got = this.readInto(buf, buf.length, start);
     this.window = got === buf.length ? buf : buf.subarray(0, got);
     this.windowStart = start;
     return this.window.subarray(0, Math.min(end - start, got));
@@ -155,15 +150,8 @@ export class FileSource implements LogSource {
     const ls = this.lookupStart;
     if (start < ls || end > ls + this.lookupLength) {
       if (this.lookup.length === 0) this.lookup = Buffer.allocUnsafeSlow(LOOKUP_WINDOW);
-      const want = Math.min(LOOKUP_WINDOW, this.size - start);
-      let got = 0;
-      while (got < want) {
-        const n = fs.readSync(this.fd, this.lookup, got, want - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
       this.lookupStart = start;
-      this.lookupLength = got;
+      this.lookupLength = this.readInto(this.lookup, Math.min(LOOKUP_WINDOW, this.size - start), start);
     }
     const from = start - this.lookupStart;
     return Buffer.from(this.lookup.subarray(from, Math.min(end - this.lookupStart, this.lookupLength)));
@@ -173,13 +161,18 @@ export class FileSource implements LogSource {
     end = Math.min(end, this.size);
     if (end <= start) return Buffer.alloc(0);
     if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(end - start);
+    return this.scratch.subarray(0, this.readInto(this.scratch, end - start, start));
+  }
+
+  /** Reads `length` bytes at `position` into the start of `buffer`; fewer at the end of the file. Returns how many. */
+  private readInto(buffer: Buffer, length: number, position: number): number {
     let got = 0;
-    while (got < end - start) {
-      const n = fs.readSync(this.fd, this.scratch, got, end - start - got, start + got);
+    while (got < length) {
+      const n = fs.readSync(this.fd, buffer, got, length - got, position + got);
       if (n === 0) break;
       got += n;
     }
-    return this.scratch.subarray(0, got);
+    return got;
   }
 
   close(): void {
