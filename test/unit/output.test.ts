@@ -2,8 +2,9 @@
 // order, whatever the mix — checked in a real process, whose stdout is the pipe Output writes to.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import { createHash } from 'crypto';
+import * as fs from 'fs';
 import * as path from 'path';
 
 const OUTPUT = path.join(__dirname, '../../server/src/cli/output.js');
@@ -73,4 +74,40 @@ test('Output: decimal numbers as String(n) writes them, between text and bytes',
     for (const n of ${JSON.stringify(numbers.map(String))}.map(Number)) { out.decimal(n); out.write(':'); out.copy(Buffer.from('<x>'), 1, 2); }
   `);
   assert.equal(got.toString(), numbers.map((n) => `${n}:x`).join(''));
+});
+
+/** User and system CPU of process `pid` so far, in clock ticks (Linux: /proc/PID/stat fields 14 and 15). */
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+test('Output: a non-blocking stdout whose reader falls behind gets every byte, and the writer waits for it instead of spinning', { skip: process.platform !== 'linux' && '/proc is Linux' }, async () => {
+  // Touching process.stdout on a pipe makes Node set it non-blocking: writeSync then fails with EAGAIN
+  // while the pipe is full. 40 MB of numbered lines, far more than a pipe holds.
+  const script = `process.stdout; const { Output } = require(${JSON.stringify(OUTPUT)}); const out = new Output();
+    for (let i = 0; i < 2_000_000; i++) out.write(i + ' a line of the output, long enough to fill pipes\\n');
+    out.flush();`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  const pid = child.pid as number;
+  // Once the first bytes are in, nothing is read for a while: the writer meets a full pipe.
+  const first = await new Promise<Buffer>((resolve) => child.stdout.once('data', resolve));
+  chunks.push(first);
+  child.stdout.pause();
+  const before = cpuTicks(pid);
+  const pausedMs = 1000;
+  await new Promise((resolve) => setTimeout(resolve, pausedMs));
+  const used = cpuTicks(pid) - before;
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stdout.resume();
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 0);
+  const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+  assert.equal(lines.length, 2_000_001, 'every line, then the empty string after the last');
+  for (const i of [0, 1, 999_999, 1_999_999]) assert.equal(lines[i], `${i} a line of the output, long enough to fill pipes`);
+  // Spinning on EAGAIN keeps a core busy the whole second (about 100 ticks); waiting uses a few. The
+  // second is the window measured, not a wait for something to happen.
+  assert.ok(used < 40, `${used} ticks of CPU while the reader was away for ${pausedMs} ms`);
 });

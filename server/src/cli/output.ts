@@ -96,11 +96,11 @@ export class Output {
         small.push(part);
         continue;
       }
-      if (small.length > 0) writeAll(small.length === 1 ? small[0] : Buffer.concat(small));
+      if (small.length > 0) writeFully(1, small.length === 1 ? small[0] : Buffer.concat(small));
       small = [];
-      writeAll(part);
+      writeFully(1, part);
     }
-    if (small.length > 0) writeAll(small.length === 1 ? small[0] : Buffer.concat(small));
+    if (small.length > 0) writeFully(1, small.length === 1 ? small[0] : Buffer.concat(small));
     this.parts = [];
     // Everything queued is written: the scratch is free again.
     this.size = 0;
@@ -118,16 +118,27 @@ export class Output {
 /** Bytes from which a part is written by itself rather than joined with the others. */
 const LARGE_PART = 64 << 10;
 
-/** Writes `data` to stdout whole; a closed pipe (the reader quit: `| head`) ends msglog quietly. */
-function writeAll(data: Buffer): void {
+/** What a write to a full non-blocking stdout waits before it tries again: 1 ms, doubling to 16 ms. */
+const FULL_WAIT_MS = [1, 2, 4, 8, 16];
+const waitCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes `data` to `fd` whole; a closed stdout (the reader quit: `| head`) ends msglog quietly. */
+export function writeFully(fd: number, data: Buffer): void {
   let off = 0;
+  let full = 0;
   while (off < data.length) {
     try {
-      off += fs.writeSync(1, data, off, data.length - off);
+      off += fs.writeSync(fd, data, off, data.length - off);
+      full = 0;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (code === 'EAGAIN') {
+        // A stdout left non-blocking by whoever opened it, and its reader behind: wait for it rather
+        // than trying again at once, which kept a core busy for as long as the reader was away.
+        Atomics.wait(waitCell, 0, 0, FULL_WAIT_MS[Math.min(full++, FULL_WAIT_MS.length - 1)]);
+        continue;
+      }
+      if (code === 'EPIPE' && fd === 1) process.exit(process.exitCode ?? 0);
       throw e;
     }
   }

@@ -1,6 +1,6 @@
 // A list of byte strings in one pool, appended to and never changed: what SessionDialogs and
 // ProblemLines keep per entry (a SIP dialog, a problem record's line), decoded only when asked for.
-import { grow } from './keyTable';
+import { grow, resized } from './keyTable';
 
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
@@ -25,6 +25,12 @@ export class ByteStrings {
   /** Bytes held in all. */
   get bytes(): number {
     return this.starts[this.count];
+  }
+
+  /** Room for `strings` strings of `bytes` bytes in all, at once (only what is held is copied). */
+  reserve(strings: number, bytes: number): void {
+    if (strings + 1 > this.starts.length) this.starts = resized(this.starts, strings + 1, this.count + 1);
+    if (bytes > this.pool.length) this.pool = resized(this.pool, bytes, this.starts[this.count]);
   }
 
   /** Appends `buf[start, end)`; returns its number. */

@@ -2,7 +2,7 @@
 // packet, so a day has hundreds of thousands of them: their bytes are kept in one pool and decoded
 // only when asked for, rather than made into a string and a Map entry each while the log is indexed.
 import { ByteStrings } from './byteStrings';
-import { grow } from './keyTable';
+import { grow, resized } from './keyTable';
 
 /** A SessionDialogs as typed arrays, to transfer from a worker or keep (see toPortable). */
 export interface PortableDialogs {
@@ -44,6 +44,21 @@ export class SessionDialogs implements ReadonlyMap<number, string> {
 
   get size(): number {
     return this.callIds.size;
+  }
+
+  /** Bytes of the dialogs held. */
+  get bytes(): number {
+    return this.callIds.bytes;
+  }
+
+  /** Room for sessions up to `sessions` and for `dialogs` dialogs of `bytes` bytes, at once (see LogIndex.buildSteps). */
+  reserve(sessions: number, dialogs: number, bytes: number): void {
+    if (sessions > this.dialogOf.length) {
+      const had = this.dialogOf.length;
+      this.dialogOf = resized(this.dialogOf, sessions).fill(NONE, had);
+    }
+    if (dialogs > this.sessions.length) this.sessions = resized(this.sessions, dialogs, this.size);
+    this.callIds.reserve(dialogs, bytes);
   }
 
   has(session: number): boolean {

@@ -9,6 +9,7 @@ import { recycle } from '../../engine/export/jsonBytes';
 import { bool, str, UsageError } from '../args';
 import { utcOffsetOf, warn } from '../inputs';
 import type { Command } from './command';
+import { writeFully } from '../output';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -122,16 +123,3 @@ function writeAll(exporter: { chunks(): Iterable<Buffer> }, outPath: string | un
   }
 }
 
-function writeFully(fd: number, data: Buffer): void {
-  let off = 0;
-  while (off < data.length) {
-    try {
-      off += fs.writeSync(fd, data, off, data.length - off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE' && fd === 1) process.exit(process.exitCode ?? 0);
-      throw e;
-    }
-  }
-}

@@ -1,6 +1,6 @@
 // PrivateServer web-console tables (TAB or comma separated): SIP sessions, registered accounts,
 // authentication events and CDRs, each with an optional title line and a header row.
-import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
+import { CivilDays, DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 
@@ -160,6 +160,7 @@ class PrivateServerParser implements LineParser {
   private keyCol = -1;
   private problemCols: number[] = [];
   private cells = new Int32Array(64);
+  private readonly days = new CivilDays();
   /** Header rows met so far (tables in the file). */
   private tablesSeen = 0;
   /** The component of the first table, for keys that only occur in it. */
@@ -218,7 +219,7 @@ class PrivateServerParser implements LineParser {
     if (timeCol >= 0 && timeCol < n) {
       const ts = f[2 * timeCol];
       const te = f[2 * timeCol + 1];
-      wall = plainTime(buf, ts, te);
+      wall = plainTime(buf, ts, te, this.days);
       // Zones and other forms are read by the text path.
       if (wall !== wall && te > ts) return false;
     }
@@ -360,8 +361,11 @@ function digits(buf: Uint8Array, s: number, n: number): number {
   return v;
 }
 
-/** `YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}]` with nothing after it, as parseCellTime reads it; NaN for anything else. */
-function plainTime(buf: Uint8Array, s: number, e: number): number {
+/**
+ * `YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}]` with nothing after it, as parseCellTime reads it; NaN for anything
+ * else. `days` dates it: rows of a day in a row, computed once.
+ */
+function plainTime(buf: Uint8Array, s: number, e: number, days: CivilDays): number {
   if (e - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || (buf[s + 10] !== 0x20 && buf[s + 10] !== 0x54) || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) return NaN;
   const y = digits(buf, s, 4);
   const mo = digits(buf, s + 5, 2);
@@ -380,7 +384,7 @@ function plainTime(buf: Uint8Array, s: number, e: number): number {
       frac += c * scale;
     }
   }
-  return daysFromCivil(y, mo, d) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + frac / 1000;
+  return days.of(y, mo, d) * DAY_MS + ((hh * 60 + mm) * 60 + ss) * 1000 + frac / 1000;
 }
 
 export const privateServer: Dialect = {
