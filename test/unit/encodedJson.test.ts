@@ -1,9 +1,15 @@
-// The stdio writer's encoder: parts of a message already encoded as JSON (a worker's first answers)
-// are copied in as they are, and the message reads back exactly as the same message with the values.
+// The stdio writer's pieces: parts of a message already encoded as JSON (a worker's first answers) are
+// written as they are, and the message reads back exactly as the same message with the values; the
+// writer frames every message, in order, for our reader to read back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Message } from 'vscode-languageserver/node';
+import { PassThrough } from 'node:stream';
+import { OpenedTexts } from '../../server/src/byteDocuments';
 import { EncodedJson, encodeMessage } from '../../server/src/transport/encodedJson';
+import { byteTextDecoder } from '../../server/src/transport/stdioConnection';
+import { StdioMessageReader } from '../../server/src/transport/stdioReader';
+import { StdioMessageWriter } from '../../server/src/transport/stdioWriter';
 
 const OUTLINE = [{ name: 'IMAP-702175([10.0.0.1])', detail: '00:00:01.123 – 00:00:02.345 · part 1/3 · "quoted" \\ back', kind: 24, range: { start: { line: 3, character: 0 }, end: { line: 3, character: 80 } } }];
 const DIAGNOSTICS = [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 9 } }, severity: 1, message: 'time went back 2 s – “here”' }];
@@ -38,4 +44,46 @@ test('a message without encoded parts is JSON.stringify of it, and an encoded va
   const response = { jsonrpc: '2.0', id: 2, result: encoded(OUTLINE) };
   assert.equal(JSON.stringify(response), JSON.stringify({ jsonrpc: '2.0', id: 2, result: OUTLINE }));
   assert.equal(encodeMessage(response as unknown as Message).toString('utf8'), JSON.stringify(response));
+});
+
+test('the stdio writer frames each message, encoded parts as they are, in the order given, for the reader to read back', async () => {
+  const stream = new PassThrough();
+  const writer = new StdioMessageWriter(stream);
+  const reader = new StdioMessageReader(stream, byteTextDecoder(new OpenedTexts()));
+  const got: Message[] = [];
+  reader.listen((m) => got.push(m));
+  const outline = Array.from({ length: 5000 }, (_, i) => ({ ...OUTLINE[0], name: `IMAP-${i}` }));
+  const messages: Message[] = [];
+  const expected: unknown[] = [];
+  for (let i = 0; i < 60; i++) {
+    if (i % 3 === 0) {
+      messages.push({ jsonrpc: '2.0', id: i, result: encoded(outline).asValue() } as Message);
+      expected.push({ jsonrpc: '2.0', id: i, result: outline });
+    } else if (i % 3 === 1) {
+      messages.push({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: `file:///${i}.log`, diagnostics: encoded(DIAGNOSTICS).asValue() } } as Message);
+      expected.push({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: `file:///${i}.log`, diagnostics: DIAGNOSTICS } });
+    } else {
+      messages.push({ jsonrpc: '2.0', id: i, result: { text: 'é😀 "x"', i } } as Message);
+      expected.push({ jsonrpc: '2.0', id: i, result: { text: 'é😀 "x"', i } });
+    }
+  }
+  // Written without waiting for one another: they arrive whole and in order.
+  await Promise.all(messages.map((m) => writer.write(m)));
+  stream.end();
+  await new Promise<void>((resolve) => reader.onClose(() => resolve()));
+  assert.deepEqual(got, expected);
+});
+
+test('a message the stdio writer cannot encode is refused and reported, and the next one is written', async () => {
+  const stream = new PassThrough();
+  const writer = new StdioMessageWriter(stream);
+  const errors: unknown[] = [];
+  writer.onError(([error, message, count]) => errors.push([error.message, message?.jsonrpc, count]));
+  await assert.rejects(writer.write({ jsonrpc: '2.0', id: 1, result: { n: 1n } } as unknown as Message), /BigInt/);
+  await writer.write({ jsonrpc: '2.0', id: 2, result: null } as Message);
+  stream.end();
+  const written = Buffer.concat(await stream.toArray()).toString('utf8');
+  assert.equal(written, 'Content-Length: 38\r\n\r\n{"jsonrpc":"2.0","id":2,"result":null}');
+  assert.equal(errors.length, 1);
+  assert.match(String((errors[0] as unknown[])[0]), /BigInt/);
 });

@@ -9,6 +9,7 @@ import type { Message } from 'vscode-languageserver/node';
 import type { ServerInfoResult } from '../../common/protocol';
 import { BYTE_TEXT_MIN_BYTES, DidOpenProgress, readByteTextDidOpen } from '../../server/src/transport/didOpenBytes';
 import { StdioMessageReader } from '../../server/src/transport/stdioReader';
+import type { ReadInto } from '../../server/src/transport/stdioReader';
 import { byteTextDecoder } from '../../server/src/transport/stdioConnection';
 import { ByteTextDocument, documentsWithBytes, OpenedTexts } from '../../server/src/byteDocuments';
 import { at, FIXTURE_TEXT, hoverText, LspSession } from './lspHarness';
@@ -168,6 +169,64 @@ test('the reader hands on each framed message once, in order, whatever the chunk
     assert.deepEqual(messages, expected, how);
     assert.ok(texts.take('file:///tmp/a%20b.log', 7)?.equals(expectedText), `${how}: the text kept as bytes`);
     assert.equal(texts.take('file:///tmp/a%20b.log', 7), undefined, 'taken once');
+  }
+});
+
+/**
+ * The messages a reader hands on when its input reads `bytes` into the buffers the reader gives (as
+ * net.Socket's `onread` does), at most `most(at)` bytes a read; and the sizes of the buffers it gave.
+ */
+function readAllInto(bytes: Buffer, most: (at: number) => number): { messages: Message[]; errors: Error[]; texts: OpenedTexts; given: number[] } {
+  const texts = new OpenedTexts();
+  const given: number[] = [];
+  let closed = false;
+  const input: ReadInto = (next, read, end) => {
+    for (let at = 0; at < bytes.length; ) {
+      const into = next();
+      given.push(into.byteLength);
+      const n = Math.min(into.byteLength, bytes.length - at, Math.max(1, most(at)));
+      into.set(bytes.subarray(at, at + n));
+      at += n;
+      read(n, into);
+    }
+    end();
+    return { dispose: () => undefined };
+  };
+  const reader = new StdioMessageReader(input, byteTextDecoder(texts));
+  const messages: Message[] = [];
+  const errors: Error[] = [];
+  reader.onError((e) => errors.push(e));
+  reader.onClose(() => (closed = true));
+  reader.listen((m) => messages.push(m));
+  assert.ok(closed, 'closed once the input ends');
+  return { messages, errors, texts, given };
+}
+
+test('read into the reader\'s buffers, a large body goes straight into its own buffer; every message once, in order, whatever the reads', () => {
+  const bodies = [
+    JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { caf: 'é', emoji: '😀' } }),
+    didOpen(big(AWKWARD)),
+    JSON.stringify({ jsonrpc: '2.0', method: 'initialized', params: {} }),
+    didOpen(big('x'), 'file:///two.log'),
+    JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'shutdown' }),
+  ];
+  const stream = Buffer.concat(bodies.map((b) => frame(b)));
+  const expected = bodies.map((b) => JSON.parse(b) as { params?: { textDocument?: { text?: string } } });
+  const texts = [1, 3].map((i) => Buffer.from(expected[i].params?.textDocument?.text ?? '', 'utf8'));
+  for (const i of [1, 3]) (expected[i].params as { textDocument: { text: string } }).textDocument.text = '';
+  for (const [how, most] of [
+    ['a byte at a time through the first message, then as much as is given', (at: number) => (at < 200 ? 1 : Infinity)],
+    ['64 KB reads', () => 65536],
+    ['odd reads', (at: number) => 1 + ((at * 7919) % 300_007)],
+    ['as much as is given', () => Infinity],
+  ] as const) {
+    const read = readAllInto(stream, most);
+    assert.deepEqual(read.errors, [], how);
+    assert.deepEqual(read.messages, expected, how);
+    assert.ok(read.texts.take('file:///tmp/a%20b.log', 7)?.equals(texts[0]), `${how}: the first text kept as bytes`);
+    assert.ok(read.texts.take('file:///two.log', 7)?.equals(texts[1]), `${how}: the second text kept as bytes`);
+    // After a large body's header, the reader gives the rest of that body to read into, not a scratch buffer.
+    assert.ok(read.given.some((size) => size > 1 << 20), `${how}: a read into the rest of a large body`);
   }
 });
 

@@ -1,7 +1,7 @@
 // A part of a message already encoded as JSON (a worker's answer for a large document: its outline is
 // 2.5 MB of JSON, 50 ms to encode, made while the document's text was still on its way), and the
-// stdio writer's encoder, which puts those bytes in the message as they are. Nothing is decoded here.
-import type { ContentTypeEncoderOptions, Message } from 'vscode-languageserver/node';
+// stdio writer's pieces of a message, those bytes among them as they are. Nothing is decoded here.
+import type { Message } from 'vscode-languageserver/node';
 
 /** JSON text of a value of type T, as UTF-8 bytes. */
 export class EncodedJson<T = unknown> {
@@ -27,14 +27,17 @@ export class EncodedJson<T = unknown> {
   }
 }
 
-/** The message as UTF-8 JSON, EncodedJson parts copied in as they are: a result, or a parameter at the top of the parameters. */
-export function encodeMessage(message: Message): Buffer {
+/**
+ * The message as UTF-8 JSON, in pieces written one after another: EncodedJson parts are pieces of their
+ * own (never copied here), a result or a parameter at the top of the parameters.
+ */
+export function encodeMessagePieces(message: Message): Uint8Array[] {
   const { result } = message as { result?: unknown };
   if (result instanceof EncodedJson) return withMember(message, 'result', [result.bytes]);
   const { params } = message as { params?: unknown };
-  if (params === null || typeof params !== 'object' || Array.isArray(params)) return Buffer.from(JSON.stringify(message), 'utf8');
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return [Buffer.from(JSON.stringify(message), 'utf8')];
   const encoded = Object.entries(params).filter((entry): entry is [string, EncodedJson] => entry[1] instanceof EncodedJson);
-  if (encoded.length === 0) return Buffer.from(JSON.stringify(message), 'utf8');
+  if (encoded.length === 0) return [Buffer.from(JSON.stringify(message), 'utf8')];
   const rest: Record<string, unknown> = { ...params };
   for (const [key] of encoded) delete rest[key];
   // The parameters' other members, then the encoded ones: `{"uri":…,"diagnostics":[…]}`.
@@ -45,22 +48,16 @@ export function encodeMessage(message: Message): Buffer {
   return withMember(message, 'params', pieces);
 }
 
+/** The message as UTF-8 JSON in one buffer (encodeMessagePieces joined). */
+export function encodeMessage(message: Message): Buffer {
+  const pieces = encodeMessagePieces(message);
+  return pieces.length === 1 ? Buffer.from(pieces[0].buffer, pieces[0].byteOffset, pieces[0].byteLength) : Buffer.concat(pieces);
+}
+
 /** The message's JSON with its member `key` written last, its value the bytes of `pieces`. */
-function withMember(message: Message, key: string, pieces: Uint8Array[]): Buffer {
+function withMember(message: Message, key: string, pieces: Uint8Array[]): Uint8Array[] {
   const others: Record<string, unknown> = { ...message };
   delete others[key];
   const head = JSON.stringify(others);
-  return Buffer.concat([Buffer.from(`${head.slice(0, -1)}${head !== '{}' ? ',' : ''}${JSON.stringify(key)}:`, 'utf8'), ...pieces, Buffer.from('}', 'utf8')]);
+  return [Buffer.from(`${head.slice(0, -1)}${head !== '{}' ? ',' : ''}${JSON.stringify(key)}:`, 'utf8'), ...pieces, Buffer.from('}', 'utf8')];
 }
-
-/** The stdio writer's encoder (vscode-jsonrpc's own, plus EncodedJson parts). */
-export const jsonWithEncodedParts = {
-  name: 'application/json',
-  encode: (message: Message, _options: ContentTypeEncoderOptions): Promise<Uint8Array> => {
-    try {
-      return Promise.resolve(encodeMessage(message));
-    } catch (e) {
-      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-    }
-  },
-};

@@ -21,7 +21,16 @@ const LF = 0x0a;
 /** A header section longer than this is not LSP's: the stream is not ours to read. */
 const MAX_HEADER_BYTES = 8192;
 
+/** A stream read into buffers the reader gives (net.Socket's `onread`): `next` says where each read goes, `read` that `n` bytes came into it. */
+export type ReadInto = (next: () => Uint8Array, read: (n: number, into: Uint8Array) => void, end: () => void, error: (e: Error) => void) => Disposable;
+
+/** The scratch buffer that headers and small messages are read into, when the stream reads into ours. */
+const SCRATCH_BYTES = 64 << 10;
+
 export class StdioMessageReader extends AbstractMessageReader {
+  /** Where reads went before they were taken in: the scratch, or a part of the body under way. */
+  private scratch: Buffer | undefined;
+  private readingBody = false;
   /** Header bytes received so far of the next message (up to its blank line). */
   private header: Buffer = Buffer.alloc(0);
   /** The body being received and how much of it has come; undefined between messages. */
@@ -31,8 +40,14 @@ export class StdioMessageReader extends AbstractMessageReader {
   private advance: ((received: number) => void) | undefined;
   private callback: DataCallback | undefined;
 
+  /**
+   * `input`: a stream whose chunks are taken in ('data' events), or a way to read one into our buffers:
+   * then the rest of a large body is read straight into that body, with reads as large as the pipe has
+   * (a 50 MB didOpen in 0.1–0.2 s on the bench's host, where 64 KB chunks, each copied into the body,
+   * took 0.3 s).
+   */
   constructor(
-    private readonly readable: Readable,
+    private readonly input: Readable | ReadInto,
     private readonly decoder: BodyDecoder,
   ) {
     super();
@@ -40,6 +55,44 @@ export class StdioMessageReader extends AbstractMessageReader {
 
   listen(callback: DataCallback): Disposable {
     this.callback = callback;
+    const input = this.input;
+    if (typeof input === 'function') {
+      let closed = false;
+      return input(
+        () => this.nextBuffer(),
+        (n, into) => this.readInto(n, into),
+        () => {
+          if (closed) return;
+          closed = true;
+          this.fireClose();
+        },
+        (error) => this.fireError(error),
+      );
+    }
+    return this.listenToChunks(input);
+  }
+
+  /** Where the next read goes: the rest of the body under way, or else the scratch buffer. */
+  private nextBuffer(): Uint8Array {
+    const body = this.body;
+    this.readingBody = body !== undefined && this.received < body.length;
+    if (body !== undefined && this.readingBody) return body.subarray(this.received);
+    this.scratch ??= Buffer.allocUnsafeSlow(SCRATCH_BYTES);
+    return this.scratch;
+  }
+
+  /** `n` bytes were read into `into`, the last nextBuffer(). */
+  private readInto(n: number, into: Uint8Array): void {
+    if (!this.readingBody) {
+      this.onData(Buffer.from(into.buffer, into.byteOffset, n));
+      return;
+    }
+    const body = this.body as Buffer;
+    this.received += n;
+    this.bodyReceived(body);
+  }
+
+  private listenToChunks(readable: Readable): Disposable {
     const onData = (chunk: Buffer): void => this.onData(chunk);
     const onError = (error: Error): void => this.fireError(error);
     // A stream that ends emits 'end', then 'close': the reader closes once.
@@ -49,16 +102,16 @@ export class StdioMessageReader extends AbstractMessageReader {
       closed = true;
       this.fireClose();
     };
-    this.readable.on('data', onData);
-    this.readable.on('error', onError);
-    this.readable.on('close', onClose);
-    this.readable.on('end', onClose);
+    readable.on('data', onData);
+    readable.on('error', onError);
+    readable.on('close', onClose);
+    readable.on('end', onClose);
     return {
       dispose: () => {
-        this.readable.off('data', onData);
-        this.readable.off('error', onError);
-        this.readable.off('close', onClose);
-        this.readable.off('end', onClose);
+        readable.off('data', onData);
+        readable.off('error', onError);
+        readable.off('close', onClose);
+        readable.off('end', onClose);
       },
     };
   }
@@ -91,13 +144,18 @@ export class StdioMessageReader extends AbstractMessageReader {
       chunk.copy(body, this.received, at, at + n);
       this.received += n;
       at += n;
-      if (this.received === body.length) {
-        this.body = undefined;
-        this.advance = undefined;
-        this.deliver(body);
-      } else {
-        this.advance?.(this.received);
-      }
+      this.bodyReceived(body);
+    }
+  }
+
+  /** Delivers the body once all of it has come; else tells its decoder how much has. */
+  private bodyReceived(body: Buffer): void {
+    if (this.received === body.length) {
+      this.body = undefined;
+      this.advance = undefined;
+      this.deliver(body);
+    } else {
+      this.advance?.(this.received);
     }
   }
 
