@@ -14,10 +14,10 @@ export class NotTextError extends LogInputError {}
 
 /** Throws NotTextError when the start of the file holds NUL bytes (binary data, not a log). */
 export function assertText(bytes: Uint8Array): void {
-  const n = Math.min(bytes.length, 64 * 1024);
-  for (let i = 0; i < n; i++) {
-    if (bytes[i] === 0) throw new NotTextError(`not a text log: binary data (NUL byte at offset ${i})`);
-  }
+  // The array's own search (native): this runs once per log opened, too few times for a byte loop to
+  // be compiled, and 64 KB interpreted took a worker 14 ms of a large document's first answers.
+  const at = bytes.subarray(0, Math.min(bytes.length, 64 * 1024)).indexOf(0);
+  if (at >= 0) throw new NotTextError(`not a text log: binary data (NUL byte at offset ${at})`);
 }
 
 /** Scores each dialect by how many of the first lines it recognises as record headers. */
