@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { Message } from 'vscode-languageserver/node';
 import { PassThrough } from 'node:stream';
 import { OpenedTexts } from '../../server/src/byteDocuments';
-import { EncodedJson, encodeMessage } from '../../server/src/transport/encodedJson';
+import { EncodedJson, encodeMessagePieces } from '../../server/src/transport/encodedJson';
 import { byteTextDecoder } from '../../server/src/transport/stdioConnection';
 import { StdioMessageReader } from '../../server/src/transport/stdioReader';
 import { StdioMessageWriter } from '../../server/src/transport/stdioWriter';
@@ -16,6 +16,11 @@ const DIAGNOSTICS = [{ range: { start: { line: 1, character: 0 }, end: { line: 1
 
 function encoded<T>(value: T): EncodedJson<T> {
   return new EncodedJson<T>(new TextEncoder().encode(JSON.stringify(value)));
+}
+
+/** The message's pieces joined, as they reach the pipe. */
+function encodeMessage(message: Message): Buffer {
+  return Buffer.concat(encodeMessagePieces(message));
 }
 
 function readBack(bytes: Buffer): unknown {

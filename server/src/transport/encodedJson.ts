@@ -11,7 +11,7 @@ export class EncodedJson<T = unknown> {
   constructor(readonly bytes: Uint8Array) {}
 
   /**
-   * The value itself, for whatever serializes a message with JSON.stringify rather than our encoder:
+   * The value itself, for whatever serializes a message with JSON.stringify rather than our stdio writer:
    * other transports (`--node-ipc`), and vscode-jsonrpc's tracing.
    */
   toJSON(): T {
@@ -20,7 +20,7 @@ export class EncodedJson<T = unknown> {
 
   /**
    * This encoded value where a handler's result or a notification's parameter of type T goes: the
-   * encoder below writes its bytes, anything else its toJSON.
+   * stdio writer sends its bytes (encodeMessagePieces), anything else its toJSON.
    */
   asValue(): T {
     return this as unknown as T;
@@ -46,12 +46,6 @@ export function encodeMessagePieces(message: Message): Uint8Array[] {
   encoded.forEach(([key, value], i) => pieces.push(Buffer.from(`${i > 0 || restText !== '{}' ? ',' : ''}${JSON.stringify(key)}:`, 'utf8'), value.bytes));
   pieces.push(Buffer.from('}', 'utf8'));
   return withMember(message, 'params', pieces);
-}
-
-/** The message as UTF-8 JSON in one buffer (encodeMessagePieces joined). */
-export function encodeMessage(message: Message): Buffer {
-  const pieces = encodeMessagePieces(message);
-  return pieces.length === 1 ? Buffer.from(pieces[0].buffer, pieces[0].byteOffset, pieces[0].byteLength) : Buffer.concat(pieces);
 }
 
 /** The message's JSON with its member `key` written last, its value the bytes of `pieces`. */

@@ -39,6 +39,7 @@ export class StdioMessageReader extends AbstractMessageReader {
   /** The decoder's reader of the body under way, if it reads it as it comes. */
   private advance: ((received: number) => void) | undefined;
   private callback: DataCallback | undefined;
+  private closed = false;
 
   /**
    * `input`: a stream whose chunks are taken in ('data' events), or a way to read one into our buffers:
@@ -57,15 +58,10 @@ export class StdioMessageReader extends AbstractMessageReader {
     this.callback = callback;
     const input = this.input;
     if (typeof input === 'function') {
-      let closed = false;
       return input(
         () => this.nextBuffer(),
         (n, into) => this.readInto(n, into),
-        () => {
-          if (closed) return;
-          closed = true;
-          this.fireClose();
-        },
+        () => this.closeOnce(),
         (error) => this.fireError(error),
       );
     }
@@ -95,13 +91,7 @@ export class StdioMessageReader extends AbstractMessageReader {
   private listenToChunks(readable: Readable): Disposable {
     const onData = (chunk: Buffer): void => this.onData(chunk);
     const onError = (error: Error): void => this.fireError(error);
-    // A stream that ends emits 'end', then 'close': the reader closes once.
-    let closed = false;
-    const onClose = (): void => {
-      if (closed) return;
-      closed = true;
-      this.fireClose();
-    };
+    const onClose = (): void => this.closeOnce();
     readable.on('data', onData);
     readable.on('error', onError);
     readable.on('close', onClose);
@@ -114,6 +104,13 @@ export class StdioMessageReader extends AbstractMessageReader {
         readable.off('end', onClose);
       },
     };
+  }
+
+  /** A stream that ends emits 'end', then 'close': the reader closes once. */
+  private closeOnce(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.fireClose();
   }
 
   /** Takes in a chunk: completes the message under way and any that follow in it. */
