@@ -142,10 +142,10 @@ export class LogCache {
   async earlyAnswer(document: TextDocument, name: FirstAnswerName, key: string): Promise<Uint8Array | undefined> {
     const early = this.early.get(document.uri);
     const bytes = bytesOfDocument(document);
-    if (early === undefined || bytes === undefined || early.languageId !== document.languageId) return undefined;
+    if (early === undefined || bytes === undefined) return undefined;
     const job = await early.job;
     const mtimeMs = await (this.mtimes.get(document.uri) ?? fileMtime(document.uri));
-    if (job === undefined || this.early.get(document.uri) !== early || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== this.toleranceMs) return undefined;
+    if (job === undefined || this.early.get(document.uri) !== early || !madeFor(early, job, document.languageId, mtimeMs, this.toleranceMs)) return undefined;
     const json = await job.partOf(name, key, bytes);
     if (json !== undefined) this.earlyAnswersGiven++;
     return json;
@@ -326,11 +326,16 @@ export class LogCache {
 async function earlyIndexOf(early: EarlyIndex, languageId: string, bytes: Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
   const job = await early.job;
   if (job === undefined) return undefined;
-  if (early.languageId !== languageId || job.options.ctx.mtimeMs !== mtimeMs || job.options.toleranceMs !== toleranceMs) {
+  if (!madeFor(early, job, languageId, mtimeMs, toleranceMs)) {
     job.stop();
     return undefined;
   }
   return job.indexOf(bytes);
+}
+
+/** Whether `early`'s worker indexes the file as a document of this language, modification time and tolerance is indexed (its index and first answers are then the document's). */
+function madeFor(early: EarlyIndex, job: WorkerFileIndex, languageId: string, mtimeMs: number | undefined, toleranceMs: number): boolean {
+  return early.languageId === languageId && job.options.ctx.mtimeMs === mtimeMs && job.options.toleranceMs === toleranceMs;
 }
 
 /**

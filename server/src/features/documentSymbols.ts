@@ -119,11 +119,6 @@ function stretchEnd(recSession: Uint32Array, first: number, records: number): nu
   return last;
 }
 
-/**
- * The symbol of the stretch `first`–`last` of one session: its `part` of `parts`, starting at the
- * session's record `from` (1-based). Functions this size are optimised by V8 after a few calls, where
- * the loop that calls them would still run unoptimised on a server's first outline.
- */
 /** A stretch's symbol, before it is written. */
 interface StretchSymbol {
   name: string;
@@ -133,6 +128,11 @@ interface StretchSymbol {
   children: DocumentSymbol[];
 }
 
+/**
+ * The symbol of the stretch `first`–`last` of one session: its `part` of `parts`, starting at the
+ * session's record `from` (1-based). Functions this size are optimised by V8 after a few calls, where
+ * the loop that calls them would still run unoptimised on a server's first outline.
+ */
 function stretchSymbol(index: LogIndex, first: number, last: number, part: number, parts: number, from: number): StretchSymbol {
   const s = index.recSession[first];
   let problems = 0;
