@@ -57,7 +57,7 @@ const EARLY_KEEP_MS = 60_000;
 interface EarlyIndex {
   languageId: string;
   /** Undefined when the file is not indexed ahead (small, not a file, no workers). */
-  job: Promise<WorkerFileIndex | undefined>;
+  worker: WorkerFileIndex | undefined;
   /** Set once a document's parse took (or looked at) the index; its first answers may still be given. */
   taken: boolean;
 }
@@ -94,9 +94,13 @@ export class LogCache {
     this.largeLogs = new LargeLogStore({ ...largeLogs, toleranceMs: () => this.toleranceMs }, largeLogOptions);
   }
 
-  /** Starts looking up the file's modification time (EMG stamps have no year). */
+  /**
+   * Starts looking up the file's modification time (EMG stamps have no year). A file indexed ahead
+   * (opening) is looked at at once: its first answers wait for it, and the thread pool's answer came
+   * 3–14 ms after the text on the bench's host. It was looked at moments ago, so it does not hang.
+   */
   opened(uri: string): void {
-    this.mtimes.set(uri, fileMtime(uri));
+    this.mtimes.set(uri, this.early.get(uri)?.worker !== undefined ? Promise.resolve(fileMtimeNow(uri)) : fileMtime(uri));
   }
 
   /**
@@ -108,7 +112,7 @@ export class LogCache {
     this.stopEarly(this.takeEarly(uri));
     if (!uri.startsWith('file:') || this.open.has(uri)) return;
     const toleranceMs = this.toleranceMs;
-    const start = async (): Promise<WorkerFileIndex | undefined> => {
+    const start = (): WorkerFileIndex | undefined => {
       const file = fileURLToPath(uri);
       // Looked at now: the text is arriving, and a stat in the thread pool came back 10–30 ms later,
       // after this thread had taken in megabytes of it (the worker's whole lead).
@@ -117,11 +121,25 @@ export class LogCache {
       const ctx = { fileName: fileNameOf(uri), mtimeMs: stat.mtimeMs };
       return WorkerFileIndex.start(file, { dialect: forcedDialect(languageId), ctx, toleranceMs, maxBytes: EARLY_MAX_BYTES }, openingWorkerFile(), this.answerSettings?.());
     };
-    const early: EarlyIndex = { languageId, job: start().catch(() => undefined), taken: false };
+    let worker: WorkerFileIndex | undefined;
+    try {
+      worker = start();
+    } catch {
+      // Not a file we can read: the document is indexed from its text.
+    }
+    const early: EarlyIndex = { languageId, worker, taken: false };
     this.early.set(uri, early);
     setTimeout(() => {
       if (this.early.get(uri) === early) this.stopEarly(this.takeEarly(uri));
     }, EARLY_KEEP_MS).unref();
+  }
+
+  /**
+   * The text of the document `uri` is arriving: when its file is indexed ahead, its bytes are compared
+   * with the file's as they come (WorkerFileIndex.follow).
+   */
+  textArriving(uri: string): ((text: Uint8Array) => void) | undefined {
+    return this.early.get(uri)?.worker?.follow();
   }
 
   /** How many documents were given the index a worker made ahead of their didOpen. */
@@ -143,7 +161,7 @@ export class LogCache {
     const early = this.early.get(document.uri);
     const bytes = bytesOfDocument(document);
     if (early === undefined || bytes === undefined) return undefined;
-    const job = await early.job;
+    const job = early.worker;
     const mtimeMs = await (this.mtimes.get(document.uri) ?? fileMtime(document.uri));
     if (job === undefined || this.early.get(document.uri) !== early || !madeFor(early, job, document.languageId, mtimeMs, this.toleranceMs)) return undefined;
     const json = await job.partOf(name, key, bytes);
@@ -158,7 +176,7 @@ export class LogCache {
   }
 
   private stopEarly(early: EarlyIndex | undefined): void {
-    void early?.job.then((job) => job?.stop());
+    early?.worker?.stop();
   }
 
   closed(uri: string): void {
@@ -324,7 +342,7 @@ export class LogCache {
 
 /** The index `early` made, when it was made of `bytes` for this language, modification time and tolerance. */
 async function earlyIndexOf(early: EarlyIndex, languageId: string, bytes: Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
-  const job = await early.job;
+  const job = early.worker;
   if (job === undefined) return undefined;
   if (!madeFor(early, job, languageId, mtimeMs, toleranceMs)) {
     job.stop();
@@ -398,6 +416,15 @@ export function fileNameOf(uri: string): string | undefined {
 }
 
 /** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
+/** fileMtime, looked up on this thread. */
+function fileMtimeNow(uri: string): number | undefined {
+  try {
+    return statSync(fileURLToPath(uri)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
 async function fileMtime(uri: string): Promise<number | undefined> {
   uri = filterSourceUri(uri);
   if (!uri.startsWith('file:')) return undefined;

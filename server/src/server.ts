@@ -60,7 +60,10 @@ let shutdownRequested = false;
 const openedTexts = new OpenedTexts();
 /** documentOpening notifications acted on as they were read (readAhead): their turn in the queue does nothing more. */
 const openingsReadAhead = new WeakSet<object>();
-const connection = serverConnection(openedTexts, { connectionStrategy: { cancelUndispatched } }, () => shutdownRequested, readAhead);
+const connection = serverConnection(openedTexts, { connectionStrategy: { cancelUndispatched } }, () => shutdownRequested, {
+  message: readAhead,
+  followText: (uri) => cache.textArriving(uri),
+});
 const documents = new TextDocuments(documentsWithBytes(openedTexts));
 
 function logFailure(error: unknown): void {

@@ -16,7 +16,8 @@ import { documentSymbols } from '../../server/src/features/documentSymbols';
 import type { FirstAnswerName, FirstAnswerSettings } from '../../server/src/features/firstAnswers';
 import { firstAnswerKey } from '../../server/src/features/firstAnswers';
 import { foldingRanges } from '../../server/src/features/folding';
-import { fileStampIfHolding, WorkerFileIndex } from '../../server/src/engine/fileIndexJob';
+import { WorkerFileIndex } from '../../server/src/engine/fileIndexJob';
+import { ArrivingComparison, fileStampIfHolding, NOT_FOLLOWED } from '../../server/src/engine/fileStamp';
 import { KeyTable } from '../../server/src/engine/keyTable';
 import type { LogIndex } from '../../server/src/engine';
 import { logCache, REAL_LOG, snapshot } from './helpers';
@@ -139,6 +140,86 @@ test('fileStampIfHolding: the file\'s stamp when it holds exactly the bytes, com
   assert.equal(await fileStampIfHolding(path.join(dir, 'no-such.log'), bytes), undefined, 'no file');
   fs.writeFileSync(path.join(dir, 'empty.log'), '');
   assert.equal((await fileStampIfHolding(path.join(dir, 'empty.log'), Buffer.alloc(0)))?.size, 0);
+});
+
+/** Gives `follow` the start of `bytes` (one buffer, growing views) in pieces of `piece` bytes, up to `upTo`. */
+function arrive(follow: (text: Uint8Array) => void, bytes: Buffer, piece: number, upTo = bytes.length): void {
+  for (let at = piece; at < upTo; at += piece) follow(bytes.subarray(0, at));
+}
+
+test('ArrivingComparison: the bytes compared with the file as they arrive, the rest when they are in; a difference, a change or other bytes are seen', () => {
+  const bytes = Buffer.from(text.slice(0, (3 << 20) + 4096));
+  const file = path.join(dir, 'arriving.log');
+  fs.writeFileSync(file, bytes);
+  for (const piece of [4093, 65536, 1 << 20]) {
+    const same = new ArrivingComparison(file);
+    arrive((t) => same.advance(t), bytes, piece);
+    const stamp = same.finish(bytes);
+    assert.ok(stamp !== undefined && stamp !== NOT_FOLLOWED, `${piece}: the file's bytes`);
+    assert.equal(stamp.size, bytes.length);
+    assert.equal(stamp.ino, fs.statSync(file).ino);
+  }
+  // A byte that differs, in what was compared as it came or in the last bytes compared at the end.
+  for (const at of [10, bytes.length - 10]) {
+    const changed = Buffer.from(bytes);
+    changed[at] ^= 1;
+    const comparison = new ArrivingComparison(file);
+    arrive((t) => comparison.advance(t), changed, 65536);
+    assert.equal(comparison.finish(changed), undefined, `a byte at ${at} differs`);
+  }
+  const shorter = new ArrivingComparison(file);
+  arrive((t) => shorter.advance(t), bytes, 65536, bytes.length - 1);
+  assert.equal(shorter.finish(bytes.subarray(0, bytes.length - 1)), undefined, 'a byte missing');
+  const longer = Buffer.concat([bytes, Buffer.from('\n')]);
+  const more = new ArrivingComparison(file);
+  arrive((t) => more.advance(t), longer, 65536);
+  assert.equal(more.finish(longer), undefined, 'a byte more');
+  // Bytes it did not see arrive (another buffer, or none at all): the caller compares them itself.
+  const other = new ArrivingComparison(file);
+  arrive((t) => other.advance(t), bytes, 65536);
+  assert.equal(other.finish(Buffer.from(bytes)), NOT_FOLLOWED);
+  assert.equal(new ArrivingComparison(file).finish(bytes), NOT_FOLLOWED);
+  // The file written to while the bytes arrived (the same bytes, so only its stamp tells).
+  const written = new ArrivingComparison(file);
+  arrive((t) => written.advance(t), bytes, 1 << 20);
+  fs.writeFileSync(file, bytes);
+  fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+  assert.equal(written.finish(bytes), undefined, 'the file changed meanwhile');
+  assert.equal(new ArrivingComparison(path.join(dir, 'no-such.log')).finish(Buffer.alloc(0)), NOT_FOLLOWED);
+  const missing = new ArrivingComparison(path.join(dir, 'no-such.log'));
+  arrive((t) => missing.advance(t), bytes, 1 << 20);
+  assert.equal(missing.finish(bytes), undefined, 'no file');
+});
+
+test('a document whose text was compared with its file as it arrived takes the index made ahead; one that differs does not', async () => {
+  const uri = logFile('arrived.log', text);
+  const bytes = Buffer.from(text);
+  const logs = logCache();
+  assert.equal(logs.textArriving(uri), undefined, 'nothing follows a text that was not announced');
+  logs.opening(uri, 'communigate-log');
+  const follow = logs.textArriving(uri);
+  assert.ok(follow, 'announced: its text is followed');
+  arrive(follow, bytes, 65536);
+  logs.opened(uri);
+  const entry = await logs.forDocument(new ByteTextDocument(uri, 'communigate-log', 1, bytes));
+  assert.ok(entry.index);
+  assert.equal(logs.earlyIndexesTaken, 1, 'the index made ahead');
+  assert.deepEqual(snapshot(entry.index), snapshot(await openDocument(logCache(), uri, text, false)));
+
+  const differs = Buffer.from(text);
+  const middle = differs.indexOf('\n', differs.length >> 1) + 1;
+  differs[middle] = differs[middle] === 0x30 ? 0x31 : 0x30;
+  const otherUri = logFile('arrived-other.log', text);
+  const otherLogs = logCache();
+  otherLogs.opening(otherUri, 'communigate-log');
+  const otherFollow = otherLogs.textArriving(otherUri);
+  assert.ok(otherFollow);
+  arrive(otherFollow, differs, 65536);
+  otherLogs.opened(otherUri);
+  const otherEntry = await otherLogs.forDocument(new ByteTextDocument(otherUri, 'communigate-log', 1, differs));
+  assert.ok(otherEntry.index);
+  assert.equal(otherLogs.earlyIndexesTaken, 0, 'the text is not the file: its own index');
+  assert.equal(otherEntry.index.read(middle, middle + 1)[0], differs[middle], 'the index reads the text');
 });
 
 test('the index made ahead is not taken when the file was rewritten after the worker read it, though the document holds the new bytes', async () => {

@@ -8,7 +8,8 @@ import type { LogIndex } from '../../server/src/engine';
 import { diagnostics, runFilter } from '../../server/src/engine';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { documentHighlights } from '../../server/src/features/documentHighlights';
-import { documentSymbols } from '../../server/src/features/documentSymbols';
+import { documentSymbols, documentSymbolsJson } from '../../server/src/features/documentSymbols';
+import { latin1Json } from '../../server/src/features/jsonBytes';
 import { foldingRanges } from '../../server/src/features/folding';
 import { hover } from '../../server/src/features/hover';
 import { references } from '../../server/src/features/references';
@@ -137,6 +138,27 @@ describe('outline, folding, references', () => {
       symbols.map((s) => s.name),
       ['SYSTEM', 'IMAP', 'SIPDATA', 'SMTP'],
     );
+  });
+
+  test('the outline\'s JSON keeps every character Latin-1, escaping the rest (en dashes): a client decodes it to a one-byte string', () => {
+    const log = ['12:00:00.000 2 IMAP-1([10.0.0.1]) connected', '12:00:01.000 2 IMAP-1([10.0.0.1]) login', '12:00:02.000 2 SMTP-3([10.0.0.2]) hello', '12:00:03.000 2 IMAP-1([10.0.0.1]) bye', ''].join('\n');
+    const index = open(log, { dialect: 'communigate-log' });
+    const json = Buffer.from(documentSymbolsJson(index).bytes).toString('utf8');
+    assert.ok(![...json].some((c) => c.charCodeAt(0) > 0xff), 'no character past Latin-1');
+    assert.match(json, /\\u2013/, 'the en dash escaped');
+    assert.match(json, /\u00b7/, 'the middle dot, Latin-1, as it is');
+    const symbols = documentSymbols(index);
+    assert.deepEqual(JSON.parse(json), symbols);
+    assert.deepEqual(
+      symbols[0].children?.map((c) => c.detail),
+      ['12:00:00.000 \u2013 12:00:01.000 \u00b7 part 1/2 \u00b7 records 1\u20132 of 3'],
+    );
+    for (const value of ['plain', 'caf\u00e9 \u00b7 \u2013 \u65e5\u672c \ud83d\ude00 \ud800 "q" \\', '']) {
+      const escaped = latin1Json(JSON.stringify(value));
+      assert.ok(![...escaped].some((c) => c.charCodeAt(0) > 0xff), value);
+      assert.equal(JSON.parse(escaped), value);
+    }
+    assert.equal(latin1Json('"caf\u00e9"'), '"caf\u00e9"', 'Latin-1 is left as it is');
   });
 
   test('folding, references and highlights follow sessions', () => {

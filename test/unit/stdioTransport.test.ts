@@ -146,6 +146,46 @@ async function readAll(bytes: Buffer, cut: (at: number) => number): Promise<{ me
   return { messages, errors, texts };
 }
 
+test('a follower asked for the document\'s URI sees the text as it is unescaped: the start of the final text each time, in one buffer', () => {
+  const uri = 'file:///tmp/a%20b "q".log';
+  const json = didOpen(big(AWKWARD), uri);
+  const whole = readByteTextDidOpen(Buffer.from(json, 'utf8'));
+  assert.ok(whole?.opened);
+  const final = whole.opened.text;
+  for (const piece of [7, 4093, 65536]) {
+    const asked: string[] = [];
+    // Each view given: where it starts in the body, its length, and its last bytes as they were then.
+    const views: { offset: number; length: number; tail: Buffer }[] = [];
+    const body = Buffer.alloc(Buffer.byteLength(json), 0x22);
+    const progress = new DidOpenProgress(body, (u) => {
+      asked.push(u);
+      return (text) => void views.push({ offset: text.byteOffset, length: text.length, tail: Buffer.from(text.subarray(Math.max(0, text.length - 64))) });
+    });
+    Buffer.from(json, 'utf8').copy(body);
+    for (let at = piece; at < body.length; at += piece) progress.advance(at);
+    const read = readByteTextDidOpen(body, progress);
+    assert.deepEqual(asked, [uri], `${piece}: asked once, for the document's URI`);
+    assert.ok(read?.opened?.text.equals(final), `${piece}: the same text`);
+    assert.ok(views.length > 1, `${piece}: followed as it came`);
+    views.forEach(({ offset, length, tail }, i) => {
+      assert.equal(offset, read?.opened?.text.byteOffset, `${piece}: views from the text's start in the body`);
+      if (i > 0) assert.ok(length >= views[i - 1].length, `${piece}: growing`);
+      assert.ok(tail.equals(final.subarray(length - tail.length, length)), `${piece}: each view is the final text so far`);
+    });
+    assert.ok(views[views.length - 1].length > final.length - 2 * piece - 16, `${piece}: followed nearly to its end`);
+  }
+  // No follower wanted, or a message without a URI before its text: nothing is followed, the text is read as always.
+  const noneBody = Buffer.from(json, 'utf8');
+  const none = new DidOpenProgress(noneBody, () => undefined);
+  none.advance(noneBody.length - 1);
+  assert.ok(readByteTextDidOpen(noneBody, none)?.opened?.text.equals(final), 'nobody follows: the same text');
+  const noUri = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { languageId: 'x', version: 1, text: big('a'), uri } } });
+  const askedLate: string[] = [];
+  const late = new DidOpenProgress(Buffer.from(noUri, 'utf8'), (u) => void askedLate.push(u));
+  late.advance(Buffer.byteLength(noUri) - 1);
+  assert.deepEqual(askedLate, [], 'the URI comes after the text: nobody is asked');
+});
+
 test('the reader hands on each framed message once, in order, whatever the chunks: a byte at a time, several in one, a 1 MB body in 64 KB pieces', async () => {
   const bodies = [
     JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { caf: 'é', emoji: '😀' } }),

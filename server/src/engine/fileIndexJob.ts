@@ -12,7 +12,9 @@ import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
 import { prepareLogSource } from './prepareLog';
 import type { IndexState } from './logIndex';
-import { LogIndex, turn } from './logIndex';
+import { LogIndex } from './logIndex';
+import type { FileStamp } from './fileStamp';
+import { ArrivingComparison, fileStampIfHolding, NOT_FOLLOWED, sameStamp, stampOf } from './fileStamp';
 import { FileSource, MemorySource } from './source';
 import type { DialectId, ParseContext } from './types';
 
@@ -39,26 +41,6 @@ export interface FileIndexJob extends FileIndexOptions {
 export interface StandbyJob {
   kind: 'standby';
   port: MessagePort;
-}
-
-/**
- * What identifies a file's bytes without reading them: any write changes its change time (which, unlike
- * the modification time, cannot be set back), a rotation its inode.
- */
-export interface FileStamp {
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-  ino: number;
-  dev: number;
-}
-
-function stampOf(st: fs.Stats): FileStamp {
-  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino, dev: st.dev };
-}
-
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino && a.dev === b.dev;
 }
 
 /** The worker's answer: the index of the file's bytes and the file's stamp while it read them, or why there is none. */
@@ -156,6 +138,8 @@ export class WorkerFileIndex {
   private answered = false;
   /** The document bytes compared with the file, and the file's stamp when they were its bytes. */
   private holding: { bytes: Uint8Array; stamp: Promise<FileStamp | undefined> } | undefined;
+  /** The document's bytes compared with the file as they arrive (follow), until a caller asks. */
+  private arriving: ArrivingComparison | undefined;
   /** How many parts were given. */
   partsGiven = 0;
 
@@ -208,6 +192,8 @@ export class WorkerFileIndex {
 
   /** Stops the worker (its answer becomes an error, if it had not come). */
   stop(): void {
+    this.arriving?.close();
+    this.arriving = undefined;
     void this.worker.terminate();
   }
 
@@ -254,43 +240,23 @@ export class WorkerFileIndex {
     });
   }
 
-  /** fileStampIfHolding of `bytes`, read once for the document's bytes however many ask. */
-  private stampIfHolding(bytes: Uint8Array): Promise<FileStamp | undefined> {
-    if (this.holding?.bytes !== bytes) this.holding = { bytes, stamp: fileStampIfHolding(this.path, bytes) };
-    return this.holding.stamp;
+  /**
+   * Compares the document's bytes with the file while they arrive: `advance` is given them so far (a
+   * growing view of one buffer). indexOf and partOf then have little left to compare.
+   */
+  follow(): (text: Uint8Array) => void {
+    this.arriving?.close();
+    const arriving = (this.arriving = new ArrivingComparison(this.path));
+    return (text) => arriving.advance(text);
   }
-}
 
-/** Bytes of the file read at a time by fileStampIfHolding… */
-const COMPARE_BYTES = 1 << 20;
-/** …and compared between turns of the event loop (reads in the thread pool, one turn each, took twice as long). */
-const COMPARE_TURN_BYTES = 8 << 20;
-
-/**
- * The file's stamp when it holds exactly `bytes` (read a megabyte at a time, its stamp the same before
- * and after), else undefined. Unreadable files hold nothing.
- */
-export async function fileStampIfHolding(file: string, bytes: Uint8Array): Promise<FileStamp | undefined> {
-  let fd = -1;
-  try {
-    fd = fs.openSync(file, 'r');
-    const before = stampOf(fs.fstatSync(fd));
-    if (before.size !== bytes.length) return undefined;
-    const piece = Buffer.allocUnsafeSlow(Math.min(COMPARE_BYTES, Math.max(1, bytes.length)));
-    for (let at = 0, turnEnd = COMPARE_TURN_BYTES; at < bytes.length; ) {
-      if (at >= turnEnd) {
-        await turn();
-        turnEnd = at + COMPARE_TURN_BYTES;
-      }
-      const read = fs.readSync(fd, piece, 0, Math.min(piece.length, bytes.length - at), at);
-      if (read === 0 || piece.compare(bytes, at, at + read, 0, read) !== 0) return undefined;
-      at += read;
+  /** The file's stamp when it holds `bytes` (compared as they arrived, else now), found once however many ask. */
+  private stampIfHolding(bytes: Uint8Array): Promise<FileStamp | undefined> {
+    if (this.holding?.bytes !== bytes) {
+      const followed = this.arriving?.finish(bytes) ?? NOT_FOLLOWED;
+      this.arriving = undefined;
+      this.holding = { bytes, stamp: followed === NOT_FOLLOWED ? fileStampIfHolding(this.path, bytes) : Promise.resolve(followed) };
     }
-    const after = stampOf(fs.fstatSync(fd));
-    return sameStamp(before, after) ? after : undefined;
-  } catch {
-    return undefined;
-  } finally {
-    if (fd >= 0) fs.closeSync(fd);
+    return this.holding.stamp;
   }
 }

@@ -9,6 +9,7 @@ import type { DiagnosticSeverityName } from '../../../common/protocol';
 import { computeDiagnostics } from './diagnostics';
 import { documentSymbolsJson, MAX_OUTLINE_SYMBOLS } from './documentSymbols';
 import { foldingRanges } from './folding';
+import { latin1Json } from './jsonBytes';
 
 export type FirstAnswerName = 'symbols' | 'folding' | 'diagnostics';
 
@@ -30,7 +31,7 @@ export function firstAnswerKey(name: FirstAnswerName, settings: FirstAnswerSetti
 /**
  * Computes the first answers of `index` and hands each over as UTF-8 JSON as soon as it is made: the
  * outline first (the largest, and the client's reading of it is the last thing an opening waits for),
- * then folding, then diagnostics. `toleranceMs` is the index's.
+ * then folding, then diagnostics, each in Latin-1 (jsonBytes.ts says why). `toleranceMs` is the index's.
  */
 export function computeFirstAnswers(
   index: LogIndex,
@@ -40,7 +41,7 @@ export function computeFirstAnswers(
   maxSymbols = MAX_OUTLINE_SYMBOLS,
 ): void {
   const encoder = new TextEncoder();
-  const give = (name: FirstAnswerName, value: unknown): void => post(name, firstAnswerKey(name, settings), encoder.encode(JSON.stringify(value)));
+  const give = (name: FirstAnswerName, value: unknown): void => post(name, firstAnswerKey(name, settings), encoder.encode(latin1Json(JSON.stringify(value))));
   post('symbols', firstAnswerKey('symbols', settings), documentSymbolsJson(index, maxSymbols).bytes);
   give('folding', foldingRanges(index, settings.foldingLimit));
   const entry = { uri: '', version: -1, index, problem: undefined, mode: 'forced' as const, languageId: '', toleranceMs };

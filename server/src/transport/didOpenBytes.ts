@@ -40,8 +40,14 @@ export class DidOpenProgress {
   failure: Error | undefined;
   private unescaper: StringUnescaper | undefined;
   private done = false;
+  /** Given the text so far as it is unescaped, when `follow` wanted it for the document's URI. */
+  private follower: TextFollower | undefined;
 
-  constructor(readonly body: Buffer) {}
+  /** `follow` is asked, once the text is found, whether anyone follows the text of the document's URI. */
+  constructor(
+    readonly body: Buffer,
+    private readonly follow?: FollowText,
+  ) {}
 
   /** Takes in that the body's first `received` bytes have come. */
   advance(received: number): void {
@@ -60,6 +66,8 @@ export class DidOpenProgress {
         return;
       }
       this.unescaper = new StringUnescaper(value + 1);
+      const uri = this.follow === undefined ? undefined : uriBefore(body, value);
+      if (uri !== undefined) this.follower = this.follow?.(uri);
     }
     // A bad escape is the error reading the whole body would meet first (the text is read in order, and
     // part of it is already unescaped in place: it cannot be read again from the start).
@@ -69,6 +77,8 @@ export class DidOpenProgress {
       this.failure = e instanceof Error ? e : new SyntaxError(String(e));
       this.done = true;
     }
+    // The bytes before `out` are final: the text is never longer than its JSON.
+    if (this.failure === undefined) this.follower?.(body.subarray(this.unescaper.from, this.unescaper.out));
   }
 
   /** Where the text's value starts and how far it is unescaped, when it was found. */
@@ -103,6 +113,26 @@ export function readByteTextDidOpen(body: Buffer, progress?: DidOpenProgress): B
   if (typeof item.uri === 'string' && typeof item.version === 'number') return { message, opened: { uri: item.uri, version: item.version, text } };
   item.text = text.toString('utf8');
   return { message, opened: undefined };
+}
+
+/** Given the text of a didOpen so far (a growing view of the message's buffer) while it arrives. */
+export type TextFollower = (text: Uint8Array) => void;
+/** Who follows the text of the document `uri`, if anyone. */
+export type FollowText = (uri: string) => TextFollower | undefined;
+
+/**
+ * `params.textDocument.uri` of a message whose text value starts at `value`, when it comes before the
+ * text (as clients write it); undefined otherwise. The text is found at params.textDocument (findTextValue),
+ * so closing three objects after an empty text makes the JSON before it whole.
+ */
+function uriBefore(body: Buffer, value: number): string | undefined {
+  try {
+    const head = JSON.parse(`${body.toString('utf8', 0, value)}""}}}`) as { params: { textDocument: { uri?: unknown } } };
+    const uri = head.params.textDocument.uri;
+    return typeof uri === 'string' ? uri : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** findTextValue's answer when the bytes that have come end before it could tell. */

@@ -9,22 +9,31 @@ import { format } from 'node:util';
 import type { Connection, ConnectionStrategy, ConnectionOptions, Message } from 'vscode-languageserver/node';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import type { OpenedTexts } from '../byteDocuments';
+import type { FollowText } from './didOpenBytes';
 import { BYTE_TEXT_MIN_BYTES, DidOpenProgress, readByteTextDidOpen } from './didOpenBytes';
 import type { BodyDecoder, ReadInto } from './stdioReader';
 import { StdioMessageReader } from './stdioReader';
 import { StdioMessageWriter } from './stdioWriter';
 
+/** What the server sees of messages as they are read, before the connection's queue reaches them. */
+export interface ReadAhead {
+  /** Each message (but a large didOpen) as soon as it is read. */
+  message?(message: Message): void;
+  /** Who follows a large didOpen's text while it arrives (DidOpenProgress). */
+  followText?: FollowText;
+}
+
 /**
  * How the stdio reader decodes a message's body: a large didOpen with its text as bytes, put in
- * `opened`, its text read as it arrives. `read` sees each message as soon as it is read, before the
- * connection's queue reaches it.
+ * `opened`, its text read as it arrives.
  */
-export function byteTextDecoder(opened: OpenedTexts, read?: (message: Message) => void): BodyDecoder {
+export function byteTextDecoder(opened: OpenedTexts, readAhead: ReadAhead = {}): BodyDecoder {
+  const read = readAhead.message;
   let progress: DidOpenProgress | undefined;
   return {
     begin(body) {
       if (body.length < BYTE_TEXT_MIN_BYTES) return undefined;
-      const reading = (progress = new DidOpenProgress(body));
+      const reading = (progress = new DidOpenProgress(body, readAhead.followText));
       return (received) => reading.advance(received);
     },
     decode(body) {
@@ -77,13 +86,12 @@ function stdinReadInto(): ReadInto | undefined {
 /**
  * The server's connection: over stdin/stdout with our decoder when started with `--stdio`, else as
  * createConnection picks from the command line. `shutDown` says whether a shutdown request came (the
- * exit status when the client goes away). `read` sees each message (but a large didOpen) as it is
- * read, over stdio only.
+ * exit status when the client goes away). `readAhead` sees messages as they are read, over stdio only.
  */
-export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean, read?: (message: Message) => void): Connection {
+export function serverConnection(opened: OpenedTexts, options: ConnectionStrategy | ConnectionOptions, shutDown: () => boolean, readAhead?: ReadAhead): Connection {
   if (!process.argv.includes('--stdio')) return createConnection(ProposedFeatures.all, options);
   const direct = stdinReadInto();
-  const reader = new StdioMessageReader(direct ?? process.stdin, byteTextDecoder(opened, read));
+  const reader = new StdioMessageReader(direct ?? process.stdin, byteTextDecoder(opened, readAhead));
   // Answers made ahead by a worker come already encoded: the writer sends their bytes as they are (encodedJson.ts).
   const writer = new StdioMessageWriter(process.stdout);
   const connection = createConnection(ProposedFeatures.all, reader, writer, options);
