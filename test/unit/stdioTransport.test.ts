@@ -184,6 +184,13 @@ test('a follower asked for the document\'s URI sees the text as it is unescaped:
   const late = new DidOpenProgress(Buffer.from(noUri, 'utf8'), (u) => void askedLate.push(u));
   late.advance(Buffer.byteLength(noUri) - 1);
   assert.deepEqual(askedLate, [], 'the URI comes after the text: nobody is asked');
+  // A follower that fails, or a failure to give one, never stops the message being read.
+  for (const follow of [(): never => { throw new Error('no follower'); }, () => (): never => { throw new Error('follower failed'); }]) {
+    const failing = Buffer.from(json, 'utf8');
+    const progress = new DidOpenProgress(failing, follow);
+    for (let at = 4093; at < failing.length; at += 4093) progress.advance(at);
+    assert.ok(readByteTextDidOpen(failing, progress)?.opened?.text.equals(final), 'the same text');
+  }
 });
 
 test('the reader hands on each framed message once, in order, whatever the chunks: a byte at a time, several in one, a 1 MB body in 64 KB pieces', async () => {

@@ -67,7 +67,11 @@ export class DidOpenProgress {
       }
       this.unescaper = new StringUnescaper(value + 1);
       const uri = this.follow === undefined ? undefined : uriBefore(body, value);
-      if (uri !== undefined) this.follower = this.follow?.(uri);
+      try {
+        if (uri !== undefined) this.follower = this.follow?.(uri);
+      } catch {
+        // Nobody follows this text: it is read all the same.
+      }
     }
     // A bad escape is the error reading the whole body would meet first (the text is read in order, and
     // part of it is already unescaped in place: it cannot be read again from the start).
@@ -78,7 +82,14 @@ export class DidOpenProgress {
       this.done = true;
     }
     // The bytes before `out` are final: the text is never longer than its JSON.
-    if (this.failure === undefined) this.follower?.(body.subarray(this.unescaper.from, this.unescaper.out));
+    if (this.failure === undefined && this.follower !== undefined) {
+      try {
+        this.follower(body.subarray(this.unescaper.from, this.unescaper.out));
+      } catch {
+        // A follower that fails follows no more: the message is read all the same.
+        this.follower = undefined;
+      }
+    }
   }
 
   /** Where the text's value starts and how far it is unescaped, when it was found. */
