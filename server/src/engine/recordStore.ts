@@ -1,5 +1,5 @@
 // Storage of an index: one slot per record in parallel typed arrays, sessions by interned key.
-// No per-line objects; LogIndex (logIndex.ts) fills it by scanning a log.
+// No per-line objects; LogIndex fills it by scanning a log (logScanner.ts).
 //
 // Memory is the point of the layout (a 1 GB log has 14 million records): the end line and end offset
 // of a record are not stored but derived (a record ends where the next one starts, unless an
