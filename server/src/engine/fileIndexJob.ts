@@ -5,7 +5,8 @@
 // with a kept state (LogIndex.exportState, arrays transferred) and the file's stamp; before that, the
 // worker's entry may post parts of its own made from the index (the server's: its first answers,
 // features/firstAnswers.ts). The index and the parts are used only if the document's bytes are the
-// file's, as this thread reads it, under the same stamp.
+// file's, as this thread reads it (while they arrive, when they are followed: fileStamp.ts), under the
+// same stamp.
 import * as fs from 'fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
