@@ -29,9 +29,10 @@ export interface IndexState {
 
 /**
  * The index of one log: its records and sessions, built by scanning the log's source in chunks with
- * the dialect's parser. The layers below, each in its file: RecordStore (the arrays), PortableStore
- * (parts and kept state), SegmentStore (a part left where it was indexed), WindowedStore (forgetting),
- * OrderedStore (the finishing pass), RecordTexts (records read back as text), LogScanner (the scan).
+ * the dialect's parser. The layers below, each in its file: RecordArrays (the arrays and their sizes),
+ * RecordStore (records and sessions), PortableStore (parts and kept state), SegmentStore (a part left
+ * where it was indexed), WindowedStore (forgetting), OrderedStore (the finishing pass), RecordTexts
+ * (records read back as text), LogScanner (the scan).
  */
 export class LogIndex extends LogScanner {
   /** True for an index restored from the index cache (fromState) rather than scanned in this process. */

@@ -90,7 +90,7 @@ export class Stitcher {
 /**
  * The record slots the workers' parts are expected to fill after this thread's (`scanned` bytes):
  * as many records per byte as this thread found, and a twentieth more. Touched slice by slice
- * (RecordStore.touchRecords) while this thread would otherwise wait.
+ * (RecordArrays.touchRecords) while this thread would otherwise wait.
  */
 export class SlotsAhead {
   private next: number;
