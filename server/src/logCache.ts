@@ -11,7 +11,8 @@ import { LargeLogStore } from './largeLogStore';
 import { bytesOfDocument } from './byteDocuments';
 import { CancelledError, MemorySource, NotTextError, openLog, prepareLog, threadsFor, touchesAhead, UnknownDialectError } from './engine';
 import type { LogIndex } from './engine';
-import { WorkerFileIndex } from './engine/fileIndexJob';
+import type { EarlyIndex } from './earlyIndexes';
+import { EarlyIndexes } from './earlyIndexes';
 import type { FirstAnswerName, FirstAnswerSettings } from './features/firstAnswers';
 import { LOG_LANGUAGE_IDS } from '../../common/protocol';
 import type { LogLanguageId } from '../../common/protocol';
@@ -48,24 +49,6 @@ export interface LargeLogRequest {
 const ASYNC_BYTES = 8 << 20;
 /** Bytes indexed between two turns of the event loop. */
 const ASYNC_STEP = 4 << 20;
-/** Files larger than this are not indexed ahead of their didOpen (VS Code hands documents up to 50 MB to extensions). */
-const EARLY_MAX_BYTES = 256 << 20;
-/** An index made ahead of a didOpen that did not come within this long is dropped. */
-const EARLY_KEEP_MS = 60_000;
-
-/** A file indexed by a worker ahead of its didOpen (LogCache.opening). */
-interface EarlyIndex {
-  languageId: string;
-  /** Undefined when the file is not indexed ahead (small, not a file, no workers). */
-  worker: WorkerFileIndex | undefined;
-  /** Set once a document's parse took (or looked at) the index; its first answers may still be given. */
-  taken: boolean;
-}
-
-/** The worker that indexes a file ahead of its didOpen and makes its first answers: next to this module, bundled or not. */
-export function openingWorkerFile(): string {
-  return path.join(__dirname, 'openingWorker.js');
-}
 
 export class LogCache {
   private readonly open = new Map<string, LogEntry>();
@@ -73,10 +56,9 @@ export class LogCache {
   private readonly building = new Map<string, { version: number; languageId: string; opening: Promise<number | undefined> | undefined; entry: Promise<LogEntry> }>();
   private readonly mtimes = new Map<string, Promise<number | undefined>>();
   private readonly reported = new Map<string, LogLanguageId>();
-  private readonly early = new Map<string, EarlyIndex>();
+  /** Files indexed by a worker ahead of their didOpen. */
+  private readonly early: EarlyIndexes;
   private toleranceMs = 1000;
-  private earlyTaken = 0;
-  private earlyAnswersGiven = 0;
   /** Files read from disk: the last few the client asked about (two by default), file-backed and watched. */
   readonly largeLogs: LargeLogStore;
 
@@ -89,9 +71,11 @@ export class LogCache {
     largeLogs: Omit<LargeLogStoreHost, 'toleranceMs'>,
     largeLogOptions: LargeLogStoreOptions = {},
     /** The settings the first answers of a file indexed ahead are made with; none made without. */
-    private readonly answerSettings?: () => FirstAnswerSettings,
+    answerSettings?: () => FirstAnswerSettings,
   ) {
     this.largeLogs = new LargeLogStore({ ...largeLogs, toleranceMs: () => this.toleranceMs }, largeLogOptions);
+    // Files are indexed ahead from the size from which documents are indexed asynchronously.
+    this.early = new EarlyIndexes(ASYNC_BYTES, answerSettings);
   }
 
   /**
@@ -100,7 +84,7 @@ export class LogCache {
    * 3–14 ms after the text on the bench's host. It was looked at moments ago, so it does not hang.
    */
   opened(uri: string): void {
-    this.mtimes.set(uri, this.early.get(uri)?.worker !== undefined ? Promise.resolve(fileMtimeNow(uri)) : fileMtime(uri));
+    this.mtimes.set(uri, this.early.indexing(uri) ? Promise.resolve(fileMtimeNow(uri)) : fileMtime(uri));
   }
 
   /**
@@ -109,29 +93,9 @@ export class LogCache {
    * document's bytes are the file's.
    */
   opening(uri: string, languageId: string): void {
-    this.stopEarly(this.takeEarly(uri));
+    this.early.drop(uri);
     if (!uri.startsWith('file:') || this.open.has(uri)) return;
-    const toleranceMs = this.toleranceMs;
-    const start = (): WorkerFileIndex | undefined => {
-      const file = fileURLToPath(uri);
-      // Looked at now: the text is arriving, and a stat in the thread pool came back 10–30 ms later,
-      // after this thread had taken in megabytes of it (the worker's whole lead).
-      const stat = statSync(file);
-      if (!stat.isFile() || stat.size < ASYNC_BYTES || stat.size > EARLY_MAX_BYTES) return undefined;
-      const ctx = { fileName: fileNameOf(uri), mtimeMs: stat.mtimeMs };
-      return WorkerFileIndex.start(file, { dialect: forcedDialect(languageId), ctx, toleranceMs, maxBytes: EARLY_MAX_BYTES }, openingWorkerFile(), this.answerSettings?.());
-    };
-    let worker: WorkerFileIndex | undefined;
-    try {
-      worker = start();
-    } catch {
-      // Not a file we can read: the document is indexed from its text.
-    }
-    const early: EarlyIndex = { languageId, worker, taken: false };
-    this.early.set(uri, early);
-    setTimeout(() => {
-      if (this.early.get(uri) === early) this.stopEarly(this.takeEarly(uri));
-    }, EARLY_KEEP_MS).unref();
+    this.early.start(uri, languageId, { fileName: fileNameOf(uri), dialect: forcedDialect(languageId), toleranceMs: this.toleranceMs });
   }
 
   /**
@@ -139,17 +103,17 @@ export class LogCache {
    * with the file's as they come (WorkerFileIndex.follow).
    */
   textArriving(uri: string): ((text: Uint8Array) => void) | undefined {
-    return this.early.get(uri)?.worker?.follow();
+    return this.early.follow(uri);
   }
 
   /** How many documents were given the index a worker made ahead of their didOpen. */
   get earlyIndexesTaken(): number {
-    return this.earlyTaken;
+    return this.early.indexesTaken;
   }
 
   /** How many first answers made by those workers were given. */
   get earlyAnswersTaken(): number {
-    return this.earlyAnswersGiven;
+    return this.early.answersTaken;
   }
 
   /**
@@ -158,29 +122,14 @@ export class LogCache {
    * for its index); undefined otherwise, and for every later request (each answer is given once).
    */
   async earlyAnswer(document: TextDocument, name: FirstAnswerName, key: string): Promise<Uint8Array | undefined> {
-    const early = this.early.get(document.uri);
     const bytes = bytesOfDocument(document);
-    if (early === undefined || bytes === undefined) return undefined;
-    const job = early.worker;
-    const mtimeMs = await (this.mtimes.get(document.uri) ?? fileMtime(document.uri));
-    if (job === undefined || this.early.get(document.uri) !== early || !madeFor(early, job, document.languageId, mtimeMs, this.toleranceMs)) return undefined;
-    const json = await job.partOf(name, key, bytes);
-    if (json !== undefined) this.earlyAnswersGiven++;
-    return json;
-  }
-
-  private takeEarly(uri: string): EarlyIndex | undefined {
-    const early = this.early.get(uri);
-    this.early.delete(uri);
-    return early;
-  }
-
-  private stopEarly(early: EarlyIndex | undefined): void {
-    early?.worker?.stop();
+    if (bytes === undefined) return undefined;
+    const mtime = this.mtimes.get(document.uri) ?? fileMtime(document.uri);
+    return this.early.answer(document.uri, document.languageId, bytes, mtime, () => this.toleranceMs, name, key);
   }
 
   closed(uri: string): void {
-    this.stopEarly(this.takeEarly(uri));
+    this.early.drop(uri);
     this.open.delete(uri);
     this.building.delete(uri);
     this.mtimes.delete(uri);
@@ -215,10 +164,7 @@ export class LogCache {
     const bytes = bytesOfDocument(document) ?? Buffer.from(document.getText(), 'utf8');
     // A document just opened whose file a worker indexed ahead (opening): files are indexed ahead from
     // ASYNC_BYTES on. The index is taken once; the worker's first answers stay for their requests.
-    const early = this.early.get(uri);
-    const fromEarly = early !== undefined && !early.taken && cached === undefined && bytes.length >= ASYNC_BYTES;
-    if (fromEarly) early.taken = true;
-    else this.stopEarly(this.takeEarly(uri));
+    const early = this.early.take(uri, cached === undefined && bytes.length >= ASYNC_BYTES);
     // An edit that only added text at the end (a log that grew) indexes just the new lines.
     const grown = cached && cached.languageId === languageId ? grownEntry(cached, version, bytes) : undefined;
     let entry: LogEntry;
@@ -231,7 +177,7 @@ export class LogCache {
       const opening = this.mtimes.get(uri);
       const superseded = (): boolean => this.mtimes.get(uri) !== opening || document.version !== version;
       const job =
-        fromEarly && early !== undefined
+        early !== undefined
           ? this.parseEarly(uri, version, languageId, bytes, forced, mtimeMs, superseded, early)
           : this.parseAsync(uri, version, languageId, bytes, forced, mtimeMs, superseded);
       this.building.set(uri, { version, languageId, opening, entry: job });
@@ -303,10 +249,8 @@ export class LogCache {
    */
   private async parseEarly(uri: string, version: number, languageId: string, bytes: Buffer, dialect: LogLanguageId | undefined, mtimeMs: number | undefined, isCancelled: () => boolean, early: EarlyIndex): Promise<LogEntry> {
     const toleranceMs = this.toleranceMs;
-    const index = await earlyIndexOf(early, languageId, bytes, mtimeMs, toleranceMs);
-    if (isCancelled()) throw new CancelledError();
+    const index = await this.early.indexOf(early, languageId, bytes, mtimeMs, toleranceMs, isCancelled);
     if (index === undefined) return this.parseAsync(uri, version, languageId, bytes, dialect, mtimeMs, isCancelled);
-    this.earlyTaken++;
     return { uri, version, index, problem: undefined, mode: dialect ? 'forced' : 'detected', languageId, toleranceMs };
   }
 
@@ -338,22 +282,6 @@ export class LogCache {
     }
     return entry;
   }
-}
-
-/** The index `early` made, when it was made of `bytes` for this language, modification time and tolerance. */
-async function earlyIndexOf(early: EarlyIndex, languageId: string, bytes: Buffer, mtimeMs: number | undefined, toleranceMs: number): Promise<LogIndex | undefined> {
-  const job = early.worker;
-  if (job === undefined) return undefined;
-  if (!madeFor(early, job, languageId, mtimeMs, toleranceMs)) {
-    job.stop();
-    return undefined;
-  }
-  return job.indexOf(bytes);
-}
-
-/** Whether `early`'s worker indexes the file as a document of this language, modification time and tolerance is indexed (its index and first answers are then the document's). */
-function madeFor(early: EarlyIndex, job: WorkerFileIndex, languageId: string, mtimeMs: number | undefined, toleranceMs: number): boolean {
-  return early.languageId === languageId && job.options.ctx.mtimeMs === mtimeMs && job.options.toleranceMs === toleranceMs;
 }
 
 /**
@@ -415,8 +343,7 @@ export function fileNameOf(uri: string): string | undefined {
   }
 }
 
-/** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
-/** fileMtime, looked up on this thread. */
+/** fileMtime of a `file:` URI, looked up on this thread. */
 function fileMtimeNow(uri: string): number | undefined {
   try {
     return statSync(fileURLToPath(uri)).mtimeMs;
@@ -425,6 +352,7 @@ function fileMtimeNow(uri: string): number | undefined {
   }
 }
 
+/** The modification time of a `file:` URI, or undefined (other schemes, missing files). */
 async function fileMtime(uri: string): Promise<number | undefined> {
   uri = filterSourceUri(uri);
   if (!uri.startsWith('file:')) return undefined;

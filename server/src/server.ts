@@ -45,7 +45,7 @@ import { warmUp, warmUpWhileIdle } from './features/warmUp';
 import { startStandbyWorker } from './engine/fileIndexJob';
 import type { FirstAnswerName, FirstAnswerSettings } from './features/firstAnswers';
 import { firstAnswerKey } from './features/firstAnswers';
-import { openingWorkerFile } from './logCache';
+import { openingWorkerFile } from './earlyIndexes';
 import { EncodedJson } from './transport/encodedJson';
 
 /** Requests still queued when their cancellation arrives are answered at once, never started. */

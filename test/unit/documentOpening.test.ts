@@ -10,7 +10,7 @@ import { pathToFileURL } from 'url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ByteTextDocument } from '../../server/src/byteDocuments';
 import type { LogCache } from '../../server/src/logCache';
-import { openingWorkerFile } from '../../server/src/logCache';
+import { openingWorkerFile } from '../../server/src/earlyIndexes';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import { documentSymbols } from '../../server/src/features/documentSymbols';
 import type { FirstAnswerName, FirstAnswerSettings } from '../../server/src/features/firstAnswers';
