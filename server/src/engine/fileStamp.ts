@@ -40,14 +40,9 @@ export async function fileStampIfHolding(file: string, bytes: Uint8Array): Promi
     const before = stampOf(fs.fstatSync(fd));
     if (before.size !== bytes.length) return undefined;
     const piece = Buffer.allocUnsafeSlow(Math.min(COMPARE_BYTES, Math.max(1, bytes.length)));
-    for (let at = 0, turnEnd = COMPARE_TURN_BYTES; at < bytes.length; ) {
-      if (at >= turnEnd) {
-        await turn();
-        turnEnd = at + COMPARE_TURN_BYTES;
-      }
-      const read = fs.readSync(fd, piece, 0, Math.min(piece.length, bytes.length - at), at);
-      if (read === 0 || piece.compare(bytes, at, at + read, 0, read) !== 0) return undefined;
-      at += read;
+    for (let at = 0; at < bytes.length; at += COMPARE_TURN_BYTES) {
+      if (at > 0) await turn();
+      if (!sameAsFile(fd, piece, bytes, at, Math.min(bytes.length, at + COMPARE_TURN_BYTES))) return undefined;
     }
     const after = stampOf(fs.fstatSync(fd));
     return sameStamp(before, after) ? after : undefined;
@@ -56,6 +51,16 @@ export async function fileStampIfHolding(file: string, bytes: Uint8Array): Promi
   } finally {
     if (fd >= 0) fs.closeSync(fd);
   }
+}
+
+/** Whether the file's bytes `[from, to)` are `bytes`'s, read into `piece` a piece at a time. */
+function sameAsFile(fd: number, piece: Buffer, bytes: Uint8Array, from: number, to: number): boolean {
+  for (let at = from; at < to; ) {
+    const read = fs.readSync(fd, piece, 0, Math.min(piece.length, to - at), at);
+    if (read === 0 || piece.compare(bytes, at, at + read, 0, read) !== 0) return false;
+    at += read;
+  }
+  return true;
 }
 
 /** ArrivingComparison.finish's answer for bytes it did not see arrive: compare them with fileStampIfHolding. */
@@ -134,15 +139,8 @@ export class ArrivingComparison {
         this.before = stampOf(fs.fstatSync(this.fd));
         this.piece = Buffer.allocUnsafeSlow(COMPARE_BYTES);
       }
-      const piece = this.piece as Buffer;
-      const size = (this.before as FileStamp).size;
-      if (end > size) return this.fail();
-      while (this.compared < end) {
-        const at = this.compared;
-        const read = fs.readSync(this.fd, piece, 0, Math.min(piece.length, end - at), at);
-        if (read === 0 || piece.compare(text, at, at + read, 0, read) !== 0) return this.fail();
-        this.compared = at + read;
-      }
+      if (end > (this.before as FileStamp).size || !sameAsFile(this.fd, this.piece as Buffer, text, this.compared, end)) return this.fail();
+      this.compared = end;
     } catch {
       this.fail();
     }
