@@ -93,9 +93,9 @@ export class LogCache {
    * document's bytes are the file's.
    */
   opening(uri: string, languageId: string): void {
-    this.early.drop(uri);
-    if (!uri.startsWith('file:') || this.open.has(uri)) return;
-    this.early.start(uri, languageId, { fileName: fileNameOf(uri), dialect: forcedDialect(languageId), toleranceMs: this.toleranceMs });
+    // What was started for an earlier announcement of it is dropped either way (start drops it too).
+    if (!uri.startsWith('file:') || this.open.has(uri)) this.early.drop(uri);
+    else this.early.start(uri, languageId, { fileName: fileNameOf(uri), dialect: forcedDialect(languageId), toleranceMs: this.toleranceMs });
   }
 
   /**
