@@ -87,7 +87,8 @@ export class ArrivingComparison {
 
   /** The document's bytes so far: a view of one buffer from one start, longer each time. */
   advance(text: Uint8Array): void {
-    if (this.compared < 0 || !this.sameStart(text)) return this.fail();
+    if (this.compared < 0) return;
+    if (!this.sameStart(text)) return this.close();
     if (text.length - this.compared >= COMPARE_BYTES) this.compareTo(text, text.length - (text.length % COMPARE_BYTES));
   }
 
@@ -110,7 +111,7 @@ export class ArrivingComparison {
     }
   }
 
-  /** Closes the file (nothing more is compared). */
+  /** Closes the file: nothing more is compared (as when the bytes differ or the file cannot be read). */
   close(): void {
     if (this.fd >= 0) fs.closeSync(this.fd);
     this.fd = -1;
@@ -126,10 +127,6 @@ export class ArrivingComparison {
     return text.buffer === this.buffer && text.byteOffset === this.byteOffset;
   }
 
-  private fail(): void {
-    this.close();
-  }
-
   /** Compares the file's bytes up to `end` with `text`'s. */
   private compareTo(text: Uint8Array, end: number): void {
     if (this.compared < 0) return;
@@ -139,10 +136,10 @@ export class ArrivingComparison {
         this.before = stampOf(fs.fstatSync(this.fd));
         this.piece = Buffer.allocUnsafeSlow(COMPARE_BYTES);
       }
-      if (end > (this.before as FileStamp).size || !sameAsFile(this.fd, this.piece as Buffer, text, this.compared, end)) return this.fail();
+      if (end > (this.before as FileStamp).size || !sameAsFile(this.fd, this.piece as Buffer, text, this.compared, end)) return this.close();
       this.compared = end;
     } catch {
-      this.fail();
+      this.close();
     }
   }
 }
