@@ -8,10 +8,13 @@
 import * as fs from 'fs';
 import { basename as baseName } from 'path';
 import type { CancellationToken } from 'vscode-languageserver';
-import type { LogIndex } from './engine';
-import { buildParallelAsync, CancelledError, FileSource, loadIndexCache, MemorySource, NotTextError, prepareLogSource, saveIndexCache, threadsFor, UnknownDialectError } from './engine';
-import type { LogChangeKind, LogLanguageId } from '../../common/protocol';
-import { SharedFile } from './sharedFile';
+import { CancelledError, MemorySource } from './engine';
+import type { LogChangeKind } from '../../common/protocol';
+import { indexLogFile, noParse } from './largeLogIndexing';
+import type { IndexLogFileOptions, LargeLogParse } from './largeLogIndexing';
+import type { SharedFile } from './sharedFile';
+
+export type { LargeLogParse } from './largeLogIndexing';
 
 /** Where indexing progress goes: a work-done progress of a request, or one the server started. */
 export interface ProgressSink {
@@ -19,14 +22,6 @@ export interface ProgressSink {
   end(): void;
 }
 
-/** What a log read from disk is, as the rest of the server sees it (a LogEntry without document fields). */
-export interface LargeLogParse {
-  index: LogIndex | undefined;
-  /** Why there is no index (not a text log, no dialect recognised, unreadable). */
-  problem: string | undefined;
-  /** The dialect was detected (always, for files on disk). */
-  dialect: LogLanguageId | undefined;
-}
 
 export interface LargeLogStoreHost {
   toleranceMs(): number;
@@ -246,7 +241,7 @@ export class LargeLogStore {
     }
     let indexed: { parse: LargeLogParse; file: SharedFile | undefined };
     try {
-      indexed = await this.index(path, stat, job.report, job.isCancelled, search);
+      indexed = await indexLogFile(path, stat, this.indexing(job.report, () => job.isCancelled() || this.disposed, search));
     } finally {
       if (own) {
         job.sinks.delete(own);
@@ -267,58 +262,18 @@ export class LargeLogStore {
     return log;
   }
 
-  /**
-   * Opens and indexes a file, as the engine's openLogFile does but with buildAsync. Logs the engine
-   * cannot read get a parse with the problem and no file kept open. Rejects with CancelledError (the
-   * file closed) when `isCancelled` says so.
-   */
-  private async index(
-    path: string,
-    stat: fs.Stats,
-    report: (done: number, total: number) => void,
-    isCancelled: () => boolean,
-    search?: string,
-  ): Promise<{ parse: LargeLogParse; file: SharedFile | undefined }> {
-    let source: FileSource;
-    try {
-      source = new FileSource(path);
-    } catch (e) {
-      return { parse: noParse(`cannot read ${path}: ${(e as Error).message}`), file: undefined };
-    }
-    const ctx = { fileName: baseName(path), mtimeMs: stat.mtimeMs };
-    let index: LogIndex;
-    try {
-      // Detection exactly as openLogFile does it (binary data, dialect), on the head of the file only.
-      index = prepareLogSource(source, { ...ctx, toleranceMs: this.host.toleranceMs() });
-    } catch (e) {
-      source.close();
-      if (e instanceof NotTextError || e instanceof UnknownDialectError) return { parse: noParse(e.message), file: undefined };
-      throw e;
-    }
-    try {
-      report(0, source.size);
-      const build = { chunkSize: this.stepBytes, onProgress: report, isCancelled: () => isCancelled() || this.disposed, search };
-      const cacheDir = source.size >= this.cacheMinBytes ? this.cacheDir() : undefined;
-      // An index kept from an earlier session, still true of the file's bytes, spares the scan: only
-      // what the log gained since is indexed.
-      const kept = cacheDir === undefined ? undefined : await loadIndexCache(cacheDir, path, source, index.dialect, ctx, this.host.toleranceMs()).catch(() => undefined);
-      if (kept !== undefined) {
-        index = kept;
-        if (source.size > index.scannedTo) await index.appendAsync(build);
-        report(source.size, source.size);
-      } else {
-        // Large logs on both cores (worker threads index parts of the file), small ones here.
-        const threads = threadsFor(source.size);
-        if (threads > 1) await buildParallelAsync(index, path, threads, ctx, this.host.toleranceMs(), build);
-        else await index.buildAsync(build);
-        // Written in the background; a failure (a full disk) only costs the next open a scan.
-        if (cacheDir !== undefined && index.dialect.partable === true) saveIndexCache(cacheDir, path, index).catch((e: unknown) => this.host.failed(e));
-      }
-    } catch (e) {
-      source.close(); // a cancelled index is incomplete: dropped
-      throw e;
-    }
-    return { parse: { index, problem: undefined, dialect: index.dialect.id }, file: new SharedFile(source) };
+  /** How indexLogFile reads a file for this store: its step, its kept indexes, the host's tolerance. */
+  private indexing(report: (done: number, total: number) => void, isCancelled: () => boolean, search?: string): IndexLogFileOptions {
+    return {
+      stepBytes: this.stepBytes,
+      cacheDir: this.cacheDir,
+      cacheMinBytes: this.cacheMinBytes,
+      toleranceMs: this.host.toleranceMs(),
+      report,
+      isCancelled,
+      search,
+      failed: (e) => this.host.failed(e),
+    };
   }
 
   private touch(log: StoredLog): void {
@@ -373,7 +328,7 @@ export class LargeLogStore {
       const sink = stat && stat.size >= BACKGROUND_PROGRESS_STEPS * this.stepBytes ? await this.host.backgroundProgress('Indexing the log anew') : undefined;
       let fresh: { parse: LargeLogParse; file: SharedFile | undefined };
       try {
-        fresh = stat ? await this.index(log.path, stat, (done, total) => sink?.report(done, total), () => false) : { parse: noParse(`cannot read ${log.path}: it is gone`), file: undefined };
+        fresh = stat ? await indexLogFile(log.path, stat, this.indexing((done, total) => sink?.report(done, total), () => this.disposed)) : { parse: noParse(`cannot read ${log.path}: it is gone`), file: undefined };
       } finally {
         sink?.end();
       }
@@ -414,8 +369,3 @@ export class LargeLogStore {
 function hold(log: StoredLog): { parse: LargeLogParse; release: () => void } {
   return { parse: log.parse, release: log.file ? log.file.acquire() : () => undefined };
 }
-
-function noParse(problem: string): LargeLogParse {
-  return { index: undefined, problem, dialect: undefined };
-}
-

@@ -33,12 +33,13 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { LargeLogs, progressSink } from './features/largeLogs';
 import { references } from './features/references';
+import { serverInfo } from './features/serverInfo';
 import { Timelines } from './features/timelines';
 import type { IndexedLog } from './features/workspaceSymbols';
 import { workspaceSymbols } from './features/workspaceSymbols';
 import type { LargeLogRequest, LogEntry } from './logCache';
 import { isFilterResult, LogCache } from './logCache';
-import type { DetectedDialectParams, DocumentOpeningParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams, ServerInfoResult } from '../../common/protocol';
+import type { DetectedDialectParams, DocumentOpeningParams, ExportLogParams, LogParams, LogSetParams, MessagingLogsInitializationOptions, MessagingLogsSettings, OpenLargeLogParams } from '../../common/protocol';
 import { ClientNotifications, DEFAULT_SETTINGS, Notifications, Requests, SETTINGS_SECTION } from '../../common/protocol';
 import { normalizeSettings } from './settings';
 import { warmUp, warmUpWhileIdle } from './features/warmUp';
@@ -373,46 +374,13 @@ function holdEntry(uri: string, request: LargeLogRequest): Promise<{ entry: LogE
     }).catch(reject);
   });
 }
-connection.onRequest(Requests.serverInfo, (): ServerInfoResult => {
-  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
-  return {
-    pid: process.pid,
-    memory: { rss, heapUsed, external, arrayBuffers },
-    largeLogs: cache.largeLogs.list().map(({ uri, parse, backing, bytes, watched }) => ({
-      uri,
-      backing,
-      bytes,
-      records: parse.index?.recordCount ?? 0,
-      sessions: parse.index?.sessionCount ?? 0,
-      watched,
-    })),
-    documentsIndexedAhead: cache.earlyIndexesTaken,
-    firstAnswersMadeAhead: cache.earlyAnswersTaken,
-    documentsReadAsBytes: openedTexts.taken,
-  };
-});
-connection.onRequest(Requests.sipDialog, (params, token) => withEntries(params, token, (inputs) => pictures.sipDialog(inputs, params)));
-connection.onRequest(Requests.report, (params, token) => withEntries(params, token, (inputs) => pictures.report(inputs, params, token)));
-
+connection.onRequest(Requests.serverInfo, () => serverInfo(cache, openedTexts));
 /** Runs `work` on the logs of a picture request (timelines, open documents, logs read from disk, each held open meanwhile). */
-function withEntries<T>(params: LogSetParams, token: CancellationToken, work: (inputs: pictures.PictureInput[]) => T | Promise<T>): Promise<T> {
-  const inputs: pictures.PictureInput[] = [];
-  const uris = params.uris ?? [];
-  const from = async (i: number): Promise<T> => {
-    if (i === uris.length) return work(inputs);
-    const uri = uris[i];
-    if (!timelines.isTimeline(uri)) {
-      return withEntry({ uri }, token, (entry) => {
-        inputs.push(pictures.entryInput(entry));
-        return from(i + 1);
-      });
-    }
-    const logs = timelines.pictureLogs(uri);
-    inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
-    return from(i + 1);
-  };
-  return from(0);
-}
+const withInputs = <T>(params: LogSetParams, token: CancellationToken, work: (inputs: pictures.PictureInput[]) => T | Promise<T>): Promise<T> =>
+  pictures.withPictureInputs(params.uris ?? [], timelines, (uri, use) => withEntry({ uri }, token, use), work);
+connection.onRequest(Requests.sipDialog, (params, token) => withInputs(params, token, (inputs) => pictures.sipDialog(inputs, params)));
+connection.onRequest(Requests.report, (params, token) => withInputs(params, token, (inputs) => pictures.report(inputs, params, token)));
+
 connection.onShutdown(() => {
   shutdownRequested = true;
   cache.largeLogs.dispose();

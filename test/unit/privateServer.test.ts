@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, records, keys, diagnosticCodes } from './helpers';
 import { goToTime, listSessions } from '../../server/src/engine';
-import { parseGroupedNumber, splitRow } from '../../server/src/engine/dialects/privateServer';
+import { parseGroupedNumber, splitRow } from '../../server/src/engine/dialects/privateServerTables';
 
 const T = '\t';
 const SIP = [

@@ -11,8 +11,9 @@ import type { MessagePort } from 'worker_threads';
 import { PartWorker, plainContext, threadsFor, workerFile } from './parallel';
 import { FileSource } from './source';
 import type { Dialect, DialectId, ParseContext } from './types';
-import type { FirstPass } from './quickFilterScan';
-import { LineScan, MAX_KEPT_LINES, MAX_PATTERNS, mergeSorted, Ranges, usable } from './quickFilterScan';
+import type { FirstPass } from './quickFilterRanges';
+import { mergeSorted, Ranges, usable } from './quickFilterRanges';
+import { LineScan, MAX_KEPT_LINES, MAX_PATTERNS } from './quickFilterScan';
 
 /** What the filter prints: byte ranges of the log, in file order (records, and the first line of each marker run). */
 export interface QuickFilterResult {

@@ -1,10 +1,12 @@
 // The line walks of a quick filter (quickFilter.ts): a log read in chunks of whole lines, the lines
 // holding a text parsed with the dialect's own parser, and walked back to their records' headers.
-import { LF } from './bytes';
+import { CR, LF } from './bytes';
 import { isOverflowLine } from './logIndex';
 import type { LogSource } from './source';
 import type { Dialect, LineParser, ParseContext } from './types';
 import { HeaderScratch } from './types';
+import { mergeSorted, Ranges, usable } from './quickFilterRanges';
+import type { FirstPass } from './quickFilterRanges';
 
 /** Keys whose headers are searched in a second pass: each pattern is one more search of the log. */
 export const MAX_PATTERNS = 4;
@@ -13,7 +15,6 @@ export const MAX_KEPT_LINES = 1 << 20;
 /** Pass 2 gives up to the index past this many records, when they are one per DENSE_BYTES of log or more. */
 const DENSE_RECORDS = 50_000;
 const DENSE_BYTES = 512;
-const CR = 0x0d;
 const MARKER = Buffer.from('***');
 
 const HEADER = 1;
@@ -68,37 +69,6 @@ class HeaderLines {
       visit(start, this.keys[i], next);
     }
   }
-}
-
-/** Records as `[start, end)` pairs in file order (the last end may wait for the next chunk), with their keys when asked. */
-export class Ranges {
-  /** Index in `pairs` of an end that lies in a later chunk, or -1. */
-  pending = -1;
-
-  constructor(
-    readonly pairs: number[] = [],
-    readonly keys: string[] = [],
-  ) {}
-
-  get count(): number {
-    return this.pairs.length >> 1;
-  }
-}
-
-export interface FirstPass {
-  /** Plain: the records holding the text. */
-  records: Ranges;
-  /** Keyed: the session keys remembered. */
-  keys: Set<string>;
-  /**
-   * Keyed: every header line holding the text or one of the patterns searched along, with its key
-   * (undefined when there were too many to keep: pass 2 then searches for them again).
-   */
-  headers: Ranges | undefined;
-  /** The text and the patterns searched along. */
-  searched: Buffer[];
-  /** Lines that are overflow markers: `[start, end)` pairs. */
-  markers: number[];
 }
 
 /** Walks the log's lines in chunks of whole lines, parsing the lines it is asked about. */
@@ -381,28 +351,4 @@ function lineStart(buf: Buffer, i: number): number {
 function lineEnd(buf: Buffer, ls: number, used: number): number {
   const nl = buf.indexOf(LF, ls);
   return nl < 0 || nl >= used ? used : nl;
-}
-
-/** Patterns a search can use (non-empty, on one line), or [] when one of them is not. */
-export function usable(patterns: Buffer[]): Buffer[] {
-  return patterns.every((p) => p.length > 0 && !p.includes(LF) && !p.includes(CR)) ? patterns : [];
-}
-
-/** Two sorted lists of `[start, end)` pairs as one, each start once (with their keys into `keys`, when given). */
-export function mergeSorted(a: number[], b: number[], aKeys?: string[], bKeys?: string[], keys?: string[]): number[] {
-  const out: number[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const takeA = j >= b.length || (i < a.length && a[i] <= b[j]);
-    const s = takeA ? a[i] : b[j];
-    const e = takeA ? a[i + 1] : b[j + 1];
-    const key = takeA ? aKeys?.[i >> 1] : bKeys?.[j >> 1];
-    if (takeA) i += 2;
-    else j += 2;
-    if (out.length > 0 && out[out.length - 2] === s) continue;
-    out.push(s, e);
-    if (keys !== undefined) keys.push(key ?? '');
-  }
-  return out;
 }

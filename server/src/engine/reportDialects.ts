@@ -3,7 +3,7 @@
 // components a counter cares about have their text read.
 import { textColumn } from './bytes';
 import { dialectById } from './dialects';
-import { splitRow } from './dialects/privateServer';
+import { splitRow } from './dialects/privateServerTables';
 import type { LogIndex } from './logIndex';
 import type { ReportTable, RowFilter } from './reportTables';
 import type { DialectId } from './types';

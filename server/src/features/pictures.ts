@@ -27,6 +27,39 @@ function logFiles(inputs: readonly PictureInput[]): { files: PictureLog[]; uris:
   return { files, uris, ...(problems.length ? { error: problems.join('; ') } : {}) };
 }
 
+/** What withPictureInputs asks of the timelines: a timeline's logs, by URI. */
+export interface TimelineLogs {
+  isTimeline(uri: string): boolean;
+  pictureLogs(uri: string): PictureLog[] | undefined;
+}
+
+/**
+ * Runs `work` on the logs named by `uris`, in order: a timeline's logs, or the log `withEntry` holds for
+ * a URI (an open document, or a file on disk held open until `work` is done).
+ */
+export function withPictureInputs<T>(
+  uris: readonly string[],
+  timelines: TimelineLogs,
+  withEntry: (uri: string, use: (entry: LogEntry) => Promise<T>) => Promise<T>,
+  work: (inputs: PictureInput[]) => T | Promise<T>,
+): Promise<T> {
+  const inputs: PictureInput[] = [];
+  const from = async (i: number): Promise<T> => {
+    if (i === uris.length) return work(inputs);
+    const uri = uris[i];
+    if (!timelines.isTimeline(uri)) {
+      return withEntry(uri, (entry) => {
+        inputs.push(entryInput(entry));
+        return from(i + 1);
+      });
+    }
+    const logs = timelines.pictureLogs(uri);
+    inputs.push(logs ? { uri, logs } : { uri, problem: 'this timeline is no longer open' });
+    return from(i + 1);
+  };
+  return from(0);
+}
+
 /** An editor document or a file on disk: one log. */
 export function entryInput(entry: LogEntry): PictureInput {
   return entry.index ? { uri: entry.uri, logs: [{ index: entry.index, file: entry.uri }] } : { uri: entry.uri, problem: entry.problem ?? 'not a log' };

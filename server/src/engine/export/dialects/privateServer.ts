@@ -2,7 +2,7 @@
 // the account and peer address as user.name and source.ip/source.port (FORMATS §2.6). The exporter
 // sees rows in file order, so the header row in front of each table is read from the lines between
 // records. Console tables are small: rows are decoded to text here, unlike the other dialects.
-import { parseGroupedNumber, splitRow } from '../../dialects/privateServer';
+import { parseGroupedNumber, splitRow } from '../../dialects/privateServerTables';
 import { AddressScan, F, field, type Field, type FieldSink } from '../fields';
 import type { DialectFields, RecordView } from '../recordView';
 
