@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { open, records, keys, diagnosticCodes, filterText } from './helpers';
 import { diagnostics, goToTime, listSessions } from '../../server/src/engine';
-import { DAY_MS, daysFromCivil } from '../../server/src/engine/time';
+import { DAY_MS, daysFromCivil, monthFromBytes } from '../../server/src/engine/time';
 
 const CONNECTOR = [
   'Sep 11 22:34:30.000 (7) SEND OK (pdu=1/1) 001:71 008:4670001 095:1031776530 096:269 017:3',
@@ -21,6 +21,16 @@ const CONNECTOR = [
 ];
 const MARCH_2026 = Date.UTC(2026, 2, 1);
 const OCTOBER_2026 = Date.UTC(2026, 9, 1);
+
+test('month names are read from bytes in any case (EMG and Messaging Server stamps); anything else is 0', () => {
+  const names = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  names.forEach((name, k) => {
+    for (const written of [name, name.toUpperCase(), name.toLowerCase()]) assert.equal(monthFromBytes(Buffer.from(`15/${written}/2026`), 3), k + 1, written);
+  });
+  for (const other of ['Jux', '123', 'Ja ', '   ', 'J@N']) assert.equal(monthFromBytes(Buffer.from(other), 0), 0, other);
+  // Cut short by the buffer's end: no month, and no read past it.
+  assert.equal(monthFromBytes(Buffer.from('xJa'), 1), 0);
+});
 
 describe('EMG connector log', () => {
   test('connect spans are sessions; records before a CONNECT form their own span', () => {

@@ -26,12 +26,14 @@ export class CivilDays {
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+/** Each month's three letters packed into one number, as monthFromBytes packs the bytes it reads. */
+const MONTH_CODES = MONTHS.map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
 
-/** Month number 1–12 of a three-letter English month name at `buf[p]`, or 0. */
+/** Month number 1–12 of a three-letter English month name at `buf[p]` (any case), or 0: no string made (a header per record reads it). */
 export function monthFromBytes(buf: Uint8Array, p: number): number {
   if (p + 3 > buf.length) return 0;
-  const s = String.fromCharCode(buf[p] | 0x20, buf[p + 1] | 0x20, buf[p + 2] | 0x20);
-  return MONTHS.indexOf(s) + 1;
+  const code = ((buf[p] | 0x20) << 16) | ((buf[p + 1] | 0x20) << 8) | (buf[p + 2] | 0x20);
+  return MONTH_CODES.indexOf(code) + 1;
 }
 
 /** Offsets of zone abbreviations that tables exported from web consoles write (`CEST`). */

@@ -1,7 +1,7 @@
 // EMG SMS gateway logs: connector (`TS (INST) EVENT STATUS …`), pdu.*, profiling, general/debug.
 import { digits, indexOfByte, isDigit, parseClock, SP } from '../bytes';
 import { grow, KeyTable } from '../keyTable';
-import { DAY_MS, CivilDays } from '../time';
+import { DAY_MS, CivilDays, monthFromBytes } from '../time';
 import { RecordFlag, Severity } from '../types';
 import type { TokenFact, Dialect, HeaderScratch, LineParser, ParseContext } from '../types';
 import { fieldIs, KeyComposer } from './keyScratch';
@@ -102,7 +102,7 @@ class EmgParser implements LineParser {
       if (year < 0 || month < 1 || month > 12 || day < 1 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== SP) return -1;
       p = start + 11;
     } else {
-      month = monthAt(buf, start);
+      month = monthFromBytes(buf, start);
       if (month === 0 || buf[start + 3] !== SP) return -1;
       p = start + 4;
       if (buf[p] === SP) p++; // syslog pads single-digit days with a space
@@ -181,14 +181,6 @@ class EmgParser implements LineParser {
 }
 
 const GENERAL = Buffer.from('general');
-
-/** Month 1–12 of a three-letter English month name at `p` (any case), or 0: the bytes packed into one number, no string. */
-function monthAt(buf: Uint8Array, p: number): number {
-  if (p + 3 > buf.length) return 0;
-  const code = ((buf[p] | 0x20) << 16) | ((buf[p + 1] | 0x20) << 8) | (buf[p + 2] | 0x20);
-  return MONTH_CODES.indexOf(code) + 1;
-}
-const MONTH_CODES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m) => (m.charCodeAt(0) << 16) | (m.charCodeAt(1) << 8) | m.charCodeAt(2));
 
 const ORPHANED = Buffer.from('orphaned');
 
