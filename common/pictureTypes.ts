@@ -1,7 +1,7 @@
 // The parameters and results of the picture requests (protocol.ts): SIP ladder and log report
-// (docs/FORMATS.md §11, §12). Re-exported by protocol.ts, where the requests themselves are typed.
+// (docs/FORMATS.md §11, §12). Re-exported by protocol.ts, where the requests themselves are typed; the
+// engine's report tables and histogram buckets are these types too. Plain types: nothing of LSP.
 import type { SeverityName } from './dialects';
-import type { LogSeverity } from './protocol';
 
 /** Logs named by URI, read as one in the order given (the ladder and report of a merged set). */
 export interface LogSetParams {
@@ -12,25 +12,39 @@ export interface SipDialogParams extends LogSetParams {
   callId: string;
 }
 
-export interface SipPacketItem {
-  /** The log of the packet (one of the URIs asked about) and its 0-based lines. */
-  uri: string;
+/** What a SIP packet is, read from its records: the engine's SipPacket and the editor's SipPacketItem. */
+export interface SipPacketFields {
+  /** 0-based first and last line of the packet (its records, continuation lines included). */
   line: number;
   endLine: number;
+  /** Timestamp of the packet's first record, as written. */
   time: string;
-  /** Normalised time, ms. */
+  /** Normalised time in ms (for drawing and ordering). */
   timeMs: number;
+  /** The packet's session key (`SIPDATA-000502`). */
   session: string;
   direction: 'in' | 'out' | null;
+  /** From the `req`/`rsp` line: `udp`, `tcp`, `tls`… */
   transport: string | null;
+  /** `ip:port` of the other side (IPv6 addresses keep their brackets). */
   remote: string | null;
+  /** Request method; null for responses. */
   method: string | null;
+  /** Response status code; null for requests. */
   status: number | null;
+  /** CSeq as written (`1 INVITE`). */
   cseq: string | null;
+  /** The SIP start line (`INVITE sip:… SIP/2.0`, `SIP/2.0 200 OK`). */
   summary: string;
-  /** The packet's lines without `inp:`/`out:` (for a hover). */
+  /** The packet's text lines without the `inp:`/`out:` marks (hover text). */
   lines: string[];
-  severity: LogSeverity;
+  /** Most severe record severity of the packet. */
+  severity: SeverityName;
+}
+
+export interface SipPacketItem extends SipPacketFields {
+  /** The log of the packet (one of the URIs asked about). */
+  uri: string;
 }
 
 export interface SipDialogResult {

@@ -3,7 +3,7 @@
 // their records as a filter. Restored after a reload by its serializer.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { ReportRowFilter as RowFilter } from '../../../common/protocol';
+import type { ReportRowFilter } from '../../../common/protocol';
 import { Requests } from '../../../common/protocol';
 import type { ReportParams } from '../../../common/protocol';
 import { currentLargeLog } from '../documents/largeLogs';
@@ -19,7 +19,7 @@ type FromPanel =
   | { type: 'ready' }
   | { type: 'goTo'; fileIndex: number; line: number }
   | { type: 'interval'; from: string; to: string }
-  | { type: 'filter'; filter: RowFilter; fileIndex: number };
+  | { type: 'filter'; filter: ReportRowFilter; fileIndex: number };
 
 const STYLE = `
 .histogram { display: block; user-select: none; }

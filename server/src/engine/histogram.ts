@@ -3,19 +3,10 @@
 import type { PictureLog } from './pictureLogs';
 import { placeOf } from './pictureLogs';
 import { reportTime, timeBasis } from './report';
+import type { HistogramBucket } from '../../../common/pictureTypes';
 
-export interface HistogramBucket {
-  /** Start of the bucket in report time (wall clock as written, or UTC: see LogReport.utc), ms. */
-  start: number;
-  /** Records per severity, in Severity order (critical … trace). */
-  counts: number[];
-  /** The earliest record of the bucket: its log (position in the list) and 0-based line. */
-  fileIndex: number;
-  line: number;
-  /** FORMATS §3 time queries for the bucket's first and last millisecond (an interval filter). */
-  from: string;
-  to: string;
-}
+// A bucket's shape is the editor's too: one definition, in common/.
+export type { HistogramBucket } from '../../../common/pictureTypes';
 
 export interface TimeHistogram {
   bucketMs: number;

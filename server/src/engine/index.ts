@@ -86,7 +86,7 @@ export type { DialectCounts, CommunigateCounts, EmgCounts, ServiceCounts, Privat
 export { timeHistogram, bucketSize } from './histogram';
 export type { TimeHistogram, HistogramBucket } from './histogram';
 export { reportTables, problemRegex } from './reportTables';
-export type { ReportTable, ReportRow, RowFilter } from './reportTables';
+export type { ReportTable, ReportRow, ReportRowFilter } from './reportTables';
 
 export { saveIndexCache, loadIndexCache, cacheFileOf } from './indexCache';
 export type { IndexCacheLimits } from './indexCache';

@@ -5,7 +5,7 @@ import { textColumn } from './bytes';
 import { dialectById } from './dialects';
 import { splitRow } from './dialects/privateServerTables';
 import type { LogIndex } from './logIndex';
-import type { ReportTable, RowFilter } from './reportTables';
+import type { ReportRowFilter, ReportTable } from './reportTables';
 import type { DialectId } from './types';
 
 /** A name and how many: the rows of every per-dialect table, most first. */
@@ -73,7 +73,7 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function named(id: string, title: string, what: string, rows: NamedCount[], filter?: (name: string) => RowFilter): ReportTable {
+function named(id: string, title: string, what: string, rows: NamedCount[], filter?: (name: string) => ReportRowFilter): ReportTable {
   return { id, title, columns: [what, 'count'], rows: rows.map((r) => ({ cells: [r.name, r.count], ...(filter ? { filter: filter(r.name) } : {}) })) };
 }
 

@@ -4,30 +4,10 @@ import type { LogReport } from './report';
 import { dialectTables, escapeRegex } from './reportDialects';
 import { SEVERITY_NAMES } from './types';
 import type { DialectId } from './types';
+import type { ReportTable } from '../../../common/pictureTypes';
 
-export interface RowFilter {
-  /** A regular expression (FORMATS §5) or a plain text. */
-  regex?: string;
-  text?: string;
-  ignoreCase?: boolean;
-}
-
-export interface ReportRow {
-  cells: (string | number)[];
-  /** Records of this row, as a filter; absent when no filter finds them. */
-  filter?: RowFilter;
-  /** Where the row's first record is (top problems). */
-  fileIndex?: number;
-  line?: number;
-}
-
-export interface ReportTable {
-  /** Stable name (`components`, `communigate-log.logins`). */
-  id: string;
-  title: string;
-  columns: string[];
-  rows: ReportRow[];
-}
+// The tables' shape is the editor's too: one definition, in common/ (the client reads it from the protocol).
+export type { ReportRow, ReportRowFilter, ReportTable } from '../../../common/pictureTypes';
 
 /** A regular expression that matches the records a masked problem message groups (report.ts maskText). */
 export function problemRegex(message: string): string {

@@ -5,39 +5,13 @@ import { mergeByTime, placeOf, recordsContaining } from './pictureLogs';
 import type { PictureLog } from './pictureLogs';
 import { sessionRecords } from './navigation';
 import { SEVERITY_NAMES } from './types';
-import type { SeverityName } from './types';
+import type { SipPacketFields } from '../../../common/pictureTypes';
 
-export interface SipPacket {
+export interface SipPacket extends SipPacketFields {
   /** Position of the packet's log in the list given (PictureLog). */
   fileIndex: number;
   /** The log's name as given. */
   file: string;
-  /** 0-based first and last line of the packet (its records, continuation lines included). */
-  line: number;
-  endLine: number;
-  /** Timestamp of the packet's first record, as written. */
-  time: string;
-  /** Normalised time in ms (for drawing and ordering). */
-  timeMs: number;
-  /** The packet's session key (`SIPDATA-000502`). */
-  session: string;
-  direction: 'in' | 'out' | null;
-  /** From the `req`/`rsp` line: `udp`, `tcp`, `tls`… */
-  transport: string | null;
-  /** `ip:port` of the other side (IPv6 addresses keep their brackets). */
-  remote: string | null;
-  /** Request method; null for responses. */
-  method: string | null;
-  /** Response status code; null for requests. */
-  status: number | null;
-  /** CSeq as written (`1 INVITE`). */
-  cseq: string | null;
-  /** The SIP start line (`INVITE sip:… SIP/2.0`, `SIP/2.0 200 OK`). */
-  summary: string;
-  /** The packet's text lines without the `inp:`/`out:` marks (hover text). */
-  lines: string[];
-  /** Most severe record severity of the packet. */
-  severity: SeverityName;
 }
 
 export interface SipDialog {
