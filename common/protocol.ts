@@ -4,6 +4,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { LogLanguageId, SeverityName } from './dialects';
 import type { FilterQuery } from './filterQuery';
+import type { SessionFields } from './sessionFields';
 import type { ReportParams, ReportResult, SipDialogParams, SipDialogResult } from './pictureTypes';
 
 export { DETECTABLE_LANGUAGE_IDS, LOG_LANGUAGE_IDS } from './dialects';
@@ -90,21 +91,9 @@ export interface GoToTimeResult {
 export type LogSeverity = SeverityName;
 
 /** One session of a log (JSON has no `undefined`, so `worst` and `dialog` may be absent). */
-export interface SessionItem {
-  key: string;
-  component: string;
-  /** 0-based first line of the first record and last line of the last record. */
-  firstLine: number;
-  lastLine: number;
-  records: number;
-  /** Timestamps of the first and last records, as written. */
-  start: string;
-  end: string;
-  problems: number;
+export interface SessionItem extends SessionFields {
   /** The worst problem, when the session has problems. */
   worst?: 'error' | 'warning';
-  /** Duration in ms between the first and last records (normalised times). */
-  durationMs: number;
   /** SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
   dialog?: string;
 }

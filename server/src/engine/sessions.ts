@@ -1,22 +1,11 @@
 // Session summaries, SIP dialogs and cross references between sessions (FORMATS §2).
 import type { LogIndex } from './logIndex';
+import type { SessionFields } from '../../../common/sessionFields';
 
-export interface SessionSummary {
+export interface SessionSummary extends SessionFields {
   id: number;
-  key: string;
-  component: string;
-  /** 0-based first line of the first record and last line of the last record. */
-  firstLine: number;
-  lastLine: number;
-  records: number;
-  /** Timestamps of the first and last records, as written. */
-  start: string;
-  end: string;
-  problems: number;
   /** 'error' | 'warning' when the session has problems. */
   worst: 'error' | 'warning' | undefined;
-  /** Duration in ms between the first and last records (normalised times). */
-  durationMs: number;
   /** The SIP dialog (Call-ID) of a CommuniGate SIPDATA packet. */
   dialog: string | undefined;
 }
