@@ -22,7 +22,6 @@ export interface ProgressSink {
   end(): void;
 }
 
-
 export interface LargeLogStoreHost {
   toleranceMs(): number;
   /** A log grew or was replaced, and is indexed again; the new parse is in place. */
