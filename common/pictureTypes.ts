@@ -1,6 +1,7 @@
 // The parameters and results of the picture requests (protocol.ts): SIP ladder and log report
 // (docs/FORMATS.md §11, §12). Re-exported by protocol.ts, where the requests themselves are typed; the
-// engine's report tables and histogram buckets are these types too. Plain types: nothing of LSP.
+// engine's report tables, histogram buckets and SIP packet fields are these types too. Plain types:
+// nothing of LSP.
 import type { SeverityName } from './dialects';
 
 /** Logs named by URI, read as one in the order given (the ladder and report of a merged set). */
