@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import { DIALECTS, grammarFile, onigLib, pkg, ROOT } from './grammarHarness';
 import type { LanguageContribution } from './grammarHarness';
+
 /** Every scope name pairs a standard (themed) scope with a log.* scope: collects the names that lack one. */
 function namesWithoutLogScope(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSamples, DIALECTS, grammarFor, ROOT, scopesOf, tokenizeLines } from './grammarHarness';
+
 // ---------------------------------------------------------------- CommuniGate Pro
 
 test('CommuniGate main log: timestamp, level digits, prefix key, directions', async () => {
