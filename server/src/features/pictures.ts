@@ -70,8 +70,8 @@ export function sipDialog(inputs: readonly PictureInput[], params: SipDialogPara
   const dialog = findDialog(files, params.callId);
   return {
     callId: dialog.callId,
-    // The engine names each packet's log by what it was given: here its URI.
-    packets: dialog.packets.map((p) => ({ uri: p.file, line: p.line, endLine: p.endLine, time: p.time, timeMs: p.timeMs, session: p.session, direction: p.direction, transport: p.transport, remote: p.remote, method: p.method, status: p.status, cseq: p.cseq, summary: p.summary, lines: p.lines, severity: p.severity })),
+    // The engine names each packet's log by what it was given (here its URI) and its place in the list.
+    packets: dialog.packets.map(({ fileIndex, file, ...fields }) => ({ uri: file, ...fields })),
     related: dialog.related,
     ...(error ? { error } : {}),
   };
