@@ -66,6 +66,12 @@ test('relaunchEnv: a second start only for large inputs, with huge pages to ask 
   assert.equal(relaunchEnv(['check', large], { PATH: '/bin' }, () => 'always madvise [never]'), undefined);
 });
 
+test('relaunchEnv: the second start is without extra CA certificates (msglog makes no TLS connection), the rest passed on', () => {
+  const env = relaunchEnv(['check', large], { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', LANG: 'C.UTF-8' }, MADVISE);
+  if (process.platform === 'linux') assert.deepEqual(env, { PATH: '/bin', LANG: 'C.UTF-8', GLIBC_TUNABLES: HUGE_PAGES_TUNABLE });
+  else assert.equal(env, undefined);
+});
+
 /** A module every node process of a run loads first (NODE_OPTIONS): it writes `pid tunables` to `record`, and a child started with the tunable blocks when `block` is set. */
 function probe(record: string, block: boolean): NodeJS.ProcessEnv {
   const file = path.join(dir, `probe-${path.basename(record)}.js`);

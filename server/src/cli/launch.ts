@@ -1,6 +1,6 @@
 // What `bin/msglog.js` runs first: msglog itself (./msglog.js), in this process or, for large inputs on
 // Linux, in a new one started with transparent huge pages (common/hugePages.ts says why). glibc reads
-// its tunables only when a process starts, so the only way to them is a second start: about 40 ms,
+// its tunables only when a process starts, so the only way to them is a second start: 50–100 ms,
 // which pays only where a lot of memory is touched, hence the size threshold.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -42,13 +42,22 @@ export function inputBytes(argv: readonly string[], enough = Infinity): number {
 }
 
 /**
+ * Variables the second process is started without. With NODE_EXTRA_CA_CERTS, Node reads and parses the
+ * certificates as it starts (Debian's bundle: about 40 ms on the bench's host, a third of the second
+ * start), and msglog makes no TLS connection.
+ */
+export const NOT_PASSED_ON = ['NODE_EXTRA_CA_CERTS'] as const;
+
+/**
  * The environment to run msglog with `argv` in, when it is worth a process of its own (large inputs,
  * huge pages to ask for); undefined to run it here. `read` reads the kernel's setting (a test's own).
  */
 export function relaunchEnv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, read = readText): NodeJS.ProcessEnv | undefined {
   const added = hugePagesEnv(env, process.platform, read);
   if (added === undefined || inputBytes(argv, RELAUNCH_MIN_BYTES) < RELAUNCH_MIN_BYTES) return undefined;
-  return { ...env, ...added };
+  const child: NodeJS.ProcessEnv = { ...env, ...added };
+  for (const name of NOT_PASSED_ON) delete child[name];
+  return child;
 }
 
 /** `env` with what the language server is started with (the client's hugePagesEnv): for the bench, which starts it as VS Code does. */
