@@ -113,20 +113,27 @@ export class ComponentBlocks {
   }
 }
 
-/** Sessions whose blocks are kept, per format and thread: a whole index may have millions. */
-const SESSION_BLOCKS_KEPT = 1 << 17;
+/**
+ * Bytes of session blocks kept, per format and thread (a whole index may have millions of sessions):
+ * about 130,000 blocks. When it is full, the blocks kept are let go and it fills again with the
+ * sessions of the records that follow (a session's records come close together).
+ */
+const SESSION_POOL_BYTES = 8 << 20;
 
 /**
  * Per (input, session): the session's part of a document (the session key's field and the component's
- * block), written once and then copied whole. A session's records are many, and one native copy of
- * its 50-odd bytes takes a fraction of the three writes that make it.
+ * block), written once and then copied whole. A session's records are many, and one copy of its
+ * 50-odd bytes takes a fraction of the three writes that make it. The blocks are kept in one pool of
+ * bytes, each session's place in it in an Int32Array: a small buffer of its own for each session cost
+ * about as much to make (and collect) as the writes it saves.
  */
 export class SessionBlocks {
-  private readonly blocks: (Buffer | undefined)[][] = [];
+  /** Per input: where each session's block is in `pool`, `[start + 1, end]` at `2 session` (0: none kept). */
+  private readonly where: Int32Array[] = [];
   private readonly epochs: number[] = [];
-  /** Blocks kept, per input and in all. */
-  private readonly counts: number[] = [];
-  private kept = 0;
+  private pool = Buffer.allocUnsafe(64 << 10);
+  private poolView = viewOf(this.pool);
+  private used = 0;
 
   constructor(
     /** The bytes before the key (its field name). */
@@ -135,29 +142,59 @@ export class SessionBlocks {
   ) {}
 
   write(out: JsonBytes, rec: RecordFacts): void {
-    let perInput = this.blocks[rec.inputNo];
-    if (perInput && this.epochs[rec.inputNo] === rec.sessionEpoch) {
-      const b = perInput[rec.session];
-      if (b) {
-        out.raw(b);
-        return;
+    const input = rec.inputNo;
+    const session = rec.session;
+    let where = this.where[input];
+    if (where !== undefined && this.epochs[input] === rec.sessionEpoch) {
+      if (2 * session < where.length) {
+        const at = where[2 * session];
+        if (at > 0) {
+          out.copy(this.pool, this.poolView, at - 1, where[2 * session + 1]);
+          return;
+        }
       }
+    } else {
+      // Session numbers start again in a new epoch: the blocks kept name other sessions now.
+      this.where[input] = where = new Int32Array(Math.max(64, 2 * session + 2));
+      this.epochs[input] = rec.sessionEpoch;
     }
     const start = out.pos;
     out.raw(this.before);
     out.key(rec.keyPool, rec.keyStart, rec.keyEnd);
     out.raw(this.components.get(rec));
-    if (!perInput || this.epochs[rec.inputNo] !== rec.sessionEpoch) {
-      // Session numbers start again in a new epoch: the blocks kept name other sessions now.
-      this.kept -= this.counts[rec.inputNo] ?? 0;
-      this.counts[rec.inputNo] = 0;
-      this.blocks[rec.inputNo] = perInput = [];
-      this.epochs[rec.inputNo] = rec.sessionEpoch;
-    }
-    if (this.kept < SESSION_BLOCKS_KEPT) {
-      perInput[rec.session] = Buffer.from(out.buf.subarray(start, out.pos));
-      this.counts[rec.inputNo]++;
-      this.kept++;
-    }
+    this.keep(where, input, session, out.buf, start, out.pos);
   }
+
+  /** Keeps `src[start, end)` as the block of `session` of `input` (whose table is `where`). */
+  private keep(where: Int32Array, input: number, session: number, src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n > SESSION_POOL_BYTES >> 4) return; // a huge key: written out each time
+    if (this.used + n > this.pool.length) {
+      if (this.pool.length < SESSION_POOL_BYTES) {
+        const bigger = Buffer.allocUnsafe(Math.min(SESSION_POOL_BYTES, 2 * this.pool.length));
+        this.pool.copy(bigger, 0, 0, this.used);
+        this.pool = bigger;
+        this.poolView = viewOf(bigger);
+      } else {
+        // Full: every block kept goes, the next sessions' blocks take their place.
+        for (const w of this.where) w?.fill(0);
+        this.used = 0;
+      }
+    }
+    if (2 * session + 1 >= where.length) {
+      const grown = new Int32Array(Math.max(2 * session + 2, 2 * where.length));
+      grown.set(where);
+      this.where[input] = where = grown;
+    }
+    const pool = this.pool;
+    const p = this.used;
+    for (let i = 0; i < n; i++) pool[p + i] = src[start + i];
+    where[2 * session] = p + 1;
+    where[2 * session + 1] = p + n;
+    this.used = p + n;
+  }
+}
+
+function viewOf(a: Uint8Array): DataView {
+  return new DataView(a.buffer, a.byteOffset, a.byteLength);
 }
