@@ -110,3 +110,32 @@ test('SessionBlocks writes what the three writes make, per input and per session
     assert.equal(out.buf.toString('utf8', 0, out.pos), plain(keys[id], components[componentOfKey[id]]), id);
   }
 });
+
+test('SessionBlocks: once its pool is full, the blocks kept are let go and every block is still written right', () => {
+  const before = Buffer.from(',"messaging.session":');
+  const blocks = new SessionBlocks(before, new ComponentBlocks(',"messaging.component":', ''));
+  const component = Buffer.from('"IMAP"');
+  // 120,000 sessions of ~90-byte blocks: more than the 8 MB pool holds.
+  const sessions = 120_000;
+  const keyOf = (s: number): string => `IMAP-${String(s).padStart(40, '0')}`;
+  const rec = new RecordFacts();
+  rec.componentNo = 1;
+  rec.componentJson = component;
+  const write = (s: number): string => {
+    const key = Buffer.from(keyOf(s));
+    rec.session = s;
+    rec.keyPool = key;
+    rec.keyStart = 0;
+    rec.keyEnd = key.length;
+    const out = new JsonBytes();
+    blocks.write(out, rec);
+    return out.buf.toString('utf8', 0, out.pos);
+  };
+  const expected = (s: number): string => `${before.toString()}"${keyOf(s)}","messaging.component":"IMAP"`;
+  // Each session twice in a row (written, then copied), then the first ones again after the pool was cleared.
+  for (let s = 0; s < sessions; s++) {
+    assert.equal(write(s), expected(s));
+    assert.equal(write(s), expected(s));
+  }
+  for (const s of [0, 1, 2, 50_000, 90_000, sessions - 1]) assert.equal(write(s), expected(s), `session ${s} again`);
+});
