@@ -115,7 +115,7 @@ test('SessionBlocks: once its pool is full, the blocks kept are let go and every
   const before = Buffer.from(',"messaging.session":');
   const blocks = new SessionBlocks(before, new ComponentBlocks(',"messaging.component":', ''));
   const component = Buffer.from('"IMAP"');
-  // 120,000 sessions of ~90-byte blocks: more than the 8 MB pool holds.
+  // 120,000 sessions of ~90-byte blocks: more than the 1 MB pool holds, many times over, and each slot used several times.
   const sessions = 120_000;
   const keyOf = (s: number): string => `IMAP-${String(s).padStart(40, '0')}`;
   const rec = new RecordFacts();
@@ -138,4 +138,6 @@ test('SessionBlocks: once its pool is full, the blocks kept are let go and every
     assert.equal(write(s), expected(s));
   }
   for (const s of [0, 1, 2, 50_000, 90_000, sessions - 1]) assert.equal(write(s), expected(s), `session ${s} again`);
+  // Sessions that share a slot (numbers 16,384 apart), one after the other.
+  for (const s of [5, 5 + 16_384, 5, 5 + 2 * 16_384, 5 + 16_384]) assert.equal(write(s), expected(s), `session ${s} in a shared slot`);
 });
