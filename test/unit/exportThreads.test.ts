@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { expandInputs, exportInputsOf, type ExportOptions, LogExporter, LogSet, MergedRecordOrder } from '../../server/src/engine';
+import { recycle } from '../../server/src/engine/export/jsonBytes';
 import { ROOT } from './helpers';
 
 const SAMPLES = [
@@ -86,6 +87,30 @@ test('two threads on rotated files read as one, merged by time with another sour
     const text = two.text.toString('utf8');
     assert.ok(text.includes('/member1/2026-01-16.log') && text.includes('/member2/2026-01-16.log'), 'records name their own files');
     for (const line of text.trimEnd().split('\n')) JSON.parse(line);
+  }
+});
+
+test('two threads: chunks written by the worker, recycled once written out (as msglog export does), go back to it to be written into again', async () => {
+  const file = path.join(ROOT, SAMPLES[0]);
+  const one = await exportOf([file], { format: 'ecs', threads: 1, sliceRecords: 2 });
+  const set = await LogSet.open((await expandInputs([file])).files);
+  try {
+    const { inputs } = exportInputsOf(set);
+    const exporter = new LogExporter(inputs, { format: 'ecs', threads: 2, sliceRecords: 2 }, new MergedRecordOrder(set.order));
+    const copies: Buffer[] = [];
+    const buffers: ArrayBufferLike[] = [];
+    for (const chunk of exporter.chunks()) {
+      copies.push(Buffer.from(chunk));
+      buffers.push(chunk.buffer);
+      recycle(chunk);
+    }
+    assert.equal(exporter.threadsUsed, 2);
+    assert.ok(Buffer.concat(copies).equals(one.text), 'same bytes as one thread');
+    // A buffer sent back to the worker is detached here (transferred).
+    const sentBack = buffers.filter((b) => b.byteLength === 0).length;
+    assert.ok(sentBack > 0, `some of the worker's ${exporter.workerSlices} slices' buffers went back to it`);
+  } finally {
+    set.close();
   }
 });
 

@@ -2,6 +2,7 @@
 // sent (the records' arrays come with it) and posts the slice's chunks back, transferred.
 import { workerData } from 'worker_threads';
 import { WorkerInput } from './exportIndex';
+import { recycle } from './jsonBytes';
 import { SliceWriter } from './serialiser';
 import { type ExportWorkerData, POSTED, type SliceJob, type SliceMessage } from './thread';
 
@@ -33,6 +34,7 @@ job.port.on('message', (message: SliceJob) => {
   if (!writer) return;
   try {
     const a = message.arrays;
+    for (const buffer of message.spare ?? []) recycle(Buffer.from(buffer));
     message.news?.forEach((news, k) => news && inputs[k].learn(news));
     const chunks: Buffer[] = [];
     writer.writeSlice(a.count, a.src, inputs.map((i) => i.over(a)), job.chunkBytes, (chunk) => chunks.push(chunk));

@@ -19,7 +19,21 @@ const spare: ArrayBuffer[] = [];
  */
 export function recycle(chunk: Buffer): void {
   const buffer = chunk.buffer;
+  const back = owners.get(buffer);
+  if (back !== undefined) {
+    owners.delete(buffer);
+    back(buffer as ArrayBuffer);
+    return;
+  }
   if (buffer instanceof ArrayBuffer && buffer.byteLength === CHUNK_ALLOC && chunk.byteOffset === 0 && spare.length < 16) spare.push(buffer);
+}
+
+/** Chunks written by another thread, and how each goes back to it once recycled (thread.ts). */
+const owners = new WeakMap<ArrayBufferLike, (buffer: ArrayBuffer) => void>();
+
+/** Makes recycle() hand the buffer of a chunk written by another thread to `back`, not keep it here. */
+export function returnTo(chunk: Buffer, back: (buffer: ArrayBuffer) => void): void {
+  owners.set(chunk.buffer, back);
 }
 
 function chunkBuffer(): Buffer {
