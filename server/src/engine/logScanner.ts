@@ -17,6 +17,8 @@ import { CancelledError, searchable, searchChunk } from './buildOptions';
  * the reads' own cost stays small; small enough for progress and cancellation.
  */
 const SCAN_CHUNK = 1 << 20;
+/** The first read of findLineEnd (then four times more at each step). */
+const FIRST_LOOK_BYTES = 4096;
 /** A first build of a log this large sizes its sessions once (buildSteps)… */
 const SIZE_SESSIONS_MIN_BYTES = 16 << 20;
 /** …after this much of it is read. */
@@ -186,14 +188,21 @@ export class LogScanner extends RecordTexts {
     return true;
   }
 
+  /**
+   * Where the line at `from` ends (after its LF), or the log's size. Read into the source's transient
+   * buffer (no copy), a few KiB first: a line ends within a few hundred bytes nearly always, and a
+   * copy of `chunkSize` bytes for each window of a streamed build (msglog sessions) cost 0.1 s for 1 GB.
+   */
   protected findLineEnd(from: number, chunkSize: number): number {
     let pos = from;
+    let size = Math.min(FIRST_LOOK_BYTES, chunkSize);
     for (;;) {
-      const chunk = this.source.read(pos, pos + chunkSize);
+      const chunk = this.source.readTransient?.(pos, pos + size) ?? this.source.read(pos, pos + size);
       if (chunk.length === 0) return this.source.size;
       const nl = chunk.indexOf(LF);
       if (nl >= 0) return pos + nl + 1;
       pos += chunk.length;
+      size = Math.min(chunkSize, size * 4);
     }
   }
 
