@@ -11,6 +11,7 @@ import { LSPErrorCodes, ResponseError, type CancellationToken, type WorkDoneProg
 import type { ProgressSink } from '../largeLogStore';
 import { CancelledError, dateUndatedInputs, expandInputs, inputBytes, type ExportInput, exportThreads, LogExporter, MergedOrder, MergedRecordOrder, parseUtcOffset, StreamExporter, type StreamInput, streamable, turn } from '../engine';
 import { NO_OFFSET } from '../engine/recordStore';
+import { recycle } from '../engine/export/jsonBytes';
 import { fileNameOf, type LargeLogRequest, type LogEntry } from '../logCache';
 import type { ExportLogParams, ExportLogResult } from '../../../common/protocol';
 
@@ -110,6 +111,8 @@ async function writeChunks(chunks: Iterable<Buffer>, target: string, token: Canc
       if (token.isCancellationRequested) throw new CancelledError();
       await file.write(chunk);
       bytes += chunk.length;
+      // Written: its buffer takes the next chunk (of this thread, or of the export's worker).
+      recycle(chunk);
       progress();
       await turn();
     }
