@@ -18,8 +18,12 @@ import { CHUNK_BYTES } from './jsonBytes';
 
 export type { StreamInput } from './streamSource';
 
-/** Log indexed per window: a few MiB of records and of their output at a time. */
-const WINDOW_BYTES = 8 << 20;
+/**
+ * Log indexed per window: a few MiB of records and of their output at a time. Small enough that a
+ * window's records stay in the caches while they are written: ECS of 200 MB took 2.44 s with 2 MB
+ * windows against 2.61 s with 8 MB (medians of six, alternating pairs); 1 MB was no quicker.
+ */
+const WINDOW_BYTES = 2 << 20;
 /** Past this many sessions, those of the records written are forgotten (memory must not grow with the log). */
 const SESSION_LIMIT = 1 << 16;
 
