@@ -15,7 +15,8 @@ const spare: ArrayBuffer[] = [];
 /**
  * Gives a chunk's buffer back once it is written out and nothing holds it: the next chunk of this
  * thread is written into it rather than into a new one (an export writes gigabytes in 1 MiB chunks,
- * and each new buffer is garbage a moment later).
+ * and each new buffer is garbage a moment later). A chunk another thread wrote goes back to that
+ * thread (returnTo).
  */
 export function recycle(chunk: Buffer): void {
   const buffer = chunk.buffer;
