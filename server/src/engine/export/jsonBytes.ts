@@ -248,7 +248,8 @@ export class JsonBytes {
   }
 }
 
-function viewOf(a: Uint8Array): DataView {
+/** A DataView over the bytes of `a`. */
+export function viewOf(a: Uint8Array): DataView {
   return new DataView(a.buffer, a.byteOffset, a.byteLength);
 }
 

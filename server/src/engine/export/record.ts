@@ -1,7 +1,7 @@
 // What the exporter hands a format for each record, reused from record to record, and the shape of a
 // format: it writes one record's document from it and the dialect's fields.
 import type { FieldSink } from './fields';
-import type { JsonBytes } from './jsonBytes';
+import { type JsonBytes, viewOf } from './jsonBytes';
 import type { RecordView } from './recordView';
 
 /** Per exported file: names and pre-encoded values that every record of it repeats. */
@@ -176,8 +176,4 @@ export class SessionBlocks {
     this.slotEnd[slot] = p + n;
     this.used = p + n;
   }
-}
-
-function viewOf(a: Uint8Array): DataView {
-  return new DataView(a.buffer, a.byteOffset, a.byteLength);
 }
