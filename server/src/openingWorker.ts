@@ -4,6 +4,7 @@
 import { receiveMessageOnPort, workerData } from 'worker_threads';
 import type { FileIndexJob, FileIndexPart, StandbyJob } from './engine/fileIndexJob';
 import { indexFile } from './engine/fileIndexJob';
+import { prepareRecordSlots } from './engine/recordArrays';
 import { warmUpIndex } from './engine/warmUpLog';
 import type { FirstAnswerSettings } from './features/firstAnswers';
 import { computeFirstAnswers } from './features/firstAnswers';
@@ -39,6 +40,11 @@ const STANDBY_WARM_UP_LINES = 5000;
 /** The first answers of a warm-up round: fewer than the made-up log has, so that the code that caps them runs too. */
 const WARM_UP_SETTINGS: FirstAnswerSettings = { maxDiagnostics: 100, minimumSeverity: 'warning', foldingLimit: 5000 };
 const WARM_UP_SYMBOLS = 1000;
+/**
+ * Record slots a waiting standby worker makes ahead: those of a 50 MiB log, the largest document VS Code
+ * hands to extensions (the index sizes its arrays at a slot per 64 bytes). About 21 MB, mapped once.
+ */
+const PREPARED_SLOTS = (50 << 20) / 64;
 
 /**
  * Warms up (the scan, the first answers and the state's export compiled) in rounds while no file has
@@ -53,6 +59,8 @@ function standby(job: StandbyJob): void {
       return;
     }
     if (round++ === STANDBY_WARM_UP_ROUNDS) {
+      // The record arrays of the largest document an editor hands over, mapped while nothing comes.
+      prepareRecordSlots(PREPARED_SLOTS);
       job.port.once('message', (file: Omit<FileIndexJob, 'port'>) => wholeFile({ ...file, port: job.port }));
       return;
     }

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { PageToucher } from '../../server/src/engine/pageToucher';
+import { prepareRecordSlots } from '../../server/src/engine/recordArrays';
 import { generatedLog, snapshot } from './helpers';
 
 let dir = '';
@@ -55,3 +56,28 @@ for (const id of ['emg-log', 'privateserver-log', 'communigate-log']) {
     assert.deepEqual(snapshot(touched), snapshot(plain));
   });
 }
+
+test('record arrays prepared ahead (a standby worker) are taken by the next first build that fits them, and it is the index built without', () => {
+  const dialect = DIALECTS.find((d) => d.id === 'communigate-log');
+  assert.ok(dialect);
+  const bytes = fs.readFileSync(generatedLog(dir, 'communigate', 6));
+  const ctx = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 0, 15) };
+  const plain = new LogIndex(new MemorySource(bytes), dialect, ctx);
+  plain.build();
+  // The build sizes its arrays at a slot per 64 bytes: slots for a little more than that are taken.
+  const slots = Math.ceil(bytes.length / 64) + 1000;
+  prepareRecordSlots(slots);
+  const prepared = new LogIndex(new MemorySource(bytes), dialect, ctx);
+  prepared.build();
+  assert.equal(prepared.recStartLine.length, slots, 'the prepared arrays were taken');
+  assert.deepEqual(snapshot(prepared), snapshot(plain));
+  // Taken once: the next build makes its own.
+  const next = new LogIndex(new MemorySource(bytes), dialect, ctx);
+  next.build();
+  assert.equal(next.recStartLine.length, plain.recStartLine.length);
+  // Arrays far larger than a build needs are left for another (the build's end would copy them smaller).
+  prepareRecordSlots(slots * 8);
+  const small = new LogIndex(new MemorySource(bytes), dialect, ctx);
+  small.build();
+  assert.equal(small.recStartLine.length, plain.recStartLine.length);
+});
