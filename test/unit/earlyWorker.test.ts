@@ -1,5 +1,5 @@
 // msglog check starts its part worker before it opens the log (startEarlyPartWorker), only for a log
-// that will be indexed in parts: one large file of a dialect read in parts. Real msglog runs; a module
+// that will be indexed in parts: one large file (check makes no key, so every dialect splits). Real msglog runs; a module
 // loaded first in each (NODE_OPTIONS) records the workers started and what they were started for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +35,7 @@ function withProbe(...args: string[]): { kinds: string[]; stdout: string; status
   return { kinds: fs.readFileSync(record, 'utf8').split('\n').filter(Boolean), stdout: r.stdout, status: r.status };
 }
 
-test('check starts its part worker early for a large log read in parts, and not for one read on one thread', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
+test('check starts its part worker early for a large log read in parts (every dialect splits for check), and not for a small one', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
   const parted = generated('communigate', 56);
   const early = withProbe('check', parted);
   assert.deepEqual(early.kinds, ['early-part'], 'one worker, started early and given the parts');
@@ -50,9 +50,17 @@ test('check starts its part worker early for a large log read in parts, and not 
     assert.equal(two.stdout, one.stdout, `check ${args.join(' ')}: the same as one thread`);
     assert.equal(two.status, one.status, `check ${args.join(' ')}: the same exit status`);
   }
-  // EMG connector logs are read on one thread (connection spans run from line to line): no part worker,
-  // only the one that maps the record arrays' memory ahead of the scan on the idle core (pageToucher.ts).
-  assert.deepEqual(withProbe('check', generated('emg', 56)).kinds, ['touch']);
+  // EMG connector logs are read in parts by check (it makes no session key, whose connect spans run
+  // from line to line; Dialect.splitsWithState): the part worker starts early for them too.
+  const emg = generated('emg', 56);
+  const emgEarly = withProbe('check', emg);
+  assert.deepEqual(emgEarly.kinds, ['early-part']);
+  const emgOne = spawnSync(process.execPath, [BIN, 'check', emg], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
+  assert.equal(emgEarly.stdout, emgOne.stdout, 'EMG: the same diagnostics as one thread');
+  assert.ok(emgOne.stdout.length > 0, 'EMG: diagnostics to compare');
+  // A command that makes keys (report) reads it on one thread: no part worker, only the one that maps
+  // the record arrays' memory ahead of the scan on the idle core (pageToucher.ts).
+  assert.deepEqual(withProbe('report', emg).kinds, ['touch']);
   // A small log: one thread, no worker.
   assert.deepEqual(withProbe('check', generated('axigen', 2)).kinds, []);
 });

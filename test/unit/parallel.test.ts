@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildParallel, buildParallelAsync, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
+import { buildParallel, buildParallelAsync, canSplit, LogIndex, MemorySource, openLogFile, runFilter, searchFileParallel, threadsFor } from '../../server/src/engine';
 import { FileSource as FileSourceClass } from '../../server/src/engine/source';
 import { earlyPartWorkerWaiting, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { MIN_PART_BYTES, partSizes } from '../../server/src/engine/partPlan';
@@ -20,23 +20,37 @@ function dialect(id: string): Dialect {
   return d;
 }
 
-function sequential(bytes: Buffer, d: Dialect, chunkSize?: number): LogIndex {
+function sequential(bytes: Buffer, d: Dialect, chunkSize?: number, keyless?: boolean): LogIndex {
   const index = new LogIndex(new MemorySource(bytes), d, CTX);
-  index.build({ chunkSize });
+  index.build({ chunkSize, keyless });
   return index;
 }
 
+/**
+ * Adopts a part as the stitching thread does (Stitcher): when it does not fit after the index (a
+ * dialect that splitsWithState), the index goes on alone and true is returned (no more parts then).
+ */
+function adoptOrGoOn(whole: LogIndex, part: LogIndex, options: { search?: string; keyless?: boolean }): boolean {
+  // What a worker posts goes through the structured clone: so does this.
+  const p = structuredClone(part.part());
+  if (!whole.fits(p)) {
+    whole.goOnAlone(options);
+    return true;
+  }
+  whole.adoptPart(p, part.scannedTo, part.endsInPartialLine);
+  return false;
+}
+
 /** The index stitched from parts `[bounds[k], bounds[k+1])`, each indexed on its own as a worker does. */
-function stitched(bytes: Buffer, d: Dialect, bounds: number[]): LogIndex {
+function stitched(bytes: Buffer, d: Dialect, bounds: number[], keyless?: boolean): LogIndex {
   const whole = new LogIndex(new MemorySource(bytes), d, CTX);
   whole.startPart(0, bounds[1]);
-  whole.build({ chunkSize: 5 });
+  whole.build({ chunkSize: 5, keyless });
   for (let k = 1; k + 1 < bounds.length; k++) {
     const part = new LogIndex(new MemorySource(bytes), d, CTX);
     part.startPart(bounds[k], bounds[k + 1]);
-    part.build();
-    // What a worker posts goes through the structured clone: so does this.
-    whole.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
+    part.build({ keyless });
+    if (adoptOrGoOn(whole, part, { keyless })) return whole;
   }
   whole.endParts();
   return whole;
@@ -47,22 +61,22 @@ function stitched(bytes: Buffer, d: Dialect, bounds: number[]): LogIndex {
  * index itself (continuePart), each finished so far (finishSoFar), the slots ahead touched while
  * "waiting" (touchRecords), then the other parts (a worker's) stitched on.
  */
-function frontAndBack(bytes: Buffer, d: Dialect, bounds: number[], front: number, search?: string): LogIndex {
+function frontAndBack(bytes: Buffer, d: Dialect, bounds: number[], front: number, search?: string, keyless?: boolean): LogIndex {
   const whole = new LogIndex(new MemorySource(bytes), d, CTX);
   whole.startPart(0, bounds[1]);
-  whole.build({ chunkSize: 5, search });
+  whole.build({ chunkSize: 5, search, keyless });
   whole.finishSoFar();
   for (let k = 1; k < front; k++) {
     whole.continuePart(bounds[k + 1]);
-    whole.build({ chunkSize: 5, search });
+    whole.build({ chunkSize: 5, search, keyless });
     whole.finishSoFar();
   }
   whole.touchRecords(whole.recordCount, whole.recordCount + 5000);
   for (let k = front; k + 1 < bounds.length; k++) {
     const part = new LogIndex(new MemorySource(bytes), d, CTX);
     part.startPart(bounds[k], bounds[k + 1]);
-    part.build({ search });
-    whole.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
+    part.build({ search, keyless });
+    if (adoptOrGoOn(whole, part, { search, keyless })) return whole;
   }
   whole.endParts();
   return whole;
@@ -74,14 +88,19 @@ for (const [id, lines] of Object.entries(SAMPLES)) {
     for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
       const whole = snapshot(sequential(bytes, d));
       for (const chunkSize of [1, 3, 7, 64]) assert.deepEqual(snapshot(sequential(bytes, d, chunkSize)), whole, `${id} chunk ${chunkSize}`);
-      if (!d.partable) continue;
-      const starts = lineStarts(bytes);
-      for (const cut of starts) assert.deepEqual(snapshot(stitched(bytes, d, [0, cut, bytes.length])), whole, `${id} split at ${cut}`);
-      for (let i = 0; i < starts.length; i++) {
-        for (let j = i + 1; j < starts.length; j += 2) {
-          const bounds = [0, starts[i], starts[j], bytes.length];
-          assert.deepEqual(snapshot(stitched(bytes, d, bounds)), whole, `${id} split at ${starts[i]}, ${starts[j]}`);
-          for (const front of [1, 2]) assert.deepEqual(snapshot(frontAndBack(bytes, d, bounds, front)), whole, `${id} split at ${starts[i]}, ${starts[j]}, ${front} front parts`);
+      // EMG is split only where no key is made (its spans are numbered from the log's start).
+      for (const keyless of [false, true]) {
+        if (!canSplit(d, keyless)) continue;
+        const one = keyless ? snapshot(sequential(bytes, d, undefined, true)) : whole;
+        const what = `${id}${keyless ? ' keyless' : ''} split at`;
+        const starts = lineStarts(bytes);
+        for (const cut of starts) assert.deepEqual(snapshot(stitched(bytes, d, [0, cut, bytes.length], keyless)), one, `${what} ${cut}`);
+        for (let i = 0; i < starts.length; i++) {
+          for (let j = i + 1; j < starts.length; j += 2) {
+            const bounds = [0, starts[i], starts[j], bytes.length];
+            assert.deepEqual(snapshot(stitched(bytes, d, bounds, keyless)), one, `${what} ${starts[i]}, ${starts[j]}`);
+            for (const front of [1, 2]) assert.deepEqual(snapshot(frontAndBack(bytes, d, bounds, front, undefined, keyless)), one, `${what} ${starts[i]}, ${starts[j]}, ${front} front parts`);
+          }
         }
       }
     }
@@ -157,14 +176,16 @@ test('worker threads: a file indexed on 1, 2, 3 and 5 threads gives the same ind
       const file = path.join(dir, '2026-01-15.log');
       // Repeated, so that every part holds many records (and the file ends without a terminator once).
       fs.writeFileSync(file, Array.from({ length: 5 }, () => lines.join('\n')).join('\n'));
-      const one = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads: 1 });
-      const expected = snapshot(one);
-      (one.source as { close(): void } & typeof one.source).close();
-      // Threads claim parts from a shared counter: as many parts as threads, or several per thread.
-      for (const [threads, parts] of [[2, undefined], [3, undefined], [5, undefined], [2, 7], [3, 13]]) {
-        const index = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads, parts });
-        assert.deepEqual(snapshot(index), expected, `${id} on ${threads} threads, ${parts ?? 'default'} parts`);
-        (index.source as { close(): void } & typeof index.source).close();
+      for (const keyless of [false, true]) {
+        const one = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads: 1, keyless });
+        const expected = snapshot(one);
+        (one.source as { close(): void } & typeof one.source).close();
+        // Threads claim parts from a shared counter: as many parts as threads, or several per thread.
+        for (const [threads, parts] of [[2, undefined], [3, undefined], [5, undefined], [2, 7], [3, 13]]) {
+          const index = openLogFile(file, { dialect: id, mtimeMs: CTX.mtimeMs, fileName: CTX.fileName, threads, parts, keyless });
+          assert.deepEqual(snapshot(index), expected, `${id}${keyless ? ' keyless' : ''} on ${threads} threads, ${parts ?? 'default'} parts`);
+          (index.source as { close(): void } & typeof index.source).close();
+        }
       }
     }
   } finally {

@@ -2,7 +2,7 @@
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import * as fs from 'fs';
 import * as path from 'path';
-import { detectDialect, LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
+import { canSplit, detectDialect, LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
 import { dialectById } from '../engine/dialects';
 import type { Args } from './args';
 import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
@@ -56,7 +56,8 @@ function startWorkerEarly(args: Args): void {
   if (stat?.isFile() !== true || threadsFor(stat.size) < 2) return;
   const forced = forcedDialect(args);
   const dialect = forced === undefined ? detectDialect(readHead(file), path.basename(file)) : dialectById(forced);
-  if (dialect?.partable === true) startEarlyPartWorker();
+  // The command that asks for it (check) interns no session keys.
+  if (dialect !== undefined && canSplit(dialect, true)) startEarlyPartWorker();
 }
 
 /** The first bytes of `file`; none when it cannot be read (the command says why, not this). */

@@ -3,7 +3,7 @@ import type { OpenOptions } from './prepareLog';
 import { prepareLog, prepareLogSource } from './prepareLog';
 import type { BuildOptions, LogIndex } from './logIndex';
 import { touchesAhead } from './pageToucher';
-import { buildParallel, threadsFor } from './parallel';
+import { buildParallel, canSplit, threadsFor } from './parallel';
 import { FileSource } from './source';
 
 export interface FileOpenOptions extends OpenOptions, BuildOptions {
@@ -27,7 +27,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
   try {
     const index = prepareLogSource(source, options);
     const dialect = index.dialect;
-    const threads = dialect.partable ? threadsFor(source.size, options.threads) : 1;
+    const threads = canSplit(dialect, options.keyless) ? threadsFor(source.size, options.threads) : 1;
     if (threads > 1) buildParallel(index, path, threads, options, options.toleranceMs ?? 1000, options);
     else index.build({ ...options, touchAhead: touchesAhead(source.size, threadsFor(source.size, options.threads)) });
     return index;
@@ -40,7 +40,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
 export { LogIndex, CancelledError, turn } from './logIndex';
 export { prepareLog, prepareLogSource, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
-export { buildParallel, buildParallelAsync, startEarlyPartWorker, threadsFor } from './parallel';
+export { buildParallel, buildParallelAsync, canSplit, startEarlyPartWorker, threadsFor } from './parallel';
 export { touchesAhead } from './pageToucher';
 export { searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallelSearch';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';

@@ -51,7 +51,10 @@ export class LogIndex extends LogScanner {
   startPart(from: number, to: number): void {
     this.scannedTo = from;
     this.limit = to;
-    if (from > 0) this.open = CARRY;
+    if (from > 0) {
+      this.open = CARRY;
+      this.primeParser(from);
+    }
   }
 
   /**
@@ -71,7 +74,37 @@ export class LogIndex extends LogScanner {
     if (this.searched !== undefined) part.hits = this.searched.offsets.slice(0, this.searched.count);
     else part.hits = undefined;
     part.problemLines = this.problemLines?.toPortable();
+    const end = this.parser.partState?.();
+    if (this.primedState !== undefined && end !== undefined) part.parserStates = { start: this.primedState, end };
     return part;
+  }
+
+  /**
+   * Whether a part indexed on its own may be adopted after this index's records (adoptPart): its
+   * parser started in the state this index's parser is in now and ended in it too (a part of a
+   * dialect that splitsWithState); always for dialects whose parsers keep no state.
+   */
+  fits(p: StorePart): boolean {
+    const states = p.parserStates;
+    if (states === undefined) return this.parser.partState === undefined;
+    return states.start === states.end && states.start === this.parser.partState?.();
+  }
+
+  /**
+   * Indexes the rest of the log on this thread, after the parts adopted so far (a parted build where
+   * a part did not fit): as an append would, this index's parser going on in the state it is in.
+   */
+  goOnAlone(options: BuildOptions): void {
+    this.endParts();
+    this.continuing = true;
+    this.build(options);
+  }
+
+  /** goOnAlone with turns of the event loop. */
+  async goOnAloneAsync(options: BuildOptions): Promise<void> {
+    this.endParts();
+    this.continuing = true;
+    await this.buildAsync(options);
   }
 
   /** Makes room for `records` records at once (a build of a known size). */

@@ -65,6 +65,8 @@ export class LogScanner extends RecordTexts {
   protected carryLines = 0;
   protected carryEndOffset = 0;
   protected carryDialog: string | undefined = undefined;
+  /** The parser's state after primeParser (a part of a dialect that splitsWithState), as partState gives it. */
+  protected primedState: string | undefined = undefined;
 
   /** An empty index over `source`; call build(). */
   constructor(
@@ -167,6 +169,34 @@ export class LogScanner extends RecordTexts {
     this.reserveSessions(sessions, Math.ceil(this.keys.poolBytes * scale));
     const dialogs = this.sessionDialog;
     if (dialogs.size > 0) dialogs.reserve(sessions, Math.min(sessions, Math.ceil(dialogs.size * scale)), Math.ceil(dialogs.bytes * scale));
+  }
+
+  /**
+   * Puts the parser of a part starting at `from` in the state the log's head leaves it in: the lines
+   * up to the log's first record (at most PRIME_BYTES, never past `from`) are read as a scan of the
+   * whole log reads them, and nothing of them is indexed. Only for parsers that keep a state
+   * (LineParser.partState); whether the part really started in that state is decided where the parts
+   * are stitched (LogIndex.fits).
+   */
+  protected primeParser(from: number): void {
+    if (this.parser.partState === undefined) return;
+    const head = this.source.read(0, Math.min(from, PRIME_BYTES));
+    const h = this.h;
+    for (let pos = 0; pos < head.length; ) {
+      // Line ends as scanChunk reads them: LF, CRLF or a lone CR.
+      let nl = head.indexOf(LF, pos);
+      if (nl < 0) nl = head.length;
+      const cr = head.indexOf(CR, pos);
+      const end = cr >= 0 && cr < nl ? cr : nl;
+      const next = cr >= 0 && cr < nl - 1 ? cr + 1 : nl + 1;
+      h.reset();
+      let hs = pos;
+      if (this.indented) while (hs < end && (head[hs] === SP || head[hs] === TAB)) hs++;
+      const overflow = head[pos] === 0x2a && isOverflowLine(head, pos, end);
+      if (!overflow && this.parser.header(head, hs, end, h)) break;
+      pos = next;
+    }
+    this.primedState = this.parser.partState();
   }
 
   /**
@@ -298,6 +328,9 @@ export class LogScanner extends RecordTexts {
   }
 
 }
+
+/** How much of a log's head primeParser reads at most, looking for its first record. */
+const PRIME_BYTES = 1 << 20;
 
 /** Lets pending I/O and requests (a cancellation) run before the next chunk of work. */
 export function turn(): Promise<void> {

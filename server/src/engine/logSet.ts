@@ -9,7 +9,7 @@ import { MergedOrder } from './merge';
 import { groupSources } from './rotation';
 import type { LogSource } from './source';
 import { FileSource, MemorySource } from './source';
-import { buildParallel, buildParallelAsync, threadsFor } from './parallel';
+import { buildParallel, buildParallelAsync, canSplit, threadsFor } from './parallel';
 import { touchesAhead } from './pageToucher';
 import { DAY_MS, formatWall } from './time';
 import type { DialectId } from './types';
@@ -233,7 +233,7 @@ export class LogSet {
       index.logOffsetMin = options.utcOffsetMin ?? 0;
       // One large file on disk, not followed: on every core (worker threads index parts of the file).
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
-      const threads = single !== undefined && first.dialect.partable ? threadsFor(bytes.size) : 1;
+      const threads = single !== undefined && canSplit(first.dialect, options.keyless) ? threadsFor(bytes.size) : 1;
       if (sessionEnds && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true) {
         index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
       } else if (single !== undefined && threads > 1) {

@@ -9,7 +9,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { CancelledError, LogIndex } from './logIndex';
 import type { BuildOptions, StorePart } from './logIndex';
-import type { DialectId, ParseContext } from './types';
+import type { Dialect, DialectId, ParseContext } from './types';
 import type { HeaderLinesJob } from './quickFilter';
 import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
@@ -60,6 +60,14 @@ export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsI
 export function workerFile(): string | undefined {
   const file = path.join(__dirname, 'indexWorker.js');
   return fs.existsSync(file) ? file : undefined;
+}
+
+/**
+ * Whether a log of this dialect may be split into parts indexed on their own (Dialect.partable, or
+ * splitsWithState: 'keyless' ones only when no session key is interned).
+ */
+export function canSplit(dialect: Dialect, keyless: boolean | undefined): boolean {
+  return dialect.partable === true || dialect.splitsWithState === 'always' || (dialect.splitsWithState === 'keyless' && keyless === true);
 }
 
 /** How many threads to use for a log of `size` bytes: 1 for small logs or when workers are unavailable. */
@@ -194,7 +202,8 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
   // One worker, for check: it keeps its parts (the tail of the log) and writes their diagnostics itself.
-  const keep = threads === 2 && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
+  // Not for a dialect whose parts may be indexed again here (splitsWithState): this thread decides that.
+  const keep = threads === 2 && index.dialect.partable === true && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
   for (let t = 1; t < threads; t++) {
     const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true, keep };
     const early = earlyWorker;
@@ -230,7 +239,7 @@ interface PartedBuild {
 function startPartedBuild(index: LogIndex, file: string, threads: number, ctx: ParseContext, toleranceMs: number, options: BuildOptions): PartedBuild | undefined {
   const size = index.source.size;
   const bounds = splitAtLines(index.source, size, threads, options.parts);
-  if (bounds.length <= 2 || !index.dialect.partable) return undefined;
+  if (bounds.length <= 2 || !canSplit(index.dialect, options.keyless)) return undefined;
   if (bounds.length > BACK) throw new Error(`a log split into ${bounds.length - 1} parts: claims count fewer`);
   const shared = new SharedArrayBuffer(4);
   const claims = new Int32Array(shared);
@@ -275,6 +284,11 @@ export function buildParallel(index: LogIndex, file: string, threads: number, ct
       if (stitcher.holding || !ahead.touchSlice()) stitcher.block();
     }
     stitcher.end();
+    if (stitcher.alone) {
+      // A part did not start in the state the parts before it left (splitsWithState): the rest is this thread's.
+      for (const worker of workers) worker.terminate();
+      index.goOnAlone(own);
+    }
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;
@@ -312,6 +326,10 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
       progress?.(index.scannedTo);
     }
     stitcher.end();
+    if (stitcher.alone) {
+      for (const worker of workers) worker.terminate();
+      await index.goOnAloneAsync(own);
+    }
   } catch (e) {
     for (const worker of workers) worker.terminate();
     throw e;

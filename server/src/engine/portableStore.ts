@@ -43,6 +43,8 @@ export interface StorePart {
   hits?: Float64Array;
   /** Its problem records' first lines, when they were kept (BuildOptions.problemLines). */
   problemLines?: PortableProblemLines;
+  /** The parser's state (LineParser.partState) the part was indexed from and the one it ended in, for a dialect that splitsWithState. */
+  parserStates?: { start: string; end: string };
 }
 
 /** What a part says of the records before it: lines it began with that continue the last, and marker runs before its first record (part lines). */

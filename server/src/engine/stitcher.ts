@@ -15,6 +15,11 @@ export class Stitcher {
   /** The parts held in order rather than adopted, when they may be left as segments (see end). */
   private readonly held: PartAnswer[] | undefined;
   private readonly checkFormat: BuildOptions['checkFormat'];
+  /**
+   * Set when a part did not start in the state the parts before it left, or changed it (a dialect that
+   * splitsWithState): the parts before it are in, and this thread indexes the rest itself (goOnAlone).
+   */
+  alone = false;
 
   /** `next`: the first part the workers indexed (the ones before it are in `index` already). */
   constructor(
@@ -45,14 +50,19 @@ export class Stitcher {
       if (handed === undefined) return;
       held = handed;
     }
-    const asSegments = held.length > 0 && held.every((a) => 'part' in a && this.index.canSegment(a.part));
+    const fit = held.findIndex((a) => 'part' in a && !this.index.fits(a.part));
+    if (fit >= 0) {
+      this.alone = true;
+      held = held.slice(0, fit);
+    }
+    const asSegments = !this.alone && held.length > 0 && held.every((a) => 'part' in a && this.index.canSegment(a.part));
     if (!asSegments) for (const answer of held) adopt(this.index, answer);
     this.index.endParts();
     if (asSegments) for (const answer of held) if ('part' in answer) this.index.addSegment(answer.part, answer.scannedTo, answer.endsInPartialLine);
   }
 
   get done(): boolean {
-    return this.next >= this.count;
+    return this.alone || this.next >= this.count;
   }
 
   /** Takes what the workers have posted, and adopts every part now in order. */
@@ -61,7 +71,11 @@ export class Stitcher {
       if (this.finished.has(worker)) continue;
       for (let a = worker.poll(); a !== undefined; a = this.finished.has(worker) ? undefined : worker.poll()) this.file(a, worker);
     }
-    for (let part = this.parts.get(this.next); part !== undefined; part = this.parts.get(this.next)) {
+    for (let part = this.parts.get(this.next); part !== undefined && !this.alone; part = this.parts.get(this.next)) {
+      if (this.held === undefined && 'part' in part && !this.index.fits(part.part)) {
+        this.alone = true;
+        break;
+      }
       if (this.held !== undefined) this.held.push(part);
       else adopt(this.index, part);
       this.parts.delete(this.next++);

@@ -119,6 +119,12 @@ export interface LineParser {
   continuation?(buf: Uint8Array, start: number, end: number): string | undefined;
   /** The component of a session key when it depends on what the parser saw (table kinds). */
   componentOf?(sessionKey: string): string | undefined;
+  /**
+   * The state this parser carries from line to line, as text that is equal for equal states (a
+   * `splitsWithState` dialect's): a part of a log indexed on its own starts in the state the log's head
+   * leaves, and is stitched on only where that was the state before it and the part did not change it.
+   */
+  partState?(): string;
 }
 
 /**
@@ -246,6 +252,13 @@ export interface Dialect {
    * from line to line that changes what a line means (day rollovers are the index's, see timeOfDay).
    */
   readonly partable?: boolean;
+  /**
+   * The parser keeps state from line to line (LineParser.partState), yet a large log may still be split
+   * into parts: each part starts in the state the log's head leaves (a PrivateServer table, an EMG file
+   * kind), and a part that starts or leaves another state is indexed again on the thread that stitches,
+   * in order (parallel.ts). 'keyless': only builds that intern no session keys (EMG numbers its spans).
+   */
+  readonly splitsWithState?: 'always' | 'keyless';
   /**
    * Byte strings at least one of which is on every header line whose session key is `key` (a
    * `partable` dialect's): a keyed filter finds a session's records by searching for them instead of

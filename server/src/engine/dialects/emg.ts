@@ -159,6 +159,11 @@ class EmgParser implements LineParser {
     return true;
   }
 
+  /** The file's kind, decided by its name or first record; spans are not compared: see splitsWithState. */
+  partState(): string {
+    return this.kind;
+  }
+
   /** `TS [LEVELWORD] text`: one session, `general`. */
   private general(buf: Uint8Array, p: number, end: number, h: HeaderScratch, start: number): void {
     h.keyBuf = GENERAL;
@@ -236,6 +241,8 @@ export const emg: Dialect = {
   id: 'emg-log',
   name: 'EMG',
   createParser: (ctx) => new EmgParser(ctx),
+  // Spans are numbered per instance from the log's start: parts only where no key is made (msglog check).
+  splitsWithState: 'keyless',
   componentOf(key) {
     const hash = key.lastIndexOf('#');
     return key.startsWith('(') && hash > 0 ? key.slice(0, hash) : key;

@@ -219,6 +219,11 @@ class PrivateServerParser implements LineParser {
   componentOf(key: string): string | undefined {
     return this.components.get(key) ?? this.firstComponent;
   }
+
+  /** The table rows are read by and how many header rows came before (the components kept depend on it). */
+  partState(): string {
+    return `${this.tablesSeen}\n${this.table?.component ?? ''}\n${this.firstComponent ?? ''}\n${this.columns.join('\t')}`;
+  }
 }
 
 /** Whether the trimmed cell `buf[s, e)` names a column of a table signature (ASCII case ignored). */
@@ -282,6 +287,8 @@ export const privateServer: Dialect = {
   id: 'privateserver-log',
   name: 'PrivateServer',
   mayDescend: true,
+  // A large export is one table: its parts start in the table the head sets up (a second one is read in order).
+  splitsWithState: 'always',
   createParser: () => new PrivateServerParser(),
   componentOf: () => 'PrivateServer',
   levelName: () => '',

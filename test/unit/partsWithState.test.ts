@@ -1,0 +1,136 @@
+// Dialects whose parsers keep state from line to line (Dialect.splitsWithState) split into parts:
+// each part starts in the state the log's head leaves (a PrivateServer table, an EMG file kind); a
+// part that starts or leaves another state is indexed again, in order, on the stitching thread.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildParallelAsync, canSplit, diagnosticCounts, LogIndex, MemorySource, openLogFile } from '../../server/src/engine';
+import { FileSource } from '../../server/src/engine/source';
+import { DIALECTS } from '../../server/src/engine/dialects';
+import type { Dialect } from '../../server/src/engine';
+import { snapshot } from './helpers';
+import { CTX, evenBounds, lineStarts } from './partSamples';
+
+function dialect(id: string): Dialect {
+  const d = DIALECTS.find((x) => x.id === id);
+  assert.ok(d, id);
+  return d;
+}
+
+/** A PrivateServer sessions table of `rows` rows, newest first, as the web console exports it. */
+function sessionsTable(rows: number, firstAccount: number): string[] {
+  const lines = ['SessionLogEntry List', '', 'Timestamp\tEvent\tSource\tPeername\tAccount\tDetails'];
+  for (let i = 0; i < rows; i++) {
+    const t = new Date(Date.UTC(2026, 0, 15, 23, 59, 59) - i * 1000).toISOString().replace('T', ' ').replace('Z', '');
+    lines.push(`${t}\t${i % 7 === 0 ? 'DISCONNECT' : 'REGISTER'}\tCLIENT\t${firstAccount + (i % 40)}\tAccount ${i % 40}\t${i % 7 === 0 ? 'NETWORK_ERROR' : '200 OK'}`);
+  }
+  return lines;
+}
+
+/** A CDR table (comma separated, a sort glyph in its header row), another kind of table. */
+function cdrTable(rows: number): string[] {
+  const lines = ['Cdr List', '', 'Call Date ▼,Src,Dst,Duration,Disposition'];
+  for (let i = 0; i < rows; i++) lines.push(`2026-01-15 10:${String(59 - (i % 60)).padStart(2, '0')}:00,${100 + (i % 9)},200,${i % 90},${i % 11 === 0 ? 'FAILED' : 'ANSWERED'}`);
+  return lines;
+}
+
+/** Part 0 built here, the others indexed on their own: whether each fits after the index (LogIndex.fits), in order, until one does not. */
+function fitsInOrder(bytes: Buffer, d: Dialect, bounds: number[], keyless: boolean): boolean[] {
+  const whole = new LogIndex(new MemorySource(bytes), d, CTX);
+  whole.startPart(0, bounds[1]);
+  whole.build({ keyless });
+  const fits: boolean[] = [];
+  for (let k = 1; k + 1 < bounds.length; k++) {
+    const part = new LogIndex(new MemorySource(bytes), d, CTX);
+    part.startPart(bounds[k], bounds[k + 1]);
+    part.build({ keyless });
+    const p = structuredClone(part.part());
+    fits.push(whole.fits(p));
+    if (!fits[fits.length - 1]) break;
+    whole.adoptPart(p, part.scannedTo, part.endsInPartialLine);
+  }
+  return fits;
+}
+
+test('which dialects split with state, and only where: EMG in keyless builds, PrivateServer always', () => {
+  assert.equal(canSplit(dialect('emg-log'), false), false, 'EMG spans are numbered from the start');
+  assert.equal(canSplit(dialect('emg-log'), true), true);
+  assert.equal(canSplit(dialect('privateserver-log'), false), true);
+  for (const id of ['communigate-log', 'axigen-log', 'messaging-server-log']) assert.equal(canSplit(dialect(id), false), true, id);
+});
+
+test('a PrivateServer table split into parts: every part starts in the table the head set up and is stitched on', () => {
+  const bytes = Buffer.from(sessionsTable(3000, 1000).join('\n') + '\n');
+  const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
+  for (const keyless of [false, true]) assert.deepEqual(fitsInOrder(bytes, dialect('privateserver-log'), bounds, keyless), [true, true, true], keyless ? 'keyless' : 'keyed');
+});
+
+test('a part after a second table does not fit and is indexed again in order; the index is the one thread builds, on 2 and 3 threads and in the server', async () => {
+  const d = dialect('privateserver-log');
+  const lines = [...sessionsTable(1500, 1000), ...cdrTable(800), ...sessionsTable(1500, 2000)];
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
+  // Part 1 holds the CDR table's header row (the state changes inside it): it does not fit.
+  assert.deepEqual(fitsInOrder(bytes, d, bounds, false), [false]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
+  try {
+    const file = path.join(dir, 'sessions.tsv');
+    fs.writeFileSync(file, bytes);
+    for (const keyless of [false, true]) {
+      const one = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads: 1, keyless });
+      const expected = snapshot(one);
+      assert.ok(one.sessionCount > 40 || keyless, 'sessions of both sessions tables and the CDR table');
+      (one.source as FileSource).close();
+      for (const [threads, parts] of [[2, undefined], [2, 7], [3, 13]]) {
+        const index = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads, parts, keyless });
+        assert.deepEqual(snapshot(index), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts ?? 'default'} parts`);
+        (index.source as FileSource).close();
+      }
+    }
+    const one = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads: 1 });
+    const expected = snapshot(one);
+    (one.source as FileSource).close();
+    for (const parts of [2, 9]) {
+      const index = new LogIndex(new FileSource(file), d, { ...CTX, fileName: 'sessions.tsv' });
+      await buildParallelAsync(index, file, 2, { ...CTX, fileName: 'sessions.tsv' }, 1000, { parts });
+      assert.deepEqual(snapshot(index), expected, `the server's build, ${parts} parts`);
+      (index.source as FileSource).close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an EMG log of no kind by name takes the kind its first record shows in every part (keyless); keyed it stays whole', () => {
+  const d = dialect('emg-log');
+  const lines: string[] = ['', '  blank-led preamble'];
+  for (let i = 0; i < 3000; i++) {
+    const inst = i % 5;
+    const event = i % 50 === 0 ? 'CONNECT OK' : i % 50 === 49 ? 'DISCONNECT OK' : i % 13 === 0 ? 'SEND ERR (info="x")' : 'SEND OK';
+    lines.push(`Sep 11 ${String(10 + Math.floor(i / 3600)).padStart(2, '0')}:${String(Math.floor(i / 60) % 60).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}.${String(i % 1000).padStart(3, '0')} (${inst}) ${event}`);
+  }
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
+  assert.deepEqual(fitsInOrder(bytes, d, bounds, true), [true, true, true]);
+  const one = new LogIndex(new MemorySource(bytes), d, CTX);
+  one.build({ keyless: true });
+  assert.equal(one.recordCount, 3000);
+  assert.ok(diagnosticCounts(one).errors + diagnosticCounts(one).warnings > 0, 'failed sends among them');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
+  try {
+    const file = path.join(dir, 'gateway.log');
+    fs.writeFileSync(file, bytes);
+    for (const keyless of [true, false]) {
+      const whole = openLogFile(file, { ...CTX, fileName: 'gateway.log', threads: 1, keyless });
+      const expected = snapshot(whole);
+      (whole.source as FileSource).close();
+      const index = openLogFile(file, { ...CTX, fileName: 'gateway.log', threads: 3, parts: 7, keyless });
+      assert.deepEqual(snapshot(index), expected, keyless ? 'keyless on 3 threads' : 'keyed: on one thread whatever is asked');
+      (index.source as FileSource).close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
