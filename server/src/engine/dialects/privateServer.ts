@@ -51,6 +51,8 @@ class PrivateServerParser implements LineParser {
   private keyCol = -1;
   private problemCols: number[] = [];
   private cells = new Int32Array(64);
+  /** The byte the current table's header row split at: TAB, or a comma (CDR and authentication exports). */
+  private separator = 0x09;
   private readonly days = new CivilDays();
   /** Header rows met so far (tables in the file). */
   private tablesSeen = 0;
@@ -63,11 +65,15 @@ class PrivateServerParser implements LineParser {
   }
 
   /**
-   * The hot path, in bytes: a TAB-separated ASCII row of the current table whose cells name no
-   * column of a signature (so it cannot be a header row) and whose time is plain. Returns false,
-   * having changed nothing, for any other line: anyLine then reads it as text, as it always did.
+   * The hot path, in bytes: an ASCII row of the current table, split as its header row was (TABs, or
+   * commas in a row with no quote, no TAB and as many cells as columns), whose cells name no column
+   * of a signature (so it cannot be a header row) and whose time is plain. Returns false, having
+   * changed nothing, for any other line: anyLine then reads it as text, as it always did.
    */
   private dataRow(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+    const sep = this.separator;
+    // splitRow's comma rows honour quotes and re-join thousands groups, and a row with a TAB splits at TABs.
+    if (sep !== 0x09) for (let i = start; i < end; i++) if (buf[i] === 0x22 || buf[i] === 0x09) return false;
     // Cell bounds, trimmed: [s0, e0, s1, e1, …].
     let f = this.cells;
     let n = 0;
@@ -76,7 +82,7 @@ class PrivateServerParser implements LineParser {
     let bits = 0;
     for (let cs = start; cs <= end; ) {
       let tab = cs;
-      while (tab < end && buf[tab] !== 0x09) bits |= buf[tab++];
+      while (tab < end && buf[tab] !== sep) bits |= buf[tab++];
       let s = cs;
       let e = tab;
       while (s < e && isBlank(buf[s])) s++;
@@ -114,7 +120,11 @@ class PrivateServerParser implements LineParser {
       // Zones and other forms are read by the text path.
       if (wall !== wall && te > ts) return false;
     }
-    if (n !== this.columns.length) h.flags |= RecordFlag.Malformed;
+    if (sep !== 0x09 && n > this.columns.length) n = joinGroups(buf, f, n, this.columns.length, start, end);
+    if (n !== this.columns.length) {
+      if (sep !== 0x09) return false;
+      h.flags |= RecordFlag.Malformed;
+    }
     if (wall === wall) h.wall = wall;
     if (this.problemBytes(table, buf, f, n)) {
       h.severity = Severity.Warning;
@@ -134,7 +144,7 @@ class PrivateServerParser implements LineParser {
     }
     // Rows of the first table need no entry: componentOf falls back to its component.
     if (this.tablesSeen > 1) this.components.set(Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.keyStart, h.keyEnd - h.keyStart).toString('latin1'), table.component);
-    if (timeCol === 0) h.bodyCol = firstTab(buf, start, end) + 1 - start;
+    if (timeCol === 0) h.bodyCol = firstSeparator(buf, start, end) + 1 - start;
     return true;
   }
 
@@ -188,6 +198,7 @@ class PrivateServerParser implements LineParser {
     const kind = maybeHeader ? TABLES.find((t) => t.signature.every((c) => names.includes(c))) : undefined;
     if (kind) {
       this.setColumns(kind, names);
+      this.separator = line.includes('\t') ? 0x09 : 0x2c;
       return false;
     }
     const table = this.table;
@@ -222,7 +233,7 @@ class PrivateServerParser implements LineParser {
 
   /** The table rows are read by and how many header rows came before (the components kept depend on it). */
   partState(): string {
-    return `${this.tablesSeen}\n${this.table?.component ?? ''}\n${this.firstComponent ?? ''}\n${this.columns.join('\t')}`;
+    return `${this.tablesSeen}\n${this.table?.component ?? ''}\n${this.firstComponent ?? ''}\n${this.separator}\n${this.columns.join('\t')}`;
   }
 }
 
@@ -232,8 +243,35 @@ function namesColumn(buf: Uint8Array, s: number, e: number): boolean {
   return false;
 }
 
-function firstTab(buf: Uint8Array, s: number, e: number): number {
-  while (s < e && buf[s] !== 0x09) s++;
+/**
+ * splitRow's thousands groups over cell bounds `f` of a comma row without quotes: from the right, while
+ * there are more cells than `expected`, a cell of 1–3 digits and the next of exactly 3 (neither with
+ * blanks) become one (`3,169`). Returns the cells left.
+ */
+function joinGroups(buf: Uint8Array, f: Int32Array, n: number, expected: number, start: number, end: number): number {
+  for (let i = n - 2; n > expected && i >= 0; i--) {
+    const ls = f[2 * i];
+    const le = f[2 * i + 1];
+    const rs = f[2 * i + 2];
+    const re = f[2 * i + 3];
+    // Untrimmed cells are tested: the digits must run from comma to comma.
+    const bare = (ls === start || buf[ls - 1] === 0x2c) && le + 1 === rs && buf[le] === 0x2c && (re === end || buf[re] === 0x2c);
+    if (!bare || le - ls < 1 || le - ls > 3 || re - rs !== 3 || !allDigits(buf, ls, le) || !allDigits(buf, rs, re)) continue;
+    f[2 * i + 1] = re;
+    f.copyWithin(2 * i + 2, 2 * i + 4, 2 * n);
+    n--;
+  }
+  return n;
+}
+
+function allDigits(buf: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (buf[i] < 0x30 || buf[i] > 0x39) return false;
+  return true;
+}
+
+/** Where the first TAB or comma is (anyLine's body column), or `e`. */
+function firstSeparator(buf: Uint8Array, s: number, e: number): number {
+  while (s < e && buf[s] !== 0x09 && buf[s] !== 0x2c) s++;
   return s;
 }
 
