@@ -81,3 +81,57 @@ test('record arrays prepared ahead (a standby worker) are taken by the next firs
   small.build();
   assert.equal(small.recStartLine.length, plain.recStartLine.length);
 });
+
+/** A LogIndex that counts how often its record arrays grow by half again (growRecords) and are sized (resizeRecords). */
+class CountingIndex extends LogIndex {
+  grown = 0;
+  sized = 0;
+  protected override growRecords(min: number): void {
+    this.grown++;
+    super.growRecords(min);
+  }
+  protected override resizeRecords(n: number, shared = false): void {
+    this.sized++;
+    super.resizeRecords(n, shared);
+  }
+}
+
+test('lines shorter than the first estimate (CSV exports): the record arrays are sized once from the first megabyte, not grown by copies; the index is the same', () => {
+  const d = DIALECTS.find((x) => x.id === 'privateserver-log')!;
+  const rows = ['Cdr List', '', 'Call Date,Src,Dst,Duration,Disposition'];
+  // About 40 bytes a row, 12 MB: the estimate of 64 bytes a line is short by a third.
+  for (let i = 0; rows.length < 300_000; i++) rows.push(`2026-01-15 10:${String(59 - (i % 60)).padStart(2, '0')}:00,${100 + (i % 9)},200,${i % 90},${i % 11 === 0 ? 'FAILED' : 'ANSWERED'}`);
+  const bytes = Buffer.from(rows.join('\n') + '\n');
+  const whole = new CountingIndex(new MemorySource(bytes), d, {});
+  whole.build();
+  assert.equal(whole.grown, 0, 'never grown by half again');
+  assert.ok(whole.recordCount > 290_000 && whole.sized <= 3, `${whole.sized} sizings for ${whole.recordCount} records`);
+  // The first part of a parted build is sized for the whole log: the parts adopted after it fit.
+  const cut = bytes.indexOf(0x0a, bytes.length >> 1) + 1;
+  const first = new CountingIndex(new MemorySource(bytes), d, {});
+  first.startPart(0, cut);
+  first.build();
+  const part = new CountingIndex(new MemorySource(bytes), d, {});
+  part.startPart(cut, bytes.length);
+  part.build();
+  assert.equal(part.grown, 0, 'the part is sized for itself');
+  const sizedBefore = first.sized;
+  first.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
+  assert.equal(first.sized, sizedBefore, 'not sized again for the part it adopts');
+  first.endParts();
+  assert.equal(first.grown, 0);
+  assert.deepEqual(snapshot(first), snapshot(whole));
+  // A first part too small to tell (under 4 MB), then a large part: sized once for the rest of the log when it is adopted.
+  const early = bytes.indexOf(0x0a, 1 << 20) + 1;
+  const small = new CountingIndex(new MemorySource(bytes), d, {});
+  small.startPart(0, early);
+  small.build();
+  const rest = new CountingIndex(new MemorySource(bytes), d, {});
+  rest.startPart(early, bytes.length);
+  rest.build();
+  const grownBefore = small.grown;
+  small.adoptPart(structuredClone(rest.part()), rest.scannedTo, rest.endsInPartialLine);
+  small.endParts();
+  assert.equal(small.grown, grownBefore, 'not grown by half again when the part is adopted');
+  assert.deepEqual(snapshot(small), snapshot(whole));
+});

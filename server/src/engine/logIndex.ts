@@ -51,6 +51,7 @@ export class LogIndex extends LogScanner {
   startPart(from: number, to: number): void {
     this.scannedTo = from;
     this.limit = to;
+    this.partsFollow = from === 0;
     if (from > 0) {
       this.open = CARRY;
       this.primeParser(from);
@@ -116,6 +117,9 @@ export class LogIndex extends LogScanner {
   adoptPart(p: StorePart, scannedTo: number, endsInPartialLine: boolean): void {
     if (this.searched !== undefined && !adoptHits(this.searched, p.hits)) this.searched = undefined;
     const recordBase = this.recordCount;
+    // Room for the rest of the log at the records per byte so far, rather than growth by half again
+    // (each a copy into new pages) when the parts hold more records than the first estimate (short lines).
+    if (recordBase + p.recordCount > this.recStartLine.length && scannedTo > 0) this.resizeRecords(Math.ceil((recordBase + p.recordCount) * Math.max(1, (this.source.size / scannedTo) * 1.05)));
     this.adopt(p);
     // A part without them leaves its records to be read back (lineOf answers undefined).
     if (p.problemLines !== undefined) this.problemLines?.addPortable(p.problemLines, recordBase);

@@ -23,6 +23,10 @@ const FIRST_LOOK_BYTES = 4096;
 const SIZE_SESSIONS_MIN_BYTES = 16 << 20;
 /** …after this much of it is read. */
 const SIZE_SESSIONS_AFTER_BYTES = 4 << 20;
+/** A build of this much (not a window of a streamed build) sizes its record arrays once… */
+const SIZE_RECORDS_MIN_BYTES = 4 << 20;
+/** …from the records per byte of this much of it. */
+const SIZE_RECORDS_AFTER_BYTES = 1 << 20;
 
 /** What the last record does with the lines after it: takes them (OPEN), leaves them orphans (NONE), or, at a part's start, CARRY: they continue a record before the part. */
 export const NONE = -1;
@@ -65,6 +69,8 @@ export class LogScanner extends RecordTexts {
   protected carryLines = 0;
   protected carryEndOffset = 0;
   protected carryDialog: string | undefined = undefined;
+  /** Set by LogIndex.startPart for the first part of a parted build: the other parts will be adopted after it. */
+  protected partsFollow = false;
   /** The parser's state after primeParser (a part of a dialect that splitsWithState), as partState gives it. */
   protected primedState: string | undefined = undefined;
 
@@ -118,8 +124,20 @@ export class LogScanner extends RecordTexts {
     // A first build of a whole log sizes its sessions, key table and dialogs once, from what its first
     // megabytes hold, rather than growing them by copies into new pages (for a 50 MB log, 40 ms).
     let sizeSessionsAt = first === 0 && this.scannedTo === 0 && this.limit === undefined && !this.keyless && total >= SIZE_SESSIONS_MIN_BYTES ? SIZE_SESSIONS_AFTER_BYTES : Infinity;
+    // Lines shorter than the estimate's 64 bytes (CSV exports: 40–50) would grow the arrays by copies,
+    // each into new pages: once the first megabyte tells how many records a byte holds, they are sized
+    // for the rest at once (of the whole log for the index a parted build adopts the other parts into,
+    // the one that starts at 0). Not while another thread maps them (toucher): it holds the arrays it maps.
+    const scanFrom = this.scannedTo;
+    const sizeFor = this.partsFollow && scanFrom === 0 ? this.source.size : total;
+    let sizeRecordsAt = toucher === undefined && total - scanFrom >= SIZE_RECORDS_MIN_BYTES ? scanFrom + SIZE_RECORDS_AFTER_BYTES : Infinity;
     try {
       while (this.scannedTo < total) {
+        if (this.scannedTo >= sizeRecordsAt) {
+          const expected = Math.ceil(this.recordCount + ((this.recordCount - first) / (this.scannedTo - scanFrom)) * (sizeFor - this.scannedTo) * 1.05);
+          if (expected > this.recStartLine.length) this.resizeRecords(expected);
+          sizeRecordsAt = Infinity;
+        }
         if (this.scannedTo >= sizeSessionsAt) {
           this.reserveForTheRest(total);
           sizeSessionsAt = Infinity;
