@@ -103,6 +103,45 @@ test('a part after a second table does not fit and is indexed again in order; th
   }
 });
 
+test('parts that fit are adopted until one does not; this thread then indexes the rest in order (Stitcher: workers answered in any order)', async () => {
+  const d = dialect('privateserver-log');
+  // The second sessions table starts in the last part: the parts before it fit and are adopted first.
+  const lines = [...sessionsTable(3000, 1000), ...sessionsTable(400, 2000)];
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
+  assert.deepEqual(fitsInOrder(bytes, d, bounds, false), [true, true, false]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
+  try {
+    const file = path.join(dir, 'sessions.tsv');
+    fs.writeFileSync(file, bytes);
+    const ctx = { ...CTX, fileName: 'sessions.tsv' };
+    for (const keyless of [false, true]) {
+      const one = openLogFile(file, { ...ctx, threads: 1, keyless });
+      const expected = snapshot(one);
+      (one.source as FileSource).close();
+      // Parts from the back: the workers answer the misfit (last) part first, the ones that fit after it.
+      for (const [threads, parts] of [[2, 4], [3, 4], [2, 9]]) {
+        const index = openLogFile(file, { ...ctx, threads, parts, keyless });
+        assert.deepEqual(snapshot(index), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts} parts`);
+        (index.source as FileSource).close();
+      }
+      // check's build: the workers' parts held, then adopted up to the misfit (segments are for time-ordered logs).
+      const held = openLogFile(file, { ...ctx, threads: 2, parts: 4, keyless: true, segments: true, problemLines: true });
+      if (keyless) assert.deepEqual(snapshot(held), expected, 'held parts');
+      (held.source as FileSource).close();
+    }
+    const one = openLogFile(file, { ...ctx, threads: 1 });
+    const expected = snapshot(one);
+    (one.source as FileSource).close();
+    const index = new LogIndex(new FileSource(file), d, ctx);
+    await buildParallelAsync(index, file, 2, ctx, 1000, { parts: 4 });
+    assert.deepEqual(snapshot(index), expected, "the server's build");
+    (index.source as FileSource).close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an EMG log of no kind by name takes the kind its first record shows in every part (keyless); keyed it stays whole', () => {
   const d = dialect('emg-log');
   const lines: string[] = ['', '  blank-led preamble'];

@@ -40,7 +40,8 @@ export class Stitcher {
 
   /**
    * Ends the build once every part is in: the held parts left as segments after the index where they
-   * all can be (LogIndex.canSegment), else adopted as usual.
+   * all can be (LogIndex.canSegment), else adopted as usual. When alone, only the parts that fit are
+   * adopted: the build goes on with LogIndex.goOnAlone.
    */
   end(): void {
     let held = this.held ?? [];
@@ -57,6 +58,8 @@ export class Stitcher {
     }
     const asSegments = !this.alone && held.length > 0 && held.every((a) => 'part' in a && this.index.canSegment(a.part));
     if (!asSegments) for (const answer of held) adopt(this.index, answer);
+    // Alone: the index's goOnAlone ends the parts, then indexes the rest.
+    if (this.alone) return;
     this.index.endParts();
     if (asSegments) for (const answer of held) if ('part' in answer) this.index.addSegment(answer.part, answer.scannedTo, answer.endsInPartialLine);
   }
