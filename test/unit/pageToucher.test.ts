@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LogIndex, MemorySource } from '../../server/src/engine';
+import type { Dialect } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { PageToucher } from '../../server/src/engine/pageToucher';
 import { prepareRecordSlots } from '../../server/src/engine/recordArrays';
@@ -96,6 +97,14 @@ class CountingIndex extends LogIndex {
   }
 }
 
+/** The part `[from, to)` of `bytes` indexed on its own, as a parted build's thread or worker indexes it. */
+function builtPart(bytes: Buffer, d: Dialect, from: number, to: number): CountingIndex {
+  const part = new CountingIndex(new MemorySource(bytes), d, {});
+  part.startPart(from, to);
+  part.build();
+  return part;
+}
+
 test('lines shorter than the first estimate (CSV exports): the record arrays are sized once from the first megabyte, not grown by copies; the index is the same', () => {
   const d = DIALECTS.find((x) => x.id === 'privateserver-log')!;
   const rows = ['Cdr List', '', 'Call Date,Src,Dst,Duration,Disposition'];
@@ -108,12 +117,8 @@ test('lines shorter than the first estimate (CSV exports): the record arrays are
   assert.ok(whole.recordCount > 290_000 && whole.sized <= 3, `${whole.sized} sizings for ${whole.recordCount} records`);
   // The first part of a parted build is sized for the whole log: the parts adopted after it fit.
   const cut = bytes.indexOf(0x0a, bytes.length >> 1) + 1;
-  const first = new CountingIndex(new MemorySource(bytes), d, {});
-  first.startPart(0, cut);
-  first.build();
-  const part = new CountingIndex(new MemorySource(bytes), d, {});
-  part.startPart(cut, bytes.length);
-  part.build();
+  const first = builtPart(bytes, d, 0, cut);
+  const part = builtPart(bytes, d, cut, bytes.length);
   assert.equal(part.grown, 0, 'the part is sized for itself');
   const sizedBefore = first.sized;
   first.adoptPart(structuredClone(part.part()), part.scannedTo, part.endsInPartialLine);
@@ -123,12 +128,8 @@ test('lines shorter than the first estimate (CSV exports): the record arrays are
   assert.deepEqual(snapshot(first), snapshot(whole));
   // A first part too small to tell (under 4 MB), then a large part: sized once for the rest of the log when it is adopted.
   const early = bytes.indexOf(0x0a, 1 << 20) + 1;
-  const small = new CountingIndex(new MemorySource(bytes), d, {});
-  small.startPart(0, early);
-  small.build();
-  const rest = new CountingIndex(new MemorySource(bytes), d, {});
-  rest.startPart(early, bytes.length);
-  rest.build();
+  const small = builtPart(bytes, d, 0, early);
+  const rest = builtPart(bytes, d, early, bytes.length);
   const grownBefore = small.grown;
   small.adoptPart(structuredClone(rest.part()), rest.scannedTo, rest.endsInPartialLine);
   small.endParts();

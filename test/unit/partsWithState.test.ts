@@ -1,7 +1,7 @@
 // Dialects whose parsers keep state from line to line (Dialect.splitsWithState) split into parts:
 // each part starts in the state the log's head leaves (a PrivateServer table, an EMG file kind); a
 // part that starts or leaves another state is indexed again, in order, on the stitching thread.
-import { test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +9,7 @@ import * as path from 'path';
 import { buildParallelAsync, canSplit, diagnosticCounts, LogIndex, MemorySource, openLogFile } from '../../server/src/engine';
 import { FileSource } from '../../server/src/engine/source';
 import { DIALECTS } from '../../server/src/engine/dialects';
-import type { Dialect } from '../../server/src/engine';
+import type { Dialect, FileOpenOptions, ParseContext } from '../../server/src/engine';
 import { snapshot } from './helpers';
 import { CTX, evenBounds, lineStarts } from './partSamples';
 
@@ -54,6 +54,40 @@ function fitsInOrder(bytes: Buffer, d: Dialect, bounds: number[], keyless: boole
   return fits;
 }
 
+let dir = '';
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** `bytes` written to the file `name` in this suite's directory; its path. */
+function written(name: string, bytes: Buffer): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  return file;
+}
+
+/** The snapshot of `file` indexed by openLogFile with `options` (the source closed after). */
+function indexed(file: string, options: FileOpenOptions): unknown {
+  const index = openLogFile(file, options);
+  try {
+    return snapshot(index);
+  } finally {
+    (index.source as FileSource).close();
+  }
+}
+
+/** The snapshot of `file` as the server builds it (buildParallelAsync) on 2 threads in `parts` parts. */
+async function serverBuild(file: string, d: Dialect, ctx: ParseContext, parts: number): Promise<unknown> {
+  const index = new LogIndex(new FileSource(file), d, ctx);
+  try {
+    await buildParallelAsync(index, file, 2, ctx, 1000, { parts });
+    return snapshot(index);
+  } finally {
+    (index.source as FileSource).close();
+  }
+}
+
 test('which dialects split with state, and only where: EMG in keyless builds, PrivateServer always', () => {
   assert.equal(canSplit(dialect('emg-log'), false), false, 'EMG spans are numbered from the start');
   assert.equal(canSplit(dialect('emg-log'), true), true);
@@ -74,33 +108,19 @@ test('a part after a second table does not fit and is indexed again in order; th
   const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
   // Part 1 holds the CDR table's header row (the state changes inside it): it does not fit.
   assert.deepEqual(fitsInOrder(bytes, d, bounds, false), [false]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
-  try {
-    const file = path.join(dir, 'sessions.tsv');
-    fs.writeFileSync(file, bytes);
-    for (const keyless of [false, true]) {
-      const one = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads: 1, keyless });
-      const expected = snapshot(one);
-      assert.ok(one.sessionCount > 40 || keyless, 'sessions of both sessions tables and the CDR table');
-      (one.source as FileSource).close();
-      for (const [threads, parts] of [[2, undefined], [2, 7], [3, 13]]) {
-        const index = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads, parts, keyless });
-        assert.deepEqual(snapshot(index), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts ?? 'default'} parts`);
-        (index.source as FileSource).close();
-      }
+  const file = written('sessions.tsv', bytes);
+  const ctx = { ...CTX, fileName: 'sessions.tsv' };
+  const keyed = openLogFile(file, { ...ctx, threads: 1 });
+  assert.ok(keyed.sessionCount > 40, 'sessions of both sessions tables and the CDR table');
+  (keyed.source as FileSource).close();
+  for (const keyless of [false, true]) {
+    const expected = indexed(file, { ...ctx, threads: 1, keyless });
+    for (const [threads, parts] of [[2, undefined], [2, 7], [3, 13]]) {
+      assert.deepEqual(indexed(file, { ...ctx, threads, parts, keyless }), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts ?? 'default'} parts`);
     }
-    const one = openLogFile(file, { ...CTX, fileName: 'sessions.tsv', threads: 1 });
-    const expected = snapshot(one);
-    (one.source as FileSource).close();
-    for (const parts of [2, 9]) {
-      const index = new LogIndex(new FileSource(file), d, { ...CTX, fileName: 'sessions.tsv' });
-      await buildParallelAsync(index, file, 2, { ...CTX, fileName: 'sessions.tsv' }, 1000, { parts });
-      assert.deepEqual(snapshot(index), expected, `the server's build, ${parts} parts`);
-      (index.source as FileSource).close();
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
+  const expected = indexed(file, { ...ctx, threads: 1 });
+  for (const parts of [2, 9]) assert.deepEqual(await serverBuild(file, d, ctx, parts), expected, `the server's build, ${parts} parts`);
 });
 
 test('parts that fit are adopted until one does not; this thread then indexes the rest in order (Stitcher: workers answered in any order)', async () => {
@@ -110,36 +130,18 @@ test('parts that fit are adopted until one does not; this thread then indexes th
   const bytes = Buffer.from(lines.join('\n') + '\n');
   const bounds = evenBounds(lineStarts(bytes), bytes.length, 4);
   assert.deepEqual(fitsInOrder(bytes, d, bounds, false), [true, true, false]);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
-  try {
-    const file = path.join(dir, 'sessions.tsv');
-    fs.writeFileSync(file, bytes);
-    const ctx = { ...CTX, fileName: 'sessions.tsv' };
-    for (const keyless of [false, true]) {
-      const one = openLogFile(file, { ...ctx, threads: 1, keyless });
-      const expected = snapshot(one);
-      (one.source as FileSource).close();
-      // Parts from the back: the workers answer the misfit (last) part first, the ones that fit after it.
-      for (const [threads, parts] of [[2, 4], [3, 4], [2, 9]]) {
-        const index = openLogFile(file, { ...ctx, threads, parts, keyless });
-        assert.deepEqual(snapshot(index), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts} parts`);
-        (index.source as FileSource).close();
-      }
-      // check's build: the workers' parts held, then adopted up to the misfit (segments are for time-ordered logs).
-      const held = openLogFile(file, { ...ctx, threads: 2, parts: 4, keyless: true, segments: true, problemLines: true });
-      if (keyless) assert.deepEqual(snapshot(held), expected, 'held parts');
-      (held.source as FileSource).close();
+  const file = written('sessions.tsv', bytes);
+  const ctx = { ...CTX, fileName: 'sessions.tsv' };
+  for (const keyless of [false, true]) {
+    const expected = indexed(file, { ...ctx, threads: 1, keyless });
+    // Parts from the back: the workers answer the misfit (last) part first, the ones that fit after it.
+    for (const [threads, parts] of [[2, 4], [3, 4], [2, 9]]) {
+      assert.deepEqual(indexed(file, { ...ctx, threads, parts, keyless }), expected, `${keyless ? 'keyless, ' : ''}${threads} threads, ${parts} parts`);
     }
-    const one = openLogFile(file, { ...ctx, threads: 1 });
-    const expected = snapshot(one);
-    (one.source as FileSource).close();
-    const index = new LogIndex(new FileSource(file), d, ctx);
-    await buildParallelAsync(index, file, 2, ctx, 1000, { parts: 4 });
-    assert.deepEqual(snapshot(index), expected, "the server's build");
-    (index.source as FileSource).close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    // check's build: the workers' parts held, then adopted up to the misfit (segments are for time-ordered logs).
+    if (keyless) assert.deepEqual(indexed(file, { ...ctx, threads: 2, parts: 4, keyless, segments: true, problemLines: true }), expected, 'held parts');
   }
+  assert.deepEqual(await serverBuild(file, d, ctx, 4), indexed(file, { ...ctx, threads: 1 }), "the server's build");
 });
 
 test('an EMG log of no kind by name takes the kind its first record shows in every part (keyless); keyed it stays whole', () => {
@@ -157,19 +159,10 @@ test('an EMG log of no kind by name takes the kind its first record shows in eve
   one.build({ keyless: true });
   assert.equal(one.recordCount, 3000);
   assert.ok(diagnosticCounts(one).errors + diagnosticCounts(one).warnings > 0, 'failed sends among them');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-state-'));
-  try {
-    const file = path.join(dir, 'gateway.log');
-    fs.writeFileSync(file, bytes);
-    for (const keyless of [true, false]) {
-      const whole = openLogFile(file, { ...CTX, fileName: 'gateway.log', threads: 1, keyless });
-      const expected = snapshot(whole);
-      (whole.source as FileSource).close();
-      const index = openLogFile(file, { ...CTX, fileName: 'gateway.log', threads: 3, parts: 7, keyless });
-      assert.deepEqual(snapshot(index), expected, keyless ? 'keyless on 3 threads' : 'keyed: on one thread whatever is asked');
-      (index.source as FileSource).close();
-    }
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+  const file = written('gateway.log', bytes);
+  const ctx = { ...CTX, fileName: 'gateway.log' };
+  for (const keyless of [true, false]) {
+    const expected = indexed(file, { ...ctx, threads: 1, keyless });
+    assert.deepEqual(indexed(file, { ...ctx, threads: 3, parts: 7, keyless }), expected, keyless ? 'keyless on 3 threads' : 'keyed: on one thread whatever is asked');
   }
 });
