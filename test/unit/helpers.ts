@@ -126,3 +126,15 @@ export function logCache(): LogCache {
     },
   });
 }
+
+/** Runs `body` with MSGLOG_THREADS set to `threads` (the threads LogSet.open gives a large log), then as it was. */
+export async function withThreads<T>(threads: string, body: () => Promise<T>): Promise<T> {
+  const was = process.env.MSGLOG_THREADS;
+  process.env.MSGLOG_THREADS = threads;
+  try {
+    return await body();
+  } finally {
+    if (was === undefined) delete process.env.MSGLOG_THREADS;
+    else process.env.MSGLOG_THREADS = was;
+  }
+}

@@ -13,7 +13,7 @@ import type { LogSetOptions } from '../../server/src/engine/logSet';
 import type { StorePart } from '../../server/src/engine/logIndex';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { indexPart, startEarlyPartWorker } from '../../server/src/engine/parallel';
-import { generatedLog, mixedEndings, REAL_LOG } from './helpers';
+import { generatedLog, mixedEndings, REAL_LOG, withThreads } from './helpers';
 import { CTX, evenBounds, lineStarts, SAMPLES } from './partSamples';
 
 /** What msglog check builds: every record in one session, problem lines kept. */
@@ -123,15 +123,19 @@ test('the real CommuniGate log in 3 and 7 parts, left in segments, gives one sca
   }
 });
 
-/** Runs `body` with MSGLOG_THREADS set to `threads` (the threads LogSet.open gives a large log), then as it was. */
-async function withThreads<T>(threads: string, body: () => Promise<T>): Promise<T> {
-  const was = process.env.MSGLOG_THREADS;
-  process.env.MSGLOG_THREADS = threads;
+
+/**
+ * Runs `body` with check's windowed build off (MSGLOG_CHECK_WINDOWS=0): these tests are of the parted
+ * build it falls back on (windowedCheck.test.ts has the windowed one).
+ */
+async function withoutWindows(body: () => Promise<void>): Promise<void> {
+  const was = process.env.MSGLOG_CHECK_WINDOWS;
+  process.env.MSGLOG_CHECK_WINDOWS = '0';
   try {
-    return await body();
+    await body();
   } finally {
-    if (was === undefined) delete process.env.MSGLOG_THREADS;
-    else process.env.MSGLOG_THREADS = was;
+    if (was === undefined) delete process.env.MSGLOG_CHECK_WINDOWS;
+    else process.env.MSGLOG_CHECK_WINDOWS = was;
   }
 }
 
@@ -173,7 +177,7 @@ function checkLines(set: LogSet, json: boolean, file: string | undefined): strin
 
 const logFileOf = (file: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect('communigate-log'), mtimeMs: CTX.mtimeMs ?? 0 });
 
-test('a large log opened for check on two threads reads the worker\'s parts as segments, or has the worker write their lines, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+test('a large log opened for check on two threads reads the worker\'s parts as segments, or has the worker write their lines, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => withoutWindows(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-seg-'));
   try {
     // Large enough (and in parts small enough) that the worker, started ahead as check starts it, takes some.
@@ -213,9 +217,9 @@ test('a large log opened for check on two threads reads the worker\'s parts as s
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}));
 
-test('parts a worker kept that cannot be segments (no record in them) are handed over after all, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+test('parts a worker kept that cannot be segments (no record in them) are handed over after all, with one thread\'s diagnostics', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => withoutWindows(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-seg-'));
   try {
     const file = generatedLog(dir, 'communigate', 40);
@@ -238,7 +242,7 @@ test('parts a worker kept that cannot be segments (no record in them) are handed
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-});
+}));
 
 test('a worker\'s check lines go after this thread\'s: a JSON item\'s `,` dropped only before the first of all', () => {
   const written = (json: boolean, before: number, chunks: string[], items: number): string => {

@@ -91,6 +91,12 @@ export class ByteStrings {
     return strings;
   }
 
+  /** Drops every string, keeping the pool and starts for the next ones (a window's lines forgotten: ProblemLines.forget). */
+  clear(): void {
+    this.count = 0;
+    this.starts[0] = 0;
+  }
+
   /** Appends string i of `other`. */
   pushFrom(other: ByteStrings, i: number): number {
     return this.push(other.pool, other.starts[i], other.starts[i + 1]);

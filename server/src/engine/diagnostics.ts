@@ -102,10 +102,16 @@ interface TimeEdge {
   text: string;
 }
 
-/** diagnosticFacts of one segment, `edge` as the segments before it left it. */
-function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts): Generator<DiagnosticFacts> {
+/**
+ * diagnosticFacts of one segment, `edge` as the segments before it left it. A window of a windowed
+ * check (WindowFacts): only records before `to`, and the overflow runs before the first record after
+ * them (all when `final`); runs starting before line `runsFrom` were reported already, or are not this
+ * index's (the lines a worker's half begins with: its lead).
+ */
+function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts, to = index.recordCount, final = true, runsFrom = -1): Generator<DiagnosticFacts> {
   const runs = index.overflow;
   let next = 0;
+  while (next < runs.length && runs[next].startLine < runsFrom) next++;
   let edge = carried.t;
   // The record of this segment that set the edge; -1 while the one before this segment did.
   let edgeRecord = -1;
@@ -117,13 +123,13 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
     fact.message = message;
     return fact;
   };
-  for (let r = 0; r < index.recordCount; r++) {
+  for (let r = 0; r < to; r++) {
     while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++], index);
     // Most records have no diagnostic: a plain loop (not this generator) moves over them, keeping the
     // running time edge (nothing allocated); it stops at a record with one, or before the next run.
     quiet.edge = edge;
     quiet.edgeRecord = edgeRecord;
-    const stop = quietRecords(index, r, next < runs.length ? runs[next].startLine : Infinity, quiet);
+    const stop = quietRecords(index, r, to, next < runs.length ? runs[next].startLine : Infinity, quiet);
     edge = quiet.edge;
     edgeRecord = quiet.edgeRecord;
     if (stop !== r) {
@@ -171,11 +177,63 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
       );
     }
   }
-  while (next < runs.length) yield overflowDiagnostic(runs[next++], index);
+  // A window's runs up to the record it holds back; none while it holds no record (they may precede one to come).
+  const runsTo = final ? Infinity : to < index.recordCount ? index.recStartLine[to] : -1;
+  while (next < runs.length && runs[next].startLine < runsTo) yield overflowDiagnostic(runs[next++], index);
   carried.t = edge;
   if (edgeRecord >= 0) {
     carried.index = index;
     carried.record = edgeRecord;
+  }
+}
+
+/**
+ * diagnosticFacts of an index built a window at a time (windowedCheck.ts): the final records of each
+ * window (facts), then forget() as the index forgets them. The running time edge and the overflow runs
+ * reported are carried from window to window; the edge's text is read before its record is forgotten.
+ */
+export class WindowFacts {
+  private readonly edge: TimeEdge;
+  private readonly fact: DiagnosticFacts;
+  /** Overflow runs that start before this line were reported, or are not the index's (a worker's lead). */
+  runsFrom = -1;
+
+  /** `before`: the edge the records before the index left (a worker's half), as diagnosticFactsOf takes it. */
+  constructor(index: LogIndex, before?: { t: number; text: string }) {
+    this.fact = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1, index };
+    this.edge = { t: before?.t ?? NaN, index: undefined, record: -1, textIndex: undefined, textRecord: -1, text: before?.text ?? '' };
+  }
+
+  /** The diagnostics of the records before `ready`, and of the runs before the record after them (all runs left when `final`). */
+  facts(index: LogIndex, ready: number, final: boolean): Generator<DiagnosticFacts> {
+    const from = this.runsFrom;
+    if (!final && ready < index.recordCount) this.runsFrom = index.recStartLine[ready];
+    this.fact.index = index;
+    return segmentFacts(index, this.edge, this.fact, ready, final, from);
+  }
+
+  /** `index` forgets its first `n` records (LogIndex.forget): the edge's record is renumbered, or its text read now. */
+  forget(index: LogIndex, n: number): void {
+    const e = this.edge;
+    if (e.index === index) {
+      if (e.record < n) {
+        e.text = edgeText(e, index, e.record);
+        e.index = undefined;
+        e.record = -1;
+      } else e.record -= n;
+    }
+    if (e.textIndex === index) {
+      if (e.textRecord < n || e.index === undefined) {
+        e.textIndex = undefined;
+        e.textRecord = -1;
+      } else e.textRecord -= n;
+    }
+  }
+
+  /** The running time edge and its text, as the records so far leave it (what a worker's half is measured from). */
+  edgeNow(): { t: number; text: string } {
+    const e = this.edge;
+    return { t: e.t, text: e.index === undefined ? e.text : edgeText(e, e.index, e.record) };
   }
 }
 
@@ -234,12 +292,11 @@ interface EdgeState {
 }
 
 /**
- * Moves over the records from `r` on that have no diagnostic, up to the first that starts after line
+ * Moves over the records from `r` (to `n`) that have no diagnostic, up to the first that starts after line
  * `stopLine` (an overflow run is reported before it), keeping the running time edge in `state`.
  * Returns the first record not passed over (r itself when it has a diagnostic).
  */
-function quietRecords(index: LogIndex, r: number, stopLine: number, state: EdgeState): number {
-  const n = index.recordCount;
+function quietRecords(index: LogIndex, r: number, n: number, stopLine: number, state: EdgeState): number {
   const flags = index.recFlags;
   const severity = index.recSeverity;
   const level = index.recLevel;

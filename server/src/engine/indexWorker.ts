@@ -5,6 +5,7 @@
 import { receiveMessageOnPort, workerData } from 'worker_threads';
 import type { MessagePort } from 'worker_threads';
 import { dialectById } from './dialects';
+import type { Dialect } from './types';
 import type { EarlyPartJob, PartAnswer, PartJob } from './parallel';
 import { indexPart, transferables } from './parallel';
 import { heldPart, serveKeptParts } from './keptParts';
@@ -17,19 +18,16 @@ import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
+import { BackHalf, backHalfLines } from './windowedCheck';
+import type { BackHalfAnswer, BackHalfJob, FrontEnd } from './windowedCheck';
 
 /**
  * Claims parts from the back until none is left, posting each as it is done; the last answer says so.
  * A worker that keeps its parts (PartJob.keep) posts what each is, then waits for this thread's word.
  */
 function run(job: PartJob): void {
-  const done = new Int32Array(job.done);
   const claims = new Int32Array(job.claims);
-  const post = (answer: PartAnswer | CheckLines, transfer: ArrayBuffer[] = []): void => {
-    job.port.postMessage(answer, transfer);
-    Atomics.add(done, 0, 1);
-    Atomics.notify(done, 0);
-  };
+  const post = poster<PartAnswer | CheckLines>(job);
   let source: FileSource | undefined;
   let waiting = false;
   const end = (): void => {
@@ -37,8 +35,7 @@ function run(job: PartJob): void {
     job.port.close();
   };
   try {
-    const dialect = dialectById(job.dialect);
-    if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
+    const dialect = knownDialect(job.dialect);
     const file = (source = new FileSource(job.path));
     const kept = new Map<number, { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean }>();
     for (;;) {
@@ -56,20 +53,43 @@ function run(job: PartJob): void {
     }
     post({ k: -1, last: true, more: true });
     waiting = true;
-    job.port.once('message', (order: KeptPartsOrder) => {
-      try {
-        serveKeptParts(kept, order, { source: file, dialect, ctx: job.ctx, toleranceMs: job.toleranceMs }, post, transferables);
-      } catch (e) {
-        post({ error: e instanceof Error ? e.message : String(e), last: true });
-      } finally {
-        end();
-      }
-    });
+    whenTold<KeptPartsOrder>(job.port, post, end, (order) => serveKeptParts(kept, order, { source: file, dialect, ctx: job.ctx, toleranceMs: job.toleranceMs }, post, transferables));
   } catch (e) {
-    post({ error: e instanceof Error ? e.message : String(e), last: true });
+    post({ error: messageOf(e), last: true });
   } finally {
     if (!waiting) end();
   }
+}
+
+/** Serves this thread's word (the next message on `port`) once: an error is posted as the last answer; `end` runs after. */
+function whenTold<W>(port: MessagePort, post: (answer: { error: string; last: true }) => void, end: () => void, serve: (word: W) => void): void {
+  port.once('message', (word: W) => {
+    try {
+      serve(word);
+    } catch (e) {
+      post({ error: messageOf(e), last: true });
+    } finally {
+      end();
+    }
+  });
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** Posts an answer of a job and flags it (this thread may be blocked on the flag: PartWorker.waitSync). */
+function poster<A>(job: { done: SharedArrayBuffer; port: MessagePort }): (answer: A, transfer?: ArrayBuffer[]) => void {
+  const done = new Int32Array(job.done);
+  return (answer, transfer = []) => {
+    job.port.postMessage(answer, transfer);
+    Atomics.add(done, 0, 1);
+    Atomics.notify(done, 0);
+  };
+}
+
+function knownDialect(id: string): Dialect {
+  const dialect = dialectById(id);
+  if (!dialect) throw new Error(`unknown dialect ${id}`);
+  return dialect;
 }
 
 /** Posts the one answer of a job (or its error), then closes the port and flags that the answer is there. */
@@ -79,7 +99,7 @@ function answerOnce<A>(job: { done: SharedArrayBuffer; port: MessagePort }, comp
     const { answer, transfer } = compute();
     job.port.postMessage(answer, transfer ?? []);
   } catch (e) {
-    job.port.postMessage({ error: e instanceof Error ? e.message : String(e) });
+    job.port.postMessage({ error: messageOf(e) });
   } finally {
     job.port.close();
     Atomics.store(done, 0, 1);
@@ -102,22 +122,51 @@ function search(job: SearchJob): void {
 /** The header lines holding some patterns, and the marker lines, of a whole log (quickFilter). */
 function headerLines(job: HeaderLinesJob): void {
   answerOnce<HeaderLinesAnswer>(job, () => {
-    const dialect = dialectById(job.dialect);
-    if (!dialect) throw new Error(`unknown dialect ${job.dialect}`);
-    return { answer: headerLinesJob(job, dialect) };
+    return { answer: headerLinesJob(job, knownDialect(job.dialect)) };
   });
 }
 
-/** A part worker started early (startEarlyPartWorker): claims parts as run() does once its job comes. */
+/**
+ * A windowed check's back half (windowedCheck.ts): indexed window by window, its lead posted as soon as
+ * it is known, its lines kept; once this thread says where the front half ends, its lines are posted.
+ */
+function checkHalf(job: BackHalfJob & { done: SharedArrayBuffer; port: MessagePort }): void {
+  const post = poster<BackHalfAnswer>(job);
+  let source: FileSource | undefined;
+  const end = (): void => {
+    source?.close();
+    job.port.close();
+  };
+  try {
+    const dialect = knownDialect(job.dialect);
+    const file = (source = new FileSource(job.path));
+    const half = new BackHalf(file, dialect, job.ctx, job);
+    half.run((lead) => post({ k: -1, lead }));
+    whenTold<FrontEnd>(job.port, post, end, (front) => {
+      const lines = backHalfLines(half, front, file, dialect, job.ctx, job);
+      if (lines === undefined) post({ k: -1, again: true, last: true });
+      else post({ k: -1, lines, last: true }, lines.lines.map((chunk) => chunk.buffer as ArrayBuffer));
+    });
+  } catch (e) {
+    post({ error: messageOf(e), last: true });
+    end();
+  }
+}
+
+/** A part worker started early (startEarlyPartWorker): claims parts as run() does once its job comes, or checks a back half. */
 function earlyPart(job: EarlyPartJob): void {
   const sent = receiveMessageOnPort(job.port);
-  const take = (part: Omit<PartJob, 'done' | 'port'>): void => run({ ...part, done: job.done, port: job.port });
-  if (sent !== undefined) take(sent.message as Omit<PartJob, 'done' | 'port'>);
+  const take = (part: Omit<PartJob, 'done' | 'port'> | BackHalfJob): void => {
+    if ('kind' in part && part.kind === 'check-half') checkHalf({ ...part, done: job.done, port: job.port });
+    else run({ ...(part as Omit<PartJob, 'done' | 'port'>), done: job.done, port: job.port });
+  };
+  if (sent !== undefined) take(sent.message as Omit<PartJob, 'done' | 'port'> | BackHalfJob);
   else job.port.once('message', take);
 }
 
-const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob;
+const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob | (BackHalfJob & { done: SharedArrayBuffer; port: MessagePort });
 if ('kind' in job && job.kind === 'search') search(job);
+else if ('kind' in job && job.kind === 'check-half') checkHalf(job);
 else if ('kind' in job && job.kind === 'early-part') earlyPart(job);
 else if ('kind' in job && job.kind === 'headers') headerLines(job);
 else run(job as PartJob);

@@ -1,5 +1,5 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import type { StorePart, StoreState } from './portableStore';
+import type { PartLead, StorePart, StoreState } from './portableStore';
 import { partLead } from './portableStore';
 import { partShape } from './segmentStore';
 import type { PartShape, SegmentStart } from './segmentStore';
@@ -282,9 +282,63 @@ export class LogIndex extends LogScanner {
     this.installSessionEnds(ends);
   }
 
+  /**
+   * indexWindow for msglog check in windows (windowedCheck.ts): about `bytes` more, never past `to` (a
+   * line boundary), problem lines kept as BuildOptions.problemLines keeps them (forget() forgets them
+   * with their records). Returns how many records are final: all at the log's end, else all but the last.
+   */
+  indexCheckWindow(bytes: number, to: number): number {
+    const size = this.source.size;
+    const first = this.recordCount;
+    const end = this.scannedTo + bytes >= to ? to : this.findLineEnd(this.scannedTo + bytes, 1 << 16);
+    // Not past `end`; at the log's end none, so that build() finishes the records itself (a part's is set by startPart).
+    this.limit = end < size ? end : undefined;
+    try {
+      this.build({ keyless: true, problemLines: true });
+    } finally {
+      this.limit = undefined;
+    }
+    if (end < size) this.finish(first);
+    return this.scannedTo >= size ? this.recordCount : Math.max(0, this.recordCount - 1);
+  }
+
+  /**
+   * Makes this index, new, index its part (startPart) as following records that end as `start` says,
+   * in the part's own line numbers: the finishing state, the time and zone offset carried to records
+   * without one, and the log's zone offset (a windowed check's back half, indexed again when what it
+   * assumed of the records before it was not so).
+   */
+  followSegment(start: SegmentStart): void {
+    this.continueFinishing(start);
+    this.prevWall = start.prevWall;
+    this.prevOffset = start.prevOffset;
+    this.hasOffset = start.hasOffset;
+    this.logOffsetMin = start.logOffsetMin;
+  }
+
+  /** The parser's state now (LineParser.partState), and the one its part was primed in (startPart); undefined for a parser without one. */
+  get parserState(): string | undefined {
+    return this.parser.partState?.();
+  }
+
+  get primedParserState(): string | undefined {
+    return this.primedState;
+  }
+
+  /** Whether a record so far wrote a zone offset (the log's is then that of the first). */
+  get zoneOffsetSeen(): boolean {
+    return this.hasOffset;
+  }
+
+  /** What the part this index started at (startPart) says of the records before it so far: see PartLead. */
+  leadSoFar(): PartLead {
+    return { carryLines: this.carryLines, carryEndOffset: this.carryEndOffset, runs: this.overflow.filter((run) => run.recordBefore < 0) };
+  }
+
   /** Forgets the first `n` records (after indexWindow): the rest are renumbered from 0. */
   forget(n: number): void {
     if (n <= 0) return;
+    this.problemLines?.forget(n);
     this.forgetRecords(n);
     this.rolledTo = Math.max(0, this.rolledTo - n);
     this.regressionEdgeRecord = this.regressionEdgeRecord >= n ? this.regressionEdgeRecord - n : -1;

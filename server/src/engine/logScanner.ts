@@ -51,6 +51,11 @@ export class LogScanner extends RecordTexts {
    * check lines it writes of them (waits for them). This index then holds the log's first part only.
    */
   laterCheckLines: (() => CheckLines) | undefined = undefined;
+  /**
+   * Set by a windowed check (windowedCheck.ts): the check lines of the log's front half, written while it
+   * was indexed window by window; this index then holds its last window only, and laterCheckLines the rest.
+   */
+  windowedCheckLines: CheckLines | undefined = undefined;
 
   /** The dialect's fused loop for its common records, and what it appends to (Dialect.createFastScan). */
   private readonly fast: FastScan | undefined;

@@ -12,7 +12,8 @@ import { FileSource, MemorySource } from './source';
 import { buildParallel, buildParallelAsync, canSplit, threadsFor } from './parallel';
 import { touchesAhead } from './pageToucher';
 import { DAY_MS, formatWall } from './time';
-import type { DialectId } from './types';
+import type { Dialect, DialectId } from './types';
+import { checkInWindows } from './windowedCheck';
 
 export interface LogSetOptions extends BuildOptions {
   /** Offset (minutes east of UTC) of logs that write none; 0 (UTC) by default. */
@@ -197,6 +198,16 @@ function countLineEnds(buf: Buffer): number {
 /** A note about how the set was read (a source placed on another's date), one line each. */
 export type LogSetNote = string;
 
+/**
+ * Whether msglog check of a log of `dialect` is done window by window on two threads (windowedCheck.ts):
+ * a dialect read in parts (with its parser's state, EMG's, checked at the split), in time order, keyless
+ * with its problem lines kept, and no text searched (MSGLOG_CHECK_WINDOWS=0 turns it off, to compare).
+ */
+function checksInWindows(dialect: Dialect, options: LogSetOptions): boolean {
+  if (process.env.MSGLOG_CHECK_WINDOWS === '0') return false;
+  return canSplit(dialect, true) && dialect.mayDescend !== true && options.keyless === true && options.problemLines === true && options.segments === true && options.search === undefined;
+}
+
 export class LogSet {
   readonly order: MergedOrder;
   readonly notes: LogSetNote[] = [];
@@ -229,8 +240,12 @@ export class LogSet {
       const first = opened[0];
       // A CommuniGate date comes from the first file's name; EMG's year from the newest file's time.
       const ctx = { fileName: first.name, mtimeMs: opened[opened.length - 1].mtimeMs };
-      const index = new LogIndex(bytes, first.dialect, ctx, { toleranceMs: options.toleranceMs });
-      index.logOffsetMin = options.utcOffsetMin ?? 0;
+      const newIndex = (): LogIndex => {
+        const made = new LogIndex(bytes, first.dialect, ctx, { toleranceMs: options.toleranceMs });
+        made.logOffsetMin = options.utcOffsetMin ?? 0;
+        return made;
+      };
+      let index = newIndex();
       // One large file on disk, not followed: on every core (worker threads index parts of the file).
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
       const threads = single !== undefined && canSplit(first.dialect, options.keyless) ? threadsFor(bytes.size) : 1;
@@ -240,7 +255,13 @@ export class LogSet {
         if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
         else {
           const check = options.check;
-          buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, check === undefined ? options : { ...options, checkFormat: { json: check.json, file: check.named ? first.display : undefined } });
+          const format = check === undefined ? undefined : { json: check.json, file: check.named ? first.display : undefined };
+          const windowed = format !== undefined && threads === 2 && checksInWindows(first.dialect, options);
+          // A log the windowed check does not fit (a zone offset first written in its back half) is checked as before.
+          if (!windowed || !checkInWindows(index, single, ctx, options.toleranceMs ?? 1000, options.utcOffsetMin ?? 0, format)) {
+            if (windowed) index = newIndex();
+            buildParallel(index, single, threads, ctx, options.toleranceMs ?? 1000, format === undefined ? options : { ...options, checkFormat: format });
+          }
         }
       } else if (options.async) await index.buildAsync(options);
       else index.build({ ...options, touchAhead: touchesAhead(bytes.size, threadsFor(bytes.size)) });

@@ -17,6 +17,7 @@ import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
 import { touchesAhead } from './pageToucher';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
+import type { BackHalfJob, FrontEnd } from './windowedCheck';
 
 /** Below this size one thread is quicker than starting workers. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -96,7 +97,7 @@ export class PartWorker<Answer = PartAnswer> {
   private taken = 0;
 
   /** `job` undefined: a worker started early, whose job comes later (assign). */
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | undefined) {
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | undefined) {
     const done = new SharedArrayBuffer(4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
@@ -115,7 +116,7 @@ export class PartWorker<Answer = PartAnswer> {
   }
 
   /** Gives a worker started early its job. */
-  assign(job: Omit<PartJob, 'done' | 'port'>): this {
+  assign(job: Omit<PartJob, 'done' | 'port'> | BackHalfJob): this {
     this.port.postMessage(job);
     return this;
   }
@@ -164,8 +165,8 @@ export class PartWorker<Answer = PartAnswer> {
     return answer;
   }
 
-  /** Tells a worker that kept its parts what to do with them (keptParts.ts). */
-  send(order: KeptPartsOrder): void {
+  /** Tells a worker that kept its parts what to do with them (keptParts.ts), or a windowed check's worker where the front half ends (windowedCheck.ts). */
+  send(order: KeptPartsOrder | FrontEnd): void {
     this.port.postMessage(order);
   }
 
@@ -191,6 +192,13 @@ export function startEarlyPartWorker(): void {
   if (earlyWorker === undefined && entry !== undefined) earlyWorker = new PartWorker(entry, undefined);
 }
 
+/** The part worker started early, taken for a build that gives it its job (assign); undefined when none waits. */
+export function takeEarlyPartWorker(): PartWorker | undefined {
+  const early = earlyWorker;
+  earlyWorker = undefined;
+  return early;
+}
+
 /** Whether a part worker started early waits for a build to take it. */
 export function earlyPartWorkerWaiting(): boolean {
   return earlyWorker !== undefined;
@@ -206,9 +214,7 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
   const keep = threads === 2 && index.dialect.partable === true && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
   for (let t = 1; t < threads; t++) {
     const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true, keep };
-    const early = earlyWorker;
-    earlyWorker = undefined;
-    workers.push(early?.assign(job) ?? new PartWorker(entry, job));
+    workers.push(takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job));
   }
   return workers;
 }

@@ -21,22 +21,23 @@ export function splitAtLines(source: LogSource, size: number, threads: number, p
   const bounds = [0];
   const cuts = parts === undefined ? cutsOf(partSizes(size, threads)) : Array.from({ length: parts - 1 }, (_, k) => Math.floor((size * (k + 1)) / parts));
   for (const at of cuts) {
-    let pos = Math.max(Math.floor(at), bounds[bounds.length - 1]);
-    let cut = -1;
-    while (pos < size) {
-      const window = source.read(pos, Math.min(size, pos + (1 << 16)));
-      const nl = window.indexOf(LF);
-      if (nl >= 0) {
-        cut = pos + nl + 1;
-        break;
-      }
-      pos += window.length;
-    }
+    const cut = lineStartAfter(source, Math.max(Math.floor(at), bounds[bounds.length - 1]), size);
     if (cut < 0 || cut >= size) break;
     if (cut > bounds[bounds.length - 1]) bounds.push(cut);
   }
   bounds.push(size);
   return bounds;
+}
+
+/** The start of the first line after offset `at` of a log of `size` bytes (just past an LF), or -1 when none starts before `size`. */
+export function lineStartAfter(source: LogSource, at: number, size: number): number {
+  for (let pos = at; pos < size; ) {
+    const window = source.read(pos, Math.min(size, pos + (1 << 16)));
+    const nl = window.indexOf(LF);
+    if (nl >= 0) return pos + nl + 1;
+    pos += window.length;
+  }
+  return -1;
 }
 
 /**

@@ -87,6 +87,27 @@ export class ProblemLines {
     return i < 0 || !this.lines.isAscii(i) ? undefined : this.lines.bytesAt(i);
   }
 
+  /**
+   * Forgets the lines of records below `n`, the others renumbered from 0 (LogIndex.forget: a windowed
+   * check keeps one window of records). Their pool is written again from its start: no new memory.
+   */
+  forget(n: number): void {
+    const count = this.size;
+    let first = 0;
+    while (first < count && this.records[first] < n) first++;
+    this.cursor = 0;
+    if (first === 0) {
+      // None forgotten: the records kept only move down.
+      for (let i = 0; i < count; i++) this.records[i] -= n;
+      return;
+    }
+    // Those kept (the record a window holds back, at most a few) are copied out before the pool is reused.
+    const kept: [number, Buffer][] = [];
+    for (let i = first; i < count; i++) kept.push([this.records[i] - n, Buffer.from(this.lines.bytesAt(i))]);
+    this.lines.clear();
+    for (const [r, bytes] of kept) this.add(r, bytes, 0, bytes.length);
+  }
+
   toPortable(): PortableProblemLines {
     return { records: this.records.slice(0, this.size), ...this.lines.toPortable() };
   }

@@ -45,12 +45,14 @@ export class WindowedStore extends SegmentStore {
     const closed = [...this.closedBy].filter(([r]) => r >= n);
     this.closedBy.clear();
     for (const [r, run] of closed) this.closedBy.set(r - n, run);
-    // Only the last run can still grow (a marker line right after it); it is kept, renumbered.
-    const last = this.overflow.pop();
+    // Runs after a record kept are kept (a windowed check reports them with it), renumbered; so is the
+    // last, which can still grow (a marker line right after it).
+    const last = this.overflow[this.overflow.length - 1];
+    const kept = this.overflow.filter((run) => run.recordBefore >= n || run === last);
     this.overflow.length = 0;
-    if (last !== undefined) {
-      last.recordBefore = last.recordBefore >= n ? last.recordBefore - n : -1;
-      this.overflow.push(last);
+    for (const run of kept) {
+      run.recordBefore = run.recordBefore >= n ? run.recordBefore - n : -1;
+      this.overflow.push(run);
     }
     this.invalidateDerived();
   }

@@ -27,8 +27,9 @@ export const check: Command = {
     if (maxText !== undefined && !(Number.isInteger(maxWarnings) && maxWarnings >= 0)) throw new UsageError(`--max-warnings needs a whole number ≥ 0, not "${maxText}"`);
     // Every problem is quoted: their lines are kept while the log is scanned, not read back after.
     // Diagnostics are of records, never of sessions: no key is interned (BuildOptions.keyless).
-    // On several threads, the workers' parts are read where they were indexed (BuildOptions.segments);
-    // on two, the worker writes their lines while this thread writes its own (BuildOptions.checkFormat).
+    // One large file on two threads is checked window by window, each thread writing its half's lines
+    // (windowedCheck.ts); otherwise on several threads the workers' parts are read where they were
+    // indexed (BuildOptions.segments), on two the worker writing their lines (BuildOptions.checkFormat).
     const json = bool(args, '--json');
     const logs = await openLogs(args, args.positional, { problemLines: true, keyless: true, segments: true, checkJson: json });
     if (!logs) return 2;
@@ -37,13 +38,18 @@ export const check: Command = {
     const counts: CheckCounts = { errors: 0, warnings: 0, written: 0 };
     // File by file: sources in argument order, the files of a rotated log in reading order.
     for (const source of set.sources) {
-      const markerAt = new Map(source.index.segments().flatMap((segment) => segment.overflow.map((run) => [run.startLine, run.startOffset])));
-      const heads = new CheckHeads();
-      for (const d of diagnosticFacts(source.index)) {
-        const offset = d.record >= 0 ? d.index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
-        const at = source.locate(d.line, offset);
-        const line = at.line + 1;
-        writeCheckLine(out, json, prefixed ? source.files[at.file].display : undefined, line, line + (d.endLine - d.line), d, heads, counts);
+      // Checked window by window on two threads (one large file): its lines were written as it was read.
+      const windowed = source.index.windowedCheckLines;
+      if (windowed !== undefined) writeLaterLines(out, json, windowed, counts);
+      else {
+        const markerAt = new Map(source.index.segments().flatMap((segment) => segment.overflow.map((run) => [run.startLine, run.startOffset])));
+        const heads = new CheckHeads();
+        for (const d of diagnosticFacts(source.index)) {
+          const offset = d.record >= 0 ? d.index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
+          const at = source.locate(d.line, offset);
+          const line = at.line + 1;
+          writeCheckLine(out, json, prefixed ? source.files[at.file].display : undefined, line, line + (d.endLine - d.line), d, heads, counts);
+        }
       }
       const later = source.index.laterCheckLines?.();
       if (later !== undefined) writeLaterLines(out, json, later, counts);

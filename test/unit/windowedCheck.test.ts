@@ -1,0 +1,205 @@
+// msglog check on two threads, window by window (windowedCheck.ts): this thread's half exact, the
+// worker's written as if nothing came before it and kept only where that changes nothing. Whatever the
+// split and the windows, the lines must be one scan's, byte for byte, text and JSON; the paths where the
+// worker's assumption fails (a day rolled over, a time regression, the same time at the split) must be
+// taken, and each gives one scan's lines too.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CheckBytes, CheckHeads, diagnosticFacts, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
+import type { CheckFormat, CheckLines, Dialect, LogFile } from '../../server/src/engine';
+import { DIALECTS } from '../../server/src/engine/dialects';
+import { startEarlyPartWorker } from '../../server/src/engine/parallel';
+import { BackHalf, backHalfLines, frontHalf } from '../../server/src/engine/windowedCheck';
+import { generatedLog, mixedEndings, REAL_LOG, withThreads } from './helpers';
+import { CTX, lineStarts, SAMPLES } from './partSamples';
+
+const FORMATS: CheckFormat[] = [
+  { json: false, file: undefined },
+  { json: true, file: undefined },
+  { json: false, file: 'a.log' },
+  { json: true, file: 'a.log' },
+];
+
+function dialect(id: string): Dialect {
+  const d = DIALECTS.find((x) => x.id === id);
+  assert.ok(d, id);
+  return d;
+}
+
+/** Lines written one after another as check writes them (a JSON item's first `,` dropped). */
+function joined(json: boolean, parts: CheckLines[]): string {
+  const out: Buffer[] = [];
+  const counts = { errors: 0, warnings: 0, written: 0 };
+  for (const p of parts) writeLaterLines({ bytes: (b) => out.push(Buffer.from(b)) }, json, p, counts);
+  return `${Buffer.concat(out).toString('utf8')}|${counts.errors}|${counts.warnings}|${counts.written}`;
+}
+
+/** check's lines of one scan of the whole log. */
+function oneScan(bytes: Buffer, d: Dialect, format: CheckFormat): string {
+  const index = new LogIndex(new MemorySource(bytes), d, CTX);
+  index.build({ keyless: true, problemLines: true });
+  const sink = new CheckBytes();
+  const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
+  for (const d of diagnosticFacts(index)) writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+  return joined(format.json, [{ lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) }]);
+}
+
+type Fit = 'keep' | 'again' | 'whole';
+
+/** Both halves on this thread, as the two threads do them: the lines, and whether the worker's stood. */
+function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number, format: CheckFormat): { lines: string | undefined; fit: Fit } {
+  const source = new MemorySource(bytes);
+  const job = { from: split, toleranceMs: 1000, utcOffsetMin: 0, format, windowBytes };
+  const half = new BackHalf(source, d, CTX, job);
+  let lead: ReturnType<LogIndex['leadSoFar']> | undefined;
+  half.run((l) => (lead = l));
+  const index = new LogIndex(source, d, CTX);
+  const sink = new CheckBytes();
+  const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
+  const front = frontHalf(index, split, windowBytes, format, sink, counts, () => {
+    assert.ok(lead, 'the lead is posted before the front half ends');
+    return lead;
+  });
+  if (front === undefined) return { lines: undefined, fit: 'whole' };
+  const fit = half.fits(front, d.timeOfDay?.(CTX));
+  const later = backHalfLines(half, front, source, d, CTX, job);
+  if (later === undefined) return { lines: undefined, fit };
+  const own = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) };
+  return { lines: joined(format.json, [own, later]), fit };
+}
+
+const WINDOWED = ['communigate-log', 'axigen-log', 'messaging-server-log', 'emg-log'];
+
+for (const id of WINDOWED) {
+  test(`${id}: windowed check at every split, windows of 1, 40 and 4096 bytes, text and JSON, equals one scan`, () => {
+    const d = dialect(id);
+    assert.ok((d.partable || d.splitsWithState !== undefined) && !d.mayDescend, 'a dialect checked in windows');
+    const lines = SAMPLES[id];
+    const fits = new Map<Fit, number>();
+    for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
+      for (const format of FORMATS) {
+        const expected = oneScan(bytes, d, format);
+        for (const split of lineStarts(bytes)) {
+          for (const windowBytes of [1, 40, 4096]) {
+            const got = windowed(bytes, d, split, windowBytes, format);
+            fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
+            assert.notEqual(got.fit, 'whole', `${id}: every record writes a zone offset, or none does`);
+            assert.equal(got.lines, expected, `${id} split at ${split}, windows of ${windowBytes}, ${JSON.stringify(format)}`);
+          }
+        }
+      }
+    }
+    assert.ok((fits.get('keep') ?? 0) > 0, `${id}: the worker's lines stand at some splits`);
+    // Messaging Server's and EMG's samples have no time regression: every split keeps the worker's lines.
+    if (id !== 'messaging-server-log' && id !== 'emg-log') assert.ok((fits.get('again') ?? 0) > 0, `${id}: the worker's half is read again at some splits (a rollover or regression at the split)`);
+  });
+}
+
+test('a split where CommuniGate\'s day rolls over keeps the worker\'s lines (its times a day on); one at a record written late reads its half again', () => {
+  const d = dialect('communigate-log');
+  const lines = SAMPLES['communigate-log'];
+  const bytes = Buffer.from(lines.join('\n'));
+  const at = (text: string): number => bytes.indexOf(`\n${text}`) + 1;
+  const nextDay = at('00:10:00.000 5 NEXT-9');
+  const late = at('00:00:02.000 5 SMTP-2');
+  assert.ok(nextDay > 0 && late > 0);
+  for (const format of FORMATS) {
+    const expected = oneScan(bytes, d, format);
+    const rolled = windowed(bytes, d, nextDay, 64, format);
+    assert.equal(rolled.fit, 'keep', 'the first record after the split is on the next day');
+    assert.equal(rolled.lines, expected);
+    const regressed = windowed(bytes, d, late, 64, format);
+    assert.equal(regressed.fit, 'again', 'the first record after the split goes back in time');
+    assert.equal(regressed.lines, expected);
+  }
+});
+
+test('the real CommuniGate log, windowed at 25 splits with 1 KB windows, equals one scan', () => {
+  const bytes = fs.readFileSync(REAL_LOG);
+  const d = dialect('communigate-log');
+  const starts = lineStarts(bytes);
+  for (const format of FORMATS.slice(0, 2)) {
+    const expected = oneScan(bytes, d, format);
+    assert.ok(expected.length > 1000, 'the real log has diagnostics');
+    for (let k = 1; k <= 25; k++) {
+      const split = starts[Math.floor((starts.length * k) / 26)];
+      assert.equal(windowed(bytes, d, split, 1024, format).lines, expected, `split at ${split}, ${JSON.stringify(format)}`);
+    }
+  }
+});
+
+test('a back half that sets the log\'s zone offset when the front half wrote none: the whole check as before', () => {
+  const d = dialect('axigen-log');
+  const bytes = Buffer.from(SAMPLES['axigen-log'].join('\n'));
+  const split = lineStarts(bytes)[3];
+  const half = new BackHalf(new MemorySource(bytes), d, CTX, { from: split, toleranceMs: 1000, utcOffsetMin: 0, format: FORMATS[0], windowBytes: 64 });
+  half.run();
+  const start = { lineCount: 4, prevWall: NaN, prevOffset: -32768, hasOffset: false, logOffsetMin: 0, finishing: [0, -1, NaN, 0, NaN, 0] };
+  assert.equal(half.fits({ start, edge: { t: 0, text: '00:00:00' }, parserState: undefined }, undefined), 'whole', 'the front half has timed records, read in no offset');
+  assert.equal(half.fits({ start, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep', 'the front half has no timed record: the log\'s offset is the back half\'s first, as assumed');
+  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 120 }, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep');
+  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 60 }, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep', 'every record of the half writes its own offset');
+});
+
+const logFileOf = (file: string, id: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect(id), mtimeMs: CTX.mtimeMs ?? 0 });
+
+/** check's lines of a log set of one file, as check writes them. */
+function checkOutput(set: LogSet, json: boolean): string {
+  const index = set.sources[0].index;
+  const parts: CheckLines[] = [];
+  if (index.windowedCheckLines !== undefined) parts.push(index.windowedCheckLines);
+  else {
+    const sink = new CheckBytes();
+    const counts = { errors: 0, warnings: 0, written: json ? 1 : 0 };
+    for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, undefined, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+    parts.push({ lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (json ? 1 : 0) });
+  }
+  const later = index.laterCheckLines?.();
+  if (later !== undefined) parts.push(later);
+  return joined(json, parts);
+}
+
+
+test('check of a generated log on two threads goes window by window through a real worker (started early or not), with one thread\'s lines', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-windows-'));
+  try {
+    for (const id of ['communigate', 'axigen', 'messaging-server', 'emg']) {
+      const logFile = logFileOf(generatedLog(dir, id, 6), `${id}-log`);
+      for (const json of [false, true]) {
+        const options = { keyless: true, problemLines: true, segments: true, check: { json, named: false } };
+        const one = await withThreads('1', () => LogSet.open([logFile], options));
+        const expected = checkOutput(one, json);
+        one.close();
+        assert.ok(expected.length > 10_000, `${id}: the generated log has diagnostics`);
+        for (const early of [true, false]) {
+          if (early) startEarlyPartWorker();
+          const set = await withThreads('2', () => LogSet.open([logFile], options));
+          try {
+            assert.ok(set.sources[0].index.windowedCheckLines !== undefined, `${id}: checked in windows`);
+            assert.ok(set.sources[0].index.recordCount < 100_000, `${id}: the index holds a window, not the log`);
+            assert.equal(checkOutput(set, json), expected, `${id}, json ${json}, early worker ${early}`);
+          } finally {
+            set.close();
+          }
+        }
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('check lines\' numbers are written as String(n) writes them, and long pieces are copied whole', () => {
+  const sink = new CheckBytes();
+  const numbers = [0, 7, 9, 10, 11, 99, 100, 101, 999_999, 1_000_000, 123_456_789, 2 ** 32 + 5, 2 ** 40];
+  const body = Buffer.from(`: warning level: ${'x'.repeat(200)}\n`);
+  for (const n of numbers) {
+    sink.decimal(n);
+    sink.copy(body, 0, body.length);
+  }
+  const text = Buffer.concat(sink.take().map((c) => Buffer.from(c))).toString('latin1');
+  assert.equal(text, numbers.map((n) => `${n}${body.toString('latin1')}`).join(''));
+});
