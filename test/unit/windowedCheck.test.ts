@@ -10,6 +10,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { CheckBytes, CheckHeads, diagnosticFacts, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { CheckFormat, CheckLines, Dialect, LogFile } from '../../server/src/engine';
+import type { DiagnosticFacts } from '../../server/src/engine/diagnostics';
+import { CheckLinesAt } from '../../server/src/engine/checkLines';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { BackHalf, backHalfLines, frontHalf } from '../../server/src/engine/windowedCheck';
@@ -202,4 +204,24 @@ test('check lines\' numbers are written as String(n) writes them, and long piece
   }
   const text = Buffer.concat(sink.take().map((c) => Buffer.from(c))).toString('latin1');
   assert.equal(text, numbers.map((n) => `${n}${body.toString('latin1')}`).join(''));
+});
+
+test('a worker\'s lines kept before their numbers: across 1 MB chunks and a body longer than one, as check writes them with the numbers known', () => {
+  const messages = Array.from({ length: 30_000 }, (_, i) => `message ${i} ${'x'.repeat(i % 97)}`);
+  messages[12_345] = 'y'.repeat(1_500_000);
+  for (const json of [false, true]) {
+    for (const file of [undefined, 'a.log']) {
+      const later = new CheckLinesAt();
+      const sink = new CheckBytes();
+      const counts = { errors: 0, warnings: 0, written: 1 };
+      const fact = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: '', record: -1, index: undefined as unknown as LogIndex } satisfies DiagnosticFacts;
+      for (const [i, message] of messages.entries()) {
+        const d = { ...fact, line: 3 * i, endLine: 3 * i + (i % 3), severity: i % 5 === 0 ? 'error' : 'warning', message } satisfies DiagnosticFacts;
+        later.add(json, file, d.line, d.endLine, d, new CheckHeads());
+        writeCheckLine(sink, json, file, 1000 + d.line + 1, 1000 + d.endLine + 1, d, new CheckHeads(), counts);
+      }
+      const expected = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - 1 };
+      assert.equal(joined(json, [later.linesFrom(1000, json, file)]), joined(json, [expected]), `json ${json}, file ${file}`);
+    }
+  }
 });

@@ -206,22 +206,30 @@ export class CheckLinesAt implements LineSink, CheckCounts {
   errors = 0;
   warnings = 0;
   written = 0;
-  private body = Buffer.allocUnsafe(1 << 16);
+  /** The bodies, in buffers of CHECK_CHUNK bytes (more for a longer body): each body whole in one, none grown by copies into new memory. */
+  private readonly chunks: Buffer[] = [Buffer.allocUnsafe(CHECK_CHUNK)];
   private used = 0;
+  /** Per line: the chunk its body is in, where the body ends there, and its lines from the half's start. */
+  private chunkOf = new Uint32Array(1024);
   private ends = new Uint32Array(1024);
   private lines = new Uint32Array(1024);
   private endLines = new Uint32Array(1024);
+  /** Where the body being written starts in the last chunk. */
+  private bodyStart = 0;
 
   /** Writes diagnostic `d` at the half's 0-based lines `line`…`endLine`. */
   add(json: boolean, file: string | undefined, line: number, endLine: number, d: DiagnosticFacts, heads: CheckHeads): void {
     countCheckLine(d, this);
+    this.bodyStart = this.used;
     writeCheckBody(this, json, file, d, heads);
     const i = this.written++;
     if (i >= this.ends.length) {
+      this.chunkOf = grown(this.chunkOf);
       this.ends = grown(this.ends);
       this.lines = grown(this.lines);
       this.endLines = grown(this.endLines);
     }
+    this.chunkOf[i] = this.chunks.length - 1;
     this.ends[i] = this.used;
     this.lines[i] = line;
     this.endLines[i] = endLine;
@@ -229,37 +237,42 @@ export class CheckLinesAt implements LineSink, CheckCounts {
 
   write(text: string): void {
     this.room(3 * text.length);
-    this.used += this.body.write(text, this.used, 'utf8');
+    this.used += this.chunks[this.chunks.length - 1].write(text, this.used, 'utf8');
   }
 
   decimal(n: number): void {
-    this.write(String(n));
+    this.room(DECIMAL_ROOM);
+    this.used = writeDecimal(this.chunks[this.chunks.length - 1], this.used, n);
   }
 
   copy(src: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    const body = this.body;
-    for (let i = start, o = this.used; i < end; i++, o++) body[o] = src[i];
+    const chunk = this.chunks[this.chunks.length - 1];
+    for (let i = start, o = this.used; i < end; i++, o++) chunk[o] = src[i];
     this.used += end - start;
   }
 
   /** The lines, the half starting at 0-based line `base` of the log, as a worker hands its lines over (CheckLines: every JSON item with its `,`). */
   linesFrom(base: number, json: boolean, file: string | undefined): CheckLines {
     const out = new CheckBytes();
-    let start = 0;
     for (let i = 0; i < this.written; i++) {
+      const start = i > 0 && this.chunkOf[i - 1] === this.chunkOf[i] ? this.ends[i - 1] : 0;
       writeCheckHead(out, json, file, base + this.lines[i] + 1, base + this.endLines[i] + 1, true);
-      out.copy(this.body, start, this.ends[i]);
-      start = this.ends[i];
+      out.copy(this.chunks[this.chunkOf[i]], start, this.ends[i]);
     }
     return { lines: out.take(), errors: this.errors, warnings: this.warnings, written: this.written };
   }
 
+  /** Room for `n` more bytes of the body being written: in a new chunk when the last has none, the body's start moved there. */
   private room(n: number): void {
-    if (this.used + n <= this.body.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(2 * this.body.length, this.used + n));
-    this.body.copy(bigger, 0, 0, this.used);
-    this.body = bigger;
+    const last = this.chunks[this.chunks.length - 1];
+    if (this.used + n <= last.length) return;
+    const begun = this.used - this.bodyStart;
+    const chunk = Buffer.allocUnsafe(Math.max(CHECK_CHUNK, begun + n));
+    last.copy(chunk, 0, this.bodyStart, this.used);
+    this.chunks.push(chunk);
+    this.bodyStart = 0;
+    this.used = begun;
   }
 }
 
