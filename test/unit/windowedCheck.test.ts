@@ -52,13 +52,14 @@ function oneScan(bytes: Buffer, d: Dialect, format: CheckFormat): string {
 type Fit = 'keep' | 'again' | 'whole';
 
 /** Both halves on this thread, as the two threads do them: the lines, and whether the worker's stood. */
-function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number, format: CheckFormat): { lines: string | undefined; fit: Fit } {
-  const source = new MemorySource(bytes);
-  const job = { from: split, toleranceMs: 1000, utcOffsetMin: 0, format, windowBytes };
+function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number, format: CheckFormat, grown = Buffer.alloc(0)): { lines: string | undefined; fit: Fit } {
+  // The log as the worker reads it may have grown since this thread took its size: it checks up to that.
+  const source = new MemorySource(Buffer.concat([bytes, grown]));
+  const job = { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, format, windowBytes };
   const half = new BackHalf(source, d, CTX, job);
   let lead: ReturnType<LogIndex['leadSoFar']> | undefined;
   half.run((l) => (lead = l));
-  const index = new LogIndex(source, d, CTX);
+  const index = new LogIndex(new MemorySource(bytes), d, CTX);
   const sink = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
   const front = frontHalf(index, split, windowBytes, format, sink, counts, () => {
@@ -119,6 +120,24 @@ test('a split where CommuniGate\'s day rolls over keeps the worker\'s lines (its
   }
 });
 
+test('a log that grows while it is checked is checked as far as this thread read it, its last record and its last line without an end included', () => {
+  for (const id of WINDOWED) {
+    const d = dialect(id);
+    const lines = SAMPLES[id];
+    // Cut in the middle of a line: a writer caught mid-line.
+    const whole = Buffer.from(lines.join('\n') + '\n');
+    const cut = whole.length - 5;
+    const bytes = whole.subarray(0, cut);
+    const grown = Buffer.concat([whole.subarray(cut), Buffer.from(lines.join('\n'))]);
+    for (const format of FORMATS.slice(0, 2)) {
+      const expected = oneScan(bytes, d, format);
+      for (const split of lineStarts(bytes)) {
+        assert.equal(windowed(bytes, d, split, 64, format, grown).lines, expected, `${id} split at ${split}, ${JSON.stringify(format)}`);
+      }
+    }
+  }
+});
+
 test('the real CommuniGate log, windowed at 25 splits with 1 KB windows, equals one scan', () => {
   const bytes = fs.readFileSync(REAL_LOG);
   const d = dialect('communigate-log');
@@ -137,7 +156,7 @@ test('a back half that sets the log\'s zone offset when the front half wrote non
   const d = dialect('axigen-log');
   const bytes = Buffer.from(SAMPLES['axigen-log'].join('\n'));
   const split = lineStarts(bytes)[3];
-  const half = new BackHalf(new MemorySource(bytes), d, CTX, { from: split, toleranceMs: 1000, utcOffsetMin: 0, format: FORMATS[0], windowBytes: 64 });
+  const half = new BackHalf(new MemorySource(bytes), d, CTX, { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, format: FORMATS[0], windowBytes: 64 });
   half.run();
   const start = { lineCount: 4, prevWall: NaN, prevOffset: -32768, hasOffset: false, logOffsetMin: 0, finishing: [0, -1, NaN, 0, NaN, 0] };
   assert.equal(half.fits({ start, edge: { t: 0, text: '00:00:00' }, parserState: undefined }, undefined), 'whole', 'the front half has timed records, read in no offset');

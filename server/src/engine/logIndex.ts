@@ -290,7 +290,8 @@ export class LogIndex extends LogScanner {
   indexCheckWindow(bytes: number, to: number): number {
     const size = this.source.size;
     const first = this.recordCount;
-    const end = this.scannedTo + bytes >= to ? to : this.findLineEnd(this.scannedTo + bytes, 1 << 16);
+    // Never past `to`, even when the line there goes on (a log that grew since `to` was taken).
+    const end = this.scannedTo + bytes >= to ? to : Math.min(to, this.findLineEnd(this.scannedTo + bytes, 1 << 16));
     // Not past `end`; at the log's end none, so that build() finishes the records itself (a part's is set by startPart).
     this.limit = end < size ? end : undefined;
     try {

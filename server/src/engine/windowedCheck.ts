@@ -36,11 +36,12 @@ export const CHECK_WINDOW_BYTES = 2 << 20;
  */
 const FRONT_SHARE = 0.54;
 
-/** What the worker indexes: the back half of the log at `path`, from `from` (a line boundary). */
+/** What the worker indexes: the back half of the log at `path`, `[from, to)` (`from` a line boundary, `to` the log's size as this thread read it: a log that grows meanwhile is checked as far as one thread would). */
 export interface BackHalfJob {
   kind: 'check-half';
   path: string;
   from: number;
+  to: number;
   dialect: string;
   ctx: ParseContext;
   toleranceMs: number;
@@ -74,18 +75,20 @@ interface Seen {
 /**
  * Indexes `index` from where it is up to `to` a window at a time, writing each window's final records'
  * diagnostics (`write`) before they are forgotten; the last record before `to` is held back unless the
- * log ends there. `onFirstRecords` runs once the index has its first records (or reached `to` without).
+ * log ends there (`logEnds`). `onFirstRecords` runs once the index has its first records (or reached `to` without).
  */
-function inWindows(index: LogIndex, to: number, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
+function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
   let first = onFirstRecords;
   while (index.scannedTo < to) {
-    const ready = index.indexCheckWindow(windowBytes, to);
+    const held = index.indexCheckWindow(windowBytes, to);
     if (first !== undefined && (index.recordCount > 0 || index.scannedTo >= to)) {
       first();
       first = undefined;
     }
     note(index, seen);
-    for (const d of facts.facts(index, ready, index.scannedTo >= index.source.size)) write(d);
+    const last = logEnds && index.scannedTo >= to;
+    const ready = last ? index.recordCount : held;
+    for (const d of facts.facts(index, ready, last)) write(d);
     facts.forget(index, ready);
     index.forget(ready);
   }
@@ -128,7 +131,7 @@ export function frontHalf(index: LogIndex, to: number, windowBytes: number, form
   const heads = new CheckHeads();
   const seen = unseen();
   const write = (d: Parameters<typeof writeCheckLine>[5]): void => writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, heads, counts);
-  inWindows(index, to, windowBytes, facts, seen, write);
+  inWindows(index, to, false, windowBytes, facts, seen, write);
   index.acceptLead(lead());
   for (const d of facts.facts(index, index.recordCount, true)) write(d);
   // Records finished in the log's offset before the first that wrote one: one scan reads them in that one.
@@ -150,23 +153,23 @@ export class BackHalf {
     private readonly source: LogSource,
     private readonly dialect: Dialect,
     private readonly ctx: ParseContext,
-    private readonly job: Pick<BackHalfJob, 'from' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>,
+    private readonly job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>,
     private readonly front?: FrontEnd,
   ) {}
 
   /** Indexes the half, writing its lines; `onLead` gets what it says of the records before it as soon as that is known. */
   run(onLead?: (lead: PartLead) => void): void {
-    const size = this.source.size;
+    const to = this.job.to;
     const index = new LogIndex(this.source, this.dialect, this.ctx, { toleranceMs: this.job.toleranceMs });
     index.logOffsetMin = this.job.utcOffsetMin;
-    index.startPart(this.job.from, size);
+    index.startPart(this.job.from, to);
     this.primed = index.primedParserState;
     if (this.front !== undefined) index.followSegment({ ...this.front.start, lineCount: 0 });
     const facts = new WindowFacts(index, this.front?.edge);
     const heads = new CheckHeads();
     const { json, file } = this.job.format;
     const write = (d: Parameters<typeof writeCheckLine>[5]): void => this.lines.add(json, file, d.line, d.endLine, d, heads);
-    inWindows(index, size, this.job.windowBytes, facts, this.seen, write, () => {
+    inWindows(index, to, true, this.job.windowBytes, facts, this.seen, write, () => {
       // Markers before the half's first record (all of them, in a half without records) are the records' before it: theirs to report.
       facts.runsFrom = index.recordCount > 0 ? index.recStartLine[0] : Infinity;
       onLead?.(index.leadSoFar());
@@ -216,7 +219,7 @@ export class BackHalf {
  * The worker's lines of the back half, once the front half's end is known: those written, numbered on
  * from it, or those of the half indexed again from it; undefined when the whole log is to be checked as before.
  */
-export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>): CheckLines | undefined {
+export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>): CheckLines | undefined {
   const fits = half.fits(front, dialect.timeOfDay?.(ctx));
   if (fits === 'whole') return undefined;
   let lines = half.lines;
@@ -239,7 +242,7 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
   const split = lineStartAfter(index.source, Math.floor(size * FRONT_SHARE), size);
   const entry = workerFile();
   if (split <= 0 || split >= size || entry === undefined) return false;
-  const job: BackHalfJob = { kind: 'check-half', path: file, from: split, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes };
+  const job: BackHalfJob = { kind: 'check-half', path: file, from: split, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes };
   const worker = takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job);
   const back = worker as unknown as PartWorker<BackHalfAnswer>;
   try {
