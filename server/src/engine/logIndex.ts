@@ -283,9 +283,10 @@ export class LogIndex extends LogScanner {
   }
 
   /**
-   * indexWindow for msglog check in windows (windowedCheck.ts): about `bytes` more, never past `to` (a
-   * line boundary), problem lines kept as BuildOptions.problemLines keeps them (forget() forgets them
-   * with their records). Returns how many records are final: all at the log's end, else all but the last.
+   * indexWindow for msglog check in windows (windowedCheck.ts): about `bytes` more, up to a line end but
+   * never past `to` (a half's end, or the log's size when the check began), problem lines kept as
+   * BuildOptions.problemLines keeps them (forget() forgets them with their records). Returns how many
+   * records are final: all at the source's end, else all but the last (a later line may continue it).
    */
   indexCheckWindow(bytes: number, to: number): number {
     const size = this.source.size;
