@@ -235,18 +235,22 @@ export class LogIndex extends LogScanner {
   }
 
   /**
-   * Indexes the next window of the log: about `bytes` more, up to a line end, its records finished
-   * (dated, time regressions, problem counts) as build() would. Returns how many records are final:
-   * all of them at the end of the log, else all but the last (lines after the window may continue
-   * it). Call forget() for the ones used: a streamed export keeps one window of records at a time.
+   * Indexes the next window of the log: about `bytes` more, up to a line end but never past `to` (the
+   * source's end by default; for a windowed check its half's end, or the size it began with), its
+   * records finished (dated, time regressions, problem counts) as build() would. Returns how many
+   * records are final: all of them at the source's end, else all but the last (lines after the window
+   * may continue it). Call forget() for the ones used: a streamed export keeps one window of records at
+   * a time, a windowed check (windowedCheck.ts) too, with their problem lines (BuildOptions.problemLines).
    */
-  indexWindow(bytes: number, options: BuildOptions = {}): number {
+  indexWindow(bytes: number, options: BuildOptions = {}, to = this.source.size): number {
     const size = this.source.size;
     const first = this.recordCount;
-    const end = this.scannedTo + bytes >= size ? size : this.findLineEnd(this.scannedTo + bytes, 1 << 16);
-    if (end < size) this.limit = end;
+    // Never past `to`, even when the line there goes on (a log that grew since `to` was taken).
+    const end = this.scannedTo + bytes >= to ? to : Math.min(to, this.findLineEnd(this.scannedTo + bytes, 1 << 16));
+    // Not past `end`; at the source's end none, so that build() finishes the records itself (a part's limit is startPart's).
+    this.limit = end < size ? end : undefined;
     try {
-      this.build({ ...options, search: undefined, problemLines: undefined });
+      this.build({ ...options, search: undefined });
     } finally {
       this.limit = undefined;
     }
@@ -280,28 +284,6 @@ export class LogIndex extends LogScanner {
       if (this.scannedTo >= this.source.size) break;
     }
     this.installSessionEnds(ends);
-  }
-
-  /**
-   * indexWindow for msglog check in windows (windowedCheck.ts): about `bytes` more, up to a line end but
-   * never past `to` (a half's end, or the log's size when the check began), problem lines kept as
-   * BuildOptions.problemLines keeps them (forget() forgets them with their records). Returns how many
-   * records are final: all at the source's end, else all but the last (a later line may continue it).
-   */
-  indexCheckWindow(bytes: number, to: number): number {
-    const size = this.source.size;
-    const first = this.recordCount;
-    // Never past `to`, even when the line there goes on (a log that grew since `to` was taken).
-    const end = this.scannedTo + bytes >= to ? to : Math.min(to, this.findLineEnd(this.scannedTo + bytes, 1 << 16));
-    // Not past `end`; at the log's end none, so that build() finishes the records itself (a part's is set by startPart).
-    this.limit = end < size ? end : undefined;
-    try {
-      this.build({ keyless: true, problemLines: true });
-    } finally {
-      this.limit = undefined;
-    }
-    if (end < size) this.finish(first);
-    return this.scannedTo >= size ? this.recordCount : Math.max(0, this.recordCount - 1);
   }
 
   /**

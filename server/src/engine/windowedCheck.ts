@@ -28,6 +28,9 @@ import { lineStartAfter } from './partPlan';
 /** Bytes indexed per window, as `msglog sessions` takes them (logSet.ts). */
 export const CHECK_WINDOW_BYTES = 2 << 20;
 
+/** How check builds a window: no session key, the problem records' lines kept for their diagnostics. */
+const WINDOW_BUILD = { keyless: true, problemLines: true } as const;
+
 /**
  * The share of the log this thread checks. A little over half: the worker writes its lines' heads once
  * this thread's half is done (30–50 ms for a day's 57,000 of them), and comes to the log after its start.
@@ -80,7 +83,7 @@ interface Seen {
 function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
   let first = onFirstRecords;
   while (index.scannedTo < to) {
-    const held = index.indexCheckWindow(windowBytes, to);
+    const held = index.indexWindow(windowBytes, WINDOW_BUILD, to);
     if (first !== undefined && (index.recordCount > 0 || index.scannedTo >= to)) {
       first();
       first = undefined;
