@@ -268,7 +268,8 @@ export class LogIndex extends LogScanner {
     const ends = new SessionEnds(size);
     let reserved = false;
     for (;;) {
-      const ready = this.indexWindow(windowBytes, options);
+      // A session list quotes no record's line: none is kept.
+      const ready = this.indexWindow(windowBytes, { ...options, problemLines: undefined });
       // Sessions so far, by the bytes read, for the whole log (a tenth more): the session arrays and
       // the key table are sized once, after the first window, not grown by copies (whose old arrays
       // would wait for the garbage collector, raising the peak).
