@@ -4,6 +4,7 @@
 import { asciiExcerpt, EXCERPT, levelLabel, levelMessage } from './diagnostics';
 import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
+import { grow } from './keyTable';
 
 /** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
 export interface LineSink {
@@ -224,10 +225,10 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     writeCheckBody(this, json, file, d, heads);
     const i = this.written++;
     if (i >= this.ends.length) {
-      this.chunkOf = grown(this.chunkOf);
-      this.ends = grown(this.ends);
-      this.lines = grown(this.lines);
-      this.endLines = grown(this.endLines);
+      this.chunkOf = grow(this.chunkOf, i + 1);
+      this.ends = grow(this.ends, i + 1);
+      this.lines = grow(this.lines, i + 1);
+      this.endLines = grow(this.endLines, i + 1);
     }
     this.chunkOf[i] = this.chunks.length - 1;
     this.ends[i] = this.used;
@@ -274,10 +275,4 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     this.bodyStart = 0;
     this.used = begun;
   }
-}
-
-function grown(a: Uint32Array<ArrayBuffer>): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(2 * a.length);
-  b.set(a);
-  return b;
 }

@@ -28,15 +28,11 @@ import type { BackHalfAnswer, BackHalfJob, FrontEnd } from './windowedCheck';
 function run(job: PartJob): void {
   const claims = new Int32Array(job.claims);
   const post = poster<PartAnswer | CheckLines>(job);
-  let source: FileSource | undefined;
+  const { open, end } = jobFile(job);
   let waiting = false;
-  const end = (): void => {
-    source?.close();
-    job.port.close();
-  };
   try {
     const dialect = knownDialect(job.dialect);
-    const file = (source = new FileSource(job.path));
+    const file = open();
     const kept = new Map<number, { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean }>();
     for (;;) {
       const k = claimBack(claims, job.bounds.length - 1);
@@ -86,6 +82,18 @@ function poster<A>(job: { done: SharedArrayBuffer; port: MessagePort }): (answer
   };
 }
 
+/** Opens the job's file (inside the caller's try: a file that cannot be read is an error answer), and ends the job: the file closed, the port too. */
+function jobFile(job: { path: string; port: MessagePort }): { open: () => FileSource; end: () => void } {
+  let source: FileSource | undefined;
+  return {
+    open: () => (source = new FileSource(job.path)),
+    end: () => {
+      source?.close();
+      job.port.close();
+    },
+  };
+}
+
 function knownDialect(id: string): Dialect {
   const dialect = dialectById(id);
   if (!dialect) throw new Error(`unknown dialect ${id}`);
@@ -132,14 +140,10 @@ function headerLines(job: HeaderLinesJob): void {
  */
 function checkHalf(job: BackHalfJob & { done: SharedArrayBuffer; port: MessagePort }): void {
   const post = poster<BackHalfAnswer>(job);
-  let source: FileSource | undefined;
-  const end = (): void => {
-    source?.close();
-    job.port.close();
-  };
+  const { open, end } = jobFile(job);
   try {
     const dialect = knownDialect(job.dialect);
-    const file = (source = new FileSource(job.path));
+    const file = open();
     const half = new BackHalf(file, dialect, job.ctx, job);
     half.run((lead) => post({ k: -1, lead }));
     whenTold<FrontEnd>(job.port, post, end, (front) => {
