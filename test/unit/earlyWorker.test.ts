@@ -1,5 +1,6 @@
-// msglog check starts its part worker before it opens the log (startEarlyPartWorker), only for a log
-// that will be indexed in parts: one large file (check makes no key, so every dialect splits). Real msglog runs; a module
+// msglog check and sessions start their part worker before they open the log (startEarlyPartWorker),
+// only for a log that will be indexed in parts: one large file (check makes no key, so every dialect
+// splits; sessions only in a dialect whose parts are read with their keys). Real msglog runs; a module
 // loaded first in each (NODE_OPTIONS) records the workers started and what they were started for.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,4 +64,18 @@ test('check starts its part worker early for a large log read in parts (every di
   assert.deepEqual(withProbe('report', emg).kinds, ['touch']);
   // A small log: one thread, no worker.
   assert.deepEqual(withProbe('check', generated('axigen', 2)).kinds, []);
+});
+
+test('sessions starts its worker early for a large log whose halves are read with their keys, and lists one thread\'s sessions', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
+  const parted = generated('communigate', 56);
+  for (const args of [['--json', parted], [parted]]) {
+    const two = withProbe('sessions', ...args);
+    assert.deepEqual(two.kinds, ['early-part'], `sessions ${args.join(' ')}: one worker, started early and given the back half`);
+    const one = spawnSync(process.execPath, [BIN, 'sessions', ...args], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
+    assert.ok(one.stdout.length > 1 << 20, 'a long list to compare');
+    assert.equal(two.stdout, one.stdout, `sessions ${args.join(' ')}: the same as one thread`);
+    assert.equal(two.status, one.status);
+  }
+  // EMG's connection spans run from line to line: its sessions are gathered on one thread, with no worker.
+  assert.deepEqual(withProbe('sessions', '--json', generated('emg', 56)).kinds, []);
 });

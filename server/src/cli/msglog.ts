@@ -38,7 +38,7 @@ function run(argv: string[], out: Output): number | Promise<number> {
     if (!own.has(flag)) throw new UsageError(`${command.name} does not take ${flag}`);
   }
   forcedDialect(args); // an unknown dialect id is refused before any work, whatever the command
-  if (command.partedIndex === true) startWorkerEarly(args);
+  if (command.partedIndex !== undefined) startWorkerEarly(args, command.partedIndex === 'keyless');
   return command.run(args, out);
 }
 
@@ -49,15 +49,15 @@ const HEAD_BYTES = 64 << 10;
  * For one log file large enough to be indexed on several threads, in a dialect that is (told from its
  * head, as the log will be): the part worker starts now (startEarlyPartWorker).
  */
-function startWorkerEarly(args: Args): void {
+function startWorkerEarly(args: Args, keyless: boolean): void {
   if (args.positional.length !== 1) return;
   const file = args.positional[0];
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (stat?.isFile() !== true || threadsFor(stat.size) < 2) return;
   const forced = forcedDialect(args);
   const dialect = forced === undefined ? detectDialect(readHead(file), path.basename(file)) : dialectById(forced);
-  // The command that asks for it (check) interns no session keys.
-  if (dialect !== undefined && canSplit(dialect, true)) startEarlyPartWorker();
+  // A session list's halves are read in time order (windowedSessions.ts): not a table that may come newest first.
+  if (dialect !== undefined && canSplit(dialect, keyless) && (keyless || dialect.mayDescend !== true)) startEarlyPartWorker();
 }
 
 /** The first bytes of `file`; none when it cannot be read (the command says why, not this). */

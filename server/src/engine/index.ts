@@ -92,3 +92,4 @@ export { saveIndexCache, loadIndexCache, cacheFileOf } from './indexCache';
 export type { IndexCacheLimits } from './indexCache';
 
 export { JsonBytes, CHUNK_BYTES } from './export/jsonBytes';
+export { CLOSE_ALL, OPEN_DIALECT, OPEN_SESSIONS, SessionJson } from './sessionJson';

@@ -19,7 +19,10 @@ import { FileSource } from './source';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
 import { BackHalf, backHalfLines } from './windowedCheck';
-import type { BackHalfAnswer, BackHalfJob, FrontEnd } from './windowedCheck';
+import type { BackHalfAnswer, BackHalfJob } from './windowedCheck';
+import type { FrontEnd } from './halfFit';
+import { answerWord, gatherHalf, halfKeys } from './windowedSessions';
+import type { SessionsHalfAnswer, SessionsHalfJob, SessionsWord } from './windowedSessions';
 
 /**
  * Claims parts from the back until none is left, posting each as it is done; the last answer says so.
@@ -157,20 +160,45 @@ function checkHalf(job: BackHalfJob & { done: SharedArrayBuffer; port: MessagePo
   }
 }
 
+/**
+ * The back half of a session list on two threads (windowedSessions.ts): its sessions gathered window by
+ * window, its lead posted as soon as it is known, then its keys; this thread's word is then answered
+ * (answerWord).
+ */
+function sessionsHalf(job: SessionsHalfJob & { done: SharedArrayBuffer; port: MessagePort }): void {
+  const post = poster<SessionsHalfAnswer>(job);
+  const { open, end } = jobFile(job);
+  let waiting = false;
+  try {
+    const gathered = gatherHalf(open(), knownDialect(job.dialect), job.ctx, job, undefined, (lead) => post({ k: -1, lead }));
+    const keys = halfKeys(gathered.half, gathered.index);
+    post({ k: -1, keys, facts: gathered.facts }, [keys.pool.buffer as ArrayBuffer, keys.bounds.buffer as ArrayBuffer, keys.hashes.buffer as ArrayBuffer]);
+    waiting = true;
+    whenTold<SessionsWord>(job.port, post, end, (word) => answerWord(gathered, word, post));
+  } catch (e) {
+    post({ error: messageOf(e), last: true });
+  } finally {
+    if (!waiting) end();
+  }
+}
+
 /** A part worker started early (startEarlyPartWorker): claims parts as run() does once its job comes, or checks a back half. */
 function earlyPart(job: EarlyPartJob): void {
   const sent = receiveMessageOnPort(job.port);
-  const take = (part: Omit<PartJob, 'done' | 'port'> | BackHalfJob): void => {
+  const take = (part: Omit<PartJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob): void => {
     if ('kind' in part && part.kind === 'check-half') checkHalf({ ...part, done: job.done, port: job.port });
+    else if ('kind' in part && part.kind === 'sessions-half') sessionsHalf({ ...part, done: job.done, port: job.port });
     else run({ ...(part as Omit<PartJob, 'done' | 'port'>), done: job.done, port: job.port });
   };
-  if (sent !== undefined) take(sent.message as Omit<PartJob, 'done' | 'port'> | BackHalfJob);
+  if (sent !== undefined) take(sent.message as Omit<PartJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob);
   else job.port.once('message', take);
 }
 
-const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob | (BackHalfJob & { done: SharedArrayBuffer; port: MessagePort });
+type Posted<J> = J & { done: SharedArrayBuffer; port: MessagePort };
+const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob | Posted<BackHalfJob> | Posted<SessionsHalfJob>;
 if ('kind' in job && job.kind === 'search') search(job);
 else if ('kind' in job && job.kind === 'check-half') checkHalf(job);
+else if ('kind' in job && job.kind === 'sessions-half') sessionsHalf(job);
 else if ('kind' in job && job.kind === 'early-part') earlyPart(job);
 else if ('kind' in job && job.kind === 'headers') headerLines(job);
 else run(job as PartJob);

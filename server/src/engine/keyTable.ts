@@ -121,18 +121,21 @@ export class KeyTable {
     return this.add(buf, start, end, h, slot);
   }
 
+  /** The id of the key `buf[start, end)` whose hash is `h` (hashKey's), or -1 when absent (nothing is added). */
+  idOf(buf: Uint8Array, start: number, end: number, h: number): number {
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const id = slots[2 * slot + 1];
+      if (id < 0) return -1;
+      if (slots[2 * slot] === (h | 0) && this.equals(id, buf, start, end)) return id;
+    }
+  }
+
   /** The id of a key given as text, or -1 when absent. */
   find(key: string): number {
     const bytes = Buffer.from(key, 'utf8');
-    let h = 0x811c9dc5;
-    for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-    h >>>= 0;
-    const mask = (this.slots.length >> 1) - 1;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const id = this.slots[2 * slot + 1];
-      if (id < 0) return -1;
-      if (this.slots[2 * slot] === (h | 0) && this.equals(id, bytes, 0, bytes.length)) return id;
-    }
+    return this.idOf(bytes, 0, bytes.length, hashKey(bytes, 0, bytes.length));
   }
 
   /** The table as it is (its arrays, not copies), for another thread to take over with fromTable instead of interning every key again. */
@@ -171,9 +174,9 @@ export class KeyTable {
     if (slots > this.slots.length) this.rehash(slots);
   }
 
-  /** The pool and bounds as views, no copy (valid until the next intern). */
-  view(): { pool: Uint8Array; bounds: Uint32Array } {
-    return { pool: this.pool.subarray(0, this.poolUsed), bounds: this.bounds.subarray(0, 2 * this.count) };
+  /** The pool, bounds and hashes as views, no copy (valid until the next intern). */
+  view(): { pool: Uint8Array; bounds: Uint32Array; hashes: Uint32Array } {
+    return { pool: this.pool.subarray(0, this.poolUsed), bounds: this.bounds.subarray(0, 2 * this.count), hashes: this.hashes.subarray(0, this.count) };
   }
 
   /** The keys from `id` on, copied: their bytes, and their bounds in the whole pool (a streamed export's worker learns keys as they come). */

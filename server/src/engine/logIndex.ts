@@ -264,27 +264,39 @@ export class LogIndex extends LogScanner {
    * not the records. Sessions, counts, problems and dialogs are those of build().
    */
   buildSessionEnds(windowBytes: number, options: BuildOptions = {}): void {
-    const size = this.source.size;
-    const ends = new SessionEnds(size);
+    const ends = new SessionEnds(this.source.size);
+    this.foldSessionEnds(ends, windowBytes, options);
+    this.installSessionEnds(ends);
+  }
+
+  /**
+   * Indexes the log from where it is up to `to` a window at a time, folding each window's final records
+   * into `ends` and forgetting them (buildSessionEnds; a back half of windowedSessions.ts, from its
+   * part's start). The last record before `to` is held back unless the log ends there (`logEnds`).
+   * `onWindow` runs after each window is indexed, before its records are folded.
+   */
+  foldSessionEnds(ends: SessionEnds, windowBytes: number, options: BuildOptions = {}, to = this.source.size, logEnds = true, onWindow?: () => void): void {
+    const from = this.scannedTo;
     let reserved = false;
     for (;;) {
       // A session list quotes no record's line: none is kept.
-      const ready = this.indexWindow(windowBytes, { ...options, problemLines: undefined });
-      // Sessions so far, by the bytes read, for the whole log (a tenth more): the session arrays and
-      // the key table are sized once, after the first window, not grown by copies (whose old arrays
+      const held = this.indexWindow(windowBytes, { ...options, problemLines: undefined }, to);
+      onWindow?.();
+      const ready = logEnds && this.scannedTo >= to ? this.recordCount : held;
+      // Sessions so far, by the bytes read, for the whole span to `to` (a tenth more): the session arrays
+      // and the key table are sized once, after the first window, not grown by copies (whose old arrays
       // would wait for the garbage collector, raising the peak).
-      const scale = this.scannedTo > 0 ? (size / this.scannedTo) * 1.1 : 0;
+      const scale = this.scannedTo > from ? ((to - from) / (this.scannedTo - from)) * 1.1 : 0;
       const expected = this.sessionCount * scale;
-      if (!reserved && this.scannedTo < size) {
+      if (!reserved && this.scannedTo < to) {
         // Reserved as many as expected, however many: this store keeps 62 bytes a session, not 25 a record.
-        this.reserveForTheRest(size, Infinity);
+        this.reserveForTheRest(to, Infinity, from);
         reserved = true;
       }
       ends.fold(this, ready, expected);
       this.forget(ready);
-      if (this.scannedTo >= this.source.size) break;
+      if (this.scannedTo >= to) break;
     }
-    this.installSessionEnds(ends);
   }
 
   /**
@@ -317,7 +329,7 @@ export class LogIndex extends LogScanner {
 
   /** What the part this index started at (startPart) says of the records before it so far: see PartLead. */
   leadSoFar(): PartLead {
-    return { carryLines: this.carryLines, carryEndOffset: this.carryEndOffset, runs: this.overflow.filter((run) => run.recordBefore < 0) };
+    return { carryLines: this.carryLines, carryEndOffset: this.carryEndOffset, carryDialog: this.carryDialog, runs: this.overflow.filter((run) => run.recordBefore < 0) };
   }
 
   /** Forgets the first `n` records (after indexWindow): the rest are renumbered from 0. */

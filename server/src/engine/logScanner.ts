@@ -47,6 +47,11 @@ export class LogScanner extends RecordTexts {
   /** What BuildOptions.search found, while it is complete (undefined after appends or too many hits). */
   searched: SearchHits | undefined = undefined;
   /**
+   * The JSON lines of the sessions after this index's, written by a worker (a large log's session list,
+   * windowedSessions.ts): they follow the index's own, in order, chunk by chunk.
+   */
+  laterSessionsJson: (() => Iterable<Uint8Array>) | undefined = undefined;
+  /**
    * With BuildOptions.checkFormat, where the worker that indexed the log's later parts kept them: the
    * check lines it writes of them (waits for them). This index then holds the log's first part only.
    */
@@ -185,9 +190,10 @@ export class LogScanner extends RecordTexts {
    * tenth more. Room not used costs nothing but the key table's slots and a few bytes a session, which
    * are written when made: by default at most one session per 512 bytes is reserved (about a tenth of
    * the log's size in memory, for a log whose first megabytes are all new keys), more are grown as before.
+   * `from`: where the bytes scanned began (a part's start).
    */
-  protected reserveForTheRest(total: number, maxSessions = Math.ceil(total / 512)): void {
-    const scale = (total / this.scannedTo) * 1.1;
+  protected reserveForTheRest(total: number, maxSessions = Math.ceil(total / 512), from = 0): void {
+    const scale = ((total - from) / (this.scannedTo - from)) * 1.1;
     const sessions = Math.min(Math.ceil(this.sessionCount * scale), maxSessions);
     this.reserveSessions(sessions, Math.ceil(this.keys.poolBytes * scale));
     const dialogs = this.sessionDialog;

@@ -14,6 +14,7 @@ import { touchesAhead } from './pageToucher';
 import { DAY_MS, formatWall } from './time';
 import type { Dialect, DialectId } from './types';
 import { checkInWindows } from './windowedCheck';
+import { sessionsInWindows } from './windowedSessions';
 
 export interface LogSetOptions extends BuildOptions {
   /** Offset (minutes east of UTC) of logs that write none; 0 (UTC) by default. */
@@ -28,6 +29,12 @@ export interface LogSetOptions extends BuildOptions {
    * is one log of one file in time order: all that `msglog sessions` reads, in far less memory.
    */
   sessionEnds?: boolean;
+  /**
+   * With sessionEnds, the list is written as JSON lines, without file names (`msglog sessions --json`
+   * of one file): a large log's back half may have its new sessions written by the worker that read
+   * it (LogIndex.laterSessionsJson), not taken in here.
+   */
+  sessionsJson?: boolean;
   /** For msglog check: its diagnostics written as JSON or lines, each file named or not (BuildOptions.checkFormat of each source). */
   check?: { json: boolean; named: boolean };
 }
@@ -250,7 +257,12 @@ export class LogSet {
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
       const threads = single !== undefined && canSplit(first.dialect, options.keyless) ? threadsFor(bytes.size) : 1;
       if (sessionEnds && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true) {
-        index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
+        // One large file in a dialect read in parts with its keys: its back half gathered by a worker.
+        const windowed = single !== undefined && threads >= 2 && canSplit(first.dialect, false) && process.env.MSGLOG_SESSIONS_WINDOWS !== '0';
+        if (!windowed || !sessionsInWindows(index, single, ctx, { toleranceMs: options.toleranceMs ?? 1000, utcOffsetMin: options.utcOffsetMin ?? 0, windowBytes: SESSION_ENDS_WINDOW, json: options.sessionsJson === true }, options)) {
+          if (windowed) index = newIndex();
+          index.buildSessionEnds(SESSION_ENDS_WINDOW, options);
+        }
       } else if (single !== undefined && threads > 1) {
         if (options.async) await buildParallelAsync(index, single, threads, ctx, options.toleranceMs ?? 1000, options);
         else {

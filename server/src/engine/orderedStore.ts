@@ -93,6 +93,9 @@ export class OrderedStore extends WindowedStore {
     this.dated = start.finishing[5] === 1;
     this.regressionEdgeRecord = -1;
     this.continues = true;
+    // No problem yet (a fresh finish would set this; a continued one does not start afresh).
+    this.sessionProblems.fill(0);
+    this.sessionWorst.fill(255);
   }
 
   /** Order, time regressions and problem counts for records from `first` on (all when the order flips). */

@@ -17,7 +17,9 @@ import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
 import { touchesAhead } from './pageToucher';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
-import type { BackHalfJob, FrontEnd } from './windowedCheck';
+import type { BackHalfJob } from './windowedCheck';
+import type { FrontEnd } from './halfFit';
+import type { SessionsHalfJob, SessionsWord } from './windowedSessions';
 
 /** Below this size one thread is quicker than starting workers. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -97,7 +99,7 @@ export class PartWorker<Answer = PartAnswer> {
   private taken = 0;
 
   /** `job` undefined: a worker started early, whose job comes later (assign). */
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | undefined) {
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined) {
     const done = new SharedArrayBuffer(4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
@@ -116,7 +118,7 @@ export class PartWorker<Answer = PartAnswer> {
   }
 
   /** Gives a worker started early its job. */
-  assign(job: Omit<PartJob, 'done' | 'port'> | BackHalfJob): this {
+  assign(job: Omit<PartJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob): this {
     this.port.postMessage(job);
     return this;
   }
@@ -166,7 +168,7 @@ export class PartWorker<Answer = PartAnswer> {
   }
 
   /** Tells a worker that kept its parts what to do with them (keptParts.ts), or a windowed check's worker where the front half ends (windowedCheck.ts). */
-  send(order: KeptPartsOrder | FrontEnd): void {
+  send(order: KeptPartsOrder | FrontEnd | SessionsWord): void {
     this.port.postMessage(order);
   }
 

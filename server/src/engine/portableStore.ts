@@ -51,11 +51,13 @@ export interface StorePart {
 export interface PartLead {
   carryLines: number;
   carryEndOffset: number;
+  /** A SIP dialog the lines carried reveal (of the last record's session). */
+  carryDialog?: string;
   runs: OverflowRun[];
 }
 
 export function partLead(p: StorePart): PartLead {
-  return { carryLines: p.carryLines, carryEndOffset: p.carryEndOffset, runs: p.overflow.filter((run) => run.recordBefore < 0) };
+  return { carryLines: p.carryLines, carryEndOffset: p.carryEndOffset, carryDialog: p.carryDialog, runs: p.overflow.filter((run) => run.recordBefore < 0) };
 }
 
 /** A store's records, sessions and scan state as plain arrays and values (the index cache writes it to disk). */
@@ -144,9 +146,6 @@ export class PortableStore extends RecordStore {
   protected adopt(p: StorePart): void {
     const base = this.recordCount;
     const lineBase = this.lineCount;
-    // Leading continuation lines of the part extend our last record (unless a marker closed it), and
-    // reveal its SIP dialog; markers before the part's first record follow it.
-    if (base > 0 && !this.closedBy.has(base - 1) && p.carryLines > 0 && p.carryDialog !== undefined) this.sessionDialog.add(this.recSession[base - 1], p.carryDialog);
     this.acceptLead(partLead(p));
     // Sessions: local id → ours.
     const map = new Uint32Array(p.keyBounds.length >> 1);
@@ -226,9 +225,12 @@ export class PortableStore extends RecordStore {
   acceptLead(lead: PartLead): void {
     const lineBase = this.lineCount;
     const last = this.recordCount - 1;
+    // Leading continuation lines of the part extend our last record (unless a marker closed it), and
+    // reveal its SIP dialog; markers before the part's first record follow it.
     if (last >= 0 && lead.carryLines > 0 && !this.closedBy.has(last)) {
       this.lastEndLine = lineBase + lead.carryLines - 1;
       this.lastEndOffset = lead.carryEndOffset;
+      if (lead.carryDialog !== undefined) this.sessionDialog.add(this.recSession[last], lead.carryDialog);
     }
     for (const run of lead.runs) this.addRun({ ...run, startLine: run.startLine + lineBase, endLine: run.endLine + lineBase, recordBefore: last });
     this.invalidateDerived();

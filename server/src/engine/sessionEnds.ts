@@ -69,6 +69,50 @@ export class SessionEnds implements SessionEndArrays {
   }
 
   /**
+   * Takes in the ends of another's sessions (a back half's, windowedSessions.ts), `map` giving each
+   * of its `n` sessions its number here: a session new here (numbered `before` or later) gets both
+   * ends, one seen before only its last. Lines move by `lineBase`, times by `shiftMs`.
+   */
+  takeHalf(from: SessionEndArrays, n: number, map: Uint32Array, before: number, sessions: number, lineBase: number, shiftMs: number): void {
+    this.reserve(sessions, sessions);
+    for (let w = 0; w < n; w++) {
+      const s = map[w];
+      if (s >= before) this.copyEnd(from, 2 * w, 2 * s, lineBase, shiftMs);
+      this.copyEnd(from, 2 * w + 1, 2 * s + 1, lineBase, shiftMs);
+    }
+  }
+
+  /** Room for exactly `sessions` sessions (a few picked from another's: windowedSessions.ts), their zone offsets too when `zoned`. */
+  reserveExactly(sessions: number, zoned: boolean): void {
+    this.reserve(sessions, sessions);
+    if (zoned && this.offsetMin.length === 0) this.offsetMin = new Int16Array(this.wall.length).fill(NO_OFFSET);
+  }
+
+  /** Slot `a` of `from` as slot `slot` here, as it is. */
+  takeSlot(from: SessionEndArrays, a: number, slot: number): void {
+    this.copyEnd(from, a, slot, 0, 0);
+  }
+
+  /** The arrays alone (to hand over: not this object, whose marks stay here). */
+  arrays(): SessionEndArrays {
+    const { startLine, startOffset, endLine, endOffset, bodyCol, wall, offsetMin, level, severity, flags } = this;
+    return { startLine, startOffset, endLine, endOffset, bodyCol, wall, offsetMin, level, severity, flags };
+  }
+
+  private copyEnd(from: SessionEndArrays, a: number, slot: number, lineBase: number, shiftMs: number): void {
+    this.startLine[slot] = from.startLine[a] + lineBase;
+    this.startOffset[slot] = from.startOffset[a];
+    this.endLine[slot] = from.endLine[a] + lineBase;
+    this.endOffset[slot] = from.endOffset[a];
+    this.bodyCol[slot] = from.bodyCol[a];
+    this.wall[slot] = from.wall[a] + shiftMs;
+    if (this.offsetMin.length > 0) this.offsetMin[slot] = from.offsetMin.length > 0 ? from.offsetMin[a] : NO_OFFSET;
+    this.level[slot] = from.level[a];
+    this.severity[slot] = from.severity[a];
+    this.flags[slot] = from.flags[a];
+  }
+
+  /**
    * Room for `sessions` sessions: `expected` when that is more (sized for the whole log at once, as
    * growing by copies holds two of each array for a while), else half again as many.
    */

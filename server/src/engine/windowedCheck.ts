@@ -16,12 +16,10 @@ import { CheckBytes, CheckHeads, CheckLinesAt, writeCheckLine } from './checkLin
 import type { CheckFormat, CheckLines } from './checkLines';
 import { LogIndex } from './logIndex';
 import type { PartLead } from './portableStore';
-import type { SegmentStart } from './segmentStore';
 import type { LogSource } from './source';
-import { DAY_MS } from './time';
 import type { Dialect, ParseContext } from './types';
-import { RecordFlag } from './types';
-import { NO_OFFSET } from './recordStore';
+import { halfFits, note, unseen } from './halfFit';
+import type { FrontEnd, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
 
@@ -54,26 +52,8 @@ export interface BackHalfJob {
   windowBytes: number;
 }
 
-/** This thread's word at the end: where its records end, and the time edge they leave (its text as written). */
-export interface FrontEnd {
-  start: SegmentStart;
-  edge: { t: number; text: string };
-  /** The parser's state at the end (a dialect whose parser keeps one: LineParser.partState). */
-  parserState: string | undefined;
-}
-
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */
 export type BackHalfAnswer = { k: -1; lead: PartLead } | { k: -1; lines: CheckLines; last: true } | { k: -1; again: true; last: true } | { error: string; last: true };
-
-/** What a window-by-window scan notes of the records it forgets, for the checks at the end. */
-interface Seen {
-  /** The first timed record: its time of day (its wall time in a dialect that dates its records), normalised time and text. */
-  firstTimed: { tod: number; t: number; text: string } | undefined;
-  /** A timed record without a zone offset of its own (read in the log's offset). */
-  timedWithoutOffset: boolean;
-  /** A window with timed records finished before any record wrote a zone offset. */
-  timedBeforeOffset: boolean;
-}
 
 /**
  * Indexes `index` from where it is up to `to` a window at a time, writing each window's final records'
@@ -97,31 +77,6 @@ function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: n
   }
   first?.();
 }
-
-/** Notes what the checks at the end need of the index's records (a window: before they are forgotten). */
-function note(index: LogIndex, seen: Seen): void {
-  // Known already (a log that writes no zone offsets, after its first timed record): nothing to look at.
-  if (seen.firstTimed !== undefined && seen.timedWithoutOffset && (seen.timedBeforeOffset || index.zoneOffsetSeen)) return;
-  const flags = index.recFlags;
-  const offsets = index.zoneOffsets;
-  let timed = false;
-  for (let r = 0; r < index.recordCount; r++) {
-    if (flags[r] & RecordFlag.NoTime) continue;
-    timed = true;
-    if (seen.firstTimed === undefined) {
-      // Finished already: a time of day is dated on day 0 (no day passes before the first timed record).
-      const wall = index.recWall[r];
-      seen.firstTimed = { tod: wall - (index.dayBase ?? 0), t: index.normalized(r), text: index.timestampText(r) };
-    }
-    if (offsets === undefined || offsets[r] === NO_OFFSET) {
-      seen.timedWithoutOffset = true;
-      break;
-    }
-  }
-  if (timed && !index.zoneOffsetSeen) seen.timedBeforeOffset = true;
-}
-
-const unseen = (): Seen => ({ firstTimed: undefined, timedWithoutOffset: false, timedBeforeOffset: false });
 
 /**
  * This thread's half, `[0, to)` of the log of `index` (new, built keyless for check), window by window,
@@ -181,40 +136,10 @@ export class BackHalf {
     this.firstOffsetMin = index.logOffsetMin;
   }
 
-  /**
-   * Whether the lines written stand now that the front half's end is known: 'keep' (only their numbers
-   * move), 'again' (index the half again from `front`), or 'whole' (check the whole log as before).
-   */
+  /** Whether the lines written stand now that the front half's end is known (halfFits). */
   fits(front: FrontEnd, dayBase: number | undefined): 'keep' | 'again' | 'whole' {
-    const start = front.start;
-    // A parser with a state (EMG's file kind) read the half in the one the log's head left it in: the front half must end in it.
-    if (front.parserState !== this.primed) return 'whole';
-    // The log's zone offset is that of its first record with one: set here, it changes how the front
-    // half's timed records (there are some when it leaves a time edge) are read.
-    if (this.zoneOffsets && !start.hasOffset && !Number.isNaN(front.edge.t)) return 'whole';
-    const seen = this.seen;
-    if (seen.timedWithoutOffset) {
-      if (seen.timedBeforeOffset && this.zoneOffsets) return 'again';
-      const assumed = this.zoneOffsets ? this.firstOffsetMin : this.job.utcOffsetMin;
-      const actual = start.hasOffset ? start.logOffsetMin : assumed;
-      if (assumed !== actual) return 'again';
-    }
-    const first = seen.firstTimed;
-    // No timed record: no regression, nothing of the day read.
-    if (first === undefined) return 'keep';
-    const [day, maxTod] = start.finishing;
-    let days = 0;
-    if (dayBase !== undefined) {
-      // dateTimeOfDay at the first record: on past the latest time of day (the same day), or a new day.
-      if (maxTod < 0 || first.tod >= maxTod) days = day;
-      else if (first.tod < maxTod - DAY_MS / 2) days = day + 1;
-      else return 'again';
-    }
-    const t = first.t + days * DAY_MS;
-    const edge = front.edge;
-    // The edge a regression is measured from: this half's first record's own, or one of the same time and text.
-    if (Number.isNaN(edge.t) || edge.t < t || (edge.t === t && edge.text === first.text)) return 'keep';
-    return 'again';
+    const facts = { seen: this.seen, zoneOffsets: this.zoneOffsets, firstOffsetMin: this.firstOffsetMin, primed: this.primed, utcOffsetMin: this.job.utcOffsetMin };
+    return halfFits(facts, front, dayBase, true).fits;
   }
 }
 

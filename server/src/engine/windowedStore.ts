@@ -3,6 +3,8 @@
 // SegmentStore and OrderedStore (on the way from RecordStore to LogIndex), so that the storage's own
 // file stays about storing.
 import { KeyTable } from './keyTable';
+import type { SessionEnds } from './sessionEnds';
+import type { PortableDialogs } from './sessionDialogs';
 import { SegmentStore } from './segmentStore';
 
 /** Each session's first record (slot 2 s) and last (2 s + 1): see installSessionEnds and sessionEnds.ts. */
@@ -17,6 +19,22 @@ export interface SessionEndArrays {
   level: Uint8Array<ArrayBuffer>;
   severity: Uint8Array<ArrayBuffer>;
   flags: Uint8Array<ArrayBuffer>;
+}
+
+/** The sessions of a log's back half gathered on their own (windowedSessions.ts): keys, ends and counts, in its own numbers. */
+export interface HalfSessions {
+  sessions: number;
+  /** The keys' bytes and their bounds, by session. */
+  keyPool: Uint8Array;
+  keyBounds: Uint32Array;
+  /** Their ends (slots 2 s and 2 s + 1, lines the half's). */
+  ends: SessionEndArrays;
+  records: Uint32Array;
+  problems: Uint32Array;
+  worst: Uint8Array;
+  dialogs: PortableDialogs;
+  /** Lines of the half. */
+  lineCount: number;
 }
 
 export class WindowedStore extends SegmentStore {
@@ -90,6 +108,36 @@ export class WindowedStore extends SegmentStore {
    * other one forgotten (msglog sessions reads no more). Sessions keep their keys, counts, problems
    * and dialogs; a session of one record ends where it starts.
    */
+  /**
+   * Takes in the sessions of the log's back half (`half`), gathered on their own, after this store's,
+   * whose ends `ends` holds (before installSessionEnds): a session of both halves ends where the half
+   * has it end and adds its counts; one new here follows in the half's order, as one scan numbers them.
+   * The half's lines follow this store's; its times move by `shiftMs` (the days passed before it).
+   */
+  adoptHalfSessions(ends: SessionEnds, half: HalfSessions, shiftMs: number): void {
+    const before = this.keys.size;
+    const map = new Uint32Array(half.sessions);
+    for (let w = 0; w < half.sessions; w++) map[w] = this.keys.intern(half.keyPool, half.keyBounds[2 * w], half.keyBounds[2 * w + 1]);
+    const sessions = this.keys.size;
+    if (sessions > this.sessionFirst.length) this.growSessions(sessions);
+    ends.takeHalf(half.ends, half.sessions, map, before, sessions, this.lineCount, shiftMs);
+    const { sessionRecordCount: records, sessionProblems: problems, sessionWorst: worst } = this;
+    for (let w = 0; w < half.sessions; w++) {
+      const s = map[w];
+      if (s >= before) {
+        records[s] = half.records[w];
+        problems[s] = half.problems[w];
+        worst[s] = half.worst[w];
+      } else {
+        records[s] += half.records[w];
+        problems[s] += half.problems[w];
+        if (half.worst[w] < worst[s]) worst[s] = half.worst[w];
+      }
+    }
+    this.sessionDialog.addPortable(half.dialogs, map);
+    this.lineCount += half.lineCount;
+  }
+
   installSessionEnds(ends: SessionEndArrays): void {
     const sessions = this.keys.size;
     const n = 2 * sessions;

@@ -19,7 +19,7 @@ export const check: Command = {
     'msglog check imap.log --json | jq \'.diagnostics[] | select(.severity == "error")\'',
   ],
   valueFlags: ['--max-warnings'],
-  partedIndex: true,
+  partedIndex: 'keyless',
   boolFlags: ['--json'],
   async run(args, out) {
     const maxText = str(args, '--max-warnings');

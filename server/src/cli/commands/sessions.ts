@@ -1,5 +1,5 @@
 import { problems as describeProblems } from '../../../../common/describe';
-import { CHUNK_BYTES, JsonBytes, sessionSummary, sessionsInMergedOrder } from '../../engine';
+import { CHUNK_BYTES, CLOSE_ALL, JsonBytes, OPEN_DIALECT, OPEN_SESSIONS, SessionJson, sessionSummary, sessionsInMergedOrder } from '../../engine';
 import type { LogIndex, LogSet } from '../../engine';
 import type { Output } from '../output';
 import { bool } from '../args';
@@ -18,12 +18,13 @@ export const sessions: Command = {
     "msglog sessions imap.log --json | jq '.sessions | sort_by(-.problems) | .[:10]'",
   ],
   boolFlags: ['--json'],
+  partedIndex: 'keyed',
   async run(args, out) {
     // Sessions are listed from their first and last records: the others need not be kept.
-    const logs = await openLogs(args, args.positional, { sessionEnds: true });
+    const json = bool(args, '--json');
+    const logs = await openLogs(args, args.positional, { sessionEnds: true, sessionsJson: json });
     if (!logs) return 2;
     const { set, prefixed } = logs;
-    const json = bool(args, '--json');
     if (json) {
       writeJson(set, prefixed, out);
       return exitStatus(logs, 0);
@@ -74,31 +75,6 @@ function columnWidths(set: LogSet): { key: number; time: number; records: number
   return { key, time, records: String(records).length, lines: 6 + 2 * String(lineCount).length + 1 };
 }
 
-/** Fixed JSON text encoded once, for JsonBytes.raw. */
-function token(ascii: string): Buffer {
-  return Buffer.from(ascii, 'latin1');
-}
-
-// The fixed parts of a session's JSON, encoded once.
-const FIRST_KEY = token('\n{"key":');
-const NEXT_KEY = token(',\n{"key":');
-const T_COMPONENT = token(',"component":');
-const T_FIRSTLINE = token(',"firstLine":');
-const T_LASTLINE = token(',"lastLine":');
-const T_RECORDS = token(',"records":');
-const T_START = token(',"start":');
-const T_END = token(',"end":');
-const T_PROBLEMS = token(',"problems":');
-const T_FILE = token(',"file":');
-const T_LASTFILE = token(',"lastFile":');
-const T_SOURCE = token(',"source":');
-const T_DIALECT = token(',"dialect":');
-const CLOSE = token('}');
-const OPEN_DIALECT = token('{"dialect":');
-const OPEN_SESSIONS = token(',"sessions":[');
-const CLOSE_ALL = token('\n]}\n');
-const QUOTE = 0x22;
-
 /**
  * `{"dialect":…,"sessions":[…]}` with one line per session, as JSON.stringify would write each
  * session's summary, but written from the index's arrays into byte buffers (a day's log has over a
@@ -118,7 +94,7 @@ function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
   w.raw(OPEN_DIALECT);
   w.string(set.dialect);
   w.raw(OPEN_SESSIONS);
-  const writers = set.sources.map((source) => new SessionJson(source, w, prefixed, mixed));
+  const writers = set.sources.map((source) => new SessionJson(source.index, source, w, prefixed, mixed));
   if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
     // One source: its merged order is its record order, and sessions are numbered by first record.
     const writer = writers[0];
@@ -126,6 +102,20 @@ function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
     for (let id = 0; id < count; id++) {
       writer.write(id, id === 0);
       flushFull();
+    }
+    // The sessions a worker wrote, that follow these (a large log's back half: windowedSessions.ts).
+    const later = set.sources[0].index.laterSessionsJson?.();
+    if (later !== undefined) {
+      // Written out now: drain's buffer is written on after it.
+      w.drain((bytes) => {
+        out.bytes(bytes);
+        out.flush();
+      });
+      // Each written out before the next is asked for: the worker writes its next chunk over it.
+      for (const chunk of later) {
+        out.bytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+        out.flush();
+      }
     }
   } else {
     let n = 0;
@@ -136,94 +126,6 @@ function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
   }
   w.raw(CLOSE_ALL);
   out.bytes(w.take());
-}
-
-/** Writes the sessions of one source, with what is the same for all of them looked up once. */
-class SessionJson {
-  private readonly index: LogIndex;
-  private readonly oneFile: boolean;
-
-  constructor(
-    private readonly source: LogSet['sources'][number],
-    private readonly w: JsonBytes,
-    private readonly prefixed: boolean,
-    private readonly mixed: boolean,
-  ) {
-    this.index = source.index;
-    this.oneFile = source.files.length === 1;
-  }
-
-  write(id: number, firstOfAll: boolean): void {
-    const { w, index } = this;
-    const first = index.sessionFirst[id];
-    const last = index.sessionLast[id];
-    w.raw(firstOfAll ? FIRST_KEY : NEXT_KEY);
-    const key = index.keys.boundsOf(id);
-    w.key(key.pool, key.start, key.end);
-    w.raw(T_COMPONENT);
-    w.string(index.componentOf(id));
-    const lastLine = index.endLineOf(last);
-    let firstFile = 0;
-    let lastFile = 0;
-    w.raw(T_FIRSTLINE);
-    if (this.oneFile) {
-      w.int(index.recStartLine[first] + 1);
-      w.raw(T_LASTLINE);
-      w.int(lastLine + 1);
-    } else {
-      const a = this.source.locateRecord(first);
-      const b = this.source.locate(lastLine, index.endOffsetOf(last) - 1);
-      firstFile = a.file;
-      lastFile = b.file;
-      w.int(a.line + 1);
-      w.raw(T_LASTLINE);
-      w.int(b.line + 1);
-    }
-    w.raw(T_RECORDS);
-    w.int(index.sessionRecordCount[id]);
-    w.raw(T_START);
-    const start = this.stamp(first);
-    w.raw(T_END);
-    // A session of one record (most are) starts and ends with the same stamp: a stamp read from the log is read once.
-    this.stamp(last, last === first ? start : undefined);
-    w.raw(T_PROBLEMS);
-    w.int(index.sessionProblems[id]);
-    if (this.prefixed) {
-      const files = this.source.files;
-      w.raw(T_FILE);
-      w.string(files[firstFile].display);
-      w.raw(T_LASTFILE);
-      w.string(files[lastFile].display);
-      w.raw(T_SOURCE);
-      w.string(this.source.name);
-    }
-    if (this.mixed) {
-      w.raw(T_DIALECT);
-      w.string(index.dialect.id);
-    }
-    w.raw(CLOSE);
-  }
-
-  /**
-   * Record r's stamp as a JSON string: written in place where the dialect rebuilds it from the arrays
-   * (no string made; returns undefined), else `text` or timestampText (returned, for the same record again).
-   */
-  private stamp(r: number, text?: string): string | undefined {
-    const w = this.w;
-    if (text === undefined) {
-      w.ensure(18);
-      const end = this.index.stampBytes(r, w.buf, w.pos + 1);
-      if (end >= 0) {
-        w.buf[w.pos] = QUOTE;
-        w.buf[end] = QUOTE;
-        w.pos = end + 1;
-        return undefined;
-      }
-    }
-    const stamp = text ?? this.index.timestampText(r);
-    w.string(stamp);
-    return stamp;
-  }
 }
 
 /** Whether the sessions' first records ascend with their numbers. */

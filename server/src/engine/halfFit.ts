@@ -1,0 +1,107 @@
+// Whether a back half of a log, indexed on another thread as if nothing came before it, reads as one
+// scan of the whole log would: what the windowed check (windowedCheck.ts) and the windowed session
+// list (windowedSessions.ts) ask of their worker's half once this thread's half is done.
+import type { LogIndex } from './logIndex';
+import { NO_OFFSET } from './recordStore';
+import type { SegmentStart } from './segmentStore';
+import { DAY_MS } from './time';
+import { RecordFlag } from './types';
+
+/** What a window-by-window scan notes of the records it forgets, for the checks at the end. */
+export interface Seen {
+  /** The first timed record: its time of day (its wall time in a dialect that dates its records), normalised time and text. */
+  firstTimed: { tod: number; t: number; text: string } | undefined;
+  /** A record without a time before the first timed one (it takes the time of the records before the half). */
+  untimedFirst: boolean;
+  /** A timed record without a zone offset of its own (read in the log's offset). */
+  timedWithoutOffset: boolean;
+  /** A window with timed records finished before any record wrote a zone offset. */
+  timedBeforeOffset: boolean;
+}
+
+export const unseen = (): Seen => ({ firstTimed: undefined, untimedFirst: false, timedWithoutOffset: false, timedBeforeOffset: false });
+
+/** Notes what the checks at the end need of the index's records (a window: before they are forgotten). */
+export function note(index: LogIndex, seen: Seen): void {
+  // Known already (a log that writes no zone offsets, after its first timed record): nothing to look at.
+  if (seen.firstTimed !== undefined && seen.timedWithoutOffset && (seen.timedBeforeOffset || index.zoneOffsetSeen)) return;
+  const flags = index.recFlags;
+  const offsets = index.zoneOffsets;
+  let timed = false;
+  for (let r = 0; r < index.recordCount; r++) {
+    if (flags[r] & RecordFlag.NoTime) {
+      if (seen.firstTimed === undefined) seen.untimedFirst = true;
+      continue;
+    }
+    timed = true;
+    if (seen.firstTimed === undefined) {
+      // Finished already: a time of day is dated on day 0 (no day passes before the first timed record).
+      const wall = index.recWall[r];
+      seen.firstTimed = { tod: wall - (index.dayBase ?? 0), t: index.normalized(r), text: index.timestampText(r) };
+    }
+    if (offsets === undefined || offsets[r] === NO_OFFSET) {
+      seen.timedWithoutOffset = true;
+      break;
+    }
+  }
+  if (timed && !index.zoneOffsetSeen) seen.timedBeforeOffset = true;
+}
+
+/** This thread's word at the end of its half: where its records end, and the time edge they leave (its text as written). */
+export interface FrontEnd {
+  start: SegmentStart;
+  edge: { t: number; text: string };
+  /** The parser's state at the end (a dialect whose parser keeps one: LineParser.partState). */
+  parserState: string | undefined;
+}
+
+/** What the back half's scan found, for halfFits. */
+export interface HalfFacts {
+  seen: Seen;
+  /** Whether a record of the half wrote a zone offset (and the log had none before it), and the first one's. */
+  zoneOffsets: boolean;
+  firstOffsetMin: number;
+  /** The parser's state the half was read in: the one the log's head leaves it in (LogScanner.primeParser). */
+  primed: string | undefined;
+  /** The zone offset a log that writes none is read in. */
+  utcOffsetMin: number;
+}
+
+/**
+ * Whether what the half made stands now that the front half's end is known: 'keep' (its lines move,
+ * its times by `days`), 'again' (index the half again from `front`), or 'whole' (read the whole log
+ * as before). `edgeText`: whether a record at the edge's very time must also write it the same way
+ * (a check's regression message quotes the edge).
+ */
+export function halfFits(half: HalfFacts, front: FrontEnd, dayBase: number | undefined, edgeText: boolean): { fits: 'keep' | 'again' | 'whole'; days: number } {
+  const start = front.start;
+  const again = { fits: 'again', days: 0 } as const;
+  // A parser with a state (EMG's file kind) read the half in the one the log's head left it in: the front half must end in it.
+  if (front.parserState !== half.primed) return { fits: 'whole', days: 0 };
+  // The log's zone offset is that of its first record with one: set here, it changes how the front
+  // half's timed records (there are some when it leaves a time edge) are read.
+  if (half.zoneOffsets && !start.hasOffset && !Number.isNaN(front.edge.t)) return { fits: 'whole', days: 0 };
+  const seen = half.seen;
+  if (seen.timedWithoutOffset) {
+    if (seen.timedBeforeOffset && half.zoneOffsets) return again;
+    const assumed = half.zoneOffsets ? half.firstOffsetMin : half.utcOffsetMin;
+    const actual = start.hasOffset ? start.logOffsetMin : assumed;
+    if (assumed !== actual) return again;
+  }
+  const first = seen.firstTimed;
+  // No timed record: no regression, nothing of the day read.
+  if (first === undefined) return { fits: 'keep', days: 0 };
+  const [day, maxTod] = start.finishing;
+  let days = 0;
+  if (dayBase !== undefined) {
+    // dateTimeOfDay at the first record: on past the latest time of day (the same day), or a new day.
+    if (maxTod < 0 || first.tod >= maxTod) days = day;
+    else if (first.tod < maxTod - DAY_MS / 2) days = day + 1;
+    else return again;
+  }
+  const t = first.t + days * DAY_MS;
+  const edge = front.edge;
+  // The edge a regression is measured from: this half's first record's own, or one of the same time (and text).
+  if (Number.isNaN(edge.t) || edge.t < t || (edge.t === t && (!edgeText || edge.text === first.text))) return { fits: 'keep', days };
+  return again;
+}

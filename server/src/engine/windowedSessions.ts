@@ -1,0 +1,326 @@
+// msglog sessions of a large log on two threads. A session list keeps of a log only each session's
+// first and last record, gathered a window at a time (LogIndex.buildSessionEnds); here each thread
+// gathers one half of the log. This thread's half is read exactly, as one scan reads it. The worker
+// reads the back half as if nothing came before it (day 0, no time edge), with a key table of its own,
+// numbering its lines from the half's start, and hands over its sessions: their keys, ends and counts.
+// Once this thread's half is done, they are taken in through its key table (LogIndex.adoptHalfSessions):
+// a session of both halves ends where the back half has it end, a new one follows in the half's order.
+// They stand when the half's first timed record follows on from this thread's (halfFit.ts), and no
+// record without a time comes before it; else the half is read again here from the true state, or the
+// whole log as before. A list written as JSON takes in only the sessions of both halves: the worker
+// writes the lines of the others itself (SessionJson), while this thread writes its own.
+import { CHUNK_BYTES, JsonBytes } from './export/jsonBytes';
+import { halfFits, note, unseen } from './halfFit';
+import type { FrontEnd, HalfFacts } from './halfFit';
+import { LogIndex } from './logIndex';
+import type { BuildOptions } from './logIndex';
+import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
+import { lineStartAfter } from './partPlan';
+import type { PartLead } from './portableStore';
+import type { SegmentStart } from './segmentStore';
+import { SessionEnds } from './sessionEnds';
+import { SessionJson } from './sessionJson';
+import type { LogSource } from './source';
+import { DAY_MS } from './time';
+import type { Dialect, ParseContext } from './types';
+import type { HalfSessions } from './windowedStore';
+
+/**
+ * The share of the log this thread reads. Under half: after both halves, this thread takes the
+ * worker's sessions in and writes the whole list.
+ */
+const FRONT_SHARE = 0.5;
+
+/** How a half is read. */
+export interface HalfReading {
+  toleranceMs: number;
+  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
+  utcOffsetMin: number;
+  windowBytes: number;
+}
+
+/** What the worker gathers: the sessions of the back half of the log at `path`, `[from, to)` (`to`: the log's size as this thread read it). */
+export interface SessionsHalfJob {
+  kind: 'sessions-half';
+  path: string;
+  from: number;
+  to: number;
+  dialect: string;
+  ctx: ParseContext;
+  toleranceMs: number;
+  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
+  utcOffsetMin: number;
+  windowBytes: number;
+}
+
+/** The half's keys by session (bytes, bounds, hashes) and its lines: for this thread to tell which sessions it has too. */
+export interface HalfKeys {
+  sessions: number;
+  pool: Uint8Array;
+  bounds: Uint32Array;
+  hashes: Uint32Array;
+}
+
+/**
+ * The worker's answers: its lead (as soon as it is known), then its keys and what it found of its half;
+ * after this thread's word (SessionsWord), the sessions asked for, and for JSON the lines of the others
+ * chunk by chunk; the last answer says it is done.
+ */
+export type SessionsHalfAnswer =
+  | { k: -1; lead: PartLead }
+  | { k: -1; keys: HalfKeys; facts: HalfFacts }
+  | { k: -1; half: HalfSessions; last?: true }
+  | { k: -1; json: Uint8Array }
+  | { k: -1; slot: number; length: number }
+  | { k: -1; last: true }
+  | { error: string; last: true };
+
+/**
+ * This thread's word once its half is done: every session of the half, to be taken in here ('all'); or
+ * those this thread has too (`shared`, 1 by the half's session number), the worker writing the JSON
+ * lines of the others, their lines after `lineBase` and their times moved by `shiftMs` ('json').
+ */
+export type SessionsWord = { take: 'all' } | { take: 'json'; shared: Uint8Array; lineBase: number; shiftMs: number; ring: SharedArrayBuffer; taken: SharedArrayBuffer };
+
+/**
+ * The worker's JSON chunks go through a ring of RING_SLOTS slots shared with this thread, which takes
+ * them only after writing its own sessions: the chunks waiting are memory held, and chunks posted one
+ * by one would be garbage after (a day's log writes over 100 of them).
+ */
+const RING_SLOTS = 32;
+/** A slot: a chunk is written out once it reaches CHUNK_BYTES, so it is at most a session's line more. */
+const RING_SLOT_BYTES = CHUNK_BYTES + (64 << 10);
+
+/**
+ * Gathers the sessions of the back half `[job.from, job.to)` of the log in `source`, window by window:
+ * as if nothing came before it, or from `front` (where this thread's records end) when that is known.
+ * `onLead` gets what the half says of the records before it as soon as that is known.
+ */
+export function gatherHalf(source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, front?: SegmentStart, onLead?: (lead: PartLead) => void): { index: LogIndex; half: HalfSessions; facts: HalfFacts } {
+  const index = new LogIndex(source, dialect, ctx, { toleranceMs: job.toleranceMs });
+  index.logOffsetMin = job.utcOffsetMin;
+  index.startPart(job.from, job.to);
+  const primed = index.primedParserState;
+  if (front !== undefined) index.followSegment({ ...front, lineCount: 0 });
+  const ends = new SessionEnds(job.to);
+  const seen = unseen();
+  let lead = onLead;
+  index.foldSessionEnds(ends, job.windowBytes, {}, job.to, true, () => {
+    note(index, seen);
+    if (lead !== undefined && (index.recordCount > 0 || index.scannedTo >= job.to)) {
+      lead(index.leadSoFar());
+      lead = undefined;
+    }
+  });
+  const n = index.sessionCount;
+  const keys = index.keys.view();
+  const half: HalfSessions = {
+    sessions: n,
+    keyPool: keys.pool,
+    keyBounds: keys.bounds,
+    ends: ends.arrays(),
+    records: index.sessionRecordCount.subarray(0, n),
+    problems: index.sessionProblems.subarray(0, n),
+    worst: index.sessionWorst.subarray(0, n),
+    dialogs: index.sessionDialog.toPortable(),
+    lineCount: index.lineCount,
+  };
+  const facts: HalfFacts = { seen, zoneOffsets: index.zoneOffsetSeen && (front === undefined || !front.hasOffset), firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin: job.utcOffsetMin };
+  return { index, half, facts };
+}
+
+/** The buffers of a half's arrays, to transfer to the thread that takes it in. */
+export function halfBuffers(half: HalfSessions): ArrayBuffer[] {
+  const e = half.ends;
+  const arrays: ArrayBufferView[] = [half.keyPool, half.keyBounds, half.records, half.problems, half.worst, half.dialogs.sessions, half.dialogs.starts, half.dialogs.pool];
+  arrays.push(e.startLine, e.startOffset, e.endLine, e.endOffset, e.bodyCol, e.wall, e.offsetMin, e.level, e.severity, e.flags);
+  const buffers = new Set<ArrayBuffer>();
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
+  return [...buffers];
+}
+
+/** The half's keys, copied (the worker keeps its own, to write its sessions' lines). */
+export function halfKeys(half: HalfSessions, index: LogIndex): HalfKeys {
+  return { sessions: half.sessions, pool: half.keyPool.slice(), bounds: half.keyBounds.slice(), hashes: index.keys.view().hashes.slice() };
+}
+
+/** The sessions of `half` whose `shared` is 1, in order: the sessions both halves have. */
+function pickShared(index: LogIndex, half: HalfSessions, shared: Uint8Array): HalfSessions {
+  const renumbered = new Int32Array(half.sessions).fill(-1);
+  let n = 0;
+  let poolBytes = 0;
+  for (let w = 0; w < half.sessions; w++) {
+    if (shared[w] === 0) continue;
+    renumbered[w] = n++;
+    poolBytes += half.keyBounds[2 * w + 1] - half.keyBounds[2 * w];
+  }
+  const keyPool = new Uint8Array(poolBytes);
+  const keyBounds = new Uint32Array(2 * n);
+  const ends = new SessionEnds(half.ends.startOffset instanceof Float64Array ? Infinity : 0);
+  ends.reserveExactly(n, half.ends.offsetMin.length > 0);
+  const records = new Uint32Array(n);
+  const problems = new Uint32Array(n);
+  const worst = new Uint8Array(n);
+  let at = 0;
+  for (let w = 0; w < half.sessions; w++) {
+    const i = renumbered[w];
+    if (i < 0) continue;
+    const start = half.keyBounds[2 * w];
+    const end = half.keyBounds[2 * w + 1];
+    keyPool.set(half.keyPool.subarray(start, end), at);
+    keyBounds[2 * i] = at;
+    keyBounds[2 * i + 1] = at += end - start;
+    ends.takeSlot(half.ends, 2 * w, 2 * i);
+    ends.takeSlot(half.ends, 2 * w + 1, 2 * i + 1);
+    records[i] = half.records[w];
+    problems[i] = half.problems[w];
+    worst[i] = half.worst[w];
+  }
+  const dialogs = index.sessionDialog.renumbered(renumbered).toPortable();
+  return { sessions: n, keyPool, keyBounds, ends: ends.arrays(), records, problems, worst, dialogs, lineCount: half.lineCount };
+}
+
+/**
+ * The worker's side of this thread's word: its half's sessions handed over ('all'), or those this
+ * thread has too, then the JSON lines of the others, written as this thread would write them after its own.
+ */
+export function answerWord(gathered: { index: LogIndex; half: HalfSessions }, word: SessionsWord, post: (answer: SessionsHalfAnswer, transfer?: ArrayBuffer[]) => void): void {
+  const { index, half } = gathered;
+  if (word.take === 'all') {
+    post({ k: -1, half, last: true }, halfBuffers(half));
+    return;
+  }
+  const picked = pickShared(index, half, word.shared);
+  post({ k: -1, half: picked }, halfBuffers(picked));
+  const ends = half.ends;
+  const { lineBase, shiftMs } = word;
+  for (let slot = 0; slot < 2 * half.sessions; slot++) {
+    ends.startLine[slot] += lineBase;
+    ends.endLine[slot] += lineBase;
+    ends.wall[slot] += shiftMs;
+  }
+  index.installSessionEnds(ends);
+  const w = new JsonBytes();
+  const writer = new SessionJson(index, oneFile, w, false, false);
+  const taken = new Int32Array(word.taken);
+  const ring = new Uint8Array(word.ring);
+  const slots = ring.length / RING_SLOT_BYTES;
+  let posted = 0;
+  const flush = (): void => {
+    // A slot this thread has written out (it takes the chunks in order).
+    for (let out = Atomics.load(taken, 0); posted - out >= slots; out = Atomics.load(taken, 0)) Atomics.wait(taken, 0, out, 1000);
+    w.drain((bytes) => {
+      if (bytes.length > RING_SLOT_BYTES) {
+        // One session's line longer than a slot's room (a huge key): a chunk of its own.
+        const chunk = new Uint8Array(bytes);
+        post({ k: -1, json: chunk }, [chunk.buffer]);
+        return;
+      }
+      const slot = posted % slots;
+      ring.set(bytes, slot * RING_SLOT_BYTES);
+      post({ k: -1, slot, length: bytes.length });
+    });
+    posted++;
+  };
+  for (let s = 0; s < half.sessions; s++) {
+    if (word.shared[s] === 1) continue;
+    writer.write(s, false);
+    if (w.pos >= CHUNK_BYTES) flush();
+  }
+  if (w.pos > 0) flush();
+  post({ k: -1, last: true });
+}
+
+/** One file, not named on each line (SessionJson asks nothing of it then). */
+const oneFile = { name: '', files: [{ display: '' }], locateRecord: (): { file: number; line: number } => ({ file: 0, line: 0 }), locate: (): { file: number; line: number } => ({ file: 0, line: 0 }) };
+
+/** The worker as this thread sees it: a PartWorker, or the worker's functions run on this thread (tests). */
+export interface HalfWorker {
+  waitSync(): SessionsHalfAnswer | { error: string };
+  send(word: SessionsWord): void;
+  terminate(): void;
+}
+
+/**
+ * The JSON chunks the worker writes, as they come: each is to be written out before the next is asked
+ * for (its slot of `ring` is then the worker's again, counted in `taken`).
+ */
+function* jsonChunks(back: HalfWorker, ring: SharedArrayBuffer, taken: Int32Array): Generator<Uint8Array> {
+  for (let out = 0; ; out++) {
+    // The chunk before this one is written out.
+    Atomics.store(taken, 0, out);
+    Atomics.notify(taken, 0);
+    const answer = back.waitSync();
+    if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
+    if ('json' in answer) yield answer.json;
+    else if ('slot' in answer) yield new Uint8Array(ring, answer.slot * RING_SLOT_BYTES, answer.length);
+    else if ('last' in answer) return;
+  }
+}
+
+/** The worker's next answer, which must be of the kind `has` names. */
+function expect<K extends string>(back: HalfWorker, has: K): Extract<SessionsHalfAnswer, Record<K, unknown>> {
+  const answer = back.waitSync();
+  if (has in answer) return answer as Extract<SessionsHalfAnswer, Record<K, unknown>>;
+  throw new Error(`index worker: ${'error' in answer ? answer.error : `no ${has}`}`);
+}
+
+/**
+ * Builds `index` (new, over the file `file`) for a session list on two threads, window by window, and
+ * installs its sessions' ends (LogIndex.installSessionEnds); for JSON (`reading.json`), the worker may
+ * write the lines of the back half's new sessions (LogIndex.laterSessionsJson). False when the log is
+ * to be read as before (no worker, or the worker's half does not fit): `index` is then spent, and a new
+ * one is to be built.
+ */
+export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseContext, reading: HalfReading & { json: boolean }, options: BuildOptions = {}): boolean {
+  const size = index.source.size;
+  const split = lineStartAfter(index.source, Math.floor(size * FRONT_SHARE), size);
+  const entry = workerFile();
+  if (split <= 0 || split >= size || entry === undefined) return false;
+  const { toleranceMs, utcOffsetMin, windowBytes } = reading;
+  const job: SessionsHalfJob = { kind: 'sessions-half', path: file, from: split, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, windowBytes };
+  const back = (takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job)) as unknown as PartWorker<SessionsHalfAnswer>;
+  try {
+    return readHalves(index, back, job, ctx, reading.json, options);
+  } catch (e) {
+    back.terminate();
+    throw e;
+  }
+}
+
+/** sessionsInWindows once the worker `back` has its job: this thread's half, then the worker's taken in (its JSON through a ring of `ringSlots`). */
+export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, json: boolean, options: BuildOptions = {}, ringSlots = RING_SLOTS): boolean {
+  const ends = new SessionEnds(job.to);
+  index.foldSessionEnds(ends, job.windowBytes, options, job.from, false);
+  index.acceptLead(expect(back, 'lead').lead);
+  ends.fold(index, index.recordCount, index.sessionCount);
+  index.forget(index.recordCount);
+  const start = index.segmentStart();
+  const front: FrontEnd = { start, edge: { t: index.timeEdge().t, text: '' }, parserState: index.parserState };
+  const { keys, facts } = expect(back, 'keys');
+  const { fits, days } = halfFits(facts, front, index.dialect.timeOfDay?.(ctx), false);
+  // A zone offset the half writes where this thread's half wrote none: read as before (rare, and the ends here keep none).
+  if (fits === 'whole' || (facts.zoneOffsets && ends.offsetMin.length === 0)) {
+    back.terminate();
+    return false;
+  }
+  const shiftMs = days * DAY_MS;
+  if (fits === 'again' || facts.seen.untimedFirst) {
+    // Records without a time before the half's first timed one take the time of the records before it.
+    back.terminate();
+    index.adoptHalfSessions(ends, gatherHalf(index.source, index.dialect, ctx, job, start).half, 0);
+  } else if (!json || index.sessionCount === 0) {
+    back.send({ take: 'all' });
+    index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
+  } else {
+    const shared = new Uint8Array(keys.sessions);
+    for (let w = 0; w < keys.sessions; w++) shared[w] = index.keys.idOf(keys.pool, keys.bounds[2 * w], keys.bounds[2 * w + 1], keys.hashes[w]) >= 0 ? 1 : 0;
+    const taken = new SharedArrayBuffer(4);
+    const ring = new SharedArrayBuffer(ringSlots * RING_SLOT_BYTES);
+    back.send({ take: 'json', shared, lineBase: index.lineCount, shiftMs, ring, taken });
+    index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
+    index.laterSessionsJson = () => jsonChunks(back, ring, new Int32Array(taken));
+  }
+  index.installSessionEnds(ends);
+  return true;
+}
