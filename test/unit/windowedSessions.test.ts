@@ -36,7 +36,7 @@ class HereHalf implements HalfWorker {
   constructor(source: LogSource, d: Dialect, job: Job) {
     const post = (answer: SessionsHalfAnswer): number => this.answers.push(answer);
     this.gathered = gatherHalf(source, d, CTX, job, undefined, (lead) => post({ k: -1, lead }));
-    post({ k: -1, keys: halfKeys(this.gathered.half, this.gathered.index), facts: this.gathered.facts });
+    post({ k: -1, keys: halfKeys(this.gathered).keys, facts: this.gathered.facts });
   }
 
   waitSync(): SessionsHalfAnswer | { error: string } {
@@ -237,5 +237,21 @@ test('a worker writes more JSON than its ring holds: it waits for this thread to
     source.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a gathered half\'s keys are handed to this thread where they are (shared memory, nothing copied or transferred), and find the same sessions', () => {
+  const bytes = fs.readFileSync(REAL_LOG);
+  const d = dialect('communigate-log');
+  const split = lineStarts(bytes)[100];
+  const g = gatherHalf(new MemorySource(bytes), d, CTX, { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, windowBytes: 1024 });
+  const { keys, transfer } = halfKeys(g);
+  assert.ok(keys.pool.buffer instanceof SharedArrayBuffer && keys.bounds.buffer instanceof SharedArrayBuffer && keys.hashes.buffer instanceof SharedArrayBuffer, 'the key table grew over shared memory');
+  assert.deepEqual(transfer, []);
+  assert.equal(keys.sessions, g.index.sessionCount);
+  assert.ok(keys.sessions > 50);
+  for (let s = 0; s < keys.sessions; s++) {
+    assert.equal(g.index.keys.idOf(keys.pool, keys.bounds[2 * s], keys.bounds[2 * s + 1], keys.hashes[s]), s);
+    assert.equal(Buffer.from(keys.pool.subarray(keys.bounds[2 * s], keys.bounds[2 * s + 1])).toString('utf8'), g.index.keys.keyOf(s));
   }
 });

@@ -171,8 +171,8 @@ function sessionsHalf(job: SessionsHalfJob & { done: SharedArrayBuffer; port: Me
   let waiting = false;
   try {
     const gathered = gatherHalf(open(), knownDialect(job.dialect), job.ctx, job, undefined, (lead) => post({ k: -1, lead }));
-    const keys = halfKeys(gathered.half, gathered.index);
-    post({ k: -1, keys, facts: gathered.facts }, [keys.pool.buffer as ArrayBuffer, keys.bounds.buffer as ArrayBuffer, keys.hashes.buffer as ArrayBuffer]);
+    const { keys, transfer } = halfKeys(gathered);
+    post({ k: -1, keys, facts: gathered.facts }, transfer);
     waiting = true;
     whenTold<SessionsWord>(job.port, post, end, (word) => answerWord(gathered, word, post));
   } catch (e) {

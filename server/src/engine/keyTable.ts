@@ -25,6 +25,8 @@ export class KeyTable {
   /** Pool bounds of key `id`: `[bounds[2 id], bounds[2 id + 1])`. */
   private bounds = new Uint32Array(512);
   private poolUsed = 0;
+  /** Whether the pool, bounds and hashes grow over SharedArrayBuffers (shareArrays). */
+  private shared = false;
   /** Keys decoded so far, by id (holes where none was asked for). */
   private decoded: (string | undefined)[] = [];
   private all: string[] | undefined;
@@ -165,13 +167,22 @@ export class KeyTable {
    * are coming: growing by copies would hold the old arrays as garbage for a while.
    */
   reserve(keys: number, poolBytes: number): void {
-    if (this.pool.length < poolBytes) this.pool = resized(this.pool, Math.ceil(poolBytes), this.poolUsed);
-    if (this.bounds.length < 2 * keys) this.bounds = resized(this.bounds, 2 * keys, 2 * this.count);
-    if (this.hashes.length < keys) this.hashes = resized(this.hashes, keys, this.count);
+    if (this.pool.length < poolBytes) this.pool = resized(this.pool, Math.ceil(poolBytes), this.poolUsed, this.shared);
+    if (this.bounds.length < 2 * keys) this.bounds = resized(this.bounds, 2 * keys, 2 * this.count, this.shared);
+    if (this.hashes.length < keys) this.hashes = resized(this.hashes, keys, this.count, this.shared);
     // Slots for `keys` at most three quarters full (two numbers a slot), a power of two.
     let slots = this.slots.length;
     while (keys * 8 > slots * 3) slots *= 2;
     if (slots > this.slots.length) this.rehash(slots);
+  }
+
+  /**
+   * Has the pool, bounds and hashes grow over SharedArrayBuffers from now on (a small table is moved
+   * when it is next reserved or grown): another thread may then read them as they are (view), no copy
+   * posted (a worker's keys, windowedSessions.ts).
+   */
+  shareArrays(): void {
+    this.shared = true;
   }
 
   /** The pool, bounds and hashes as views, no copy (valid until the next intern). */
@@ -201,10 +212,10 @@ export class KeyTable {
   private add(buf: Uint8Array, start: number, end: number, h: number, slot: number): number {
     const id = this.count++;
     const len = end - start;
-    if (this.poolUsed + len > this.pool.length) this.pool = grow(this.pool, this.poolUsed + len);
+    if (this.poolUsed + len > this.pool.length) this.pool = grow(this.pool, this.poolUsed + len, this.shared);
     for (let i = 0; i < len; i++) this.pool[this.poolUsed + i] = buf[start + i];
-    if (id >= this.hashes.length) this.hashes = grow(this.hashes, id + 1);
-    if (2 * id + 2 > this.bounds.length) this.bounds = grow(this.bounds, 2 * id + 2);
+    if (id >= this.hashes.length) this.hashes = grow(this.hashes, id + 1, this.shared);
+    if (2 * id + 2 > this.bounds.length) this.bounds = grow(this.bounds, 2 * id + 2, this.shared);
     this.hashes[id] = h;
     this.bounds[2 * id] = this.poolUsed;
     this.bounds[2 * id + 1] = this.poolUsed + len;
@@ -255,10 +266,12 @@ export function resized<T extends Uint8Array | Uint32Array | Int32Array | Float6
 export function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array | Int16Array | Uint16Array>(
   a: T,
   min: number,
+  shared = false,
 ): T {
   let n = Math.max(16, Math.ceil(a.length * 1.5));
   while (n < min) n = Math.ceil(n * 1.5);
-  const b = new (a.constructor as new (n: number) => T)(n);
+  const Kind = a.constructor as new (room: number | SharedArrayBuffer) => T;
+  const b = shared ? new Kind(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT)) : new Kind(n);
   b.set(a);
   return b;
 }

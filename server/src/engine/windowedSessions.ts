@@ -23,13 +23,13 @@ import { SessionJson } from './sessionJson';
 import type { LogSource } from './source';
 import { DAY_MS } from './time';
 import type { Dialect, ParseContext } from './types';
-import type { HalfSessions } from './windowedStore';
+import type { HalfSessions, SessionEndArrays } from './windowedStore';
 
 /**
  * The share of the log this thread reads. Under half: after both halves, this thread takes the
  * worker's sessions in and writes the whole list.
  */
-const FRONT_SHARE = 0.5;
+const FRONT_SHARE = 0.53;
 
 /** How a half is read. */
 export interface HalfReading {
@@ -91,15 +91,24 @@ const RING_SLOTS = 32;
 /** A slot: a chunk is written out once it reaches CHUNK_BYTES, so it is at most a session's line more. */
 const RING_SLOT_BYTES = CHUNK_BYTES + (64 << 10);
 
+/** A back half gathered: its index (its records forgotten, its sessions and keys kept), its sessions' ends and what it found. */
+export interface GatheredHalf {
+  index: LogIndex;
+  ends: SessionEndArrays;
+  facts: HalfFacts;
+}
+
 /**
  * Gathers the sessions of the back half `[job.from, job.to)` of the log in `source`, window by window:
  * as if nothing came before it, or from `front` (where this thread's records end) when that is known.
  * `onLead` gets what the half says of the records before it as soon as that is known.
  */
-export function gatherHalf(source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, front?: SegmentStart, onLead?: (lead: PartLead) => void): { index: LogIndex; half: HalfSessions; facts: HalfFacts } {
+export function gatherHalf(source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, front?: SegmentStart, onLead?: (lead: PartLead) => void): GatheredHalf {
   const index = new LogIndex(source, dialect, ctx, { toleranceMs: job.toleranceMs });
   index.logOffsetMin = job.utcOffsetMin;
   index.startPart(job.from, job.to);
+  // Its keys are read by this thread where they are (halfKeys): no copy of them made at the end.
+  index.keys.shareArrays();
   const primed = index.primedParserState;
   if (front !== undefined) index.followSegment({ ...front, lineCount: 0 });
   const ends = new SessionEnds(job.to);
@@ -112,21 +121,17 @@ export function gatherHalf(source: LogSource, dialect: Dialect, ctx: ParseContex
       lead = undefined;
     }
   });
+  const facts: HalfFacts = { seen, zoneOffsets: index.zoneOffsetSeen && (front === undefined || !front.hasOffset), firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin: job.utcOffsetMin };
+  return { index, ends: ends.arrays(), facts };
+}
+
+/** The half's sessions, to be taken in whole (views of its arrays: transfer them, or use them here). */
+export function halfSessions(g: GatheredHalf): HalfSessions {
+  const { index } = g;
   const n = index.sessionCount;
   const keys = index.keys.view();
-  const half: HalfSessions = {
-    sessions: n,
-    keyPool: keys.pool,
-    keyBounds: keys.bounds,
-    ends: ends.arrays(),
-    records: index.sessionRecordCount.subarray(0, n),
-    problems: index.sessionProblems.subarray(0, n),
-    worst: index.sessionWorst.subarray(0, n),
-    dialogs: index.sessionDialog.toPortable(),
-    lineCount: index.lineCount,
-  };
-  const facts: HalfFacts = { seen, zoneOffsets: index.zoneOffsetSeen && (front === undefined || !front.hasOffset), firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin: job.utcOffsetMin };
-  return { index, half, facts };
+  const dialogs = index.sessionDialog.toPortable();
+  return { sessions: n, keyPool: keys.pool, keyBounds: keys.bounds, ends: g.ends, records: index.sessionRecordCount.subarray(0, n), problems: index.sessionProblems.subarray(0, n), worst: index.sessionWorst.subarray(0, n), dialogs, lineCount: index.lineCount };
 }
 
 /** The buffers of a half's arrays, to transfer to the thread that takes it in. */
@@ -134,67 +139,79 @@ export function halfBuffers(half: HalfSessions): ArrayBuffer[] {
   const e = half.ends;
   const arrays: ArrayBufferView[] = [half.keyPool, half.keyBounds, half.records, half.problems, half.worst, half.dialogs.sessions, half.dialogs.starts, half.dialogs.pool];
   arrays.push(e.startLine, e.startOffset, e.endLine, e.endOffset, e.bodyCol, e.wall, e.offsetMin, e.level, e.severity, e.flags);
+  return transferable(arrays);
+}
+
+/** The distinct ArrayBuffers under `arrays` (SharedArrayBuffers are shared, not transferred). */
+function transferable(arrays: ArrayBufferView[]): ArrayBuffer[] {
   const buffers = new Set<ArrayBuffer>();
   for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.buffer.byteLength > 0) buffers.add(a.buffer);
   return [...buffers];
 }
 
-/** The half's keys, copied (the worker keeps its own, to write its sessions' lines). */
-export function halfKeys(half: HalfSessions, index: LogIndex): HalfKeys {
-  return { sessions: half.sessions, pool: half.keyPool.slice(), bounds: half.keyBounds.slice(), hashes: index.keys.view().hashes.slice() };
+/** The half's keys for this thread: views where they are shared, else copies (the worker keeps its own, to write its sessions' lines); and what to transfer. */
+export function halfKeys(g: GatheredHalf): { keys: HalfKeys; transfer: ArrayBuffer[] } {
+  const view = g.index.keys.view();
+  const shared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
+  const keys = shared(view.pool) && shared(view.bounds) && shared(view.hashes) ? { sessions: g.index.sessionCount, ...view } : { sessions: g.index.sessionCount, pool: view.pool.slice(), bounds: view.bounds.slice(), hashes: view.hashes.slice() };
+  return { keys, transfer: transferable([keys.pool, keys.bounds, keys.hashes]) };
 }
 
-/** The sessions of `half` whose `shared` is 1, in order: the sessions both halves have. */
-function pickShared(index: LogIndex, half: HalfSessions, shared: Uint8Array): HalfSessions {
-  const renumbered = new Int32Array(half.sessions).fill(-1);
+/** The sessions of the half whose `shared` is 1, in order: the sessions both halves have. */
+function pickShared(g: GatheredHalf, shared: Uint8Array): HalfSessions {
+  const { index } = g;
+  const sessions = index.sessionCount;
+  const { pool, bounds } = index.keys.view();
+  const renumbered = new Int32Array(sessions).fill(-1);
   let n = 0;
   let poolBytes = 0;
-  for (let w = 0; w < half.sessions; w++) {
+  for (let w = 0; w < sessions; w++) {
     if (shared[w] === 0) continue;
     renumbered[w] = n++;
-    poolBytes += half.keyBounds[2 * w + 1] - half.keyBounds[2 * w];
+    poolBytes += bounds[2 * w + 1] - bounds[2 * w];
   }
   const keyPool = new Uint8Array(poolBytes);
   const keyBounds = new Uint32Array(2 * n);
-  const ends = new SessionEnds(half.ends.startOffset instanceof Float64Array ? Infinity : 0);
-  ends.reserveExactly(n, half.ends.offsetMin.length > 0);
+  const ends = new SessionEnds(g.ends.startOffset instanceof Float64Array ? Infinity : 0);
+  ends.reserveExactly(n, g.ends.offsetMin.length > 0);
   const records = new Uint32Array(n);
   const problems = new Uint32Array(n);
   const worst = new Uint8Array(n);
   let at = 0;
-  for (let w = 0; w < half.sessions; w++) {
+  for (let w = 0; w < sessions; w++) {
     const i = renumbered[w];
     if (i < 0) continue;
-    const start = half.keyBounds[2 * w];
-    const end = half.keyBounds[2 * w + 1];
-    keyPool.set(half.keyPool.subarray(start, end), at);
+    const start = bounds[2 * w];
+    const end = bounds[2 * w + 1];
+    keyPool.set(pool.subarray(start, end), at);
     keyBounds[2 * i] = at;
     keyBounds[2 * i + 1] = at += end - start;
-    ends.takeSlot(half.ends, 2 * w, 2 * i);
-    ends.takeSlot(half.ends, 2 * w + 1, 2 * i + 1);
-    records[i] = half.records[w];
-    problems[i] = half.problems[w];
-    worst[i] = half.worst[w];
+    ends.takeSlot(g.ends, 2 * w, 2 * i);
+    ends.takeSlot(g.ends, 2 * w + 1, 2 * i + 1);
+    records[i] = index.sessionRecordCount[w];
+    problems[i] = index.sessionProblems[w];
+    worst[i] = index.sessionWorst[w];
   }
   const dialogs = index.sessionDialog.renumbered(renumbered).toPortable();
-  return { sessions: n, keyPool, keyBounds, ends: ends.arrays(), records, problems, worst, dialogs, lineCount: half.lineCount };
+  return { sessions: n, keyPool, keyBounds, ends: ends.arrays(), records, problems, worst, dialogs, lineCount: index.lineCount };
 }
 
 /**
  * The worker's side of this thread's word: its half's sessions handed over ('all'), or those this
  * thread has too, then the JSON lines of the others, written as this thread would write them after its own.
  */
-export function answerWord(gathered: { index: LogIndex; half: HalfSessions }, word: SessionsWord, post: (answer: SessionsHalfAnswer, transfer?: ArrayBuffer[]) => void): void {
-  const { index, half } = gathered;
+export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: SessionsHalfAnswer, transfer?: ArrayBuffer[]) => void): void {
   if (word.take === 'all') {
+    const half = halfSessions(g);
     post({ k: -1, half, last: true }, halfBuffers(half));
     return;
   }
-  const picked = pickShared(index, half, word.shared);
+  const picked = pickShared(g, word.shared);
   post({ k: -1, half: picked }, halfBuffers(picked));
-  const ends = half.ends;
+  const { index, ends } = g;
+  const sessions = index.sessionCount;
   const { lineBase, shiftMs } = word;
-  for (let slot = 0; slot < 2 * half.sessions; slot++) {
+  for (let slot = 0; slot < 2 * sessions; slot++) {
     ends.startLine[slot] += lineBase;
     ends.endLine[slot] += lineBase;
     ends.wall[slot] += shiftMs;
@@ -222,7 +239,7 @@ export function answerWord(gathered: { index: LogIndex; half: HalfSessions }, wo
     });
     posted++;
   };
-  for (let s = 0; s < half.sessions; s++) {
+  for (let s = 0; s < sessions; s++) {
     if (word.shared[s] === 1) continue;
     writer.write(s, false);
     if (w.pos >= CHUNK_BYTES) flush();
@@ -308,7 +325,7 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
   if (fits === 'again' || facts.seen.untimedFirst) {
     // Records without a time before the half's first timed one take the time of the records before it.
     back.terminate();
-    index.adoptHalfSessions(ends, gatherHalf(index.source, index.dialect, ctx, job, start).half, 0);
+    index.adoptHalfSessions(ends, halfSessions(gatherHalf(index.source, index.dialect, ctx, job, start)), 0);
   } else if (!json || index.sessionCount === 0) {
     back.send({ take: 'all' });
     index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
