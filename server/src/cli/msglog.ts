@@ -38,7 +38,8 @@ function run(argv: string[], out: Output): number | Promise<number> {
     if (!own.has(flag)) throw new UsageError(`${command.name} does not take ${flag}`);
   }
   forcedDialect(args); // an unknown dialect id is refused before any work, whatever the command
-  if (command.partedIndex !== undefined) startWorkerEarly(args, command.partedIndex === 'keyless');
+  const parted = command.partedIndex?.(args);
+  if (parted !== undefined) startWorkerEarly(args, parted === 'keyless');
   return command.run(args, out);
 }
 

@@ -257,8 +257,10 @@ export class LogSet {
       const single = opened.length === 1 && !first.bytes && !bytes.holdPartialLine ? first.path : undefined;
       const threads = single !== undefined && canSplit(first.dialect, options.keyless) ? threadsFor(bytes.size) : 1;
       if (sessionEnds && opened.length === 1 && !bytes.holdPartialLine && first.dialect.mayDescend !== true) {
-        // One large file in a dialect read in parts with its keys: its back half gathered by a worker.
-        const windowed = single !== undefined && threads >= 2 && canSplit(first.dialect, false) && process.env.MSGLOG_SESSIONS_WINDOWS !== '0';
+        // One large file in a dialect read in parts with its keys, listed as JSON: its back half gathered
+        // by a worker, which writes the lines of its own sessions. A text list would take every session
+        // in here, for no gain (measured: as slow, and more memory): on one thread.
+        const windowed = single !== undefined && threads >= 2 && options.sessionsJson === true && canSplit(first.dialect, false) && process.env.MSGLOG_SESSIONS_WINDOWS !== '0';
         if (!windowed || !sessionsInWindows(index, single, ctx, { toleranceMs: options.toleranceMs ?? 1000, utcOffsetMin: options.utcOffsetMin ?? 0, windowBytes: SESSION_ENDS_WINDOW, json: options.sessionsJson === true }, options)) {
           if (windowed) index = newIndex();
           index.buildSessionEnds(SESSION_ENDS_WINDOW, options);

@@ -19,7 +19,7 @@ export const check: Command = {
     'msglog check imap.log --json | jq \'.diagnostics[] | select(.severity == "error")\'',
   ],
   valueFlags: ['--max-warnings'],
-  partedIndex: 'keyless',
+  partedIndex: () => 'keyless',
   boolFlags: ['--json'],
   async run(args, out) {
     const maxText = str(args, '--max-warnings');

@@ -14,10 +14,11 @@ export interface Command {
   readonly boolFlags?: readonly string[];
   /**
    * Indexes its log on every core when it is one large file (a parted build, or two halves read in
-   * windows): the part worker is then started before the command runs (startEarlyPartWorker), where
-   * the log's dialect is read in parts without session keys ('keyless': check) or with them ('keyed').
+   * windows), as run with `args`: the part worker is then started before the command runs
+   * (startEarlyPartWorker), where the log's dialect is read in parts without session keys ('keyless':
+   * check) or with them ('keyed': sessions --json); undefined: on one thread.
    */
-  readonly partedIndex?: 'keyless' | 'keyed';
+  partedIndex?(args: Args): 'keyless' | 'keyed' | undefined;
   /** Runs the command; returns the exit status. Throws LogInputError for a one-line error (exit 2). */
   run(args: Args, out: Output): number | Promise<number>;
 }
