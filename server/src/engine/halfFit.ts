@@ -5,7 +5,24 @@ import type { LogIndex } from './logIndex';
 import { NO_OFFSET } from './recordStore';
 import type { SegmentStart } from './segmentStore';
 import { DAY_MS } from './time';
+import type { ParseContext } from './types';
 import { RecordFlag } from './types';
+
+/**
+ * What a worker reads: the back half of the log at `path`, `[from, to)` (`from` a line boundary, `to`
+ * the log's size as this thread read it: a log that grows meanwhile is read as far as one thread would).
+ */
+export interface HalfJob {
+  path: string;
+  from: number;
+  to: number;
+  dialect: string;
+  ctx: ParseContext;
+  toleranceMs: number;
+  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
+  utcOffsetMin: number;
+  windowBytes: number;
+}
 
 /** What a window-by-window scan notes of the records it forgets, for the checks at the end. */
 export interface Seen {

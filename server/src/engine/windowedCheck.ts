@@ -19,7 +19,7 @@ import type { PartLead } from './portableStore';
 import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
 import { halfFits, note, unseen } from './halfFit';
-import type { FrontEnd, Seen } from './halfFit';
+import type { FrontEnd, HalfJob, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
 
@@ -37,19 +37,10 @@ const WINDOW_BUILD = { keyless: true, problemLines: true } as const;
  */
 const FRONT_SHARE = 0.54;
 
-/** What the worker indexes: the back half of the log at `path`, `[from, to)` (`from` a line boundary, `to` the log's size as this thread read it: a log that grows meanwhile is checked as far as one thread would). */
-export interface BackHalfJob {
+/** What the worker checks: its half, and how its lines are written. */
+export interface BackHalfJob extends HalfJob {
   kind: 'check-half';
-  path: string;
-  from: number;
-  to: number;
-  dialect: string;
-  ctx: ParseContext;
-  toleranceMs: number;
-  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
-  utcOffsetMin: number;
   format: CheckFormat;
-  windowBytes: number;
 }
 
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */

@@ -11,7 +11,7 @@
 // writes the lines of the others itself (SessionJson), while this thread writes its own.
 import { CHUNK_BYTES, JsonBytes } from './export/jsonBytes';
 import { halfFits, note, unseen } from './halfFit';
-import type { FrontEnd, HalfFacts } from './halfFit';
+import type { FrontEnd, HalfFacts, HalfJob } from './halfFit';
 import { LogIndex } from './logIndex';
 import type { BuildOptions } from './logIndex';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
@@ -32,25 +32,11 @@ import type { HalfSessions, SessionEndArrays } from './windowedStore';
 const FRONT_SHARE = 0.53;
 
 /** How a half is read. */
-export interface HalfReading {
-  toleranceMs: number;
-  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
-  utcOffsetMin: number;
-  windowBytes: number;
-}
+export type HalfReading = Pick<HalfJob, 'toleranceMs' | 'utcOffsetMin' | 'windowBytes'>;
 
-/** What the worker gathers: the sessions of the back half of the log at `path`, `[from, to)` (`to`: the log's size as this thread read it). */
-export interface SessionsHalfJob {
+/** What the worker gathers: the sessions of its half. */
+export interface SessionsHalfJob extends HalfJob {
   kind: 'sessions-half';
-  path: string;
-  from: number;
-  to: number;
-  dialect: string;
-  ctx: ParseContext;
-  toleranceMs: number;
-  /** The zone offset a log that writes none is read in (LogSetOptions.utcOffsetMin). */
-  utcOffsetMin: number;
-  windowBytes: number;
 }
 
 /** The half's keys by session (bytes, bounds, hashes) and its lines: for this thread to tell which sessions it has too. */
