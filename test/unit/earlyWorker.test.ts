@@ -22,7 +22,12 @@ const generated = (dialect: string, megabytes: number): string => generatedLog(d
 
 /** `msglog ARGS` with a probe that writes the kind of job of every worker started (`part` for a part job) to a file; returns those kinds and the run. */
 function withProbe(...args: string[]): { kinds: string[]; stdout: string; status: number | null } {
-  const record = path.join(dir, `workers-${args.join('-').replace(/\W+/g, '_')}.txt`);
+  return probed(undefined, args);
+}
+
+/** withProbe, with MSGLOG_THREADS set to `threads` (undefined: unset, the threads chosen by size). */
+function probed(threads: string | undefined, args: string[]): { kinds: string[]; stdout: string; status: number | null } {
+  const record = path.join(dir, `workers-${threads ?? ''}-${args.join('-').replace(/\W+/g, '_')}.txt`);
   fs.writeFileSync(record, '');
   const probe = path.join(dir, 'probe.js');
   fs.writeFileSync(
@@ -32,6 +37,7 @@ function withProbe(...args: string[]): { kinds: string[]; stdout: string; status
   );
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim(), MSGLOG_HUGE_PAGES: '0' };
   delete env.MSGLOG_THREADS;
+  if (threads !== undefined) env.MSGLOG_THREADS = threads;
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
   return { kinds: fs.readFileSync(record, 'utf8').split('\n').filter(Boolean), stdout: r.stdout, status: r.status };
 }
@@ -68,8 +74,11 @@ test('check starts its part worker early for a large log read in parts (every di
 
 test('sessions --json starts its worker early for a large log whose halves are read with their keys, and lists one thread\'s sessions', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
   const parted = generated('communigate', 56);
+  // Below 160 MB a list is gathered on one thread (the worker's start would cost more than its half saves).
+  assert.deepEqual(withProbe('sessions', '--json', parted).kinds, []);
   for (const args of [['--json', parted], [parted]]) {
-    const two = withProbe('sessions', ...args);
+    // Two threads asked for: the size does not matter then.
+    const two = probed('2', ['sessions', ...args]);
     // A text list is read on one thread: it would take every session in, for no gain.
     assert.deepEqual(two.kinds, args[0] === '--json' ? ['early-part'] : [], `sessions ${args.join(' ')}: one worker, started early and given the back half, for JSON`);
     const one = spawnSync(process.execPath, [BIN, 'sessions', ...args], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
@@ -78,5 +87,5 @@ test('sessions --json starts its worker early for a large log whose halves are r
     assert.equal(two.status, one.status);
   }
   // EMG's connection spans run from line to line: its sessions are gathered on one thread, with no worker.
-  assert.deepEqual(withProbe('sessions', '--json', generated('emg', 56)).kinds, []);
+  assert.deepEqual(probed('2', ['sessions', '--json', generated('emg', 56)]).kinds, []);
 });

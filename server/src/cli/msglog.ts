@@ -2,7 +2,7 @@
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import * as fs from 'fs';
 import * as path from 'path';
-import { canSplit, detectDialect, LogInputError, startEarlyPartWorker, threadsFor } from '../engine';
+import { canSplit, detectDialect, LogInputError, sessionsInHalves, startEarlyPartWorker, threadsFor } from '../engine';
 import { dialectById } from '../engine/dialects';
 import type { Args } from './args';
 import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
@@ -57,8 +57,8 @@ function startWorkerEarly(args: Args, keyless: boolean): void {
   if (stat?.isFile() !== true || threadsFor(stat.size) < 2) return;
   const forced = forcedDialect(args);
   const dialect = forced === undefined ? detectDialect(readHead(file), path.basename(file)) : dialectById(forced);
-  // A session list's halves are read in time order (windowedSessions.ts): not a table that may come newest first.
-  if (dialect !== undefined && canSplit(dialect, keyless) && (keyless || dialect.mayDescend !== true)) startEarlyPartWorker();
+  // A session list is gathered in halves only from a size, in some dialects (windowedSessions.ts).
+  if (dialect !== undefined && (keyless ? canSplit(dialect, true) : sessionsInHalves(stat.size, dialect))) startEarlyPartWorker();
 }
 
 /** The first bytes of `file`; none when it cannot be read (the command says why, not this). */

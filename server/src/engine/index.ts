@@ -93,3 +93,4 @@ export type { IndexCacheLimits } from './indexCache';
 
 export { JsonBytes, CHUNK_BYTES } from './export/jsonBytes';
 export { CLOSE_ALL, OPEN_DIALECT, OPEN_SESSIONS, SessionJson } from './sessionJson';
+export { sessionsInHalves } from './windowedSessions';

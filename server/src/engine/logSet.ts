@@ -14,7 +14,7 @@ import { touchesAhead } from './pageToucher';
 import { DAY_MS, formatWall } from './time';
 import type { Dialect, DialectId } from './types';
 import { checkInWindows } from './windowedCheck';
-import { sessionsInWindows } from './windowedSessions';
+import { sessionsInHalves, sessionsInWindows } from './windowedSessions';
 
 export interface LogSetOptions extends BuildOptions {
   /** Offset (minutes east of UTC) of logs that write none; 0 (UTC) by default. */
@@ -260,7 +260,7 @@ export class LogSet {
         // One large file in a dialect read in parts with its keys, listed as JSON: its back half gathered
         // by a worker, which writes the lines of its own sessions. A text list would take every session
         // in here, for no gain (measured: as slow, and more memory): on one thread.
-        const windowed = single !== undefined && threads >= 2 && options.sessionsJson === true && canSplit(first.dialect, false) && process.env.MSGLOG_SESSIONS_WINDOWS !== '0';
+        const windowed = single !== undefined && threads >= 2 && options.sessionsJson === true && sessionsInHalves(bytes.size, first.dialect);
         if (!windowed || !sessionsInWindows(index, single, ctx, { toleranceMs: options.toleranceMs ?? 1000, utcOffsetMin: options.utcOffsetMin ?? 0, windowBytes: SESSION_ENDS_WINDOW, json: options.sessionsJson === true }, options)) {
           if (windowed) index = newIndex();
           index.buildSessionEnds(SESSION_ENDS_WINDOW, options);

@@ -81,6 +81,11 @@ export function threadsFor(size: number, requested = threadsFromEnvironment()): 
   return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_THREAD_BYTES)));
 }
 
+/** Whether MSGLOG_THREADS sets the threads (every size of log then takes them, as tests ask). */
+export function threadsForced(): boolean {
+  return threadsFromEnvironment() !== undefined;
+}
+
 /** MSGLOG_THREADS=N sets the threads of every large index (1: one thread, as before workers). */
 function threadsFromEnvironment(): number | undefined {
   const n = Number(process.env.MSGLOG_THREADS);
