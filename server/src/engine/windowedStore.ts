@@ -104,11 +104,6 @@ export class WindowedStore extends SegmentStore {
   }
 
   /**
-   * Makes the records those of `ends`: each session's first record (2 s) and last (2 s + 1), every
-   * other one forgotten (msglog sessions reads no more). Sessions keep their keys, counts, problems
-   * and dialogs; a session of one record ends where it starts.
-   */
-  /**
    * Takes in the sessions of the log's back half (`half`), gathered on their own, after this store's,
    * whose ends `ends` holds (before installSessionEnds): a session of both halves ends where the half
    * has it end and adds its counts; one new here follows in the half's order, as one scan numbers them.
@@ -138,6 +133,11 @@ export class WindowedStore extends SegmentStore {
     this.lineCount += half.lineCount;
   }
 
+  /**
+   * Makes the records those of `ends`: each session's first record (2 s) and last (2 s + 1), every
+   * other one forgotten (msglog sessions reads no more). Sessions keep their keys, counts, problems
+   * and dialogs; a session of one record ends where it starts.
+   */
   installSessionEnds(ends: SessionEndArrays): void {
     const sessions = this.keys.size;
     const n = 2 * sessions;
