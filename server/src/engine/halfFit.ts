@@ -85,6 +85,14 @@ export interface HalfFacts {
 }
 
 /**
+ * What the half's scan found, once `index` has read all of it: `frontHadOffset` when it was read from
+ * a front half's end that had written a zone offset (the log's offset is then that one's, not the half's).
+ */
+export function halfFactsOf(index: LogIndex, seen: Seen, primed: string | undefined, utcOffsetMin: number, frontHadOffset = false): HalfFacts {
+  return { seen, zoneOffsets: index.zoneOffsetSeen && !frontHadOffset, firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin };
+}
+
+/**
  * Whether what the half made stands now that the front half's end is known: 'keep' (its lines move,
  * its times by `days`), 'again' (index the half again from `front`), or 'whole' (read the whole log
  * as before). `edgeText`: whether a record at the edge's very time must also write it the same way

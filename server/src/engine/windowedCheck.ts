@@ -18,8 +18,8 @@ import { LogIndex } from './logIndex';
 import type { PartLead } from './portableStore';
 import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
-import { halfFits, note, unseen } from './halfFit';
-import type { FrontEnd, HalfJob, Seen } from './halfFit';
+import { halfFactsOf, halfFits, note, unseen } from './halfFit';
+import type { FrontEnd, HalfFacts, HalfJob, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
 
@@ -91,12 +91,8 @@ export function frontHalf(index: LogIndex, to: number, windowBytes: number, form
 /** The back half of a log, indexed window by window as if nothing came before it (or from `front`, when that is known). */
 export class BackHalf {
   readonly lines = new CheckLinesAt();
-  private readonly seen = unseen();
-  /** Whether a record of the half wrote a zone offset, and the first one's. */
-  zoneOffsets = false;
-  firstOffsetMin = 0;
-  /** The parser's state the half was read in: the one the log's head leaves it in (LogScanner.primeParser). */
-  private primed: string | undefined = undefined;
+  /** What the half's scan found (run). */
+  private facts: HalfFacts | undefined = undefined;
 
   constructor(
     private readonly source: LogSource,
@@ -112,25 +108,25 @@ export class BackHalf {
     const index = new LogIndex(this.source, this.dialect, this.ctx, { toleranceMs: this.job.toleranceMs });
     index.logOffsetMin = this.job.utcOffsetMin;
     index.startPart(this.job.from, to);
-    this.primed = index.primedParserState;
+    const primed = index.primedParserState;
+    const seen = unseen();
     if (this.front !== undefined) index.followSegment({ ...this.front.start, lineCount: 0 });
     const facts = new WindowFacts(index, this.front?.edge);
     const heads = new CheckHeads();
     const { json, file } = this.job.format;
     const write = (d: Parameters<typeof writeCheckLine>[5]): void => this.lines.add(json, file, d.line, d.endLine, d, heads);
-    inWindows(index, to, true, this.job.windowBytes, facts, this.seen, write, () => {
+    inWindows(index, to, true, this.job.windowBytes, facts, seen, write, () => {
       // Markers before the half's first record (all of them, in a half without records) are the records' before it: theirs to report.
       facts.runsFrom = index.recordCount > 0 ? index.recStartLine[0] : Infinity;
       onLead?.(index.leadSoFar());
     });
-    this.zoneOffsets = index.zoneOffsetSeen && (this.front === undefined || !this.front.start.hasOffset);
-    this.firstOffsetMin = index.logOffsetMin;
+    this.facts = halfFactsOf(index, seen, primed, this.job.utcOffsetMin, this.front?.start.hasOffset);
   }
 
   /** Whether the lines written stand now that the front half's end is known (halfFits). */
   fits(front: FrontEnd, dayBase: number | undefined): 'keep' | 'again' | 'whole' {
-    const facts = { seen: this.seen, zoneOffsets: this.zoneOffsets, firstOffsetMin: this.firstOffsetMin, primed: this.primed, utcOffsetMin: this.job.utcOffsetMin };
-    return halfFits(facts, front, dayBase, true).fits;
+    if (this.facts === undefined) throw new Error('BackHalf.fits: the half is not read yet');
+    return halfFits(this.facts, front, dayBase, true).fits;
   }
 }
 

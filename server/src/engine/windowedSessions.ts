@@ -10,7 +10,7 @@
 // last, counts summed); the worker writes the JSON lines of the others itself (SessionJson), which this
 // thread writes out after its own, through a ring of shared buffers.
 import { CHUNK_BYTES, JsonBytes } from './export/jsonBytes';
-import { halfFits, note, unseen } from './halfFit';
+import { halfFactsOf, halfFits, note, unseen } from './halfFit';
 import type { FrontEnd, HalfFacts, HalfJob } from './halfFit';
 import { LogIndex } from './logIndex';
 import type { BuildOptions } from './logIndex';
@@ -124,8 +124,7 @@ export function gatherHalf(source: LogSource, dialect: Dialect, ctx: ParseContex
       lead = undefined;
     }
   });
-  const facts: HalfFacts = { seen, zoneOffsets: index.zoneOffsetSeen && (front === undefined || !front.hasOffset), firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin: job.utcOffsetMin };
-  return { index, ends: ends.arrays(), facts };
+  return { index, ends: ends.arrays(), facts: halfFactsOf(index, seen, primed, job.utcOffsetMin, front?.hasOffset) };
 }
 
 /** The half's sessions, to be taken in whole (views of its arrays: transfer them, or use them here). */
