@@ -16,6 +16,7 @@ import { claimBack } from './partPlan';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
 import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
+import { tellEnd } from './workerEnd';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
 import { BackHalf, backHalfLines } from './windowedCheck';
@@ -196,6 +197,8 @@ function earlyPart(job: EarlyPartJob): void {
 
 type Posted<J> = J & { done: SharedArrayBuffer; port: MessagePort };
 const job = workerData as PartJob | SearchJob | HeaderLinesJob | EarlyPartJob | Posted<BackHalfJob> | Posted<SessionsHalfJob>;
+// This thread may be blocked on the answers' count: it is to learn if this worker ends before answering.
+tellEnd(job.done);
 if ('kind' in job && job.kind === 'search') search(job);
 else if ('kind' in job && job.kind === 'check-half') checkHalf(job);
 else if ('kind' in job && job.kind === 'sessions-half') sessionsHalf(job);

@@ -15,6 +15,7 @@ import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
 import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
 import { touchesAhead } from './pageToucher';
+import { ANSWER_CELLS, workerEnded } from './workerEnd';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 import type { BackHalfJob } from './windowedCheck';
@@ -105,7 +106,7 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** `job` undefined: a worker started early, whose job comes later (assign). */
   constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined) {
-    const done = new SharedArrayBuffer(4);
+    const done = new SharedArrayBuffer(ANSWER_CELLS * 4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
     this.port = channel.port1;
@@ -128,10 +129,16 @@ export class PartWorker<Answer = PartAnswer> {
     return this;
   }
 
-  /** The worker's next answer (blocks). */
+  /** The worker's next answer (blocks), or an error once the worker has ended without it. */
   waitSync(): Answer | { error: string } {
-    while (Atomics.load(this.flag, 0) <= this.taken) Atomics.wait(this.flag, 0, this.taken, 1000);
+    // Ended: take() finds the answer it posted before it ended, or says there is none.
+    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) Atomics.wait(this.flag, 0, this.taken, 1000);
     return this.take();
+  }
+
+  /** Whether the worker has ended with every answer it posted taken: none is to come. */
+  get ended(): boolean {
+    return Atomics.load(this.flag, 0) <= this.taken && workerEnded(this.flag);
   }
 
   /** The worker's next answer if it has posted one, else undefined (does not wait). */
@@ -139,9 +146,9 @@ export class PartWorker<Answer = PartAnswer> {
     return Atomics.load(this.flag, 0) > this.taken ? this.take() : undefined;
   }
 
-  /** Waits (blocking) until the worker posts its next answer or `ms` pass. */
+  /** Waits (blocking) until the worker posts its next answer or `ms` pass (not at all once it has ended). */
   block(ms: number): void {
-    if (Atomics.load(this.flag, 0) <= this.taken) Atomics.wait(this.flag, 0, this.taken, ms);
+    if (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) Atomics.wait(this.flag, 0, this.taken, ms);
   }
 
   /** The worker's next answer, waiting without blocking the event loop. */
@@ -151,7 +158,8 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** Resolves once the worker has posted an answer not yet taken; false when cancelled first (the worker is stopped). */
   async answered(isCancelled?: () => boolean): Promise<boolean> {
-    while (Atomics.load(this.flag, 0) <= this.taken) {
+    // Ended without it: take() then says there is no answer.
+    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) {
       if (isCancelled?.()) {
         void this.worker.terminate();
         return false;
@@ -165,7 +173,7 @@ export class PartWorker<Answer = PartAnswer> {
   private take(): Answer | { error: string } {
     this.taken++;
     const message = receiveMessageOnPort(this.port);
-    if (!message) return { error: 'the index worker stopped without an answer' };
+    if (!message) return { error: 'it stopped without an answer' };
     const answer = message.message as Answer & { last?: boolean; more?: boolean };
     // A search answers once; an index worker once per part it claimed, the last answer flagged.
     if ((answer.last === true && answer.more !== true) || !('k' in answer)) this.port.close();
@@ -336,6 +344,7 @@ export async function buildParallelAsync(index: LogIndex, file: string, threads:
       if (waiting === undefined) throw new Error('index worker: a part is missing');
       await waiting.answered(options.isCancelled);
       if (options.isCancelled?.()) throw new CancelledError();
+      stitcher.throwIfEnded(waiting);
       progress?.(index.scannedTo);
     }
     stitcher.end();

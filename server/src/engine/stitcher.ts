@@ -89,7 +89,13 @@ export class Stitcher {
   block(): void {
     const waiting = this.workers.find((w) => !this.finished.has(w));
     if (waiting === undefined) throw new Error(`index worker: part ${this.next} of ${this.count} is missing`);
+    this.throwIfEnded(waiting);
     waiting.block(this.workers.length > 1 ? 5 : 1000);
+  }
+
+  /** Throws when `worker` ended without its last answer (the ones it posted are taken by add first): none will come. */
+  throwIfEnded(worker: PartWorker): void {
+    if (worker.ended) throw new Error(`index worker: it stopped before part ${this.next} of ${this.count}`);
   }
 
   /** The workers that have not posted their last answer. */
