@@ -65,6 +65,17 @@ test('check starts its part worker early for a large log read in parts (every di
   const emgOne = spawnSync(process.execPath, [BIN, 'check', emg], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
   assert.equal(emgEarly.stdout, emgOne.stdout, 'EMG: the same diagnostics as one thread');
   assert.ok(emgOne.stdout.length > 0, 'EMG: diagnostics to compare');
+  // A PrivateServer table (newest first, read in parts with its table's state): the worker keeps its
+  // parts and writes their lines once this thread has decided the table's order (keptParts.ts).
+  const table = generated('privateserver', 56);
+  for (const args of [[table], ['--json', table]]) {
+    const two = withProbe('check', ...args);
+    assert.deepEqual(two.kinds, ['early-part']);
+    const one = spawnSync(process.execPath, [BIN, 'check', ...args], { encoding: 'utf8', env: { ...process.env, MSGLOG_THREADS: '1' }, maxBuffer: 256 << 20 });
+    assert.ok(one.stdout.length > 1 << 20, 'PrivateServer: diagnostics to compare');
+    assert.equal(two.stdout, one.stdout, `PrivateServer check ${args.join(' ')}: the same as one thread`);
+    assert.equal(two.status, one.status);
+  }
   // A command that makes keys (report) reads it on one thread: no part worker, only the one that maps
   // the record arrays' memory ahead of the scan on the idle core (pageToucher.ts).
   assert.deepEqual(withProbe('report', emg).kinds, ['touch']);

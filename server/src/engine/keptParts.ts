@@ -12,15 +12,22 @@ import type { StorePart } from './logIndex';
 import type { PartAnswer, PartWorker } from './parallel';
 import { partLead } from './portableStore';
 import { partShape } from './segmentStore';
-import type { PartLead } from './portableStore';
+import type { PartLead, TimeSteps } from './portableStore';
 import type { PartShape, SegmentStart } from './segmentStore';
 import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
 
-/** What a worker that keeps a part posts of it: enough to decide whether it can stay a segment, and what it says of the records before it. */
+/**
+ * What a worker that keeps a part posts of it: enough to decide whether it can stay a segment (the
+ * parser's states it began and ended in, for a dialect that splitsWithState; what it adds to the
+ * counts that decide the order of a log that may come newest first), and what it says of the records
+ * before it.
+ */
 export interface HeldPart {
   shape: PartShape;
   lead: PartLead;
+  parserStates?: StorePart['parserStates'];
+  timeSteps?: TimeSteps;
 }
 
 /** This thread's word to a worker that kept its parts, once all are in: hand them over after all, or finish them and write their check lines. */
@@ -30,7 +37,7 @@ export type KeptPartsOrder = { kind: 'hand-over' } | { kind: 'check'; start: Seg
 type IndexedPart = { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean };
 
 export function heldPart(part: StorePart): HeldPart {
-  return { shape: partShape(part), lead: partLead(part) };
+  return { shape: partShape(part), lead: partLead(part), parserStates: part.parserStates, timeSteps: part.timeSteps };
 }
 
 /**
@@ -40,16 +47,41 @@ export function heldPart(part: StorePart): HeldPart {
  * the worker hands them over, and they are returned, for the build to take as any worker's parts.
  */
 export function endKeptParts(index: LogIndex, worker: PartWorker, held: PartAnswer[], format: CheckFormat | undefined): PartAnswer[] | undefined {
-  const shapes = held.map((a) => ('held' in a ? a.held : undefined));
-  if (format === undefined || shapes.some((h) => h === undefined || !index.canSegment(h.shape))) return handOver(worker);
+  const kept: HeldPart[] = [];
+  for (const a of held) if ('held' in a) kept.push(a.held);
+  // Each part began and ended in the parser's state this index ends in (LogIndex.fits), or it is read again here.
+  if (format === undefined || kept.length !== held.length || kept.some((h) => !index.canSegment(h.shape, true) || !index.fits(h))) return handOver(worker);
   index.endParts();
-  index.acceptLead((shapes[0] as HeldPart).lead);
+  index.acceptLead(kept[0].lead);
+  if (index.dialect.mayDescend === true) index.orderAs(newestFirst(index, kept));
   const { t, record } = index.timeEdge();
   worker.send({ kind: 'check', start: index.segmentStart(), edge: { t, text: record >= 0 ? index.timestampText(record) : '' }, format });
   // The worker answers once: asked again, the same lines.
   let lines: CheckLines | undefined;
   index.laterCheckLines = () => (lines ??= checkLinesOf(worker));
   return undefined;
+}
+
+/**
+ * Whether a log that may come newest first does, as one scan of it would decide (OrderedStore.finish):
+ * more pairs of timed records in a row going down in time than up, in this index's records, in each
+ * part's, and across their edges. No record writes a zone offset (LogIndex.canSegment): wall times
+ * compare as the records' times.
+ */
+function newestFirst(index: LogIndex, kept: HeldPart[]): boolean {
+  let { up, down, lastTimed } = index.orderCounts;
+  const logOffsetMs = index.logOffsetMin * 60_000;
+  for (const h of kept) {
+    const steps = h.timeSteps;
+    if (steps === undefined) throw new Error('a part of a log that may come newest first, without its time steps');
+    up += steps.up;
+    down += steps.down;
+    const first = steps.firstWall - logOffsetMs;
+    if (first > lastTimed) up++;
+    else if (first < lastTimed) down++;
+    if (!Number.isNaN(steps.lastWall)) lastTimed = steps.lastWall - logOffsetMs;
+  }
+  return down > up;
 }
 
 /** The worker's check lines (waits for them). */

@@ -1,5 +1,5 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import type { PartLead, StorePart, StoreState } from './portableStore';
+import type { PartLead, StorePart, StoreState, TimeSteps } from './portableStore';
 import { partLead } from './portableStore';
 import { partShape } from './segmentStore';
 import type { PartShape, SegmentStart } from './segmentStore';
@@ -7,6 +7,7 @@ import { SessionEnds } from './sessionEnds';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import type { Dialect, ParseContext } from './types';
+import { RecordFlag } from './types';
 import { ProblemLines } from './problemLines';
 import type { BuildOptions, IndexOptions } from './buildOptions';
 import { adoptHits } from './buildOptions';
@@ -77,7 +78,30 @@ export class LogIndex extends LogScanner {
     part.problemLines = this.problemLines?.toPortable();
     const end = this.parser.partState?.();
     if (this.primedState !== undefined && end !== undefined) part.parserStates = { start: this.primedState, end };
+    if (this.dialect.mayDescend === true) part.timeSteps = this.timeStepsOfPart();
     return part;
+  }
+
+  /**
+   * The part's TimeSteps, from its records' wall times (a part is finished where it is stitched, not
+   * here; its steps count only where no record writes a zone offset: LogIndex.canSegment).
+   */
+  private timeStepsOfPart(): TimeSteps {
+    const flags = this.recFlags;
+    const wall = this.recWall;
+    let up = 0;
+    let down = 0;
+    let firstWall = NaN;
+    let lastWall = NaN;
+    for (let r = 0; r < this.recordCount; r++) {
+      if (flags[r] & RecordFlag.NoTime) continue;
+      const w = wall[r];
+      if (w > lastWall) up++;
+      else if (w < lastWall) down++;
+      if (firstWall !== firstWall) firstWall = w;
+      lastWall = w;
+    }
+    return { up, down, firstWall, lastWall };
   }
 
   /**
@@ -85,7 +109,7 @@ export class LogIndex extends LogScanner {
    * parser started in the state this index's parser is in now and ended in it too (a part of a
    * dialect that splitsWithState); always for dialects whose parsers keep no state.
    */
-  fits(p: StorePart): boolean {
+  fits(p: Pick<StorePart, 'parserStates'>): boolean {
     const states = p.parserStates;
     if (states === undefined) return this.parser.partState === undefined;
     return states.start === states.end && states.start === this.parser.partState?.();
@@ -185,11 +209,14 @@ export class LogIndex extends LogScanner {
   /**
    * Whether a part can be left as a segment after this index (addSegment): a keyless index of a log in
    * time order, records in both, and the log's zone offset not set by the part (that would change how
-   * every record before it is finished).
+   * every record before it is finished). A log that may come newest first only when the caller decides
+   * its order from the parts' TimeSteps (`ordered`: keptParts.ts), and no record writes a zone offset
+   * (the steps' wall times then compare as the records' times).
    */
-  canSegment(p: StorePart | PartShape): boolean {
+  canSegment(p: StorePart | PartShape, ordered = false): boolean {
     const shape = 'recStartLine' in p ? partShape(p) : p;
-    return this.keyless && this.dialect.mayDescend !== true && this.recordCount > 0 && shape.recordCount > 0 && shape.keyless && (!shape.zoneOffsets || this.hasOffset);
+    const inOrder = this.dialect.mayDescend !== true || (ordered && !shape.zoneOffsets && !this.hasOffset);
+    return this.keyless && inOrder && this.recordCount > 0 && shape.recordCount > 0 && shape.keyless && (!shape.zoneOffsets || this.hasOffset);
   }
 
   /**

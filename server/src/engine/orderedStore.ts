@@ -28,6 +28,11 @@ export class OrderedStore extends WindowedStore {
   private finishPrev = NaN;
   /** A segment of a log (continueFinishing): its first record is finished as the one after another store's last. */
   private continues = false;
+  /**
+   * The order a log that may come newest first was found in as a whole (orderAs, or a segment's start):
+   * its records are finished in it, whatever their own counts say. Undefined: decided by the counts.
+   */
+  private decidedOrder: boolean | undefined = undefined;
 
   constructor(dayBase: number | undefined, toleranceMs: number, mayDescend: boolean) {
     super();
@@ -80,17 +85,39 @@ export class OrderedStore extends WindowedStore {
 
   /** Where this store's (finished) records end, for a segment after them (takeOverPart, continueFinishing). */
   segmentStart(): SegmentStart {
-    return { ...this.storeStart(), finishing: [this.day, this.maxTod, this.lastTimed, this.regressionEdge, this.finishPrev, this.dated ? 1 : 0] };
+    return { ...this.storeStart(), finishing: [this.day, this.maxTod, this.lastTimed, this.regressionEdge, this.finishPrev, this.dated ? 1 : 0, this.descending ? 1 : 0] };
+  }
+
+  /** How many pairs of timed records in a row went up and down in time (the counts that decide a log's order), and the last timed record's time. */
+  get orderCounts(): { up: number; down: number; lastTimed: number } {
+    return { up: this.up, down: this.down, lastTimed: this.lastTimed };
+  }
+
+  /**
+   * Finishes the records of a log that may come newest first in the order the whole log was found in
+   * (`descending`: its counts, with those of the segments after this store's records): time regressions
+   * are marked again from the first record when that is not the order these records alone gave.
+   */
+  orderAs(descending: boolean): void {
+    if (!this.mayDescend) throw new Error('orderAs: only a log that may come newest first');
+    this.decidedOrder = descending;
+    if (descending === this.descending) return;
+    this.descending = descending;
+    this.markTimeRegressions(0);
+    this.countProblems(0);
   }
 
   /**
    * Makes this store, new and empty, finish its records as the ones after those `start` ends (a
-   * segment of a log left where a worker indexed it: LogIndex.segments), in time order only.
+   * segment of a log left where a worker indexed it: LogIndex.segments); a log that may come newest
+   * first in the order `start` was finished in (orderAs).
    */
   protected continueFinishing(start: SegmentStart): void {
-    if (this.mayDescend || this.recordCount > 0 || this.rolledTo > 0) throw new Error('continueFinishing: only a new store of a log in time order');
+    if (this.recordCount > 0 || this.rolledTo > 0) throw new Error('continueFinishing: only a new store');
     [this.day, this.maxTod, this.lastTimed, this.regressionEdge, this.finishPrev] = start.finishing;
     this.dated = start.finishing[5] === 1;
+    // A log that may come newest first: in the order the whole log was found in (orderAs on the store before).
+    if (this.mayDescend) this.decidedOrder = start.finishing[6] === 1;
     this.regressionEdgeRecord = -1;
     this.continues = true;
     // No problem yet (a fresh finish would set this; a continued one does not start afresh).
@@ -116,12 +143,14 @@ export class OrderedStore extends WindowedStore {
       // A wall time past a year from the epoch carries a calendar date; day counts never get there.
       if (this.recWall[r] >= DATED_MS) this.dated = true;
     }
-    const descending = this.down > this.up;
-    if (descending !== this.descending || first === 0) {
+    const descending = this.decidedOrder ?? this.down > this.up;
+    // A segment's first records are finished from the edge the store before it left, not anew.
+    if ((descending !== this.descending || first === 0) && !this.continues) {
       this.descending = descending;
       this.markTimeRegressions(0);
       this.countProblems(0);
     } else {
+      this.descending = descending;
       this.markTimeRegressions(first);
       this.countProblems(first);
     }
@@ -263,8 +292,10 @@ export class OrderedStore extends WindowedStore {
   private markTimeRegressions(first: number): void {
     const tol = this.toleranceMs;
     const mirror = this.descending;
-    let edge = first === 0 ? NaN : this.regressionEdge;
-    let edgeRecord = first === 0 ? -1 : this.regressionEdgeRecord;
+    // A segment's edge is carried from the store before it (continueFinishing), its record not here.
+    const fresh = first === 0 && !this.continues;
+    let edge = fresh ? NaN : this.regressionEdge;
+    let edgeRecord = fresh ? -1 : this.regressionEdgeRecord;
     for (let r = first; r < this.recordCount; r++) {
       let f = this.recFlags[r] & ~RecordFlag.TimeRegression;
       if (!(f & RecordFlag.NoTime)) {
@@ -285,6 +316,8 @@ export class OrderedStore extends WindowedStore {
   }
 
   private countProblems(first: number): void {
+    // A keyless index's one session counts nothing anyone reads (BuildOptions.keyless), as in finishRecords.
+    if (this.keyless) return;
     if (first === 0) {
       this.sessionProblems.fill(0);
       this.sessionWorst.fill(255);

@@ -225,8 +225,9 @@ function startWorkers(index: LogIndex, file: string, bounds: number[], claims: S
   if (entry === undefined) throw new Error('no index worker');
   const workers: PartWorker[] = [];
   // One worker, for check: it keeps its parts (the tail of the log) and writes their diagnostics itself.
-  // Not for a dialect whose parts may be indexed again here (splitsWithState): this thread decides that.
-  const keep = threads === 2 && index.dialect.partable === true && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
+  // For a dialect whose parts may not follow (splitsWithState), this thread decides that from their
+  // parser states (endKeptParts), and has them handed over to index them again here.
+  const keep = threads === 2 && canSplit(index.dialect, true) && options.checkFormat !== undefined && options.segments === true && options.keyless === true && options.search === undefined;
   for (let t = 1; t < threads; t++) {
     const job = { path: file, bounds, claims, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, search: options.search, problemLines: options.problemLines === true, keyless: options.keyless === true, keep };
     workers.push(takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job));
