@@ -103,6 +103,12 @@ test('PrivateServer: TAB and comma rows (byte path) index as the same rows with 
     ['not a time', 'CONNECT', 'CLIENT', '910', '', '', '', ''],
     ['', 'CONNECT', 'CLIENT', '911', '', '', '', ''],
     ['2026-01-15 09:59:55', 'event', 'CLIENT', '912', '', '', '', ''],
+    // Times the byte path leaves to the text path: seven fraction digits, a dot alone, a letter for a digit.
+    ['2026-01-15 09:59:54.1234567', 'CONNECT', 'CLIENT', '913', '', '', '', ''],
+    ['2026-01-15 09:59:53.', 'CONNECT', 'CLIENT', '914', '', '', '', ''],
+    ['2026-0a-15 09:59:52', 'CONNECT', 'CLIENT', '915', '', '', '', ''],
+    ['2026-01-15 09:5:52.1', 'CONNECT', 'CLIENT', '916', '', '', '', ''],
+    ['2026-01-15 23:59:59.999999', 'CONNECT', 'CLIENT', '917', '', '', '', ''],
     ['AuthenticationEvent List'],
     ['Date Created', 'Event Type', 'Principal', 'Remote Address'],
     ['2026-01-15 08:00:00', 'FAILURE_BAD_PASSWORD', 'sara', '1.2.3.4'],
