@@ -138,7 +138,8 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** Whether the worker has ended with every answer it posted taken: none is to come. */
   get ended(): boolean {
-    return Atomics.load(this.flag, 0) <= this.taken && workerEnded(this.flag);
+    // Ended first: its answers were all counted before it ended, so the count read after is its last.
+    return workerEnded(this.flag) && Atomics.load(this.flag, 0) <= this.taken;
   }
 
   /** The worker's next answer if it has posted one, else undefined (does not wait). */
