@@ -18,7 +18,7 @@ import { Stitcher } from '../../server/src/engine/stitcher';
 import type { StorePart } from '../../server/src/engine/logIndex';
 import type { Dialect } from '../../server/src/engine/types';
 import { mixedEndings } from './helpers';
-import { CTX, lineStarts, SAMPLES } from './partSamples';
+import { CTX, frontParts, lineStarts, SAMPLES } from './partSamples';
 
 function dialectOf(id: string): Dialect {
   const d = DIALECTS.find((x) => x.id === id);
@@ -107,15 +107,7 @@ function checkLines(index: LogIndex, format: CheckFormat): string {
 /** A parted build of check as buildParallel ends it with one worker that keeps its parts: the first `front` parts here. */
 function keptBuild(dialect: Dialect, bytes: Buffer, bounds: number[], front: number, format: CheckFormat): { index: LogIndex; worker: KeptHere } {
   const source = new MemorySource(bytes);
-  const index = new LogIndex(source, dialect, CTX);
-  index.startPart(0, bounds[1]);
-  index.build({ ...CHECK, chunkSize: 7 });
-  index.finishSoFar();
-  for (let k = 1; k < front; k++) {
-    index.continuePart(bounds[k + 1]);
-    index.build({ ...CHECK, chunkSize: 7 });
-    index.finishSoFar();
-  }
+  const index = frontParts(source, dialect, bounds, front, { ...CHECK, chunkSize: 7 });
   const worker = new KeptHere(source, dialect, bounds, front);
   const options = { ...CHECK, segments: true, checkFormat: format };
   const stitcher = new Stitcher(index, bounds.length - 1, [worker as unknown as PartWorker], front, options);

@@ -1,6 +1,9 @@
 // Logs to split into parts (parallel.test.ts, segments.test.ts): per dialect, lines with the edges a
 // split can cut through, and where a log may be split.
-import type { ParseContext } from '../../server/src/engine';
+import type { Dialect, ParseContext } from '../../server/src/engine';
+import { LogIndex } from '../../server/src/engine';
+import type { LogSource } from '../../server/src/engine/source';
+import type { BuildOptions } from '../../server/src/engine/buildOptions';
 import { EDGE_LINES } from './helpers';
 
 export const CTX: ParseContext = { fileName: '2026-01-15.log', mtimeMs: Date.UTC(2026, 5, 1) };
@@ -82,4 +85,22 @@ export function evenBounds(starts: number[], size: number, parts: number): numbe
   for (let k = 1; k < parts; k++) bounds.push(starts[Math.floor((starts.length * k) / parts)]);
   bounds.push(size);
   return bounds;
+}
+
+/**
+ * This thread's side of a parted build of a log split at `bounds`: its first `front` parts indexed into
+ * one index, one after another (continuePart), each finished as it is built (finishSoFar), as
+ * buildParallel does before the workers' parts come in.
+ */
+export function frontParts(source: LogSource, dialect: Dialect, bounds: number[], front: number, options: BuildOptions): LogIndex {
+  const index = new LogIndex(source, dialect, CTX);
+  index.startPart(0, bounds[1]);
+  index.build(options);
+  index.finishSoFar();
+  for (let k = 1; k < front; k++) {
+    index.continuePart(bounds[k + 1]);
+    index.build(options);
+    index.finishSoFar();
+  }
+  return index;
 }

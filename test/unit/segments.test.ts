@@ -14,7 +14,7 @@ import type { StorePart } from '../../server/src/engine/logIndex';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { indexPart, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { generatedLog, mixedEndings, REAL_LOG, withThreads } from './helpers';
-import { CTX, evenBounds, lineStarts, SAMPLES } from './partSamples';
+import { CTX, evenBounds, frontParts, lineStarts, SAMPLES } from './partSamples';
 
 /** What msglog check builds: every record in one session, problem lines kept. */
 const CHECK = { keyless: true, problemLines: true } as const;
@@ -54,15 +54,7 @@ function oneScan(bytes: Buffer, d: Dialect): LogIndex {
  */
 function segmented(bytes: Buffer, d: Dialect, bounds: number[], front: number): { index: LogIndex; segments: number } {
   const source = new MemorySource(bytes);
-  const index = new LogIndex(source, d, CTX);
-  index.startPart(0, bounds[1]);
-  index.build({ ...CHECK, chunkSize: 5 });
-  index.finishSoFar();
-  for (let k = 1; k < front; k++) {
-    index.continuePart(bounds[k + 1]);
-    index.build({ ...CHECK, chunkSize: 5 });
-    index.finishSoFar();
-  }
+  const index = frontParts(source, d, bounds, front, { ...CHECK, chunkSize: 5 });
   const parts: { part: StorePart; scannedTo: number; endsInPartialLine: boolean }[] = [];
   for (let k = front; k + 1 < bounds.length; k++) {
     const answer = indexPart(source, d, CTX, 1000, bounds[k], bounds[k + 1], CHECK, k);
