@@ -87,6 +87,20 @@ test('the stitcher of a parted build stops with an error when its worker has end
   assert.equal(out, 'index worker: it stopped before part 1 of 2');
 });
 
+test('a worker whose code never runs (a bundle that does not load) is given up on once its start is overdue', () => {
+  const broken = path.join(dir, 'broken-worker.js');
+  fs.writeFileSync(broken, "throw new Error('a bundle that does not load');\n");
+  const out = inProcess(`
+    const { PartWorker } = engine('parallel');
+    // As a job is given to an early worker: it never takes it. A start limit of 300 ms instead of 30 s.
+    const worker = new PartWorker(${JSON.stringify(broken)}, undefined, 300);
+    const sync = worker.waitSync();
+    const late = new PartWorker(${JSON.stringify(broken)}, undefined, 300);
+    late.wait().then((async) => console.log(JSON.stringify({ sync, async, ended: worker.ended })));
+  `);
+  assert.deepEqual(JSON.parse(out), { sync: { error: 'it did not start' }, async: { error: 'it did not start' }, ended: true });
+});
+
 test("an asynchronous wait (the server's) ends too", () => {
   const out = inProcess(`${RUNNING_WORKER}
     worker.terminate();

@@ -15,7 +15,7 @@ import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
 import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
 import { touchesAhead } from './pageToucher';
-import { ANSWER_CELLS, workerEnded } from './workerEnd';
+import { ANSWER_CELLS, WORKER_START_LIMIT_MS, workerEnded, workerStarted } from './workerEnd';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 import type { BackHalfJob } from './windowedCheck';
@@ -103,9 +103,12 @@ export class PartWorker<Answer = PartAnswer> {
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private taken = 0;
+  /** When the worker is given up on if its code has not started (workerEnded). */
+  private readonly startBy: number;
 
-  /** `job` undefined: a worker started early, whose job comes later (assign). */
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined) {
+  /** `job` undefined: a worker started early, whose job comes later (assign). `startLimitMs`: WORKER_START_LIMIT_MS (a test's own). */
+  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined, startLimitMs = WORKER_START_LIMIT_MS) {
+    this.startBy = Date.now() + startLimitMs;
     const done = new SharedArrayBuffer(ANSWER_CELLS * 4);
     this.flag = new Int32Array(done);
     const channel = new MessageChannel();
@@ -132,14 +135,14 @@ export class PartWorker<Answer = PartAnswer> {
   /** The worker's next answer (blocks), or an error once the worker has ended without it. */
   waitSync(): Answer | { error: string } {
     // Ended: take() finds the answer it posted before it ended, or says there is none.
-    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) Atomics.wait(this.flag, 0, this.taken, 1000);
+    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) Atomics.wait(this.flag, 0, this.taken, 1000);
     return this.take();
   }
 
   /** Whether the worker has ended with every answer it posted taken: none is to come. */
   get ended(): boolean {
     // Ended first: its answers were all counted before it ended, so the count read after is its last.
-    return workerEnded(this.flag) && Atomics.load(this.flag, 0) <= this.taken;
+    return workerEnded(this.flag, this.startBy) && Atomics.load(this.flag, 0) <= this.taken;
   }
 
   /** The worker's next answer if it has posted one, else undefined (does not wait). */
@@ -149,7 +152,7 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** Waits (blocking) until the worker posts its next answer or `ms` pass (not at all once it has ended). */
   block(ms: number): void {
-    if (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) Atomics.wait(this.flag, 0, this.taken, ms);
+    if (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) Atomics.wait(this.flag, 0, this.taken, ms);
   }
 
   /** The worker's next answer, waiting without blocking the event loop. */
@@ -160,7 +163,7 @@ export class PartWorker<Answer = PartAnswer> {
   /** Resolves once the worker has posted an answer not yet taken; false when cancelled first (the worker is stopped). */
   async answered(isCancelled?: () => boolean): Promise<boolean> {
     // Ended without it: take() then says there is no answer.
-    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag)) {
+    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) {
       if (isCancelled?.()) {
         void this.worker.terminate();
         return false;
@@ -174,7 +177,7 @@ export class PartWorker<Answer = PartAnswer> {
   private take(): Answer | { error: string } {
     this.taken++;
     const message = receiveMessageOnPort(this.port);
-    if (!message) return { error: 'it stopped without an answer' };
+    if (!message) return { error: workerStarted(this.flag) ? 'it stopped without an answer' : 'it did not start' };
     const answer = message.message as Answer & { last?: boolean; more?: boolean };
     // A search answers once; an index worker once per part it claimed, the last answer flagged.
     if ((answer.last === true && answer.more !== true) || !('k' in answer)) this.port.close();
