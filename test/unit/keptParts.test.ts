@@ -61,7 +61,7 @@ class KeptHere {
       const answer = indexPart(source, dialect, CTX, 1000, bounds[k], bounds[k + 1], CHECK, k);
       if (!('part' in answer)) throw new Error('no part');
       kept.set(k, answer);
-      this.answers.push(structuredClone({ k, held: heldPart(answer.part) }));
+      this.answers.push(structuredClone({ k, held: heldPart(answer.part, dialect) }));
     }
     this.answers.push({ k: -1, last: true, more: true });
     this.kept = kept;

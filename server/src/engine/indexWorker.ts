@@ -44,7 +44,7 @@ function run(job: PartJob): void {
       const answer = indexPart(file, dialect, job.ctx, job.toleranceMs, job.bounds[k], job.bounds[k + 1], { search: job.search, problemLines: job.problemLines, keyless: job.keyless }, k);
       if (job.keep && 'part' in answer) {
         kept.set(k, answer);
-        post({ k, held: heldPart(answer.part) });
+        post({ k, held: heldPart(answer.part, dialect) });
       } else post(answer, 'part' in answer ? transferables(answer.part) : []);
     }
     if (!job.keep) {

@@ -12,10 +12,11 @@ import type { StorePart } from './logIndex';
 import type { PartAnswer, PartWorker } from './parallel';
 import { partLead } from './portableStore';
 import { partShape } from './segmentStore';
-import type { PartLead, TimeSteps } from './portableStore';
+import type { PartLead } from './portableStore';
 import type { PartShape, SegmentStart } from './segmentStore';
 import type { LogSource } from './source';
 import type { Dialect, ParseContext } from './types';
+import { RecordFlag } from './types';
 
 /**
  * What a worker that keeps a part posts of it: enough to decide whether it can stay a segment (the
@@ -36,8 +37,43 @@ export type KeptPartsOrder = { kind: 'hand-over' } | { kind: 'check'; start: Seg
 /** A part indexed by a worker, as it answers it. */
 type IndexedPart = { k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean };
 
-export function heldPart(part: StorePart): HeldPart {
-  return { shape: partShape(part), lead: partLead(part), parserStates: part.parserStates, timeSteps: part.timeSteps };
+/**
+ * What a part of a log that may come newest first adds to the counts that decide the log's order
+ * (OrderedStore.orderAs): its pairs of timed records in a row going up and down in time, and the
+ * wall times of its first and last timed records (NaN: none), for the pairs across its edges.
+ */
+export interface TimeSteps {
+  up: number;
+  down: number;
+  firstWall: number;
+  lastWall: number;
+}
+
+/** What the worker posts of a part it keeps; its TimeSteps only for a dialect whose logs may come newest first. */
+export function heldPart(part: StorePart, dialect: Dialect): HeldPart {
+  return { shape: partShape(part), lead: partLead(part), parserStates: part.parserStates, timeSteps: dialect.mayDescend === true ? timeStepsOf(part) : undefined };
+}
+
+/**
+ * A part's TimeSteps, from its records' wall times (a part is finished where it is stitched, not where
+ * it is indexed; its steps count only where no record writes a zone offset: LogIndex.canSegment).
+ */
+function timeStepsOf(part: StorePart): TimeSteps {
+  const flags = part.recFlags;
+  const wall = part.recWall;
+  let up = 0;
+  let down = 0;
+  let firstWall = NaN;
+  let lastWall = NaN;
+  for (let r = 0; r < part.recordCount; r++) {
+    if (flags[r] & RecordFlag.NoTime) continue;
+    const w = wall[r];
+    if (w > lastWall) up++;
+    else if (w < lastWall) down++;
+    if (firstWall !== firstWall) firstWall = w;
+    lastWall = w;
+  }
+  return { up, down, firstWall, lastWall };
 }
 
 /**

@@ -1,5 +1,5 @@
 // The record index of one log: typed arrays with one slot per record, no per-line objects.
-import type { PartLead, StorePart, StoreState, TimeSteps } from './portableStore';
+import type { PartLead, StorePart, StoreState } from './portableStore';
 import { partLead } from './portableStore';
 import { partShape } from './segmentStore';
 import type { PartShape, SegmentStart } from './segmentStore';
@@ -7,7 +7,6 @@ import { SessionEnds } from './sessionEnds';
 import type { LogSource } from './source';
 import { MemorySource } from './source';
 import type { Dialect, ParseContext } from './types';
-import { RecordFlag } from './types';
 import { ProblemLines } from './problemLines';
 import type { BuildOptions, IndexOptions } from './buildOptions';
 import { adoptHits } from './buildOptions';
@@ -78,30 +77,7 @@ export class LogIndex extends LogScanner {
     part.problemLines = this.problemLines?.toPortable();
     const end = this.parser.partState?.();
     if (this.primedState !== undefined && end !== undefined) part.parserStates = { start: this.primedState, end };
-    if (this.dialect.mayDescend === true) part.timeSteps = this.timeStepsOfPart();
     return part;
-  }
-
-  /**
-   * The part's TimeSteps, from its records' wall times (a part is finished where it is stitched, not
-   * here; its steps count only where no record writes a zone offset: LogIndex.canSegment).
-   */
-  private timeStepsOfPart(): TimeSteps {
-    const flags = this.recFlags;
-    const wall = this.recWall;
-    let up = 0;
-    let down = 0;
-    let firstWall = NaN;
-    let lastWall = NaN;
-    for (let r = 0; r < this.recordCount; r++) {
-      if (flags[r] & RecordFlag.NoTime) continue;
-      const w = wall[r];
-      if (w > lastWall) up++;
-      else if (w < lastWall) down++;
-      if (firstWall !== firstWall) firstWall = w;
-      lastWall = w;
-    }
-    return { up, down, firstWall, lastWall };
   }
 
   /**

@@ -135,8 +135,13 @@ export class PartWorker<Answer = PartAnswer> {
   /** The worker's next answer (blocks), or an error once the worker has ended without it. */
   waitSync(): Answer | { error: string } {
     // Ended: take() finds the answer it posted before it ended, or says there is none.
-    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) Atomics.wait(this.flag, 0, this.taken, 1000);
+    while (this.awaited()) Atomics.wait(this.flag, 0, this.taken, 1000);
     return this.take();
+  }
+
+  /** Whether an answer is still to come: none posted that is not taken yet, and the worker not ended. */
+  private awaited(): boolean {
+    return Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy);
   }
 
   /** Whether the worker has ended with every answer it posted taken: none is to come. */
@@ -152,7 +157,7 @@ export class PartWorker<Answer = PartAnswer> {
 
   /** Waits (blocking) until the worker posts its next answer or `ms` pass (not at all once it has ended). */
   block(ms: number): void {
-    if (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) Atomics.wait(this.flag, 0, this.taken, ms);
+    if (this.awaited()) Atomics.wait(this.flag, 0, this.taken, ms);
   }
 
   /** The worker's next answer, waiting without blocking the event loop. */
@@ -163,7 +168,7 @@ export class PartWorker<Answer = PartAnswer> {
   /** Resolves once the worker has posted an answer not yet taken; false when cancelled first (the worker is stopped). */
   async answered(isCancelled?: () => boolean): Promise<boolean> {
     // Ended without it: take() then says there is no answer.
-    while (Atomics.load(this.flag, 0) <= this.taken && !workerEnded(this.flag, this.startBy)) {
+    while (this.awaited()) {
       if (isCancelled?.()) {
         void this.worker.terminate();
         return false;

@@ -45,20 +45,6 @@ export interface StorePart {
   problemLines?: PortableProblemLines;
   /** The parser's state (LineParser.partState) the part was indexed from and the one it ended in, for a dialect that splitsWithState. */
   parserStates?: { start: string; end: string };
-  /** For a log that may come newest first: what decides its order (TimeSteps). */
-  timeSteps?: TimeSteps;
-}
-
-/**
- * What a part of a log that may come newest first adds to the counts that decide the log's order
- * (OrderedStore.orderAs): its pairs of timed records in a row going up and down in time, and the
- * wall times of its first and last timed records (NaN: none), for the pairs across its edges.
- */
-export interface TimeSteps {
-  up: number;
-  down: number;
-  firstWall: number;
-  lastWall: number;
 }
 
 /** What a part says of the records before it: lines it began with that continue the last, and marker runs before its first record (part lines). */
