@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { open, records, keys, diagnosticCodes, filterText } from './helpers';
 import { diagnostics, goToTime, listSessions } from '../../server/src/engine';
 import { DAY_MS, daysFromCivil, monthFromBytes } from '../../server/src/engine/time';
+import { emg } from '../../server/src/engine/dialects/emg';
+import { HeaderScratch } from '../../server/src/engine/types';
 
 const CONNECTOR = [
   'Sep 11 22:34:30.000 (7) SEND OK (pdu=1/1) 001:71 008:4670001 095:1031776530 096:269 017:3',
@@ -67,6 +69,28 @@ describe('EMG connector log', () => {
     assert.equal(index.recWall[0], daysFromCivil(2026, 1, 15) * DAY_MS + 8 * 3600_000 + 123.456);
     assert.equal(index.recWall[1], daysFromCivil(2026, 1, 5) * DAY_MS + 8 * 3600_000 + 1500);
     assert.deepEqual(diagnosticCodes(index), ['1:time-regression:warning']);
+  });
+
+  test('told no key is read (msglog check), the parser composes none and reads every other field alike', () => {
+    const ctx = { fileName: 'connector.smpp1', mtimeMs: MARCH_2026 };
+    const keyed = emg.createParser(ctx);
+    const keyless = emg.createParser(ctx);
+    keyless.dropKeys?.();
+    const fields = (h: HeaderScratch): unknown => [h.wall, h.offsetMin, h.level, h.severity, h.bodyCol, h.flags];
+    const keyOf = (h: HeaderScratch): string => Buffer.from(h.keyBuf.subarray(h.keyStart, h.keyEnd)).toString('latin1');
+    const [a, b] = [new HeaderScratch(), new HeaderScratch()];
+    const seen: string[][] = [];
+    for (const line of CONNECTOR) {
+      const bytes = Buffer.from(line);
+      a.reset();
+      b.reset();
+      assert.equal(keyless.header(bytes, 0, bytes.length, b), keyed.header(bytes, 0, bytes.length, a), line);
+      assert.deepEqual(fields(b), fields(a), line);
+      seen.push([keyOf(a), keyOf(b)]);
+    }
+    // Spans are numbered for keys only; a malformed record still says it is `general`.
+    assert.deepEqual(seen.slice(9, 12), [['(4)#1', ''], ['(2)#2', ''], ['general', 'general']]);
+    assert.ok(seen.every(([k, kl]) => k !== '' && (kl === '' || kl === k)));
   });
 
   test('keyed filter on an option finds the whole connect span', () => {

@@ -57,6 +57,8 @@ test('problem lines kept while scanning are the lines read back, on every dialec
       ['LF', Buffer.from(text)],
       ['CRLF', Buffer.from(text.replace(/\r?\n/g, '\r\n'))],
       ['a lone CR', Buffer.from(text.replace(/\r?\n/, '\r'))],
+      // The next CR is looked up once a line passes it: CRs before, in and after problem lines.
+      ['lone CRs among LFs', Buffer.from(text.split(/\r?\n/).map((line, i) => line + (i % 3 === 1 ? '\r' : '\n')).join(''))],
     ] as const) {
       const without = new LogIndex(new MemorySource(bytes), d, CTX);
       without.build();

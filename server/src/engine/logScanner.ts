@@ -119,6 +119,7 @@ export class LogScanner extends RecordTexts {
     // Exactly for a first build; by half again for appends, so that a growing log is not copied each time.
     if (options.problemLines === true) this.problemLines ??= new ProblemLines(total - this.scannedTo);
     if (options.keyless === true && this.recordCount === 0 && this.sessionCount === 0) this.beKeyless();
+    if (this.keyless) this.parser.dropKeys?.();
     const toucher = options.touchAhead === true && this.recordCount === 0 ? this.reserveTouched(estimate) : undefined;
     if (toucher === undefined && estimate > this.recStartLine.length) this.resizeRecords(this.recordCount === 0 ? estimate : Math.max(estimate, Math.ceil(this.recStartLine.length * 1.5)));
     const needle = searchable(options.search);

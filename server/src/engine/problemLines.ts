@@ -59,18 +59,16 @@ export class ProblemLines {
    */
   capture(store: ScannedRecords, first: number, buf: Uint8Array, base: number): void {
     const { recordCount, recStartOffset, recLevel, recSeverity, recFlags } = store;
+    // A CR ends the line too (CRLF, or a lone CR). The next CR is looked up only once a line passes it,
+    // as the scan does: a log without CRs pays one search per chunk, not a loop over each line's bytes.
+    let cr = -2;
     for (let r = first; r < recordCount; r++) {
       if ((recLevel[r] === NO_LEVEL || recSeverity[r] > Severity.Warning) && !(recFlags[r] & RecordFlag.EventError)) continue;
       const start = recStartOffset[r] - base;
       let end = buf.indexOf(LF, start);
       if (end < 0) end = buf.length;
-      // A CR ends the line too (CRLF, or a lone CR): looked for in the line only, not the rest of the chunk.
-      for (let i = start; i < end; i++) {
-        if (buf[i] === CR) {
-          end = i;
-          break;
-        }
-      }
+      if (cr !== -1 && cr < start) cr = buf.indexOf(CR, start);
+      if (cr >= 0 && cr < end) end = cr;
       if (!this.add(r, buf, start, end)) return;
     }
   }

@@ -115,6 +115,11 @@ export interface LineParser {
    * Called for every line in order, so parsers may keep state (day rollover, table headers, spans).
    */
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean;
+  /**
+   * No session key is read from this parser's records from now on (BuildOptions.keyless, what msglog
+   * check builds): it may leave out what only keys need (EMG numbers each instance's connection spans).
+   */
+  dropKeys?(): void;
   /** Called for each continuation line of the current record; may return a SIP dialog it reveals. */
   continuation?(buf: Uint8Array, start: number, end: number): string | undefined;
   /** The component of a session key when it depends on what the parser saw (table kinds). */

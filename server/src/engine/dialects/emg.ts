@@ -45,6 +45,8 @@ class EmgParser implements LineParser {
   private readonly instances = new KeyTable();
   private spanCount = new Uint32Array(16);
   private spanOpen = new Uint8Array(16);
+  /** Cleared by dropKeys: no span is counted nor key composed (a fifth of a keyless scan's time). */
+  private keyed = true;
 
   constructor(ctx: ParseContext) {
     this.kind = fileKind(ctx.fileName);
@@ -144,6 +146,7 @@ class EmgParser implements LineParser {
       h.severity = Severity.Warning;
       h.flags |= RecordFlag.EventError;
     }
+    if (!this.keyed) return true;
     // Spans per instance, the instance interned from its bytes: no string per record.
     const inst = this.instances.intern(buf, p, close + 1);
     if (inst >= this.spanCount.length) {
@@ -157,6 +160,10 @@ class EmgParser implements LineParser {
     if (event === DISCONNECT) this.spanOpen[inst] = 0;
     this.key.begin().bytes(buf, p, close + 1).ascii('#').decimal(this.spanCount[inst]).into(h);
     return true;
+  }
+
+  dropKeys(): void {
+    this.keyed = false;
   }
 
   /** The file's kind, decided by its name or first record; spans are not compared: see splitsWithState. */
