@@ -98,10 +98,9 @@ function checkLines(index: LogIndex, format: CheckFormat): string {
   const counts = { errors: 0, warnings: 0, written: 0 };
   const heads = new CheckHeads();
   for (const d of diagnosticFacts(index)) writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, heads, counts);
-  const parts = sink.take().map((chunk) => Buffer.from(chunk));
   const later = index.laterCheckLines?.();
-  if (later !== undefined) writeLaterLines({ bytes: (b) => parts.push(Buffer.from(b)) }, format.json, later, counts);
-  return Buffer.concat(parts).toString('utf8');
+  if (later !== undefined) writeLaterLines(sink, format.json, later, counts);
+  return Buffer.concat(sink.take()).toString('utf8');
 }
 
 /** A parted build of check as buildParallel ends it with one worker that keeps its parts: the first `front` parts here. */

@@ -161,10 +161,9 @@ function checkLines(set: LogSet, json: boolean, file: string | undefined): strin
   const counts = { errors: 0, warnings: 0, written: 0 };
   const index = set.sources[0].index;
   for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
-  const parts = sink.take().map((chunk) => Buffer.from(chunk));
   const later = index.laterCheckLines?.();
-  if (later !== undefined) writeLaterLines({ bytes: (b) => parts.push(Buffer.from(b)) }, json, later, counts);
-  return Buffer.concat(parts).toString('utf8');
+  if (later !== undefined) writeLaterLines(sink, json, later, counts);
+  return Buffer.concat(sink.take()).toString('utf8');
 }
 
 const logFileOf = (file: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect('communigate-log'), mtimeMs: CTX.mtimeMs ?? 0 });
@@ -238,11 +237,11 @@ test('parts a worker kept that cannot be segments (no record in them) are handed
 
 test('a worker\'s check lines go after this thread\'s: a JSON item\'s `,` dropped only before the first of all', () => {
   const written = (json: boolean, before: number, chunks: string[], items: number): string => {
-    const out: Buffer[] = [];
+    const out = new CheckBytes();
     const counts = { errors: 1, warnings: 0, written: before };
-    writeLaterLines({ bytes: (b) => out.push(Buffer.from(b)) }, json, { lines: chunks.map((c) => new Uint8Array(Buffer.from(c))), errors: 2, warnings: 3, written: items }, counts);
+    writeLaterLines(out, json, { lines: chunks.map((c) => new Uint8Array(Buffer.from(c))), errors: 2, warnings: 3, written: items }, counts);
     assert.deepEqual(counts, { errors: 3, warnings: 3, written: before + items });
-    return Buffer.concat(out).toString('utf8');
+    return Buffer.concat(out.take()).toString('utf8');
   };
   assert.equal(written(true, 0, [',\n{"line":1}', ',\n{"line":2}'], 2), '\n{"line":1},\n{"line":2}');
   assert.equal(written(true, 0, ['', ',', '\n{"line":1}'], 1), '\n{"line":1}', 'the `,` alone in a chunk after an empty one');

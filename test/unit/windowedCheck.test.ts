@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CheckBytes, CheckHeads, diagnosticFacts, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
-import type { CheckFormat, CheckLines, Dialect, LogFile } from '../../server/src/engine';
+import type { CheckBodies, CheckFormat, CheckLines, Dialect, LogFile } from '../../server/src/engine';
 import type { DiagnosticFacts } from '../../server/src/engine/diagnostics';
 import { CheckLinesAt } from '../../server/src/engine/checkLines';
 import { DIALECTS } from '../../server/src/engine/dialects';
@@ -32,11 +32,11 @@ function dialect(id: string): Dialect {
 }
 
 /** Lines written one after another as check writes them (a JSON item's first `,` dropped). */
-function joined(json: boolean, parts: CheckLines[]): string {
-  const out: Buffer[] = [];
+function joined(json: boolean, parts: (CheckLines | CheckBodies)[]): string {
+  const out = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: 0 };
-  for (const p of parts) writeLaterLines({ bytes: (b) => out.push(Buffer.from(b)) }, json, p, counts);
-  return `${Buffer.concat(out).toString('utf8')}|${counts.errors}|${counts.warnings}|${counts.written}`;
+  for (const p of parts) writeLaterLines(out, json, p, counts);
+  return `${Buffer.concat(out.take()).toString('utf8')}|${counts.errors}|${counts.warnings}|${counts.written}`;
 }
 
 /** check's lines of one scan of the whole log. */
@@ -170,7 +170,7 @@ const logFileOf = (file: string, id: string): LogFile => ({ path: file, name: '2
 /** check's lines of a log set of one file, as check writes them. */
 function checkOutput(set: LogSet, json: boolean): string {
   const index = set.sources[0].index;
-  const parts: CheckLines[] = [];
+  const parts: (CheckLines | CheckBodies)[] = [];
   if (index.windowedCheckLines !== undefined) parts.push(index.windowedCheckLines);
   else {
     const sink = new CheckBytes();
@@ -240,7 +240,9 @@ test('a worker\'s lines kept before their numbers: across 1 MB chunks and a body
         writeCheckLine(sink, json, file, 1000 + d.line + 1, 1000 + d.endLine + 1, d, new CheckHeads(), counts);
       }
       const expected = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - 1 };
-      assert.equal(joined(json, [later.linesFrom(1000, json, file)]), joined(json, [expected]), `json ${json}, file ${file}`);
+      assert.equal(joined(json, [later.bodies(1000, { json, file })]), joined(json, [expected]), `json ${json}, file ${file}`);
+      // After other lines: a JSON item's `,` before the first body, as before any other.
+      assert.equal(joined(json, [expected, later.bodies(1000, { json, file })]), joined(json, [expected, expected]), `after others: json ${json}, file ${file}`);
     }
   }
 });

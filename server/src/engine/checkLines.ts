@@ -27,10 +27,40 @@ export interface CheckLines extends CheckCounts {
 }
 
 /**
- * Writes the check lines a worker wrote (`later`) after those written so far (`counts`, which take
- * theirs): bytes as they are, but for JSON the `,` before the first item when it is the first of all.
+ * The check lines of a windowed check's back half (windowedCheck.ts), written by its worker before their
+ * numbers were known (CheckLinesAt): each line's body and its lines from the half's start. Their heads
+ * are put in front where they are written (writeLaterLines), so the worker hands the bodies over as they
+ * are instead of copying every line once more, into new memory, while this thread waits for them.
  */
-export function writeLaterLines(out: { bytes(src: Buffer): void }, json: boolean, later: CheckLines, counts: CheckCounts): void {
+export interface CheckBodies extends CheckCounts {
+  format: CheckFormat;
+  /** The 0-based line of the log the half starts at. */
+  base: number;
+  /** Line i's body is `chunks[chunkOf[i]]` up to `ends[i]`, from where line i - 1's ends there (else 0). */
+  chunks: Uint8Array[];
+  chunkOf: Uint32Array;
+  ends: Uint32Array;
+  /** Line i's first and last lines, 0-based from the half's start. */
+  startLines: Uint32Array;
+  endLines: Uint32Array;
+}
+
+/** The buffers of `bodies`, to transfer from the worker rather than copy. */
+export function bodiesTransfer(bodies: CheckBodies): ArrayBuffer[] {
+  const arrays = [...bodies.chunks, bodies.chunkOf, bodies.ends, bodies.startLines, bodies.endLines];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/**
+ * Writes the check lines a worker wrote (`later`) after those written so far (`counts`, which take
+ * theirs): bytes as they are, but for JSON the `,` before the first item when it is the first of all;
+ * bodies with their heads put in front, numbered on from the half's start.
+ */
+export function writeLaterLines(out: LineSink & { bytes(src: Buffer): void }, json: boolean, later: CheckLines | CheckBodies, counts: CheckCounts): void {
+  if ('chunks' in later) {
+    writeBodies(out, later, counts);
+    return;
+  }
   let drop = json && counts.written === 0 && later.written > 0 ? 1 : 0;
   for (const chunk of later.lines) {
     if (chunk.length <= drop) {
@@ -43,6 +73,19 @@ export function writeLaterLines(out: { bytes(src: Buffer): void }, json: boolean
   counts.errors += later.errors;
   counts.warnings += later.warnings;
   counts.written += later.written;
+}
+
+/** writeLaterLines of a back half's bodies: each line's head (as writeCheckLine writes it), then its body. */
+function writeBodies(out: LineSink, later: CheckBodies, counts: CheckCounts): void {
+  const { json, file } = later.format;
+  const { chunks, chunkOf, ends, startLines, endLines, base } = later;
+  for (let i = 0; i < later.written; i++) {
+    const start = i > 0 && chunkOf[i - 1] === chunkOf[i] ? ends[i - 1] : 0;
+    writeCheckHead(out, json, file, base + startLines[i] + 1, base + endLines[i] + 1, counts.written++ > 0);
+    out.copy(chunks[chunkOf[i]], start, ends[i]);
+  }
+  counts.errors += later.errors;
+  counts.warnings += later.warnings;
 }
 
 /** Errors and warnings written, for check's exit status, and all diagnostics written. */
@@ -165,6 +208,11 @@ export class CheckBytes implements LineSink {
     this.used += end - start;
   }
 
+  /** Writes `src` as it is (writeLaterLines's bytes: a worker's lines, into one thread's). */
+  bytes(src: Buffer): void {
+    this.copy(src, 0, src.length);
+  }
+
   /** What was written, in buffers of their own (to transfer); what is written after goes to new buffers. */
   take(): Uint8Array[] {
     if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
@@ -201,14 +249,14 @@ const CHECK_CHUNK = 1 << 20;
 /**
  * Check lines written before their numbers are known: the worker of a windowed check (windowedCheck.ts)
  * writes those of the log's back half, whose first line this thread counts only at its own end. Each
- * line's body is kept with its lines from the half's start; linesFrom puts the heads in front.
+ * line's body is kept with its lines from the half's start; writeLaterLines puts the heads in front (bodies).
  */
 export class CheckLinesAt implements LineSink, CheckCounts {
   errors = 0;
   warnings = 0;
   written = 0;
   /** The bodies, in buffers of CHECK_CHUNK bytes (more for a longer body): each body whole in one, none grown by copies into new memory. */
-  private readonly chunks: Buffer[] = [Buffer.allocUnsafe(CHECK_CHUNK)];
+  private readonly chunks: Buffer[] = [Buffer.allocUnsafeSlow(CHECK_CHUNK)];
   private used = 0;
   /** Per line: the chunk its body is in, where the body ends there, and its lines from the half's start. */
   private chunkOf = new Uint32Array(1024);
@@ -253,15 +301,10 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     this.used += end - start;
   }
 
-  /** The lines, the half starting at 0-based line `base` of the log, as a worker hands its lines over (CheckLines: every JSON item with its `,`). */
-  linesFrom(base: number, json: boolean, file: string | undefined): CheckLines {
-    const out = new CheckBytes();
-    for (let i = 0; i < this.written; i++) {
-      const start = i > 0 && this.chunkOf[i - 1] === this.chunkOf[i] ? this.ends[i - 1] : 0;
-      writeCheckHead(out, json, file, base + this.lines[i] + 1, base + this.endLines[i] + 1, true);
-      out.copy(this.chunks[this.chunkOf[i]], start, this.ends[i]);
-    }
-    return { lines: out.take(), errors: this.errors, warnings: this.warnings, written: this.written };
+  /** The lines as a worker hands them over, the half starting at 0-based line `base` of the log (written as `format` says: add's). */
+  bodies(base: number, format: CheckFormat): CheckBodies {
+    const { chunks, chunkOf, ends, lines, endLines, errors, warnings, written } = this;
+    return { format, base, chunks, chunkOf, ends, startLines: lines, endLines, errors, warnings, written };
   }
 
   /** Room for `n` more bytes of the body being written: in a new chunk when the last has none, the body's start moved there. */
@@ -269,7 +312,7 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     const last = this.chunks[this.chunks.length - 1];
     if (this.used + n <= last.length) return;
     const begun = this.used - this.bodyStart;
-    const chunk = Buffer.allocUnsafe(Math.max(CHECK_CHUNK, begun + n));
+    const chunk = Buffer.allocUnsafeSlow(Math.max(CHECK_CHUNK, begun + n));
     last.copy(chunk, 0, this.bodyStart, this.used);
     this.chunks.push(chunk);
     this.bodyStart = 0;

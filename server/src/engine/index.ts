@@ -50,7 +50,7 @@ export { detectDialect, NotTextError } from './detect';
 export { asciiExcerpt, diagnosticFacts, diagnostics, diagnosticCounts, EXCERPT, levelLabel, levelMessage } from './diagnostics';
 export type { LogDiagnostic, DiagnosticCode, DiagnosticCounts, DiagnosticFacts } from './diagnostics';
 export { CheckBytes, CheckHeads, writeCheckLine, writeLaterLines } from './checkLines';
-export type { CheckCounts, CheckFormat, CheckLines, LineSink } from './checkLines';
+export type { CheckBodies, CheckCounts, CheckFormat, CheckLines, LineSink } from './checkLines';
 export { runFilter, runFilterAsync, hasCondition } from './filters';
 export { lineNumbersAt, quickFilter } from './quickFilter';
 export type { QuickFilterResult } from './quickFilter';

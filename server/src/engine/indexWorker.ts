@@ -11,6 +11,7 @@ import { indexPart, transferables } from './parallel';
 import { heldPart, serveKeptParts } from './keptParts';
 import type { KeptPartsOrder } from './keptParts';
 import type { CheckLines } from './checkLines';
+import { bodiesTransfer } from './checkLines';
 import type { StorePart } from './logIndex';
 import { claimBack } from './partPlan';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
@@ -153,7 +154,7 @@ function checkHalf(job: BackHalfJob & { done: SharedArrayBuffer; port: MessagePo
     whenTold<FrontEnd>(job.port, post, end, (front) => {
       const lines = backHalfLines(half, front, file, dialect, job.ctx, job);
       if (lines === undefined) post({ k: -1, again: true, last: true });
-      else post({ k: -1, lines, last: true }, lines.lines.map((chunk) => chunk.buffer as ArrayBuffer));
+      else post({ k: -1, lines, last: true }, bodiesTransfer(lines));
     });
   } catch (e) {
     post({ error: messageOf(e), last: true });

@@ -2,7 +2,7 @@
 // read by the dialect's parser (or a run of common records by its fused loop) into the store's records,
 // continuation lines and overflow markers taken in; a build and an append of what the log gained.
 import { CR, LF, SP, TAB } from './bytes';
-import type { CheckLines } from './checkLines';
+import type { CheckBodies, CheckLines } from './checkLines';
 import { RecordTexts } from './recordTexts';
 import type { LogSource } from './source';
 import type { Dialect, FastRecords, FastScan, ParseContext } from './types';
@@ -55,7 +55,7 @@ export class LogScanner extends RecordTexts {
    * With BuildOptions.checkFormat, where the worker that indexed the log's later parts kept them: the
    * check lines it writes of them (waits for them). This index then holds the log's first part only.
    */
-  laterCheckLines: (() => CheckLines) | undefined = undefined;
+  laterCheckLines: (() => CheckLines | CheckBodies) | undefined = undefined;
   /**
    * Set by a windowed check (windowedCheck.ts): the check lines of the log's front half, written while it
    * was indexed window by window; this index then holds its last window only, and laterCheckLines the rest.

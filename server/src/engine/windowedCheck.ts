@@ -13,7 +13,7 @@
 // written in the back half changes how the front half is read, and the whole check is done as before.
 import { WindowFacts } from './diagnostics';
 import { CheckBytes, CheckHeads, CheckLinesAt, writeCheckLine } from './checkLines';
-import type { CheckFormat, CheckLines } from './checkLines';
+import type { CheckBodies, CheckFormat } from './checkLines';
 import { LogIndex } from './logIndex';
 import type { PartLead } from './portableStore';
 import type { LogSource } from './source';
@@ -44,7 +44,7 @@ export interface BackHalfJob extends HalfJob {
 }
 
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */
-export type BackHalfAnswer = { k: -1; lead: PartLead } | { k: -1; lines: CheckLines; last: true } | { k: -1; again: true; last: true } | { error: string; last: true };
+export type BackHalfAnswer = { k: -1; lead: PartLead } | { k: -1; lines: CheckBodies; last: true } | { k: -1; again: true; last: true } | { error: string; last: true };
 
 /**
  * Indexes `index` from where it is up to `to` a window at a time, writing each window's final records'
@@ -134,7 +134,7 @@ export class BackHalf {
  * The worker's lines of the back half, once the front half's end is known: those written, numbered on
  * from it, or those of the half indexed again from it; undefined when the whole log is to be checked as before.
  */
-export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>): CheckLines | undefined {
+export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>): CheckBodies | undefined {
   const fits = half.fits(front, dialect.timeOfDay?.(ctx));
   if (fits === 'whole') return undefined;
   let lines = half.lines;
@@ -143,7 +143,7 @@ export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource
     exact.run();
     lines = exact.lines;
   }
-  return lines.linesFrom(front.start.lineCount, job.format.json, job.format.file);
+  return lines.bodies(front.start.lineCount, job.format);
 }
 
 /**
