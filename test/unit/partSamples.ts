@@ -72,6 +72,25 @@ export const SAMPLES: Record<string, string[]> = {
   ],
 };
 
+/** PrivateServer tables (keptParts.test.ts, windowedCheck.test.ts): */
+const HEAD = ['SessionLogEntry List', 'Timestamp\tEvent\tSource\tPeername\tAccount\tDetails'];
+
+/** A data row at second `s` of the day (with `ms`), a disconnect on a network error when `failed`. */
+const row = (s: number, ms = 0, failed = false): string => {
+  const hh = String(Math.floor(s / 3600)).padStart(2, '0');
+  const mm = String(Math.floor(s / 60) % 60).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return `2026-01-15 ${hh}:${mm}:${ss}.${String(ms).padStart(3, '0')}\t${failed ? 'DISCONNECT' : 'REGISTER'}\tCLIENT\t${1000 + (s % 7)}\tAccount\t${failed ? 'NETWORK_ERROR' : '200 OK'}`;
+};
+
+/** Tables: newest first and oldest first (each with a record late and one early by more than a second, one of equal time, a short row), and ones whose head goes the other way than the whole. */
+export const TABLES: Record<string, string[]> = {
+  'newest first': [...HEAD, row(900), row(899, 500, true), row(899, 500), row(903), row(898), 'x\tshort', row(890), row(880, 0, true), row(870), row(871, 200), row(860)],
+  'oldest first': [...HEAD, row(100), row(101, 500, true), row(101, 500), row(97), row(102), 'x\tshort', row(110), row(120, 0, true), row(130), row(129, 900), row(140)],
+  'up, then more down': [...HEAD, row(500), row(501), row(502), row(503), row(490), row(480), row(470, 0, true), row(460), row(450), row(440), row(441, 500), row(430)],
+  'down, then more up': [...HEAD, row(500), row(499), row(498), row(497), row(510), row(520), row(530, 0, true), row(540), row(550), row(560), row(558), row(570)],
+};
+
 /** Offsets just after each LF: where a log may be split. */
 export function lineStarts(bytes: Buffer): number[] {
   const out: number[] = [];

@@ -16,7 +16,7 @@ import { DIALECTS } from '../../server/src/engine/dialects';
 import { startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { BackHalf, backHalfLines, frontHalf } from '../../server/src/engine/windowedCheck';
 import { generatedLog, mixedEndings, REAL_LOG, withThreads } from './helpers';
-import { CTX, lineStarts, SAMPLES } from './partSamples';
+import { CTX, lineStarts, SAMPLES, TABLES } from './partSamples';
 
 const FORMATS: CheckFormat[] = [
   { json: false, file: undefined },
@@ -101,6 +101,50 @@ for (const id of WINDOWED) {
   });
 }
 
+test('privateserver-log: tables newest or oldest first, windowed at every split in the order their first records give: one scan\'s lines, or the whole check as before where the whole goes the other way', () => {
+  const d = dialect('privateserver-log');
+  const tables: Record<string, string[]> = { ...TABLES, sample: SAMPLES['privateserver-log'], 'timed, untimed, timed': [TABLES['newest first'][0], TABLES['newest first'][1], TABLES['newest first'][2], 'x\tshort', ...TABLES['newest first'].slice(3)] };
+  for (const [name, lines] of Object.entries(tables)) {
+    const fits = new Map<Fit, number>();
+    for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
+      for (const format of FORMATS) {
+        const expected = oneScan(bytes, d, format);
+        for (const split of lineStarts(bytes)) {
+          for (const windowBytes of [1, 40, 4096]) {
+            const got = windowed(bytes, d, split, windowBytes, format);
+            fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
+            if (got.fit !== 'whole') assert.equal(got.lines, expected, `${name}: split at ${split}, windows of ${windowBytes}, ${JSON.stringify(format)}`);
+          }
+        }
+      }
+    }
+    const [keep, again, whole] = [fits.get('keep') ?? 0, fits.get('again') ?? 0, fits.get('whole') ?? 0];
+    assert.ok(keep > 0, `${name}: the worker's lines stand at some splits`);
+    if (name === 'newest first' || name === 'oldest first') assert.ok(again > 0, `${name}: its half is read again at a regression at the split`);
+    // Read a line a window, these go the other way than their first pair: never in windows.
+    if (name.includes('then more')) assert.ok(whole > 0, `${name}: checked as before where the head goes the other way`);
+  }
+});
+
+test('privateserver-log: an order first given by a window whose timed record before it is forgotten measures from that record', () => {
+  const d = dialect('privateserver-log');
+  // The first window ends among rows without a time: its one timed record is forgotten before the
+  // next window gives the order (newest first, by three pairs to two), whose second row is later by
+  // more than a second than that record but not than the row before it.
+  const [title, header, first] = TABLES['newest first'];
+  const at = (s: number, ms: number): string => first.replace(/ \d\d:\d\d:\d\d\.\d{3}/, ` 00:${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}.${String(ms).padStart(3, '0')}`);
+  const lines = [title, header, at(900, 0), ...Array.from({ length: 40 }, () => 'x\tshort'), at(900, 500), at(901, 200), at(890, 0), at(880, 0), at(870, 0), at(860, 0)];
+  const bytes = Buffer.from(lines.join('\n'));
+  const starts = lineStarts(bytes);
+  for (const format of FORMATS) {
+    const expected = oneScan(bytes, d, format);
+    assert.match(expected, /time-regression/, 'one scan finds the row a second and more after the first');
+    const got = windowed(bytes, d, starts[starts.length - 1], 400, format);
+    assert.equal(got.fit, 'keep');
+    assert.equal(got.lines, expected, JSON.stringify(format));
+  }
+});
+
 test('a split where CommuniGate\'s day rolls over keeps the worker\'s lines (its times a day on); one at a record written late reads its half again', () => {
   const d = dialect('communigate-log');
   const lines = SAMPLES['communigate-log'];
@@ -158,11 +202,12 @@ test('a back half that sets the log\'s zone offset when the front half wrote non
   const split = lineStarts(bytes)[3];
   const half = new BackHalf(new MemorySource(bytes), d, CTX, { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, format: FORMATS[0], windowBytes: 64 });
   half.run();
-  const start = { lineCount: 4, prevWall: NaN, prevOffset: -32768, hasOffset: false, logOffsetMin: 0, finishing: [0, -1, NaN, 0, NaN, 0] };
-  assert.equal(half.fits({ start, edge: { t: 0, text: '00:00:00' }, parserState: undefined }, undefined), 'whole', 'the front half has timed records, read in no offset');
-  assert.equal(half.fits({ start, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep', 'the front half has no timed record: the log\'s offset is the back half\'s first, as assumed');
-  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 120 }, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep');
-  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 60 }, edge: { t: NaN, text: '' }, parserState: undefined }, undefined), 'keep', 'every record of the half writes its own offset');
+  const start = { lineCount: 4, prevWall: NaN, prevOffset: -32768, hasOffset: false, logOffsetMin: 0, finishing: [0, -1, NaN, 0, NaN, 0, 0] };
+  const order = { up: 0, down: 0, lastTimed: NaN };
+  assert.equal(half.fits({ start, edge: { t: 0, text: '00:00:00' }, parserState: undefined, order }, undefined), 'whole', 'the front half has timed records, read in no offset');
+  assert.equal(half.fits({ start, edge: { t: NaN, text: '' }, parserState: undefined, order }, undefined), 'keep', 'the front half has no timed record: the log\'s offset is the back half\'s first, as assumed');
+  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 120 }, edge: { t: NaN, text: '' }, parserState: undefined, order }, undefined), 'keep');
+  assert.equal(half.fits({ start: { ...start, hasOffset: true, logOffsetMin: 60 }, edge: { t: NaN, text: '' }, parserState: undefined, order }, undefined), 'keep', 'every record of the half writes its own offset');
 });
 
 const logFileOf = (file: string, id: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect(id), mtimeMs: CTX.mtimeMs ?? 0 });

@@ -70,6 +70,8 @@ export interface FrontEnd {
   edge: { t: number; text: string };
   /** The parser's state at the end (a dialect whose parser keeps one: LineParser.partState). */
   parserState: string | undefined;
+  /** The pairs of its timed records in a row that went up and down in time, and its last timed record's time (OrderedStore.orderCounts). */
+  order: { up: number; down: number; lastTimed: number };
 }
 
 /** What the back half's scan found, for halfFits. */
@@ -82,6 +84,8 @@ export interface HalfFacts {
   primed: string | undefined;
   /** The zone offset a log that writes none is read in. */
   utcOffsetMin: number;
+  /** A log that may come newest first: the order the half was finished in (holdOrder), and its pairs of timed records in a row that went up and down. */
+  order: { descending: boolean; up: number; down: number } | undefined;
 }
 
 /**
@@ -89,7 +93,9 @@ export interface HalfFacts {
  * a front half's end that had written a zone offset (the log's offset is then that one's, not the half's).
  */
 export function halfFactsOf(index: LogIndex, seen: Seen, primed: string | undefined, utcOffsetMin: number, frontHadOffset = false): HalfFacts {
-  return { seen, zoneOffsets: index.zoneOffsetSeen && !frontHadOffset, firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin };
+  const { up, down } = index.orderCounts;
+  const order = index.dialect.mayDescend === true ? { descending: index.descending, up, down } : undefined;
+  return { seen, zoneOffsets: index.zoneOffsetSeen && !frontHadOffset, firstOffsetMin: index.logOffsetMin, primed, utcOffsetMin, order };
 }
 
 /**
@@ -107,6 +113,20 @@ export function halfFits(half: HalfFacts, front: FrontEnd, dayBase: number | und
   // half's timed records (there are some when it leaves a time edge) are read.
   if (half.zoneOffsets && !start.hasOffset && !Number.isNaN(front.edge.t)) return { fits: 'whole', days: 0 };
   const seen = half.seen;
+  const descending = start.finishing[6] === 1;
+  if (half.order !== undefined) {
+    // A table that may come newest first: each half was finished in the order its first records gave
+    // (holdOrder); the lines stand only where that is the order one scan decides from all its records
+    // (OrderedStore.finish), with the pair across the split. Zone offsets make times compare otherwise.
+    if (half.zoneOffsets || start.hasOffset) return { fits: 'whole', days: 0 };
+    const first = seen.firstTimed?.t ?? NaN;
+    const last = front.order.lastTimed;
+    const up = front.order.up + half.order.up + (first > last ? 1 : 0);
+    const down = front.order.down + half.order.down + (first < last ? 1 : 0);
+    // (A half with no such pair has no regression in it, whichever order it was finished in.)
+    const halfOrdered = half.order.up + half.order.down > 0;
+    if ((halfOrdered && half.order.descending !== descending) || down > up !== descending) return { fits: 'whole', days: 0 };
+  }
   if (seen.timedWithoutOffset) {
     if (seen.timedBeforeOffset && half.zoneOffsets) return again;
     const assumed = half.zoneOffsets ? half.firstOffsetMin : half.utcOffsetMin;
@@ -127,6 +147,7 @@ export function halfFits(half: HalfFacts, front: FrontEnd, dayBase: number | und
   const t = first.t + days * DAY_MS;
   const edge = front.edge;
   // The edge a regression is measured from: this half's first record's own, or one of the same time (and text).
-  if (Number.isNaN(edge.t) || edge.t < t || (edge.t === t && (!edgeText || edge.text === first.text))) return { fits: 'keep', days };
+  // Newest first, the edge is the earliest time so far, and a record later than it goes back.
+  if (Number.isNaN(edge.t) || (descending ? edge.t > t : edge.t < t) || (edge.t === t && (!edgeText || edge.text === first.text))) return { fits: 'keep', days };
   return again;
 }

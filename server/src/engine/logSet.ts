@@ -207,12 +207,13 @@ export type LogSetNote = string;
 
 /**
  * Whether msglog check of a log of `dialect` is done window by window on two threads (windowedCheck.ts):
- * a dialect read in parts (with its parser's state, EMG's, checked at the split), in time order, keyless
- * with its problem lines kept, and no text searched (MSGLOG_CHECK_WINDOWS=0 turns it off, to compare).
+ * a dialect read in parts (with its parser's state, EMG's, checked at the split; a table that may come
+ * newest first in the order its first records give, checked at the end), keyless with its problem lines
+ * kept, and no text searched (MSGLOG_CHECK_WINDOWS=0 turns it off, to compare).
  */
 function checksInWindows(dialect: Dialect, options: LogSetOptions): boolean {
   if (process.env.MSGLOG_CHECK_WINDOWS === '0') return false;
-  return canSplit(dialect, true) && dialect.mayDescend !== true && options.keyless === true && options.problemLines === true && options.segments === true && options.search === undefined;
+  return canSplit(dialect, true) && options.keyless === true && options.problemLines === true && options.segments === true && options.search === undefined;
 }
 
 export class LogSet {

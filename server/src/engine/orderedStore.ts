@@ -108,6 +108,16 @@ export class OrderedStore extends WindowedStore {
   }
 
   /**
+   * A windowed check's (windowedCheck.ts): from now on its records are finished in the order those so
+   * far give, once they give one (a pair of timed records in a row); finish no longer decides it, since
+   * the records of the windows before are forgotten. Whether the whole log goes that way is checked at
+   * its end (halfFits): where it does not, the log is checked as before.
+   */
+  holdOrder(): void {
+    if (this.mayDescend && this.decidedOrder === undefined && this.up + this.down > 0) this.decidedOrder = this.descending;
+  }
+
+  /**
    * Makes this store, new and empty, finish its records as the ones after those `start` ends (a
    * segment of a log left where a worker indexed it: LogIndex.segments); a log that may come newest
    * first in the order `start` was finished in (orderAs).
@@ -134,6 +144,8 @@ export class OrderedStore extends WindowedStore {
       return;
     }
     if (this.dayBase !== undefined) this.rollDays();
+    // Before a first pair of timed records there is at most one, and no regression either way.
+    const ordered = this.up + this.down > 0;
     for (let r = first; r < this.recordCount; r++) {
       if (this.recFlags[r] & RecordFlag.NoTime) continue;
       const t = this.normalized(r);
@@ -144,8 +156,9 @@ export class OrderedStore extends WindowedStore {
       if (this.recWall[r] >= DATED_MS) this.dated = true;
     }
     const descending = this.decidedOrder ?? this.down > this.up;
-    // A segment's first records are finished from the edge the store before it left, not anew.
-    if ((descending !== this.descending || first === 0) && !this.continues) {
+    // A segment's first records are finished from the edge the store before it left, not anew. An order
+    // first given now changes nothing before `first` (a window's: the records before it are forgotten).
+    if (((descending !== this.descending && ordered) || first === 0) && !this.continues) {
       this.descending = descending;
       this.markTimeRegressions(0);
       this.countProblems(0);

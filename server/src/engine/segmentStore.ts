@@ -32,7 +32,7 @@ export interface SegmentStart {
   prevOffset: number;
   hasOffset: boolean;
   logOffsetMin: number;
-  /** day, maxTod, lastTimed, regressionEdge, finishPrev, dated (0/1), in this order. */
+  /** day, maxTod, lastTimed, regressionEdge, finishPrev, dated (0/1), descending (0/1), in this order. */
   finishing: number[];
 }
 

@@ -55,6 +55,8 @@ function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: n
   let first = onFirstRecords;
   while (index.scannedTo < to) {
     const held = index.indexWindow(windowBytes, WINDOW_BUILD, to);
+    // A table that may come newest first: in the order its first records give (checked at the end: halfFits).
+    index.holdOrder();
     if (first !== undefined && (index.recordCount > 0 || index.scannedTo >= to)) {
       first();
       first = undefined;
@@ -85,7 +87,7 @@ export function frontHalf(index: LogIndex, to: number, windowBytes: number, form
   for (const d of facts.facts(index, index.recordCount, true)) write(d);
   // Records finished in the log's offset before the first that wrote one: one scan reads them in that one.
   if (seen.timedBeforeOffset && index.zoneOffsetSeen) return undefined;
-  return { start: index.segmentStart(), edge: facts.edgeNow(), parserState: index.parserState };
+  return { start: index.segmentStart(), edge: facts.edgeNow(), parserState: index.parserState, order: index.orderCounts };
 }
 
 /** The back half of a log, indexed window by window as if nothing came before it (or from `front`, when that is known). */

@@ -311,7 +311,7 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
   ends.fold(index, index.recordCount, index.sessionCount);
   index.forget(index.recordCount);
   const start = index.segmentStart();
-  const front: FrontEnd = { start, edge: { t: index.timeEdge().t, text: '' }, parserState: index.parserState };
+  const front: FrontEnd = { start, edge: { t: index.timeEdge().t, text: '' }, parserState: index.parserState, order: index.orderCounts };
   const { keys, facts } = expect(back, 'keys');
   const { fits, days } = halfFits(facts, front, index.dialect.timeOfDay?.(ctx), false);
   // A zone offset the half writes where this thread's half wrote none: read as before (rare, and the ends here keep none).
