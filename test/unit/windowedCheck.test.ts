@@ -76,25 +76,35 @@ function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number,
 
 const WINDOWED = ['communigate-log', 'axigen-log', 'messaging-server-log', 'emg-log'];
 
-for (const id of WINDOWED) {
-  test(`${id}: windowed check at every split, windows of 1, 40 and 4096 bytes, text and JSON, equals one scan`, () => {
-    const d = dialect(id);
-    assert.ok((d.partable || d.splitsWithState !== undefined) && !d.mayDescend, 'a dialect checked in windows');
-    const lines = SAMPLES[id];
-    const fits = new Map<Fit, number>();
-    for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
-      for (const format of FORMATS) {
-        const expected = oneScan(bytes, d, format);
-        for (const split of lineStarts(bytes)) {
-          for (const windowBytes of [1, 40, 4096]) {
-            const got = windowed(bytes, d, split, windowBytes, format);
-            fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
-            assert.notEqual(got.fit, 'whole', `${id}: every record writes a zone offset, or none does`);
-            assert.equal(got.lines, expected, `${id} split at ${split}, windows of ${windowBytes}, ${JSON.stringify(format)}`);
-          }
+/**
+ * windowed() of `lines` (three line endings) at every split, windows of 1, 40 and 4096 bytes, each format:
+ * `each` is given what it made and one scan's lines; returns how often the worker's lines stood.
+ */
+function everySplit(d: Dialect, lines: string[], each: (got: ReturnType<typeof windowed>, expected: string, what: string) => void): Map<Fit, number> {
+  const fits = new Map<Fit, number>();
+  for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
+    for (const format of FORMATS) {
+      const expected = oneScan(bytes, d, format);
+      for (const split of lineStarts(bytes)) {
+        for (const windowBytes of [1, 40, 4096]) {
+          const got = windowed(bytes, d, split, windowBytes, format);
+          fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
+          each(got, expected, `split at ${split}, windows of ${windowBytes}, ${JSON.stringify(format)}`);
         }
       }
     }
+  }
+  return fits;
+}
+
+for (const id of WINDOWED) {
+  test(`${id}: windowed check at every split, windows of 1, 40 and 4096 bytes, text and JSON, equals one scan`, () => {
+    const d = dialect(id);
+    assert.ok(d.partable || d.splitsWithState !== undefined, 'a dialect checked in windows');
+    const fits = everySplit(d, SAMPLES[id], (got, expected, what) => {
+      assert.notEqual(got.fit, 'whole', `${id}: every record writes a zone offset, or none does`);
+      assert.equal(got.lines, expected, `${id} ${what}`);
+    });
     assert.ok((fits.get('keep') ?? 0) > 0, `${id}: the worker's lines stand at some splits`);
     // Messaging Server's and EMG's samples have no time regression: every split keeps the worker's lines.
     if (id !== 'messaging-server-log' && id !== 'emg-log') assert.ok((fits.get('again') ?? 0) > 0, `${id}: the worker's half is read again at some splits (a rollover or regression at the split)`);
@@ -105,19 +115,9 @@ test('privateserver-log: tables newest or oldest first, windowed at every split 
   const d = dialect('privateserver-log');
   const tables: Record<string, string[]> = { ...TABLES, sample: SAMPLES['privateserver-log'], 'timed, untimed, timed': [TABLES['newest first'][0], TABLES['newest first'][1], TABLES['newest first'][2], 'x\tshort', ...TABLES['newest first'].slice(3)] };
   for (const [name, lines] of Object.entries(tables)) {
-    const fits = new Map<Fit, number>();
-    for (const bytes of [Buffer.from(lines.join('\n')), Buffer.from(lines.join('\r\n') + '\r\n'), Buffer.from(mixedEndings(lines))]) {
-      for (const format of FORMATS) {
-        const expected = oneScan(bytes, d, format);
-        for (const split of lineStarts(bytes)) {
-          for (const windowBytes of [1, 40, 4096]) {
-            const got = windowed(bytes, d, split, windowBytes, format);
-            fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
-            if (got.fit !== 'whole') assert.equal(got.lines, expected, `${name}: split at ${split}, windows of ${windowBytes}, ${JSON.stringify(format)}`);
-          }
-        }
-      }
-    }
+    const fits = everySplit(d, lines, (got, expected, what) => {
+      if (got.fit !== 'whole') assert.equal(got.lines, expected, `${name}: ${what}`);
+    });
     const [keep, again, whole] = [fits.get('keep') ?? 0, fits.get('again') ?? 0, fits.get('whole') ?? 0];
     assert.ok(keep > 0, `${name}: the worker's lines stand at some splits`);
     if (name === 'newest first' || name === 'oldest first') assert.ok(again > 0, `${name}: its half is read again at a regression at the split`);
