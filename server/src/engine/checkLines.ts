@@ -261,7 +261,7 @@ export class CheckLinesAt implements LineSink, CheckCounts {
   /** Per line: the chunk its body is in, where the body ends there, and its lines from the half's start. */
   private chunkOf = new Uint32Array(1024);
   private ends = new Uint32Array(1024);
-  private lines = new Uint32Array(1024);
+  private startLines = new Uint32Array(1024);
   private endLines = new Uint32Array(1024);
   /** Where the body being written starts in the last chunk. */
   private bodyStart = 0;
@@ -275,12 +275,12 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     if (i >= this.ends.length) {
       this.chunkOf = grow(this.chunkOf, i + 1);
       this.ends = grow(this.ends, i + 1);
-      this.lines = grow(this.lines, i + 1);
+      this.startLines = grow(this.startLines, i + 1);
       this.endLines = grow(this.endLines, i + 1);
     }
     this.chunkOf[i] = this.chunks.length - 1;
     this.ends[i] = this.used;
-    this.lines[i] = line;
+    this.startLines[i] = line;
     this.endLines[i] = endLine;
   }
 
@@ -303,8 +303,8 @@ export class CheckLinesAt implements LineSink, CheckCounts {
 
   /** The lines as a worker hands them over, the half starting at 0-based line `base` of the log (written as `format` says: add's). */
   bodies(base: number, format: CheckFormat): CheckBodies {
-    const { chunks, chunkOf, ends, lines, endLines, errors, warnings, written } = this;
-    return { format, base, chunks, chunkOf, ends, startLines: lines, endLines, errors, warnings, written };
+    const { chunks, chunkOf, ends, startLines, endLines, errors, warnings, written } = this;
+    return { format, base, chunks, chunkOf, ends, startLines, endLines, errors, warnings, written };
   }
 
   /** Room for `n` more bytes of the body being written: in a new chunk when the last has none, the body's start moved there. */

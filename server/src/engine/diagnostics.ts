@@ -161,7 +161,8 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
       if (flags & RecordFlag.TimeRegression) {
         const by = mirror ? t - edge : edge - t;
         const after = edgeText(carried, edgeRecord < 0 ? carried.index : index, edgeRecord < 0 ? carried.record : edgeRecord);
-        yield factAs(fact, 
+        yield factAs(
+          fact,
           'time-regression',
           'warning',
           mirror
@@ -175,7 +176,8 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
       }
     }
     if (flags & RecordFlag.Malformed) {
-      yield factAs(fact, 
+      yield factAs(
+        fact,
         'malformed',
         'warning',
         index.dialect.malformedMessage ?? 'Malformed record',

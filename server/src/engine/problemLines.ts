@@ -61,7 +61,7 @@ export class ProblemLines {
     const { recordCount, recStartOffset, recLevel, recSeverity, recFlags } = store;
     // A CR ends the line too (CRLF, or a lone CR). The next CR is looked up only once a line passes it,
     // as the scan does: a log without CRs pays one search per chunk, not a loop over each line's bytes.
-    let cr = -2;
+    let cr = -2; // not looked up yet; -1: none after
     for (let r = first; r < recordCount; r++) {
       if ((recLevel[r] === NO_LEVEL || recSeverity[r] > Severity.Warning) && !(recFlags[r] & RecordFlag.EventError)) continue;
       const start = recStartOffset[r] - base;
