@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { JsonBytes, LogIndex, LogSet, MemorySource, SessionJson, listSessions } from '../../server/src/engine';
+import { JsonBytes, LogIndex, LogSet, MemorySource, rowWidths, SessionJson, SessionRows, listSessions } from '../../server/src/engine';
 import type { Dialect, LogFile, LogSource } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { FileSource } from '../../server/src/engine/source';
 import { PartWorker, startEarlyPartWorker, workerFile } from '../../server/src/engine/parallel';
 import { answerWord, gatherHalf, halfKeys, readHalves } from '../../server/src/engine/windowedSessions';
-import type { HalfReading, HalfWorker, SessionsHalfAnswer, SessionsHalfJob, SessionsWord } from '../../server/src/engine/windowedSessions';
+import type { HalfReading, HalfWorker, RowsWord, SessionsHalfAnswer, SessionsHalfJob, SessionsWord } from '../../server/src/engine/windowedSessions';
 import { generatedLog, mixedEndings, REAL_LOG, withThreads } from './helpers';
 import { CTX, lineStarts, SAMPLES } from './partSamples';
 
@@ -32,6 +32,8 @@ class HereHalf implements HalfWorker {
   private readonly gathered: ReturnType<typeof gatherHalf>;
   word: SessionsWord['take'] | undefined;
   terminated = false;
+  /** What serves this thread's second word (a text list's widths). */
+  private rows: ((rows: RowsWord) => void) | undefined;
 
   constructor(source: LogSource, d: Dialect, job: Job) {
     const post = (answer: SessionsHalfAnswer): number => this.answers.push(answer);
@@ -43,9 +45,14 @@ class HereHalf implements HalfWorker {
     return this.answers.shift() ?? { error: 'nothing posted' };
   }
 
-  send(word: SessionsWord): void {
+  send(word: SessionsWord | RowsWord): void {
+    if ('widths' in word) {
+      assert.ok(this.rows, 'widths are asked for');
+      this.rows(word);
+      return;
+    }
     this.word = word.take;
-    answerWord(this.gathered, word, (answer) => this.answers.push(answer));
+    this.rows = answerWord(this.gathered, word, (answer) => this.answers.push(answer));
   }
 
   terminate(): void {
@@ -63,9 +70,29 @@ function jsonLines(index: LogIndex): string {
   return text;
 }
 
-/** Every field of every session (what the text list and the outline show), and the lines. */
+/** The rows of an index's sessions as msglog sessions writes them, and those written after them by a worker, with the same widths. */
+function textRows(index: LogIndex): string {
+  const later = index.laterSessionRows;
+  const w = new JsonBytes();
+  const rows = new SessionRows(index, { name: 'a.log', files: [{ display: 'a.log' }], locateRecord: () => ({ file: 0, line: 0 }), locate: () => ({ file: 0, line: 0 }) }, w, false, later?.widths ?? rowWidths([index]));
+  for (let s = 0; s < index.sessionCount; s++) rows.write(s);
+  let text = w.take().toString('utf8');
+  for (const chunk of later?.chunks() ?? []) text += Buffer.from(chunk).toString('utf8');
+  return text;
+}
+
+/** Every field of every session (what the outline shows), and the lines. */
 function summaries(index: LogIndex): string {
   return JSON.stringify({ lines: index.lineCount, sessions: listSessions(index) });
+}
+
+/** How the worker's half is taken: every session in here ('all'), or the worker writing the JSON lines or text rows of its own. */
+type Mode = 'all' | 'json' | 'text';
+const MODES: Mode[] = ['all', 'json', 'text'];
+
+/** What the list shows in that mode: every session's fields, or the lines written. */
+function listed(index: LogIndex, mode: Mode): string {
+  return mode === 'all' ? summaries(index) : mode === 'json' ? jsonLines(index) : textRows(index);
 }
 
 function oneScan(bytes: Buffer, d: Dialect, windowBytes: number): LogIndex {
@@ -77,34 +104,32 @@ function oneScan(bytes: Buffer, d: Dialect, windowBytes: number): LogIndex {
 type Fit = 'keep' | 'again' | 'whole';
 
 /** Both halves on this thread, as the two threads do them: the index, and whether the worker's half stood. */
-function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number, json: boolean, grown = Buffer.alloc(0)): { index: LogIndex | undefined; fit: Fit } {
+function windowed(bytes: Buffer, d: Dialect, split: number, windowBytes: number, mode: Mode, grown = Buffer.alloc(0)): { index: LogIndex | undefined; fit: Fit } {
   // The log as the worker reads it may have grown since this thread took its size: it reads up to that.
   const job: Job = { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, windowBytes };
   const back = new HereHalf(new MemorySource(Buffer.concat([bytes, grown])), d, job);
   const index = new LogIndex(new MemorySource(bytes), d, CTX);
-  if (!readHalves(index, back, job, CTX, json)) return { index: undefined, fit: 'whole' };
+  if (!readHalves(index, back, job, CTX, mode === 'all' ? undefined : mode)) return { index: undefined, fit: 'whole' };
   return { index, fit: back.word !== undefined ? 'keep' : 'again' };
 }
 
 const WINDOWED = ['communigate-log', 'axigen-log', 'messaging-server-log'];
 
 for (const id of WINDOWED) {
-  test(`${id}: sessions in two halves at every split, windows of 1, 40 and 4096 bytes, as a list and as JSON, are one scan's`, () => {
+  test(`${id}: sessions in two halves at every split, windows of 1, 40 and 4096 bytes, taken in or written by the worker as JSON and as text, are one scan's`, () => {
     const d = dialect(id);
     assert.ok(d.partable === true || d.splitsWithState === 'always', 'a dialect read in parts with its keys');
     const fits = new Map<Fit, number>();
     for (const bytes of [Buffer.from(SAMPLES[id].join('\n')), Buffer.from(SAMPLES[id].join('\r\n') + '\r\n'), Buffer.from(mixedEndings(SAMPLES[id]))]) {
       for (const windowBytes of [1, 40, 4096]) {
         const one = oneScan(bytes, d, windowBytes);
-        const expected = { list: summaries(one), json: jsonLines(one) };
+        const expected = new Map(MODES.map((mode) => [mode, listed(one, mode)]));
         for (const split of lineStarts(bytes)) {
-          for (const json of [false, true]) {
-            const got = windowed(bytes, d, split, windowBytes, json);
+          for (const mode of MODES) {
+            const got = windowed(bytes, d, split, windowBytes, mode);
             fits.set(got.fit, (fits.get(got.fit) ?? 0) + 1);
             if (got.index === undefined) continue;
-            const at = `${id} split at ${split}, windows of ${windowBytes}, json ${json}`;
-            if (json) assert.equal(jsonLines(got.index), expected.json, at);
-            else assert.equal(summaries(got.index), expected.list, at);
+            assert.equal(listed(got.index, mode), expected.get(mode), `${id} split at ${split}, windows of ${windowBytes}, ${mode}`);
           }
         }
       }
@@ -124,15 +149,15 @@ test('a split where CommuniGate\'s day rolls over keeps the worker\'s sessions, 
   const late = at('00:00:02.000 5 SMTP-2');
   assert.ok(nextDay > 0 && late > 0);
   const one = oneScan(bytes, d, 64);
-  for (const json of [false, true]) {
-    const rolled = windowed(bytes, d, nextDay, 64, json);
+  for (const mode of MODES) {
+    const rolled = windowed(bytes, d, nextDay, 64, mode);
     assert.equal(rolled.fit, 'keep', 'the first record after the split is on the next day');
     assert.ok(rolled.index);
-    assert.equal(json ? jsonLines(rolled.index) : summaries(rolled.index), json ? jsonLines(one) : summaries(one));
-    const regressed = windowed(bytes, d, late, 64, json);
+    assert.equal(listed(rolled.index, mode), listed(one, mode), mode);
+    const regressed = windowed(bytes, d, late, 64, mode);
     assert.equal(regressed.fit, 'again', 'the first record after the split goes back in time');
     assert.ok(regressed.index);
-    assert.equal(json ? jsonLines(regressed.index) : summaries(regressed.index), json ? jsonLines(one) : summaries(one));
+    assert.equal(listed(regressed.index, mode), listed(one, mode), mode);
   }
   // The rolled over sessions do end a day on: the list shows it.
   assert.match(summaries(one), /"key":"NEXT-9"/);
@@ -147,10 +172,10 @@ test('a log that grows while its sessions are listed is read as far as this thre
     const grown = Buffer.concat([whole.subarray(cut), Buffer.from(SAMPLES[id].join('\n'))]);
     const one = oneScan(bytes, d, 64);
     for (const split of lineStarts(bytes)) {
-      for (const json of [false, true]) {
-        const got = windowed(bytes, d, split, 64, json, grown);
+      for (const mode of MODES) {
+        const got = windowed(bytes, d, split, 64, mode, grown);
         if (got.index === undefined) continue;
-        assert.equal(json ? jsonLines(got.index) : summaries(got.index), json ? jsonLines(one) : summaries(one), `${id} split at ${split}, json ${json}`);
+        assert.equal(listed(got.index, mode), listed(one, mode), `${id} split at ${split}, ${mode}`);
       }
     }
   }
@@ -162,29 +187,29 @@ test('the real CommuniGate log, its sessions in two halves at 25 splits with 1 K
   const starts = lineStarts(bytes);
   const one = oneScan(bytes, d, 1024);
   assert.ok(one.sessionCount > 100, 'the real log has sessions');
-  const expected = { list: summaries(one), json: jsonLines(one) };
+  const expected = new Map(MODES.map((mode) => [mode, listed(one, mode)]));
   for (let k = 1; k <= 25; k++) {
     const split = starts[Math.floor((starts.length * k) / 26)];
-    for (const json of [false, true]) {
-      const got = windowed(bytes, d, split, 1024, json);
+    for (const mode of MODES) {
+      const got = windowed(bytes, d, split, 1024, mode);
       assert.ok(got.index, `split at ${split}: the worker's half fits or is read again`);
-      assert.equal(json ? jsonLines(got.index) : summaries(got.index), json ? expected.json : expected.list, `split at ${split}, json ${json}`);
+      assert.equal(listed(got.index, mode), expected.get(mode), `split at ${split}, ${mode}`);
     }
   }
 });
 
 const logFileOf = (file: string, id: string): LogFile => ({ path: file, name: '2026-01-15.log', display: file, arg: 0, dialect: dialect(id), mtimeMs: CTX.mtimeMs ?? 0 });
 
-test('sessions --json of a generated log go through a real worker (started early or not): one thread\'s JSON; a text list is one thread\'s', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
+test('sessions of a generated log go through a real worker (started early or not): one thread\'s JSON lines and text rows', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-sessions-windows-'));
   try {
     for (const id of ['communigate', 'axigen', 'messaging-server']) {
       const logFile = logFileOf(generatedLog(dir, id, 6), `${id}-log`);
-      for (const json of [false, true]) {
-        const options = { sessionEnds: true, sessionsJson: json };
+      for (const mode of ['json', 'text'] as const) {
+        const options = { sessionEnds: true, sessionList: mode };
         const one = await withThreads('1', () => LogSet.open([logFile], options));
         const index = one.sources[0].index;
-        const expected = json ? jsonLines(index) : summaries(index);
+        const expected = listed(index, mode);
         assert.ok(index.sessionCount > (id === 'messaging-server' ? 5 : 1000), `${id}: the generated log has sessions (${index.sessionCount})`);
         one.close();
         for (const early of [true, false]) {
@@ -192,9 +217,9 @@ test('sessions --json of a generated log go through a real worker (started early
           const set = await withThreads('2', () => LogSet.open([logFile], options));
           try {
             const two = set.sources[0].index;
-            // A list written as JSON leaves the back half's new sessions to the worker; a text list is read on one thread.
-            assert.equal(two.laterSessionsJson !== undefined, json, `${id}: the worker writes its sessions' lines for JSON only`);
-            assert.equal(json ? jsonLines(two) : summaries(two), expected, `${id}, json ${json}, early worker ${early}`);
+            // The back half's new sessions are left to the worker, which writes their JSON lines or text rows.
+            assert.ok((mode === 'json' ? two.laterSessionsJson : two.laterSessionRows) !== undefined, `${id}: the worker writes its sessions' ${mode}`);
+            assert.equal(listed(two, mode), expected, `${id}, ${mode}, early worker ${early}`);
           } finally {
             set.close();
           }
@@ -221,7 +246,7 @@ test('a worker writes more JSON than its ring holds: it waits for this thread to
     assert.ok(entry, 'the index worker is built');
     const back = new PartWorker(entry, job) as unknown as PartWorker<SessionsHalfAnswer>;
     const index = new LogIndex(source, d, CTX);
-    assert.ok(readHalves(index, back, job, CTX, true, {}, 2), 'the worker\'s half fits');
+    assert.ok(readHalves(index, back, job, CTX, 'json', {}, 2), 'the worker\'s half fits');
     // Each chunk is read as it comes (its slot is written over after): counted on the way.
     const later = index.laterSessionsJson;
     assert.ok(later, 'the worker writes its sessions\' lines');
@@ -240,14 +265,15 @@ test('a worker writes more JSON than its ring holds: it waits for this thread to
   }
 });
 
-test('a gathered half\'s keys are handed to this thread where they are (shared memory, nothing copied or transferred), and find the same sessions', () => {
+test('a gathered half\'s keys are handed to this thread where they are (shared memory, nothing copied or transferred), and find the same sessions; their record counts are a copy, transferred', () => {
   const bytes = fs.readFileSync(REAL_LOG);
   const d = dialect('communigate-log');
   const split = lineStarts(bytes)[100];
   const g = gatherHalf(new MemorySource(bytes), d, CTX, { from: split, to: bytes.length, toleranceMs: 1000, utcOffsetMin: 0, windowBytes: 1024 });
   const { keys, transfer } = halfKeys(g);
   assert.ok(keys.pool.buffer instanceof SharedArrayBuffer && keys.bounds.buffer instanceof SharedArrayBuffer && keys.hashes.buffer instanceof SharedArrayBuffer, 'the key table grew over shared memory');
-  assert.deepEqual(transfer, []);
+  assert.deepEqual(transfer, [keys.records.buffer]);
+  assert.deepEqual([...keys.records], [...g.index.sessionRecordCount.subarray(0, keys.sessions)]);
   assert.equal(keys.sessions, g.index.sessionCount);
   assert.ok(keys.sessions > 50);
   for (let s = 0; s < keys.sessions; s++) {

@@ -40,7 +40,7 @@ function isDirectory(p: string): boolean {
  * Opens the logs FILE arguments name. With one plain FILE its problem is the command's error (thrown);
  * with several, each problem is one stderr line and undefined is returned when nothing is left to read.
  */
-export async function openLogs(args: Args, named: readonly string[], options: { holdPartialLine?: boolean; search?: string; sessionEnds?: boolean; sessionsJson?: boolean; problemLines?: boolean; keyless?: boolean; segments?: boolean; checkJson?: boolean } = {}): Promise<OpenedLogs | undefined> {
+export async function openLogs(args: Args, named: readonly string[], options: { holdPartialLine?: boolean; search?: string; sessionEnds?: boolean; sessionList?: 'json' | 'text'; problemLines?: boolean; keyless?: boolean; segments?: boolean; checkJson?: boolean } = {}): Promise<OpenedLogs | undefined> {
   if (named.length === 0) throw new UsageError('missing FILE');
   const files = withStdin(named);
   const single = files.length === 1 && !isDirectory(files[0]);
@@ -55,7 +55,7 @@ export async function openLogs(args: Args, named: readonly string[], options: { 
   if (expanded.files.length === 0) return undefined;
   const prefixed = !single || expanded.files.length > 1;
   const check = options.checkJson === undefined ? undefined : { json: options.checkJson, named: prefixed };
-  const set = await LogSet.open(expanded.files, { utcOffsetMin, holdPartialLine: options.holdPartialLine, search: options.search, sessionEnds: options.sessionEnds, sessionsJson: options.sessionsJson === true && !prefixed, problemLines: options.problemLines, keyless: options.keyless, segments: options.segments, check }, (f: LogFile, e: Error) => {
+  const set = await LogSet.open(expanded.files, { utcOffsetMin, holdPartialLine: options.holdPartialLine, search: options.search, sessionEnds: options.sessionEnds, sessionList: prefixed ? undefined : options.sessionList, problemLines: options.problemLines, keyless: options.keyless, segments: options.segments, check }, (f: LogFile, e: Error) => {
     if (single) throw new LogInputError(`cannot read ${f.display}: ${e.message}`);
     warn(`cannot read ${f.display}: ${e.message}`);
     failed = true;

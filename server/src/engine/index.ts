@@ -93,4 +93,6 @@ export type { IndexCacheLimits } from './indexCache';
 
 export { JsonBytes, CHUNK_BYTES } from './export/jsonBytes';
 export { CLOSE_ALL, OPEN_DIALECT, OPEN_SESSIONS, SessionJson } from './sessionJson';
+export { KEY_COLUMN_MAX, rowWidths, SessionRows } from './sessionRows';
+export type { RowWidths } from './sessionRows';
 export { sessionsInHalves } from './windowedSessions';

@@ -24,7 +24,7 @@ import { BackHalf, backHalfLines } from './windowedCheck';
 import type { BackHalfAnswer, BackHalfJob } from './windowedCheck';
 import type { FrontEnd } from './halfFit';
 import { answerWord, gatherHalf, halfKeys } from './windowedSessions';
-import type { SessionsHalfAnswer, SessionsHalfJob, SessionsWord } from './windowedSessions';
+import type { RowsWord, SessionsHalfAnswer, SessionsHalfJob, SessionsWord } from './windowedSessions';
 
 /**
  * Claims parts from the back until none is left, posting each as it is done; the last answer says so.
@@ -62,15 +62,20 @@ function run(job: PartJob): void {
   }
 }
 
-/** Serves this thread's word (the next message on `port`) once: an error is posted as the last answer; `end` runs after. */
-function whenTold<W>(port: MessagePort, post: (answer: { error: string; last: true }) => void, end: () => void, serve: (word: W) => void): void {
+/**
+ * Serves this thread's word (the next message on `port`) once: an error is posted as the last answer;
+ * `end` runs after, unless `serve` returns how to serve the word after it (served the same way).
+ */
+function whenTold<W, N = never>(port: MessagePort, post: (answer: { error: string; last: true }) => void, end: () => void, serve: (word: W) => void | ((next: N) => void)): void {
   port.once('message', (word: W) => {
+    let next: void | ((next: N) => void) = undefined;
     try {
-      serve(word);
+      next = serve(word);
     } catch (e) {
       post({ error: messageOf(e), last: true });
     } finally {
-      end();
+      if (typeof next === 'function') whenTold<N>(port, post, end, next);
+      else end();
     }
   });
 }
@@ -176,7 +181,8 @@ function sessionsHalf(job: SessionsHalfJob & { done: SharedArrayBuffer; port: Me
     const { keys, transfer } = halfKeys(gathered);
     post({ k: -1, keys, facts: gathered.facts }, transfer);
     waiting = true;
-    whenTold<SessionsWord>(job.port, post, end, (word) => answerWord(gathered, word, post));
+    // A text list's rows wait for a second word, their widths (answerWord returns what serves it).
+    whenTold<SessionsWord, RowsWord>(job.port, post, end, (word) => answerWord(gathered, word, post));
   } catch (e) {
     post({ error: messageOf(e), last: true });
   } finally {

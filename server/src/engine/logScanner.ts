@@ -3,6 +3,7 @@
 // continuation lines and overflow markers taken in; a build and an append of what the log gained.
 import { CR, LF, SP, TAB } from './bytes';
 import type { CheckBodies, CheckLines } from './checkLines';
+import type { RowWidths } from './sessionRows';
 import { RecordTexts } from './recordTexts';
 import type { LogSource } from './source';
 import type { Dialect, FastRecords, FastScan, ParseContext } from './types';
@@ -51,6 +52,8 @@ export class LogScanner extends RecordTexts {
    * windowedSessions.ts): they follow the index's own, in order, chunk by chunk.
    */
   laterSessionsJson: (() => Iterable<Uint8Array>) | undefined = undefined;
+  /** As laterSessionsJson, for a text list: the rows after this index's, and the widths every row of the list is written with. */
+  laterSessionRows: { widths: RowWidths; chunks: () => Iterable<Uint8Array> } | undefined = undefined;
   /**
    * With BuildOptions.checkFormat, where the worker that indexed the log's later parts kept them: the
    * check lines it writes of them (waits for them). This index then holds the log's first part only.

@@ -20,7 +20,7 @@ import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 import type { BackHalfJob } from './windowedCheck';
 import type { FrontEnd } from './halfFit';
-import type { SessionsHalfJob, SessionsWord } from './windowedSessions';
+import type { RowsWord, SessionsHalfJob, SessionsWord } from './windowedSessions';
 
 /** Below this size one thread is quicker than starting workers. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
@@ -190,7 +190,7 @@ export class PartWorker<Answer = PartAnswer> {
   }
 
   /** Tells a worker that kept its parts what to do with them (keptParts.ts), or a windowed check's worker where the front half ends (windowedCheck.ts). */
-  send(order: KeptPartsOrder | FrontEnd | SessionsWord): void {
+  send(order: KeptPartsOrder | FrontEnd | SessionsWord | RowsWord): void {
     this.port.postMessage(order);
   }
 

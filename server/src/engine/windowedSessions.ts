@@ -20,6 +20,8 @@ import type { PartLead } from './portableStore';
 import type { SegmentStart } from './segmentStore';
 import { SessionEnds } from './sessionEnds';
 import { SessionJson } from './sessionJson';
+import { rowWidths, SessionRows } from './sessionRows';
+import type { RowWidths } from './sessionRows';
 import type { LogSource } from './source';
 import { DAY_MS } from './time';
 import type { Dialect, ParseContext } from './types';
@@ -58,12 +60,16 @@ export interface SessionsHalfJob extends HalfJob {
   kind: 'sessions-half';
 }
 
-/** The half's keys by session (bytes, bounds, hashes): for this thread to tell which sessions it has too. */
+/**
+ * The half's keys by session (bytes, bounds, hashes): for this thread to tell which sessions it has too;
+ * and their record counts, for the width of a text list's records column.
+ */
 export interface HalfKeys {
   sessions: number;
   pool: Uint8Array;
   bounds: Uint32Array;
   hashes: Uint32Array;
+  records: Uint32Array;
 }
 
 /**
@@ -82,9 +88,19 @@ export type SessionsHalfAnswer =
 /**
  * This thread's word once its half is done: every session of the half, to be taken in here ('all'); or
  * those this thread has too (`shared`, 1 by the half's session number), the worker writing the JSON
- * lines of the others, their lines after `lineBase` and their times moved by `shiftMs` ('json').
+ * lines or text rows (`rows`) of the others, their lines after `lineBase` and their times moved by
+ * `shiftMs` ('lines'). Rows wait for a second word, their widths (RowsWord): those are known once this
+ * thread has taken in the sessions both halves have.
  */
-export type SessionsWord = { take: 'all' } | { take: 'json'; shared: Uint8Array; lineBase: number; shiftMs: number; ring: SharedArrayBuffer; taken: SharedArrayBuffer };
+export type SessionsWord = { take: 'all' } | { take: 'lines'; rows: boolean; shared: Uint8Array; lineBase: number; shiftMs: number; ring: SharedArrayBuffer; taken: SharedArrayBuffer };
+
+/** This thread's second word for a text list: the widths of every row's columns. */
+export interface RowsWord {
+  widths: RowWidths;
+}
+
+/** What a list's later lines are: JSON lines, or text rows (LogSetOptions.sessionList). */
+export type SessionList = 'json' | 'text';
 
 /**
  * The worker's JSON chunks go through a ring of RING_SLOTS slots shared with this thread, which takes
@@ -155,8 +171,10 @@ function transferable(arrays: ArrayBufferView[]): ArrayBuffer[] {
 export function halfKeys(g: GatheredHalf): { keys: HalfKeys; transfer: ArrayBuffer[] } {
   const view = g.index.keys.view();
   const shared = (a: ArrayBufferView): boolean => a.buffer instanceof SharedArrayBuffer;
-  const keys = shared(view.pool) && shared(view.bounds) && shared(view.hashes) ? { sessions: g.index.sessionCount, ...view } : { sessions: g.index.sessionCount, pool: view.pool.slice(), bounds: view.bounds.slice(), hashes: view.hashes.slice() };
-  return { keys, transfer: transferable([keys.pool, keys.bounds, keys.hashes]) };
+  const sessions = g.index.sessionCount;
+  const records = g.index.sessionRecordCount.slice(0, sessions);
+  const keys = shared(view.pool) && shared(view.bounds) && shared(view.hashes) ? { sessions, ...view, records } : { sessions, pool: view.pool.slice(), bounds: view.bounds.slice(), hashes: view.hashes.slice(), records };
+  return { keys, transfer: transferable([keys.pool, keys.bounds, keys.hashes, keys.records]) };
 }
 
 /** The sessions of the half whose `shared` is 1, in order: the sessions both halves have. */
@@ -200,13 +218,15 @@ function pickShared(g: GatheredHalf, shared: Uint8Array): HalfSessions {
 
 /**
  * The worker's side of this thread's word: its half's sessions handed over ('all'), or those this
- * thread has too, then the JSON lines of the others, written as this thread would write them after its own.
+ * thread has too, then the JSON lines or text rows of the others, written as this thread would write
+ * them after its own. Text rows wait for their widths: the function that writes them is returned, to
+ * be given this thread's second word (RowsWord); undefined when nothing more is to come.
  */
-export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: SessionsHalfAnswer, transfer?: ArrayBuffer[]) => void): void {
+export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: SessionsHalfAnswer, transfer?: ArrayBuffer[]) => void): ((rows: RowsWord) => void) | undefined {
   if (word.take === 'all') {
     const half = halfSessions(g);
     post({ k: -1, half, last: true }, halfBuffers(half));
-    return;
+    return undefined;
   }
   const picked = pickShared(g, word.shared);
   post({ k: -1, half: picked }, halfBuffers(picked));
@@ -220,7 +240,19 @@ export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: S
   }
   index.installSessionEnds(ends);
   const w = new JsonBytes();
-  const writer = new SessionJson(index, oneFile, w, false, false);
+  if (!word.rows) {
+    const json = new SessionJson(index, oneFile, w, false, false);
+    writeLater(w, word, sessions, (s) => json.write(s, false), post);
+    return undefined;
+  }
+  return ({ widths }) => {
+    const rows = new SessionRows(index, oneFile, w, false, widths);
+    writeLater(w, word, sessions, (s) => rows.write(s), post);
+  };
+}
+
+/** The lines of the half's sessions this thread has not (`write` writes one into `w`), through the ring a slot at a time; then the last answer. */
+function writeLater(w: JsonBytes, word: Extract<SessionsWord, { take: 'lines' }>, sessions: number, write: (s: number) => void, post: (answer: SessionsHalfAnswer) => void): void {
   const taken = new Int32Array(word.taken);
   const ring = new Uint8Array(word.ring);
   const slots = ring.length / RING_SLOT_BYTES;
@@ -240,7 +272,7 @@ export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: S
     });
   for (let s = 0; s < sessions; s++) {
     if (word.shared[s] === 1) continue;
-    writer.write(s, false);
+    write(s);
     if (w.pos >= CHUNK_BYTES) flush();
   }
   if (w.pos > 0) flush();
@@ -253,15 +285,15 @@ const oneFile = { name: '', files: [{ display: '' }], locateRecord: (): { file: 
 /** The worker as this thread sees it: a PartWorker, or the worker's functions run on this thread (tests). */
 export interface HalfWorker {
   waitSync(): SessionsHalfAnswer | { error: string };
-  send(word: SessionsWord): void;
+  send(word: SessionsWord | RowsWord): void;
   terminate(): void;
 }
 
 /**
- * The JSON the worker writes, a slot's piece at a time as it comes: each is to be written out before
+ * The lines the worker writes, a slot's piece at a time as it comes: each is to be written out before
  * the next is asked for (its slot of `ring` is then the worker's again, counted in `taken`).
  */
-function* jsonChunks(back: HalfWorker, ring: SharedArrayBuffer, taken: Int32Array): Generator<Uint8Array> {
+function* ringChunks(back: HalfWorker, ring: SharedArrayBuffer, taken: Int32Array): Generator<Uint8Array> {
   for (let out = 0; ; out++) {
     // The chunk before this one is written out.
     Atomics.store(taken, 0, out);
@@ -287,7 +319,7 @@ function expect<K extends string>(back: HalfWorker, has: K): Extract<SessionsHal
  * to be read as before (no worker, or the worker's half does not fit): `index` is then spent, and a new
  * one is to be built.
  */
-export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseContext, reading: HalfReading & { json: boolean }, options: BuildOptions = {}): boolean {
+export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseContext, reading: HalfReading & { list: SessionList }, options: BuildOptions = {}): boolean {
   const size = index.source.size;
   const split = lineStartAfter(index.source, Math.floor(size * FRONT_SHARE), size);
   const entry = workerFile();
@@ -296,15 +328,19 @@ export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseConte
   const job: SessionsHalfJob = { kind: 'sessions-half', path: file, from: split, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, windowBytes };
   const back = (takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job)) as unknown as PartWorker<SessionsHalfAnswer>;
   try {
-    return readHalves(index, back, job, ctx, reading.json, options);
+    return readHalves(index, back, job, ctx, reading.list, options);
   } catch (e) {
     back.terminate();
     throw e;
   }
 }
 
-/** sessionsInWindows once the worker `back` has its job: this thread's half, then the worker's taken in (its JSON through a ring of `ringSlots`). */
-export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, json: boolean, options: BuildOptions = {}, ringSlots = RING_SLOTS): boolean {
+/**
+ * sessionsInWindows once the worker `back` has its job: this thread's half, then the worker's taken in:
+ * the sessions both have, the worker's lines of the others through a ring of `ringSlots` (`list`); every
+ * one of its sessions when `list` is undefined.
+ */
+export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, list: SessionList | undefined, options: BuildOptions = {}, ringSlots = RING_SLOTS): boolean {
   const ends = new SessionEnds(job.to);
   index.foldSessionEnds(ends, job.windowBytes, options, job.from, false);
   index.acceptLead(expect(back, 'lead').lead);
@@ -324,7 +360,7 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
     // Records without a time before the half's first timed one take the time of the records before it.
     back.terminate();
     index.adoptHalfSessions(ends, halfSessions(gatherHalf(index.source, index.dialect, ctx, job, start)), 0);
-  } else if (!json || index.sessionCount === 0) {
+  } else if (list === undefined || index.sessionCount === 0) {
     back.send({ take: 'all' });
     index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
   } else {
@@ -332,9 +368,18 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
     for (let w = 0; w < keys.sessions; w++) shared[w] = index.keys.idOf(keys.pool, keys.bounds[2 * w], keys.bounds[2 * w + 1], keys.hashes[w]) >= 0 ? 1 : 0;
     const taken = new SharedArrayBuffer(4);
     const ring = new SharedArrayBuffer(ringSlots * RING_SLOT_BYTES);
-    back.send({ take: 'json', shared, lineBase: index.lineCount, shiftMs, ring, taken });
+    back.send({ take: 'lines', rows: list === 'text', shared, lineBase: index.lineCount, shiftMs, ring, taken });
     index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
-    index.laterSessionsJson = () => jsonChunks(back, ring, new Int32Array(taken));
+    const chunks = (): Iterable<Uint8Array> => ringChunks(back, ring, new Int32Array(taken));
+    if (list === 'json') index.laterSessionsJson = chunks;
+    else {
+      // Rows are as wide as every session's needs: those here (the shared ones with both halves' records), and the worker's others.
+      index.installSessionEnds(ends);
+      const widths = rowWidths([index], { pool: keys.pool, bounds: keys.bounds, records: keys.records, skip: shared });
+      back.send({ widths });
+      index.laterSessionRows = { widths, chunks };
+      return true;
+    }
   }
   index.installSessionEnds(ends);
   return true;
