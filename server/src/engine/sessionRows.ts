@@ -126,7 +126,8 @@ export class SessionRows {
     const dialog = index.sessionDialog.get(id);
     // The row's trailing blanks are trimmed: a dialog's own, and the lines' padding when nothing follows them.
     const said = dialog === undefined ? '' : dialog.trimEnd();
-    if (!this.oneFile || this.prefixed || said.length !== (dialog?.length ?? 0) && said === '') {
+    const blankDialog = dialog !== undefined && dialog !== '' && said === '';
+    if (!this.oneFile || this.prefixed || blankDialog) {
       this.tail(first, last, lastLine, problems, dialog);
     } else {
       const from = w.pos;
