@@ -40,46 +40,12 @@ function writeJson(set: LogSet, prefixed: boolean, out: Output): void {
   const mixed = set.dialect === 'mixed';
   // The export's writer: chunks are written out as they fill, synchronously, and its buffer reused.
   const w = new JsonBytes();
-  const flushFull = (): void => {
-    if (w.pos >= CHUNK_BYTES)
-      w.drain((bytes) => {
-        out.bytes(bytes);
-        out.flush();
-      });
-  };
   w.raw(OPEN_DIALECT);
   w.string(set.dialect);
   w.raw(OPEN_SESSIONS);
   const writers = set.sources.map((source) => new SessionJson(source.index, source, w, prefixed, mixed));
-  if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
-    // One source: its merged order is its record order, and sessions are numbered by first record.
-    const writer = writers[0];
-    const count = set.sources[0].index.sessionCount;
-    for (let id = 0; id < count; id++) {
-      writer.write(id, id === 0);
-      flushFull();
-    }
-    // The sessions a worker wrote, that follow these (a large log's back half: windowedSessions.ts).
-    const later = set.sources[0].index.laterSessionsJson?.();
-    if (later !== undefined) {
-      // Written out now: drain's buffer is written on after it.
-      w.drain((bytes) => {
-        out.bytes(bytes);
-        out.flush();
-      });
-      // Each written out before the next is asked for: the worker writes its next chunk over it.
-      for (const chunk of later) {
-        out.bytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
-        out.flush();
-      }
-    }
-  } else {
-    let n = 0;
-    for (const [src, id] of sessionsInMergedOrder(set)) {
-      writers[src].write(id, n++ === 0);
-      flushFull();
-    }
-  }
+  const later = set.sources.length === 1 ? set.sources[0].index.laterSessionsJson : undefined;
+  writeSessions(set, w, out, (src, id, n) => writers[src].write(id, n === 0), later);
   w.raw(CLOSE_ALL);
   out.bytes(w.take());
 }
@@ -94,6 +60,16 @@ function writeRows(set: LogSet, prefixed: boolean, out: Output): void {
   const later = set.sources.length === 1 ? set.sources[0].index.laterSessionRows : undefined;
   const widths = later?.widths ?? rowWidths(set.sources.map((source) => source.index));
   const writers = set.sources.map((source) => new SessionRows(source.index, source, w, prefixed, widths));
+  writeSessions(set, w, out, (src, id) => writers[src].write(id), later?.chunks);
+  out.bytes(w.take());
+}
+
+/**
+ * Every session's line in order of first record, `write` writing the `n`th (session `id` of source `src`)
+ * into `w`, written out as chunks fill; then, after this thread's own, the lines a worker wrote of the
+ * sessions that begin in a large log's back half (`later`: windowedSessions.ts).
+ */
+function writeSessions(set: LogSet, w: JsonBytes, out: Output, write: (src: number, id: number, n: number) => void, later: (() => Iterable<Uint8Array>) | undefined): void {
   const flush = (): void =>
     w.drain((bytes) => {
       out.bytes(bytes);
@@ -101,27 +77,27 @@ function writeRows(set: LogSet, prefixed: boolean, out: Output): void {
     });
   if (set.sources.length === 1 && numberedInOrder(set.sources[0].index)) {
     // One source: its merged order is its record order, and sessions are numbered by first record.
-    const writer = writers[0];
     const count = set.sources[0].index.sessionCount;
     for (let id = 0; id < count; id++) {
-      writer.write(id);
+      write(0, id, id);
       if (w.pos >= CHUNK_BYTES) flush();
     }
     if (later !== undefined) {
+      // Written out now: drain's buffer is written on after it.
       flush();
       // Each written out before the next is asked for: the worker writes its next chunk over it.
-      for (const chunk of later.chunks()) {
+      for (const chunk of later()) {
         out.bytes(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
         out.flush();
       }
     }
   } else {
+    let n = 0;
     for (const [src, id] of sessionsInMergedOrder(set)) {
-      writers[src].write(id);
+      write(src, id, n++);
       if (w.pos >= CHUNK_BYTES) flush();
     }
   }
-  flush();
 }
 
 /** Whether the sessions' first records ascend with their numbers. */
