@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { open, records, keys, diagnosticCodes, filterText } from './helpers';
 import { goToTime, listSessions, crossReferencesInLine, QueryError } from '../../server/src/engine';
 import { DAY_MS } from '../../server/src/engine/time';
+import { clockBytes, clockText } from '../../server/src/engine/dialects/clock';
 
 const MAIN = [
   '00:06:23 4 IMAP-437425([1.2.3.4]) got connection on [10.0.0.1]:143',
@@ -78,6 +79,29 @@ describe('CommuniGate main log', () => {
       }
     }
     assert.equal(dialect.stampBytes?.(1000, 0, 12, 2, 0, out, 0), -1, 'a stamp of 9 characters is not rebuilt');
+    // Days after the log's date read as the time of day they are (a rollover); before it, no stamp is rebuilt.
+    const dayBase = Date.UTC(2026, 0, 15);
+    for (const days of [1, 2, 40]) {
+      const end: number = dialect.stampBytes?.(dayBase + days * 86_400_000 + 45_296_789.123, dayBase, 15, 2, 0, out, 0) ?? -1;
+      assert.equal(out.toString('latin1', 0, end), '12:34:56.789', `${days} days on`);
+    }
+    assert.equal(dialect.stampBytes?.(dayBase - 1000, dayBase, 15, 2, 0, out, 0), -1, 'a time before the day');
+    assert.equal(dialect.stampText?.(dayBase - 1000, dayBase, 15, 2, 0), undefined);
+  });
+
+  test('a time of day as bytes is clockText\'s, for 20,000 times at every precision', () => {
+    const out = Buffer.alloc(20);
+    let seed = 7;
+    const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let k = 0; k < 20_000; k++) {
+      // Whole milliseconds, then microseconds, then any double, up to the day's last microsecond.
+      const ms = Math.floor(random() * 86_400_000);
+      const tod = k % 3 === 0 ? ms : k % 3 === 1 ? ms + Math.floor(random() * 1000) / 1000 : random() * 86_400_000;
+      for (let n = 0; n <= 6; n++) {
+        const end = clockBytes(tod, n, out, 2);
+        assert.equal(out.toString('latin1', 2, end), clockText(tod, n), `${tod} ms, ${n} digits`);
+      }
+    }
   });
 
   test('levels map to severities: 0 critical, 1 error, 2 info, 3 warning, 4 debug, 5 trace', () => {

@@ -28,18 +28,22 @@ export function clockText(tod: number, n: number): string {
  */
 export function clockBytes(tod: number, n: number, out: Uint8Array, at: number): number {
   const micros = Math.round(tod * 1000);
+  // Whole numbers below 2^53 throughout, split by division and subtraction: `%` on a number past 32
+  // bits is a floating-point remainder, a library call, and this runs twice for every session listed.
   const secs = Math.floor(micros / 1e6);
-  let p = digitsOf(Math.floor(secs / 3600), out, at);
+  const minutes = Math.floor(secs / 60);
+  const hours = Math.floor(secs / 3600);
+  let p = digitsOf(hours, out, at);
   out[p++] = 0x3a;
-  p = digitsOf(Math.floor(secs / 60) % 60, out, p);
+  p = digitsOf(minutes - hours * 60, out, p);
   out[p++] = 0x3a;
-  p = digitsOf(secs % 60, out, p);
+  p = digitsOf(secs - minutes * 60, out, p);
   if (n === 0) return p;
   out[p++] = 0x2e;
   // The fraction's six digits (microseconds), the first n of them.
-  let fraction = micros % 1e6;
+  let fraction = (micros - secs * 1e6) | 0;
   for (let i = 5; i >= 0; i--) {
-    const q = Math.floor(fraction / 10);
+    const q = (fraction / 10) | 0;
     if (i < n) out[p + i] = 0x30 + fraction - q * 10;
     fraction = q;
   }
@@ -49,8 +53,9 @@ export function clockBytes(tod: number, n: number, out: Uint8Array, at: number):
 /** `v` (0 or more) in at least two digits, as clockText's `two` writes it. */
 function digitsOf(v: number, out: Uint8Array, at: number): number {
   if (v < 100) {
-    out[at] = 0x30 + Math.floor(v / 10);
-    out[at + 1] = 0x30 + (v % 10);
+    const tens = (v / 10) | 0;
+    out[at] = 0x30 + tens;
+    out[at + 1] = 0x30 + v - tens * 10;
     return at + 2;
   }
   const text = String(v);

@@ -312,6 +312,14 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
  * line's first token: a main record's body starts 3 bytes after it, "L ", a supplementary one's 1,
  * TAB), or -1 when it cannot be rebuilt (a leap second, no time, an unusual stamp).
  */
+/**
+ * `since % DAY_MS`, without the floating-point remainder (a library call) for a time within the day,
+ * which nearly every stamp is: the same number for every `since`, -0 and NaN included.
+ */
+function timeOfDay(since: number): number {
+  return since >= 0 && since < DAY_MS ? since : since % DAY_MS;
+}
+
 function stampDigits(bodyCol: number, level: number, flags: number): number {
   if (flags & (RecordFlag.LeapSecond | RecordFlag.NoTime)) return -1;
   const length = level === NO_LEVEL ? bodyCol - 1 : bodyCol - 3;
@@ -328,12 +336,12 @@ export const communigate: Dialect = {
   partable: true,
   stampText(wall, dayBase, bodyCol, level, flags) {
     const digits = stampDigits(bodyCol, level, flags);
-    const tod = (wall - dayBase) % DAY_MS;
+    const tod = timeOfDay(wall - dayBase);
     return digits < 0 || !(tod >= 0) ? undefined : clockText(tod, digits);
   },
   stampBytes(wall, dayBase, bodyCol, level, flags, out, at) {
     const digits = stampDigits(bodyCol, level, flags);
-    const tod = (wall - dayBase) % DAY_MS;
+    const tod = timeOfDay(wall - dayBase);
     return digits < 0 || !(tod >= 0) ? -1 : clockBytes(tod, digits, out, at);
   },
   componentOf(key) {
