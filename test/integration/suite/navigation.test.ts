@@ -10,8 +10,19 @@ const LANGUAGE = 'communigate-log';
 describe('navigation', () => {
   let doc: vscode.TextDocument;
 
-  function cursorLine(): number | undefined {
+  function currentLine(): number | undefined {
     return vscode.window.activeTextEditor?.selection.active.line;
+  }
+
+  /**
+   * The cursor's line once the window has applied every selection set so far. A command moves the
+   * cursor here, and the window sends back an event for each selection it applies: one for the move
+   * before may come after this one (seen in CI: the cursor read on the line before the last step). A
+   * command the window runs answers after those events (helpers' select), so then the two agree.
+   */
+  async function cursorLine(): Promise<number | undefined> {
+    await vscode.commands.executeCommand('setContext', 'messagingLogs.test.selectionSynced', -1);
+    return currentLine();
   }
 
   before(async function () {
@@ -24,10 +35,10 @@ describe('navigation', () => {
     await showAt(doc, 0);
     const at0041 = lineWhere(doc, (t) => t.startsWith('00:41:'));
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', '00:41'), at0041);
-    assert.strictEqual(cursorLine(), at0041);
+    assert.strictEqual(await cursorLine(), at0041);
     const smtp = lineWhere(doc, (t) => t.startsWith('01:12:41.007'));
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', { query: '2026-01-15 01:12:41' }), smtp, 'the file name dates the log');
-    assert.strictEqual(cursorLine(), smtp);
+    assert.strictEqual(await cursorLine(), smtp);
   });
 
   it('moves relative to the current record (+5m, -30s)', async () => {
@@ -36,7 +47,7 @@ describe('navigation', () => {
     // 00:06:23 + 5 minutes = 00:11:23: the next record is at 00:41:07.
     const next = lineWhere(doc, (t) => t.startsWith('00:41:07'));
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', '+5m'), next);
-    assert.strictEqual(cursorLine(), next);
+    assert.strictEqual(await cursorLine(), next);
     // 00:41:07 - 30 minutes = 00:11:07: the first record at or after it is the same 00:41:07 record.
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', '-30m'), next);
   });
@@ -44,9 +55,9 @@ describe('navigation', () => {
   it('leaves the cursor alone when no record matches or the query is bad', async () => {
     await showAt(doc, 3);
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', '23:00'), undefined);
-    assert.strictEqual(cursorLine(), 3);
+    assert.strictEqual(await cursorLine(), 3);
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.goToTime', 'soon'), undefined);
-    assert.strictEqual(cursorLine(), 3);
+    assert.strictEqual(await cursorLine(), 3);
   });
 
   it('steps through the records of the session under the cursor', async () => {
@@ -54,10 +65,10 @@ describe('navigation', () => {
     await showAt(doc, signal[0]);
     for (const expected of signal.slice(1)) {
       assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.nextRecordInSession'), expected);
-      assert.strictEqual(cursorLine(), expected);
+      assert.strictEqual(await cursorLine(), expected);
     }
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.nextRecordInSession'), undefined, 'no record after the last');
-    assert.strictEqual(cursorLine(), signal[signal.length - 1]);
+    assert.strictEqual(await cursorLine(), signal[signal.length - 1]);
     assert.strictEqual(await vscode.commands.executeCommand('messagingLogs.previousRecordInSession'), signal[signal.length - 2]);
   });
 
@@ -109,10 +120,10 @@ describe('navigation', () => {
     try {
       // F8 visits errors before warnings, so only "a diagnostic line, then another one" is certain.
       await vscode.commands.executeCommand('editor.action.marker.next');
-      const first = await poll(cursorLine, (l) => l !== undefined && problemLines.has(l), 3000);
+      const first = await poll(currentLine, (l) => l !== undefined && problemLines.has(l), 3000);
       assert.ok(first !== undefined && problemLines.has(first), `the cursor is on a diagnostic (line ${first}; diagnostics on ${[...problemLines].join(', ')})`);
       await vscode.commands.executeCommand('editor.action.marker.next');
-      const second = await poll(cursorLine, (l) => l !== first && l !== undefined && problemLines.has(l), 3000);
+      const second = await poll(currentLine, (l) => l !== first && l !== undefined && problemLines.has(l), 3000);
       assert.ok(second !== first && second !== undefined && problemLines.has(second), `then on another one (line ${second})`);
     } finally {
       await vscode.commands.executeCommand('closeMarkersNavigation');
