@@ -35,10 +35,9 @@ function isAscii(buf: Uint8Array, start: number, end: number): boolean {
   return true;
 }
 
-/** Session `id`'s key length as padEnd counts it, its key decoded only when it is not plain ASCII. */
-function keyLength(index: LogIndex, id: number): number {
-  const { pool, start, end } = index.keys.boundsOf(id);
-  return isAscii(pool, start, end) ? end - start : index.keys.decode(id).length;
+/** The length of the UTF-8 text `buf[start, end)` as padEnd counts it: decoded only when it is not plain ASCII. */
+function textLength(buf: Uint8Array, start: number, end: number): number {
+  return isAscii(buf, start, end) ? end - start : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8').length;
 }
 
 /** Sessions written by another thread (a worker's half: windowedSessions.ts): their keys and record counts, those `skip` marks left out. */
@@ -62,7 +61,8 @@ export function rowWidths(indexes: readonly LogIndex[], more?: MoreSessions): Ro
   for (const index of indexes) {
     const counts = index.sessionRecordCount;
     for (let id = 0; id < index.sessionCount; id++) {
-      if (key < KEY_COLUMN_MAX) key = Math.max(key, Math.min(KEY_COLUMN_MAX, keyLength(index, id)));
+      const { pool, start, end } = index.keys.boundsOf(id);
+      if (key < KEY_COLUMN_MAX) key = Math.max(key, Math.min(KEY_COLUMN_MAX, textLength(pool, start, end)));
       if (counts[id] > records) records = counts[id];
     }
     if (index.recordCount > 0) time = Math.max(time, index.timestampText(0).length);
@@ -72,10 +72,7 @@ export function rowWidths(indexes: readonly LogIndex[], more?: MoreSessions): Ro
     const { pool, bounds } = more;
     for (let w = 0; w < more.skip.length; w++) {
       if (more.skip[w] === 1) continue;
-      const start = bounds[2 * w];
-      const end = bounds[2 * w + 1];
-      const length = isAscii(pool, start, end) ? end - start : Buffer.from(pool.buffer, pool.byteOffset + start, end - start).toString('utf8').length;
-      if (key < KEY_COLUMN_MAX) key = Math.max(key, Math.min(KEY_COLUMN_MAX, length));
+      if (key < KEY_COLUMN_MAX) key = Math.max(key, Math.min(KEY_COLUMN_MAX, textLength(pool, bounds[2 * w], bounds[2 * w + 1])));
       if (more.records[w] > records) records = more.records[w];
     }
   }

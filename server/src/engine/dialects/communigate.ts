@@ -308,11 +308,6 @@ function callIdAt(buf: Uint8Array, p: number, end: number): string | undefined {
 }
 
 /**
- * The fraction digits of a record's stamp as written, from where its body starts (the stamp is the
- * line's first token: a main record's body starts 3 bytes after it, "L ", a supplementary one's 1,
- * TAB), or -1 when it cannot be rebuilt (a leap second, no time, an unusual stamp).
- */
-/**
  * `since % DAY_MS`, without the floating-point remainder (a library call) for a time within the day,
  * which nearly every stamp is: the same number for every `since`, -0 and NaN included.
  */
@@ -320,6 +315,11 @@ function timeOfDay(since: number): number {
   return since >= 0 && since < DAY_MS ? since : since % DAY_MS;
 }
 
+/**
+ * The fraction digits of a record's stamp as written, from where its body starts (the stamp is the
+ * line's first token: a main record's body starts 3 bytes after it, "L ", a supplementary one's 1,
+ * TAB), or -1 when it cannot be rebuilt (a leap second, no time, an unusual stamp).
+ */
 function stampDigits(bodyCol: number, level: number, flags: number): number {
   if (flags & (RecordFlag.LeapSecond | RecordFlag.NoTime)) return -1;
   const length = level === NO_LEVEL ? bodyCol - 1 : bodyCol - 3;
