@@ -1,6 +1,7 @@
 // A list of byte strings in one pool, appended to and never changed: what SessionDialogs and
 // ProblemLines keep per entry (a SIP dialog, a problem record's line), decoded only when asked for.
 import { grow, resized } from './keyTable';
+import { isAsciiRange } from './bytes';
 
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
@@ -70,10 +71,9 @@ export class ByteStrings {
     return e - s === want.length && Buffer.compare(want, this.pool.subarray(s, e)) === 0;
   }
 
-  /** Whether string i has no byte past ASCII. */
-  isAscii(i: number): boolean {
-    for (let p = this.starts[i]; p < this.starts[i + 1]; p++) if (this.pool[p] >= 0x80) return false;
-    return true;
+  /** Whether string i has no byte past ASCII (in its first `upTo` bytes, when given). */
+  isAscii(i: number, upTo = Infinity): boolean {
+    return isAsciiRange(this.pool, this.starts[i], Math.min(this.starts[i + 1], this.starts[i] + upTo));
   }
 
   /** The starts and pool, copied to their exact size (to transfer). */

@@ -1,4 +1,5 @@
 // Byte-level helpers for the hot paths: header parsing works on the raw bytes of each line.
+import { isAscii } from 'node:buffer';
 
 export const SP = 0x20;
 export const TAB = 0x09;
@@ -92,4 +93,25 @@ export function asBuffer(buf: Uint8Array): Buffer {
 /** The UTF-16 column of a byte column on an (almost always ASCII) line. */
 export function textColumn(line: string, byteCol: number): number {
   return Buffer.byteLength(line) === line.length ? byteCol : Buffer.from(line).subarray(0, byteCol).toString('utf8').length;
+}
+
+/**
+ * Past this many bytes, a range is copied or checked natively: a view and a call (about 40 ns) cost
+ * less than a byte loop (1–1.5 ns a byte); below it, the loop is quicker.
+ */
+const NATIVE_BYTES = 48;
+
+/** Whether `buf[start, end)` is plain ASCII (then its UTF-16 length is its byte length). */
+export function isAsciiRange(buf: Uint8Array, start: number, end: number): boolean {
+  if (end - start > NATIVE_BYTES) return isAscii(new Uint8Array(buf.buffer, buf.byteOffset + start, end - start));
+  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return false;
+  return true;
+}
+
+/** Copies `src[start, end)` to `dst` at `at` (room for it checked by the caller); returns the offset after it. */
+export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+  // A plain Uint8Array view: Buffer's subarray makes a Buffer, twice as slow for a line's body.
+  if (end - start > NATIVE_BYTES) dst.set(new Uint8Array(src.buffer, src.byteOffset + start, end - start), at);
+  else for (let i = start, o = at; i < end; i++, o++) dst[o] = src[i];
+  return at + end - start;
 }

@@ -1,10 +1,11 @@
 // The lines `msglog check` writes for its diagnostics, text or JSON (FORMATS §6): here, not in the
 // command, because a worker thread writes those of the parts it indexed (BuildOptions.checkFormat)
 // while this thread writes its own.
-import { asciiExcerpt, EXCERPT, levelLabel, levelMessage } from './diagnostics';
+import { asciiExcerpt, eventErrorLabel, EXCERPT, factMessage, levelLabel } from './diagnostics';
 import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
 import { grow } from './keyTable';
+import { copyBytes } from './bytes';
 
 /** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
 export interface LineSink {
@@ -133,20 +134,20 @@ export function writeCheckHead(sink: LineSink, json: boolean, file: string | und
 export function writeCheckBody(sink: LineSink, json: boolean, file: string | undefined, d: DiagnosticFacts, heads: CheckHeads): void {
   const index = d.index;
   if (json) {
-    const item: Record<string, unknown> = { severity: d.severity, code: d.code, message: d.message ?? levelMessage(index, d.record) };
+    const item: Record<string, unknown> = { severity: d.severity, code: d.code, message: factMessage(d) };
     if (file !== undefined) item.file = file;
     sink.write(JSON.stringify(item).slice(1));
     return;
   }
   const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
   if (quoted === undefined) {
-    sink.write(`: ${d.severity} ${d.code}: ${d.message ?? levelMessage(index, d.record)}\n`);
+    sink.write(`: ${d.severity} ${d.code}: ${factMessage(d)}\n`);
     return;
   }
-  // A level diagnostic's text as bytes when it is plain ASCII: a day's 100,000 lines are put
+  // A level or failed event's text as bytes when it is plain ASCII: a day's 100,000 lines are put
   // together from bytes, not from strings encoded one by one.
   sink.copy(...heads.head(d.severity, d.code));
-  sink.copy(...heads.label(index, d.record));
+  sink.copy(...(d.code === 'event-error' ? heads.eventLabel(index, quoted) : heads.label(index, d.record)));
   sink.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
   sink.copy(...(quoted.length > EXCERPT ? CUT : END));
 }
@@ -161,12 +162,13 @@ const whole = (text: string): Whole => {
 const END = whole('\n');
 const CUT = whole('…\n');
 
-/** The bytes of what level diagnostics of one log repeat: `: severity code: ` and each level's `label: `. */
+/** The bytes of what level diagnostics and failed events of one log repeat: `: severity code: ` and each level's `label: `. */
 export class CheckHeads {
   /** By code, one map per severity. */
   private readonly errors = new Map<string, Whole>();
   private readonly warnings = new Map<string, Whole>();
   private readonly labels = new Map<number, Whole>();
+  private readonly eventLabels = new Map<string, Whole>();
 
   head(severity: 'error' | 'warning', code: string): Whole {
     const heads = severity === 'error' ? this.errors : this.warnings;
@@ -179,6 +181,14 @@ export class CheckHeads {
     const level = index.recLevel[r];
     let bytes = this.labels.get(level);
     if (bytes === undefined) this.labels.set(level, (bytes = whole(`${levelLabel(index, r)}: `)));
+    return bytes;
+  }
+
+  /** `label: ` of a failed event whose text is `quoted` (ASCII bytes): the dialect's label for the text as the message quotes it. */
+  eventLabel(index: LogIndex, quoted: Buffer): Whole {
+    const label = eventErrorLabel(index, quoted);
+    let bytes = this.eventLabels.get(label);
+    if (bytes === undefined) this.eventLabels.set(label, (bytes = whole(`${label}: `)));
     return bytes;
   }
 }
@@ -201,11 +211,7 @@ export class CheckBytes implements LineSink {
 
   copy(src: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    const buf = this.buf;
-    // A byte loop for the short pieces of a line; a native copy (about 25 ns a call) for a line's body.
-    if (end - start > NATIVE_COPY_BYTES) buf.set(src.subarray(start, end), this.used);
-    else for (let i = start, o = this.used; i < end; i++, o++) buf[o] = src[i];
-    this.used += end - start;
+    this.used = copyBytes(this.buf, this.used, src, start, end);
   }
 
   /** Writes `src` as it is (writeLaterLines's bytes: a worker's lines, into one thread's). */
@@ -231,8 +237,6 @@ export class CheckBytes implements LineSink {
 
 /** Room for the digits of any whole number a line can have. */
 const DECIMAL_ROOM = 20;
-/** Pieces longer than this are copied natively (CheckBytes.copy). */
-const NATIVE_COPY_BYTES = 48;
 
 /** Writes the decimal digits of `n` (a whole number ≥ 0) at `at` in `buf`; returns the offset after them. */
 function writeDecimal(buf: Uint8Array, at: number, n: number): number {
@@ -296,9 +300,7 @@ export class CheckLinesAt implements LineSink, CheckCounts {
 
   copy(src: Uint8Array, start: number, end: number): void {
     this.room(end - start);
-    const chunk = this.chunks[this.chunks.length - 1];
-    for (let i = start, o = this.used; i < end; i++, o++) chunk[o] = src[i];
-    this.used += end - start;
+    this.used = copyBytes(this.chunks[this.chunks.length - 1], this.used, src, start, end);
   }
 
   /** The lines as a worker hands them over, the half starting at 0-based line `base` of the log (written as `format` says: add's). */

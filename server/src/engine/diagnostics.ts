@@ -19,9 +19,9 @@ export interface LogDiagnostic {
 }
 
 /**
- * A diagnostic as diagnosticFacts gives it: one object, changed for each. A `level` diagnostic (most of
- * a day's) comes without its message, which levelMessage makes, or a writer of many (msglog check)
- * puts together from its label and the record's text as bytes (asciiExcerpt).
+ * A diagnostic as diagnosticFacts gives it: one object, changed for each. A `level` or `event-error`
+ * diagnostic (nearly all of a day's) comes without its message, which factMessage makes, or a writer
+ * of many (msglog check) puts together from its label and the record's text as bytes (asciiExcerpt).
  */
 export interface DiagnosticFacts extends Omit<LogDiagnostic, 'message'> {
   message: string | undefined;
@@ -32,10 +32,16 @@ export interface DiagnosticFacts extends Omit<LogDiagnostic, 'message'> {
 /** Characters of a record's text a diagnostic quotes; longer text is cut, with `…`. */
 export const EXCERPT = 120;
 
-function excerpt(index: LogIndex, r: number): string {
+/** Record `r`'s text from its body on, as a diagnostic quotes it: the first EXCERPT characters, and whether there are more. */
+function quotedText(index: LogIndex, r: number): { text: string; cut: boolean } {
   const line = index.problemLines?.lineOf(r) ?? index.headerLine(r);
   const text = line.slice(Math.min(line.length, textColumn(line, index.recBodyCol[r])));
-  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…` : text;
+  return text.length > EXCERPT ? { text: text.slice(0, EXCERPT), cut: true } : { text, cut: false };
+}
+
+function excerpt(index: LogIndex, r: number): string {
+  const { text, cut } = quotedText(index, r);
+  return cut ? `${text}…` : text;
 }
 
 /** What a `level` diagnostic of record `r` begins with: the level's name. */
@@ -49,26 +55,53 @@ export function levelMessage(index: LogIndex, r: number): string {
 }
 
 /**
+ * What an `event-error` diagnostic's message begins with, given the bytes of the record's text as the
+ * message quotes it, without the `…` of a cut text: UTF-8, or asciiExcerpt's (of which the first
+ * EXCERPT are quoted). The dialect's own label, or `Failed event`.
+ */
+export function eventErrorLabel(index: LogIndex, quoted: Uint8Array): string {
+  return index.dialect.eventErrorLabel?.(quoted, 0, Math.min(quoted.length, EXCERPT)) ?? FAILED_EVENT;
+}
+
+const FAILED_EVENT = 'Failed event';
+
+/** The message of the `event-error` diagnostic of record `r`. */
+export function eventErrorMessage(index: LogIndex, r: number): string {
+  const { text, cut } = quotedText(index, r);
+  // Bytes for the label only for a dialect that has one (most name every failed event alike).
+  const label = index.dialect.eventErrorLabel === undefined ? FAILED_EVENT : eventErrorLabel(index, Buffer.from(text, 'utf8'));
+  return `${label}: ${text}${cut ? '…' : ''}`;
+}
+
+/** The message of diagnostic `d`: as it came, or made now for those that come without one (`level`, `event-error`). */
+export function factMessage(d: DiagnosticFacts): string {
+  if (d.message !== undefined) return d.message;
+  return d.code === 'event-error' ? eventErrorMessage(d.index, d.record) : levelMessage(d.index, d.record);
+}
+
+/**
  * The text of record `r` a diagnostic quotes, as the bytes of its kept first line from the body on,
- * when that line is all ASCII (then the bytes are the characters: the first EXCERPT of them are quoted,
- * with `…` after when there are more); undefined otherwise (levelMessage decodes it).
+ * when the line is ASCII up to the end of what is quoted (then those bytes are the characters: the
+ * first EXCERPT of them are quoted, with `…` after when there are more, whatever the bytes after);
+ * undefined otherwise (factMessage decodes it).
  */
 export function asciiExcerpt(index: LogIndex, r: number): Buffer | undefined {
-  const line = index.problemLines?.asciiLineOf(r);
-  return line?.subarray(Math.min(line.length, index.recBodyCol[r]));
+  const bodyCol = index.recBodyCol[r];
+  const line = index.problemLines?.asciiLineOf(r, bodyCol + EXCERPT);
+  return line?.subarray(Math.min(line.length, bodyCol));
 }
 
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
   for (const d of diagnosticFacts(index)) {
-    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: d.message ?? levelMessage(d.index, d.record), record: d.record };
+    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: factMessage(d), record: d.record };
   }
 }
 
 /**
- * diagnostics() without the messages of `level` diagnostics, in one object changed for each (see
- * DiagnosticFacts): of each segment of the log in turn (LogIndex.segments), `index` the one the
- * record is in, with the running time edge carried from one to the next.
+ * diagnostics() without the messages of `level` and `event-error` diagnostics, in one object changed
+ * for each (see DiagnosticFacts): of each segment of the log in turn (LogIndex.segments), `index` the
+ * one the record is in, with the running time edge carried from one to the next.
  */
 export function diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
   return diagnosticFactsOf(log.segments());
@@ -153,8 +186,7 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
       yield factAs(fact, 'level', sev <= Severity.Error ? 'error' : 'warning', undefined);
     }
     if (flags & RecordFlag.EventError) {
-      const text = excerpt(index, r);
-      yield factAs(fact, 'event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', `${index.dialect.eventErrorLabel?.(text) ?? 'Failed event'}: ${text}`);
+      yield factAs(fact, 'event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', undefined);
     }
     if (!(flags & RecordFlag.NoTime)) {
       const t = index.normalized(r);

@@ -79,10 +79,10 @@ export class ProblemLines {
     return i < 0 ? undefined : this.lines.text(i);
   }
 
-  /** The first line of record `r` as kept, as bytes (a view), when it was kept and is all ASCII; else undefined. */
-  asciiLineOf(r: number): Buffer | undefined {
+  /** The first line of record `r` as kept, as bytes (a view), when it was kept and its first `upTo` bytes are ASCII; else undefined. */
+  asciiLineOf(r: number, upTo: number): Buffer | undefined {
     const i = this.find(r);
-    return i < 0 || !this.lines.isAscii(i) ? undefined : this.lines.bytesAt(i);
+    return i < 0 || !this.lines.isAscii(i, upTo) ? undefined : this.lines.bytesAt(i);
   }
 
   /**

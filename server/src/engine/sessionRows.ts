@@ -6,6 +6,7 @@ import { problems as describeProblems } from '../../../common/describe';
 import type { JsonBytes } from './export/jsonBytes';
 import type { LogIndex } from './logIndex';
 import type { SessionPlaces } from './sessionJson';
+import { isAsciiRange } from './bytes';
 
 /** Keys longer than this do not widen the key column for every row (one odd key would). */
 export const KEY_COLUMN_MAX = 40;
@@ -29,15 +30,9 @@ const LINES = Buffer.from('lines ');
 const PROBLEM = Buffer.from(' problem');
 const DIALOG = Buffer.from('  dialog ');
 
-/** Whether `buf[start, end)` is plain ASCII: its UTF-16 length is then its byte length. */
-function isAscii(buf: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (buf[i] >= 0x80) return false;
-  return true;
-}
-
 /** The length of the UTF-8 text `buf[start, end)` as padEnd counts it: decoded only when it is not plain ASCII. */
 function textLength(buf: Uint8Array, start: number, end: number): number {
-  return isAscii(buf, start, end) ? end - start : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8').length;
+  return isAsciiRange(buf, start, end) ? end - start : Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8').length;
 }
 
 /** Sessions written by another thread (a worker's half: windowedSessions.ts): their keys and record counts, those `skip` marks left out. */
@@ -99,7 +94,7 @@ export class SessionRows {
     const first = index.sessionFirst[id];
     const last = index.sessionLast[id];
     const { pool, start, end } = index.keys.boundsOf(id);
-    if (isAscii(pool, start, end)) {
+    if (isAsciiRange(pool, start, end)) {
       w.ensure(end - start);
       const b = w.buf;
       let p = w.pos;

@@ -193,8 +193,12 @@ export interface Dialect {
   fileNameScore(fileName: string): number;
   /** Tables exported newest first exist for this dialect, so descending order is detected (FORMATS §2.6). */
   readonly mayDescend?: boolean;
-  /** What an event-error record is, for its diagnostic ("Failed event" when absent or undefined). */
-  eventErrorLabel?(headerLine: string): string | undefined;
+  /**
+   * What an event-error record is, for its diagnostic ("Failed event" when absent or undefined), from
+   * `text[start, end)`: the UTF-8 bytes of the record's text as the diagnostic quotes it, without the
+   * `…` of a cut text. Bytes, not a string: `msglog check` writes a day's failed events from bytes.
+   */
+  eventErrorLabel?(text: Uint8Array, start: number, end: number): string | undefined;
   /**
    * The client connection a record names, for dialects whose sessions serve many connections (a
    * Messaging Server process: `[ip:port]`), so that views group a session's records per connection.

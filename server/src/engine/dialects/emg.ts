@@ -195,6 +195,8 @@ class EmgParser implements LineParser {
 const GENERAL = Buffer.from('general');
 
 const ORPHANED = Buffer.from('orphaned');
+/** An OK status whose INFO names `orphaned` (EMG's orphaned messages), anywhere in a record's text. */
+const ORPHANED_OK = /\) [A-Z]+ OK \((?:[^)]*,)?\s*orphaned\s*[,)]/;
 
 /** Whether `buf[s, e)` contains `word` (a loop: the INFO searched is short, a view per record is not). */
 function containsBytes(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
@@ -263,8 +265,10 @@ export const emg: Dialect = {
   },
   tokenFacts: optionFacts,
   fileNameScore: (name) => (fileKind(name) !== 'auto' ? 2 : 0),
-  // `RECEIVE OK (orphaned)`: the status is OK, the message found no route; not a failed event.
-  eventErrorLabel: (line) => (/\) [A-Z]+ OK \((?:[^)]*,)?\s*orphaned\s*[,)]/.test(line) ? 'Orphaned: no route' : undefined),
+  // `RECEIVE OK (orphaned)`: the status is OK, the message found no route; not a failed event. Text
+  // is made only for the few that name `orphaned` at all.
+  eventErrorLabel: (text, start, end) =>
+    containsBytes(text, start, end, ORPHANED) && ORPHANED_OK.test(Buffer.from(text.buffer, text.byteOffset + start, end - start).toString('utf8')) ? 'Orphaned: no route' : undefined,
   headersMayBeIndented: true,
   malformedMessage: 'Malformed: a timestamp without a valid connector header (INSTANCE) EVENT OK|ERR',
 };
