@@ -1,5 +1,6 @@
 // Buffered stdout for msglog: large writes in few system calls, and a quiet exit on a closed pipe.
 import * as fs from 'fs';
+import { copyBytes } from '../engine/bytes';
 
 const CHUNK = 1 << 20;
 
@@ -56,10 +57,8 @@ export class Output {
         return;
       }
     }
-    const scratch = this.scratch;
-    // Byte by byte: the bytes are a line's, and a call to copy them costs more than the loop.
-    for (let i = start, o = this.used; i < end; i++, o++) scratch[o] = src[i];
-    this.used += n;
+    // Short pieces byte by byte (a call to copy them costs more than the loop), a line's body natively.
+    this.used = copyBytes(this.scratch, this.used, src, start, end);
     this.size += n;
     if (this.size >= CHUNK) this.flush();
   }

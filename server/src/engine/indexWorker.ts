@@ -17,6 +17,7 @@ import { claimBack } from './partPlan';
 import type { SearchAnswer, SearchJob } from './parallelSearch';
 import { searchRange } from './parallelSearch';
 import { FileSource } from './source';
+import { MovingSplit } from './movingSplit';
 import { tellEnd } from './workerEnd';
 import { headerLinesJob } from './quickFilter';
 import type { HeaderLinesAnswer, HeaderLinesJob } from './quickFilter';
@@ -148,12 +149,14 @@ function headerLines(job: HeaderLinesJob): void {
  * A windowed check's back half (windowedCheck.ts): indexed window by window, its lead posted as soon as
  * it is known, its lines kept; once this thread says where the front half ends, its lines are posted.
  */
-function checkHalf(job: BackHalfJob & { done: SharedArrayBuffer; port: MessagePort }): void {
-  const post = poster<BackHalfAnswer>(job);
-  const { open, end } = jobFile(job);
+function checkHalf(posted: BackHalfJob & { done: SharedArrayBuffer; port: MessagePort }): void {
+  const post = poster<BackHalfAnswer>(posted);
+  const { open, end } = jobFile(posted);
   try {
-    const dialect = knownDialect(job.dialect);
+    const dialect = knownDialect(posted.dialect);
     const file = open();
+    // Where the half starts, taken now from what the front half has not claimed (movingSplit.ts).
+    const job = posted.moving === undefined ? posted : { ...posted, from: new MovingSplit(posted.moving).claimBack(file, posted.to) };
     const half = new BackHalf(file, dialect, job.ctx, job);
     half.run((lead) => post({ k: -1, lead }));
     whenTold<FrontEnd>(job.port, post, end, (front) => {

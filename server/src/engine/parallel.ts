@@ -121,6 +121,11 @@ export class PartWorker<Answer = PartAnswer> {
     this.worker.unref();
   }
 
+  /** Whether the worker's code has started. */
+  get started(): boolean {
+    return workerStarted(this.flag);
+  }
+
   /** Answers the worker has posted so far (a part each, and a last one that says it claims no more). */
   get posted(): number {
     return Atomics.load(this.flag, 0);
@@ -226,6 +231,11 @@ export function takeEarlyPartWorker(): PartWorker | undefined {
 /** Whether a part worker started early waits for a build to take it. */
 export function earlyPartWorkerWaiting(): boolean {
   return earlyWorker !== undefined;
+}
+
+/** Whether the part worker started early waits with its code running (its Node started, its bundle loaded). */
+export function earlyPartWorkerReady(): boolean {
+  return earlyWorker?.started === true;
 }
 
 /** Starts `threads - 1` workers that claim parts of the log (part 0 is the caller's, claimed already); the first is the early one, if any. */

@@ -22,6 +22,10 @@ import { halfFactsOf, halfFits, note, unseen } from './halfFit';
 import type { FrontEnd, HalfFacts, HalfJob, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
+import { FRONT_CAP, MovingSplit } from './movingSplit';
+
+/** How often this thread, waiting at its cap for the worker to take its share, looks whether the worker failed. */
+const WAIT_LOOK_MS = 50;
 
 /** Bytes indexed per window, as `msglog sessions` takes them (logSet.ts). */
 export const CHECK_WINDOW_BYTES = 2 << 20;
@@ -29,20 +33,12 @@ export const CHECK_WINDOW_BYTES = 2 << 20;
 /** How check builds a window: no session key, the problem records' lines kept for their diagnostics. */
 const WINDOW_BUILD = { keyless: true, problemLines: true } as const;
 
-/**
- * The share of the log this thread checks. Over half: the worker comes to the log 100–150 ms after this
- * thread (its own Node's start), and its lines are numbered here once this thread's half is done. On
- * the 1 GB bench log, this thread's half was done 50–90 ms before the worker's lines came with an even
- * split, and with 0.53–0.56 about when the worker's scan was (one run each, a noisy host); since the
- * worker hands its lines over as it wrote them, 0.58 took 2–4 % off 200 MB logs of every other dialect
- * against 0.54 (ten pairs alternating; 0.56 and 0.60 no better), the 1 GB log the same (1.33 s).
- */
-const FRONT_SHARE = 0.58;
-
 /** What the worker checks: its half, and how its lines are written. */
 export interface BackHalfJob extends HalfJob {
   kind: 'check-half';
   format: CheckFormat;
+  /** Where the half starts is decided as the halves are read (movingSplit.ts): `from` is then the worker's to fix. */
+  moving?: SharedArrayBuffer;
 }
 
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */
@@ -51,20 +47,24 @@ export type BackHalfAnswer = { k: -1; lead: PartLead } | { k: -1; lines: CheckBo
 /**
  * Indexes `index` from where it is up to `to` a window at a time, writing each window's final records'
  * diagnostics (`write`) before they are forgotten; the last record before `to` is held back unless the
- * log ends there (`logEnds`). `onFirstRecords` runs once the index has its first records (or reached `to` without).
+ * log ends there (`logEnds`). `to` may move: a function of where the scan is, asked before each window
+ * (the front half's, where the split is decided as it goes). `onFirstRecords` runs once the index has
+ * its first records (or reached `to` without).
  */
-function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
+function inWindows(index: LogIndex, to: number | ((scannedTo: number) => number), logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
   let first = onFirstRecords;
-  while (index.scannedTo < to) {
-    const held = index.indexWindow(windowBytes, WINDOW_BUILD, to);
+  for (;;) {
+    const end = typeof to === 'number' ? to : to(index.scannedTo);
+    if (index.scannedTo >= end) break;
+    const held = index.indexWindow(windowBytes, WINDOW_BUILD, end);
     // A table that may come newest first: in the order its first records give (checked at the end: halfFits).
     index.holdOrder();
-    if (first !== undefined && (index.recordCount > 0 || index.scannedTo >= to)) {
+    if (first !== undefined && (index.recordCount > 0 || index.scannedTo >= end)) {
       first();
       first = undefined;
     }
     note(index, seen);
-    const last = logEnds && index.scannedTo >= to;
+    const last = logEnds && index.scannedTo >= end;
     const ready = last ? index.recordCount : held;
     for (const d of facts.facts(index, ready, last)) write(d);
     facts.forget(index, ready);
@@ -75,11 +75,11 @@ function inWindows(index: LogIndex, to: number, logEnds: boolean, windowBytes: n
 
 /**
  * This thread's half, `[0, to)` of the log of `index` (new, built keyless for check), window by window,
- * its lines written in the log's numbers into `sink`. Returns its end once the worker's lead came
- * (`lead()`, which waits for it), or undefined when a zone offset first written after a window's lines
- * changes them (the check is then done as before).
+ * its lines written in the log's numbers into `sink`; `to` may move as inWindows says. Returns its end
+ * once the worker's lead came (`lead()`, which waits for it), or undefined when a zone offset first
+ * written after a window's lines changes them (the check is then done as before).
  */
-export function frontHalf(index: LogIndex, to: number, windowBytes: number, format: CheckFormat, sink: CheckBytes, counts: { errors: number; warnings: number; written: number }, lead: () => PartLead): FrontEnd | undefined {
+export function frontHalf(index: LogIndex, to: number | ((scannedTo: number) => number), windowBytes: number, format: CheckFormat, sink: CheckBytes, counts: { errors: number; warnings: number; written: number }, lead: () => PartLead): FrontEnd | undefined {
   const facts = new WindowFacts(index);
   const heads = new CheckHeads();
   const seen = unseen();
@@ -157,18 +157,25 @@ export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource
  * is then spent, and a new one is to be built.
  */
 export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext, toleranceMs: number, utcOffsetMin: number, format: CheckFormat, windowBytes = CHECK_WINDOW_BYTES): boolean {
-  const size = index.source.size;
-  const split = lineStartAfter(index.source, Math.floor(size * FRONT_SHARE), size);
+  const source = index.source;
+  const size = source.size;
+  const cap = lineStartAfter(source, Math.floor(size * FRONT_CAP), size);
   const entry = workerFile();
-  if (split <= 0 || split >= size || entry === undefined) return false;
-  const job: BackHalfJob = { kind: 'check-half', path: file, from: split, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes };
+  if (cap <= 0 || cap >= size || entry === undefined) return false;
+  const moving = new MovingSplit();
+  const job: BackHalfJob = { kind: 'check-half', path: file, from: -1, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes, moving: moving.shared };
   const worker = takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job);
   const back = worker as unknown as PartWorker<BackHalfAnswer>;
+  // At the cap before the worker took its share: wait for it, or for its error (then the lead says what it was).
+  const wait = (): void => {
+    while (moving.fixed() === undefined && back.posted === 0 && !back.ended) moving.waitFixed(WAIT_LOOK_MS);
+  };
   try {
     const sink = new CheckBytes();
     // Every JSON item with its `,`, as the worker's: check drops the first when it is the first of all.
     const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
-    const end = frontHalf(index, split, windowBytes, format, sink, counts, () => {
+    const to = (scannedTo: number): number => moving.frontTo(source, scannedTo, size, cap, windowBytes, wait);
+    const end = frontHalf(index, to, windowBytes, format, sink, counts, () => {
       const answer = back.waitSync();
       if ('lead' in answer) return answer.lead;
       throw new Error(`index worker: ${'error' in answer ? answer.error : 'no lead'}`);
