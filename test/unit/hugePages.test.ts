@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { HUGE_PAGES_TUNABLE, hugePagesEnv } from '../../common/hugePages';
-import { inputBytes, RELAUNCH_MIN_BYTES, relaunchEnv } from '../../server/src/cli/launch';
+import { inputBytes, MALLOC_TUNABLES, RELAUNCH_MIN_BYTES, relaunchEnv } from '../../server/src/cli/launch';
 import { ROOT } from './helpers';
 
 const BIN = path.join(ROOT, 'bin/msglog.js');
@@ -59,7 +59,7 @@ test('inputBytes: files and the files under directories; flags, values and missi
 
 test('relaunchEnv: a second start only for large inputs, with huge pages to ask for', () => {
   const env = relaunchEnv(['check', large], { PATH: '/bin' }, MADVISE);
-  if (process.platform === 'linux') assert.deepEqual(env, { PATH: '/bin', GLIBC_TUNABLES: HUGE_PAGES_TUNABLE });
+  if (process.platform === 'linux') assert.deepEqual(env, { PATH: '/bin', GLIBC_TUNABLES: [HUGE_PAGES_TUNABLE, ...MALLOC_TUNABLES].join(':') });
   else assert.equal(env, undefined);
   assert.equal(relaunchEnv(['check', small], { PATH: '/bin' }, MADVISE), undefined);
   assert.equal(relaunchEnv(['check', large], { PATH: '/bin', MSGLOG_HUGE_PAGES: '0' }, MADVISE), undefined);
@@ -68,8 +68,14 @@ test('relaunchEnv: a second start only for large inputs, with huge pages to ask 
 
 test('relaunchEnv: the second start is without extra CA certificates (msglog makes no TLS connection), the rest passed on', () => {
   const env = relaunchEnv(['check', large], { PATH: '/bin', NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt', LANG: 'C.UTF-8' }, MADVISE);
-  if (process.platform === 'linux') assert.deepEqual(env, { PATH: '/bin', LANG: 'C.UTF-8', GLIBC_TUNABLES: HUGE_PAGES_TUNABLE });
+  if (process.platform === 'linux') assert.deepEqual(env, { PATH: '/bin', LANG: 'C.UTF-8', GLIBC_TUNABLES: [HUGE_PAGES_TUNABLE, ...MALLOC_TUNABLES].join(':') });
   else assert.equal(env, undefined);
+});
+
+test('relaunchEnv: malloc tunables added to those set, not over one the user set', () => {
+  if (process.platform !== 'linux') return;
+  const env = relaunchEnv(['check', large], { GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1000:glibc.cpu.x86_shstk=off' }, MADVISE);
+  assert.equal(env?.GLIBC_TUNABLES, `glibc.malloc.trim_threshold=1000:glibc.cpu.x86_shstk=off:${HUGE_PAGES_TUNABLE}`);
 });
 
 /** A module every node process of a run loads first (NODE_OPTIONS): it writes `pid tunables` to `record`, and a child started with the tunable blocks when `block` is set. */
