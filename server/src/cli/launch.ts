@@ -2,7 +2,7 @@
 // Linux, in a new one started with transparent huge pages (common/hugePages.ts says why). glibc reads
 // its tunables only when a process starts, so the only way to them is a second start: 50–100 ms,
 // which pays only where a lot of memory is touched, hence the size threshold.
-import { spawn } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hugePagesEnv } from '../../../common/hugePages';
@@ -88,6 +88,8 @@ export function launch(): void {
     require(main);
     return;
   }
+  // Loaded only for a second start: child_process and what it needs cost every other run about 5 ms.
+  const { spawn } = require('node:child_process') as typeof ChildProcess;
   const child = spawn(process.execPath, [...process.execArgv, main, ...argv], { env, stdio: 'inherit' });
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const forward = (signal: NodeJS.Signals): void => {
