@@ -63,6 +63,8 @@ const EMG_LINES = [
   // Not ASCII: in what is quoted (string path), only after it (bytes), and a cut inside a character.
   'Sep 11 22:34:34.443 (2) SEND ERR (pdu=1/1,info="café") 001:76',
   `Sep 11 22:34:34.443 (2) SEND ERR (pdu=1/1,info="é") ${pad(EXCERPT)}`,
+  // Within EXCERPT characters but past EXCERPT bytes: the label is the text's, not its first bytes'.
+  `Sep 11 22:34:34.443 (2) SEND ERR (pdu=1/1,info="${'é'.repeat(50)}") x) MSG OK (orphaned)`,
   `Sep 11 22:34:34.444 (2) SEND ERR (pdu=1/1) ${pad(EXCERPT)} café ☎ \xff`,
   `Sep 11 22:34:34.445 (2) SEND ERR (pdu=1/1) ${pad(EXCERPT - 'SEND ERR (pdu=1/1) '.length - 5)}😀😀`,
   'Sep 11 22:34:34.446 (2) RECEIVE OK (orphaned) 001:77 022:søren',
@@ -83,11 +85,12 @@ test('check text from bytes: EMG failed events and their labels, cut, not ASCII,
     }
   }
   const text = written(Buffer.from(EMG_LINES.join('\n') + '\n'), emg).text;
-  assert.equal(text.split('\n').filter((l) => l.includes('Orphaned: no route')).length, 6, 'the orphaned RECEIVEs, and the ERRs whose quoted text names one');
+  assert.equal(text.split('\n').filter((l) => l.includes('Orphaned: no route')).length, 7, 'the orphaned RECEIVEs, and the ERRs whose quoted text names one');
   assert.match(text, /^2: warning event-error: Orphaned: no route: \(2\) RECEIVE OK \(orphaned\)/m);
   assert.match(text, /^7: warning event-error: Failed event: \(2\) SEND ERR/m);
   assert.match(text, /^8: warning event-error: Orphaned: no route: \(2\) SEND ERR/m);
-  assert.match(text, /^17: error event-error: Failed event: \(4\) REJECT ERR/m);
+  assert.match(text, /^14: warning event-error: Orphaned: no route: \(2\) SEND ERR \(pdu=1\/1,info="é/m);
+  assert.match(text, /^18: error event-error: Failed event: \(4\) REJECT ERR/m);
 });
 
 test('check text from bytes: every dialect\'s samples, as the messages say', () => {

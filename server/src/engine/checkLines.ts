@@ -184,9 +184,9 @@ export class CheckHeads {
     return bytes;
   }
 
-  /** `label: ` of a failed event whose text is `quoted` (ASCII bytes): the dialect's label for the text as the message quotes it. */
+  /** `label: ` of a failed event whose text is `quoted` (asciiExcerpt's bytes): the dialect's label for its first EXCERPT, as the message quotes them. */
   eventLabel(index: LogIndex, quoted: Buffer): Whole {
-    const label = eventErrorLabel(index, quoted);
+    const label = eventErrorLabel(index, quoted, Math.min(quoted.length, EXCERPT));
     let bytes = this.eventLabels.get(label);
     if (bytes === undefined) this.eventLabels.set(label, (bytes = whole(`${label}: `)));
     return bytes;

@@ -55,12 +55,12 @@ export function levelMessage(index: LogIndex, r: number): string {
 }
 
 /**
- * What an `event-error` diagnostic's message begins with, given the bytes of the record's text as the
- * message quotes it, without the `…` of a cut text: UTF-8, or asciiExcerpt's (of which the first
- * EXCERPT are quoted). The dialect's own label, or `Failed event`.
+ * What an `event-error` diagnostic's message begins with, given `quoted[0, end)`: the UTF-8 bytes of
+ * the record's text as the message quotes it, without the `…` of a cut text. The dialect's own label,
+ * or `Failed event`.
  */
-export function eventErrorLabel(index: LogIndex, quoted: Uint8Array): string {
-  return index.dialect.eventErrorLabel?.(quoted, 0, Math.min(quoted.length, EXCERPT)) ?? FAILED_EVENT;
+export function eventErrorLabel(index: LogIndex, quoted: Uint8Array, end: number): string {
+  return index.dialect.eventErrorLabel?.(quoted, 0, end) ?? FAILED_EVENT;
 }
 
 const FAILED_EVENT = 'Failed event';
@@ -69,7 +69,8 @@ const FAILED_EVENT = 'Failed event';
 export function eventErrorMessage(index: LogIndex, r: number): string {
   const { text, cut } = quotedText(index, r);
   // Bytes for the label only for a dialect that has one (most name every failed event alike).
-  const label = index.dialect.eventErrorLabel === undefined ? FAILED_EVENT : eventErrorLabel(index, Buffer.from(text, 'utf8'));
+  const bytes = index.dialect.eventErrorLabel === undefined ? undefined : Buffer.from(text, 'utf8');
+  const label = bytes === undefined ? FAILED_EVENT : eventErrorLabel(index, bytes, bytes.length);
   return `${label}: ${text}${cut ? '…' : ''}`;
 }
 
