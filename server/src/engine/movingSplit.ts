@@ -24,7 +24,7 @@ export const BACK_SHARE = 0.45;
 export class MovingSplit {
   private readonly cell: BigInt64Array;
 
-  /** Over `shared` (MovingSplit.create's, posted to the worker), or a new cell with no claim. */
+  /** Over `shared` (another MovingSplit's, posted to the worker), or over a new cell with no claim. */
   constructor(readonly shared: SharedArrayBuffer = new SharedArrayBuffer(8)) {
     this.cell = new BigInt64Array(shared);
   }
@@ -37,10 +37,10 @@ export class MovingSplit {
 
   /**
    * This thread's side: how far it may scan from `scannedTo`, a line start of the log of `size` bytes
-   * read through `source`. At least `ahead` bytes further are claimed when less is; never past `cap`
-   * (a line start). Once the split is fixed, the split. At the cap with the split not fixed yet,
-   * `wait` is called (to block until the worker takes its share, or says it failed); the cap is
-   * returned if it is still not fixed then.
+   * read through `source`. When less than `ahead` bytes past it are claimed, the claim goes on to the
+   * line start after twice that; never past `cap` (a line start). Once the split is fixed, the split.
+   * At the cap with the split not fixed yet, `wait` is called (to block until the worker takes its
+   * share, or says it failed); the cap is returned if it is still not fixed then.
    */
   frontTo(source: LogSource, scannedTo: number, size: number, cap: number, ahead: number, wait: () => void): number {
     for (;;) {
