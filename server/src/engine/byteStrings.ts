@@ -1,7 +1,7 @@
 // A list of byte strings in one pool, appended to and never changed: what SessionDialogs and
 // ProblemLines keep per entry (a SIP dialog, a problem record's line), decoded only when asked for.
 import { grow, resized } from './keyTable';
-import { isAsciiRange } from './bytes';
+import { copyBytes, isAsciiRange } from './bytes';
 
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
@@ -40,9 +40,8 @@ export class ByteStrings {
     if (i + 2 > this.starts.length) this.starts = grow(this.starts, i + 2);
     const at = this.starts[i];
     if (at + (end - start) > this.pool.length) this.pool = grow(this.pool, at + (end - start));
-    // Short strings (a line, a Call-ID) byte by byte: a subarray per string costs more than its copy.
-    const pool = this.pool;
-    for (let i = start, o = at; i < end; i++, o++) pool[o] = buf[i];
+    // A Call-ID byte by byte, a problem record's line natively (copyBytes says where the two meet).
+    copyBytes(this.pool, at, buf, start, end);
     this.starts[i + 1] = at + (end - start);
     return i;
   }
