@@ -44,14 +44,16 @@ export interface BackHalfJob extends HalfJob {
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */
 export type BackHalfAnswer = { k: -1; lead: PartLead } | { k: -1; lines: CheckBodies; last: true } | { k: -1; again: true; last: true } | { error: string; last: true };
 
+/** Where a half ends: a fixed offset, or one asked of where its scan is before each window (the front half's, movingSplit.ts). */
+type HalfEnd = number | ((scannedTo: number) => number);
+
 /**
  * Indexes `index` from where it is up to `to` a window at a time, writing each window's final records'
  * diagnostics (`write`) before they are forgotten; the last record before `to` is held back unless the
- * log ends there (`logEnds`). `to` may move: a function of where the scan is, asked before each window
- * (the front half's, where the split is decided as it goes). `onFirstRecords` runs once the index has
- * its first records (or reached `to` without).
+ * log ends there (`logEnds`); `to` may move (HalfEnd). `onFirstRecords` runs once the index has its
+ * first records (or reached `to` without).
  */
-function inWindows(index: LogIndex, to: number | ((scannedTo: number) => number), logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
+function inWindows(index: LogIndex, to: HalfEnd, logEnds: boolean, windowBytes: number, facts: WindowFacts, seen: Seen, write: (d: Parameters<typeof writeCheckLine>[5]) => void, onFirstRecords?: () => void): void {
   let first = onFirstRecords;
   for (;;) {
     const end = typeof to === 'number' ? to : to(index.scannedTo);
@@ -79,7 +81,7 @@ function inWindows(index: LogIndex, to: number | ((scannedTo: number) => number)
  * once the worker's lead came (`lead()`, which waits for it), or undefined when a zone offset first
  * written after a window's lines changes them (the check is then done as before).
  */
-export function frontHalf(index: LogIndex, to: number | ((scannedTo: number) => number), windowBytes: number, format: CheckFormat, sink: CheckBytes, counts: { errors: number; warnings: number; written: number }, lead: () => PartLead): FrontEnd | undefined {
+export function frontHalf(index: LogIndex, to: HalfEnd, windowBytes: number, format: CheckFormat, sink: CheckBytes, counts: { errors: number; warnings: number; written: number }, lead: () => PartLead): FrontEnd | undefined {
   const facts = new WindowFacts(index);
   const heads = new CheckHeads();
   const seen = unseen();
