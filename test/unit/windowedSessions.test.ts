@@ -231,39 +231,57 @@ test('sessions of a generated log go through a real worker (started early or not
   }
 });
 
-test('a worker writes more JSON than its ring holds: it waits for this thread to write each slot out, and the lines come in order, none lost', { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-sessions-ring-'));
-  try {
-    const file = generatedLog(dir, 'communigate', 40);
-    const d = dialect('communigate-log');
-    const source = new FileSource(file);
-    const one = new LogIndex(source, d, CTX);
-    one.buildSessionEnds(2 << 20);
-    const expected = jsonLines(one);
-    const split = lineStarts(fs.readFileSync(file)).find((start) => start > source.size / 4) ?? 0;
-    const job: SessionsHalfJob = { kind: 'sessions-half', path: file, from: split, to: source.size, dialect: d.id, ctx: CTX, toleranceMs: 1000, utcOffsetMin: 0, windowBytes: 2 << 20 };
-    const entry = workerFile();
-    assert.ok(entry, 'the index worker is built');
-    const back = new PartWorker(entry, job) as unknown as PartWorker<SessionsHalfAnswer>;
-    const index = new LogIndex(source, d, CTX);
-    assert.ok(readHalves(index, back, job, CTX, 'json', {}, 2), 'the worker\'s half fits');
-    // Each chunk is read as it comes (its slot is written over after): counted on the way.
-    const later = index.laterSessionsJson;
-    assert.ok(later, 'the worker writes its sessions\' lines');
-    let chunks = 0;
-    index.laterSessionsJson = function* () {
-      for (const chunk of later()) {
-        chunks++;
-        yield chunk;
+/** The answers of `back` as this thread takes them: how each of the worker's pieces came (the ring, or the spill file). */
+function counted(back: PartWorker<SessionsHalfAnswer>): { worker: HalfWorker; ways: string[] } {
+  const ways: string[] = [];
+  const worker: HalfWorker = {
+    waitSync: () => {
+      const answer = back.waitSync();
+      if ('slot' in answer) ways.push('ring');
+      else if ('spilled' in answer) ways.push('file');
+      return answer;
+    },
+    send: (word) => back.send(word),
+    terminate: () => back.terminate(),
+  };
+  return { worker, ways };
+}
+
+for (const spill of [false, true]) {
+  const how = spill ? 'it writes on into its spill file' : 'without a spill file, it waits for this thread to write each slot out';
+  test(`a worker writes more JSON than its ring holds: ${how}, and the lines come in order, none lost`, { skip: os.availableParallelism() < 2 && 'one core: no worker' }, () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-sessions-ring-'));
+    try {
+      const file = generatedLog(dir, 'communigate', 40);
+      const d = dialect('communigate-log');
+      const source = new FileSource(file);
+      const one = new LogIndex(source, d, CTX);
+      one.buildSessionEnds(2 << 20);
+      const expected = jsonLines(one);
+      const split = lineStarts(fs.readFileSync(file)).find((start) => start > source.size / 4) ?? 0;
+      const job: SessionsHalfJob = { kind: 'sessions-half', path: file, from: split, to: source.size, dialect: d.id, ctx: CTX, toleranceMs: 1000, utcOffsetMin: 0, windowBytes: 2 << 20 };
+      const entry = workerFile();
+      assert.ok(entry, 'the index worker is built');
+      const back = new PartWorker(entry, job) as unknown as PartWorker<SessionsHalfAnswer>;
+      const { worker, ways } = counted(back);
+      const index = new LogIndex(source, d, CTX);
+      assert.ok(readHalves(index, worker, job, CTX, 'json', {}, 2, spill), 'the worker\'s half fits');
+      if (spill) {
+        // Nothing written out yet: the worker fills the ring's 2 slots and goes on without waiting (its lead, keys and half taken: 3 answers).
+        const deadline = Date.now() + 60_000;
+        while (back.posted < 3 + 2 + 2 && Date.now() < deadline) back.block(1000);
+        assert.ok(back.posted >= 3 + 2 + 2, `the worker posted pieces beyond its ring (${back.posted} answers)`);
       }
-    };
-    assert.equal(jsonLines(index), expected);
-    assert.ok(chunks > 4, `more chunks than the ring's 2 slots (${chunks})`);
-    source.close();
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-});
+      assert.equal(jsonLines(index), expected);
+      assert.ok(ways.length > 4, `more pieces than the ring's 2 slots (${ways.length})`);
+      if (spill) assert.ok(ways.includes('file') && ways.includes('ring'), `pieces through the ring and the file (${ways.join(' ')})`);
+      else assert.ok(ways.every((way) => way === 'ring'), 'every piece through the ring');
+      source.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
 
 test('a gathered half\'s keys are handed to this thread where they are (shared memory, nothing copied or transferred), and find the same sessions; their record counts are a copy, transferred', () => {
   const bytes = fs.readFileSync(REAL_LOG);

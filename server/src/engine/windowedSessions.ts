@@ -8,8 +8,10 @@
 // whole log as before. This thread looks the worker's keys up in its own table: the sessions both halves
 // have are handed over and taken in (LogIndex.adoptHalfSessions: this half's first record, the other's
 // last, counts summed); the worker writes the JSON lines of the others itself (SessionJson), which this
-// thread writes out after its own, through a ring of shared buffers.
+// thread writes out after its own, through a ring of shared buffers and a spill file (laterLines.ts).
 import { CHUNK_BYTES, JsonBytes } from './export/jsonBytes';
+import { laterChunks, LaterLinesWriter, laterLinesWord, RING_SLOT_BYTES, RING_SLOTS } from './laterLines';
+import type { LaterLinesWord, LaterPiece } from './laterLines';
 import { halfFactsOf, halfFits, note, unseen } from './halfFit';
 import type { FrontEnd, HalfFacts, HalfJob } from './halfFit';
 import { LogIndex } from './logIndex';
@@ -81,7 +83,7 @@ export type SessionsHalfAnswer =
   | { k: -1; lead: PartLead }
   | { k: -1; keys: HalfKeys; facts: HalfFacts }
   | { k: -1; half: HalfSessions; last?: true }
-  | { k: -1; slot: number; length: number }
+  | LaterPiece
   | { k: -1; last: true }
   | { error: string; last: true };
 
@@ -92,7 +94,7 @@ export type SessionsHalfAnswer =
  * `shiftMs` ('lines'). Rows wait for a second word, their widths (RowsWord): those are known once this
  * thread has taken in the sessions both halves have.
  */
-export type SessionsWord = { take: 'all' } | { take: 'lines'; rows: boolean; shared: Uint8Array; lineBase: number; shiftMs: number; ring: SharedArrayBuffer; taken: SharedArrayBuffer };
+export type SessionsWord = { take: 'all' } | ({ take: 'lines'; rows: boolean; shared: Uint8Array; lineBase: number; shiftMs: number } & LaterLinesWord);
 
 /** This thread's second word for a text list: the widths of every row's columns. */
 export interface RowsWord {
@@ -101,14 +103,6 @@ export interface RowsWord {
 
 /** What a list's later lines are: JSON lines, or text rows (LogSetOptions.sessionList). */
 export type SessionList = 'json' | 'text';
-
-/**
- * The worker's JSON chunks go through a ring of RING_SLOTS slots shared with this thread, which takes
- * them only after writing its own sessions: the chunks waiting are memory held, and chunks posted one
- * by one would be garbage after (a day's log writes over 100 of them).
- */
-const RING_SLOTS = 32;
-const RING_SLOT_BYTES = CHUNK_BYTES;
 
 /** A back half gathered: its index (its records forgotten, its sessions and keys kept), its sessions' ends and what it found. */
 export interface GatheredHalf {
@@ -251,24 +245,13 @@ export function answerWord(g: GatheredHalf, word: SessionsWord, post: (answer: S
   };
 }
 
-/** The lines of the half's sessions this thread has not (`write` writes one into `w`), through the ring a slot at a time; then the last answer. */
+/** The lines of the half's sessions this thread has not (`write` writes one into `w`), handed over a piece at a time (laterLines.ts); then the last answer. */
 function writeLater(w: JsonBytes, word: Extract<SessionsWord, { take: 'lines' }>, sessions: number, write: (s: number) => void, post: (answer: SessionsHalfAnswer) => void): void {
-  const taken = new Int32Array(word.taken);
-  const ring = new Uint8Array(word.ring);
-  const slots = ring.length / RING_SLOT_BYTES;
-  let posted = 0;
+  const pieces = new LaterLinesWriter(word, post);
   const flush = (): void =>
     w.drain((bytes) => {
       // In pieces of a slot: a chunk is a slot and a line more.
-      for (let from = 0; from < bytes.length; from += RING_SLOT_BYTES) {
-        const piece = bytes.subarray(from, Math.min(bytes.length, from + RING_SLOT_BYTES));
-        // A slot this thread has written out (it takes the pieces in order).
-        for (let out = Atomics.load(taken, 0); posted - out >= slots; out = Atomics.load(taken, 0)) Atomics.wait(taken, 0, out, 1000);
-        const slot = posted % slots;
-        ring.set(piece, slot * RING_SLOT_BYTES);
-        post({ k: -1, slot, length: piece.length });
-        posted++;
-      }
+      for (let from = 0; from < bytes.length; from += RING_SLOT_BYTES) pieces.put(bytes.subarray(from, Math.min(bytes.length, from + RING_SLOT_BYTES)));
     });
   for (let s = 0; s < sessions; s++) {
     if (word.shared[s] === 1) continue;
@@ -289,20 +272,10 @@ export interface HalfWorker {
   terminate(): void;
 }
 
-/**
- * The lines the worker writes, a slot's piece at a time as it comes: each is to be written out before
- * the next is asked for (its slot of `ring` is then the worker's again, counted in `taken`).
- */
-function* ringChunks(back: HalfWorker, ring: SharedArrayBuffer, taken: Int32Array): Generator<Uint8Array> {
-  for (let out = 0; ; out++) {
-    // The chunk before this one is written out.
-    Atomics.store(taken, 0, out);
-    Atomics.notify(taken, 0);
-    const answer = back.waitSync();
-    if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-    if ('slot' in answer) yield new Uint8Array(ring, answer.slot * RING_SLOT_BYTES, answer.length);
-    else if ('last' in answer) return;
-  }
+/** The lines the worker writes, a piece at a time as it comes (laterChunks): each is to be written out before the next is asked for. */
+function* workerChunks(back: HalfWorker, word: LaterLinesWord): Generator<Uint8Array> {
+  const end = yield* laterChunks(() => back.waitSync(), word);
+  if ('error' in end) throw new Error(`index worker: ${end.error}`);
 }
 
 /** The worker's next answer, which must be of the kind `has` names. */
@@ -337,10 +310,11 @@ export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseConte
 
 /**
  * sessionsInWindows once the worker `back` has its job: this thread's half, then the worker's taken in:
- * the sessions both have, the worker's lines of the others through a ring of `ringSlots` (`list`); every
+ * the sessions both have, the worker's lines of the others through a ring of `ringSlots` and a spill
+ * file unless `spill` is false (`list`); every
  * one of its sessions when `list` is undefined.
  */
-export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, list: SessionList | undefined, options: BuildOptions = {}, ringSlots = RING_SLOTS): boolean {
+export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, list: SessionList | undefined, options: BuildOptions = {}, ringSlots = RING_SLOTS, spill = true): boolean {
   const ends = new SessionEnds(job.to);
   index.foldSessionEnds(ends, job.windowBytes, options, job.from, false);
   index.acceptLead(expect(back, 'lead').lead);
@@ -366,11 +340,10 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
   } else {
     const shared = new Uint8Array(keys.sessions);
     for (let w = 0; w < keys.sessions; w++) shared[w] = index.keys.idOf(keys.pool, keys.bounds[2 * w], keys.bounds[2 * w + 1], keys.hashes[w]) >= 0 ? 1 : 0;
-    const taken = new SharedArrayBuffer(4);
-    const ring = new SharedArrayBuffer(ringSlots * RING_SLOT_BYTES);
-    back.send({ take: 'lines', rows: list === 'text', shared, lineBase: index.lineCount, shiftMs, ring, taken });
+    const later = laterLinesWord(ringSlots, spill);
+    back.send({ take: 'lines', rows: list === 'text', shared, lineBase: index.lineCount, shiftMs, ...later });
     index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
-    const chunks = (): Iterable<Uint8Array> => ringChunks(back, ring, new Int32Array(taken));
+    const chunks = (): Iterable<Uint8Array> => workerChunks(back, later);
     if (list === 'json') index.laterSessionsJson = chunks;
     else {
       // Rows are as wide as every session's needs: those here (the shared ones with both halves' records), and the worker's others.

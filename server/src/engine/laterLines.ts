@@ -1,0 +1,162 @@
+// The lines a worker writes that this thread writes out after its own (windowedSessions.ts: the JSON
+// lines or text rows of a large log's back half). They go through a ring of slots of shared memory,
+// which this thread empties only once its own lines are written: a ring as large as the worker's
+// lines (about 110 MB for a day's 1 GB log) would cost that much memory. When the ring is full, the
+// worker writes on into a spill file (an unlinked temporary file: the page cache, not msglog's
+// memory) instead of waiting, and this thread reads those pieces back where their turn comes. Before
+// the spill, the worker sat idle for most of the time this thread wrote its own lines, and wrote the
+// rest of its own only after (1 GB: about 0.2 s at the end of `sessions --json`).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CHUNK_BYTES } from './export/jsonBytes';
+
+/** Slots of the ring: the chunks waiting in it are memory held (a day's log writes over 100 of them). */
+export const RING_SLOTS = 32;
+export const RING_SLOT_BYTES = CHUNK_BYTES;
+
+/** What the worker is given to hand its lines over: the ring, the count of slots written out, and the spill file's descriptor (none: it waits for a slot). */
+export interface LaterLinesWord {
+  ring: SharedArrayBuffer;
+  taken: SharedArrayBuffer;
+  spill?: number;
+}
+
+/** The worker's word for one piece of its lines: in ring slot `slot`, or in the spill file at `spilled`. */
+export type LaterPiece = { k: -1; slot: number; length: number } | { k: -1; spilled: number; length: number };
+
+/**
+ * A new ring of `slots` slots, and a spill file unless `spill` is false. The file is unlinked once
+ * opened: the threads share its descriptor, and nothing is left behind whatever happens. A spill file
+ * that cannot be made (no temporary directory, no room) leaves the worker waiting for slots, as it did.
+ */
+export function laterLinesWord(slots = RING_SLOTS, spill = true): LaterLinesWord {
+  const word: LaterLinesWord = { ring: new SharedArrayBuffer(slots * RING_SLOT_BYTES), taken: new SharedArrayBuffer(4) };
+  if (!spill) return word;
+  try {
+    const file = path.join(os.tmpdir(), `msglog-lines-${process.pid}-${Date.now().toString(36)}`);
+    const fd = fs.openSync(file, 'wx+', 0o600);
+    try {
+      fs.unlinkSync(file);
+    } catch {
+      // Windows without delete sharing: removed when closed (laterChunks).
+      spilledFiles.set(fd, file);
+    }
+    word.spill = fd;
+  } catch {
+    // No spill file: the ring alone.
+  }
+  return word;
+}
+
+/** Spill files that could not be unlinked while open, by descriptor: removed once closed. */
+const spilledFiles = new Map<number, string>();
+
+/**
+ * The worker's side: hands each piece (at most RING_SLOT_BYTES) to this thread through `post`, in a
+ * free slot, else appended to the spill file, else (no spill file, or it failed) in the next slot
+ * once this thread has written it out. Pieces are posted in order; this thread takes them in that order.
+ */
+export class LaterLinesWriter {
+  private readonly taken: Int32Array;
+  private readonly ring: Uint8Array;
+  private readonly slots: number;
+  /** Pieces put in the ring, and bytes in the spill file. */
+  private inRing = 0;
+  private spilledBytes = 0;
+  private spill: number | undefined;
+
+  constructor(
+    word: LaterLinesWord,
+    private readonly post: (piece: LaterPiece) => void,
+  ) {
+    this.taken = new Int32Array(word.taken);
+    this.ring = new Uint8Array(word.ring);
+    this.slots = this.ring.length / RING_SLOT_BYTES;
+    this.spill = word.spill;
+  }
+
+  put(piece: Uint8Array): void {
+    if (this.inRing - Atomics.load(this.taken, 0) >= this.slots && this.spill !== undefined && this.toSpill(piece)) return;
+    // A slot this thread has written out (it takes the pieces in order).
+    for (let out = Atomics.load(this.taken, 0); this.inRing - out >= this.slots; out = Atomics.load(this.taken, 0)) Atomics.wait(this.taken, 0, out, 1000);
+    const slot = this.inRing % this.slots;
+    this.ring.set(piece, slot * RING_SLOT_BYTES);
+    this.post({ k: -1, slot, length: piece.length });
+    this.inRing++;
+  }
+
+  /** Appends `piece` to the spill file and says so; false, the file given up, when it cannot be written (no room). */
+  private toSpill(piece: Uint8Array): boolean {
+    const fd = this.spill as number;
+    try {
+      for (let done = 0; done < piece.length; ) done += fs.writeSync(fd, piece, done, piece.length - done, this.spilledBytes + done);
+    } catch {
+      this.spill = undefined;
+      return false;
+    }
+    this.post({ k: -1, spilled: this.spilledBytes, length: piece.length });
+    this.spilledBytes += piece.length;
+    return true;
+  }
+}
+
+/**
+ * This thread's side: the worker's pieces in order, as `next` gives its answers (pieces until one that
+ * is not). Each piece is to be written out before the next is asked for: its slot, or the buffer a
+ * spilled piece is read into, is used again. The spill file is closed at the end, or when the caller stops.
+ */
+export function* laterChunks<E extends object>(next: () => LaterPiece | E, word: LaterLinesWord): Generator<Uint8Array, E> {
+  const taken = new Int32Array(word.taken);
+  let read: Buffer | undefined;
+  try {
+    for (let out = 0; ; ) {
+      // The ring's pieces before this one are written out.
+      Atomics.store(taken, 0, out);
+      Atomics.notify(taken, 0);
+      const answer = next();
+      if (!isPiece(answer)) return answer;
+      if ('slot' in answer) {
+        out++;
+        yield new Uint8Array(word.ring, answer.slot * RING_SLOT_BYTES, answer.length);
+      } else {
+        if (word.spill === undefined) throw new Error('lines spilled to a file this thread has closed');
+        read ??= Buffer.allocUnsafe(RING_SLOT_BYTES);
+        yield read.subarray(0, readAt(word.spill, read, answer.length, answer.spilled));
+      }
+    }
+  } finally {
+    closeSpill(word);
+  }
+}
+
+function isPiece(answer: object): answer is LaterPiece {
+  return 'length' in answer && ('slot' in answer || 'spilled' in answer);
+}
+
+/** Reads `length` bytes at `position` of `fd` into `buf`; throws when the file has fewer. */
+function readAt(fd: number, buf: Buffer, length: number, position: number): number {
+  for (let done = 0; done < length; ) {
+    const n = fs.readSync(fd, buf, done, length - done, position + done);
+    if (n === 0) throw new Error(`the spilled lines end at ${position + done} bytes, before ${position + length}`);
+    done += n;
+  }
+  return length;
+}
+
+/** Closes the spill file of `word`, if it has one (and removes it where it could not be unlinked open). */
+export function closeSpill(word: LaterLinesWord): void {
+  const fd = word.spill;
+  if (fd === undefined) return;
+  word.spill = undefined;
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+  const file = spilledFiles.get(fd);
+  if (file !== undefined) {
+    spilledFiles.delete(fd);
+    fs.rmSync(file, { force: true });
+  }
+}
