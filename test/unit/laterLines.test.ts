@@ -16,12 +16,12 @@ function piece(i: number, length = RING_SLOT_BYTES): Uint8Array {
 }
 
 /**
- * Frees every slot of `word`'s ring every 10 s, as if this thread had written them out: a writer that
+ * Frees every slot of `word`'s ring every `everyMs`, as if this thread had written them out: a writer that
  * waits for a slot instead of spilling (this thread puts and takes here) goes on, and fails the test
  * rather than hang it.
  */
-function watchdog(word: { taken: SharedArrayBuffer }): Worker {
-  const code = 'const { workerData } = require("worker_threads"); const t = new Int32Array(workerData); for (;;) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10000); Atomics.store(t, 0, 1 << 30); Atomics.notify(t, 0); }';
+function watchdog(word: { taken: SharedArrayBuffer }, everyMs = 10_000): Worker {
+  const code = `const { workerData } = require("worker_threads"); const t = new Int32Array(workerData); for (;;) { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ${everyMs}); Atomics.store(t, 0, 1 << 30); Atomics.notify(t, 0); }`;
   const worker = new Worker(code, { eval: true, workerData: word.taken });
   worker.unref();
   return worker;
@@ -81,4 +81,19 @@ test('without a spill file the ring alone is used, and a piece spilled to a file
   const spilled: (LaterPiece | { last: true })[] = [{ k: -1, spilled: 0, length: 10 }];
   const chunks = laterChunks(() => spilled.shift() ?? { last: true as const }, word);
   assert.throws(() => chunks.next(), /spilled to a file this thread has closed/);
+});
+
+test('a spill file that cannot be written (no room): the worker waits for slots instead, every piece posted, no error', { skip: !fs.existsSync('/dev/full') && 'no /dev/full here' }, async () => {
+  const word = { ...laterLinesWord(1, false), spill: fs.openSync('/dev/full', 'r+') };
+  const posted: LaterPiece[] = [];
+  const writer = new LaterLinesWriter(word, (p) => posted.push(p));
+  // This thread takes each piece as a real reader would, a moment later.
+  const reader = watchdog(word, 50);
+  for (let i = 0; i < 3; i++) writer.put(piece(i, 100));
+  await reader.terminate();
+  assert.deepEqual(
+    posted.map((p) => ('slot' in p ? 'ring' : 'file')),
+    ['ring', 'ring', 'ring'],
+  );
+  closeSpill(word);
 });
