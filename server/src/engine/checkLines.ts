@@ -6,6 +6,7 @@ import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
 import { grow } from './keyTable';
 import { copyBytes } from './bytes';
+import { closeSpillFile, readSpilled, writeSpilled } from './spillFile';
 
 /** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
 export interface LineSink {
@@ -23,8 +24,8 @@ export interface CheckFormat {
 
 /** The check lines a worker wrote of the parts it indexed, and what they count (LogIndex.laterCheckLines). */
 export interface CheckLines extends CheckCounts {
-  /** The lines in order; JSON items each with `,` before it. */
-  lines: Uint8Array[];
+  /** The lines in order; JSON items each with `,` before it. Each chunk is to be written out before the next is asked for (CheckBytes.read). */
+  lines: Iterable<Uint8Array>;
 }
 
 /**
@@ -57,7 +58,7 @@ export function bodiesTransfer(bodies: CheckBodies): ArrayBuffer[] {
  * theirs): bytes as they are, but for JSON the `,` before the first item when it is the first of all;
  * bodies with their heads put in front, numbered on from the half's start.
  */
-export function writeLaterLines(out: LineSink & { bytes(src: Buffer): void }, json: boolean, later: CheckLines | CheckBodies, counts: CheckCounts): void {
+export function writeLaterLines(out: LineSink & { bytes(src: Buffer): void; flush(): void }, json: boolean, later: CheckLines | CheckBodies, counts: CheckCounts): void {
   if ('chunks' in later) {
     writeBodies(out, later, counts);
     return;
@@ -69,6 +70,8 @@ export function writeLaterLines(out: LineSink & { bytes(src: Buffer): void }, js
       continue;
     }
     out.bytes(Buffer.from(chunk.buffer, chunk.byteOffset + drop, chunk.length - drop));
+    // Written out before the next is asked for: a spilled chunk's buffer is read into again.
+    out.flush();
     drop = 0;
   }
   counts.errors += later.errors;
@@ -193,11 +196,22 @@ export class CheckHeads {
   }
 }
 
-/** A LineSink into memory: the lines of a worker's parts, handed back as 1 MB buffers (nothing copied to grow). */
+/**
+ * A LineSink into memory: the lines of a worker's parts, handed back as 1 MB buffers (nothing copied to
+ * grow); or, given a spill file, this thread's lines of a windowed check, held to the end: each full
+ * buffer is written to the file and used again (spillFile.ts says why), and read back by read().
+ */
 export class CheckBytes implements LineSink {
   private readonly full: Uint8Array[] = [];
   private buf = Buffer.allocUnsafeSlow(CHECK_CHUNK);
   private used = 0;
+  /** Bytes in the spill file, before those in memory; whether it is still written (not after a write failed). */
+  private spilled = 0;
+  private spilling: boolean;
+
+  constructor(private spill?: number) {
+    this.spilling = spill !== undefined;
+  }
 
   write(text: string): void {
     this.room(3 * text.length);
@@ -219,17 +233,57 @@ export class CheckBytes implements LineSink {
     this.copy(src, 0, src.length);
   }
 
-  /** What was written, in buffers of their own (to transfer); what is written after goes to new buffers. */
+  /** As Output's: here nothing is to be written out, bytes() having copied what it was given. */
+  flush(): void {}
+
+  /** What was written, in buffers of their own (to transfer); what is written after goes to new buffers. Not for a sink with a spill file (read). */
   take(): Uint8Array[] {
+    if (this.spill !== undefined) throw new Error('CheckBytes.take: the lines are in a spill file: read them');
     if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
     this.buf = Buffer.alloc(0);
     this.used = 0;
     return this.full.splice(0);
   }
 
+  /** What was written, in order: the spill file's bytes a buffer at a time (each to be written out before the next is asked for), then those in memory. Closes the file. */
+  *read(): Generator<Uint8Array> {
+    const spill = this.spill;
+    if (spill === undefined) {
+      yield* this.full;
+      if (this.used > 0) yield this.buf.subarray(0, this.used);
+      return;
+    }
+    this.spill = undefined;
+    // The last buffer's bytes go to the file too, if it still takes them: the buffer is then read into.
+    let tail = this.used > 0 ? this.buf.subarray(0, this.used) : undefined;
+    if (tail !== undefined && this.spilling && writeSpilled(spill, tail, this.spilled)) {
+      this.spilled += tail.length;
+      tail = undefined;
+    }
+    const into = tail === undefined ? this.buf : Buffer.allocUnsafeSlow(CHECK_CHUNK);
+    try {
+      for (let at = 0; at < this.spilled; at += CHECK_CHUNK) yield into.subarray(0, readSpilled(spill, into, Math.min(CHECK_CHUNK, this.spilled - at), at));
+    } finally {
+      closeSpillFile(spill);
+    }
+    // Those written after a write to the file failed.
+    yield* this.full;
+    if (tail !== undefined) yield tail;
+  }
+
   private room(n: number): void {
     if (this.used + n <= this.buf.length) return;
-    if (this.used > 0) this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
+    if (this.used > 0) {
+      const bytes = this.buf.subarray(0, this.used);
+      if (this.spilling && writeSpilled(this.spill as number, bytes, this.spilled)) {
+        this.spilled += this.used;
+        this.used = 0;
+        if (n <= this.buf.length) return;
+      } else {
+        this.spilling = false;
+        this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
+      }
+    }
     this.buf = Buffer.allocUnsafeSlow(Math.max(CHECK_CHUNK, n));
     this.used = 0;
   }

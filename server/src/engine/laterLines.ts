@@ -6,10 +6,8 @@
 // memory) instead of waiting, and this thread reads those pieces back where their turn comes. Before
 // the spill, the worker sat idle for most of the time this thread wrote its own lines, and wrote the
 // rest of its own only after (1 GB: about 0.2 s at the end of `sessions --json`).
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { CHUNK_BYTES } from './export/jsonBytes';
+import { closeSpillFile, openSpillFile, readSpilled, writeSpilled } from './spillFile';
 
 /**
  * Slots of the ring. Beyond it pieces go to the spill file, which costs a copy into the page cache;
@@ -29,32 +27,12 @@ export interface LaterLinesWord {
 /** The worker's word for one piece of its lines: in ring slot `slot`, or in the spill file at `spilled`. */
 export type LaterPiece = { k: -1; slot: number; length: number } | { k: -1; spilled: number; length: number };
 
-/**
- * A new ring of `slots` slots, and a spill file unless `spill` is false. The file is unlinked once
- * opened: the threads share its descriptor, and nothing is left behind whatever happens. A spill file
- * that cannot be made (no temporary directory, no room) leaves the worker waiting for slots, as it did.
- */
+/** A new ring of `slots` slots, and a spill file unless `spill` is false (or none can be made: the worker then waits for slots, as it did). */
 export function laterLinesWord(slots = RING_SLOTS, spill = true): LaterLinesWord {
   const word: LaterLinesWord = { ring: new SharedArrayBuffer(slots * RING_SLOT_BYTES), taken: new SharedArrayBuffer(4) };
-  if (!spill) return word;
-  try {
-    const file = path.join(os.tmpdir(), `msglog-lines-${process.pid}-${Date.now().toString(36)}`);
-    const fd = fs.openSync(file, 'wx+', 0o600);
-    try {
-      fs.unlinkSync(file);
-    } catch {
-      // Windows without delete sharing: removed when closed (laterChunks).
-      spilledFiles.set(fd, file);
-    }
-    word.spill = fd;
-  } catch {
-    // No spill file: the ring alone.
-  }
+  if (spill) word.spill = openSpillFile();
   return word;
 }
-
-/** Spill files that could not be unlinked while open, by descriptor: removed once closed. */
-const spilledFiles = new Map<number, string>();
 
 /**
  * The worker's side: hands each piece (at most RING_SLOT_BYTES) to this thread through `post`, in a
@@ -92,10 +70,7 @@ export class LaterLinesWriter {
 
   /** Appends `piece` to the spill file and says so; false, the file given up, when it cannot be written (no room). */
   private toSpill(piece: Uint8Array): boolean {
-    const fd = this.spill as number;
-    try {
-      for (let done = 0; done < piece.length; ) done += fs.writeSync(fd, piece, done, piece.length - done, this.spilledBytes + done);
-    } catch {
+    if (!writeSpilled(this.spill as number, piece, this.spilledBytes)) {
       this.spill = undefined;
       return false;
     }
@@ -126,7 +101,7 @@ export function* laterChunks<E extends object>(next: () => LaterPiece | E, word:
       } else {
         if (word.spill === undefined) throw new Error('lines spilled to a file this thread has closed');
         read ??= Buffer.allocUnsafe(RING_SLOT_BYTES);
-        yield read.subarray(0, readAt(word.spill, read, answer.length, answer.spilled));
+        yield read.subarray(0, readSpilled(word.spill, read, answer.length, answer.spilled));
       }
     }
   } finally {
@@ -138,29 +113,10 @@ function isPiece(answer: object): answer is LaterPiece {
   return 'length' in answer && ('slot' in answer || 'spilled' in answer);
 }
 
-/** Reads `length` bytes at `position` of `fd` into `buf`; throws when the file has fewer. */
-function readAt(fd: number, buf: Buffer, length: number, position: number): number {
-  for (let done = 0; done < length; ) {
-    const n = fs.readSync(fd, buf, done, length - done, position + done);
-    if (n === 0) throw new Error(`the spilled lines end at ${position + done} bytes, before ${position + length}`);
-    done += n;
-  }
-  return length;
-}
-
-/** Closes the spill file of `word`, if it has one (and removes it where it could not be unlinked open). */
+/** Closes the spill file of `word`, if it has one. */
 export function closeSpill(word: LaterLinesWord): void {
   const fd = word.spill;
   if (fd === undefined) return;
   word.spill = undefined;
-  try {
-    fs.closeSync(fd);
-  } catch {
-    // Closed already.
-  }
-  const file = spilledFiles.get(fd);
-  if (file !== undefined) {
-    spilledFiles.delete(fd);
-    fs.rmSync(file, { force: true });
-  }
+  closeSpillFile(fd);
 }

@@ -23,6 +23,7 @@ import type { FrontEnd, HalfFacts, HalfJob, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
 import { FRONT_CAP, MovingSplit } from './movingSplit';
+import { openSpillFile } from './spillFile';
 
 /** How often this thread, waiting at its cap for the worker to take its share, looks whether the worker failed. */
 const WAIT_LOOK_MS = 50;
@@ -173,7 +174,8 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
     while (moving.fixed() === undefined && back.posted === 0 && !back.ended) moving.waitFixed(WAIT_LOOK_MS);
   };
   try {
-    const sink = new CheckBytes();
+    // Held to the end (the check may start again): in a spill file, not in new memory.
+    const sink = new CheckBytes(openSpillFile());
     // Every JSON item with its `,`, as the worker's: check drops the first when it is the first of all.
     const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
     const to = (scannedTo: number): number => moving.frontTo(source, scannedTo, size, cap, windowBytes, wait);
@@ -190,7 +192,7 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
     const answer = back.waitSync();
     if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
     if (!('lines' in answer)) return false;
-    index.windowedCheckLines = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) };
+    index.windowedCheckLines = { lines: sink.read(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) };
     index.laterCheckLines = () => answer.lines;
     return true;
   } catch (e) {
