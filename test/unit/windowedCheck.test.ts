@@ -11,7 +11,8 @@ import * as path from 'path';
 import { CheckBytes, CheckHeads, diagnosticFacts, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { CheckBodies, CheckFormat, CheckLines, Dialect, LogFile } from '../../server/src/engine';
 import type { DiagnosticFacts } from '../../server/src/engine/diagnostics';
-import { CheckLinesAt } from '../../server/src/engine/checkLines';
+import { CheckLinesAt } from '../../server/src/engine/checkLinesAt';
+import { openSpillFile } from '../../server/src/engine/spillFile';
 import { DIALECTS } from '../../server/src/engine/dialects';
 import { startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { BackHalf, backHalfLines, frontHalf } from '../../server/src/engine/windowedCheck';
@@ -270,24 +271,65 @@ test('check lines\' numbers are written as String(n) writes them, and long piece
   assert.equal(text, numbers.map((n) => `${n}${body.toString('latin1')}`).join(''));
 });
 
-test('a worker\'s lines kept before their numbers: across 1 MB chunks and a body longer than one, as check writes them with the numbers known', () => {
+/** How a sink keeps its lines: in memory, through a spill file, or a spill file that has no room (/dev/full: the lines then stay in memory). */
+const KEEPS = ['memory', 'spill file', ...(fs.existsSync('/dev/full') ? ['full spill file'] : [])] as const;
+
+/** A spill file for `keep` (the caller closes it, as its owner does), or undefined for memory. */
+function spillFor(keep: (typeof KEEPS)[number]): number | undefined {
+  if (keep === 'memory') return undefined;
+  const fd = keep === 'spill file' ? openSpillFile() : fs.openSync('/dev/full', 'r+');
+  assert.ok(fd !== undefined, 'a spill file is made');
+  return fd;
+}
+
+test('a worker\'s lines kept before their numbers: across 1 MB chunks and a body longer than one, in memory or a spill file, as check writes them with the numbers known', () => {
   const messages = Array.from({ length: 30_000 }, (_, i) => `message ${i} ${'x'.repeat(i % 97)}`);
   messages[12_345] = 'y'.repeat(1_500_000);
-  for (const json of [false, true]) {
-    for (const file of [undefined, 'a.log']) {
-      const later = new CheckLinesAt();
-      const sink = new CheckBytes();
-      const counts = { errors: 0, warnings: 0, written: 1 };
-      const fact = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: '', record: -1, index: undefined as unknown as LogIndex } satisfies DiagnosticFacts;
-      for (const [i, message] of messages.entries()) {
-        const d = { ...fact, line: 3 * i, endLine: 3 * i + (i % 3), severity: i % 5 === 0 ? 'error' : 'warning', message } satisfies DiagnosticFacts;
-        later.add(json, file, d.line, d.endLine, d, new CheckHeads());
-        writeCheckLine(sink, json, file, 1000 + d.line + 1, 1000 + d.endLine + 1, d, new CheckHeads(), counts);
+  for (const keep of KEEPS) {
+    for (const json of [false, true]) {
+      for (const file of [undefined, 'a.log']) {
+        // Two alike: a spill file is closed once its bodies are written.
+        const laters = [new CheckLinesAt(spillFor(keep)), new CheckLinesAt(spillFor(keep))];
+        const sink = new CheckBytes();
+        const counts = { errors: 0, warnings: 0, written: 1 };
+        const fact = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: '', record: -1, index: undefined as unknown as LogIndex } satisfies DiagnosticFacts;
+        for (const [i, message] of messages.entries()) {
+          const d = { ...fact, line: 3 * i, endLine: 3 * i + (i % 3), severity: i % 5 === 0 ? 'error' : 'warning', message } satisfies DiagnosticFacts;
+          for (const later of laters) later.add(json, file, d.line, d.endLine, d, new CheckHeads());
+          writeCheckLine(sink, json, file, 1000 + d.line + 1, 1000 + d.endLine + 1, d, new CheckHeads(), counts);
+        }
+        const expected = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - 1 };
+        const [first, second] = laters.map((later) => later.bodies(1000, { json, file }));
+        if (keep !== 'memory') {
+          const spill = first.spill;
+          assert.ok(spill !== undefined, 'the bodies name their spill file');
+          const spilled = spill.at.filter((at) => at >= 0).length;
+          if (keep === 'spill file') assert.ok(spilled >= 1 && first.chunks.filter((c) => c.length === 0).length === spilled, `full chunks in the file, not in memory (${spilled})`);
+          else assert.equal(spilled, 0, 'none in a file with no room');
+        }
+        const what = `${keep}, json ${json}, file ${file}`;
+        assert.equal(joined(json, [first]), joined(json, [expected]), what);
+        // After other lines: a JSON item's `,` before the first body, as before any other.
+        assert.equal(joined(json, [expected, second]), joined(json, [expected, expected]), `after others: ${what}`);
+        if (keep !== 'memory') assert.throws(() => fs.fstatSync(first.spill?.fd ?? -1), /EBADF/, 'the spill file is closed once written');
       }
-      const expected = { lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - 1 };
-      assert.equal(joined(json, [later.bodies(1000, { json, file })]), joined(json, [expected]), `json ${json}, file ${file}`);
-      // After other lines: a JSON item's `,` before the first body, as before any other.
-      assert.equal(joined(json, [expected, later.bodies(1000, { json, file })]), joined(json, [expected, expected]), `after others: json ${json}, file ${file}`);
     }
+  }
+});
+
+test('this thread\'s lines held to the end, in memory or a spill file, read back as written: across 1 MB buffers, a piece longer than one, and the last one', () => {
+  const pieces = Array.from({ length: 40_000 }, (_, i) => Buffer.from(`${i}: warning level: ${'z'.repeat(i % 131)}\n`));
+  pieces[20_000] = Buffer.alloc(2_500_000, 0x71);
+  const expected = Buffer.concat(pieces);
+  for (const keep of KEEPS) {
+    const fd = spillFor(keep);
+    const sink = new CheckBytes(fd);
+    for (const piece of pieces) sink.copy(piece, 0, piece.length);
+    if (keep === 'spill file') assert.ok(fs.fstatSync(fd as number).size > 2 * (1 << 20), 'full buffers went to the file');
+    const got: Buffer[] = [];
+    // Each chunk is to be written out before the next is asked for: copied as it comes.
+    for (const chunk of sink.read()) got.push(Buffer.from(chunk));
+    assert.ok(Buffer.concat(got).equals(expected), keep);
+    if (fd !== undefined) assert.throws(() => fs.fstatSync(fd), /EBADF/, 'the spill file is closed once read');
   }
 });

@@ -4,7 +4,6 @@
 import { asciiExcerpt, eventErrorLabel, EXCERPT, factMessage, levelLabel } from './diagnostics';
 import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
-import { grow } from './keyTable';
 import { copyBytes } from './bytes';
 import { closeSpillFile, readSpilled, writeSpilled } from './spillFile';
 
@@ -45,6 +44,8 @@ export interface CheckBodies extends CheckCounts {
   /** Line i's first and last lines, 0-based from the half's start. */
   startLines: Uint32Array;
   endLines: Uint32Array;
+  /** Chunks written to a spill file (spillFile.ts): chunk j's bytes at `at[j]` (-1: in `chunks`), `lengths[j]` of them; closed once the bodies are written. */
+  spill?: { fd: number; at: number[]; lengths: number[] };
 }
 
 /** The buffers of `bodies`, to transfer from the worker rather than copy. */
@@ -82,11 +83,30 @@ export function writeLaterLines(out: LineSink & { bytes(src: Buffer): void; flus
 /** writeLaterLines of a back half's bodies: each line's head (as writeCheckLine writes it), then its body. */
 function writeBodies(out: LineSink, later: CheckBodies, counts: CheckCounts): void {
   const { json, file } = later.format;
-  const { chunks, chunkOf, ends, startLines, endLines, base } = later;
-  for (let i = 0; i < later.written; i++) {
-    const start = i > 0 && chunkOf[i - 1] === chunkOf[i] ? ends[i - 1] : 0;
-    writeCheckHead(out, json, file, base + startLines[i] + 1, base + endLines[i] + 1, counts.written++ > 0);
-    out.copy(chunks[chunkOf[i]], start, ends[i]);
+  const { chunks, chunkOf, ends, startLines, endLines, base, spill } = later;
+  // A spilled chunk is read back once, as its first line comes.
+  let read: Buffer | undefined;
+  let readChunk = -1;
+  try {
+    for (let i = 0; i < later.written; i++) {
+      const c = chunkOf[i];
+      let chunk = chunks[c];
+      const at = spill?.at[c] ?? -1;
+      if (spill !== undefined && at >= 0) {
+        const length = spill.lengths[c];
+        if (readChunk !== c) {
+          if (read === undefined || read.length < length) read = Buffer.allocUnsafeSlow(Math.max(length, CHECK_CHUNK));
+          readSpilled(spill.fd, read, length, at);
+          readChunk = c;
+        }
+        chunk = read as Buffer;
+      }
+      const start = i > 0 && chunkOf[i - 1] === c ? ends[i - 1] : 0;
+      writeCheckHead(out, json, file, base + startLines[i] + 1, base + endLines[i] + 1, counts.written++ > 0);
+      out.copy(chunk, start, ends[i]);
+    }
+  } finally {
+    if (spill !== undefined) closeSpillFile(spill.fd);
   }
   counts.errors += later.errors;
   counts.warnings += later.warnings;
@@ -290,10 +310,10 @@ export class CheckBytes implements LineSink {
 }
 
 /** Room for the digits of any whole number a line can have. */
-const DECIMAL_ROOM = 20;
+export const DECIMAL_ROOM = 20;
 
 /** Writes the decimal digits of `n` (a whole number ≥ 0) at `at` in `buf`; returns the offset after them. */
-function writeDecimal(buf: Uint8Array, at: number, n: number): number {
+export function writeDecimal(buf: Uint8Array, at: number, n: number): number {
   let digits = 1;
   for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
   let o = at + digits;
@@ -302,76 +322,4 @@ function writeDecimal(buf: Uint8Array, at: number, n: number): number {
 }
 
 /** Bytes of each buffer CheckBytes fills (allocUnsafeSlow: not from Node's pool, so it can be transferred). */
-const CHECK_CHUNK = 1 << 20;
-
-/**
- * Check lines written before their numbers are known: the worker of a windowed check (windowedCheck.ts)
- * writes those of the log's back half, whose first line this thread counts only at its own end. Each
- * line's body is kept with its lines from the half's start; writeLaterLines puts the heads in front (bodies).
- */
-export class CheckLinesAt implements LineSink, CheckCounts {
-  errors = 0;
-  warnings = 0;
-  written = 0;
-  /** The bodies, in buffers of CHECK_CHUNK bytes (more for a longer body): each body whole in one, none grown by copies into new memory. */
-  private readonly chunks: Buffer[] = [Buffer.allocUnsafeSlow(CHECK_CHUNK)];
-  private used = 0;
-  /** Per line: the chunk its body is in, where the body ends there, and its lines from the half's start. */
-  private chunkOf = new Uint32Array(1024);
-  private ends = new Uint32Array(1024);
-  private startLines = new Uint32Array(1024);
-  private endLines = new Uint32Array(1024);
-  /** Where the body being written starts in the last chunk. */
-  private bodyStart = 0;
-
-  /** Writes diagnostic `d` at the half's 0-based lines `line`…`endLine`. */
-  add(json: boolean, file: string | undefined, line: number, endLine: number, d: DiagnosticFacts, heads: CheckHeads): void {
-    countCheckLine(d, this);
-    this.bodyStart = this.used;
-    writeCheckBody(this, json, file, d, heads);
-    const i = this.written++;
-    if (i >= this.ends.length) {
-      this.chunkOf = grow(this.chunkOf, i + 1);
-      this.ends = grow(this.ends, i + 1);
-      this.startLines = grow(this.startLines, i + 1);
-      this.endLines = grow(this.endLines, i + 1);
-    }
-    this.chunkOf[i] = this.chunks.length - 1;
-    this.ends[i] = this.used;
-    this.startLines[i] = line;
-    this.endLines[i] = endLine;
-  }
-
-  write(text: string): void {
-    this.room(3 * text.length);
-    this.used += this.chunks[this.chunks.length - 1].write(text, this.used, 'utf8');
-  }
-
-  decimal(n: number): void {
-    this.room(DECIMAL_ROOM);
-    this.used = writeDecimal(this.chunks[this.chunks.length - 1], this.used, n);
-  }
-
-  copy(src: Uint8Array, start: number, end: number): void {
-    this.room(end - start);
-    this.used = copyBytes(this.chunks[this.chunks.length - 1], this.used, src, start, end);
-  }
-
-  /** The lines as a worker hands them over, the half starting at 0-based line `base` of the log (written as `format` says: add's). */
-  bodies(base: number, format: CheckFormat): CheckBodies {
-    const { chunks, chunkOf, ends, startLines, endLines, errors, warnings, written } = this;
-    return { format, base, chunks, chunkOf, ends, startLines, endLines, errors, warnings, written };
-  }
-
-  /** Room for `n` more bytes of the body being written: in a new chunk when the last has none, the body's start moved there. */
-  private room(n: number): void {
-    const last = this.chunks[this.chunks.length - 1];
-    if (this.used + n <= last.length) return;
-    const begun = this.used - this.bodyStart;
-    const chunk = Buffer.allocUnsafeSlow(Math.max(CHECK_CHUNK, begun + n));
-    last.copy(chunk, 0, this.bodyStart, this.used);
-    this.chunks.push(chunk);
-    this.bodyStart = 0;
-    this.used = begun;
-  }
-}
+export const CHECK_CHUNK = 1 << 20;

@@ -12,7 +12,8 @@
 // numbers move. Otherwise the worker indexes its half again from the true state; a zone offset first
 // written in the back half changes how the front half is read, and the whole check is done as before.
 import { WindowFacts } from './diagnostics';
-import { CheckBytes, CheckHeads, CheckLinesAt, writeCheckLine } from './checkLines';
+import { CheckBytes, CheckHeads, writeCheckLine } from './checkLines';
+import { CheckLinesAt } from './checkLinesAt';
 import type { CheckBodies, CheckFormat } from './checkLines';
 import { LogIndex } from './logIndex';
 import type { PartLead } from './portableStore';
@@ -23,7 +24,7 @@ import type { FrontEnd, HalfFacts, HalfJob, Seen } from './halfFit';
 import { PartWorker, plainContext, takeEarlyPartWorker, workerFile } from './parallel';
 import { lineStartAfter } from './partPlan';
 import { FRONT_CAP, MovingSplit } from './movingSplit';
-import { openSpillFile } from './spillFile';
+import { closeSpillFile, openSpillFile } from './spillFile';
 
 /** How often this thread, waiting at its cap for the worker to take its share, looks whether the worker failed. */
 const WAIT_LOOK_MS = 50;
@@ -40,6 +41,11 @@ export interface BackHalfJob extends HalfJob {
   format: CheckFormat;
   /** Where the half starts is decided as the halves are read (movingSplit.ts): `from` is then the worker's to fix. */
   moving?: SharedArrayBuffer;
+  /**
+   * A spill file this thread made for the half's lines (spillFile.ts; the threads share descriptors,
+   * and one a worker opens is closed when it ends): this thread closes it once they are written.
+   */
+  spill?: number;
 }
 
 /** The worker's answers: its lead (as soon as it is known), then its lines, or that the log is to be checked as before. */
@@ -97,7 +103,7 @@ export function frontHalf(index: LogIndex, to: HalfEnd, windowBytes: number, for
 
 /** The back half of a log, indexed window by window as if nothing came before it (or from `front`, when that is known). */
 export class BackHalf {
-  readonly lines = new CheckLinesAt();
+  readonly lines: CheckLinesAt;
   /** What the half's scan found (run). */
   private facts: HalfFacts | undefined = undefined;
 
@@ -105,9 +111,11 @@ export class BackHalf {
     private readonly source: LogSource,
     private readonly dialect: Dialect,
     private readonly ctx: ParseContext,
-    private readonly job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>,
+    private readonly job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes' | 'spill'>,
     private readonly front?: FrontEnd,
-  ) {}
+  ) {
+    this.lines = new CheckLinesAt(job.spill);
+  }
 
   /** Indexes the half, writing its lines; `onLead` gets what it says of the records before it as soon as that is known. */
   run(onLead?: (lead: PartLead) => void): void {
@@ -141,7 +149,7 @@ export class BackHalf {
  * The worker's lines of the back half, once the front half's end is known: those written, numbered on
  * from it, or those of the half indexed again from it; undefined when the whole log is to be checked as before.
  */
-export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes'>): CheckBodies | undefined {
+export function backHalfLines(half: BackHalf, front: FrontEnd, source: LogSource, dialect: Dialect, ctx: ParseContext, job: Pick<BackHalfJob, 'from' | 'to' | 'toleranceMs' | 'utcOffsetMin' | 'format' | 'windowBytes' | 'spill'>): CheckBodies | undefined {
   const fits = half.fits(front, dialect.timeOfDay?.(ctx));
   if (fits === 'whole') return undefined;
   let lines = half.lines;
@@ -166,7 +174,7 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
   const entry = workerFile();
   if (cap <= 0 || cap >= size || entry === undefined) return false;
   const moving = new MovingSplit();
-  const job: BackHalfJob = { kind: 'check-half', path: file, from: -1, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes, moving: moving.shared };
+  const job: BackHalfJob = { kind: 'check-half', path: file, from: -1, to: size, dialect: index.dialect.id, ctx: plainContext(ctx), toleranceMs, utcOffsetMin, format, windowBytes, moving: moving.shared, spill: openSpillFile() };
   const worker = takeEarlyPartWorker()?.assign(job) ?? new PartWorker(entry, job);
   const back = worker as unknown as PartWorker<BackHalfAnswer>;
   // At the cap before the worker took its share: wait for it, or for its error (then the lead says what it was).
@@ -186,17 +194,28 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
     });
     if (end === undefined) {
       back.terminate();
+      closeSpill(job);
       return false;
     }
     back.send(end);
     const answer = back.waitSync();
     if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
-    if (!('lines' in answer)) return false;
+    if (!('lines' in answer)) {
+      closeSpill(job);
+      return false;
+    }
     index.windowedCheckLines = { lines: sink.read(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) };
     index.laterCheckLines = () => answer.lines;
     return true;
   } catch (e) {
     back.terminate();
+    closeSpill(job);
     throw e;
   }
+}
+
+/** Closes the job's spill file when its lines are not to be written (writeLaterLines closes it otherwise). */
+function closeSpill(job: BackHalfJob): void {
+  if (job.spill !== undefined) closeSpillFile(job.spill);
+  job.spill = undefined;
 }
