@@ -265,6 +265,12 @@ export class CheckBytes implements LineSink {
     return this.full.splice(0);
   }
 
+  /** Closes the spill file of lines not to be read after all (a windowed check given up); read() closes it otherwise. */
+  close(): void {
+    if (this.spill !== undefined) closeSpillFile(this.spill);
+    this.spill = undefined;
+  }
+
   /** What was written, in order: the spill file's bytes a buffer at a time (each to be written out before the next is asked for), then those in memory. Closes the file. */
   *read(): Generator<Uint8Array> {
     const spill = this.spill;

@@ -181,9 +181,15 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
   const wait = (): void => {
     while (moving.fixed() === undefined && back.posted === 0 && !back.ended) moving.waitFixed(WAIT_LOOK_MS);
   };
+  // Held to the end (the check may start again): in a spill file, not in new memory.
+  const sink = new CheckBytes(openSpillFile());
+  // The spill files, when the lines are not to be written after all (the reader closes them otherwise).
+  const giveUp = (): void => {
+    back.terminate();
+    sink.close();
+    if (job.spill !== undefined) closeSpillFile(job.spill);
+  };
   try {
-    // Held to the end (the check may start again): in a spill file, not in new memory.
-    const sink = new CheckBytes(openSpillFile());
     // Every JSON item with its `,`, as the worker's: check drops the first when it is the first of all.
     const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
     const to = (scannedTo: number): number => moving.frontTo(source, scannedTo, size, cap, windowBytes, wait);
@@ -193,29 +199,21 @@ export function checkInWindows(index: LogIndex, file: string, ctx: ParseContext,
       throw new Error(`index worker: ${'error' in answer ? answer.error : 'no lead'}`);
     });
     if (end === undefined) {
-      back.terminate();
-      closeSpill(job);
+      giveUp();
       return false;
     }
     back.send(end);
     const answer = back.waitSync();
     if ('error' in answer) throw new Error(`index worker: ${answer.error}`);
     if (!('lines' in answer)) {
-      closeSpill(job);
+      giveUp();
       return false;
     }
     index.windowedCheckLines = { lines: sink.read(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) };
     index.laterCheckLines = () => answer.lines;
     return true;
   } catch (e) {
-    back.terminate();
-    closeSpill(job);
+    giveUp();
     throw e;
   }
-}
-
-/** Closes the job's spill file when its lines are not to be written (writeLaterLines closes it otherwise). */
-function closeSpill(job: BackHalfJob): void {
-  if (job.spill !== undefined) closeSpillFile(job.spill);
-  job.spill = undefined;
 }
