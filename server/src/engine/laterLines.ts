@@ -27,7 +27,7 @@ export interface LaterLinesWord {
 /** The worker's word for one piece of its lines: in ring slot `slot`, or in the spill file at `spilled`. */
 export type LaterPiece = { k: -1; slot: number; length: number } | { k: -1; spilled: number; length: number };
 
-/** A new ring of `slots` slots, and a spill file unless `spill` is false (or none can be made: the worker then waits for slots, as it did). */
+/** A new ring of `slots` slots, and a spill file unless `spill` is false (or none can be made: the worker then waits for slots). */
 export function laterLinesWord(slots = RING_SLOTS, spill = true): LaterLinesWord {
   const word: LaterLinesWord = { ring: new SharedArrayBuffer(slots * RING_SLOT_BYTES), taken: new SharedArrayBuffer(4) };
   if (spill) word.spill = openSpillFile();
