@@ -311,8 +311,7 @@ export function sessionsInWindows(index: LogIndex, file: string, ctx: ParseConte
 /**
  * sessionsInWindows once the worker `back` has its job: this thread's half, then the worker's taken in:
  * the sessions both have, the worker's lines of the others through a ring of `ringSlots` and a spill
- * file unless `spill` is false (`list`); every
- * one of its sessions when `list` is undefined.
+ * file unless `spill` is false (`list`); every one of its sessions when `list` is undefined.
  */
 export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<SessionsHalfJob, 'from' | 'to'> & HalfReading, ctx: ParseContext, list: SessionList | undefined, options: BuildOptions = {}, ringSlots = RING_SLOTS, spill = true): boolean {
   const ends = new SessionEnds(job.to);
