@@ -5,7 +5,7 @@ import { asciiExcerpt, eventErrorLabel, EXCERPT, factMessage, levelLabel } from 
 import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
 import { copyBytes } from './bytes';
-import { closeSpillFile, readSpilled, writeSpilled } from './spillFile';
+import { closeSpillFile, readSpilled, SpillWriter } from './spillFile';
 
 /** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
 export interface LineSink {
@@ -225,12 +225,11 @@ export class CheckBytes implements LineSink {
   private readonly full: Uint8Array[] = [];
   private buf = Buffer.allocUnsafeSlow(CHECK_CHUNK);
   private used = 0;
-  /** Bytes in the spill file, before those in memory; whether it is still written (not after a write failed). */
-  private spilled = 0;
-  private spilling: boolean;
+  /** The spill file, whose bytes come before those in memory. */
+  private spill: SpillWriter | undefined;
 
-  constructor(private spill?: number) {
-    this.spilling = spill !== undefined;
+  constructor(spill?: number) {
+    this.spill = spill === undefined ? undefined : new SpillWriter(spill);
   }
 
   write(text: string): void {
@@ -267,7 +266,7 @@ export class CheckBytes implements LineSink {
 
   /** Closes the spill file of lines not to be read after all (a windowed check given up); read() closes it otherwise. */
   close(): void {
-    if (this.spill !== undefined) closeSpillFile(this.spill);
+    if (this.spill !== undefined) closeSpillFile(this.spill.fd);
     this.spill = undefined;
   }
 
@@ -282,15 +281,12 @@ export class CheckBytes implements LineSink {
     this.spill = undefined;
     // The last buffer's bytes go to the file too, if it still takes them: the buffer is then read into.
     let tail = this.used > 0 ? this.buf.subarray(0, this.used) : undefined;
-    if (tail !== undefined && this.spilling && writeSpilled(spill, tail, this.spilled)) {
-      this.spilled += tail.length;
-      tail = undefined;
-    }
+    if (tail !== undefined && spill.append(tail) >= 0) tail = undefined;
     const into = tail === undefined ? this.buf : Buffer.allocUnsafeSlow(CHECK_CHUNK);
     try {
-      for (let at = 0; at < this.spilled; at += CHECK_CHUNK) yield into.subarray(0, readSpilled(spill, into, Math.min(CHECK_CHUNK, this.spilled - at), at));
+      for (let at = 0; at < spill.size; at += CHECK_CHUNK) yield into.subarray(0, readSpilled(spill.fd, into, Math.min(CHECK_CHUNK, spill.size - at), at));
     } finally {
-      closeSpillFile(spill);
+      closeSpillFile(spill.fd);
     }
     // Those written after a write to the file failed.
     yield* this.full;
@@ -300,15 +296,10 @@ export class CheckBytes implements LineSink {
   private room(n: number): void {
     if (this.used + n <= this.buf.length) return;
     if (this.used > 0) {
-      const bytes = this.buf.subarray(0, this.used);
-      if (this.spilling && writeSpilled(this.spill as number, bytes, this.spilled)) {
-        this.spilled += this.used;
+      if ((this.spill?.append(this.buf.subarray(0, this.used)) ?? -1) >= 0) {
         this.used = 0;
         if (n <= this.buf.length) return;
-      } else {
-        this.spilling = false;
-        this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
-      }
+      } else this.full.push(new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.used));
     }
     this.buf = Buffer.allocUnsafeSlow(Math.max(CHECK_CHUNK, n));
     this.used = 0;

@@ -6,7 +6,7 @@ import type { CheckBodies, CheckCounts, CheckFormat, CheckHeads, LineSink } from
 import type { DiagnosticFacts } from './diagnostics';
 import { copyBytes } from './bytes';
 import { grow } from './keyTable';
-import { writeSpilled } from './spillFile';
+import { SpillWriter } from './spillFile';
 
 /**
  * Check lines written before their numbers are known: the worker of a windowed check (windowedCheck.ts)
@@ -17,9 +17,8 @@ export class CheckLinesAt implements LineSink, CheckCounts {
   errors = 0;
   warnings = 0;
   written = 0;
-  /** Whether full chunks still go to the spill file (not after a write failed), and what is in it by chunk (-1: in memory). */
-  private spilling: boolean;
-  private spilledBytes = 0;
+  /** Where full chunks go (spillFile.ts), and what is in it by chunk (-1: in memory). */
+  private readonly spill: SpillWriter | undefined;
   private readonly spillAt: number[] = [];
   private readonly spillLengths: number[] = [];
 
@@ -35,8 +34,8 @@ export class CheckLinesAt implements LineSink, CheckCounts {
   private bodyStart = 0;
 
   /** `spill`: a spill file full chunks go to rather than stay in new memory (a worker's half: spillFile.ts), written from its start; its owner closes it. */
-  constructor(private readonly spill?: number) {
-    this.spilling = spill !== undefined;
+  constructor(spill?: number) {
+    this.spill = spill === undefined ? undefined : new SpillWriter(spill);
   }
 
   /** Writes diagnostic `d` at the half's 0-based lines `line`…`endLine`. */
@@ -77,7 +76,7 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     const { chunks, chunkOf, ends, startLines, endLines, errors, warnings, written } = this;
     const bodies: CheckBodies = { format, base, chunks, chunkOf, ends, startLines, endLines, errors, warnings, written };
     // Given even when nothing went to it: writeLaterLines closes it.
-    if (this.spill !== undefined) bodies.spill = { fd: this.spill, at: this.spillAt, lengths: this.spillLengths };
+    if (this.spill !== undefined) bodies.spill = { fd: this.spill.fd, at: this.spillAt, lengths: this.spillLengths };
     return bodies;
   }
 
@@ -90,7 +89,7 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     const last = this.chunks[this.chunks.length - 1];
     if (this.used + n <= last.length) return;
     const begun = this.used - this.bodyStart;
-    if (this.spilling && this.toSpill(last)) {
+    if (this.toSpill(last)) {
       this.chunks[this.chunks.length - 1] = Buffer.alloc(0);
       if (begun + n <= last.length) {
         last.copyWithin(0, this.bodyStart, this.used);
@@ -107,20 +106,17 @@ export class CheckLinesAt implements LineSink, CheckCounts {
     this.used = begun;
   }
 
-  /** Writes the whole bodies of the last chunk, `last`, to the spill file; false, the file no longer written, when it cannot be (no room). */
+  /** Writes the whole bodies of the last chunk, `last`, to the spill file; false when there is none or it takes no more. */
   private toSpill(last: Buffer): boolean {
-    if (!writeSpilled(this.spill as number, last.subarray(0, this.bodyStart), this.spilledBytes)) {
-      this.spilling = false;
-      return false;
-    }
+    const at = this.spill?.append(last.subarray(0, this.bodyStart)) ?? -1;
+    if (at < 0) return false;
     const c = this.chunks.length - 1;
     while (this.spillAt.length < c) {
       this.spillAt.push(-1);
       this.spillLengths.push(0);
     }
-    this.spillAt.push(this.spilledBytes);
+    this.spillAt.push(at);
     this.spillLengths.push(this.bodyStart);
-    this.spilledBytes += this.bodyStart;
     return true;
   }
 }

@@ -7,7 +7,7 @@
 // the spill, the worker sat idle for most of the time this thread wrote its own lines, and wrote the
 // rest of its own only after (1 GB: about 0.2 s at the end of `sessions --json`).
 import { CHUNK_BYTES } from './export/jsonBytes';
-import { closeSpillFile, openSpillFile, readSpilled, writeSpilled } from './spillFile';
+import { closeSpillFile, openSpillFile, readSpilled, SpillWriter } from './spillFile';
 
 /**
  * Slots of the ring. Beyond it pieces go to the spill file, which costs a copy into the page cache;
@@ -43,10 +43,9 @@ export class LaterLinesWriter {
   private readonly taken: Int32Array;
   private readonly ring: Uint8Array;
   private readonly slots: number;
-  /** Pieces put in the ring, and bytes in the spill file. */
+  /** Pieces put in the ring. */
   private inRing = 0;
-  private spilledBytes = 0;
-  private spill: number | undefined;
+  private readonly spill: SpillWriter | undefined;
 
   constructor(
     word: LaterLinesWord,
@@ -55,28 +54,23 @@ export class LaterLinesWriter {
     this.taken = new Int32Array(word.taken);
     this.ring = new Uint8Array(word.ring);
     this.slots = this.ring.length / RING_SLOT_BYTES;
-    this.spill = word.spill;
+    this.spill = word.spill === undefined ? undefined : new SpillWriter(word.spill);
   }
 
   put(piece: Uint8Array): void {
-    if (this.inRing - Atomics.load(this.taken, 0) >= this.slots && this.spill !== undefined && this.toSpill(piece)) return;
+    if (this.inRing - Atomics.load(this.taken, 0) >= this.slots && this.spill !== undefined) {
+      const at = this.spill.append(piece);
+      if (at >= 0) {
+        this.post({ k: -1, spilled: at, length: piece.length });
+        return;
+      }
+    }
     // A slot this thread has written out (it takes the pieces in order).
     for (let out = Atomics.load(this.taken, 0); this.inRing - out >= this.slots; out = Atomics.load(this.taken, 0)) Atomics.wait(this.taken, 0, out, 1000);
     const slot = this.inRing % this.slots;
     this.ring.set(piece, slot * RING_SLOT_BYTES);
     this.post({ k: -1, slot, length: piece.length });
     this.inRing++;
-  }
-
-  /** Appends `piece` to the spill file and says so; false, the file given up, when it cannot be written (no room). */
-  private toSpill(piece: Uint8Array): boolean {
-    if (!writeSpilled(this.spill as number, piece, this.spilledBytes)) {
-      this.spill = undefined;
-      return false;
-    }
-    this.post({ k: -1, spilled: this.spilledBytes, length: piece.length });
-    this.spilledBytes += piece.length;
-    return true;
   }
 }
 

@@ -27,13 +27,29 @@ export function openSpillFile(): number | undefined {
   }
 }
 
-/** Writes `bytes` whole at `position`; false when they cannot be (no room): the file is then not to be written again. */
-export function writeSpilled(fd: number, bytes: Uint8Array, position: number): boolean {
-  try {
-    for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, position + done);
-    return true;
-  } catch {
-    return false;
+/**
+ * Appends to a spill file: where each write lands, and whether the file still takes them. After a
+ * write fails (no room) it takes no more: its writer keeps the rest in memory, or waits.
+ */
+export class SpillWriter {
+  /** Bytes appended so far. */
+  size = 0;
+  private taking = true;
+
+  constructor(readonly fd: number) {}
+
+  /** Appends `bytes` whole; returns where they start, or -1 when the file takes no more. */
+  append(bytes: Uint8Array): number {
+    if (!this.taking) return -1;
+    const at = this.size;
+    try {
+      for (let done = 0; done < bytes.length; ) done += fs.writeSync(this.fd, bytes, done, bytes.length - done, at + done);
+    } catch {
+      this.taking = false;
+      return -1;
+    }
+    this.size += bytes.length;
+    return at;
   }
 }
 
