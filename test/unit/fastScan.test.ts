@@ -86,7 +86,7 @@ test('the fused scan runs: most records of a main log go through it', () => {
   // Counted through the arrays it writes to: a fast scan that did nothing would leave the parser all of them.
   let calls = 0;
   let records = 0;
-  const fast = communigate.createFastScan!();
+  const fast = communigate.createFastScan!(communigate.createParser(CTX));
   const counting = { ...communigate, createFastScan: () => ({ scan: (...args: Parameters<typeof fast.scan>) => {
     calls++;
     const before = args[4].recordCount;

@@ -26,7 +26,7 @@ test('the warm-up log goes through the index, diagnostics, folding and the outli
 });
 
 test('the warm-up log is read mostly by the fused loop, the code it is there to compile', () => {
-  const fast = communigate.createFastScan!();
+  const fast = communigate.createFastScan!(communigate.createParser({}));
   let records = 0;
   const counting = {
     ...communigate,

@@ -95,7 +95,7 @@ export class LogScanner extends RecordTexts {
     options: IndexOptions = {},
   ) {
     super(source, dialect, ctx, options.toleranceMs ?? 1000);
-    this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.();
+    this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.(this.parser);
     this.indented = dialect.headersMayBeIndented === true;
   }
 

@@ -240,9 +240,10 @@ export interface Dialect {
   /**
    * The index's hot loop for the dialect's most common records, fused: it parses a run of such lines
    * and appends them to the index's arrays without a call per line (the scanner then reads the other
-   * lines one by one). Only for parsers without state from line to line.
+   * lines one by one). `parser` is the one the index reads those other lines with: a dialect whose
+   * parser keeps a state from line to line (the current table's columns) reads and keeps it there.
    */
-  createFastScan?(): FastScan;
+  createFastScan?(parser: LineParser): FastScan;
   /**
    * The dialect writes times of day without a date: its parsers put the time of day in `wall`, and
    * the index dates them from the returned base (ms) plus a day each time the clock goes back by
