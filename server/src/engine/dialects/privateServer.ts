@@ -5,14 +5,21 @@ import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
 import { columnName, parseCellTime, splitRow, TABLES, TITLES } from './privateServerTables';
 import type { TableKind } from './privateServerTables';
+import type { RowReader } from './privateServerFastScan';
+import { PrivateServerFastScan } from './privateServerFastScan';
 
 /** Every column name of a table signature, lower case, by length: a cell that could make a row a header row. */
 const SIGNATURE_WORDS: Uint8Array[][] = [];
 for (const t of TABLES) {
   for (const word of t.signature) (SIGNATURE_WORDS[word.length] ??= []).push(Buffer.from(word, 'latin1'));
 }
-const SIGNATURE_LENGTH = new Uint8Array(256);
-for (let len = 0; len < SIGNATURE_WORDS.length; len++) if (SIGNATURE_WORDS[len] !== undefined) SIGNATURE_LENGTH[len] = 1;
+/**
+ * 1 at `length << 8 | letter` where a signature word has that length (all are shorter than 16) and
+ * first letter: a cell is compared with the words only where its length and first byte (ASCII case
+ * ignored) fit one, which few data cells do.
+ */
+const SIGNATURE_START = new Uint8Array(16 << 8);
+for (const words of SIGNATURE_WORDS) for (const word of words ?? []) SIGNATURE_START[(word.length << 8) | word[0]] = 1;
 const NONE_KEY = Buffer.from('(none)', 'latin1');
 const TITLE_BYTES = TITLES.map((t) => Buffer.from(t, 'latin1'));
 
@@ -42,7 +49,7 @@ const WORD = {
   failed: Buffer.from('FAILED'),
 };
 
-class PrivateServerParser implements LineParser {
+class PrivateServerParser implements LineParser, RowReader {
   private table: TableKind | undefined;
   private columns: string[] = [];
   private readonly components = new Map<string, string>();
@@ -59,18 +66,43 @@ class PrivateServerParser implements LineParser {
   /** The component of the first table, for keys that only occur in it. */
   private firstComponent: string | undefined;
 
+  /** What row() read of the last row it took: the time (NaN: none), RecordFlag bits, whether it is a warning, the key and the body column. */
+  rowWall = NaN;
+  rowFlags = 0;
+  rowWarning = false;
+  rowKeyBuf: Uint8Array = NONE_KEY;
+  rowKeyStart = 0;
+  rowKeyEnd = NONE_KEY.length;
+  rowBodyCol = 0;
+
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
-    if (this.table !== undefined && this.dataRow(buf, start, end, h)) return true;
+    if (this.table !== undefined && this.row(buf, start, end)) {
+      if (this.rowWall === this.rowWall) h.wall = this.rowWall;
+      h.flags |= this.rowFlags;
+      if (this.rowWarning) h.severity = Severity.Warning;
+      h.keyBuf = this.rowKeyBuf;
+      h.keyStart = this.rowKeyStart;
+      h.keyEnd = this.rowKeyEnd;
+      h.bodyCol = this.rowBodyCol;
+      return true;
+    }
     return this.anyLine(buf, start, end, h);
+  }
+
+  /** Whether a table's header row has been read: only then may a line be one of its data rows (row()). */
+  get readsRows(): boolean {
+    return this.table !== undefined;
   }
 
   /**
    * The hot path, in bytes: an ASCII row of the current table, split as its header row was (TABs, or
    * commas in a row with no quote, no TAB and as many cells as columns), whose cells name no column
-   * of a signature (so it cannot be a header row) and whose time is plain. Returns false, having
-   * changed nothing, for any other line: anyLine then reads it as text, as it always did.
+   * of a signature (so it cannot be a header row) and whose time is plain. What it reads goes to the
+   * row… fields (header() and the fused scan, privateServerFastScan.ts, take it from there). Returns
+   * false, having changed nothing, for any other line: anyLine then reads it as text, as it always did.
+   * Only while readsRows.
    */
-  private dataRow(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
+  row(buf: Uint8Array, start: number, end: number): boolean {
     const sep = this.separator;
     // splitRow's comma rows honour quotes and re-join thousands groups, and a row with a TAB splits at TABs.
     if (sep !== 0x09) for (let i = start; i < end; i++) if (buf[i] === 0x22 || buf[i] === 0x09) return false;
@@ -80,9 +112,12 @@ class PrivateServerParser implements LineParser {
     let any = false;
     // Every byte OR-ed together: text with other bytes than ASCII (sort glyphs, Unicode blanks) is the text path's.
     let bits = 0;
+    // Where the first cell ends: the body starts after it when the row starts with its time.
+    let firstSep = -1;
     for (let cs = start; cs <= end; ) {
       let tab = cs;
       while (tab < end && buf[tab] !== sep) bits |= buf[tab++];
+      if (firstSep < 0) firstSep = tab;
       let s = cs;
       let e = tab;
       while (s < e && isBlank(buf[s])) s++;
@@ -97,7 +132,7 @@ class PrivateServerParser implements LineParser {
       n++;
       if (e > s) any = true;
       // A cell naming a column of a table signature may make this a header row: the text path decides.
-      if (SIGNATURE_LENGTH[e - s] === 1 && namesColumn(buf, s, e)) return false;
+      if (e - s < 16 && SIGNATURE_START[((e - s) << 8) | (buf[s] | 0x20)] === 1 && namesColumn(buf, s, e)) return false;
       cs = tab + 1;
     }
     if (bits & 0x80) return false;
@@ -116,35 +151,35 @@ class PrivateServerParser implements LineParser {
     if (timeCol >= 0 && timeCol < n) {
       const ts = f[2 * timeCol];
       const te = f[2 * timeCol + 1];
-      wall = plainTime(buf, ts, te, this.days);
+      if (plainTime(buf, ts, te, this.days, TIME)) wall = TIME[0];
       // Zones and other forms are read by the text path.
-      if (wall !== wall && te > ts) return false;
+      else if (te > ts) return false;
     }
     if (sep !== 0x09 && n > this.columns.length) n = joinGroups(buf, f, n, this.columns.length, start, end);
+    let flags = 0;
     if (n !== this.columns.length) {
       if (sep !== 0x09) return false;
-      h.flags |= RecordFlag.Malformed;
+      flags = RecordFlag.Malformed;
     }
-    if (wall === wall) h.wall = wall;
-    if (this.problemBytes(table, buf, f, n)) {
-      h.severity = Severity.Warning;
-      h.flags |= RecordFlag.EventError;
-    }
+    this.rowWall = wall;
+    this.rowWarning = this.problemBytes(table, buf, f, n);
+    this.rowFlags = this.rowWarning ? flags | RecordFlag.EventError : flags;
     const k = this.keyCol;
     const ks = k >= 0 && k < n ? f[2 * k] : 0;
     const ke = k >= 0 && k < n ? f[2 * k + 1] : 0;
     if (ke > ks) {
-      h.keyBuf = buf;
-      h.keyStart = ks;
-      h.keyEnd = ke;
+      this.rowKeyBuf = buf;
+      this.rowKeyStart = ks;
+      this.rowKeyEnd = ke;
     } else {
-      h.keyBuf = NONE_KEY;
-      h.keyStart = 0;
-      h.keyEnd = NONE_KEY.length;
+      this.rowKeyBuf = NONE_KEY;
+      this.rowKeyStart = 0;
+      this.rowKeyEnd = NONE_KEY.length;
     }
     // Rows of the first table need no entry: componentOf falls back to its component.
-    if (this.tablesSeen > 1) this.components.set(Buffer.from(h.keyBuf.buffer, h.keyBuf.byteOffset + h.keyStart, h.keyEnd - h.keyStart).toString('latin1'), table.component);
-    if (timeCol === 0) h.bodyCol = firstSeparator(buf, start, end) + 1 - start;
+    if (this.tablesSeen > 1) this.components.set(Buffer.from(this.rowKeyBuf.buffer, this.rowKeyBuf.byteOffset + this.rowKeyStart, this.rowKeyEnd - this.rowKeyStart).toString('latin1'), table.component);
+    // The time cell of a row taken holds no comma: its first separator is anyLine's first TAB or comma.
+    this.rowBodyCol = timeCol === 0 ? firstSep + 1 - start : 0;
     return true;
   }
 
@@ -269,12 +304,6 @@ function allDigits(buf: Uint8Array, s: number, e: number): boolean {
   return true;
 }
 
-/** Where the first TAB or comma is (anyLine's body column), or `e`. */
-function firstSeparator(buf: Uint8Array, s: number, e: number): number {
-  while (s < e && buf[s] !== 0x09 && buf[s] !== 0x2c) s++;
-  return s;
-}
-
 function isBlank(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
@@ -286,38 +315,46 @@ function equalsExact(buf: Uint8Array, s: number, e: number, word: Uint8Array): b
 }
 
 /**
- * `YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}]` with nothing after it, as parseCellTime reads it; NaN for anything
- * else. `days` dates it: rows of a day in a row, computed once. Every row's time goes through it: its
- * fields are read two digits at a time (no loop per field), the fraction as whole microseconds.
+ * Where plainTime puts the time it read: a number returned from a call that is not inlined (row() is
+ * too large to take it in) is a new heap number, 18 MB of them for a 200 MB log.
  */
-function plainTime(buf: Uint8Array, s: number, e: number, days: CivilDays): number {
-  if (e - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || (buf[s + 10] !== 0x20 && buf[s + 10] !== 0x54) || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) return NaN;
-  const y = twoDigits(buf, s) * 100 + twoDigits(buf, s + 2);
-  const mo = twoDigits(buf, s + 5);
-  const d = twoDigits(buf, s + 8);
-  const clock = ((twoDigits(buf, s + 11) * 60 + twoDigits(buf, s + 14)) * 60 + twoDigits(buf, s + 17)) * 1000;
-  // A field that is not digits is NaN, and so is all that is made of it.
-  if (Number.isNaN(y + mo + d + clock)) return NaN;
+const TIME = new Float64Array(1);
+
+/**
+ * Whether `buf[s, e)` is `YYYY-MM-DD[ T]HH:MM:SS[.f{1,6}]` with nothing after it, as parseCellTime
+ * reads it; its time (ms) goes to `into[0]`. `days` dates it: rows of a day in a row, computed once.
+ * Every row's time goes through it, in small integers only: its digits are checked all at once
+ * (notDigit), the fraction read as whole microseconds.
+ */
+function plainTime(buf: Uint8Array, s: number, e: number, days: CivilDays, into: Float64Array): boolean {
+  if (e - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || (buf[s + 10] !== 0x20 && buf[s + 10] !== 0x54) || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) return false;
+  const bad =
+    notDigit(buf[s]) | notDigit(buf[s + 1]) | notDigit(buf[s + 2]) | notDigit(buf[s + 3]) | notDigit(buf[s + 5]) | notDigit(buf[s + 6]) | notDigit(buf[s + 8]) |
+    notDigit(buf[s + 9]) | notDigit(buf[s + 11]) | notDigit(buf[s + 12]) | notDigit(buf[s + 14]) | notDigit(buf[s + 15]) | notDigit(buf[s + 17]) | notDigit(buf[s + 18]);
+  if (bad < 0) return false;
+  const y = (buf[s] - 0x30) * 1000 + (buf[s + 1] - 0x30) * 100 + (buf[s + 2] - 0x30) * 10 + (buf[s + 3] - 0x30);
+  const mo = (buf[s + 5] - 0x30) * 10 + (buf[s + 6] - 0x30);
+  const d = (buf[s + 8] - 0x30) * 10 + (buf[s + 9] - 0x30);
+  const clock = ((((buf[s + 11] - 0x30) * 10 + (buf[s + 12] - 0x30)) * 60 + (buf[s + 14] - 0x30) * 10 + (buf[s + 15] - 0x30)) * 60 + (buf[s + 17] - 0x30) * 10 + (buf[s + 18] - 0x30)) * 1000;
   let micro = 0;
   const p = s + 19;
   if (p < e) {
     const n = e - p - 1;
-    if (buf[p] !== 0x2e || n < 1 || n > 6) return NaN;
+    if (buf[p] !== 0x2e || n < 1 || n > 6) return false;
     for (let i = p + 1; i < e; i++) {
       const c = buf[i] - 0x30;
-      if ((c >>> 0) > 9) return NaN;
+      if ((c >>> 0) > 9) return false;
       micro = micro * 10 + c;
     }
     micro *= MICRO_SCALE[n];
   }
-  return days.of(y, mo, d) * DAY_MS + clock + micro / 1000;
+  into[0] = days.of(y, mo, d) * DAY_MS + clock + micro / 1000;
+  return true;
 }
 
-/** The two decimal digits at `buf[p]` as a number, or NaN (`>>> 0`: a byte below '0' becomes a large number, so one compare tells a digit). */
-function twoDigits(buf: Uint8Array, p: number): number {
-  const a = buf[p] - 0x30;
-  const b = buf[p + 1] - 0x30;
-  return (a >>> 0) > 9 || (b >>> 0) > 9 ? NaN : a * 10 + b;
+/** Negative unless `c` is an ASCII digit: OR-ed over many bytes, one compare tells whether all are. */
+function notDigit(c: number): number {
+  return (c - 0x30) | (0x39 - c);
 }
 
 /** Microseconds per unit of a fraction of n digits (index n, 1–6). */
@@ -330,6 +367,10 @@ export const privateServer: Dialect = {
   // A large export is one table: its parts start in the table the head sets up (a second one is read in order).
   splitsWithState: 'always',
   createParser: () => new PrivateServerParser(),
+  createFastScan(parser) {
+    if (!(parser instanceof PrivateServerParser)) throw new Error('a PrivateServer fast scan reads rows through a PrivateServer parser');
+    return new PrivateServerFastScan(parser);
+  },
   componentOf: () => 'PrivateServer',
   levelName: () => '',
   timestampText(line) {
