@@ -2,7 +2,7 @@
 // Each subcommand lives in commands/; this file only parses, dispatches and reports errors.
 import * as fs from 'fs';
 import * as path from 'path';
-import { canSplit, detectDialect, LogInputError, sessionsInHalves, startEarlyPartWorker, threadsFor } from '../engine';
+import { canSplit, detectDialect, dropHandedOverWorker, LogInputError, sessionsInHalves, startEarlyPartWorker, threadsFor } from '../engine';
 import { dialectById } from '../engine/dialects';
 import type { Args } from './args';
 import { forcedDialect, GLOBAL_BOOL_FLAGS, GLOBAL_VALUE_FLAGS, NothingFound, parseArgs, UsageError } from './args';
@@ -40,6 +40,8 @@ function run(argv: string[], out: Output): number | Promise<number> {
   forcedDialect(args); // an unknown dialect id is refused before any work, whatever the command
   const parted = command.partedIndex?.(args);
   if (parted !== undefined) startWorkerEarly(args, parted === 'keyless');
+  // The launcher may have started a worker for a log that is not split after all (its dialect, its command).
+  dropHandedOverWorker();
   return command.run(args, out);
 }
 

@@ -40,7 +40,7 @@ export function openLogFile(path: string, options: FileOpenOptions = {}): LogInd
 export { LogIndex, CancelledError, turn } from './logIndex';
 export { prepareLog, prepareLogSource, UnknownDialectError } from './prepareLog';
 export type { OpenOptions } from './prepareLog';
-export { buildParallel, buildParallelAsync, canSplit, startEarlyPartWorker, threadsFor } from './parallel';
+export { buildParallel, buildParallelAsync, canSplit, dropHandedOverWorker, startEarlyPartWorker, threadsFor } from './parallel';
 export { touchesAhead } from './pageToucher';
 export { searchFileParallel, PARALLEL_SEARCH_MIN_BYTES } from './parallelSearch';
 export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';

@@ -2,28 +2,27 @@
 // from the front, one after another into the index itself; worker threads (indexWorker.ts) take parts
 // from the back, until the two meet. The workers' parts are then stitched on in order (LogIndex
 // adoptPart / PortableStore.adopt): the index one thread would have built.
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
-import type { MessagePort } from 'worker_threads';
+import { receiveMessageOnPort } from 'worker_threads';
+import type { MessagePort, Worker } from 'worker_threads';
 import { CancelledError, LogIndex } from './logIndex';
 import type { BuildOptions, StorePart } from './logIndex';
 import type { Dialect, DialectId, ParseContext } from './types';
 import type { HeaderLinesJob } from './quickFilter';
 import type { SearchJob } from './parallelSearch';
 import type { LogSource } from './source';
-import { BACK, claimFront, MIN_THREAD_BYTES, splitAtLines } from './partPlan';
+import { BACK, claimFront, splitAtLines } from './partPlan';
 import { touchesAhead } from './pageToucher';
-import { ANSWER_CELLS, WORKER_START_LIMIT_MS, workerEnded, workerStarted } from './workerEnd';
+import { WORKER_START_LIMIT_MS, workerEnded, workerStarted } from './workerEnd';
+import type { StartedWorker } from './workerStart';
+import { startWorker, takeHandedOverWorker, workerFile } from './workerStart';
+
+export type { EarlyPartJob } from './workerStart';
+export { PARALLEL_MIN_BYTES, threadsFor, threadsForced, workerFile } from './workerStart';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 import type { BackHalfJob } from './windowedCheck';
 import type { FrontEnd } from './halfFit';
 import type { RowsWord, SessionsHalfJob, SessionsWord } from './windowedSessions';
-
-/** Below this size one thread is quicker than starting workers. */
-export const PARALLEL_MIN_BYTES = 48 << 20;
 
 /** What a worker is asked to index: the parts it claims from `claims`, one after another. */
 export interface PartJob {
@@ -46,13 +45,6 @@ export interface PartJob {
   port: MessagePort;
 }
 
-/** A part worker started before its job (startEarlyPartWorker): it waits for the PartJob (without `done` and `port`) on `port`. */
-export interface EarlyPartJob {
-  kind: 'early-part';
-  done: SharedArrayBuffer;
-  port: MessagePort;
-}
-
 /** A worker's answer for one part (k), or its error; `last` when it claims no more. */
 export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsInPartialLine: boolean } | { k: number; held: HeldPart } | { error: string } | { k: -1 }) & {
   last?: boolean;
@@ -60,37 +52,12 @@ export type PartAnswer = ({ k: number; part: StorePart; scannedTo: number; endsI
   more?: boolean;
 };
 
-/** The bundled worker entry next to this code (server/out/indexWorker.js, or the compiled tests' copy). */
-export function workerFile(): string | undefined {
-  const file = path.join(__dirname, 'indexWorker.js');
-  return fs.existsSync(file) ? file : undefined;
-}
-
 /**
  * Whether a log of this dialect may be split into parts indexed on their own (Dialect.partable, or
  * splitsWithState: 'keyless' ones only when no session key is interned).
  */
 export function canSplit(dialect: Dialect, keyless: boolean | undefined): boolean {
   return dialect.partable === true || dialect.splitsWithState === 'always' || (dialect.splitsWithState === 'keyless' && keyless === true);
-}
-
-/** How many threads to use for a log of `size` bytes: 1 for small logs or when workers are unavailable. */
-export function threadsFor(size: number, requested = threadsFromEnvironment()): number {
-  if (requested !== undefined) return requested > 1 && workerFile() !== undefined ? Math.min(requested, 16) : 1;
-  if (size < PARALLEL_MIN_BYTES || workerFile() === undefined) return 1;
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  return Math.max(1, Math.min(cores, 4, Math.floor(size / MIN_THREAD_BYTES)));
-}
-
-/** Whether MSGLOG_THREADS sets the threads (every size of log then takes them, as tests ask). */
-export function threadsForced(): boolean {
-  return threadsFromEnvironment() !== undefined;
-}
-
-/** MSGLOG_THREADS=N sets the threads of every large index (1: one thread, as before workers). */
-function threadsFromEnvironment(): number | undefined {
-  const n = Number(process.env.MSGLOG_THREADS);
-  return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
 
 /**
@@ -106,19 +73,17 @@ export class PartWorker<Answer = PartAnswer> {
   /** When the worker is given up on if its code has not started (workerEnded). */
   private readonly startBy: number;
 
-  /** `job` undefined: a worker started early, whose job comes later (assign). `startLimitMs`: WORKER_START_LIMIT_MS (a test's own). */
-  constructor(file: string, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined, startLimitMs = WORKER_START_LIMIT_MS) {
-    this.startBy = Date.now() + startLimitMs;
-    const done = new SharedArrayBuffer(ANSWER_CELLS * 4);
-    this.flag = new Int32Array(done);
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    const full = job === undefined ? ({ kind: 'early-part', done, port: channel.port2 } satisfies EarlyPartJob) : { ...job, done, port: channel.port2 };
-    this.worker = new Worker(file, { workerData: full, transferList: [channel.port2] });
-    // The answer comes through the port; an error event must not take the process down with it.
-    this.worker.on('error', () => undefined);
-    // Never holds the process up: a worker started early and not used ends with it.
-    this.worker.unref();
+  /**
+   * Starts the worker `file` on `job`; `job` undefined: a worker started early, whose job comes later
+   * (assign). Or takes one started already (`file` a StartedWorker, by msglog's launcher).
+   * `startLimitMs`: WORKER_START_LIMIT_MS (a test's own).
+   */
+  constructor(file: string | StartedWorker, job: Omit<PartJob, 'done' | 'port'> | Omit<SearchJob, 'done' | 'port'> | Omit<HeaderLinesJob, 'done' | 'port'> | BackHalfJob | SessionsHalfJob | undefined, startLimitMs = WORKER_START_LIMIT_MS) {
+    const started = typeof file === 'string' ? startWorker(file, job) : file;
+    this.startBy = started.startedAt + startLimitMs;
+    this.flag = started.flag;
+    this.port = started.port;
+    this.worker = started.worker;
   }
 
   /** Whether the worker's code has started. */
@@ -217,8 +182,17 @@ let earlyWorker: PartWorker | undefined;
  * would slow this thread down (the cores share a lot here). Unused, it ends with the process.
  */
 export function startEarlyPartWorker(): void {
+  if (earlyWorker !== undefined) return;
+  // One msglog's launcher started before this bundle loaded, if any: 40–70 ms sooner on the bench's host.
+  const handed = takeHandedOverWorker();
   const entry = workerFile();
-  if (earlyWorker === undefined && entry !== undefined) earlyWorker = new PartWorker(entry, undefined);
+  if (handed !== undefined) earlyWorker = new PartWorker(handed, undefined);
+  else if (entry !== undefined) earlyWorker = new PartWorker(entry, undefined);
+}
+
+/** Stops a worker msglog's launcher started that no build is going to take (a log that is not split after all). */
+export function dropHandedOverWorker(): void {
+  void takeHandedOverWorker()?.worker.terminate();
 }
 
 /** The part worker started early, taken for a build that gives it its job (assign); undefined when none waits. */
