@@ -2,6 +2,7 @@
 // engine/workerStart.ts); msglog takes it where it would start one, and stops it otherwise.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'child_process';
 import { once } from 'events';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -10,6 +11,7 @@ import { PARTED_COMMANDS, startPartWorkerEarly } from '../../server/src/cli/laun
 import { COMMANDS } from '../../server/src/cli/commands';
 import { dropHandedOverWorker, earlyPartWorkerWaiting, startEarlyPartWorker, takeEarlyPartWorker } from '../../server/src/engine/parallel';
 import { handOverWorker, PARALLEL_MIN_BYTES, takeHandedOverWorker } from '../../server/src/engine/workerStart';
+import { ROOT } from './helpers';
 
 let dir = '';
 /** A file large enough for two threads that takes no disk (a hole after one log line). */
@@ -74,4 +76,13 @@ test('a worker the launcher started that msglog does not take is stopped', async
   dropHandedOverWorker();
   await exited;
   assert.equal(takeHandedOverWorker(), undefined);
+});
+
+test('the launcher runs msglog when run as a script (the second start of a large input runs it so)', () => {
+  const failed = path.join(dir, 'failed.log');
+  fs.writeFileSync(failed, '00:00:00.012 1 SYSTEM failed to start\n');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'server/out/launch.js'), 'check', failed], { encoding: 'utf8' });
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, '1: error level: 1 Failure: SYSTEM failed to start\n');
+  assert.equal(r.status, 1);
 });

@@ -112,7 +112,9 @@ export function launch(): void {
   }
   // Loaded only for a second start: child_process and what it needs cost every other run about 5 ms.
   const { spawn } = require('node:child_process') as typeof ChildProcess;
-  const child = spawn(process.execPath, [...process.execArgv, main, ...argv], { env, stdio: 'inherit' });
+  // The second process runs this launcher too (below), which starts the part worker before msglog's
+  // bundle loads there as well; with the tunables set it does not start a third.
+  const child = spawn(process.execPath, [...process.execArgv, __filename, ...argv], { env, stdio: 'inherit' });
   // A terminal's Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
   const forward = (signal: NodeJS.Signals): void => {
     child.kill(signal);
@@ -133,3 +135,6 @@ export function launch(): void {
     else process.exitCode = code ?? 2;
   });
 }
+
+// Run as a script: msglog's second start (launch() above).
+if (require.main === module) launch();
