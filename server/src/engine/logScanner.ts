@@ -67,6 +67,8 @@ export class LogScanner extends RecordTexts {
 
   /** The dialect's fused loop for its common records, and what it appends to (Dialect.createFastScan). */
   private readonly fast: FastScan | undefined;
+  /** The fast scan writes zone offsets (FastScan.zoned). */
+  private readonly fastZoned: boolean;
   private fastOut: FastRecords | undefined;
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
@@ -96,6 +98,7 @@ export class LogScanner extends RecordTexts {
   ) {
     super(source, dialect, ctx, options.toleranceMs ?? 1000);
     this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.(this.parser);
+    this.fastZoned = this.fast?.zoned === true;
     this.indented = dialect.headersMayBeIndented === true;
   }
 
@@ -286,9 +289,12 @@ export class LogScanner extends RecordTexts {
     // Off after a line the fast scan left (a run of continuation lines would cost a call each), on again
     // after a header: the next lines are likely records of the common shape.
     let tryFast = fast !== undefined;
+    // Off for the rest of the chunk once it stopped at a line ended by a CR: it takes LF lines only, and
+    // in a CRLF log every line is such a line (a call for each would cost more than it saves).
+    let fastInChunk = fast !== undefined;
     while (pos < len) {
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
-      if (tryFast && fast !== undefined && this.canAppendFast(base + len)) {
+      if (tryFast && fast !== undefined && this.canAppendFast(base + len, this.fastZoned)) {
         // The dialect's common records in one loop, up to the next CR (line ends the scan below decides).
         const out = (this.fastOut = this.fastRecords(this.fastOut, this.line));
         const to = fast.scan(buf, pos, cr >= pos ? cr : len, base, out);
@@ -302,6 +308,10 @@ export class LogScanner extends RecordTexts {
           if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
         } else {
           tryFast = false;
+          if (cr >= pos) {
+            const lf = buf.indexOf(LF, pos);
+            if (lf < 0 || lf > cr) fastInChunk = false;
+          }
         }
       }
       let nl = buf.indexOf(LF, pos);
@@ -337,7 +347,7 @@ export class LogScanner extends RecordTexts {
         if (parser.header(buf, hs, end, h)) {
           h.bodyCol += hs - pos; // the body column counts from the line's start, blanks included
           this.addRecord(h, line, base + pos, base + next);
-          tryFast = fast !== undefined;
+          tryFast = fastInChunk;
           this.open = OPEN;
         } else if (this.open === OPEN) {
           this.extendLast(line, base + next);

@@ -208,11 +208,14 @@ export class RecordStore extends RecordArrays {
   }
 
   /**
-   * Whether a dialect's fast scan may append records now (FastRecords): records before, no zone
-   * offsets, 32-bit offsets up to `end`, room left. It writes what addRecord would for such records.
+   * Whether a dialect's fast scan may append records now (FastRecords): records before, 32-bit offsets
+   * up to `end`, room left; for a `zoned` scan (FastScan.zoned) zone offsets stored for every slot and
+   * the log's own known, so that a record's is all addRecord would write; for any other, no zone
+   * offset seen. It writes what addRecord would for such records.
    */
-  protected canAppendFast(end: number): boolean {
-    return this.recordCount > 0 && this.offsets === undefined && !this.hasOffset && this.recStartOffset instanceof Uint32Array && end <= MAX_U32 && this.recordCount < this.recStartLine.length;
+  protected canAppendFast(end: number, zoned: boolean): boolean {
+    const zones = zoned ? this.hasOffset && this.offsets !== undefined && this.offsets.length >= this.recStartLine.length : !this.hasOffset && this.offsets === undefined;
+    return zones && this.recordCount > 0 && this.recStartOffset instanceof Uint32Array && end <= MAX_U32 && this.recordCount < this.recStartLine.length;
   }
 
   /** The arrays and counters for a fast scan at `line` (reusing `out`); canAppendFast must hold. */
@@ -237,15 +240,18 @@ export class RecordStore extends RecordArrays {
     o.prevWall = this.prevWall;
     o.lastEndLine = this.lastEndLine;
     o.lastEndOffset = this.lastEndOffset;
+    o.offsets = this.offsets;
+    o.prevOffset = this.prevOffset;
     return o;
   }
 
-  /** Takes back the counters of a fast scan that appended records (none of them wrote a zone offset). */
+  /** Takes back the counters of a fast scan that appended records (each with a time; with a zone offset where the scan is zoned). */
   protected takeFastRecords(out: FastRecords): void {
     if (out.recordCount === this.recordCount) return;
     this.recordCount = out.recordCount;
     this.prevWall = out.prevWall;
-    this.prevOffset = NO_OFFSET;
+    // Records of a scan that is not zoned wrote none: addRecord leaves NO_OFFSET after such a record.
+    this.prevOffset = out.offsets === undefined ? NO_OFFSET : out.prevOffset;
     this.lastEndLine = out.lastEndLine;
     this.lastEndOffset = out.lastEndOffset;
   }

@@ -160,10 +160,23 @@ export interface FastRecords {
   prevWall: number;
   lastEndLine: number;
   lastEndOffset: number;
+  /**
+   * The zone offsets as written, one per record slot, for a `zoned` scan (FastScan.zoned); undefined
+   * for any other, which runs only while no record has written one.
+   */
+  offsets: Int16Array | undefined;
+  /** The zone offset of the last record (a zoned scan writes it; the index carries it to records without a time). */
+  prevOffset: number;
 }
 
 /** A loop over many lines at once for a dialect's common record shape (see Dialect.createFastScan). */
 export interface FastScan {
+  /**
+   * Every record the scan appends writes a zone offset (Axigen's `+0200`): it runs once the index
+   * stores zone offsets, writes each record's into `offsets` and the last one into `prevOffset`.
+   * Without it the scan runs only while no record has written a zone offset, and writes none.
+   */
+  readonly zoned?: boolean;
   /**
    * Appends to `out` the records of the lines of `buf` from `pos` on (each ending with an LF before
    * `stop`; `buf[0]` is at `base` in the log) exactly as the dialect's header() and the index would,

@@ -3,6 +3,7 @@ import { COLON, digits, indexOfByte, parseClock, parseZone, SP } from '../bytes'
 import { DAY_MS, CivilDays } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
+import { AxigenFastScan } from './axigenFastScan';
 
 /** Written level code → severity: the lowest bit set of the Axigen level mask (`10` is 16 in hex). */
 function levelSeverity(level: number): Severity {
@@ -13,6 +14,8 @@ function levelSeverity(level: number): Severity {
   if (level & 8) return Severity.Info;
   return Severity.Debug;
 }
+/** levelSeverity of each two-digit level, 00–99 (the header reads two digits): a lookup per record. */
+export const LEVEL_SEVERITY = Uint8Array.from({ length: 100 }, (_, level) => levelSeverity(level));
 const LEVEL_NAMES: Record<number, string> = { 1: 'critical', 2: 'error', 4: 'warning', 8: 'info', 16: 'protocol', 10: 'protocol' };
 
 /** Words that, soon after `auth`, make a message a failed login. */
@@ -58,7 +61,7 @@ export function indexOfAuth(buf: Uint8Array, p: number, end: number): number {
  * `>> A1 NO AUTHENTICATE failed`, `authentication for user x@y.com was rejected` (FORMATS §4 event-error);
  * never after `authenticated`, which reports a success.
  */
-function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
+export function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
   for (let a = indexOfAuth(buf, p, end); a >= 0; a = indexOfAuth(buf, a + 4, end)) {
     if (indexOfIgnoringCase(buf, 'authenticated', a, a + 13) === a) continue; // a success: `Authenticated sender`
     const reach = Math.min(end, a + 4 + FAILURE_REACH);
@@ -97,7 +100,7 @@ class AxigenParser implements LineParser {
     h.wall = this.days.of(y, mo, d) * DAY_MS + this.clock[0];
     h.offsetMin = zone;
     h.level = ll;
-    h.severity = levelSeverity(ll);
+    h.severity = LEVEL_SEVERITY[ll];
     h.bodyCol = bodyCol;
     h.keyBuf = buf;
     h.keyStart = p;
@@ -111,6 +114,7 @@ export const axigen: Dialect = {
   id: 'axigen-log',
   name: 'Axigen',
   createParser: () => new AxigenParser(),
+  createFastScan: () => new AxigenFastScan(),
   // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
   partable: true,
   // The key is a slice of its header line.
