@@ -67,6 +67,7 @@ export class LogScanner extends RecordTexts {
 
   /** The dialect's fused loop for its common records, and what it appends to (Dialect.createFastScan). */
   private readonly fast: FastScan | undefined;
+  private readonly fastZones: boolean;
   private fastOut: FastRecords | undefined;
   /** Blanks before a header are skipped (pasted text) in dialects where they never mark continuation. */
   private readonly indented: boolean;
@@ -96,6 +97,7 @@ export class LogScanner extends RecordTexts {
   ) {
     super(source, dialect, ctx, options.toleranceMs ?? 1000);
     this.fast = options.fastScan === false ? undefined : dialect.createFastScan?.(this.parser);
+    this.fastZones = this.fast?.writesZones === true;
     this.indented = dialect.headersMayBeIndented === true;
   }
 
@@ -288,7 +290,7 @@ export class LogScanner extends RecordTexts {
     let tryFast = fast !== undefined;
     while (pos < len) {
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
-      if (tryFast && fast !== undefined && this.canAppendFast(base + len)) {
+      if (tryFast && fast !== undefined && this.canAppendFast(base + len, this.fastZones)) {
         // The dialect's common records in one loop, up to the next CR (line ends the scan below decides).
         const out = (this.fastOut = this.fastRecords(this.fastOut, this.line));
         const to = fast.scan(buf, pos, cr >= pos ? cr : len, base, out);

@@ -208,11 +208,13 @@ export class RecordStore extends RecordArrays {
   }
 
   /**
-   * Whether a dialect's fast scan may append records now (FastRecords): records before, no zone
-   * offsets, 32-bit offsets up to `end`, room left. It writes what addRecord would for such records.
+   * Whether a dialect's fast scan may append records now (FastRecords): records before, zone offsets
+   * written already if it writes them (`zones`: the log's own offset is known, the array is there) or
+   * none written if not, 32-bit offsets up to `end`, room left. It writes what addRecord would for such records.
    */
-  protected canAppendFast(end: number): boolean {
-    return this.recordCount > 0 && this.offsets === undefined && !this.hasOffset && this.recStartOffset instanceof Uint32Array && end <= MAX_U32 && this.recordCount < this.recStartLine.length;
+  protected canAppendFast(end: number, zones: boolean): boolean {
+    const offsetsAsScanned = zones ? this.offsets !== undefined && this.hasOffset : this.offsets === undefined && !this.hasOffset;
+    return this.recordCount > 0 && offsetsAsScanned && this.recStartOffset instanceof Uint32Array && end <= MAX_U32 && this.recordCount < this.recStartLine.length;
   }
 
   /** The arrays and counters for a fast scan at `line` (reusing `out`); canAppendFast must hold. */
@@ -234,18 +236,21 @@ export class RecordStore extends RecordArrays {
     o.sessionDialog = this.sessionDialog;
     o.keys = this.keys;
     o.keyless = this.keyless;
+    o.zoneOffsets = this.offsets;
+    o.prevOffset = this.prevOffset;
     o.prevWall = this.prevWall;
     o.lastEndLine = this.lastEndLine;
     o.lastEndOffset = this.lastEndOffset;
     return o;
   }
 
-  /** Takes back the counters of a fast scan that appended records (none of them wrote a zone offset). */
+  /** Takes back the counters of a fast scan that appended records. */
   protected takeFastRecords(out: FastRecords): void {
     if (out.recordCount === this.recordCount) return;
     this.recordCount = out.recordCount;
     this.prevWall = out.prevWall;
-    this.prevOffset = NO_OFFSET;
+    // A scan that writes no zones (none written so far) appends records with a time and no zone.
+    this.prevOffset = out.zoneOffsets === undefined ? NO_OFFSET : out.prevOffset;
     this.lastEndLine = out.lastEndLine;
     this.lastEndOffset = out.lastEndOffset;
   }

@@ -156,6 +156,13 @@ export interface FastRecords {
   keys: KeyTable;
   /** Every record in session 0, no dialog read (BuildOptions.keyless). */
   keyless: boolean;
+  /**
+   * Each record's zone offset as written (minutes), for a scan that writesZones: the log wrote one
+   * already, so the array is there and the log's own offset is known. Undefined for any other scan.
+   */
+  zoneOffsets: Int16Array | undefined;
+  /** The last record's zone offset (NO_OFFSET: none), carried to a record without a time. */
+  prevOffset: number;
   /** The last record's time, and where the last record ends (its line, the offset past its terminator). */
   prevWall: number;
   lastEndLine: number;
@@ -164,6 +171,11 @@ export interface FastRecords {
 
 /** A loop over many lines at once for a dialect's common record shape (see Dialect.createFastScan). */
 export interface FastScan {
+  /**
+   * The scan's records write zone offsets (zoneOffsets, prevOffset): it runs only once the log wrote
+   * one. Without it, it runs only while none was written, and its records write none.
+   */
+  readonly writesZones?: boolean;
   /**
    * Appends to `out` the records of the lines of `buf` from `pos` on (each ending with an LF before
    * `stop`; `buf[0]` is at `base` in the log) exactly as the dialect's header() and the index would,
