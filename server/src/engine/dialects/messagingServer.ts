@@ -4,14 +4,15 @@ import { COLON, digits, indexOfByte, isDigit, parseClock, parseZone, SP, startsW
 import { DAY_MS, CivilDays, monthFromBytes } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
+import { MessagingServerFastScan } from './messagingServerFastScan';
 
 /** Level words in order; the index is the written level code. */
 const LEVELS = ['Catastrophe', 'Critical', 'Error', 'Warning', 'Notice', 'Information', 'Debug'];
-const LEVEL_SEVERITY = [Severity.Critical, Severity.Critical, Severity.Error, Severity.Warning, Severity.Info, Severity.Info, Severity.Debug];
+export const LEVEL_SEVERITY = [Severity.Critical, Severity.Critical, Severity.Error, Severity.Warning, Severity.Info, Severity.Info, Severity.Debug];
 const LEVEL_BYTES = LEVELS.map((w) => Buffer.from(w));
 
 /** `PROCESS[PID]:` exactly over `buf[start, end)`. */
-function isProcessToken(buf: Uint8Array, start: number, end: number): boolean {
+export function isProcessToken(buf: Uint8Array, start: number, end: number): boolean {
   if (end - start < 5 || buf[end - 1] !== COLON || buf[end - 2] !== 0x5d) return false;
   let p = end - 3;
   while (p > start && isDigit(buf[p])) p--;
@@ -20,11 +21,43 @@ function isProcessToken(buf: Uint8Array, start: number, end: number): boolean {
 
 const levelScratch = { level: 0, end: 0 };
 
-/** Whether `buf[s, e)` is exactly `word` (no view or copy made: this runs for every record). */
-function bytesEqual(buf: Uint8Array, s: number, e: number, word: Uint8Array): boolean {
-  if (e - s !== word.length) return false;
-  for (let i = 0; i < word.length; i++) if (buf[s + i] !== word[i]) return false;
-  return true;
+/** The length of each level word. */
+export const LEVEL_LENGTH = LEVEL_BYTES.map((w) => w.length);
+
+/**
+ * The level code of `LEVEL:` at `s` (a level word, then a colon before `end`), or -1: header() reads the
+ * word up to the first colon, and no level word holds one. The first byte (and for C the second) names
+ * the one word it can be, so at most one word is compared (this runs for every record).
+ */
+export function levelColonAt(buf: Uint8Array, s: number, end: number): number {
+  let k: number;
+  switch (buf[s]) {
+    case 0x43 /* C */:
+      k = buf[s + 1] === 0x61 /* Catastrophe */ ? 0 : 1;
+      break;
+    case 0x45 /* E */:
+      k = 2;
+      break;
+    case 0x57 /* W */:
+      k = 3;
+      break;
+    case 0x4e /* N */:
+      k = 4;
+      break;
+    case 0x49 /* I */:
+      k = 5;
+      break;
+    case 0x44 /* D */:
+      k = 6;
+      break;
+    default:
+      return -1;
+  }
+  const word = LEVEL_BYTES[k];
+  const colon = s + word.length;
+  if (colon >= end || buf[colon] !== COLON) return -1;
+  for (let i = 1; i < word.length; i++) if (buf[s + i] !== word[i]) return -1;
+  return k;
 }
 
 /** `CATEGORY LEVEL:` at `p`: the level code and the colon's index, or undefined. */
@@ -32,18 +65,15 @@ function levelWordAt(buf: Uint8Array, p: number, end: number): typeof levelScrat
   if (p >= end) return undefined;
   const catEnd = indexOfByte(buf, SP, p, end);
   if (catEnd <= p) return undefined;
-  const lvEnd = indexOfByte(buf, COLON, catEnd + 1, end);
-  if (lvEnd < 0) return undefined;
-  let level = -1;
-  for (let k = 0; k < LEVEL_BYTES.length && level < 0; k++) if (bytesEqual(buf, catEnd + 1, lvEnd, LEVEL_BYTES[k])) level = k;
+  const level = levelColonAt(buf, catEnd + 1, end);
   if (level < 0) return undefined;
   levelScratch.level = level;
-  levelScratch.end = lvEnd;
+  levelScratch.end = catEnd + 1 + LEVEL_LENGTH[level];
   return levelScratch;
 }
 
 /** A message that starts with the word `badlogin`: a failed login (FORMATS §4 event-error). */
-function isBadlogin(buf: Uint8Array, p: number, end: number): boolean {
+export function isBadlogin(buf: Uint8Array, p: number, end: number): boolean {
   while (p < end && buf[p] === SP) p++;
   if (!startsWithAscii(buf, p, end, 'badlogin')) return false;
   const after = buf[p + 8];
@@ -137,6 +167,7 @@ export const messagingServer: Dialect = {
   connectionOf,
   name: 'Messaging Server',
   createParser: () => new MessagingServerParser(),
+  createFastScan: () => new MessagingServerFastScan(),
   // The parser keeps no state from line to line: parts of a log can be indexed in parallel.
   partable: true,
   // The key (PROCESS[PID]) is a slice of its header line.
