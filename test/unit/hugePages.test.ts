@@ -83,8 +83,11 @@ function probe(record: string, block: boolean): NodeJS.ProcessEnv {
   const file = path.join(dir, `probe-${path.basename(record)}.js`);
   fs.writeFileSync(
     file,
-    `require('fs').appendFileSync(${JSON.stringify(record)}, process.pid + ' ' + (process.env.GLIBC_TUNABLES || '-') + '\\n');\n` +
-      (block ? `if ((process.env.GLIBC_TUNABLES || '').includes('hugetlb')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\n` : ''),
+    // Processes, not threads: the preload runs in worker threads too (the launcher may start one).
+    `if (require('worker_threads').isMainThread) {\n` +
+      `require('fs').appendFileSync(${JSON.stringify(record)}, process.pid + ' ' + (process.env.GLIBC_TUNABLES || '-') + '\\n');\n` +
+      (block ? `if ((process.env.GLIBC_TUNABLES || '').includes('hugetlb')) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60000);\n` : '') +
+      `}\n`,
   );
   return { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${file}`.trim() };
 }

@@ -6,7 +6,7 @@ import type * as ChildProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hugePagesEnv } from '../../../common/hugePages';
-import { handOverWorker, startWorker, threadsFor, workerFile } from '../engine/workerStart';
+import { HALVES_MIN_BYTES, handOverWorker, startWorker, threadsFor, threadsForced, workerFile } from '../engine/workerStart';
 
 /** The kernel's setting, as hugePagesEnv reads it. */
 const readText = (file: string): string => fs.readFileSync(file, 'utf8');
@@ -87,15 +87,17 @@ export const PARTED_COMMANDS: readonly string[] = ['check', 'sessions'];
  * For `msglog COMMAND FILE` of a parted command and a log large enough for two threads: starts the
  * part worker now, before msglog's bundle loads, and hands it over (workerStart.ts). Its own start
  * (50 ms and more) then runs beside that load; msglog takes it where it would start one (a log of a
- * dialect that splits), and stops it otherwise. Any other command line (flags with values included)
- * is left to msglog, which starts its worker itself.
+ * dialect that splits), and stops it otherwise. Any other command line (flags with values included),
+ * and MSGLOG_THREADS set, are left to msglog, which starts its worker itself.
  */
 export function startPartWorkerEarly(argv: readonly string[]): boolean {
   const words = argv.filter((arg) => !arg.startsWith('-'));
-  if (words.length !== 2 || !PARTED_COMMANDS.includes(words[0])) return false;
+  if (words.length !== 2 || !PARTED_COMMANDS.includes(words[0]) || threadsForced()) return false;
   const stat = fs.statSync(words[1], { throwIfNoEntry: false });
   const entry = workerFile();
   if (stat?.isFile() !== true || threadsFor(stat.size) < 2 || entry === undefined) return false;
+  // A session list is gathered in halves only from this size (windowedSessions.ts): below it, no worker.
+  if (words[0] === 'sessions' && stat.size < HALVES_MIN_BYTES) return false;
   handOverWorker(startWorker(entry, undefined));
   return true;
 }
