@@ -8,6 +8,12 @@ export const LF = 0x0a;
 export const COLON = 0x3a;
 export const DOT = 0x2e;
 
+/**
+ * Each byte's value as an ASCII digit, -1 for any other: the digits of a stamp read at fixed columns
+ * are checked at once, by the sign of their values OR-ed together.
+ */
+export const DIGIT_VALUE = Int8Array.from({ length: 256 }, (_, c) => (c >= 0x30 && c <= 0x39 ? c - 0x30 : -1));
+
 export function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
 }

@@ -4,7 +4,7 @@
 //
 // This module and axigen.ts import each other: axigen.ts's dialect makes the scan, the scan uses the
 // dialect's byte helpers, only when it runs (never while the modules load).
-import { COLON, LF, SP } from '../bytes';
+import { COLON, DIGIT_VALUE, LF, SP } from '../bytes';
 import { CivilDays, DAY_MS } from '../time';
 import type { FastRecords, FastScan } from '../types';
 import { RecordFlag } from '../types';
@@ -12,9 +12,6 @@ import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
 const BODY_COL = 29;
-
-/** Each byte's value as an ASCII digit, -1 for any other byte: a header's twenty digits are checked by one sign test. */
-const DIGIT = Int8Array.from({ length: 256 }, (_, c) => (c >= 0x30 && c <= 0x39 ? c - 0x30 : -1));
 
 /**
  * The records of the common shape, written straight into the index's arrays as header() and addRecord
@@ -51,26 +48,27 @@ export class AxigenFastScan implements FastScan {
       if (end - start <= BODY_COL) break;
       if (buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d || buf[start + 10] !== SP || buf[start + 13] !== COLON || buf[start + 16] !== COLON) break;
       if (buf[start + 19] !== SP || buf[start + 25] !== SP || buf[start + 28] !== SP) break;
-      const y0 = DIGIT[buf[start]];
-      const y1 = DIGIT[buf[start + 1]];
-      const y2 = DIGIT[buf[start + 2]];
-      const y3 = DIGIT[buf[start + 3]];
-      const mo0 = DIGIT[buf[start + 5]];
-      const mo1 = DIGIT[buf[start + 6]];
-      const d0 = DIGIT[buf[start + 8]];
-      const d1 = DIGIT[buf[start + 9]];
-      const h0 = DIGIT[buf[start + 11]];
-      const h1 = DIGIT[buf[start + 12]];
-      const m0 = DIGIT[buf[start + 14]];
-      const m1 = DIGIT[buf[start + 15]];
-      const s0 = DIGIT[buf[start + 17]];
-      const s1 = DIGIT[buf[start + 18]];
-      const z0 = DIGIT[buf[start + 21]];
-      const z1 = DIGIT[buf[start + 22]];
-      const z2 = DIGIT[buf[start + 23]];
-      const z3 = DIGIT[buf[start + 24]];
-      const l0 = DIGIT[buf[start + 26]];
-      const l1 = DIGIT[buf[start + 27]];
+      const y0 = DIGIT_VALUE[buf[start]];
+      const y1 = DIGIT_VALUE[buf[start + 1]];
+      const y2 = DIGIT_VALUE[buf[start + 2]];
+      const y3 = DIGIT_VALUE[buf[start + 3]];
+      const mo0 = DIGIT_VALUE[buf[start + 5]];
+      const mo1 = DIGIT_VALUE[buf[start + 6]];
+      const d0 = DIGIT_VALUE[buf[start + 8]];
+      const d1 = DIGIT_VALUE[buf[start + 9]];
+      const h0 = DIGIT_VALUE[buf[start + 11]];
+      const h1 = DIGIT_VALUE[buf[start + 12]];
+      const m0 = DIGIT_VALUE[buf[start + 14]];
+      const m1 = DIGIT_VALUE[buf[start + 15]];
+      const s0 = DIGIT_VALUE[buf[start + 17]];
+      const s1 = DIGIT_VALUE[buf[start + 18]];
+      const z0 = DIGIT_VALUE[buf[start + 21]];
+      const z1 = DIGIT_VALUE[buf[start + 22]];
+      const z2 = DIGIT_VALUE[buf[start + 23]];
+      const z3 = DIGIT_VALUE[buf[start + 24]];
+      const l0 = DIGIT_VALUE[buf[start + 26]];
+      const l1 = DIGIT_VALUE[buf[start + 27]];
+      // Twenty digits checked by one sign test (DIGIT_VALUE).
       if ((y0 | y1 | y2 | y3 | mo0 | mo1 | d0 | d1 | h0 | h1 | m0 | m1 | s0 | s1 | z0 | z1 | z2 | z3 | l0 | l1) < 0) break;
       const mo = mo0 * 10 + mo1;
       const d = d0 * 10 + d1;
