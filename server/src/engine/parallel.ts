@@ -15,14 +15,15 @@ import { touchesAhead } from './pageToucher';
 import { WORKER_START_LIMIT_MS, workerEnded, workerStarted } from './workerEnd';
 import type { StartedWorker } from './workerStart';
 import { startWorker, takeHandedOverWorker, workerFile } from './workerStart';
-
-export type { EarlyPartJob } from './workerStart';
-export { PARALLEL_MIN_BYTES, threadsFor, threadsForced, workerFile } from './workerStart';
 import type { HeldPart, KeptPartsOrder } from './keptParts';
 import { SlotsAhead, Stitcher } from './stitcher';
 import type { BackHalfJob } from './windowedCheck';
 import type { FrontEnd } from './halfFit';
 import type { RowsWord, SessionsHalfJob, SessionsWord } from './windowedSessions';
+
+// Defined in workerStart.ts, which the launcher's bundle takes in without the rest of the engine.
+export type { EarlyPartJob } from './workerStart';
+export { PARALLEL_MIN_BYTES, threadsFor, threadsForced, workerFile } from './workerStart';
 
 /** What a worker is asked to index: the parts it claims from `claims`, one after another. */
 export interface PartJob {
