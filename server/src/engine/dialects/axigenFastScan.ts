@@ -9,6 +9,7 @@ import { CivilDays, DAY_MS } from '../time';
 import type { FastRecords, FastScan } from '../types';
 import { RecordFlag } from '../types';
 import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
+import { endFastScan } from '../fastScanEnd';
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
 const BODY_COL = 29;
@@ -37,8 +38,6 @@ export class AxigenFastScan implements FastScan {
     let line = out.line;
     let prevWall = out.prevWall;
     let prevOffset = out.prevOffset;
-    let lastEndLine = out.lastEndLine;
-    let lastEndOffset = out.lastEndOffset;
     while (pos < stop && r < capacity) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0 || nl >= stop) break;
@@ -115,18 +114,12 @@ export class AxigenFastScan implements FastScan {
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
-      lastEndLine = line;
-      lastEndOffset = base + nl + 1;
       r++;
       line++;
       pos = nl + 1;
     }
-    out.recordCount = r;
-    out.line = line;
-    out.prevWall = prevWall;
     out.prevOffset = prevOffset;
-    out.lastEndLine = lastEndLine;
-    out.lastEndOffset = lastEndOffset;
+    endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
 }

@@ -5,6 +5,7 @@ import { DAY_MS, daysFromCivil } from '../time';
 import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
+import { endFastScan } from '../fastScanEnd';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -209,8 +210,6 @@ class CommunigateFastScan implements FastScan {
     let r = out.recordCount;
     let line = out.line;
     let prevWall = out.prevWall;
-    let lastEndLine = out.lastEndLine;
-    let lastEndOffset = out.lastEndOffset;
     while (pos < stop && r < capacity) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0 || nl >= stop) break;
@@ -264,17 +263,11 @@ class CommunigateFastScan implements FastScan {
       sessionLast[s] = r;
       sessionRecordCount[s]++;
       if (dialogEnd !== 0) sessionDialog.addBytes(s, buf, range[0], dialogEnd);
-      lastEndLine = line;
-      lastEndOffset = base + nl + 1;
       r++;
       line++;
       pos = nl + 1;
     }
-    out.recordCount = r;
-    out.line = line;
-    out.prevWall = prevWall;
-    out.lastEndLine = lastEndLine;
-    out.lastEndOffset = lastEndOffset;
+    endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
 }

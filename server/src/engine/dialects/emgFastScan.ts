@@ -7,6 +7,7 @@ import { HeaderScratch, NO_LEVEL, Severity } from '../types';
 import type { FastRecords, FastScan } from '../types';
 import { connectorHead, flagSeverity, HEAD_CLOSE, HEAD_EVENT, HEAD_LENGTH } from './emg';
 import type { EmgParser } from './emg';
+import { endFastScan } from '../fastScanEnd';
 
 export class EmgFastScan implements FastScan {
   private readonly head = new Int32Array(HEAD_LENGTH);
@@ -29,8 +30,6 @@ export class EmgFastScan implements FastScan {
     let r = out.recordCount;
     let line = out.line;
     let prevWall = out.prevWall;
-    let lastEndLine = out.lastEndLine;
-    let lastEndOffset = out.lastEndOffset;
     while (pos < stop && r < capacity) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0 || nl >= stop) break;
@@ -64,17 +63,11 @@ export class EmgFastScan implements FastScan {
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
-      lastEndLine = line;
-      lastEndOffset = base + nl + 1;
       r++;
       line++;
       pos = nl + 1;
     }
-    out.recordCount = r;
-    out.line = line;
-    out.prevWall = prevWall;
-    out.lastEndLine = lastEndLine;
-    out.lastEndOffset = lastEndOffset;
+    endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
 }

@@ -9,6 +9,7 @@ import { CivilDays, DAY_MS, monthFromBytes } from '../time';
 import type { FastRecords, FastScan } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt } from './messagingServer';
+import { endFastScan } from '../fastScanEnd';
 
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -48,8 +49,6 @@ export class MessagingServerFastScan implements FastScan {
     let line = out.line;
     let prevWall = out.prevWall;
     let prevOffset = out.prevOffset;
-    let lastEndLine = out.lastEndLine;
-    let lastEndOffset = out.lastEndOffset;
     while (pos < stop && r < capacity) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0 || nl >= stop) break;
@@ -131,18 +130,12 @@ export class MessagingServerFastScan implements FastScan {
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
-      lastEndLine = line;
-      lastEndOffset = base + nl + 1;
       r++;
       line++;
       pos = nl + 1;
     }
-    out.recordCount = r;
-    out.line = line;
-    out.prevWall = prevWall;
     out.prevOffset = prevOffset;
-    out.lastEndLine = lastEndLine;
-    out.lastEndOffset = lastEndOffset;
+    endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
 

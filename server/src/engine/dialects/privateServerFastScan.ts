@@ -4,6 +4,7 @@
 // text than ASCII, blank lines and `***` markers stop it: the index reads them one by one.
 import type { FastRecords, FastScan } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
+import { endFastScan } from '../fastScanEnd';
 
 const LF = 0x0a;
 
@@ -36,8 +37,6 @@ export class PrivateServerFastScan implements FastScan {
     let r = out.recordCount;
     let line = out.line;
     let prevWall = out.prevWall;
-    let lastEndLine = out.lastEndLine;
-    let lastEndOffset = out.lastEndOffset;
     while (pos < stop && r < capacity) {
       const nl = buf.indexOf(LF, pos);
       if (nl < 0 || nl >= stop) break;
@@ -68,17 +67,11 @@ export class PrivateServerFastScan implements FastScan {
       if (sessionRecordCount[s] === 0) sessionFirst[s] = r;
       sessionLast[s] = r;
       sessionRecordCount[s]++;
-      lastEndLine = line;
-      lastEndOffset = base + nl + 1;
       r++;
       line++;
       pos = nl + 1;
     }
-    out.recordCount = r;
-    out.line = line;
-    out.prevWall = prevWall;
-    out.lastEndLine = lastEndLine;
-    out.lastEndOffset = lastEndOffset;
+    endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
 }
