@@ -62,6 +62,28 @@ describe('CommuniGate main log', () => {
     assert.equal(index.timestampText(6), '00:06:23.261234');
   });
 
+  test('three fraction digits (read as one integer) only where the clock is whole: no fourth digit, not at the line end', () => {
+    const lines = [
+      '23:59:59.999 2 IMAP-000001 the last millisecond',
+      '00:00:00.000 2 IMAP-000001 the first',
+      '12:34:56.789 2 IMAP-000001 a header',
+      '12:34:56.789', // the clock alone: not a header
+      '12:34:56.78x 2 IMAP-000001 a letter in the fraction: not a header',
+      '12:34:56.7890 2 IMAP-000001 four digits',
+      '12:34:56.7891234 2 IMAP-000001 seven digits: not a header',
+      '12:34:56.789 3 IMAP-000001 a header again',
+    ];
+    const index = open(lines.join('\n'));
+    const headers = [0, 1, 2, 5, 7];
+    assert.deepEqual(Array.from(index.recStartLine.subarray(0, index.recordCount)), headers);
+    const wall = (h: number, m: number, s: number, ms: number): number => ((h * 60 + m) * 60 + s) * 1000 + ms;
+    // 00:00:00 after 23:59:59 is the next day.
+    const expected = [wall(23, 59, 59, 999), DAY_MS, DAY_MS + wall(12, 34, 56, 789), DAY_MS + wall(12, 34, 56, 789), DAY_MS + wall(12, 34, 56, 789)];
+    headers.forEach((_, r) => assert.equal(index.normalized(r) - index.normalized(0) + expected[0], expected[r], `record ${r}`));
+    assert.equal(index.timestampText(2), '12:34:56.789');
+    assert.equal(index.timestampText(3), '12:34:56.7890');
+  });
+
   test('stamps written as bytes (a session list\'s JSON) are the stamps as text, at every precision and time of day', () => {
     const index = open(MAIN.join('\n'));
     const out = Buffer.alloc(40);

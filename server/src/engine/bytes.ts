@@ -64,6 +64,11 @@ export function parseClock(buf: Uint8Array, p: number, end: number, timeOut: Flo
   if (hh > 23 || mm > 59 || ss > 60) return -1;
   let q = p + 8;
   let frac = 0;
+  // Milliseconds, the usual fraction: three digits read as one integer (no division per digit).
+  if (q + 4 <= end && buf[q] === DOT && isDigit(buf[q + 1]) && isDigit(buf[q + 2]) && isDigit(buf[q + 3]) && (q + 4 === end || !isDigit(buf[q + 4]))) {
+    timeOut[0] = ((hh * 60 + mm) * 60 + ss) * 1000 + (buf[q + 1] - 0x30) * 100 + (buf[q + 2] - 0x30) * 10 + (buf[q + 3] - 0x30);
+    return q + 4;
+  }
   if (q < end && buf[q] === DOT) {
     q++;
     let scale = 100;

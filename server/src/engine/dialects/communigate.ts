@@ -143,6 +143,14 @@ function clockAt(buf: Uint8Array, start: number, end: number): number {
   if (hh > 23 || mm > 59 || ss > 60) return -1;
   let q = start + 8;
   let frac = 0;
+  // Milliseconds, as CommuniGate writes them: three digits read as an integer (no division per digit).
+  const d1 = buf[q + 1] - 0x30;
+  const d2 = buf[q + 2] - 0x30;
+  const d3 = buf[q + 3] - 0x30;
+  if (buf[q] === DOT && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9 && d3 >= 0 && d3 <= 9 && q + 4 < end && !isDigit(buf[q + 4])) {
+    CLOCK[0] = ((hh * 60 + mm) * 60 + ss) * 1000 + d1 * 100 + d2 * 10 + d3;
+    return q + 4;
+  }
   if (buf[q] === DOT) {
     q++;
     let scale = 100;
