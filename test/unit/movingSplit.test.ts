@@ -12,7 +12,7 @@ import { Worker } from 'worker_threads';
 import { CheckBytes, CheckHeads, diagnosticFacts, LogIndex, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { CheckBodies, CheckLines } from '../../server/src/engine';
 import { DIALECTS } from '../../server/src/engine/dialects';
-import { BACK_SHARE, MovingSplit } from '../../server/src/engine/movingSplit';
+import { BACK_SHARE, backShare, MovingSplit } from '../../server/src/engine/movingSplit';
 import { earlyPartWorkerReady, startEarlyPartWorker } from '../../server/src/engine/parallel';
 import { FileSource } from '../../server/src/engine/source';
 import { checkInWindows } from '../../server/src/engine/windowedCheck';
@@ -41,11 +41,24 @@ test('this thread claims ahead of its scan; the split is fixed after its claim, 
   const back = new MovingSplit(split.shared);
   const at = back.claimBack(source, size);
   assert.ok(isLineStart(bytes, at), 'the split is a line start');
-  const target = further + (size - further) * (1 - BACK_SHARE);
+  const target = further + (size - further) * (1 - backShare(size - further));
   assert.ok(at > target && at < target + 400, `the worker takes its share of what is not claimed (${at} after ${target})`);
   assert.equal(split.fixed(), at);
   assert.equal(split.frontTo(source, further - 10, size, cap + 100_000, 1000, noWait), at, 'the split is this thread\'s end');
   assert.equal(back.claimBack(source, size), at, 'fixed once');
+});
+
+test('the worker\'s share: BACK_SHARE of a small rest, nearer half of a large one, never half or more', () => {
+  const MB = 1 << 20;
+  assert.equal(backShare(2000), BACK_SHARE, 'a small log');
+  assert.equal(backShare(180 * MB), BACK_SHARE, 'what the worker finds of a 200 MB log');
+  assert.ok(Math.abs(backShare(900 * MB) - 0.49) < 1e-9, `of 900 MB: ${backShare(900 * MB)}`);
+  let last = 0;
+  for (let rest = MB; rest < 64 * 1024 * MB; rest *= 2) {
+    const share = backShare(rest);
+    assert.ok(share >= last && share >= BACK_SHARE && share < 0.5, `${rest} bytes: ${share}`);
+    last = share;
+  }
 });
 
 test('at its cap this thread waits for the worker to take its share; nothing after the cap is claimed', () => {

@@ -14,12 +14,26 @@ const SPLIT_BASE = -1n;
 export const FRONT_CAP = 0.9;
 
 /**
- * The share of what this thread has not claimed that the worker takes. Under half: this thread also
- * takes in the worker's lines at the end, and the worker's code is still being compiled as it starts.
- * With 0.5 the worker ended 20–80 ms after this thread on the 200 MB bench logs; 0.45 took 15–20 ms
- * off each of the four (eight pairs alternating), the 1 GB log the same.
+ * The least share of what this thread has not claimed that the worker takes. Under half: this thread
+ * also takes in the worker's lines at the end, and the worker's code is still being compiled as it
+ * starts. With 0.5 the worker ended 20–80 ms after this thread on the 200 MB bench logs; 0.45 took
+ * 15–20 ms off each of the four (eight pairs alternating).
  */
 export const BACK_SHARE = 0.45;
+
+/**
+ * What the worker's late compiles and this thread's taking in of its lines are worth, in bytes this
+ * thread leaves the worker of the rest: the share is `0.5 - FRONT_LEAD_BYTES / rest`, never under
+ * BACK_SHARE. A fixed 0.45 left the worker idle for 60–350 ms at the end of the 1 GB check (a tenth of
+ * the 900 MB it shared out is far more than those costs): 0.49 there, 1.46 against 1.55 s (medians of
+ * sixteen pairs alternating); the 200 MB logs keep 0.45.
+ */
+const FRONT_LEAD_BYTES = 9 << 20;
+
+/** The worker's share of `rest` bytes not claimed yet. */
+export function backShare(rest: number): number {
+  return Math.max(BACK_SHARE, 0.5 - FRONT_LEAD_BYTES / Math.max(1, rest));
+}
 
 export class MovingSplit {
   private readonly cell: BigInt64Array;
@@ -65,16 +79,17 @@ export class MovingSplit {
   }
 
   /**
-   * The worker's side: fixes the split at the first line start after `share` of what this thread has
-   * not claimed of the log of `size` bytes (at this thread's claim when none starts there), and
+   * The worker's side: fixes the split at the first line start after its share (backShare) of what this
+   * thread has not claimed of the log of `size` bytes (at this thread's claim when none starts there), and
    * returns it. Called once.
    */
-  claimBack(source: LogSource, size: number, share = BACK_SHARE): number {
+  claimBack(source: LogSource, size: number): number {
     for (;;) {
       const v = Atomics.load(this.cell, 0);
       if (v < 0n) return Number(SPLIT_BASE - v);
       const reach = Number(v);
-      const at = lineStartAfter(source, Math.floor(reach + (size - reach) * (1 - share)), size);
+      const rest = size - reach;
+      const at = lineStartAfter(source, Math.floor(reach + rest * (1 - backShare(rest))), size);
       const split = at < 0 ? reach : at;
       if (Atomics.compareExchange(this.cell, 0, v, SPLIT_BASE - BigInt(split)) === v) {
         Atomics.notify(this.cell, 0);
