@@ -80,31 +80,45 @@ export function isBadlogin(buf: Uint8Array, p: number, end: number): boolean {
   return p + 8 >= end || after === COLON || after === SP || after === TAB;
 }
 
+/**
+ * The stamp `DD/Mon/YYYY:HH:MM:SS[.f] ±ZZZZ` at `p` (the month as a name or two digits, `:` or a blank
+ * after the date), as header() and the fused scan's rare path read it: the column after its zone, with
+ * its wall time in `out[0]` and its zone offset in `out[1]`; -1 where there is no stamp. `out[0]` is
+ * also the clock's scratch.
+ */
+export function stampAt(buf: Uint8Array, p: number, end: number, days: CivilDays, out: Float64Array): number {
+  const d = digits(buf, p, 2);
+  if (d < 1 || buf[p + 2] !== 0x2f) return -1;
+  let month = digits(buf, p + 3, 2);
+  let q: number;
+  if (month > 0) q = p + 5;
+  else {
+    month = monthFromBytes(buf, p + 3);
+    q = p + 6;
+  }
+  if (month < 1 || month > 12 || buf[q] !== 0x2f) return -1;
+  const y = digits(buf, q + 1, 4);
+  if (y < 0 || (buf[q + 5] !== 0x3a && buf[q + 5] !== SP)) return -1;
+  q = parseClock(buf, q + 6, end, out);
+  if (q < 0 || buf[q] !== SP) return -1;
+  const zone = parseZone(buf, q + 1, end);
+  if (Number.isNaN(zone)) return -1;
+  out[0] += days.of(y, month, d) * DAY_MS;
+  out[1] = zone;
+  return q + 6;
+}
+
 class MessagingServerParser implements LineParser {
-  private readonly clock = new Float64Array(1);
+  /** What stampAt read. */
+  private readonly stamp = new Float64Array(2);
   private readonly days = new CivilDays();
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     let p = start;
     const bracket = buf[p] === 0x5b;
     if (bracket) p++;
-    const d = digits(buf, p, 2);
-    if (d < 1 || buf[p + 2] !== 0x2f) return false;
-    let month = digits(buf, p + 3, 2);
-    let q: number;
-    if (month > 0) q = p + 5;
-    else {
-      month = monthFromBytes(buf, p + 3);
-      q = p + 6;
-    }
-    if (month < 1 || month > 12 || buf[q] !== 0x2f) return false;
-    const y = digits(buf, q + 1, 4);
-    if (y < 0 || (buf[q + 5] !== 0x3a && buf[q + 5] !== SP)) return false;
-    q = parseClock(buf, q + 6, end, this.clock);
-    if (q < 0 || buf[q] !== SP) return false;
-    const zone = parseZone(buf, q + 1, end);
-    if (Number.isNaN(zone)) return false;
-    q += 6;
+    let q = stampAt(buf, p, end, this.days, this.stamp);
+    if (q < 0) return false;
     if (bracket) {
       if (buf[q] !== 0x5d) return false;
       q++;
@@ -117,8 +131,8 @@ class MessagingServerParser implements LineParser {
     let procEnd = indexOfByte(buf, SP, hostEnd + 1, end);
     if (procEnd < 0) procEnd = end;
     if (!isProcessToken(buf, hostEnd + 1, procEnd)) return false;
-    h.wall = this.days.of(y, month, d) * DAY_MS + this.clock[0];
-    h.offsetMin = zone;
+    h.wall = this.stamp[0];
+    h.offsetMin = this.stamp[1];
     h.bodyCol = bodyStart - start;
     h.keyBuf = buf;
     h.keyStart = hostEnd + 1;

@@ -4,11 +4,11 @@
 // whatever their month form, fraction or level, and those cut off after PROCESS[PID]: (malformed).
 // Any other line (a bare or indented stamp, a continuation line, a marker) stops it: the index reads
 // it with the parser.
-import { COLON, digits, indexOfByte, LF, parseClock, parseZone, SP } from '../bytes';
+import { COLON, indexOfByte, LF, SP } from '../bytes';
 import { CivilDays, DAY_MS, monthFromBytes } from '../time';
 import type { FastRecords, FastScan } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
-import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt } from './messagingServer';
+import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt, stampAt } from './messagingServer';
 import { endFastScan } from '../fastScanEnd';
 
 const OPEN_BRACKET = 0x5b;
@@ -29,14 +29,12 @@ function twoDigits(buf: Uint8Array, i: number): number {
 export class MessagingServerFastScan implements FastScan {
   // Every header writes a zone offset: the scan runs from the log's second record on.
   readonly zoned = true;
-  private readonly clock = new Float64Array(1);
   private readonly days = new CivilDays();
   /** The last month name read, as monthFromBytes packs its bytes, and its number. */
   private monthCode = -1;
   private month = 0;
-  /** What stampAt read last. */
-  private wall = 0;
-  private zone = 0;
+  /** What bracketedStampAt read last: wall time, zone offset. */
+  private readonly stamp = new Float64Array(2);
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession, offsets: zoneOffsets } = out;
@@ -88,10 +86,10 @@ export class MessagingServerFastScan implements FastScan {
         zone = (sign === PLUS ? 1 : -1) * (zh * 60 + zm);
         bodyStart = start + STAMP_BYTES;
       } else {
-        bodyStart = this.stampAt(buf, start, end);
+        bodyStart = this.bracketedStampAt(buf, start, end);
         if (bodyStart < 0) break;
-        wall = this.wall;
-        zone = this.zone;
+        wall = this.stamp[0];
+        zone = this.stamp[1];
       }
       // HOST PROCESS[PID]: — the token may end the line.
       const hostEnd = indexOfByte(buf, SP, bodyStart, end);
@@ -140,31 +138,11 @@ export class MessagingServerFastScan implements FastScan {
   }
 
   /**
-   * header()'s reading of a bracketed stamp of any form (a numeric month, a fraction, a bare date
-   * separator): the column its body starts at, its time and zone in `wall` and `zone`; -1 where header() rejects it.
+   * A bracketed stamp of any form (a numeric month, a fraction, a bare date separator), as header()
+   * reads it (stampAt): the column its body starts at, its time and zone in `stamp`; -1 where header() rejects it.
    */
-  private stampAt(buf: Uint8Array, start: number, end: number): number {
-    const p = start + 1;
-    const d = digits(buf, p, 2);
-    if (d < 1 || buf[p + 2] !== SLASH) return -1;
-    let month = digits(buf, p + 3, 2);
-    let q: number;
-    if (month > 0) q = p + 5;
-    else {
-      month = monthFromBytes(buf, p + 3);
-      q = p + 6;
-    }
-    if (month < 1 || month > 12 || buf[q] !== SLASH) return -1;
-    const y = digits(buf, q + 1, 4);
-    if (y < 0 || (buf[q + 5] !== COLON && buf[q + 5] !== SP)) return -1;
-    q = parseClock(buf, q + 6, end, this.clock);
-    if (q < 0 || buf[q] !== SP) return -1;
-    const zone = parseZone(buf, q + 1, end);
-    if (zone !== zone) return -1;
-    q += 6;
-    if (buf[q] !== CLOSE_BRACKET || buf[q + 1] !== SP) return -1;
-    this.wall = this.days.of(y, month, d) * DAY_MS + this.clock[0];
-    this.zone = zone;
-    return q + 2;
+  private bracketedStampAt(buf: Uint8Array, start: number, end: number): number {
+    const q = stampAt(buf, start + 1, end, this.days, this.stamp);
+    return q < 0 || buf[q] !== CLOSE_BRACKET || buf[q + 1] !== SP ? -1 : q + 2;
   }
 }
