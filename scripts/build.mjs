@@ -1,6 +1,7 @@
 // Bundles the client (vscode external), the language server and the msglog command line with esbuild.
 import { build } from 'esbuild';
 import { readFileSync } from 'node:fs';
+import { buildWasm } from './buildWasm.mjs';
 
 // msglog's version, named in exports (the OTLP instrumentation scope).
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -16,6 +17,9 @@ const common = {
   logLevel: 'warning',
   define: { MSGLOG_VERSION: JSON.stringify(version) },
 };
+
+// The WebAssembly scans first: the bundles hold their bytes.
+await buildWasm();
 
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] }),

@@ -7,8 +7,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { communigate } from '../../server/src/engine/dialects/communigate';
+import { communigate, communigateFastScan } from '../../server/src/engine/dialects/communigate';
 import { LogIndex, MemorySource } from '../../server/src/engine';
+import { KeyTable } from '../../server/src/engine/keyTable';
+import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
+import type { FastRecords } from '../../server/src/engine/types';
+import { communigateWasmScan } from '../../server/src/engine/wasm/communigateScan';
 import { EDGE_LINES, ROOT, snapshot } from './helpers';
 
 const CTX = { fileName: '2026-01-15.log' };
@@ -99,4 +103,108 @@ test('the fused scan runs: most records of a main log go through it', () => {
   assert.equal(index.recordCount, 2003);
   // It stops where an array must grow (addRecord grows it) and at the lines it leaves to the parser.
   assert.ok(records >= 1980 && calls < 20, `${records} records in ${calls} calls`);
+});
+
+// Keyless indexes (msglog check) go through the WebAssembly scan (wasm/communigateScan.ts); the
+// JavaScript loop stays for keyed ones and where WebAssembly cannot be made. Both must build what the
+// header parser builds.
+
+/** The index `scan` builds keyless, as msglog check does: the header parser, the JavaScript loop or the WebAssembly scan. */
+function keylessIndexOf(bytes: Buffer, scan: 'parser' | 'js' | 'wasm', chunkSize?: number): LogIndex {
+  const dialect = scan === 'js' ? { ...communigate, createFastScan: () => communigateFastScan(false) } : communigate;
+  const index = new LogIndex(new MemorySource(bytes), dialect, CTX, { fastScan: scan !== 'parser' });
+  index.build({ chunkSize, keyless: true, problemLines: true });
+  return index;
+}
+
+function assertSameKeyless(bytes: Buffer, label: string, chunkSizes: (number | undefined)[]): void {
+  const slow = snapshot(keylessIndexOf(bytes, 'parser'));
+  for (const chunkSize of chunkSizes) {
+    for (const scan of ['js', 'wasm'] as const) assert.deepEqual(snapshot(keylessIndexOf(bytes, scan, chunkSize)), slow, `${label}, ${scan}, chunks of ${chunkSize ?? 'default size'}`);
+  }
+}
+
+/** Empty arrays for `slots` records, keyless, as the index hands them to a fast scan. */
+function fastRecords(slots: number): FastRecords {
+  return {
+    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
+    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
+    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
+    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: undefined, prevOffset: 0,
+  };
+}
+
+test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
+  // Every shape alone after a record, so that each stop is compared: where, and what was written before it.
+  for (const shape of SHAPES) {
+    const bytes = Buffer.from(`12:00:00.000 2 IMAP-1 first\n${shape}\n12:00:09.000 2 IMAP-2 last\n`);
+    const js = fastRecords(8);
+    const wasm = fastRecords(8);
+    const jsStop = communigateFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
+    const wasmStop = communigateFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
+    assert.equal(wasmStop, jsStop, shape);
+    assert.deepEqual(wasm, js, shape);
+  }
+  // The module was made (the calls above made it): else both sides were the JavaScript loop. Asked
+  // again, the thread's scan is the one made then, whatever the tables given now.
+  assert.ok(communigateWasmScan({ nameChar: new Uint8Array(256), levelSeverity: [] }) !== undefined, 'no WebAssembly scan');
+  // And a run of them all: the records really are written (not both empty).
+  const all = Buffer.from(SHAPES.slice(0, 7).join('\n') + '\n');
+  const wasm = fastRecords(16);
+  communigateFastScan().scan(all, 0, all.length, 0, wasm);
+  assert.equal(wasm.recordCount, 7);
+  assert.deepEqual([...wasm.recWall.subarray(0, 7)], [43200000, 43200100, 43200000, 43200123.456, 43200124, 43200125, 43200126]);
+  assert.deepEqual([wasm.sessionFirst[0], wasm.sessionLast[0], wasm.sessionRecordCount[0], wasm.lastEndLine, wasm.lastEndOffset], [0, 6, 7, 6, all.length]);
+});
+
+test('keyless: the WebAssembly scan over more than it copies at once, and more records than a call writes', () => {
+  // 2 MB of 13- to 40-byte records in one call: copies of 1 MiB end mid-line, and a copy holds more
+  // records than one call of the module writes (65,536).
+  const lines = Array.from({ length: 130_000 }, (_, i) => (i % 10 !== 0 ? `12:00:${String(i % 60).padStart(2, '0')} ${i % 6} A` : `12:00:00.${String(i % 1000).padStart(3, '0')} 5 SIPDATA-${i} out: x`));
+  const bytes = Buffer.from(lines.join('\n') + '\nnot a record\n12:00:00 2 A\n');
+  // As a chunk the scanner holds (beginChunk: the copy is kept between calls) and as bytes given once; at a large offset too.
+  for (const [base, held] of [[0, true], [0, false], [2 ** 32 - 1_000_000, true]] as const) {
+    const js = fastRecords(140_000);
+    const wasm = fastRecords(140_000);
+    const second = bytes.indexOf(0x0a) + 1;
+    const jsStop = communigateFastScan(false).scan(bytes, second, bytes.length, base, js);
+    const scan = communigateFastScan();
+    if (held) scan.beginChunk!(bytes);
+    const wasmStop = scan.scan(bytes, second, bytes.length, base, wasm);
+    scan.endChunk!();
+    assert.equal(wasmStop, jsStop);
+    assert.equal(wasm.recordCount, 129_999); // from the second line to the one that is not a record
+    assert.deepEqual(wasm, js);
+  }
+});
+
+test('keyless: WebAssembly scan = JavaScript loop = header parser, every line shape, every chunk size', () => {
+  const text = [...EDGE_LINES, ...SHAPES, ...SHAPES].join('\n');
+  for (const [label, bytes] of [
+    ['LF', Buffer.from(text + '\n')],
+    ['no final LF', Buffer.from(text)],
+    ['CRLF after the middle', Buffer.from(text.slice(0, text.length >> 1) + text.slice(text.length >> 1).replace(/\n/g, '\r\n'))],
+    ['a lone CR', Buffer.from(text.replace('\n12:00:00 4', '\r12:00:00 4'))],
+  ] as const) {
+    assertSameKeyless(bytes, label, [undefined, 37, 101, 4096]);
+  }
+});
+
+test('keyless: the same on the real log, a generated day, and chunks larger than the scan copies at once', () => {
+  assertSameKeyless(fs.readFileSync(path.join(ROOT, 'test/fixtures/communigate-6.3.6a-xims-sip.log')), 'real', [undefined, 4096]);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-fast-'));
+  try {
+    const file = path.join(dir, '2026-01-15.log');
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts/gen-logs.mjs'), 'communigate', '3', file, '17'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assertSameKeyless(fs.readFileSync(file), 'generated', [undefined, 65536, 3 << 20]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  // The scan copies 1 MiB at a time and writes 65,536 records per call: 13-byte records (more of them
+  // in a copy than a call writes), lines across each copy's end, and a line longer than a copy.
+  const short = Array.from({ length: 90_000 }, (_, i) => `12:00:${String(i % 60).padStart(2, '0')} ${i % 6} A`);
+  const long = `12:00:00.000 2 IMAP-7 ${'x'.repeat(1_200_000)}`;
+  const text = [...short, long, ...short.slice(0, 40_000), 'SIGNAL(1) 000001: not a header', long.slice(0, 1_100_000)].join('\n') + '\n';
+  assertSameKeyless(Buffer.from(text), 'long and short lines', [4 << 20, undefined]);
 });

@@ -277,6 +277,18 @@ export class LogScanner extends RecordTexts {
    * line without terminator too. Returns the bytes consumed.
    */
   private scanChunk(buf: Buffer, base: number, final: boolean): number {
+    const fast = this.fast;
+    if (fast?.beginChunk === undefined) return this.scanLines(buf, base, final);
+    // The chunk's bytes stay as they are while its lines are read: the fast scan may keep its copy.
+    fast.beginChunk(buf);
+    try {
+      return this.scanLines(buf, base, final);
+    } finally {
+      fast.endChunk?.();
+    }
+  }
+
+  private scanLines(buf: Buffer, base: number, final: boolean): number {
     const len = buf.length;
     const h = this.h;
     const parser = this.parser;

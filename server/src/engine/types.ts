@@ -183,6 +183,12 @@ export interface FastScan {
    * and stops at the first line it leaves to them, or when an array is full. Returns where it stopped.
    */
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number;
+  /**
+   * `buf`'s bytes will not change until endChunk: a scan may keep what it made of them between calls
+   * (the WebAssembly scan, its copy of them). Without it, each call starts afresh.
+   */
+  beginChunk?(buf: Buffer): void;
+  endChunk?(): void;
 }
 
 export interface Dialect {

@@ -6,6 +6,7 @@ import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
+import { type CommunigateWasmScan, communigateWasmScan } from '../wasm/communigateScan';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -26,6 +27,9 @@ const FNV_PRIME = 0x01000193;
 /** Letters, digits and `_` (a component NAME), as a table: the header scan asks it for every byte of a key. */
 const NAME_CHAR = new Uint8Array(256);
 for (let c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
+
+/** What the WebAssembly scan reads as this module does. */
+const SCAN_TABLES = { nameChar: NAME_CHAR, levelSeverity: LEVEL_SEVERITY };
 
 /**
  * The header parser, written for the index's hot loop: the clock, level and session key are read
@@ -208,8 +212,36 @@ function sipDialogRange(buf: Uint8Array, p: number, end: number, range: number[]
  */
 class CommunigateFastScan implements FastScan {
   private readonly range = [0, 0];
+  /**
+   * The WebAssembly scan (wasm/communigateScan.ts), made at the first keyless scan, and the chunk the
+   * scanner holds (beginChunk), which it is told of: it then copies a chunk's bytes once.
+   */
+  private wasm: CommunigateWasmScan | undefined = undefined;
+  private chunk: Buffer | undefined = undefined;
+
+  /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
+  constructor(private readonly wasmAllowed = true) {}
+
+  beginChunk(buf: Buffer): void {
+    this.chunk = buf;
+    this.wasm?.beginChunk(buf);
+  }
+
+  endChunk(): void {
+    this.chunk = undefined;
+    this.wasm?.endChunk();
+  }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
+    // Keyless indexes (msglog check) only: with keys, interning them and counting their sessions is
+    // most of the loop's time, and the WebAssembly scan was no quicker (docs/PERFORMANCE.md).
+    if (out.keyless && this.wasmAllowed) {
+      if (this.wasm === undefined) {
+        this.wasm = communigateWasmScan(SCAN_TABLES);
+        if (this.chunk !== undefined) this.wasm?.beginChunk(this.chunk);
+      }
+      if (this.wasm !== undefined) return this.wasm.scanKeyless(buf, pos, stop, base, out);
+    }
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
     const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys, keyless } = out;
     const capacity = recStartLine.length;
@@ -278,6 +310,11 @@ class CommunigateFastScan implements FastScan {
     endFastScan(out, r, line, prevWall, base, pos);
     return pos;
   }
+}
+
+/** CommuniGate's fused scan; `wasm` false keeps keyless indexes on the JavaScript loop (for comparisons). */
+export function communigateFastScan(wasm = true): FastScan {
+  return new CommunigateFastScan(wasm);
 }
 
 const CALL_ID = Buffer.from('call-id:');
