@@ -1,18 +1,18 @@
-// CommuniGate's fused scan for keyless indexes (`msglog check`), in WebAssembly: the same loop as
-// CommunigateFastScan.scan in dialects/communigate.ts with `keyless`, over bytes the caller has copied
-// into this module's memory, writing the records into this module's arrays, which the caller copies
-// into the index's. It stops where the JavaScript loop stops (any line of another shape), so that the
-// index reads that line one by one; dialects/communigateWasmScan.ts runs it.
+// CommuniGate's fused scan for keyless indexes (`msglog check`), in WebAssembly: the loop of
+// CommunigateFastScan.scan in engine/dialects/communigate.ts for a keyless index, over bytes the caller
+// has copied into this module's memory, writing the records into this module's arrays, which the
+// caller copies into the index's. It stops where the JavaScript loop stops (a line header() reads
+// otherwise, or does not take), so that the index reads that line one by one;
+// engine/wasm/communigateScan.ts runs it.
 //
 // AssemblyScript (https://www.assemblyscript.org), compiled by scripts/buildWasm.mjs into
-// dialects/communigateScanWasm.ts. Why WebAssembly: each JavaScript isolate compiles, deoptimises and
-// recompiles its own hot loop (a quarter of a 200 MB check's CPU went to compiling), and V8's code
-// checks every byte read against the buffer's bounds; this module is compiled once and reads bytes
-// with plain loads (docs/PERFORMANCE.md, "The scan in WebAssembly").
+// engine/wasm/communigateScan.generated.ts. Why WebAssembly: each JavaScript isolate compiles,
+// deoptimises and recompiles its own hot loop (a quarter of a 200 MB check's CPU went to compiling),
+// and V8's code checks every byte read against the buffer's bounds; this module is compiled once and
+// reads bytes with plain loads (docs/PERFORMANCE.md, "CommuniGate's loop in WebAssembly").
 
 /** Regions, set by layout(): the input bytes, then one array per record field. */
 let input: usize = 0;
-let nameChar: usize = 0;
 let severity: usize = 0;
 let outLine: usize = 0;
 let outOffset: usize = 0;
@@ -35,12 +35,11 @@ const LEAP_SECOND: u8 = 32; // RecordFlag.LeapSecond
 
 /**
  * Places the regions for `inputBytes` bytes and `recordSlots` records (the memory grows to fit). The
- * caller reads where they are with the getters below, and writes the two tables.
+ * caller reads where they are with the getters below, and writes each level's severity.
  */
 export function layout(inputBytes: i32, recordSlots: i32): void {
-  input = heap.alloc(<usize>inputBytes + 16 + 256 + 16 + <usize>recordSlots * 21);
-  nameChar = input + <usize>inputBytes + 16; // 16 bytes of slack: the line-end search loads 16 at a time
-  severity = nameChar + 256;
+  input = heap.alloc(<usize>inputBytes + 16 + 16 + <usize>recordSlots * 21);
+  severity = input + <usize>inputBytes + 16; // 16 bytes of slack: the line-end search loads 16 at a time
   outLine = (severity + 8 + 7) & ~7;
   outWall = outLine + <usize>recordSlots * 4;
   outOffset = outWall + <usize>recordSlots * 8;
@@ -51,7 +50,6 @@ export function layout(inputBytes: i32, recordSlots: i32): void {
 }
 
 export function inputAt(): usize { return input; }
-export function nameCharAt(): usize { return nameChar; }
 export function severityAt(): usize { return severity; }
 export function lineAt(): usize { return outLine; }
 export function offsetAt(): usize { return outOffset; }
@@ -137,20 +135,9 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     // header(): ` L ` with a level 0-5.
     const levelByte = <u32>load<u8>(q + 1);
     if (<u32>load<u8>(q) != SP || q + 2 >= end || levelByte < 0x30 || levelByte > 0x35 || <u32>load<u8>(q + 2) != SP) break;
-    // mainRecord(): a key NAME-DIGITS or a plain prefix key; the thread form `NAME(n) DIGITS:` is not this loop's.
+    // mainRecord() takes any key after ` L ` (the thread form `NAME(n) DIGITS:` too), and in a keyless
+    // index every record is in session 0: the key is not read.
     const rest = q + 3;
-    let p = rest;
-    while (p < end && load<u8>(nameChar + <usize>load<u8>(p)) == 1) p++;
-    const nameEnd = p;
-    if (!(nameEnd > rest && p + 1 < end && <u32>load<u8>(p) == 0x2d && digit(load<u8>(p + 1)) <= 9)) {
-      let keyEnd = p;
-      while (keyEnd < end && <u32>load<u8>(keyEnd) != SP) keyEnd++;
-      if (nameEnd > rest && <u32>load<u8>(p) == 0x28 && keyEnd > p && <u32>load<u8>(keyEnd - 1) == 0x29 && keyEnd + 1 < end) {
-        let d = keyEnd + 1;
-        while (d < end && digit(load<u8>(d)) <= 9) d++;
-        if (d > keyEnd + 1 && d < end && <u32>load<u8>(d) == COLON) break;
-      }
-    }
     // addRecord(), keyless: session 0, which the caller counts.
     const bodyCol = <u32>(rest - start);
     const level = levelByte - 0x30;

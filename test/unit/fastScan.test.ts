@@ -145,9 +145,16 @@ test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and 
     assert.equal(wasmStop, jsStop, shape);
     assert.deepEqual(wasm, js, shape);
   }
+  // Keyless, a thread form's line is a record like any other (its key is not read): neither loop stops at it.
+  const thread = Buffer.from('12:00:00.000 2 IMAP-1 a\n12:00:01.000 2 SIGNAL(3) 000056: processing INITIAL\n12:00:02.000 2 IMAP-2 b\n');
+  for (const wasm of [true, false]) {
+    const out = fastRecords(8);
+    assert.equal(communigateFastScan(wasm).scan(thread, 0, thread.length, 0, out), thread.length, `wasm ${wasm}`);
+    assert.deepEqual([out.recordCount, out.recBodyCol[1]], [3, 15]);
+  }
   // The module was made (the calls above made it): else both sides were the JavaScript loop. Asked
   // again, the thread's scan is the one made then, whatever the tables given now.
-  assert.ok(communigateWasmScan({ nameChar: new Uint8Array(256), levelSeverity: [] }) !== undefined, 'no WebAssembly scan');
+  assert.ok(communigateWasmScan({ levelSeverity: [] }) !== undefined, 'no WebAssembly scan');
   // And a run of them all: the records really are written (not both empty).
   const all = Buffer.from(SHAPES.slice(0, 7).join('\n') + '\n');
   const wasm = fastRecords(16);

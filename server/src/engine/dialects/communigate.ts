@@ -29,7 +29,7 @@ const NAME_CHAR = new Uint8Array(256);
 for (let c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
 
 /** What the WebAssembly scan reads as this module does. */
-const SCAN_TABLES = { nameChar: NAME_CHAR, levelSeverity: LEVEL_SEVERITY };
+const SCAN_TABLES = { levelSeverity: LEVEL_SEVERITY };
 
 /**
  * The header parser, written for the index's hot loop: the clock, level and session key are read
@@ -259,32 +259,32 @@ class CommunigateFastScan implements FastScan {
       const q = clockAt(buf, start, end);
       if (q < 0 || buf[q] !== SP || q + 2 >= end || buf[q + 1] < 0x30 || buf[q + 1] > 0x35 || buf[q + 2] !== SP) break;
       const wall = CLOCK[0];
-      // mainRecord(): the session key.
+      // mainRecord(): the session key. header() takes any key after ` L `, and a keyless index puts
+      // every record in session 0: then it is not read (the thread form `NAME(n) DIGITS:` included).
       const rest = q + 3;
-      let p = rest;
-      let hash = FNV_OFFSET;
-      while (p < end && NAME_CHAR[buf[p]] === 1) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
-      const nameEnd = p;
-      let s: number;
+      let s = 0;
       let dialogEnd = 0;
-      if (nameEnd > rest && p + 1 < end && buf[p] === 0x2d && isDigit(buf[p + 1])) {
-        hash = Math.imul(hash ^ 0x2d, FNV_PRIME);
-        p++;
-        while (p < end && isDigit(buf[p])) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
-        if (keyless) s = 0;
-        else {
+      if (!keyless) {
+        let p = rest;
+        let hash = FNV_OFFSET;
+        while (p < end && NAME_CHAR[buf[p]] === 1) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
+        const nameEnd = p;
+        if (nameEnd > rest && p + 1 < end && buf[p] === 0x2d && isDigit(buf[p + 1])) {
+          hash = Math.imul(hash ^ 0x2d, FNV_PRIME);
+          p++;
+          while (p < end && isDigit(buf[p])) hash = Math.imul(hash ^ buf[p++], FNV_PRIME);
           if (buf[rest] === 0x53 /* S */ && fieldIs(buf, rest, rest + 8, 'SIPDATA-') && sipDialogRange(buf, firstSpace(buf, p, end), end, range)) dialogEnd = range[1];
           s = keys.internHashed(buf, rest, p, hash >>> 0);
+        } else {
+          const keyEnd = firstSpace(buf, p, end);
+          // The thread form `NAME(n) DIGITS:` makes a key of its own: header() composes it.
+          if (nameEnd > rest && buf[p] === 0x28 && keyEnd > p && buf[keyEnd - 1] === 0x29 && keyEnd + 1 < end) {
+            let d = keyEnd + 1;
+            while (d < end && isDigit(buf[d])) d++;
+            if (d > keyEnd + 1 && d < end && buf[d] === COLON) break;
+          }
+          s = keys.intern(buf, rest, keyEnd);
         }
-      } else {
-        const keyEnd = firstSpace(buf, p, end);
-        // The thread form `NAME(n) DIGITS:` makes a key of its own: header() composes it.
-        if (nameEnd > rest && buf[p] === 0x28 && keyEnd > p && buf[keyEnd - 1] === 0x29 && keyEnd + 1 < end) {
-          let d = keyEnd + 1;
-          while (d < end && isDigit(buf[d])) d++;
-          if (d > keyEnd + 1 && d < end && buf[d] === COLON) break;
-        }
-        s = keyless ? 0 : keys.intern(buf, rest, keyEnd);
       }
       // addRecord(), for a header with a time, no zone and no flags but a leap second.
       if (s >= sessionSlots) break; // the session arrays must grow: addRecord does it

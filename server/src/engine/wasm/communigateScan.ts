@@ -22,7 +22,6 @@ interface ScanExports {
   layout(inputBytes: number, recordSlots: number): void;
   scan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number): number;
   inputAt(): number;
-  nameCharAt(): number;
   severityAt(): number;
   lineAt(): number;
   offsetAt(): number;
@@ -33,9 +32,8 @@ interface ScanExports {
   flagsAt(): number;
 }
 
-/** The tables the scan reads: which bytes make a NAME, and each level's severity. */
+/** What the scan reads as the dialect does: each level's severity. */
 export interface ScanTables {
-  readonly nameChar: Uint8Array;
   readonly levelSeverity: readonly number[];
 }
 
@@ -61,7 +59,6 @@ export class CommunigateWasmScan {
     // Views made once: the memory does not grow after layout().
     const memory = exports.memory.buffer;
     this.input = new Uint8Array(memory, exports.inputAt(), INPUT_BYTES);
-    new Uint8Array(memory, exports.nameCharAt(), 256).set(tables.nameChar);
     new Uint8Array(memory, exports.severityAt(), tables.levelSeverity.length).set(tables.levelSeverity);
     this.line = new Uint32Array(memory, exports.lineAt(), RECORD_SLOTS);
     this.offset = new Uint32Array(memory, exports.offsetAt(), RECORD_SLOTS);
