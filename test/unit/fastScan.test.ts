@@ -60,16 +60,19 @@ const SHAPES = [
   '12:00:04.000 0 SYSTEM crash',
 ];
 
-test('fused scan = header parser: every line shape, every chunk size', () => {
+/** Every shape between the edge lines, with its line ends four ways: LF, no final LF, CRLF after the middle, a lone CR. */
+function lineEndVariants(): (readonly [string, Buffer])[] {
   const text = [...EDGE_LINES, ...SHAPES, ...SHAPES].join('\n');
-  for (const [label, bytes] of [
+  return [
     ['LF', Buffer.from(text + '\n')],
     ['no final LF', Buffer.from(text)],
     ['CRLF after the middle', Buffer.from(text.slice(0, text.length >> 1) + text.slice(text.length >> 1).replace(/\n/g, '\r\n'))],
     ['a lone CR', Buffer.from(text.replace('\n12:00:00 4', '\r12:00:00 4'))],
-  ] as const) {
-    assertSame(bytes, label, [undefined, 37, 101, 4096]);
-  }
+  ];
+}
+
+test('fused scan = header parser: every line shape, every chunk size', () => {
+  for (const [label, bytes] of lineEndVariants()) assertSame(bytes, label, [undefined, 37, 101, 4096]);
 });
 
 test('fused scan = header parser on the real CommuniGate log and a generated day', () => {
@@ -186,15 +189,7 @@ test('keyless: the WebAssembly scan over more than it copies at once, and more r
 });
 
 test('keyless: WebAssembly scan = JavaScript loop = header parser, every line shape, every chunk size', () => {
-  const text = [...EDGE_LINES, ...SHAPES, ...SHAPES].join('\n');
-  for (const [label, bytes] of [
-    ['LF', Buffer.from(text + '\n')],
-    ['no final LF', Buffer.from(text)],
-    ['CRLF after the middle', Buffer.from(text.slice(0, text.length >> 1) + text.slice(text.length >> 1).replace(/\n/g, '\r\n'))],
-    ['a lone CR', Buffer.from(text.replace('\n12:00:00 4', '\r12:00:00 4'))],
-  ] as const) {
-    assertSameKeyless(bytes, label, [undefined, 37, 101, 4096]);
-  }
+  for (const [label, bytes] of lineEndVariants()) assertSameKeyless(bytes, label, [undefined, 37, 101, 4096]);
 });
 
 test('keyless: the same on the real log, a generated day, and chunks larger than the scan copies at once', () => {
