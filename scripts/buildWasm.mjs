@@ -10,7 +10,10 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Each scan: its source, and the name of the constant that holds its bytes (base64). */
-export const WASM_SCANS = [{ source: 'server/assembly/communigateScan.ts', constant: 'COMMUNIGATE_SCAN_WASM' }];
+export const WASM_SCANS = [
+  { source: 'server/assembly/communigateScan.ts', constant: 'COMMUNIGATE_SCAN_WASM' },
+  { source: 'server/assembly/axigenScan.ts', constant: 'AXIGEN_SCAN_WASM' },
+];
 
 /** The flags each scan is compiled with: optimised, no runtime (the scans allocate once), SIMD for line ends. */
 const FLAGS = ['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'];

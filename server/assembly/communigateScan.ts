@@ -11,69 +11,11 @@
 // and V8's code checks every byte read against the buffer's bounds; this module is compiled once and
 // reads bytes with plain loads (docs/PERFORMANCE.md, "CommuniGate's loop in WebAssembly").
 
-/** Regions, set by layout(): the input bytes, then one array per record field. */
-let input: usize = 0;
-let severity: usize = 0;
-let outLine: usize = 0;
-let outOffset: usize = 0;
-let outBodyCol: usize = 0;
-let outWall: usize = 0;
-let outLevel: usize = 0;
-let outSeverity: usize = 0;
-let outFlags: usize = 0;
+import { COLON, digit, finish, input, lineEnd, SP, writeRecord } from './scanCommon';
+export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
-/** What the last scan did: the records it wrote, the last one's time, and whether it stopped at a line without its LF. */
-export let records: i32 = 0;
-export let lastWall: f64 = 0;
-export let unfinished: bool = false;
-
-const LF: u32 = 10;
-const SP: u32 = 32;
-const COLON: u32 = 58;
 const DOT: u32 = 46;
-const LEAP_SECOND: u8 = 32; // RecordFlag.LeapSecond
-
-/**
- * Places the regions for `inputBytes` bytes and `recordSlots` records (the memory grows to fit). The
- * caller reads where they are with the getters below, and writes each level's severity.
- */
-export function layout(inputBytes: i32, recordSlots: i32): void {
-  input = heap.alloc(<usize>inputBytes + 16 + 16 + <usize>recordSlots * 21);
-  severity = input + <usize>inputBytes + 16; // 16 bytes of slack: the line-end search loads 16 at a time
-  outLine = (severity + 8 + 7) & ~7;
-  outWall = outLine + <usize>recordSlots * 4;
-  outOffset = outWall + <usize>recordSlots * 8;
-  outBodyCol = outOffset + <usize>recordSlots * 4;
-  outLevel = outBodyCol + <usize>recordSlots * 2;
-  outSeverity = outLevel + <usize>recordSlots;
-  outFlags = outSeverity + <usize>recordSlots;
-}
-
-export function inputAt(): usize { return input; }
-export function severityAt(): usize { return severity; }
-export function lineAt(): usize { return outLine; }
-export function offsetAt(): usize { return outOffset; }
-export function bodyColAt(): usize { return outBodyCol; }
-export function wallAt(): usize { return outWall; }
-export function levelAt(): usize { return outLevel; }
-export function severityOutAt(): usize { return outSeverity; }
-export function flagsAt(): usize { return outFlags; }
-
-@inline function digit(c: u32): u32 {
-  return c - 0x30; // above 9 for any byte not a digit
-}
-
-/** Where the line starting at `p` ends (its LF), or `stop` when none does before it. */
-@inline function lineEnd(p: usize, stop: usize): usize {
-  const lf = i8x16.splat(<i8>LF);
-  while (p + 16 <= stop) {
-    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), lf));
-    if (hits != 0) return p + <usize>ctz(hits);
-    p += 16;
-  }
-  while (p < stop && <u32>load<u8>(p) != LF) p++;
-  return p;
-}
+const LEAP_SECOND: u32 = 32; // RecordFlag.LeapSecond
 
 /**
  * Scans the records of input[pos, stop) (offsets into the input region) as the JavaScript loop does,
@@ -85,11 +27,11 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
   const last = input + <usize>stop;
   let r: i32 = 0;
   let wall = prevWall;
-  unfinished = false;
+  let stoppedUnfinished = false;
   while (at < last && r < room) {
     const nl = lineEnd(at, last);
     if (nl >= last) {
-      unfinished = true;
+      stoppedUnfinished = true;
       break;
     }
     const start = at;
@@ -139,20 +81,12 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     // index every record is in session 0: the key is not read.
     const rest = q + 3;
     // addRecord(), keyless: session 0, which the caller counts.
-    const bodyCol = <u32>(rest - start);
-    const level = levelByte - 0x30;
-    store<u32>(outLine + (<usize>r << 2), line + <u32>r);
-    store<u32>(outOffset + (<usize>r << 2), base + <u32>(start - input));
-    store<u16>(outBodyCol + (<usize>r << 1), bodyCol < 0xffff ? bodyCol : 0xffff);
-    store<f64>(outWall + (<usize>r << 3), time);
-    store<u8>(outLevel + <usize>r, level);
-    store<u8>(outSeverity + <usize>r, load<u8>(severity + <usize>level));
-    store<u8>(outFlags + <usize>r, <u32>load<u8>(start + 6) == 0x36 && <u32>load<u8>(start + 7) == 0x30 ? LEAP_SECOND : 0);
+    const leap = <u32>load<u8>(start + 6) == 0x36 && <u32>load<u8>(start + 7) == 0x30 ? LEAP_SECOND : 0;
+    writeRecord(r, line + <u32>r, base + <u32>(start - input), <u32>(rest - start), time, levelByte - 0x30, leap);
     wall = time;
     r++;
     at = nl + 1;
   }
-  records = r;
-  lastWall = wall;
+  finish(r, wall, stoppedUnfinished, 0);
   return <i32>(at - input);
 }

@@ -157,7 +157,7 @@ test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and 
   }
   // The module was made (the calls above made it): else both sides were the JavaScript loop. Asked
   // again, the thread's scan is the one made then, whatever the tables given now.
-  assert.ok(communigateWasmScan({ levelSeverity: [] }) !== undefined, 'no WebAssembly scan');
+  assert.ok(communigateWasmScan([]) !== undefined, 'no WebAssembly scan');
   // And a run of them all: the records really are written (not both empty).
   const all = Buffer.from(SHAPES.slice(0, 7).join('\n') + '\n');
   const wasm = fastRecords(16);

@@ -7,6 +7,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { axigen } from '../../server/src/engine/dialects/axigen';
+import { AxigenFastScan } from '../../server/src/engine/dialects/axigenFastScan';
+import { axigenWasmScan } from '../../server/src/engine/wasm/axigenScan';
+import { KeyTable } from '../../server/src/engine/keyTable';
+import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
+import type { FastRecords } from '../../server/src/engine/types';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import type { Dialect, FastScan } from '../../server/src/engine/types';
 import { generatedLog, ROOT, snapshot } from './helpers';
@@ -21,11 +26,20 @@ function indexOf(bytes: Buffer, fastScan: boolean, keyless: boolean, chunkSize?:
   return index;
 }
 
-/** The index of `bytes` read with the fast scan, in chunks of each size, keyed and keyless, is the one the parser alone builds. */
+/** Axigen with its JavaScript loop for keyless indexes too (they go through the WebAssembly scan). */
+const JS_LOOP: Dialect = { ...axigen, createFastScan: () => new AxigenFastScan(false) };
+
+/**
+ * The index of `bytes` read with the fast scan, in chunks of each size, keyed and keyless (the
+ * WebAssembly scan, and the JavaScript loop), is the one the parser alone builds.
+ */
 function assertSame(bytes: Buffer, label: string, chunkSizes: (number | undefined)[] = [undefined]): void {
   for (const keyless of [false, true]) {
     const slow = snapshot(indexOf(bytes, false, keyless));
-    for (const chunkSize of chunkSizes) assert.deepEqual(snapshot(indexOf(bytes, true, keyless, chunkSize)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}, chunks of ${chunkSize ?? 'default size'}`);
+    for (const chunkSize of chunkSizes) {
+      assert.deepEqual(snapshot(indexOf(bytes, true, keyless, chunkSize)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}, chunks of ${chunkSize ?? 'default size'}`);
+      if (keyless) assert.deepEqual(snapshot(indexOf(bytes, true, true, chunkSize, JS_LOOP)), slow, `${label}, keyless, JavaScript loop, chunks of ${chunkSize ?? 'default size'}`);
+    }
   }
 }
 
@@ -142,7 +156,7 @@ test('Axigen fused scan = header parser on the sample, the fixture and a generat
   assertSame(fs.readFileSync(path.join(ROOT, 'test/fixtures/many/other/axigen.log')), 'fixture', [undefined, 37]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-fast-axigen-'));
   try {
-    assertSame(fs.readFileSync(generatedLog(dir, 'axigen', 2)), 'generated', [undefined, 65536]);
+    assertSame(fs.readFileSync(generatedLog(dir, 'axigen', 2)), 'generated', [undefined, 65536, 3 << 20]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -191,4 +205,43 @@ test('the Axigen fused scan writes each record’s zone offset, across a change 
   assert.equal(records, 3);
   assert.deepEqual([...index.recOffsetMin.subarray(0, 4)], [120, 120, 60, 60]);
   assert.equal(index.logOffsetMin, 120);
+});
+
+/** Empty arrays for `slots` records with zone offsets, keyless, as the index hands them to a fast scan. */
+function fastRecords(slots: number): FastRecords {
+  return {
+    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
+    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
+    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
+    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: new Int16Array(slots), prevOffset: 0,
+  };
+}
+
+test('keyless: the Axigen WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
+  // Every shape alone between two records, so that each stop is compared: where, and what was written before it.
+  for (const shape of SHAPES) {
+    const bytes = Buffer.from(`${at('09:00:00', 'mail01 IMAP:1: first')}\n${shape}\n${at('23:00:00', 'mail01 IMAP:2: last')}\n`);
+    const js = fastRecords(8);
+    const wasm = fastRecords(8);
+    const jsStop = new AxigenFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
+    const wasmStop = new AxigenFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
+    assert.equal(wasmStop, jsStop, shape);
+    assert.deepEqual(wasm, js, shape);
+  }
+  // The module was made (the calls above made it): else both sides were the JavaScript loop.
+  assert.ok(axigenWasmScan([], () => undefined) !== undefined, 'no WebAssembly scan');
+  // 2.5 MB in one call (copies of 1 MiB end mid-line), failed logins in every copy, two days, two zones.
+  const lines = Array.from({ length: 30_000 }, (_, i) =>
+    at(`${String(10 + (i % 13)).padStart(2, '0')}:00:${String(i % 60).padStart(2, '0')}`, i % 7 === 0 ? `mail01 IMAP:${i}: AUTH failed for user${i}` : i % 11 === 0 ? `mail01 SMTP-IN:${i}: Authenticated sender` : `mail01 IMAP:${i}: ${'x'.repeat(i % 90)}`, i % 5 === 0 ? '-0530' : '+0200', i % 3 === 0 ? '16' : '08').replace(DAY, i < 15_000 ? DAY : '2026-01-16'),
+  );
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const js = fastRecords(40_000);
+  const wasm = fastRecords(40_000);
+  const scan = new AxigenFastScan();
+  scan.beginChunk(bytes);
+  assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), new AxigenFastScan(false).scan(bytes, 0, bytes.length, 7, js));
+  scan.endChunk();
+  assert.equal(wasm.recordCount, 30_000);
+  assert.ok(wasm.recFlags.subarray(0, 30_000).filter((f) => f !== 0).length === Math.ceil(30_000 / 7), 'a failed login every seventh record');
+  assert.deepEqual(wasm, js);
 });

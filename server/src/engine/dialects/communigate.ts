@@ -6,7 +6,8 @@ import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
-import { type CommunigateWasmScan, communigateWasmScan } from '../wasm/communigateScan';
+import { communigateWasmScan } from '../wasm/communigateScan';
+import type { WasmKeylessScan } from '../wasm/wasmScan';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -28,8 +29,6 @@ const FNV_PRIME = 0x01000193;
 const NAME_CHAR = new Uint8Array(256);
 for (let c = 0; c < 256; c++) NAME_CHAR[c] = isNameChar(c) ? 1 : 0;
 
-/** What the WebAssembly scan reads as this module does. */
-const SCAN_TABLES = { levelSeverity: LEVEL_SEVERITY };
 
 /**
  * The header parser, written for the index's hot loop: the clock, level and session key are read
@@ -216,7 +215,7 @@ class CommunigateFastScan implements FastScan {
    * The WebAssembly scan (wasm/communigateScan.ts), made at the first keyless scan, and the chunk the
    * scanner holds (beginChunk), which it is told of: it then copies a chunk's bytes once.
    */
-  private wasm: CommunigateWasmScan | undefined = undefined;
+  private wasm: WasmKeylessScan | undefined = undefined;
   private chunk: Buffer | undefined = undefined;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
@@ -237,7 +236,7 @@ class CommunigateFastScan implements FastScan {
     // most of the loop's time, and the WebAssembly scan was no quicker (docs/PERFORMANCE.md).
     if (out.keyless && this.wasmAllowed) {
       if (this.wasm === undefined) {
-        this.wasm = communigateWasmScan(SCAN_TABLES);
+        this.wasm = communigateWasmScan(LEVEL_SEVERITY);
         if (this.chunk !== undefined) this.wasm?.beginChunk(this.chunk);
       }
       if (this.wasm !== undefined) return this.wasm.scanKeyless(buf, pos, stop, base, out);

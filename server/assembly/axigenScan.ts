@@ -1,0 +1,130 @@
+// Axigen's fused scan for keyless indexes (`msglog check`), in WebAssembly: the loop of
+// AxigenFastScan.scan in engine/dialects/axigenFastScan.ts for a keyless index, over bytes the caller
+// has copied into this module's memory (engine/wasm/wasmScan.ts). It stops where that loop stops (a
+// line of another shape), so that the index reads that line one by one. A failed login is the one
+// thing it leaves to the caller: it marks the records whose message has `auth` in it (any case), and
+// the caller asks axigen.ts's isAuthFailure of those, as the loop does of every record.
+//
+// AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
+
+import { COLON, digit, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
+export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
+
+/** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, asked when the date changes. */
+@external('env', 'daysFromCivil')
+declare function daysFromCivil(y: i32, m: i32, d: i32): f64;
+
+/** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
+const BODY_COL: u32 = 29;
+const DAY_MS: f64 = 86_400_000;
+
+/** The date read last and its day number (every record of a day's log writes the same date). */
+let lastDate: i32 = -1;
+let lastDays: f64 = 0;
+
+/** Whether `auth`, in any case, is in [p, end): indexOfAuth's search (Horspool on the last byte). */
+function hasAuth(p: usize, end: usize): bool {
+  for (let i = p + 3; i < end; ) {
+    const c = <u32>load<u8>(i) | 0x20;
+    if (c == 0x68) {
+      if ((<u32>load<u8>(i - 3) | 0x20) == 0x61 && (<u32>load<u8>(i - 2) | 0x20) == 0x75 && (<u32>load<u8>(i - 1) | 0x20) == 0x74) return true;
+      i += 4;
+    } else if (c == 0x74) i += 1;
+    else if (c == 0x75) i += 2;
+    else if (c == 0x61) i += 3;
+    else i += 4;
+  }
+  return false;
+}
+
+/**
+ * Scans the records of input[pos, stop) (offsets into the input region) as the JavaScript loop does,
+ * at most `room` of them: returns where it stopped. `line` numbers the first; `base` is added to each
+ * offset (modulo 2^32, as a Uint32Array store does).
+ */
+export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevWall: f64): i32 {
+  let at = input + <usize>pos;
+  const last = input + <usize>stop;
+  let r: i32 = 0;
+  let marked: i32 = 0;
+  let wall = prevWall;
+  let stoppedUnfinished = false;
+  while (at < last && r < room) {
+    const nl = lineEnd(at, last);
+    if (nl >= last) {
+      stoppedUnfinished = true;
+      break;
+    }
+    const start = at;
+    const end = nl;
+    // header(): the fixed part, then at least one byte of HOST or SERVICE.
+    if (end - start <= BODY_COL) break;
+    if (<u32>load<u8>(start + 4) != 0x2d || <u32>load<u8>(start + 7) != 0x2d || <u32>load<u8>(start + 10) != SP || <u32>load<u8>(start + 13) != COLON || <u32>load<u8>(start + 16) != COLON) break;
+    if (<u32>load<u8>(start + 19) != SP || <u32>load<u8>(start + 25) != SP || <u32>load<u8>(start + 28) != SP) break;
+    const y0 = digit(load<u8>(start));
+    const y1 = digit(load<u8>(start + 1));
+    const y2 = digit(load<u8>(start + 2));
+    const y3 = digit(load<u8>(start + 3));
+    const mo0 = digit(load<u8>(start + 5));
+    const mo1 = digit(load<u8>(start + 6));
+    const d0 = digit(load<u8>(start + 8));
+    const d1 = digit(load<u8>(start + 9));
+    const h0 = digit(load<u8>(start + 11));
+    const h1 = digit(load<u8>(start + 12));
+    const m0 = digit(load<u8>(start + 14));
+    const m1 = digit(load<u8>(start + 15));
+    const s0 = digit(load<u8>(start + 17));
+    const s1 = digit(load<u8>(start + 18));
+    const z0 = digit(load<u8>(start + 21));
+    const z1 = digit(load<u8>(start + 22));
+    const z2 = digit(load<u8>(start + 23));
+    const z3 = digit(load<u8>(start + 24));
+    const l0 = digit(load<u8>(start + 26));
+    const l1 = digit(load<u8>(start + 27));
+    if (max(max(max(max(y0, y1), max(y2, y3)), max(max(mo0, mo1), max(d0, d1))), max(max(max(h0, h1), max(m0, m1)), max(max(s0, s1), max(max(z0, z1), max(max(z2, z3), max(l0, l1)))))) > 9) break;
+    const mo = mo0 * 10 + mo1;
+    const d = d0 * 10 + d1;
+    const hh = h0 * 10 + h1;
+    const mm = m0 * 10 + m1;
+    const ss = s0 * 10 + s1;
+    if (mo < 1 || mo > 12 || d < 1 || hh > 23 || mm > 59 || ss > 60) break;
+    // parseZone(): `±HHMM`, minutes east of UTC.
+    const sign = <u32>load<u8>(start + 20);
+    if (sign != 0x2b && sign != 0x2d) break;
+    const minutes = <i32>((z0 * 10 + z1) * 60 + z2 * 10 + z3);
+    const zone = sign == 0x2b ? minutes : -minutes;
+    // HOST, then SERVICE[:SESSIONID]: — a host-less record starts with the service token directly.
+    let p = start + BODY_COL;
+    let tokEnd = p;
+    while (<u32>load<u8>(tokEnd) > SP) tokEnd++;
+    if (<u32>load<u8>(tokEnd) != SP) break;
+    if (<u32>load<u8>(tokEnd - 1) != COLON) {
+      p = tokEnd + 1;
+      tokEnd = p;
+      while (<u32>load<u8>(tokEnd) > SP) tokEnd++;
+      if ((<u32>load<u8>(tokEnd) != SP && tokEnd != end) || <u32>load<u8>(tokEnd - 1) != COLON) break;
+    }
+    // addRecord(), keyless: session 0, which the caller counts; the date's day from the caller's clock.
+    const y = <i32>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
+    const date = y * 10000 + <i32>(mo * 100 + d);
+    if (date != lastDate) {
+      lastDate = date;
+      lastDays = daysFromCivil(y, <i32>mo, <i32>d);
+    }
+    const time = lastDays * DAY_MS + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
+    writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, l0 * 10 + l1, 0);
+    store<i16>(outZone + (<usize>r << 1), <i16>zone);
+    if (hasAuth(tokEnd, end)) {
+      const m = <usize>marked << 2;
+      marked++;
+      store<u32>(outMarkRecord + m, r);
+      store<u32>(outMarkFrom + m, <u32>(tokEnd - input));
+      store<u32>(outMarkEnd + m, <u32>(end - input));
+    }
+    wall = time;
+    r++;
+    at = nl + 1;
+  }
+  finish(r, wall, stoppedUnfinished, marked);
+  return <i32>(at - input);
+}

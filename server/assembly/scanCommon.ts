@@ -1,0 +1,103 @@
+// What every WebAssembly scan shares (imported by each scan's module, server/assembly/*Scan.ts): the
+// regions of its memory (the input bytes, a level's severity, one array per record field), how a call
+// reports what it did, and the byte helpers of the loops. engine/wasm/wasmScan.ts runs the modules.
+
+/** The input bytes, each level's severity (written by the caller), then one array per record field. */
+export let input: usize = 0;
+export let severity: usize = 0;
+export let outLine: usize = 0;
+export let outOffset: usize = 0;
+export let outBodyCol: usize = 0;
+export let outWall: usize = 0;
+export let outLevel: usize = 0;
+export let outSeverity: usize = 0;
+export let outFlags: usize = 0;
+/** Zoned scans: each record's zone offset (minutes east of UTC). */
+export let outZone: usize = 0;
+/** Scans that leave part of a record to the caller: the records it is to finish, and a range of each line. */
+export let outMarkRecord: usize = 0;
+export let outMarkFrom: usize = 0;
+export let outMarkEnd: usize = 0;
+
+/** What the last scan did: the records it wrote, the last one's time, whether it stopped at a line without its LF, and the records it marked. */
+export let records: i32 = 0;
+export let lastWall: f64 = 0;
+export let unfinished: bool = false;
+export let marks: i32 = 0;
+
+export const LF: u32 = 10;
+export const SP: u32 = 32;
+export const COLON: u32 = 58;
+
+/**
+ * Places the regions for `inputBytes` bytes, `recordSlots` records and a severity table of
+ * `levels` levels (the memory grows to fit). The caller reads where they are with the getters.
+ */
+export function layout(inputBytes: i32, recordSlots: i32, levels: i32): void {
+  const slots = <usize>recordSlots;
+  // 16 bytes of slack after the input: the line-end search loads 16 at a time.
+  input = heap.alloc(<usize>inputBytes + 16 + <usize>levels + 16 + slots * 35);
+  severity = input + <usize>inputBytes + 16;
+  outWall = (severity + <usize>levels + 15) & ~15;
+  outLine = outWall + slots * 8;
+  outOffset = outLine + slots * 4;
+  outMarkRecord = outOffset + slots * 4;
+  outMarkFrom = outMarkRecord + slots * 4;
+  outMarkEnd = outMarkFrom + slots * 4;
+  outBodyCol = outMarkEnd + slots * 4;
+  outZone = outBodyCol + slots * 2;
+  outLevel = outZone + slots * 2;
+  outSeverity = outLevel + slots;
+  outFlags = outSeverity + slots;
+}
+
+export function inputAt(): usize { return input; }
+export function severityAt(): usize { return severity; }
+export function lineAt(): usize { return outLine; }
+export function offsetAt(): usize { return outOffset; }
+export function bodyColAt(): usize { return outBodyCol; }
+export function wallAt(): usize { return outWall; }
+export function levelAt(): usize { return outLevel; }
+export function severityOutAt(): usize { return outSeverity; }
+export function flagsAt(): usize { return outFlags; }
+export function zoneAt(): usize { return outZone; }
+export function markRecordAt(): usize { return outMarkRecord; }
+export function markFromAt(): usize { return outMarkFrom; }
+export function markEndAt(): usize { return outMarkEnd; }
+
+/** The value of a digit byte; above 9 for any other byte. */
+@inline export function digit(c: u32): u32 {
+  return c - 0x30;
+}
+
+/** Where the line starting at `p` ends (its LF), or `stop` when none does before it. */
+@inline export function lineEnd(p: usize, stop: usize): usize {
+  const lf = i8x16.splat(<i8>LF);
+  while (p + 16 <= stop) {
+    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), lf));
+    if (hits != 0) return p + <usize>ctz(hits);
+    p += 16;
+  }
+  while (p < stop && <u32>load<u8>(p) != LF) p++;
+  return p;
+}
+
+/** The record fields every scan writes, for record `r` of a call. */
+@inline export function writeRecord(r: i32, line: u32, offset: u32, bodyCol: u32, wall: f64, level: u32, flags: u32): void {
+  const i = <usize>r;
+  store<u32>(outLine + (i << 2), line);
+  store<u32>(outOffset + (i << 2), offset);
+  store<u16>(outBodyCol + (i << 1), bodyCol < 0xffff ? bodyCol : 0xffff);
+  store<f64>(outWall + (i << 3), wall);
+  store<u8>(outLevel + i, level);
+  store<u8>(outSeverity + i, load<u8>(severity + <usize>level));
+  store<u8>(outFlags + i, flags);
+}
+
+/** Ends a call: what it did, for the caller. */
+@inline export function finish(r: i32, wall: f64, stoppedUnfinished: bool, marked: i32): void {
+  records = r;
+  lastWall = wall;
+  unfinished = stoppedUnfinished;
+  marks = marked;
+}

@@ -1,0 +1,194 @@
+// Runs a dialect's fused scan for keyless indexes (`msglog check`) in WebAssembly (server/assembly/
+// *Scan.ts, their shared part scanCommon.ts): one instance of a module per thread, made on first use.
+// The bytes to scan are copied into its memory a piece at a time (a chunk the scanner holds, once), and
+// the records it writes are copied into the index's arrays.
+import { endFastScan } from '../fastScanEnd';
+import type { FastRecords } from '../types';
+
+/** Bytes scanned per call: the index reads its file 1 MiB at a time. */
+const INPUT_BYTES = 1 << 20;
+/** Records per call. A record's line may be as short as 13 bytes (CommuniGate's `HH:MM:SS L K` and its LF): a copy may hold more, read in more calls. */
+const RECORD_SLOTS = INPUT_BYTES >> 4;
+
+/** Turns the WebAssembly scans off (`0`): the JavaScript loops run instead, for comparisons. */
+export const WASM_SCAN_SETTING = 'MSGLOG_WASM';
+
+/** What each scan module exports (scanCommon.ts, and its scan). */
+interface ScanExports {
+  readonly memory: WebAssembly.Memory;
+  /** The last scan's records, the last one's time, 1 when it stopped at a line without its LF, and the records it marked. */
+  readonly records: WebAssembly.Global;
+  readonly lastWall: WebAssembly.Global;
+  readonly unfinished: WebAssembly.Global;
+  readonly marks: WebAssembly.Global;
+  layout(inputBytes: number, recordSlots: number, levels: number): void;
+  scan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number): number;
+  inputAt(): number;
+  severityAt(): number;
+  lineAt(): number;
+  offsetAt(): number;
+  bodyColAt(): number;
+  wallAt(): number;
+  levelAt(): number;
+  severityOutAt(): number;
+  flagsAt(): number;
+  zoneAt(): number;
+  markRecordAt(): number;
+  markFromAt(): number;
+  markEndAt(): number;
+}
+
+/** What a dialect gives its scan. */
+export interface ScanSetup {
+  /** Each level's severity, as the dialect maps them. */
+  readonly levelSeverity: ArrayLike<number>;
+  /** Each record writes a zone offset (FastScan.zoned): copied into the index's offsets. */
+  readonly zoned?: boolean;
+  /** What the module leaves to the dialect, for each record it marked: record `r` of `out`, and `buf[from, end)`, the part of its line it marked. */
+  readonly finishMarked?: (out: FastRecords, r: number, buf: Uint8Array, from: number, end: number) => void;
+  /** Functions the module imports (`env`). */
+  readonly imports?: Record<string, unknown>;
+}
+
+export class WasmKeylessScan {
+  private readonly input: Uint8Array;
+  private readonly line: Uint32Array;
+  private readonly offset: Uint32Array;
+  private readonly bodyCol: Uint16Array;
+  private readonly wall: Float64Array;
+  private readonly level: Uint8Array;
+  private readonly severity: Uint8Array;
+  private readonly flags: Uint8Array;
+  private readonly zone: Int16Array;
+  private readonly markRecord: Uint32Array;
+  private readonly markFrom: Uint32Array;
+  private readonly markEnd: Uint32Array;
+  /** The chunk whose bytes stay as they are (beginChunk), and which of them the input region holds. */
+  private chunk: Uint8Array | undefined;
+  private copiedFrom = 0;
+  private copiedTo = -1;
+
+  constructor(
+    private readonly exports: ScanExports,
+    private readonly setup: ScanSetup,
+  ) {
+    exports.layout(INPUT_BYTES, RECORD_SLOTS, setup.levelSeverity.length);
+    // Views made once: the memory does not grow after layout().
+    const memory = exports.memory.buffer;
+    this.input = new Uint8Array(memory, exports.inputAt(), INPUT_BYTES);
+    new Uint8Array(memory, exports.severityAt(), setup.levelSeverity.length).set(setup.levelSeverity);
+    this.line = new Uint32Array(memory, exports.lineAt(), RECORD_SLOTS);
+    this.offset = new Uint32Array(memory, exports.offsetAt(), RECORD_SLOTS);
+    this.bodyCol = new Uint16Array(memory, exports.bodyColAt(), RECORD_SLOTS);
+    this.wall = new Float64Array(memory, exports.wallAt(), RECORD_SLOTS);
+    this.level = new Uint8Array(memory, exports.levelAt(), RECORD_SLOTS);
+    this.severity = new Uint8Array(memory, exports.severityOutAt(), RECORD_SLOTS);
+    this.flags = new Uint8Array(memory, exports.flagsAt(), RECORD_SLOTS);
+    this.zone = new Int16Array(memory, exports.zoneAt(), RECORD_SLOTS);
+    this.markRecord = new Uint32Array(memory, exports.markRecordAt(), RECORD_SLOTS);
+    this.markFrom = new Uint32Array(memory, exports.markFromAt(), RECORD_SLOTS);
+    this.markEnd = new Uint32Array(memory, exports.markEndAt(), RECORD_SLOTS);
+  }
+
+  /** FastScan.beginChunk: until endChunk, what is copied of `buf` is kept for the next calls. */
+  beginChunk(buf: Uint8Array): void {
+    this.chunk = buf;
+    this.copiedTo = -1;
+  }
+
+  endChunk(): void {
+    this.chunk = undefined;
+    this.copiedTo = -1;
+  }
+
+  /**
+   * FastScan.scan for a keyless index (every record in session 0): the records of buf[pos, stop) into
+   * `out` from out.recordCount, up to the first line of another shape or the arrays' end; returns
+   * where it stopped, its counters in `out` (endFastScan) as the JavaScript loop leaves them.
+   */
+  scanKeyless(buf: Uint8Array, pos: number, stop: number, base: number, out: FastRecords): number {
+    const { exports, input } = this;
+    const zoned = this.setup.zoned === true;
+    // A zoned scan runs once the index stores offsets (canAppendFast), as the JavaScript loop does.
+    if (zoned && out.offsets === undefined) return pos;
+    const capacity = zoned && out.offsets !== undefined ? Math.min(out.recStartLine.length, out.offsets.length) : out.recStartLine.length;
+    let r = out.recordCount;
+    let line = out.line;
+    let prevWall = out.prevWall;
+    // The session arrays must hold session 0: addRecord grows them.
+    while (pos < stop && r < capacity && out.sessionFirst.length > 0) {
+      // The bytes from `pos` into the input region, unless a call before put them there (the scanner
+      // calls again after each line it reads itself: a chunk copied at each would be copied many times).
+      if (buf !== this.chunk || pos < this.copiedFrom || pos >= this.copiedTo) {
+        const length = Math.min(stop - pos, INPUT_BYTES);
+        input.set(buf.subarray(pos, pos + length));
+        this.copiedFrom = pos;
+        this.copiedTo = pos + length;
+      }
+      const from = this.copiedFrom;
+      const pieceEnd = Math.min(stop, this.copiedTo);
+      const room = Math.min(capacity - r, RECORD_SLOTS);
+      const at = from + exports.scan(pos - from, pieceEnd - from, room, line, (base + from) >>> 0, prevWall);
+      const n = exports.records.value as number;
+      if (n > 0) {
+        this.take(out, r, n, buf, from);
+        r += n;
+        line += n;
+        prevWall = exports.lastWall.value as number;
+      }
+      const fresh = pos === from;
+      pos = at;
+      if (n === room || pos === pieceEnd) continue; // out of slots, or the piece read to its end: on with the next
+      // Stopped at a line of another shape (the caller reads it), or at one that goes on past the copy:
+      // copied again from it, unless the copy went to `stop` or the line is longer than a copy.
+      if ((exports.unfinished.value as number) === 0 || pieceEnd === stop || (fresh && n === 0)) break;
+      this.copiedTo = -1;
+    }
+    endFastScan(out, r, line, prevWall, base, pos);
+    return pos;
+  }
+
+  /** Copies the `n` records the last scan wrote into `out` at record `r`, all in session 0; `buf[from]` is the input region's first byte. */
+  private take(out: FastRecords, r: number, n: number, buf: Uint8Array, from: number): void {
+    out.recStartLine.set(this.line.subarray(0, n), r);
+    out.recStartOffset.set(this.offset.subarray(0, n), r);
+    out.recBodyCol.set(this.bodyCol.subarray(0, n), r);
+    out.recWall.set(this.wall.subarray(0, n), r);
+    out.recLevel.set(this.level.subarray(0, n), r);
+    out.recSeverity.set(this.severity.subarray(0, n), r);
+    out.recFlags.set(this.flags.subarray(0, n), r);
+    if (this.setup.zoned === true && out.offsets !== undefined) {
+      out.offsets.set(this.zone.subarray(0, n), r);
+      out.prevOffset = this.zone[n - 1];
+    }
+    const finishMarked = this.setup.finishMarked;
+    const marks = this.exports.marks.value as number;
+    for (let m = 0; m < marks && finishMarked !== undefined; m++) finishMarked(out, r + this.markRecord[m], buf, from + this.markFrom[m], from + this.markEnd[m]);
+    if (out.sessionRecordCount[0] === 0) out.sessionFirst[0] = r;
+    out.sessionLast[0] = r + n - 1;
+    out.sessionRecordCount[0] += n;
+  }
+}
+
+/**
+ * A scan module's instance, or null when WebAssembly scans are turned off (WASM_SCAN_SETTING) or
+ * cannot be made here (a runtime without WebAssembly, or too little memory): the JavaScript loop is as
+ * exact.
+ */
+export function makeWasmScan(base64: string, setup: ScanSetup): WasmKeylessScan | null {
+  if (process.env[WASM_SCAN_SETTING] === '0') return null;
+  try {
+    const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        ...setup.imports,
+        abort: () => {
+          throw new Error('a WebAssembly scan ran out of memory');
+        },
+      },
+    });
+    return new WasmKeylessScan(instance.exports as unknown as ScanExports, setup);
+  } catch {
+    return null;
+  }
+}
