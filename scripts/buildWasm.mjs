@@ -13,6 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const WASM_SCANS = [
   { source: 'server/assembly/communigateScan.ts', constant: 'COMMUNIGATE_SCAN_WASM' },
   { source: 'server/assembly/axigenScan.ts', constant: 'AXIGEN_SCAN_WASM' },
+  { source: 'server/assembly/messagingServerScan.ts', constant: 'MESSAGING_SERVER_SCAN_WASM' },
 ];
 
 /** The flags each scan is compiled with: optimised, no runtime (the scans allocate once), SIMD for line ends. */

@@ -8,7 +8,7 @@
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
 import { COLON, digit, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
-export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
+export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, asked when the date changes. */
 @external('env', 'daysFromCivil')
@@ -48,6 +48,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
   let r: i32 = 0;
   let marked: i32 = 0;
   let wall = prevWall;
+  let zoneOfLast: f64 = 0;
   let stoppedUnfinished = false;
   while (at < last && r < room) {
     const nl = lineEnd(at, last);
@@ -122,9 +123,10 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
       store<u32>(outMarkEnd + m, <u32>(end - input));
     }
     wall = time;
+    zoneOfLast = sign == 0x2b ? <f64>minutes : -<f64>minutes;
     r++;
     at = nl + 1;
   }
-  finish(r, wall, stoppedUnfinished, marked);
+  finish(r, wall, stoppedUnfinished, marked, zoneOfLast);
   return <i32>(at - input);
 }

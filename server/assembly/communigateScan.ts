@@ -12,7 +12,7 @@
 // reads bytes with plain loads (docs/PERFORMANCE.md, "CommuniGate's loop in WebAssembly").
 
 import { COLON, digit, finish, input, lineEnd, SP, writeRecord } from './scanCommon';
-export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
+export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 const DOT: u32 = 46;
 const LEAP_SECOND: u32 = 32; // RecordFlag.LeapSecond
@@ -87,6 +87,6 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     r++;
     at = nl + 1;
   }
-  finish(r, wall, stoppedUnfinished, 0);
+  finish(r, wall, stoppedUnfinished, 0, 0);
   return <i32>(at - input);
 }

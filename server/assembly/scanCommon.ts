@@ -22,6 +22,8 @@ export let outMarkEnd: usize = 0;
 /** What the last scan did: the records it wrote, the last one's time, whether it stopped at a line without its LF, and the records it marked. */
 export let records: i32 = 0;
 export let lastWall: f64 = 0;
+/** Zoned scans: the last record's zone offset as the JavaScript loop computes it (`-0000` is -0, which the Int16 array cannot hold). */
+export let lastZone: f64 = 0;
 export let unfinished: bool = false;
 export let marks: i32 = 0;
 
@@ -95,9 +97,10 @@ export function markEndAt(): usize { return outMarkEnd; }
 }
 
 /** Ends a call: what it did, for the caller. */
-@inline export function finish(r: i32, wall: f64, stoppedUnfinished: bool, marked: i32): void {
+@inline export function finish(r: i32, wall: f64, stoppedUnfinished: bool, marked: i32, zone: f64): void {
   records = r;
   lastWall = wall;
+  lastZone = zone;
   unfinished = stoppedUnfinished;
   marks = marked;
 }

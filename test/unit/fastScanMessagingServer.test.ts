@@ -8,6 +8,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { messagingServer } from '../../server/src/engine/dialects/messagingServer';
+import { MessagingServerFastScan } from '../../server/src/engine/dialects/messagingServerFastScan';
+import { messagingServerWasmScan } from '../../server/src/engine/wasm/messagingServerScan';
+import { KeyTable } from '../../server/src/engine/keyTable';
+import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
+import type { Dialect, FastRecords } from '../../server/src/engine/types';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import type { FastScan } from '../../server/src/engine/types';
 import { RecordFlag } from '../../server/src/engine/types';
@@ -16,11 +21,14 @@ import { generatedLog, ROOT, snapshot } from './helpers';
 const CTX = { fileName: 'imap.log' };
 const CHUNK_SIZES = [undefined, 37, 101, 4096];
 
-function indexOf(bytes: Buffer, fastScan: boolean, keyless: boolean, chunkSize?: number): LogIndex {
-  const index = new LogIndex(new MemorySource(bytes), messagingServer, CTX, { fastScan });
+function indexOf(bytes: Buffer, fastScan: boolean, keyless: boolean, chunkSize?: number, dialect: Dialect = messagingServer): LogIndex {
+  const index = new LogIndex(new MemorySource(bytes), dialect, CTX, { fastScan });
   index.build({ chunkSize, keyless, problemLines: true });
   return index;
 }
+
+/** Messaging Server with its JavaScript loop for keyless indexes too (they go through the WebAssembly scan). */
+const JS_LOOP: Dialect = { ...messagingServer, createFastScan: () => new MessagingServerFastScan(false) };
 
 /** What the index carries from its last record to the next (an append): unseen in records with a time, as Messaging Server's all are. */
 interface CarriedState {
@@ -42,10 +50,13 @@ function assertSame(bytes: Buffer, label: string, chunkSizes: (number | undefine
     const slowIndex = indexOf(bytes, false, keyless);
     const slow = snapshot(slowIndex);
     for (const chunkSize of chunkSizes) {
-      const what = `${label}, ${keyless ? 'keyless' : 'keyed'}, chunks of ${chunkSize ?? 'default size'}`;
-      const fast = indexOf(bytes, true, keyless, chunkSize);
-      assert.deepEqual(snapshot(fast), slow, what);
-      assert.deepEqual(carried(fast), carried(slowIndex), `${what}: the state carried to an append`);
+      // Keyless: the WebAssembly scan (with the JavaScript loop for the stamps it leaves), and the JavaScript loop alone.
+      for (const dialect of keyless ? [messagingServer, JS_LOOP] : [messagingServer]) {
+        const what = `${label}, ${keyless ? 'keyless' : 'keyed'}${dialect === JS_LOOP ? ', JavaScript loop' : ''}, chunks of ${chunkSize ?? 'default size'}`;
+        const fast = indexOf(bytes, true, keyless, chunkSize, dialect);
+        assert.deepEqual(snapshot(fast), slow, what);
+        assert.deepEqual(carried(fast), carried(slowIndex), `${what}: the state carried to an append`);
+      }
     }
   }
 }
@@ -232,7 +243,7 @@ test('Messaging Server fused scan = header parser on the sample log and a genera
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'msglog-fast-ms-'));
   try {
     const file = generatedLog(dir, 'messaging-server', 2);
-    assertSame(fs.readFileSync(file), 'generated', [undefined, 65536]);
+    assertSame(fs.readFileSync(file), 'generated', [undefined, 65536, 3 << 20]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -263,4 +274,54 @@ test('the Messaging Server fused scan runs: nearly every record goes through it,
     // The log's first record is the parser's (the zone offsets start with it); an array that must grow stops the scan.
     assert.ok(records >= lines.length - 30 && calls < 30, `${keyless ? 'keyless' : 'keyed'}: ${records} records of ${lines.length} in ${calls} calls`);
   }
+});
+
+/** Empty arrays for `slots` records with zone offsets, keyless, as the index hands them to a fast scan. */
+function fastRecords(slots: number): FastRecords {
+  return {
+    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
+    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
+    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
+    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: new Int16Array(slots), prevOffset: 0,
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+test('keyless: the Messaging Server WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
+  // Every shape alone between two records: where each stops, and what it wrote (stamps of other forms
+  // are the JavaScript loop's, given the line the module leaves).
+  // And each as the last line, so that what it leaves the next record (the zone offset, -0 for `-0000`) is compared too.
+  for (const shape of SHAPES) {
+    for (const text of [`${T} imapd[1]: General Notice: first\n${shape}\n${T} imapd[2]: General Notice: last\n`, `${T} imapd[1]: General Notice: first\n${shape}\n`]) {
+      const bytes = Buffer.from(text);
+      const js = fastRecords(8);
+      const wasm = fastRecords(8);
+      const jsStop = new MessagingServerFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
+      const wasmStop = new MessagingServerFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
+      assert.equal(wasmStop, jsStop, shape);
+      assert.deepEqual(wasm, js, shape);
+    }
+  }
+  // The module was made (the calls above made it): else both sides were the JavaScript loop.
+  assert.ok(messagingServerWasmScan([], () => undefined) !== undefined, 'no WebAssembly scan');
+  // 2.6 MB in one call (copies of 1 MiB end mid-line): failed logins, cut-off headers, other stamps and months, two days, two zones.
+  const lines = Array.from({ length: 26_000 }, (_, i) => {
+    // Every month, in three cases (a month's records in a row, as a log has them: the module looks a month up when it changes).
+    const month = MONTHS[Math.floor(i / 1000) % 12];
+    const written = [month, month.toLowerCase(), month.toUpperCase()][Math.floor(i / 400) % 3];
+    const stamp = i % 97 === 0 ? `[${i < 13_000 ? 15 : 16}/01/2026:10:0${i % 10}:00.250 -0700]` : `[${i < 13_000 ? 15 : 16}/${written}/2026:1${i % 10}:00:${String(i % 60).padStart(2, '0')} ${i % 5 ? '+0100' : '-0700'}]`;
+    const message = i % 7 === 0 ? 'Account Warning: badlogin: [10.0.0.1] user' : i % 13 === 0 ? 'Account Notice: bye' : i % 17 === 0 ? '' : `Protocol Information: ${'x'.repeat(i % 70)}`;
+    return `${stamp} mailhost imapd[${i}]: ${message}`;
+  });
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const js = fastRecords(30_000);
+  const wasm = fastRecords(30_000);
+  const scan = new MessagingServerFastScan();
+  scan.beginChunk(bytes);
+  assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), new MessagingServerFastScan(false).scan(bytes, 0, bytes.length, 7, js));
+  scan.endChunk();
+  assert.equal(wasm.recordCount, 26_000);
+  assert.ok(wasm.recFlags.subarray(0, 26_000).filter((f) => f === RecordFlag.EventError).length === Math.ceil(26_000 / 7), 'a failed login every seventh record');
+  assert.deepEqual(wasm, js);
 });

@@ -3,7 +3,9 @@
 // The bytes to scan are copied into its memory a piece at a time (a chunk the scanner holds, once), and
 // the records it writes are copied into the index's arrays.
 import { endFastScan } from '../fastScanEnd';
-import type { FastRecords } from '../types';
+import type { FastRecords, FastScan } from '../types';
+
+const LF = 0x0a;
 
 /** Bytes scanned per call: the index reads its file 1 MiB at a time. */
 const INPUT_BYTES = 1 << 20;
@@ -21,6 +23,8 @@ interface ScanExports {
   readonly lastWall: WebAssembly.Global;
   readonly unfinished: WebAssembly.Global;
   readonly marks: WebAssembly.Global;
+  /** Zoned scans: the last record's zone offset (-0 for `-0000`, as the JavaScript loops compute it). */
+  readonly lastZone: WebAssembly.Global;
   layout(inputBytes: number, recordSlots: number, levels: number): void;
   scan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number): number;
   inputAt(): number;
@@ -105,8 +109,11 @@ export class WasmKeylessScan {
    * FastScan.scan for a keyless index (every record in session 0): the records of buf[pos, stop) into
    * `out` from out.recordCount, up to the first line of another shape or the arrays' end; returns
    * where it stopped, its counters in `out` (endFastScan) as the JavaScript loop leaves them.
+   * `jsLoop`, where the module reads fewer shapes than the dialect's JavaScript loop: that loop, given
+   * each line the module stops at (FastScan.scan over that line alone); the scan goes on after a line
+   * it takes.
    */
-  scanKeyless(buf: Uint8Array, pos: number, stop: number, base: number, out: FastRecords): number {
+  scanKeyless(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords, jsLoop?: FastScan['scan']): number {
     const { exports, input } = this;
     const zoned = this.setup.zoned === true;
     // A zoned scan runs once the index stores offsets (canAppendFast), as the JavaScript loop does.
@@ -141,7 +148,20 @@ export class WasmKeylessScan {
       if (n === room || pos === pieceEnd) continue; // out of slots, or the piece read to its end: on with the next
       // Stopped at a line of another shape (the caller reads it), or at one that goes on past the copy:
       // copied again from it, unless the copy went to `stop` or the line is longer than a copy.
-      if ((exports.unfinished.value as number) === 0 || pieceEnd === stop || (fresh && n === 0)) break;
+      if ((exports.unfinished.value as number) === 0) {
+        // A line of another shape: the JavaScript loop's, where it reads more shapes, else the caller's.
+        const nl = jsLoop === undefined ? -1 : buf.indexOf(LF, pos);
+        if (jsLoop === undefined || nl < 0 || nl >= stop) break;
+        endFastScan(out, r, line, prevWall, base, pos);
+        const to = jsLoop(buf, pos, nl + 1, base, out);
+        if (to === pos) break;
+        r = out.recordCount;
+        line = out.line;
+        prevWall = out.prevWall;
+        pos = to;
+        continue;
+      }
+      if (pieceEnd === stop || (fresh && n === 0)) break;
       this.copiedTo = -1;
     }
     endFastScan(out, r, line, prevWall, base, pos);
@@ -159,7 +179,7 @@ export class WasmKeylessScan {
     out.recFlags.set(this.flags.subarray(0, n), r);
     if (this.setup.zoned === true && out.offsets !== undefined) {
       out.offsets.set(this.zone.subarray(0, n), r);
-      out.prevOffset = this.zone[n - 1];
+      out.prevOffset = this.exports.lastZone.value as number;
     }
     const finishMarked = this.setup.finishMarked;
     const marks = this.exports.marks.value as number;
