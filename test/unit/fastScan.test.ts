@@ -9,11 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { communigate, communigateFastScan } from '../../server/src/engine/dialects/communigate';
 import { LogIndex, MemorySource } from '../../server/src/engine';
-import { KeyTable } from '../../server/src/engine/keyTable';
-import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
-import type { FastRecords } from '../../server/src/engine/types';
 import { communigateWasmScan } from '../../server/src/engine/wasm/communigateScan';
-import { EDGE_LINES, ROOT, snapshot } from './helpers';
+import { EDGE_LINES, keylessFastRecords, ROOT, snapshot } from './helpers';
 
 const CTX = { fileName: '2026-01-15.log' };
 
@@ -127,22 +124,12 @@ function assertSameKeyless(bytes: Buffer, label: string, chunkSizes: (number | u
   }
 }
 
-/** Empty arrays for `slots` records, keyless, as the index hands them to a fast scan. */
-function fastRecords(slots: number): FastRecords {
-  return {
-    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
-    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
-    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
-    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: undefined, prevOffset: 0,
-  };
-}
-
 test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
   // Every shape alone after a record, so that each stop is compared: where, and what was written before it.
   for (const shape of SHAPES) {
     const bytes = Buffer.from(`12:00:00.000 2 IMAP-1 first\n${shape}\n12:00:09.000 2 IMAP-2 last\n`);
-    const js = fastRecords(8);
-    const wasm = fastRecords(8);
+    const js = keylessFastRecords(8);
+    const wasm = keylessFastRecords(8);
     const jsStop = communigateFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
     const wasmStop = communigateFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
     assert.equal(wasmStop, jsStop, shape);
@@ -151,7 +138,7 @@ test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and 
   // Keyless, a thread form's line is a record like any other (its key is not read): neither loop stops at it.
   const thread = Buffer.from('12:00:00.000 2 IMAP-1 a\n12:00:01.000 2 SIGNAL(3) 000056: processing INITIAL\n12:00:02.000 2 IMAP-2 b\n');
   for (const wasm of [true, false]) {
-    const out = fastRecords(8);
+    const out = keylessFastRecords(8);
     assert.equal(communigateFastScan(wasm).scan(thread, 0, thread.length, 0, out), thread.length, `wasm ${wasm}`);
     assert.deepEqual([out.recordCount, out.recBodyCol[1]], [3, 15]);
   }
@@ -160,7 +147,7 @@ test('keyless: the WebAssembly scan writes what the JavaScript loop writes, and 
   assert.ok(communigateWasmScan([]) !== undefined, 'no WebAssembly scan');
   // And a run of them all: the records really are written (not both empty).
   const all = Buffer.from(SHAPES.slice(0, 7).join('\n') + '\n');
-  const wasm = fastRecords(16);
+  const wasm = keylessFastRecords(16);
   communigateFastScan().scan(all, 0, all.length, 0, wasm);
   assert.equal(wasm.recordCount, 7);
   assert.deepEqual([...wasm.recWall.subarray(0, 7)], [43200000, 43200100, 43200000, 43200123.456, 43200124, 43200125, 43200126]);
@@ -174,8 +161,8 @@ test('keyless: the WebAssembly scan over more than it copies at once, and more r
   const bytes = Buffer.from(lines.join('\n') + '\nnot a record\n12:00:00 2 A\n');
   // As a chunk the scanner holds (beginChunk: the copy is kept between calls) and as bytes given once; at a large offset too.
   for (const [base, held] of [[0, true], [0, false], [2 ** 32 - 1_000_000, true]] as const) {
-    const js = fastRecords(140_000);
-    const wasm = fastRecords(140_000);
+    const js = keylessFastRecords(140_000);
+    const wasm = keylessFastRecords(140_000);
     const second = bytes.indexOf(0x0a) + 1;
     const jsStop = communigateFastScan(false).scan(bytes, second, bytes.length, base, js);
     const scan = communigateFastScan();

@@ -9,12 +9,9 @@ import * as path from 'path';
 import { axigen } from '../../server/src/engine/dialects/axigen';
 import { AxigenFastScan } from '../../server/src/engine/dialects/axigenFastScan';
 import { axigenWasmScan } from '../../server/src/engine/wasm/axigenScan';
-import { KeyTable } from '../../server/src/engine/keyTable';
-import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
-import type { FastRecords } from '../../server/src/engine/types';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import type { Dialect, FastScan } from '../../server/src/engine/types';
-import { generatedLog, ROOT, snapshot } from './helpers';
+import { generatedLog, keylessFastRecords, ROOT, snapshot } from './helpers';
 
 const CTX = { fileName: 'everything.txt' };
 const DAY = '2026-01-15';
@@ -208,24 +205,14 @@ test('the Axigen fused scan writes each record’s zone offset, across a change 
   assert.equal(index.logOffsetMin, 120);
 });
 
-/** Empty arrays for `slots` records with zone offsets, keyless, as the index hands them to a fast scan. */
-function fastRecords(slots: number): FastRecords {
-  return {
-    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
-    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
-    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
-    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: new Int16Array(slots), prevOffset: 0,
-  };
-}
-
 test('keyless: the Axigen WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
   // Every shape alone between two records, so that each stop is compared: where, and what was written before it.
   // And each as the last line, so that what it leaves the next record (the zone offset, -0 for `-0000`) is compared too.
   for (const shape of SHAPES) {
     for (const text of [`${at('09:00:00', 'mail01 IMAP:1: first')}\n${shape}\n${at('23:00:00', 'mail01 IMAP:2: last')}\n`, `${at('09:00:00', 'mail01 IMAP:1: first')}\n${shape}\n`]) {
       const bytes = Buffer.from(text);
-      const js = fastRecords(8);
-      const wasm = fastRecords(8);
+      const js = keylessFastRecords(8, true);
+      const wasm = keylessFastRecords(8, true);
       const jsStop = new AxigenFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
       const wasmStop = new AxigenFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
       assert.equal(wasmStop, jsStop, shape);
@@ -239,8 +226,8 @@ test('keyless: the Axigen WebAssembly scan writes what the JavaScript loop write
     at(`${String(10 + (i % 13)).padStart(2, '0')}:00:${String(i % 60).padStart(2, '0')}`, i % 7 === 0 ? `mail01 IMAP:${i}: AUTH failed for user${i}` : i % 11 === 0 ? `mail01 SMTP-IN:${i}: Authenticated sender` : `mail01 IMAP:${i}: ${'x'.repeat(i % 90)}`, i % 5 === 0 ? '-0530' : '+0200', i % 3 === 0 ? '16' : '08').replace(DAY, i < 15_000 ? DAY : '2026-01-16'),
   );
   const bytes = Buffer.from(lines.join('\n') + '\n');
-  const js = fastRecords(40_000);
-  const wasm = fastRecords(40_000);
+  const js = keylessFastRecords(40_000, true);
+  const wasm = keylessFastRecords(40_000, true);
   const scan = new AxigenFastScan();
   scan.beginChunk(bytes);
   assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), new AxigenFastScan(false).scan(bytes, 0, bytes.length, 7, js));

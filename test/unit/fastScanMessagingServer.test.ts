@@ -10,13 +10,11 @@ import * as path from 'path';
 import { messagingServer } from '../../server/src/engine/dialects/messagingServer';
 import { MessagingServerFastScan } from '../../server/src/engine/dialects/messagingServerFastScan';
 import { messagingServerWasmScan } from '../../server/src/engine/wasm/messagingServerScan';
-import { KeyTable } from '../../server/src/engine/keyTable';
-import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
-import type { Dialect, FastRecords } from '../../server/src/engine/types';
+import type { Dialect } from '../../server/src/engine/types';
 import { LogIndex, MemorySource } from '../../server/src/engine';
 import type { FastScan } from '../../server/src/engine/types';
 import { RecordFlag } from '../../server/src/engine/types';
-import { generatedLog, ROOT, snapshot } from './helpers';
+import { generatedLog, keylessFastRecords, ROOT, snapshot } from './helpers';
 
 const CTX = { fileName: 'imap.log' };
 const CHUNK_SIZES = [undefined, 37, 101, 4096];
@@ -276,16 +274,6 @@ test('the Messaging Server fused scan runs: nearly every record goes through it,
   }
 });
 
-/** Empty arrays for `slots` records with zone offsets, keyless, as the index hands them to a fast scan. */
-function fastRecords(slots: number): FastRecords {
-  return {
-    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
-    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
-    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
-    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: new Int16Array(slots), prevOffset: 0,
-  };
-}
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 test('keyless: the Messaging Server WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
@@ -295,8 +283,8 @@ test('keyless: the Messaging Server WebAssembly scan writes what the JavaScript 
   for (const shape of SHAPES) {
     for (const text of [`${T} imapd[1]: General Notice: first\n${shape}\n${T} imapd[2]: General Notice: last\n`, `${T} imapd[1]: General Notice: first\n${shape}\n`]) {
       const bytes = Buffer.from(text);
-      const js = fastRecords(8);
-      const wasm = fastRecords(8);
+      const js = keylessFastRecords(8, true);
+      const wasm = keylessFastRecords(8, true);
       const jsStop = new MessagingServerFastScan(false).scan(bytes, 0, bytes.length, 1000, js);
       const wasmStop = new MessagingServerFastScan().scan(bytes, 0, bytes.length, 1000, wasm);
       assert.equal(wasmStop, jsStop, shape);
@@ -315,8 +303,8 @@ test('keyless: the Messaging Server WebAssembly scan writes what the JavaScript 
     return `${stamp} mailhost imapd[${i}]: ${message}`;
   });
   const bytes = Buffer.from(lines.join('\n') + '\n');
-  const js = fastRecords(30_000);
-  const wasm = fastRecords(30_000);
+  const js = keylessFastRecords(30_000, true);
+  const wasm = keylessFastRecords(30_000, true);
   const scan = new MessagingServerFastScan();
   scan.beginChunk(bytes);
   assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), new MessagingServerFastScan(false).scan(bytes, 0, bytes.length, 7, js));

@@ -6,6 +6,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { LogCache } from '../../server/src/logCache';
+import { KeyTable } from '../../server/src/engine/keyTable';
+import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
+import type { FastRecords } from '../../server/src/engine/types';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -137,4 +140,14 @@ export async function withThreads<T>(threads: string, body: () => Promise<T>): P
     if (was === undefined) delete process.env.MSGLOG_THREADS;
     else process.env.MSGLOG_THREADS = was;
   }
+}
+
+/** Empty arrays for `slots` records, keyless (with zone offsets for a `zoned` scan), as the index hands them to a fast scan. */
+export function keylessFastRecords(slots: number, zoned = false): FastRecords {
+  return {
+    recordCount: 0, line: 0, recStartLine: new Uint32Array(slots), recStartOffset: new Uint32Array(slots), recBodyCol: new Uint16Array(slots),
+    recWall: new Float64Array(slots), recLevel: new Uint8Array(slots), recSeverity: new Uint8Array(slots), recFlags: new Uint8Array(slots),
+    recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
+    sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: zoned ? new Int16Array(slots) : undefined, prevOffset: 0,
+  };
 }

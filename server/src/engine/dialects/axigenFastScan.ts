@@ -11,7 +11,7 @@ import { RecordFlag } from '../types';
 import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
 import { endFastScan } from '../fastScanEnd';
 import { axigenWasmScan } from '../wasm/axigenScan';
-import type { WasmKeylessScan } from '../wasm/wasmScan';
+import { KeylessWasm } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message has `auth`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -32,35 +32,25 @@ export class AxigenFastScan implements FastScan {
   readonly zoned = true;
   /** The day of the last date read (every record of a day's log writes the same one). */
   private readonly days = new CivilDays();
-  /**
-   * The WebAssembly scan (wasm/axigenScan.ts), made at the first keyless scan (msglog check's
-   * indexes), and the chunk the scanner holds (beginChunk), which it is told of: it then copies a
-   * chunk's bytes once.
-   */
-  private wasm: WasmKeylessScan | undefined = undefined;
-  private chunk: Buffer | undefined = undefined;
+  /** The WebAssembly scan (wasm/axigenScan.ts), for keyless indexes. */
+  private readonly wasm: KeylessWasm;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
-  constructor(private readonly wasmAllowed = true) {}
+  constructor(wasm = true) {
+    this.wasm = new KeylessWasm(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, finishMarked) : undefined);
+  }
 
   beginChunk(buf: Buffer): void {
-    this.chunk = buf;
-    this.wasm?.beginChunk(buf);
+    this.wasm.beginChunk(buf);
   }
 
   endChunk(): void {
-    this.chunk = undefined;
-    this.wasm?.endChunk();
+    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
-    if (out.keyless && this.wasmAllowed) {
-      if (this.wasm === undefined) {
-        this.wasm = axigenWasmScan(LEVEL_SEVERITY, finishMarked);
-        if (this.chunk !== undefined) this.wasm?.beginChunk(this.chunk);
-      }
-      if (this.wasm !== undefined) return this.wasm.scanKeyless(buf, pos, stop, base, out);
-    }
+    const wasm = out.keyless ? this.wasm.get() : undefined;
+    if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out);
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession, offsets } = out;
     const { sessionFirst, sessionLast, sessionRecordCount, keys, keyless } = out;
     // Zoned: the index stores a zone offset per slot before it calls (canAppendFast).

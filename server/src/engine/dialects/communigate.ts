@@ -7,7 +7,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
 import { communigateWasmScan } from '../wasm/communigateScan';
-import type { WasmKeylessScan } from '../wasm/wasmScan';
+import { KeylessWasm } from '../wasm/wasmScan';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -211,36 +211,27 @@ function sipDialogRange(buf: Uint8Array, p: number, end: number, range: number[]
  */
 class CommunigateFastScan implements FastScan {
   private readonly range = [0, 0];
-  /**
-   * The WebAssembly scan (wasm/communigateScan.ts), made at the first keyless scan, and the chunk the
-   * scanner holds (beginChunk), which it is told of: it then copies a chunk's bytes once.
-   */
-  private wasm: WasmKeylessScan | undefined = undefined;
-  private chunk: Buffer | undefined = undefined;
+  /** The WebAssembly scan (wasm/communigateScan.ts), for keyless indexes. */
+  private readonly wasm: KeylessWasm;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
-  constructor(private readonly wasmAllowed = true) {}
+  constructor(wasm = true) {
+    this.wasm = new KeylessWasm(wasm ? () => communigateWasmScan(LEVEL_SEVERITY) : undefined);
+  }
 
   beginChunk(buf: Buffer): void {
-    this.chunk = buf;
-    this.wasm?.beginChunk(buf);
+    this.wasm.beginChunk(buf);
   }
 
   endChunk(): void {
-    this.chunk = undefined;
-    this.wasm?.endChunk();
+    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
     // Keyless indexes (msglog check) only: with keys, interning them and counting their sessions is
     // most of the loop's time, and the WebAssembly scan was no quicker (docs/PERFORMANCE.md).
-    if (out.keyless && this.wasmAllowed) {
-      if (this.wasm === undefined) {
-        this.wasm = communigateWasmScan(LEVEL_SEVERITY);
-        if (this.chunk !== undefined) this.wasm?.beginChunk(this.chunk);
-      }
-      if (this.wasm !== undefined) return this.wasm.scanKeyless(buf, pos, stop, base, out);
-    }
+    const wasm = out.keyless ? this.wasm.get() : undefined;
+    if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out);
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
     const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys, keyless } = out;
     const capacity = recStartLine.length;

@@ -11,7 +11,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt, stampAt } from './messagingServer';
 import { endFastScan } from '../fastScanEnd';
 import { messagingServerWasmScan } from '../wasm/messagingServerScan';
-import type { WasmKeylessScan } from '../wasm/wasmScan';
+import { KeylessWasm } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message starts with `b`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -43,36 +43,29 @@ export class MessagingServerFastScan implements FastScan {
   /** What bracketedStampAt read last: wall time, zone offset. */
   private readonly stamp = new Float64Array(2);
   /**
-   * The WebAssembly scan (wasm/messagingServerScan.ts), made at the first keyless scan (msglog
-   * check's indexes), and the chunk the scanner holds (beginChunk), which it is told of: it then
-   * copies a chunk's bytes once. It reads the stamp as the server writes it; the loop below, the others.
+   * The WebAssembly scan (wasm/messagingServerScan.ts), for keyless indexes. It reads the stamp as the
+   * server writes it; the loop below, the others (given each line it leaves).
    */
-  private wasm: WasmKeylessScan | undefined = undefined;
-  private chunk: Buffer | undefined = undefined;
+  private readonly wasm: KeylessWasm;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
-  constructor(private readonly wasmAllowed = true) {}
+  constructor(wasm = true) {
+    // Each level code's severity, then a record's without a level (read when made: messagingServer.ts and this module import each other).
+    this.wasm = new KeylessWasm(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked) : undefined);
+  }
 
   beginChunk(buf: Buffer): void {
-    this.chunk = buf;
-    this.wasm?.beginChunk(buf);
+    this.wasm.beginChunk(buf);
   }
 
   endChunk(): void {
-    this.chunk = undefined;
-    this.wasm?.endChunk();
+    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
-    if (out.keyless && this.wasmAllowed) {
-      if (this.wasm === undefined) {
-        // Each level code's severity, then a record's without a level (read here: messagingServer.ts and this module import each other).
-        this.wasm = messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked);
-        if (this.chunk !== undefined) this.wasm?.beginChunk(this.chunk);
-      }
-      if (this.wasm !== undefined) return this.wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
-    }
+    const wasm = out.keyless ? this.wasm.get() : undefined;
+    if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
     return this.loop(buf, pos, stop, base, out);
   }
 

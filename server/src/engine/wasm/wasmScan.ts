@@ -68,7 +68,7 @@ export class WasmKeylessScan {
   private readonly markFrom: Uint32Array;
   private readonly markEnd: Uint32Array;
   /** The chunk whose bytes stay as they are (beginChunk), and which of them the input region holds. */
-  private chunk: Uint8Array | undefined;
+  private chunk: Buffer | undefined;
   private copiedFrom = 0;
   private copiedTo = -1;
 
@@ -95,7 +95,7 @@ export class WasmKeylessScan {
   }
 
   /** FastScan.beginChunk: until endChunk, what is copied of `buf` is kept for the next calls. */
-  beginChunk(buf: Uint8Array): void {
+  beginChunk(buf: Buffer): void {
     this.chunk = buf;
     this.copiedTo = -1;
   }
@@ -187,6 +187,38 @@ export class WasmKeylessScan {
     if (out.sessionRecordCount[0] === 0) out.sessionFirst[0] = r;
     out.sessionLast[0] = r + n - 1;
     out.sessionRecordCount[0] += n;
+  }
+}
+
+/**
+ * A dialect's fast scan's hold on its WebAssembly scan: made at the first keyless scan (`msglog check`'s
+ * indexes; keyed ones never make it), and told of the chunk the scanner holds (FastScan.beginChunk),
+ * also when the chunk began before it was made, so that it copies a chunk's bytes once.
+ */
+export class KeylessWasm {
+  private scan: WasmKeylessScan | undefined = undefined;
+  private chunk: Buffer | undefined = undefined;
+
+  /** `make`: the dialect's thread instance (undefined where it cannot be made); undefined: the JavaScript loop only (the tests compare the two). */
+  constructor(private readonly make: (() => WasmKeylessScan | undefined) | undefined) {}
+
+  beginChunk(buf: Buffer): void {
+    this.chunk = buf;
+    this.scan?.beginChunk(buf);
+  }
+
+  endChunk(): void {
+    this.chunk = undefined;
+    this.scan?.endChunk();
+  }
+
+  /** The scan for a keyless index, or undefined when the JavaScript loop is to run. */
+  get(): WasmKeylessScan | undefined {
+    if (this.scan === undefined && this.make !== undefined) {
+      this.scan = this.make();
+      if (this.chunk !== undefined) this.scan?.beginChunk(this.chunk);
+    }
+    return this.scan;
   }
 }
 
