@@ -2,10 +2,9 @@
 // *Scan.ts, their shared part scanCommon.ts): one instance of a module per thread, made on first use.
 // The bytes to scan are copied into its memory a piece at a time (a chunk the scanner holds, once), and
 // the records it writes are copied into the index's arrays.
+import { LF } from '../bytes';
 import { endFastScan } from '../fastScanEnd';
 import type { FastRecords, FastScan } from '../types';
-
-const LF = 0x0a;
 
 /** Bytes scanned per call: the index reads its file 1 MiB at a time. */
 const INPUT_BYTES = 1 << 20;
