@@ -14,6 +14,8 @@ export const WASM_SCANS = [
   { source: 'server/assembly/communigateScan.ts', constant: 'COMMUNIGATE_SCAN_WASM' },
   { source: 'server/assembly/axigenScan.ts', constant: 'AXIGEN_SCAN_WASM' },
   { source: 'server/assembly/messagingServerScan.ts', constant: 'MESSAGING_SERVER_SCAN_WASM' },
+  { source: 'server/assembly/privateServerScan.ts', constant: 'PRIVATE_SERVER_SCAN_WASM' },
+  { source: 'server/assembly/emgScan.ts', constant: 'EMG_SCAN_WASM' },
 ];
 
 /** The flags each scan is compiled with: optimised, no runtime (the scans allocate once), SIMD for line ends. */

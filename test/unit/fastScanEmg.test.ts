@@ -6,10 +6,14 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { emg } from '../../server/src/engine/dialects/emg';
+import { emg, EVENT_BYTES, EVENT_FAILS, ORPHANED } from '../../server/src/engine/dialects/emg';
+import type { EmgParser } from '../../server/src/engine/dialects/emg';
+import { EmgFastScan } from '../../server/src/engine/dialects/emgFastScan';
+import { emgWasmScan } from '../../server/src/engine/wasm/emgScan';
 import { HeaderScratch, LogIndex, MemorySource } from '../../server/src/engine';
-import type { Dialect, FastScan, ParseContext } from '../../server/src/engine';
-import { generatedLog, mixedEndings, snapshot } from './helpers';
+import type { Dialect, FastScan, LineParser, ParseContext } from '../../server/src/engine';
+import { RecordFlag, Severity } from '../../server/src/engine/types';
+import { assertScansAgree, countLoopCalls, generatedLog, keylessFastRecords, mixedEndings, snapshot } from './helpers';
 
 const MARCH_2026 = Date.UTC(2026, 2, 1);
 const CONNECTOR = { fileName: 'connector.smpp1', mtimeMs: MARCH_2026 };
@@ -28,11 +32,22 @@ function indexOf(bytes: Buffer, ctx: ParseContext, fastScan: boolean, keyless: b
   return index;
 }
 
+/** The parser's fused scan (the index's EmgParser), through the WebAssembly scan for keyless indexes or (`wasm` false) the JavaScript loop alone. */
+function fastScanOf(parser: LineParser, wasm: boolean): EmgFastScan {
+  return new EmgFastScan(parser as EmgParser, wasm);
+}
+
+/** EMG with its JavaScript loop for keyless indexes too (they go through the WebAssembly scan). */
+const JS_LOOP: Dialect = { ...emg, createFastScan: (parser) => fastScanOf(parser, false) };
+
 function assertSame(bytes: Buffer, ctx: ParseContext, label: string, chunkSizes: (number | undefined)[]): void {
   for (const keyless of [false, true]) {
     const slow = snapshot(indexOf(bytes, ctx, false, keyless));
     for (const chunkSize of chunkSizes) {
-      assert.deepEqual(snapshot(indexOf(bytes, ctx, true, keyless, chunkSize)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}, chunks of ${chunkSize ?? 'default size'}`);
+      // Keyless: the WebAssembly scan (with the JavaScript loop for the lines it leaves), and the JavaScript loop alone.
+      for (const dialect of keyless ? [emg, JS_LOOP] : [emg]) {
+        assert.deepEqual(snapshot(indexOf(bytes, ctx, true, keyless, chunkSize, dialect)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}${dialect === JS_LOOP ? ', JavaScript loop' : ''}, chunks of ${chunkSize ?? 'default size'}`);
+      }
     }
   }
 }
@@ -72,6 +87,8 @@ const SHAPES = [
   'Jan 15 08:00:03.000 this line has a timestamp but no connector header',
   'Jan 15 08:00:03.100 (7 SEND OK no closing parenthesis',
   'Jan 15 08:00:03.200 (7)SEND OK',
+  'Jan 15 08:00:03.250 (7)xSEND OK',
+  'Jan 15 08:00:03.260x(7) SEND OK a byte other than a space after the stamp',
   'Jan 15 08:00:03.300 (7) SEND',
   'Jan 15 08:00:03.400 (7) SEND OKAY',
   'Jan 15 08:00:03.500 (7) SEND ER',
@@ -229,4 +246,57 @@ test('a stamp is read from its own bytes: one parser over many lines = a new par
     assert.equal(read, fresh.header(bytes, 0, bytes.length, g), line);
     assert.deepEqual([h.wall, h.bodyCol, h.flags, h.severity, h.level], [g.wall, g.bodyCol, g.flags, g.severity, g.level], line);
   }
+});
+
+/** A parser that has read `first` (a connector record: the kind and a date), and its fused scan (`wasm`: see fastScanOf). */
+function scanAfter(first: string, wasm: boolean): EmgFastScan {
+  const parser = emg.createParser(CONNECTOR);
+  parser.dropKeys?.();
+  const bytes = Buffer.from(first);
+  parser.header(bytes, 0, bytes.length, new HeaderScratch());
+  return fastScanOf(parser, wasm);
+}
+
+test('keyless: the EMG WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
+  // Each shape alone between two records, and as the last line: where each stops, and what it wrote
+  // (the lines the module leaves are the JavaScript loop's, given that line alone, which tells the
+  // module the date it read).
+  const first = SHAPES[0];
+  for (const shape of SHAPES) {
+    for (const text of [`${first}\n${shape}\n${first}\n`, `${first}\n${shape}\n`, `${first}\n${shape}`, `${first}\r\n${shape}\r\n${first}\r\n`]) {
+      assertScansAgree(scanAfter(first, true), scanAfter(first, false), Buffer.from(text), JSON.stringify(text));
+    }
+  }
+  // Before any date was read (a connector log by its name): a clock with no date is no stamp.
+  for (const text of ['08:00:00.000 (7) SEND OK\n', 'Jan 15 08:00:00.000 (7) SEND OK\n']) assertScansAgree(scanAfter('not a record', true), scanAfter('not a record', false), Buffer.from(text), text);
+  // The module was made (the calls above made it): else both sides were the JavaScript loop.
+  assert.ok(emgWasmScan({ events: EVENT_BYTES, fails: EVENT_FAILS, orphaned: ORPHANED, finishMarked: () => undefined }) !== undefined, 'no WebAssembly scan');
+  // 2.5 MB in one call (copies of 1 MiB end mid-line): every event and status, orphaned messages,
+  // dates that change (the JavaScript loop reads the first record of each and tells the module) in
+  // both forms, fractions the module leaves.
+  const events = ['CONNECT', 'DISCONNECT', 'LOGIN', 'LOGOUT', 'SEND', 'RECEIVE', 'REJECT', 'MAXFAIL', 'EXPIRE'];
+  const lines = Array.from({ length: 25_000 }, (_, i) => {
+    const day = 10 + Math.floor(i / 5000);
+    const date = i % 2500 < 1250 ? `Jan ${day}` : `2026-01-${day}`;
+    const fraction = i % 101 === 0 ? '.5' : `.${String(i % 1000).padStart(3, '0')}`;
+    const status = i % 3 === 0 ? 'ERR' : 'OK';
+    const info = i % 7 === 0 ? ' (orphaned)' : i % 11 === 0 ? ' (info="x", orphaned=1)' : i % 13 === 0 ? ' (notorphaned)' : i % 2 ? ` (info="${'x'.repeat(i % 50)}")` : '';
+    return `${date} ${String(i % 24).padStart(2, '0')}:00:${String(i % 60).padStart(2, '0')}${fraction} (${i % 40}) ${events[i % 9]} ${status}${info} 001:${i} 008:4670${i}`;
+  });
+  const bytes = Buffer.from(lines.join('\n') + '\n');
+  const js = keylessFastRecords(30_000);
+  const wasm = keylessFastRecords(30_000);
+  const scan = scanAfter(lines[0], true);
+  // The lines the JavaScript loop reads: those the module leaves (it must learn each new date).
+  const jsLines = countLoopCalls(scan);
+  scan.beginChunk(bytes);
+  assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), scanAfter(lines[0], false).scan(bytes, 0, bytes.length, 7, js));
+  scan.endChunk();
+  assert.equal(wasm.recordCount, 25_000);
+  assert.ok(jsLines.count() <= lines.filter((_, i) => i % 101 === 0 || i % 1250 === 0).length, `${jsLines.count()} lines left to the JavaScript loop`);
+  const orphaned = lines.filter((_, i) => i % 3 !== 0 && i % 7 === 0).length;
+  const failures = lines.filter((_, i) => i % 3 === 0 && [6, 7, 8].includes(i % 9)).length;
+  assert.equal(wasm.recSeverity.subarray(0, 25_000).filter((v) => v === Severity.Error).length, failures, 'failed messages: errors');
+  assert.equal(wasm.recFlags.subarray(0, 25_000).filter((f) => f === RecordFlag.EventError).length, lines.filter((_, i) => i % 3 === 0).length - failures + orphaned + lines.filter((_, i) => i % 3 !== 0 && i % 7 !== 0 && i % 11 === 0).length, 'other errors and orphaned messages: event-errors');
+  assert.deepEqual(wasm, js);
 });

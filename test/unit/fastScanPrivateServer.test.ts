@@ -8,9 +8,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { privateServer } from '../../server/src/engine/dialects/privateServer';
+import { PrivateServerFastScan } from '../../server/src/engine/dialects/privateServerFastScan';
+import type { RowReader } from '../../server/src/engine/dialects/privateServerFastScan';
+import { privateServerWasmScan } from '../../server/src/engine/wasm/privateServerScan';
 import { LogIndex, MemorySource } from '../../server/src/engine';
-import type { Dialect } from '../../server/src/engine/types';
-import { generatedLog, ROOT, snapshot } from './helpers';
+import type { Dialect, LineParser } from '../../server/src/engine/types';
+import { HeaderScratch, RecordFlag, Severity } from '../../server/src/engine/types';
+import { assertScansAgree, countLoopCalls, generatedLog, keylessFastRecords, ROOT, snapshot } from './helpers';
 
 const CTX = { fileName: 'sessions.tsv' };
 
@@ -20,10 +24,23 @@ function indexOf(bytes: Buffer, fastScan: boolean, keyless: boolean, chunkSize?:
   return index;
 }
 
+/** The parser's fused scan (the parser reads rows through row(): RowReader), through the WebAssembly scan for keyless indexes or (`wasm` false) the JavaScript loop alone. */
+function fastScanOf(parser: LineParser, wasm: boolean): PrivateServerFastScan {
+  return new PrivateServerFastScan(parser as unknown as RowReader, wasm);
+}
+
+/** PrivateServer with its JavaScript loop for keyless indexes too (they go through the WebAssembly scan). */
+const JS_LOOP: Dialect = { ...privateServer, createFastScan: (parser) => fastScanOf(parser, false) };
+
 function assertSame(bytes: Buffer, label: string, chunkSizes: (number | undefined)[] = [undefined]): void {
   for (const keyless of [false, true]) {
     const slow = snapshot(indexOf(bytes, false, keyless));
-    for (const chunkSize of chunkSizes) assert.deepEqual(snapshot(indexOf(bytes, true, keyless, chunkSize)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}, chunks of ${chunkSize ?? 'default size'}`);
+    for (const chunkSize of chunkSizes) {
+      // Keyless: the WebAssembly scan (with the JavaScript loop for the rows it leaves), and the JavaScript loop alone.
+      for (const dialect of keyless ? [privateServer, JS_LOOP] : [privateServer]) {
+        assert.deepEqual(snapshot(indexOf(bytes, true, keyless, chunkSize, dialect)), slow, `${label}, ${keyless ? 'keyless' : 'keyed'}${dialect === JS_LOOP ? ', JavaScript loop' : ''}, chunks of ${chunkSize ?? 'default size'}`);
+      }
+    }
   }
 }
 
@@ -47,6 +64,7 @@ const SESSIONS = [
   ['2026-01-15 23:59:50.0000000', 'REGISTER', 'CLIENT', '1946', 'Judy', 'seven digits', 'snom', '10.0.0.9:5060'].join(T),
   ['2026-13-15 23:59:50', 'REGISTER', 'CLIENT', '1947', 'Judy', 'month 13', 'snom', '10.0.0.9:5060'].join(T),
   ['2026-01-15 2x:59:50', 'REGISTER', 'CLIENT', '1948', 'Judy', 'not a time', 'snom', '10.0.0.9:5060'].join(T),
+  ['x', 'REGISTER', 'CLIENT', '1948', 'Judy', 'a time of one byte', 'snom', '10.0.0.9:5060'].join(T),
   '***',
   ['2026-01-15 23:59:49.000', 'REGISTER', 'CLIENT', '1949', 'Judy', 'after a marker', 'snom', '10.0.0.9:5060'].join(T),
   ['***', 'REGISTER', 'CLIENT', '1950', 'Judy', 'stars', 'snom', '10.0.0.9:5060'].join(T),
@@ -77,6 +95,35 @@ const ACCOUNTS = [
   '***\t\t',
   ['2', '1557', '10.0.0.2', '37336', 'Marco', '2026-01-15 01:00:06', 'snom'].join(T),
   ['3', '1558'].join(T),
+  ['***', '1559', '10.0.0.3', '37336', 'Marco', '2026-01-15 01:00:09', 'a marker with cells'].join(T),
+  ['4', '1560', '10.0.0.3', '37336', 'Marco', '2026-01-15 01:00:09', 'snom'].join(T),
+  '\tRegistered Accounts\t',
+];
+
+/** Authentication events with TABs: the problem rule that compares the start of a cell. */
+const AUTH = [
+  'AuthenticationEvent List',
+  '',
+  ['Date Created', 'Event Type', 'Principal', 'IP Address'].join(T),
+  ['2026-01-15 23:59:53', 'LOGIN_SUCCESS', 'trent@example.com', '10.0.0.1'].join(T),
+  ['2026-01-15 23:59:52', 'FAILED_LOGIN', 'erin@example.com', '10.0.0.2'].join(T),
+  ['2026-01-15 23:59:51', ' FAIL ', 'erin@example.com', '10.0.0.2'].join(T),
+  ['2026-01-15 23:59:50', 'FAI', 'erin@example.com', '10.0.0.2'].join(T),
+  ['2026-01-15 23:59:49', 'fail', 'erin@example.com', '10.0.0.2'].join(T),
+  ['2026-01-15 23:59:48', '', 'erin@example.com', '10.0.0.2'].join(T),
+];
+
+/** CDRs with TABs: the problem rule that compares a whole cell. */
+const CDR_TABS = [
+  'Cdr List',
+  '',
+  ['Call Date', 'Src', 'Dst', 'Duration', 'Disposition'].join(T),
+  ['2026-01-15 23:59:57', '942', '+39063321255', '4', 'ANSWERED'].join(T),
+  ['2026-01-15 23:59:56', '943', '952', '0', 'FAILED'].join(T),
+  ['2026-01-15 23:59:55', '944', '952', '0', 'FAILED '].join(T),
+  ['2026-01-15 23:59:54', '945', '952', '0', 'FAILEDX'].join(T),
+  ['2026-01-15 23:59:53', '946', '952', '0'].join(T),
+  ['2026-01-15 23:59:52', '947', '952', '0', 'BUSY', 'FAILED'].join(T),
 ];
 
 test('PrivateServer fused scan = parser: every row shape, one table and two, every chunk size and line end', () => {
@@ -85,6 +132,9 @@ test('PrivateServer fused scan = parser: every row shape, one table and two, eve
     ['sessions, then CDRs', [...SESSIONS, '', ...CDR]],
     ['CDRs', CDR],
     ['accounts', ACCOUNTS],
+    ['authentication events', AUTH],
+    ['CDRs with TABs', CDR_TABS],
+    ['authentication events, then sessions', [...AUTH, '', ...SESSIONS]],
   ] as const) {
     const text = lines.join('\n');
     for (const [ends, bytes] of [
@@ -142,4 +192,61 @@ test('the PrivateServer fused scan runs: most rows of a table go through it', ()
     // It stops where an array must grow (addRecord grows it) and at the lines it leaves to the parser.
     assert.ok(records >= 2900 && calls < 30, `${keyless ? 'keyless' : 'keyed'}: ${records} records in ${calls} calls`);
   }
+});
+
+/** A parser that has read `head` (a table's title and header row), and its fused scan (`wasm`: see fastScanOf). */
+function scanAfter(head: readonly string[], wasm: boolean): PrivateServerFastScan {
+  const parser = privateServer.createParser(CTX);
+  for (const line of head) {
+    const bytes = Buffer.from(line);
+    parser.header(bytes, 0, bytes.length, new HeaderScratch());
+  }
+  return fastScanOf(parser, wasm);
+}
+
+test('keyless: the PrivateServer WebAssembly scan writes what the JavaScript loop writes, and stops where it stops', () => {
+  // Each row alone between two common rows, and as the last line: where each stops, and what it wrote
+  // (the rows the module leaves are the JavaScript loop's, given that line alone).
+  for (const table of [SESSIONS, ACCOUNTS, AUTH, CDR_TABS]) {
+    const head = table.slice(0, 3);
+    const common = table[3];
+    for (const row of table.slice(3)) {
+      for (const text of [`${common}\n${row}\n${common}\n`, `${common}\n${row}\n`, `${common}\n${row}`, `${common}\r\n${row}\r\n`]) {
+        assertScansAgree(scanAfter(head, true), scanAfter(head, false), Buffer.from(text), JSON.stringify(text));
+      }
+    }
+  }
+  // The module was made (the calls above made it): else both sides were the JavaScript loop.
+  assert.ok(privateServerWasmScan() !== undefined, 'no WebAssembly scan');
+  // 2.5 MB in one call (copies of 1 MiB end mid-line): problem rows, rows without a time, with more
+  // or fewer cells, with blanks around cells, fractions of every length, two days, rows it leaves to
+  // the JavaScript loop.
+  const head = SESSIONS.slice(0, 3);
+  const rows = Array.from({ length: 30_000 }, (_, i) => {
+    const fraction = i % 7 === 0 ? '' : `.${String(i).padStart(6, '0').slice(0, i % 7)}`;
+    const time = i % 101 === 0 ? '' : `2026-01-${i < 15_000 ? 15 : 16}${i % 2 ? ' ' : 'T'}${String(i % 24).padStart(2, '0')}:59:${String(i % 60).padStart(2, '0')}${fraction}`;
+    const event = i % 3 === 0 ? 'DISCONNECT' : 'REGISTER';
+    const details = i % 5 === 0 ? 'x NETWORK_ERROR y' : i % 11 === 0 ? 'NETWORK_ERRO' : 'CLIENT_CLOSED';
+    const cells = [time, event, ' CLIENT ', String(i % 400), i % 13 === 0 ? '' : 'Judy', details, 'x'.repeat(i % 40), '10.0.0.1:5060'];
+    if (i % 89 === 0) cells.push('extra');
+    if (i % 97 === 0) cells.pop();
+    // Rows the module leaves and the JavaScript loop takes: three cells (maybe a title), a cell as long as a column's name and with its first letter.
+    return i % 1009 === 0 ? cells.slice(0, 3).join(T) : i % 997 === 0 ? [...cells.slice(0, 4), 'eXent', ...cells.slice(5)].join(T) : cells.join(T);
+  });
+  const bytes = Buffer.from(rows.join('\n') + '\n');
+  const js = keylessFastRecords(35_000);
+  const wasm = keylessFastRecords(35_000);
+  const scan = scanAfter(head, true);
+  // The lines the JavaScript loop reads: only those the module leaves.
+  const jsLines = countLoopCalls(scan);
+  scan.beginChunk(bytes);
+  assert.equal(scan.scan(bytes, 0, bytes.length, 7, wasm), scanAfter(head, false).scan(bytes, 0, bytes.length, 7, js));
+  scan.endChunk();
+  assert.equal(wasm.recordCount, 30_000);
+  // Those of three cells, and those with a cell as long as a column's name and with its first letter (`eXent`, `extra`: `event`).
+  assert.equal(jsLines.count(), rows.filter((_, i) => i % 1009 === 0 || i % 997 === 0 || (i % 89 === 0 && i % 97 !== 0)).length, 'lines left to the JavaScript loop');
+  const warnings = wasm.recSeverity.subarray(0, 30_000).filter((v) => v === Severity.Warning).length;
+  assert.equal(warnings, rows.filter((_, i) => i % 15 === 0 && i % 1009 !== 0).length, 'a problem row every fifteenth (but those of three cells)');
+  assert.ok(wasm.recFlags.subarray(0, 30_000).some((f) => f & RecordFlag.NoTime) && wasm.recFlags.subarray(0, 30_000).some((f) => f & RecordFlag.Malformed), 'rows without a time, malformed rows');
+  assert.deepEqual(wasm, js);
 });

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { LogCache } from '../../server/src/logCache';
 import { KeyTable } from '../../server/src/engine/keyTable';
 import { SessionDialogs } from '../../server/src/engine/sessionDialogs';
-import type { FastRecords } from '../../server/src/engine/types';
+import type { FastRecords, FastScan } from '../../server/src/engine/types';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 
@@ -150,4 +150,34 @@ export function keylessFastRecords(slots: number, zoned = false): FastRecords {
     recSession: new Uint32Array(slots), sessionFirst: new Uint32Array(1), sessionLast: new Uint32Array(1), sessionRecordCount: new Uint32Array(1),
     sessionDialog: new SessionDialogs(), keys: new KeyTable(), keyless: true, prevWall: 0, lastEndLine: 0, lastEndOffset: 0, offsets: zoned ? new Int16Array(slots) : undefined, prevOffset: 0,
   };
+}
+
+/**
+ * A fused scan through its WebAssembly module (`wasm`) and the same scan on its JavaScript loop alone
+ * (`js`), each over `bytes` into fresh keyless arrays: they must stop at the same place and write the same.
+ */
+export function assertScansAgree(wasm: FastScan, js: FastScan, bytes: Buffer, label: string, zoned = false): void {
+  const byJs = keylessFastRecords(8, zoned);
+  const byWasm = keylessFastRecords(8, zoned);
+  const jsStop = js.scan(bytes, 0, bytes.length, 1000, byJs);
+  const wasmStop = wasm.scan(bytes, 0, bytes.length, 1000, byWasm);
+  assert.equal(wasmStop, jsStop, label);
+  assert.deepEqual(byWasm, byJs, label);
+}
+
+/** A fused scan's JavaScript loop (its private `loop`, given the lines its WebAssembly module leaves). */
+interface WithLoop {
+  loop: FastScan['scan'];
+}
+
+/** Counts the calls of `scan`'s JavaScript loop from now on: `count()` says how many so far. */
+export function countLoopCalls(scan: FastScan): { count(): number } {
+  const holder = scan as unknown as WithLoop;
+  const loop = holder.loop.bind(scan);
+  let calls = 0;
+  holder.loop = (...args) => {
+    calls++;
+    return loop(...args);
+  };
+  return { count: () => calls };
 }

@@ -55,6 +55,15 @@ export class EmgStamps {
   private dateLength = 0;
   private dateMs = 0;
 
+  /** The date part of the last stamp read, as written (a view of this reader's own bytes: empty before the first), and its day in ms. */
+  get lastDate(): Uint8Array {
+    return this.dateBytes.subarray(0, this.dateLength);
+  }
+
+  get lastDateMs(): number {
+    return this.dateMs;
+  }
+
   constructor(mtime: Date) {
     this.fileYear = mtime.getFullYear();
     this.fileMonth = mtime.getMonth() + 1;
@@ -264,7 +273,7 @@ export function connectorHead(buf: Uint8Array, p: number, end: number, head: Int
   if (!ok && !(stEnd - st === 3 && buf[st] === 0x45 && buf[st + 1] === 0x52 && buf[st + 2] === 0x52)) return -1; // ERR
   head[HEAD_CLOSE] = close;
   head[HEAD_EVENT] = event;
-  if (!ok) return event === REJECT || event === MAXFAIL || event === EXPIRE ? RecordFlag.EventError | RecordFlag.EventErrorIsError : RecordFlag.EventError;
+  if (!ok) return EVENT_FAILS[event] === 1 ? RecordFlag.EventError | RecordFlag.EventErrorIsError : RecordFlag.EventError;
   // `OK (INFO)`: does the INFO name `orphaned`?
   return stEnd < end && buf[stEnd + 1] === 0x28 && hasOrphaned(buf, stEnd + 2, end) ? RecordFlag.EventError : 0;
 }
@@ -293,9 +302,13 @@ function eventAt(buf: Uint8Array, s: number, e: number): number {
   return k;
 }
 
-const EVENT_BYTES = EVENTS.map((e) => Buffer.from(e));
+export const EVENT_BYTES = EVENTS.map((e) => Buffer.from(e));
+/** 1 for each event (in EVENTS) whose ERR is an error: a message given up on; the others' ERR is a warning. */
+export const EVENT_FAILS = new Uint8Array(EVENTS.length);
+for (const event of [REJECT, MAXFAIL, EXPIRE]) EVENT_FAILS[event] = 1;
 
-const ORPHANED = Buffer.from('orphaned');
+/** The field of an OK's INFO that makes it an event-error (hasOrphaned). */
+export const ORPHANED = Buffer.from('orphaned');
 /** An OK status whose INFO names `orphaned` (EMG's orphaned messages), anywhere in a record's text. */
 const ORPHANED_OK = /\) [A-Z]+ OK \((?:[^)]*,)?\s*orphaned\s*[,)]/;
 
@@ -310,7 +323,8 @@ function containsBytes(buf: Uint8Array, s: number, e: number, word: Uint8Array):
   return false;
 }
 
-function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
+/** Whether the INFO at `p` (up to its `)`, or `end`) has a field named `orphaned`. */
+export function hasOrphaned(buf: Uint8Array, p: number, end: number): boolean {
   const close = indexOfByte(buf, 0x29, p, end);
   const e = close < 0 ? end : close;
   // Most INFO has no such field: one byte search before any string is made (and the string is made

@@ -3,20 +3,67 @@
 // malformed header, a continuation line, blanks before a stamp, the records of pdu, profiling and
 // general logs) stops it: the index reads that line through the parser.
 import { LF } from '../bytes';
-import { HeaderScratch, NO_LEVEL, Severity } from '../types';
+import { HeaderScratch, NO_LEVEL, RecordFlag, Severity } from '../types';
 import type { FastRecords, FastScan } from '../types';
-import { connectorHead, flagSeverity, HEAD_CLOSE, HEAD_EVENT, HEAD_LENGTH } from './emg';
+import { connectorHead, EVENT_BYTES, EVENT_FAILS, flagSeverity, hasOrphaned, HEAD_CLOSE, HEAD_EVENT, HEAD_LENGTH, ORPHANED } from './emg';
 import type { EmgParser } from './emg';
 import { endFastScan } from '../fastScanEnd';
+import { emgWasmScan } from '../wasm/emgScan';
+import type { EmgVocabulary } from '../wasm/emgScan';
+import { KeylessWasm } from '../wasm/wasmScan';
+
+/** The flags and severity of a record the WebAssembly scan marked (an OK whose INFO has `orphaned`): the loop's, below. */
+function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
+  const orphaned = hasOrphaned(buf, from, end);
+  out.recFlags[r] = orphaned ? RecordFlag.EventError : 0;
+  out.recSeverity[r] = orphaned ? flagSeverity(RecordFlag.EventError) : Severity.Info;
+}
+
+/** What the WebAssembly scan reads by (read when it is made: emg.ts and this module import each other). */
+const vocabulary = (): EmgVocabulary => ({ events: EVENT_BYTES, fails: EVENT_FAILS, orphaned: ORPHANED, finishMarked });
 
 export class EmgFastScan implements FastScan {
   private readonly head = new Int32Array(HEAD_LENGTH);
   /** Where the parser composes a keyed record's session key. */
   private readonly key = new HeaderScratch();
+  /**
+   * The WebAssembly scan (wasm/emgScan.ts), for keyless indexes: it reads the records of the date the
+   * parser's stamps read last; the loop below, the others (given each line it leaves), and it tells
+   * the module the date it read.
+   */
+  private readonly wasm: KeylessWasm;
+  private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => {
+    const to = this.loop(buf, pos, stop, base, out);
+    emgWasmScan(vocabulary())?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
+    return to;
+  };
 
-  constructor(private readonly parser: EmgParser) {}
+  /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
+  constructor(
+    private readonly parser: EmgParser,
+    wasm = true,
+  ) {
+    this.wasm = new KeylessWasm(wasm ? () => emgWasmScan(vocabulary())?.scan : undefined);
+  }
+
+  beginChunk(buf: Buffer): void {
+    this.wasm.beginChunk(buf);
+  }
+
+  endChunk(): void {
+    this.wasm.endChunk();
+  }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
+    // The kind is decided by the first record at the latest, and fast scans come after one.
+    const wasm = out.keyless && this.parser.readsConnector() ? this.wasm.get() : undefined;
+    if (wasm === undefined) return this.loop(buf, pos, stop, base, out);
+    // The module is this thread's: it is told of the parser's last date at each call.
+    emgWasmScan(vocabulary())?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
+    return wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
+  }
+
+  private loop(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
     const parser = this.parser;
     // The kind is decided by the first record at the latest, and fast scans come after one.
     if (!parser.readsConnector()) return pos;

@@ -3,10 +3,10 @@
 import { CivilDays } from '../time';
 import type { Dialect, HeaderScratch, LineParser } from '../types';
 import { RecordFlag, Severity } from '../types';
-import { columnName, parseCellTime, splitRow, TABLES, TITLES } from './privateServerTables';
+import { columnName, isProblemRow, parseCellTime, ProblemShape, splitRow, TABLES, TITLES } from './privateServerTables';
 import { plainTime } from './privateServerTime';
 import type { TableKind } from './privateServerTables';
-import type { RowReader } from './privateServerFastScan';
+import type { RowReader, RowTable } from './privateServerFastScan';
 import { PrivateServerFastScan } from './privateServerFastScan';
 
 /** Every column name of a table signature, lower case, by length: a cell that could make a row a header row. */
@@ -22,6 +22,7 @@ for (const t of TABLES) {
 const SIGNATURE_START = new Uint8Array(16 << 8);
 for (const words of SIGNATURE_WORDS) for (const word of words ?? []) SIGNATURE_START[(word.length << 8) | word[0]] = 1;
 const NONE_KEY = Buffer.from('(none)', 'latin1');
+const NO_WORD = new Uint8Array(0);
 const TITLE_BYTES = TITLES.map((t) => Buffer.from(t, 'latin1'));
 
 /** Whether `buf[s, e)` equals the lower-case ASCII `word`, ignoring ASCII case. */
@@ -43,12 +44,6 @@ function contains(buf: Uint8Array, s: number, e: number, word: Uint8Array): bool
   return false;
 }
 
-const WORD = {
-  disconnect: Buffer.from('DISCONNECT'),
-  networkError: Buffer.from('NETWORK_ERROR'),
-  fail: Buffer.from('FAIL'),
-  failed: Buffer.from('FAILED'),
-};
 
 class PrivateServerParser implements LineParser, RowReader {
   private table: TableKind | undefined;
@@ -57,7 +52,9 @@ class PrivateServerParser implements LineParser, RowReader {
   /** The current table's columns used by the byte path: time, key and those its problem rule reads (-1: absent). */
   private timeCol = -1;
   private keyCol = -1;
+  /** The columns of the table's problem rule and its words (ProblemRule), as bytes. */
   private problemCols: number[] = [];
+  private problemWords: Uint8Array[] = [];
   private cells = new Int32Array(64);
   /** The bytes row() reads four at a time, and the array they are a view of (a new one per chunk of the log). */
   private words: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
@@ -78,6 +75,8 @@ class PrivateServerParser implements LineParser, RowReader {
   rowKeyStart = 0;
   rowKeyEnd = NONE_KEY.length;
   rowBodyCol = 0;
+  /** What the WebAssembly scan reads rows by: set with each header row, undefined where it reads none (RowReader). */
+  wasmTable: RowTable | undefined = undefined;
 
   header(buf: Uint8Array, start: number, end: number, h: HeaderScratch): boolean {
     if (this.table !== undefined && this.row(buf, start, end)) {
@@ -206,22 +205,24 @@ class PrivateServerParser implements LineParser, RowReader {
     return true;
   }
 
-  /** table.problem over bytes (the same rules), `f` holding the row's trimmed cell bounds. */
+  /** isProblemRow over bytes (the same rule), `f` holding the row's trimmed cell bounds. */
   private problemBytes(table: TableKind, buf: Uint8Array, f: Int32Array, n: number): boolean {
     const cols = this.problemCols;
     const a = cols.length > 0 && cols[0] >= 0 && cols[0] < n ? cols[0] : -1;
-    const as = a < 0 ? 0 : f[2 * a];
-    const ae = a < 0 ? 0 : f[2 * a + 1];
-    switch (table.component) {
-      case 'SIP sessions': {
-        if (!equalsExact(buf, as, ae, WORD.disconnect)) return false;
+    if (a < 0) return false;
+    const as = f[2 * a];
+    const ae = f[2 * a + 1];
+    const first = this.problemWords[0];
+    switch (table.problem.shape) {
+      case ProblemShape.Equals:
+        return equalsExact(buf, as, ae, first);
+      case ProblemShape.StartsWith:
+        return ae - as >= first.length && equalsExact(buf, as, as + first.length, first);
+      case ProblemShape.EqualsAndContains: {
+        if (!equalsExact(buf, as, ae, first)) return false;
         const b = cols[1] >= 0 && cols[1] < n ? cols[1] : -1;
-        return b >= 0 && contains(buf, f[2 * b], f[2 * b + 1], WORD.networkError);
+        return b >= 0 && contains(buf, f[2 * b], f[2 * b + 1], this.problemWords[1]);
       }
-      case 'Authentication events':
-        return ae - as >= 4 && equalsExact(buf, as, as + 4, WORD.fail);
-      case 'CDR':
-        return equalsExact(buf, as, ae, WORD.failed);
       default:
         return false;
     }
@@ -235,8 +236,25 @@ class PrivateServerParser implements LineParser, RowReader {
     this.columns = names;
     this.timeCol = names.indexOf(kind.time);
     this.keyCol = names.indexOf(kind.key);
-    const problemNames: Record<string, string[]> = { 'SIP sessions': ['event', 'details'], 'Authentication events': ['event type'], CDR: ['disposition'] };
-    this.problemCols = (problemNames[kind.component] ?? []).map((name) => names.indexOf(name));
+    this.problemCols = kind.problem.columns.map((name) => names.indexOf(name));
+    this.problemWords = kind.problem.words.map((word) => Buffer.from(word, 'latin1'));
+  }
+
+  /** The WebAssembly scan's view of the table just read (its separator too): rows split at TABs of the log's only table so far. */
+  private tableForWasm(): RowTable | undefined {
+    // Rows after a second header row keep their components (row()): the parser's, one by one.
+    if (this.separator !== 0x09 || this.tablesSeen > 1 || this.table === undefined) return undefined;
+    const cols = this.problemCols;
+    return {
+      columns: this.columns.length,
+      timeCol: this.timeCol,
+      shape: this.table.problem.shape,
+      cellA: cols.length > 0 ? cols[0] : -1,
+      cellB: cols.length > 1 ? cols[1] : -1,
+      first: this.problemWords[0] ?? NO_WORD,
+      second: this.problemWords[1] ?? NO_WORD,
+      signatureStart: SIGNATURE_START,
+    };
   }
 
   /** Any line, as text: titles, header rows, comma rows, rows with zones or non-ASCII text. */
@@ -246,6 +264,7 @@ class PrivateServerParser implements LineParser, RowReader {
     if (trimmed === '') return false;
     if (TITLES.includes(trimmed)) {
       this.table = undefined;
+      this.wasmTable = undefined;
       return false;
     }
     // A header row names every column of a table's signature: most lines (data rows) name none, and
@@ -257,6 +276,7 @@ class PrivateServerParser implements LineParser, RowReader {
     if (kind) {
       this.setColumns(kind, names);
       this.separator = line.includes('\t') ? 0x09 : 0x2c;
+      this.wasmTable = this.tableForWasm();
       return false;
     }
     const table = this.table;
@@ -270,7 +290,7 @@ class PrivateServerParser implements LineParser, RowReader {
       h.wall = time.wall;
       h.offsetMin = time.offsetMin;
     }
-    if (table.problem(cell)) {
+    if (isProblemRow(table.problem, cell)) {
       h.severity = Severity.Warning;
       h.flags |= RecordFlag.EventError;
     }

@@ -2,16 +2,38 @@
 // RecordStore.addRecord fused into one loop over a run of rows, with no call through the LineParser
 // interface, no HeaderScratch and no addRecord per row. Titles, header rows, rows with zones or other
 // text than ASCII, blank lines and `***` markers stop it: the index reads them one by one.
+import { LF } from '../bytes';
 import type { FastRecords, FastScan } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { endFastScan } from '../fastScanEnd';
+import { privateServerWasmScan } from '../wasm/privateServerScan';
+import { KeylessWasm } from '../wasm/wasmScan';
 
-const LF = 0x0a;
+/**
+ * What the WebAssembly scan reads a table's rows by (server/assembly/privateServerScan.ts), as the
+ * parser derived it from the header row: a new object for each header row.
+ */
+export interface RowTable {
+  /** How many cells a row has (a row with another number is malformed). */
+  readonly columns: number;
+  /** The cell that holds the time, or -1. */
+  readonly timeCol: number;
+  /** The table's problem rule (ProblemShape, privateServerTables.ts): its cells (-1: none) and words. */
+  readonly shape: number;
+  readonly cellA: number;
+  readonly cellB: number;
+  readonly first: Uint8Array;
+  readonly second: Uint8Array;
+  /** 1 at `length << 8 | lower-case first letter` of each column name of a signature (a cell that may make a header row). */
+  readonly signatureStart: Uint8Array;
+}
 
 /** The parser's byte path as the fused scan reads rows through it (PrivateServerParser). */
 export interface RowReader {
   /** Whether a table's header row has been read: only then may a line be one of its data rows. */
   readonly readsRows: boolean;
+  /** The table as the WebAssembly scan reads its rows, or undefined where that scan reads none (rows split at commas, a second table). */
+  readonly wasmTable: RowTable | undefined;
   /** Reads `buf[start, end)` as a data row into the row… fields; false (nothing changed) for any other line. */
   row(buf: Uint8Array, start: number, end: number): boolean;
   readonly rowWall: number;
@@ -24,10 +46,41 @@ export interface RowReader {
 }
 
 export class PrivateServerFastScan implements FastScan {
-  /** `parser`: the index's own, whose table (columns, separator) the rows are read by and kept in. */
-  constructor(private readonly parser: RowReader) {}
+  /**
+   * The WebAssembly scan (wasm/privateServerScan.ts), for keyless indexes of TAB rows: it reads the
+   * common rows, and leaves the others to the loop below, one line at a time.
+   */
+  private readonly wasm: KeylessWasm;
+  private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
+
+  /**
+   * `parser`: the index's own, whose table (columns, separator) the rows are read by and kept in.
+   * `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two).
+   */
+  constructor(
+    private readonly parser: RowReader,
+    wasm = true,
+  ) {
+    this.wasm = new KeylessWasm(wasm ? () => privateServerWasmScan()?.scan : undefined);
+  }
+
+  beginChunk(buf: Buffer): void {
+    this.wasm.beginChunk(buf);
+  }
+
+  endChunk(): void {
+    this.wasm.endChunk();
+  }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
+    const table = out.keyless && this.parser.readsRows ? this.parser.wasmTable : undefined;
+    const wasm = table === undefined ? undefined : this.wasm.get();
+    // The module is this thread's: it is told of the table whose rows it is to read at each call.
+    if (table === undefined || wasm === undefined || privateServerWasmScan()?.readRowsOf(table) !== true) return this.loop(buf, pos, stop, base, out);
+    return wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
+  }
+
+  private loop(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
     const parser = this.parser;
     if (!parser.readsRows) return pos;
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;

@@ -3,6 +3,21 @@
 // how a time cell reads. The parser's byte path (privateServer.ts) reads the common rows without them.
 import { DAY_MS, daysFromCivil, ZONE_ABBREVIATIONS } from '../time';
 
+/** How a rule tells a problem row: its first cell equals the first word, starts with it, or equals it while the second cell contains the second word. */
+export const ProblemShape = { None: 0, Equals: 1, StartsWith: 2, EqualsAndContains: 3 } as const;
+
+/**
+ * Which rows of a table are warning events, as data: the text path (isProblemRow), the parser's byte
+ * path and the WebAssembly scan (server/assembly/privateServerScan.ts) all read it.
+ */
+export interface ProblemRule {
+  readonly shape: (typeof ProblemShape)[keyof typeof ProblemShape];
+  /** The cells compared (column names): the first, and for EqualsAndContains the second. */
+  readonly columns: readonly string[];
+  /** The words they are compared with, in the same order (ASCII). */
+  readonly words: readonly string[];
+}
+
 export interface TableKind {
   component: string;
   /** Columns (normalised) that identify the header row. */
@@ -10,7 +25,7 @@ export interface TableKind {
   time: string;
   key: string;
   /** Classifies a row: a warning event or nothing. */
-  problem(cell: (name: string) => string): boolean;
+  problem: ProblemRule;
 }
 
 export const TABLES: TableKind[] = [
@@ -19,30 +34,44 @@ export const TABLES: TableKind[] = [
     signature: ['timestamp', 'event', 'peername'],
     time: 'timestamp',
     key: 'peername',
-    problem: (c) => c('event') === 'DISCONNECT' && c('details').includes('NETWORK_ERROR'),
+    problem: { shape: ProblemShape.EqualsAndContains, columns: ['event', 'details'], words: ['DISCONNECT', 'NETWORK_ERROR'] },
   },
   {
     component: 'Registered accounts',
     signature: ['id', 'username'],
     time: 'registration expires',
     key: 'username',
-    problem: () => false,
+    problem: { shape: ProblemShape.None, columns: [], words: [] },
   },
   {
     component: 'Authentication events',
     signature: ['date created', 'event type', 'principal'],
     time: 'date created',
     key: 'principal',
-    problem: (c) => c('event type').startsWith('FAIL'),
+    problem: { shape: ProblemShape.StartsWith, columns: ['event type'], words: ['FAIL'] },
   },
   {
     component: 'CDR',
     signature: ['call date', 'src', 'disposition'],
     time: 'call date',
     key: 'src',
-    problem: (c) => c('disposition') === 'FAILED',
+    problem: { shape: ProblemShape.Equals, columns: ['disposition'], words: ['FAILED'] },
   },
 ];
+/** Whether a row is a problem by `rule`, `cell` giving a column's trimmed cell ('' when the row has none). */
+export function isProblemRow(rule: ProblemRule, cell: (name: string) => string): boolean {
+  switch (rule.shape) {
+    case ProblemShape.Equals:
+      return cell(rule.columns[0]) === rule.words[0];
+    case ProblemShape.StartsWith:
+      return cell(rule.columns[0]).startsWith(rule.words[0]);
+    case ProblemShape.EqualsAndContains:
+      return cell(rule.columns[0]) === rule.words[0] && cell(rule.columns[1]).includes(rule.words[1]);
+    default:
+      return false;
+  }
+}
+
 export const TITLES = ['SessionLogEntry List', 'Registered Accounts', 'AuthenticationEvent List', 'Cdr List'];
 const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?: ?([A-Z]{1,5}|[+-]\d{2}:?\d{2}))?$/;
 

@@ -15,7 +15,7 @@ const RECORD_SLOTS = INPUT_BYTES >> 4;
 export const WASM_SCAN_SETTING = 'MSGLOG_WASM';
 
 /** What each scan module exports (scanCommon.ts, and its scan). */
-interface ScanExports {
+export interface ScanExports {
   readonly memory: WebAssembly.Memory;
   /** The last scan's records, the last one's time, 1 when it stopped at a line without its LF, and the records it marked. */
   readonly records: WebAssembly.Global;
@@ -53,7 +53,7 @@ export interface ScanSetup {
   readonly imports?: Record<string, unknown>;
 }
 
-export class WasmKeylessScan {
+export class WasmKeylessScan<E extends ScanExports = ScanExports> {
   private readonly input: Uint8Array;
   private readonly line: Uint32Array;
   private readonly offset: Uint32Array;
@@ -72,7 +72,8 @@ export class WasmKeylessScan {
   private copiedTo = -1;
 
   constructor(
-    private readonly exports: ScanExports,
+    /** The module's exports: a scan that needs more than ScanExports calls its own (E). */
+    readonly exports: E,
     private readonly setup: ScanSetup,
   ) {
     exports.layout(INPUT_BYTES, RECORD_SLOTS, setup.levelSeverity.length);
@@ -226,7 +227,7 @@ export class KeylessWasm {
  * cannot be made here (a runtime without WebAssembly, or too little memory): the JavaScript loop is as
  * exact.
  */
-export function makeWasmScan(base64: string, setup: ScanSetup): WasmKeylessScan | null {
+export function makeWasmScan<E extends ScanExports = ScanExports>(base64: string, setup: ScanSetup): WasmKeylessScan<E> | null {
   if (process.env[WASM_SCAN_SETTING] === '0') return null;
   try {
     const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
@@ -238,7 +239,7 @@ export function makeWasmScan(base64: string, setup: ScanSetup): WasmKeylessScan 
         },
       },
     });
-    return new WasmKeylessScan(instance.exports as unknown as ScanExports, setup);
+    return new WasmKeylessScan(instance.exports as unknown as E, setup);
   } catch {
     return null;
   }
