@@ -34,7 +34,7 @@ const DAY_MS: f64 = 86_400_000;
 /** Cells a row may have here; a row with more is the JavaScript loop's. */
 const MAX_CELLS: i32 = 64;
 
-/** privateServer.ts PROBLEM_SHAPE: how a row is a problem. */
+/** privateServerTables.ts ProblemShape: how a row is a problem (None is 0). */
 const SHAPE_EQUALS: i32 = 1;
 const SHAPE_STARTS_WITH: i32 = 2;
 const SHAPE_EQUALS_AND_CONTAINS: i32 = 3;

@@ -9,7 +9,7 @@ import { connectorHead, EVENT_BYTES, EVENT_FAILS, flagSeverity, hasOrphaned, HEA
 import type { EmgParser } from './emg';
 import { endFastScan } from '../fastScanEnd';
 import { emgWasmScan } from '../wasm/emgScan';
-import type { EmgVocabulary } from '../wasm/emgScan';
+import type { EmgVocabulary, EmgWasm } from '../wasm/emgScan';
 import { KeylessWasm } from '../wasm/wasmScan';
 
 /** The flags and severity of a record the WebAssembly scan marked (an OK whose INFO has `orphaned`): the loop's, below. */
@@ -32,9 +32,11 @@ export class EmgFastScan implements FastScan {
    * the module the date it read.
    */
   private readonly wasm: KeylessWasm;
+  /** The thread's module the WebAssembly scan runs (made with it), told of the dates. */
+  private module: EmgWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => {
     const to = this.loop(buf, pos, stop, base, out);
-    emgWasmScan(vocabulary())?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
+    this.module?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
     return to;
   };
 
@@ -43,7 +45,14 @@ export class EmgFastScan implements FastScan {
     private readonly parser: EmgParser,
     wasm = true,
   ) {
-    this.wasm = new KeylessWasm(wasm ? () => emgWasmScan(vocabulary())?.scan : undefined);
+    this.wasm = new KeylessWasm(
+      wasm
+        ? () => {
+            this.module = emgWasmScan(vocabulary());
+            return this.module?.scan;
+          }
+        : undefined,
+    );
   }
 
   beginChunk(buf: Buffer): void {
@@ -59,7 +68,7 @@ export class EmgFastScan implements FastScan {
     const wasm = out.keyless && this.parser.readsConnector() ? this.wasm.get() : undefined;
     if (wasm === undefined) return this.loop(buf, pos, stop, base, out);
     // The module is this thread's: it is told of the parser's last date at each call.
-    emgWasmScan(vocabulary())?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
+    this.module?.readDate(this.parser.stamps.lastDate, this.parser.stamps.lastDateMs);
     return wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
   }
 

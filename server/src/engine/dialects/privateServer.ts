@@ -44,7 +44,6 @@ function contains(buf: Uint8Array, s: number, e: number, word: Uint8Array): bool
   return false;
 }
 
-
 class PrivateServerParser implements LineParser, RowReader {
   private table: TableKind | undefined;
   private columns: string[] = [];

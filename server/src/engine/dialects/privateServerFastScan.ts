@@ -7,6 +7,7 @@ import type { FastRecords, FastScan } from '../types';
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { endFastScan } from '../fastScanEnd';
 import { privateServerWasmScan } from '../wasm/privateServerScan';
+import type { PrivateServerWasm } from '../wasm/privateServerScan';
 import { KeylessWasm } from '../wasm/wasmScan';
 
 /**
@@ -51,6 +52,8 @@ export class PrivateServerFastScan implements FastScan {
    * common rows, and leaves the others to the loop below, one line at a time.
    */
   private readonly wasm: KeylessWasm;
+  /** The thread's module the WebAssembly scan runs (made with it), told of the table. */
+  private module: PrivateServerWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
 
   /**
@@ -61,7 +64,14 @@ export class PrivateServerFastScan implements FastScan {
     private readonly parser: RowReader,
     wasm = true,
   ) {
-    this.wasm = new KeylessWasm(wasm ? () => privateServerWasmScan()?.scan : undefined);
+    this.wasm = new KeylessWasm(
+      wasm
+        ? () => {
+            this.module = privateServerWasmScan();
+            return this.module?.scan;
+          }
+        : undefined,
+    );
   }
 
   beginChunk(buf: Buffer): void {
@@ -76,7 +86,7 @@ export class PrivateServerFastScan implements FastScan {
     const table = out.keyless && this.parser.readsRows ? this.parser.wasmTable : undefined;
     const wasm = table === undefined ? undefined : this.wasm.get();
     // The module is this thread's: it is told of the table whose rows it is to read at each call.
-    if (table === undefined || wasm === undefined || privateServerWasmScan()?.readRowsOf(table) !== true) return this.loop(buf, pos, stop, base, out);
+    if (table === undefined || wasm === undefined || this.module?.readRowsOf(table) !== true) return this.loop(buf, pos, stop, base, out);
     return wasm.scanKeyless(buf, pos, stop, base, out, this.jsLoop);
   }
 
