@@ -7,20 +7,11 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, digit, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
-
-/** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, asked when the date changes. */
-@external('env', 'daysFromCivil')
-declare function daysFromCivil(y: i32, m: i32, d: i32): f64;
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
 const BODY_COL: u32 = 29;
-const DAY_MS: f64 = 86_400_000;
-
-/** The date read last and its day number (every record of a day's log writes the same date). */
-let lastDate: i32 = -1;
-let lastDays: f64 = 0;
 
 /**
  * Whether `auth`, in any case, is in [p, end): sixteen positions at a time, each byte compared with
@@ -119,12 +110,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     }
     // addRecord(), keyless: session 0, which the caller counts; the date's day from the caller's clock.
     const y = <i32>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
-    const date = y * 10000 + <i32>(mo * 100 + d);
-    if (date != lastDate) {
-      lastDate = date;
-      lastDays = daysFromCivil(y, <i32>mo, <i32>d);
-    }
-    const time = lastDays * DAY_MS + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
+    const time = dayMs(y, <i32>mo, <i32>d) + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
     writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, l0 * 10 + l1, 0);
     store<i16>(outZone + (<usize>r << 1), <i16>zone);
     if (hasAuth(tokEnd, end)) {

@@ -11,11 +11,9 @@
 // and V8's code checks every byte read against the buffer's bounds; this module is compiled once and
 // reads bytes with plain loads (docs/PERFORMANCE.md, "CommuniGate's loop in WebAssembly").
 
-import { COLON, digit, finish, input, lineEnd, SP, writeRecord } from './scanCommon';
+import { COLON, digit, DOT, finish, input, LEAP_SECOND, lineEnd, SP, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
-const DOT: u32 = 46;
-const LEAP_SECOND: u32 = 32; // RecordFlag.LeapSecond
 
 /**
  * Scans the records of input[pos, stop) (offsets into the input region) as the JavaScript loop does,

@@ -10,16 +10,11 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { digit, finish, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, SP, writeRecord } from './scanCommon';
+import { COLON, digit, DOT, EVENT_ERROR, EVENT_ERROR_IS_ERROR, finish, input, lineEnd, NO_LEVEL, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, SP, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
-const COLON: u32 = 0x3a;
-const DOT: u32 = 0x2e;
 const OPEN: u32 = 0x28;
 const CLOSE: u32 = 0x29;
-const NO_LEVEL: u8 = 255; // types.ts NO_LEVEL
-const EVENT_ERROR: u32 = 1; // RecordFlag.EventError
-const EVENT_ERROR_IS_ERROR: u32 = 2; // RecordFlag.EventErrorIsError
 
 /** Event words: EVENT_SLOTS slots of EVENT_SLOT bytes, each its length, 1 when an ERR of it is an error, then its bytes. */
 const EVENT_SLOT: usize = 16;
@@ -150,7 +145,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     wall = dateMs + <f64>(((hh * 60 + mm) * 60 + ss) * 1000 + (f0 * 100 + f1 * 10 + f2));
     // Levels of the severity table: 0 a plain record's severity, 1 an event-error's, 2 a failure's.
     writeRecord(r, line + <u32>r, base + <u32>(start - input), <u32>(p - start), wall, flags == 0 ? 0 : flags & EVENT_ERROR_IS_ERROR ? 2 : 1, flags);
-    store<u8>(outLevel + <usize>r, NO_LEVEL);
+    store<u8>(outLevel + <usize>r, <u8>NO_LEVEL);
     r++;
     at = nl + 1;
   }

@@ -7,25 +7,14 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, digit, finish, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
-
-/** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, asked when the date changes. */
-@external('env', 'daysFromCivil')
-declare function daysFromCivil(y: i32, m: i32, d: i32): f64;
 
 /** `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] `: the stamp as the server writes it, the body after it. */
 const STAMP_BYTES: usize = 29;
-const DAY_MS: f64 = 86_400_000;
 const SLASH: u32 = 0x2f;
-const NO_LEVEL: u32 = 255; // types.ts NO_LEVEL
-const MALFORMED: u32 = 4; // RecordFlag.Malformed
 /** The severity of a record without a level word (Severity.Info), in the severity table's last slot. */
 const LEVELS: u32 = 7;
-
-/** The date read last (year, month code, day) and its day number. */
-let lastDate: i64 = -1;
-let lastDays: f64 = 0;
 
 /** The month 1–12 of three letters packed as time.ts monthFromBytes packs them (lower case), or 0. */
 function monthOf(code: u32): i32 {
@@ -140,12 +129,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     const month = monthOf(code);
     if (month < 1) break;
     const y = yHigh * 100 + yLow;
-    const date = (<i64>y * 100 + <i64>month) * 100 + <i64>d;
-    if (date != lastDate) {
-      lastDate = date;
-      lastDays = daysFromCivil(y, month, d);
-    }
-    const time = lastDays * DAY_MS + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
+    const time = dayMs(y, month, d) + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
     const minutes = zh * 60 + zm;
     const zone = sign == 0x2b ? minutes : -minutes;
     const bodyStart = start + STAMP_BYTES;

@@ -13,24 +13,13 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { digit, finish, input, LF, outLevel, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, DOT, EVENT_ERROR, finish, input, LF, MALFORMED, NO_LEVEL, NO_TIME, outLevel, SP, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
-
-/** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, asked when the date changes. */
-@external('env', 'daysFromCivil')
-declare function daysFromCivil(y: i32, m: i32, d: i32): f64;
 
 const TAB: u32 = 9;
 const STAR: u32 = 0x2a;
 const DASH: u32 = 0x2d;
-const COLON: u32 = 0x3a;
-const DOT: u32 = 0x2e;
 const T: u32 = 0x54;
-const NO_LEVEL: u8 = 255; // types.ts NO_LEVEL
-const MALFORMED: u32 = 4; // RecordFlag.Malformed
-const EVENT_ERROR: u32 = 1; // RecordFlag.EventError
-const NO_TIME: u32 = 8; // RecordFlag.NoTime
-const DAY_MS: f64 = 86_400_000;
 /** Cells a row may have here; a row with more is the JavaScript loop's. */
 const MAX_CELLS: i32 = 64;
 
@@ -59,10 +48,6 @@ let cellA: i32 = -1;
 let cellB: i32 = -1;
 let firstLength: i32 = 0;
 let secondLength: i32 = 0;
-
-/** The date read last and its day number (rows of a day in a row). */
-let lastDate: i32 = -1;
-let lastDays: f64 = 0;
 
 export function rulesAt(): usize {
   return rules;
@@ -154,12 +139,7 @@ function plainTime(s: usize, e: usize): f64 {
   const y = <i32>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
   const mo = <i32>(mo0 * 10 + mo1);
   const d = <i32>(d0 * 10 + d1);
-  const date = (y * 100 + mo) * 100 + d;
-  if (date != lastDate) {
-    lastDate = date;
-    lastDays = daysFromCivil(y, mo, d);
-  }
-  return lastDays * DAY_MS + <f64>clock + <f64>micro / 1000;
+  return dayMs(y, mo, d) + <f64>clock + <f64>micro / 1000;
 }
 
 /** What readCells found besides the cells: where the line ends (its LF) and its first separator (a TAB, or the LF). */
@@ -274,7 +254,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     else wall = time;
     // Level 1 of the severity table is a warning's severity, 0 a row's without one.
     writeRecord(r, line + <u32>r, base + <u32>(start - input), timeCol == 0 ? <u32>(firstSep + 1 - start) : 0, wall, warning ? 1 : 0, flags);
-    store<u8>(outLevel + <usize>r, NO_LEVEL);
+    store<u8>(outLevel + <usize>r, <u8>NO_LEVEL);
     r++;
     at = rowEnd + 1;
   }

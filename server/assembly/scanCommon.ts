@@ -30,6 +30,40 @@ export let marks: i32 = 0;
 export const LF: u32 = 10;
 export const SP: u32 = 32;
 export const COLON: u32 = 58;
+export const DOT: u32 = 46;
+
+/** types.ts NO_LEVEL: a record without a level. */
+export const NO_LEVEL: u32 = 255;
+/** types.ts RecordFlag's bits the scans write. */
+export const EVENT_ERROR: u32 = 1;
+export const EVENT_ERROR_IS_ERROR: u32 = 2;
+export const MALFORMED: u32 = 4;
+export const NO_TIME: u32 = 8;
+export const LEAP_SECOND: u32 = 32;
+
+const DAY_MS: f64 = 86_400_000;
+
+/** Days since 1970-01-01 of a civil date: common/time.ts daysFromCivil, imported by the modules that date records. */
+@external('env', 'daysFromCivil')
+declare function daysFromCivil(y: i32, m: i32, d: i32): f64;
+
+/** The date dayMs() was asked last, as (y * 100 + m) * 100 + d, and its first millisecond. */
+let lastDate: i32 = -1;
+let lastDayMs: f64 = 0;
+
+/**
+ * The first millisecond (since 1970, as if UTC) of the civil date y-m-d (y under 10000, m and d under
+ * 100, as two digits hold them): daysFromCivil is asked only when the date changes, as a day's records
+ * all write the same date.
+ */
+export function dayMs(y: i32, m: i32, d: i32): f64 {
+  const date = (y * 100 + m) * 100 + d;
+  if (date != lastDate) {
+    lastDate = date;
+    lastDayMs = daysFromCivil(y, m, d) * DAY_MS;
+  }
+  return lastDayMs;
+}
 
 /**
  * Places the regions for `inputBytes` bytes, `recordSlots` records and a severity table of
