@@ -2,6 +2,7 @@
 // ProblemLines keep per entry (a SIP dialog, a problem record's line), decoded only when asked for.
 import { grow, resized } from './keyTable';
 import { copyBytes, isAsciiRange } from './bytes';
+import type { ByteSpan } from './bytes';
 
 export class ByteStrings {
   /** String i is `pool[starts[i], starts[i + 1])`: one more start than there are strings. */
@@ -54,6 +55,13 @@ export class ByteStrings {
   /** String i as bytes: a view of the pool (strings are never changed). */
   bytesAt(i: number): Buffer {
     return this.poolView().subarray(this.starts[i], this.starts[i + 1]);
+  }
+
+  /** String i's bytes where they are, set in `out` (no view made): valid until strings are added or cleared. */
+  spanOf(i: number, out: ByteSpan): void {
+    out.bytes = this.pool;
+    out.start = this.starts[i];
+    out.end = this.starts[i + 1];
   }
 
   /** One Buffer over the pool (made again when the pool grows), not one per string: check decodes 100,000 lines. */

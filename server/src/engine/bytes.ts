@@ -106,6 +106,13 @@ export function textColumn(line: string, byteCol: number): number {
   return Buffer.byteLength(line) === line.length ? byteCol : Buffer.from(line).subarray(0, byteCol).toString('utf8').length;
 }
 
+/** Bytes `bytes[start, end)`, read where they are: what a hot path is given instead of a view made for it. */
+export interface ByteSpan {
+  bytes: Uint8Array;
+  start: number;
+  end: number;
+}
+
 /**
  * Past this many bytes, a range is copied or checked natively: a view and a call (about 40 ns) cost
  * less than a byte loop (1–1.5 ns a byte); below it, the loop is quicker.

@@ -1,10 +1,11 @@
 // The lines `msglog check` writes for its diagnostics, text or JSON (FORMATS §6): here, not in the
 // command, because a worker thread writes those of the parts it indexed (BuildOptions.checkFormat)
 // while this thread writes its own.
-import { asciiExcerpt, eventErrorLabel, EXCERPT, factMessage, levelLabel } from './diagnostics';
+import { asciiExcerptInto, eventErrorLabel, EXCERPT, factMessage, levelLabel } from './diagnostics';
 import type { DiagnosticFacts } from './diagnostics';
 import type { LogIndex } from './logIndex';
 import { copyBytes } from './bytes';
+import type { ByteSpan } from './bytes';
 import { closeSpillFile, readSpilled, SpillWriter } from './spillFile';
 
 /** Where the lines go: msglog's buffered stdout, or the bytes a worker hands back (CheckBytes). */
@@ -162,17 +163,19 @@ export function writeCheckBody(sink: LineSink, json: boolean, file: string | und
     sink.write(JSON.stringify(item).slice(1));
     return;
   }
-  const quoted = d.message === undefined ? asciiExcerpt(index, d.record) : undefined;
-  if (quoted === undefined) {
+  const quoted = heads.quoted;
+  if (d.message !== undefined || !asciiExcerptInto(index, d.record, quoted)) {
     sink.write(`: ${d.severity} ${d.code}: ${factMessage(d)}\n`);
     return;
   }
   // A level or failed event's text as bytes when it is plain ASCII: a day's 100,000 lines are put
-  // together from bytes, not from strings encoded one by one.
+  // together from bytes, not from strings encoded one by one (nor views made of them).
+  const { bytes, start, end } = quoted;
+  const shown = Math.min(end, start + EXCERPT);
   sink.copy(...heads.head(d.severity, d.code));
-  sink.copy(...(d.code === 'event-error' ? heads.eventLabel(index, quoted) : heads.label(index, d.record)));
-  sink.copy(quoted, 0, Math.min(quoted.length, EXCERPT));
-  sink.copy(...(quoted.length > EXCERPT ? CUT : END));
+  sink.copy(...(d.code === 'event-error' ? heads.eventLabel(index, bytes, start, shown) : heads.label(index, d.record)));
+  sink.copy(bytes, start, shown);
+  sink.copy(...(end > shown ? CUT : END));
 }
 
 /** A byte string whole, as LineSink.copy takes it. */
@@ -192,6 +195,8 @@ export class CheckHeads {
   private readonly warnings = new Map<string, Whole>();
   private readonly labels = new Map<number, Whole>();
   private readonly eventLabels = new Map<string, Whole>();
+  /** Where writeCheckBody finds a record's quoted bytes (asciiExcerptInto), one for every line. */
+  readonly quoted: ByteSpan = { bytes: new Uint8Array(0), start: 0, end: 0 };
 
   head(severity: 'error' | 'warning', code: string): Whole {
     const heads = severity === 'error' ? this.errors : this.warnings;
@@ -207,9 +212,9 @@ export class CheckHeads {
     return bytes;
   }
 
-  /** `label: ` of a failed event whose text is `quoted` (asciiExcerpt's bytes): the dialect's label for its first EXCERPT, as the message quotes them. */
-  eventLabel(index: LogIndex, quoted: Buffer): Whole {
-    const label = eventErrorLabel(index, quoted, Math.min(quoted.length, EXCERPT));
+  /** `label: ` of a failed event whose text as the message quotes it (its first EXCERPT bytes, asciiExcerpt's) is `quoted[start, end)`: the dialect's label for it. */
+  eventLabel(index: LogIndex, quoted: Uint8Array, start: number, end: number): Whole {
+    const label = eventErrorLabel(index, quoted, start, end);
     let bytes = this.eventLabels.get(label);
     if (bytes === undefined) this.eventLabels.set(label, (bytes = whole(`${label}: `)));
     return bytes;

@@ -126,14 +126,14 @@ export class ConcatSource implements LogSource {
     return lo;
   }
 
-  /** As read, through the part's reused buffer when the bytes lie in one part (an index scan). */
-  readTransient(start: number, end: number): Buffer {
+  /** As read, through the part's reused buffer (or `into`) when the bytes lie in one part (an index scan). */
+  readTransient(start: number, end: number, into?: Buffer): Buffer {
     end = Math.min(end, this.size);
     if (end <= start) return Buffer.alloc(0);
     const k = this.partAt(start);
     const part = this.parts[k];
     const local = start - this.starts[k];
-    if (part.readTransient !== undefined && local + (end - start) <= part.size) return part.readTransient(local, local + (end - start));
+    if (part.readTransient !== undefined && local + (end - start) <= part.size) return part.readTransient(local, local + (end - start), into);
     return this.read(start, end);
   }
 

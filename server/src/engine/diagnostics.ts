@@ -1,5 +1,6 @@
 // Diagnostics (FORMATS §4): computed from the index on demand, in line order, never capped here.
 import { textColumn } from './bytes';
+import type { ByteSpan } from './bytes';
 import type { LogIndex } from './logIndex';
 import { formatDuration } from './time';
 import { NO_LEVEL, RecordFlag, Severity } from './types';
@@ -55,12 +56,12 @@ export function levelMessage(index: LogIndex, r: number): string {
 }
 
 /**
- * What an `event-error` diagnostic's message begins with, given `quoted[0, end)`: the UTF-8 bytes of
+ * What an `event-error` diagnostic's message begins with, given `quoted[start, end)`: the UTF-8 bytes of
  * the record's text as the message quotes it, without the `…` of a cut text. The dialect's own label,
  * or `Failed event`.
  */
-export function eventErrorLabel(index: LogIndex, quoted: Uint8Array, end: number): string {
-  return index.dialect.eventErrorLabel?.(quoted, 0, end) ?? FAILED_EVENT;
+export function eventErrorLabel(index: LogIndex, quoted: Uint8Array, start: number, end: number): string {
+  return index.dialect.eventErrorLabel?.(quoted, start, end) ?? FAILED_EVENT;
 }
 
 const FAILED_EVENT = 'Failed event';
@@ -70,7 +71,7 @@ export function eventErrorMessage(index: LogIndex, r: number): string {
   const { text, cut } = quotedText(index, r);
   // Bytes for the label only for a dialect that has one (most name every failed event alike).
   const bytes = index.dialect.eventErrorLabel === undefined ? undefined : Buffer.from(text, 'utf8');
-  const label = bytes === undefined ? FAILED_EVENT : eventErrorLabel(index, bytes, bytes.length);
+  const label = bytes === undefined ? FAILED_EVENT : eventErrorLabel(index, bytes, 0, bytes.length);
   return `${label}: ${text}${cut ? '…' : ''}`;
 }
 
@@ -87,10 +88,19 @@ export function factMessage(d: DiagnosticFacts): string {
  * undefined otherwise (factMessage decodes it).
  */
 export function asciiExcerpt(index: LogIndex, r: number): Buffer | undefined {
-  const bodyCol = index.recBodyCol[r];
-  const line = index.problemLines?.asciiLineOf(r, bodyCol + EXCERPT);
-  return line?.subarray(Math.min(line.length, bodyCol));
+  const span: ByteSpan = { bytes: EMPTY, start: 0, end: 0 };
+  return asciiExcerptInto(index, r, span) ? Buffer.from(span.bytes.buffer, span.bytes.byteOffset + span.start, span.end - span.start) : undefined;
 }
+
+/** asciiExcerpt's bytes set in `out` where they are kept (ProblemLines.asciiLineInto), and true; false where asciiExcerpt is undefined. */
+export function asciiExcerptInto(index: LogIndex, r: number, out: ByteSpan): boolean {
+  const bodyCol = index.recBodyCol[r];
+  if (index.problemLines?.asciiLineInto(r, bodyCol + EXCERPT, out) !== true) return false;
+  out.start = Math.min(out.end, out.start + bodyCol);
+  return true;
+}
+
+const EMPTY = new Uint8Array(0);
 
 /** All diagnostics of a log in line order. */
 export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {

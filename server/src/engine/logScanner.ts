@@ -161,7 +161,9 @@ export class LogScanner extends RecordTexts {
         }
         if (options.isCancelled?.()) throw new CancelledError();
         const end = Math.min(total, this.scannedTo + chunkSize);
-        const chunk = this.source.readTransient?.(this.scannedTo, end) ?? this.source.read(this.scannedTo, end);
+        // A keyless index reads where its fast scan reads (the WebAssembly scan's input: no copy there).
+        const room = this.keyless ? this.fast?.chunkRoom?.() : undefined;
+        const chunk = this.source.readTransient?.(this.scannedTo, end, room) ?? this.source.read(this.scannedTo, end);
         // A file cut short while it is read (rotated by truncation) would leave nothing to scan, forever.
         if (chunk.length < end - this.scannedTo) throw new LogInputError(`the log was cut short while it was read (${end - this.scannedTo - chunk.length} bytes missing at ${this.scannedTo + chunk.length})`);
         const final = end === total;

@@ -10,8 +10,9 @@ export interface LogSource {
   /**
    * As read, into a buffer the source reuses for the next readTransient: for a scan that is done
    * with the bytes before it reads on (the index), so that a 1 GB scan does not leave 1 GB of garbage.
+   * `into`: the caller's buffer to read into instead, where it holds them all (a source that copies).
    */
-  readTransient?(start: number, end: number): Buffer;
+  readTransient?(start: number, end: number, into?: Buffer): Buffer;
 }
 
 /** A log held in memory as a list of segments, so that appending never copies what is there. */
@@ -157,9 +158,10 @@ export class FileSource implements LogSource {
     return Buffer.from(this.lookup.subarray(from, Math.min(end - this.lookupStart, this.lookupLength)));
   }
 
-  readTransient(start: number, end: number): Buffer {
+  readTransient(start: number, end: number, into?: Buffer): Buffer {
     end = Math.min(end, this.size);
     if (end <= start) return Buffer.alloc(0);
+    if (into !== undefined && into.length >= end - start) return into.subarray(0, this.readInto(into, end - start, start));
     if (this.scratch.length < end - start) this.scratch = Buffer.allocUnsafe(end - start);
     return this.scratch.subarray(0, this.readInto(this.scratch, end - start, start));
   }

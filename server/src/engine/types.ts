@@ -189,6 +189,11 @@ export interface FastScan {
    */
   beginChunk?(buf: Buffer): void;
   endChunk?(): void;
+  /**
+   * Where a keyless index may read its next chunk (of up to the buffer's length) for this scan to read
+   * it where it lies, with no copy (the WebAssembly scan's input); undefined to read it anywhere.
+   */
+  chunkRoom?(): Buffer | undefined;
 }
 
 export interface Dialect {

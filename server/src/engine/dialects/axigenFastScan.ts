@@ -11,7 +11,7 @@ import { RecordFlag } from '../types';
 import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
 import { endFastScan } from '../fastScanEnd';
 import { axigenWasmScan } from '../wasm/axigenScan';
-import { KeylessWasm } from '../wasm/wasmScan';
+import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message has `auth`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -28,24 +28,17 @@ const BODY_COL = 29;
  * (a fraction of a second, blanks before the date, continuation lines, markers, whatever header()
  * rejects): the index reads them one by one.
  */
-export class AxigenFastScan implements FastScan {
+export class AxigenFastScan extends KeylessWasmScan implements FastScan {
   readonly zoned = true;
   /** The day of the last date read (every record of a day's log writes the same one). */
   private readonly days = new CivilDays();
   /** The WebAssembly scan (wasm/axigenScan.ts), for keyless indexes. */
-  private readonly wasm: KeylessWasm;
+  protected readonly wasm: KeylessWasm;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
+    super();
     this.wasm = new KeylessWasm(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, finishMarked) : undefined);
-  }
-
-  beginChunk(buf: Buffer): void {
-    this.wasm.beginChunk(buf);
-  }
-
-  endChunk(): void {
-    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

@@ -7,7 +7,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
 import { communigateWasmScan } from '../wasm/communigateScan';
-import { KeylessWasm } from '../wasm/wasmScan';
+import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -209,22 +209,15 @@ function sipDialogRange(buf: Uint8Array, p: number, end: number, range: number[]
  * any other shape (thread forms, supplementary records, continuation lines, markers) stop it: the
  * index reads them one by one.
  */
-class CommunigateFastScan implements FastScan {
+class CommunigateFastScan extends KeylessWasmScan implements FastScan {
   private readonly range = [0, 0];
   /** The WebAssembly scan (wasm/communigateScan.ts), for keyless indexes. */
-  private readonly wasm: KeylessWasm;
+  protected readonly wasm: KeylessWasm;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
+    super();
     this.wasm = new KeylessWasm(wasm ? () => communigateWasmScan(LEVEL_SEVERITY) : undefined);
-  }
-
-  beginChunk(buf: Buffer): void {
-    this.wasm.beginChunk(buf);
-  }
-
-  endChunk(): void {
-    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

@@ -10,7 +10,7 @@ import type { EmgParser } from './emg';
 import { endFastScan } from '../fastScanEnd';
 import { emgWasmScan } from '../wasm/emgScan';
 import type { EmgVocabulary, EmgWasm } from '../wasm/emgScan';
-import { KeylessWasm } from '../wasm/wasmScan';
+import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags and severity of a record the WebAssembly scan marked (an OK whose INFO has `orphaned`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -22,7 +22,7 @@ function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number
 /** What the WebAssembly scan reads by (read when it is made: emg.ts and this module import each other). */
 const vocabulary = (): EmgVocabulary => ({ events: EVENT_BYTES, fails: EVENT_FAILS, orphaned: ORPHANED, finishMarked });
 
-export class EmgFastScan implements FastScan {
+export class EmgFastScan extends KeylessWasmScan implements FastScan {
   private readonly head = new Int32Array(HEAD_LENGTH);
   /** Where the parser composes a keyed record's session key. */
   private readonly key = new HeaderScratch();
@@ -31,7 +31,7 @@ export class EmgFastScan implements FastScan {
    * parser's stamps read last; the loop below, the others (given each line it leaves), and it tells
    * the module the date it read.
    */
-  private readonly wasm: KeylessWasm;
+  protected readonly wasm: KeylessWasm;
   /** The thread's module the WebAssembly scan runs (made with it), told of the dates. */
   private module: EmgWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => {
@@ -45,6 +45,7 @@ export class EmgFastScan implements FastScan {
     private readonly parser: EmgParser,
     wasm = true,
   ) {
+    super();
     this.wasm = new KeylessWasm(
       wasm
         ? () => {
@@ -53,14 +54,6 @@ export class EmgFastScan implements FastScan {
           }
         : undefined,
     );
-  }
-
-  beginChunk(buf: Buffer): void {
-    this.wasm.beginChunk(buf);
-  }
-
-  endChunk(): void {
-    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

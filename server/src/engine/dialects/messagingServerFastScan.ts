@@ -11,7 +11,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt, stampAt } from './messagingServer';
 import { endFastScan } from '../fastScanEnd';
 import { messagingServerWasmScan } from '../wasm/messagingServerScan';
-import { KeylessWasm } from '../wasm/wasmScan';
+import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message starts with `b`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -33,7 +33,7 @@ function twoDigits(buf: Uint8Array, i: number): number {
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-export class MessagingServerFastScan implements FastScan {
+export class MessagingServerFastScan extends KeylessWasmScan implements FastScan {
   // Every header writes a zone offset: the scan runs from the log's second record on.
   readonly zoned = true;
   private readonly days = new CivilDays();
@@ -46,21 +46,14 @@ export class MessagingServerFastScan implements FastScan {
    * The WebAssembly scan (wasm/messagingServerScan.ts), for keyless indexes. It reads the stamp as the
    * server writes it; the loop below, the others (given each line it leaves).
    */
-  private readonly wasm: KeylessWasm;
+  protected readonly wasm: KeylessWasm;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
+    super();
     // Each level code's severity, then a record's without a level (read when made: messagingServer.ts and this module import each other).
     this.wasm = new KeylessWasm(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked) : undefined);
-  }
-
-  beginChunk(buf: Buffer): void {
-    this.wasm.beginChunk(buf);
-  }
-
-  endChunk(): void {
-    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

@@ -8,7 +8,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { endFastScan } from '../fastScanEnd';
 import { privateServerWasmScan } from '../wasm/privateServerScan';
 import type { PrivateServerWasm } from '../wasm/privateServerScan';
-import { KeylessWasm } from '../wasm/wasmScan';
+import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 /**
  * What the WebAssembly scan reads a table's rows by (server/assembly/privateServerScan.ts), as the
@@ -46,12 +46,12 @@ export interface RowReader {
   readonly rowBodyCol: number;
 }
 
-export class PrivateServerFastScan implements FastScan {
+export class PrivateServerFastScan extends KeylessWasmScan implements FastScan {
   /**
    * The WebAssembly scan (wasm/privateServerScan.ts), for keyless indexes of TAB rows: it reads the
    * common rows, and leaves the others to the loop below, one line at a time.
    */
-  private readonly wasm: KeylessWasm;
+  protected readonly wasm: KeylessWasm;
   /** The thread's module the WebAssembly scan runs (made with it), told of the table. */
   private module: PrivateServerWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
@@ -64,6 +64,7 @@ export class PrivateServerFastScan implements FastScan {
     private readonly parser: RowReader,
     wasm = true,
   ) {
+    super();
     this.wasm = new KeylessWasm(
       wasm
         ? () => {
@@ -72,14 +73,6 @@ export class PrivateServerFastScan implements FastScan {
           }
         : undefined,
     );
-  }
-
-  beginChunk(buf: Buffer): void {
-    this.wasm.beginChunk(buf);
-  }
-
-  endChunk(): void {
-    this.wasm.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

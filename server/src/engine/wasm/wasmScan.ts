@@ -1,7 +1,7 @@
 // Runs a dialect's fused scan for keyless indexes (`msglog check`) in WebAssembly (server/assembly/
 // *Scan.ts, their shared part scanCommon.ts): one instance of a module per thread, made on first use.
-// The bytes to scan are copied into its memory a piece at a time (a chunk the scanner holds, once), and
-// the records it writes are copied into the index's arrays.
+// The bytes to scan are read into its memory by the index (FastScan.chunkRoom), or copied into it a piece
+// at a time (a chunk the scanner holds, once); the records it writes are copied into the index's arrays.
 import { LF } from '../bytes';
 import { endFastScan } from '../fastScanEnd';
 import type { FastRecords, FastScan } from '../types';
@@ -55,6 +55,8 @@ export interface ScanSetup {
 
 export class WasmKeylessScan<E extends ScanExports = ScanExports> {
   private readonly input: Uint8Array;
+  /** The input region as a Buffer, to read chunks into (FastScan.chunkRoom): those are scanned where they lie. */
+  readonly room: Buffer;
   private readonly line: Uint32Array;
   private readonly offset: Uint32Array;
   private readonly bodyCol: Uint16Array;
@@ -80,6 +82,7 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
     // Views made once: the memory does not grow after layout().
     const memory = exports.memory.buffer;
     this.input = new Uint8Array(memory, exports.inputAt(), INPUT_BYTES);
+    this.room = Buffer.from(memory, exports.inputAt(), INPUT_BYTES);
     new Uint8Array(memory, exports.severityAt(), setup.levelSeverity.length).set(setup.levelSeverity);
     this.line = new Uint32Array(memory, exports.lineAt(), RECORD_SLOTS);
     this.offset = new Uint32Array(memory, exports.offsetAt(), RECORD_SLOTS);
@@ -94,10 +97,12 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
     this.markEnd = new Uint32Array(memory, exports.markEndAt(), RECORD_SLOTS);
   }
 
-  /** FastScan.beginChunk: until endChunk, what is copied of `buf` is kept for the next calls. */
+  /** FastScan.beginChunk: until endChunk, what is copied of `buf` is kept for the next calls; a chunk read into `room` is not copied at all. */
   beginChunk(buf: Buffer): void {
     this.chunk = buf;
-    this.copiedTo = -1;
+    const inPlace = buf.buffer === this.input.buffer && buf.byteOffset === this.input.byteOffset;
+    this.copiedFrom = 0;
+    this.copiedTo = inPlace ? buf.length : -1;
   }
 
   endChunk(): void {
@@ -212,6 +217,11 @@ export class KeylessWasm {
     this.scan?.endChunk();
   }
 
+  /** FastScan.chunkRoom of a keyless index: its WebAssembly scan's input (made now), where there is one. */
+  chunkRoom(): Buffer | undefined {
+    return this.get()?.room;
+  }
+
   /** The scan for a keyless index, or undefined when the JavaScript loop is to run. */
   get(): WasmKeylessScan | undefined {
     if (this.scan === undefined && this.make !== undefined) {
@@ -219,6 +229,27 @@ export class KeylessWasm {
       if (this.chunk !== undefined) this.scan?.beginChunk(this.chunk);
     }
     return this.scan;
+  }
+}
+
+/**
+ * What the fast scan of each dialect with a WebAssembly scan for keyless indexes does with it: tells it
+ * of the chunks the scanner holds, and says where to read them (FastScan.beginChunk, endChunk, chunkRoom).
+ */
+export abstract class KeylessWasmScan implements Pick<FastScan, 'beginChunk' | 'endChunk' | 'chunkRoom'> {
+  /** Made by the dialect's constructor: its maker may keep what it made (the module, to tell it more). */
+  protected abstract readonly wasm: KeylessWasm;
+
+  beginChunk(buf: Buffer): void {
+    this.wasm.beginChunk(buf);
+  }
+
+  endChunk(): void {
+    this.wasm.endChunk();
+  }
+
+  chunkRoom(): Buffer | undefined {
+    return this.wasm.chunkRoom();
   }
 }
 
