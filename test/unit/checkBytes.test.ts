@@ -24,10 +24,10 @@ function written(bytes: Buffer, dialect: Dialect, ctx = CTX): { text: string; fr
   const counts = { errors: 0, warnings: 0, written: 0 };
   const heads = new CheckHeads();
   let fromBytes = 0;
-  for (const d of diagnosticFacts(index)) {
+  diagnosticFacts(index, (d) => {
     if (d.message === undefined && asciiExcerpt(index, d.record) !== undefined) fromBytes++;
     writeCheckLine(sink, false, undefined, d.line + 1, d.endLine + 1, d, heads, counts);
-  }
+  });
   return { text: Buffer.concat(sink.take()).toString('utf8'), fromBytes };
 }
 

@@ -1,6 +1,6 @@
 // A capped diagnostics list builds only the diagnostics it shows and counts the rest from the record
-// arrays (diagnosticCounts): the counts must be the generator's, for every dialect and every kind of
-// diagnostic, and the "N more" of the capped list must say how many were left out.
+// arrays (diagnosticCounts): the counts must be the diagnostics list's, for every dialect and every kind of
+// diagnostic, the "N more" of the capped list must say how many were left out, and none past the cap is made.
 import assert from 'node:assert/strict';
 import { test, before, after } from 'node:test';
 import { spawnSync } from 'child_process';
@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { LogIndex } from '../../server/src/engine';
-import { diagnosticCounts, diagnostics, openLog } from '../../server/src/engine';
+import { diagnosticCounts, diagnostics, eachDiagnostic, openLog } from '../../server/src/engine';
 import { computeDiagnostics } from '../../server/src/features/diagnostics';
 import type { LogEntry } from '../../server/src/logCache';
 import { ROOT, REAL_LOG } from './helpers';
@@ -56,7 +56,7 @@ const CGP_EDGES = [
   '',
 ].join('\n');
 
-test('diagnosticCounts agrees with the diagnostics generator on every dialect', () => {
+test('diagnosticCounts agrees with the diagnostics list on every dialect', () => {
   const indexes: [string, LogIndex][] = [
     ['edges', openLog(Buffer.from(CGP_EDGES), { dialect: 'communigate-log' })],
     ['real CommuniGate log', openLog(fs.readFileSync(REAL_LOG), { fileName: path.basename(REAL_LOG) })],
@@ -87,5 +87,20 @@ test('a capped list shows the first diagnostics in order and counts the rest, wi
     assert.deepEqual(capped.slice(0, 5).map((d) => [d.range.start.line, d.code, d.message]), expected.slice(0, 5).map((d) => [d.line, d.code, d.message]));
     assert.equal(String(capped[5].message).split(' not shown')[0], `${expected.length - 5} more diagnostics`, minimum);
     assert.equal(computeDiagnostics(entryOf(index), expected.length, minimum).length, expected.length, 'exactly at the cap: no "more"');
+  }
+});
+
+test('a sink that says stop gets no diagnostic after it, whichever kind it stopped at', () => {
+  const index = openLog(Buffer.from(CGP_EDGES), { dialect: 'communigate-log' });
+  const all = diagnostics(index);
+  // Every kind, so that each place a diagnostic is handed over is a place to stop at.
+  assert.deepEqual([...new Set(all.map((d) => d.code))].sort(), ['crash', 'level', 'overflow', 'time-regression']);
+  for (let stopAt = 1; stopAt <= all.length; stopAt++) {
+    const handed: string[] = [];
+    eachDiagnostic(index, (d) => {
+      handed.push(`${d.line} ${d.code}`);
+      return handed.length < stopAt;
+    });
+    assert.deepEqual(handed, all.slice(0, stopAt).map((d) => `${d.line} ${d.code}`), `stopped at ${stopAt}`);
   }
 });

@@ -79,7 +79,7 @@ function checkLines(index: LogIndex, format: CheckFormat): string {
   const sink = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: 0 };
   const heads = new CheckHeads();
-  for (const d of diagnosticFacts(index)) writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, heads, counts);
+  diagnosticFacts(index, (d) => writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, heads, counts));
   const later = index.laterCheckLines?.();
   if (later !== undefined) writeLaterLines(sink, format.json, later, counts);
   return Buffer.concat(sink.take()).toString('utf8');

@@ -158,7 +158,7 @@ function oneScan(bytes: Buffer, json: boolean): string {
   index.build({ keyless: true, problemLines: true });
   const sink = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: json ? 1 : 0 };
-  for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, undefined, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+  diagnosticFacts(index, (d) => writeCheckLine(sink, json, undefined, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts));
   return joined(json, [{ lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (json ? 1 : 0) }]);
 }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckBytes, CheckHeads, diagnosticFacts, diagnostics, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
+import { CheckBytes, CheckHeads, diagnosticFacts, diagnostics, eachDiagnostic, LogIndex, LogSet, MemorySource, writeCheckLine, writeLaterLines } from '../../server/src/engine';
 import type { Dialect, LogFile } from '../../server/src/engine';
 import type { LogSetOptions } from '../../server/src/engine/logSet';
 import type { StorePart } from '../../server/src/engine/logIndex';
@@ -111,6 +111,12 @@ test('the real CommuniGate log in 3 and 7 parts, left in segments, gives one sca
       assert.equal(segments, parts - front + 1, what);
       assert.deepEqual(printed(index), whole, what);
       assert.deepEqual(records(index), records(scanned), `${what}: records`);
+      // A list that stops (a capped one) in any segment gets nothing from the segments after it.
+      for (const stopAt of [1, Math.ceil(whole.length / parts), Math.ceil(whole.length / 2), whole.length - 1]) {
+        let handed = 0;
+        eachDiagnostic(index, () => ++handed < stopAt);
+        assert.equal(handed, stopAt, `${what}: stopped at ${stopAt}`);
+      }
     }
   }
 });
@@ -160,7 +166,7 @@ function checkLines(set: LogSet, json: boolean, file: string | undefined): strin
   const sink = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: 0 };
   const index = set.sources[0].index;
-  for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+  diagnosticFacts(index, (d) => writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts));
   const later = index.laterCheckLines?.();
   if (later !== undefined) writeLaterLines(sink, json, later, counts);
   return Buffer.concat(sink.take()).toString('utf8');

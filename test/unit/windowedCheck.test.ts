@@ -46,7 +46,7 @@ function oneScan(bytes: Buffer, d: Dialect, format: CheckFormat): string {
   index.build({ keyless: true, problemLines: true });
   const sink = new CheckBytes();
   const counts = { errors: 0, warnings: 0, written: format.json ? 1 : 0 };
-  for (const d of diagnosticFacts(index)) writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+  diagnosticFacts(index, (d) => writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts));
   return joined(format.json, [{ lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (format.json ? 1 : 0) }]);
 }
 
@@ -221,7 +221,7 @@ function checkOutput(set: LogSet, json: boolean): string {
   else {
     const sink = new CheckBytes();
     const counts = { errors: 0, warnings: 0, written: json ? 1 : 0 };
-    for (const d of diagnosticFacts(index)) writeCheckLine(sink, json, undefined, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts);
+    diagnosticFacts(index, (d) => writeCheckLine(sink, json, undefined, d.line + 1, d.endLine + 1, d, new CheckHeads(), counts));
     parts.push({ lines: sink.take(), errors: counts.errors, warnings: counts.warnings, written: counts.written - (json ? 1 : 0) });
   }
   const later = index.laterCheckLines?.();

@@ -102,33 +102,47 @@ export function asciiExcerptInto(index: LogIndex, r: number, out: ByteSpan): boo
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Where diagnostics are handed, one at a time, in line order: false to stop (none after it is made).
+ * A callback, not a generator: msglog check hands over 100,000, and each thread compiled a generator
+ * over these rules twice (V8's optimising compiler took 25–45 ms each time, on the cores the scans run on).
+ */
+export type DiagnosticSink<D> = (d: D) => boolean | void;
+
 /** All diagnostics of a log in line order. */
-export function* diagnostics(index: LogIndex): Generator<LogDiagnostic> {
-  for (const d of diagnosticFacts(index)) {
-    yield { line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: factMessage(d), record: d.record };
-  }
+export function diagnostics(index: LogIndex): LogDiagnostic[] {
+  const all: LogDiagnostic[] = [];
+  eachDiagnostic(index, (d) => {
+    all.push(d);
+  });
+  return all;
+}
+
+/** The diagnostics of a log in line order, each to `sink` until it says stop (a capped list makes no more). */
+export function eachDiagnostic(index: LogIndex, sink: DiagnosticSink<LogDiagnostic>): void {
+  diagnosticFacts(index, (d) => sink({ line: d.line, endLine: d.endLine, severity: d.severity, code: d.code, message: factMessage(d), record: d.record }));
 }
 
 /**
- * diagnostics() without the messages of `level` and `event-error` diagnostics, in one object changed
+ * eachDiagnostic without the messages of `level` and `event-error` diagnostics, in one object changed
  * for each (see DiagnosticFacts): of each segment of the log in turn (LogIndex.segments), `index` the
  * one the record is in, with the running time edge carried from one to the next.
  */
-export function diagnosticFacts(log: LogIndex): Generator<DiagnosticFacts> {
-  return diagnosticFactsOf(log.segments());
+export function diagnosticFacts(log: LogIndex, sink: DiagnosticSink<DiagnosticFacts>): void {
+  diagnosticFactsOf(log.segments(), undefined, sink);
 }
 
 /**
  * diagnosticFacts of the segments of a log that follow others (a worker's parts: BuildOptions.checkFormat),
  * `before` the time edge the records before them left: a regression is measured from it, and quotes its text.
  */
-export function* diagnosticFactsOf(segments: readonly LogIndex[], before?: { t: number; text: string }): Generator<DiagnosticFacts> {
+export function diagnosticFactsOf(segments: readonly LogIndex[], before: { t: number; text: string } | undefined, sink: DiagnosticSink<DiagnosticFacts>): void {
   const fact: DiagnosticFacts = { line: 0, endLine: 0, severity: 'warning', code: 'level', message: undefined, record: -1, index: segments[0] };
   // An edge from before these segments has no record here: its text is the one given.
   const edge: TimeEdge = { t: before?.t ?? NaN, index: undefined, record: -1, textIndex: undefined, textRecord: -1, text: before?.text ?? '' };
   for (const index of segments) {
     fact.index = index;
-    yield* segmentFacts(index, edge, fact);
+    if (!segmentFacts(index, edge, fact, sink)) return;
   }
 }
 
@@ -147,7 +161,7 @@ interface TimeEdge {
 }
 
 /**
- * `fact` as a diagnostic of `code`: one function for every window's generator, not a closure made for
+ * `fact` as a diagnostic of `code`: one function for every window's pass, not a closure made for
  * each (a closure new to V8's optimised segmentFacts dropped it, to be compiled again: 40–80 ms a time).
  */
 function factAs(fact: DiagnosticFacts, code: DiagnosticCode, severity: 'error' | 'warning', message: string | undefined): DiagnosticFacts {
@@ -163,7 +177,7 @@ function factAs(fact: DiagnosticFacts, code: DiagnosticCode, severity: 'error' |
  * them (all when `final`); runs starting before line `runsFrom` were reported already, or are not this
  * index's (the lines a worker's half begins with: its lead).
  */
-function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts, to = index.recordCount, final = true, runsFrom = -1): Generator<DiagnosticFacts> {
+function segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts, sink: DiagnosticSink<DiagnosticFacts>, to = index.recordCount, final = true, runsFrom = -1): boolean {
   const runs = index.overflow;
   let next = 0;
   while (next < runs.length && runs[next].startLine < runsFrom) next++;
@@ -173,8 +187,8 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
   const mirror = index.descending;
   const quiet: EdgeState = { edge, edgeRecord };
   for (let r = 0; r < to; r++) {
-    while (next < runs.length && runs[next].startLine < index.recStartLine[r]) yield overflowDiagnostic(runs[next++], index);
-    // Most records have no diagnostic: a plain loop (not this generator) moves over them, keeping the
+    while (next < runs.length && runs[next].startLine < index.recStartLine[r]) if (sink(overflowDiagnostic(runs[next++], index)) === false) return false;
+    // Most records have no diagnostic: a plain loop (not this one, with its calls) moves over them, keeping the
     // running time edge (nothing allocated); it stops at a record with one, or before the next run.
     quiet.edge = edge;
     quiet.edgeRecord = edgeRecord;
@@ -192,26 +206,22 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
     fact.endLine = index.endLineOf(r);
     fact.record = r;
     if (level !== NO_LEVEL && level === index.dialect.crashLevel) {
-      yield factAs(fact, 'crash', 'error', `Crash (level 0): ${excerpt(index, r)}`);
+      if (sink(factAs(fact, 'crash', 'error', `Crash (level 0): ${excerpt(index, r)}`)) === false) return false;
     } else if (level !== NO_LEVEL && sev <= Severity.Warning) {
-      yield factAs(fact, 'level', sev <= Severity.Error ? 'error' : 'warning', undefined);
+      if (sink(factAs(fact, 'level', sev <= Severity.Error ? 'error' : 'warning', undefined)) === false) return false;
     }
     if (flags & RecordFlag.EventError) {
-      yield factAs(fact, 'event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', undefined);
+      if (sink(factAs(fact, 'event-error', flags & RecordFlag.EventErrorIsError ? 'error' : 'warning', undefined)) === false) return false;
     }
     if (!(flags & RecordFlag.NoTime)) {
       const t = index.normalized(r);
       if (flags & RecordFlag.TimeRegression) {
         const by = mirror ? t - edge : edge - t;
         const after = edgeText(carried, edgeRecord < 0 ? carried.index : index, edgeRecord < 0 ? carried.record : edgeRecord);
-        yield factAs(
-          fact,
-          'time-regression',
-          'warning',
-          mirror
-            ? `Time goes forward by ${formatDuration(by)} in a newest-first log (after ${after})`
-            : `Time goes back by ${formatDuration(by)} (after ${after})`,
-        );
+        const message = mirror
+          ? `Time goes forward by ${formatDuration(by)} in a newest-first log (after ${after})`
+          : `Time goes back by ${formatDuration(by)} (after ${after})`;
+        if (sink(factAs(fact, 'time-regression', 'warning', message)) === false) return false;
       }
       if (Number.isNaN(edge) || (mirror ? t < edge : t > edge)) {
         edge = t;
@@ -219,22 +229,18 @@ function* segmentFacts(index: LogIndex, carried: TimeEdge, fact: DiagnosticFacts
       }
     }
     if (flags & RecordFlag.Malformed) {
-      yield factAs(
-        fact,
-        'malformed',
-        'warning',
-        index.dialect.malformedMessage ?? 'Malformed record',
-      );
+      if (sink(factAs(fact, 'malformed', 'warning', index.dialect.malformedMessage ?? 'Malformed record')) === false) return false;
     }
   }
   // A window's runs up to the record it holds back; none while it holds no record (they may precede one to come).
   const runsTo = final ? Infinity : to < index.recordCount ? index.recStartLine[to] : -1;
-  while (next < runs.length && runs[next].startLine < runsTo) yield overflowDiagnostic(runs[next++], index);
+  while (next < runs.length && runs[next].startLine < runsTo) if (sink(overflowDiagnostic(runs[next++], index)) === false) return false;
   carried.t = edge;
   if (edgeRecord >= 0) {
     carried.index = index;
     carried.record = edgeRecord;
   }
+  return true;
 }
 
 /**
@@ -254,12 +260,12 @@ export class WindowFacts {
     this.edge = { t: before?.t ?? NaN, index: undefined, record: -1, textIndex: undefined, textRecord: -1, text: before?.text ?? '' };
   }
 
-  /** The diagnostics of the records before `ready`, and of the runs before the record after them (all runs left when `final`). */
-  facts(index: LogIndex, ready: number, final: boolean): Generator<DiagnosticFacts> {
+  /** The diagnostics of the records before `ready`, and of the runs before the record after them (all runs left when `final`), to `sink`. */
+  facts(index: LogIndex, ready: number, final: boolean, sink: (d: DiagnosticFacts) => void): void {
     const from = this.runsFrom;
     if (!final && ready < index.recordCount) this.runsFrom = index.recStartLine[ready];
     this.fact.index = index;
-    return segmentFacts(index, this.edge, this.fact, ready, final, from);
+    segmentFacts(index, this.edge, this.fact, sink, ready, final, from);
   }
 
   /** `index` forgets its first `n` records (LogIndex.forget): the edge's record is renumbered, or its text read now. */
@@ -297,16 +303,16 @@ function edgeText(edge: TimeEdge, index: LogIndex | undefined, record: number): 
   return edge.text;
 }
 
-/** How many diagnostics of each severity `diagnostics(index)` yields. */
+/** How many diagnostics of each severity `diagnostics(index)` gives. */
 export interface DiagnosticCounts {
   errors: number;
   warnings: number;
 }
 
 /**
- * The number of errors and warnings `diagnostics(index)` yields, counted from the record arrays
+ * The number of errors and warnings `diagnostics(index)` gives, counted from the record arrays
  * alone (no message, excerpt or object is made): a capped list of diagnostics builds only those it
- * shows and counts the rest. Mirrors the generator's rules record for record.
+ * shows and counts the rest. Mirrors segmentFacts's rules record for record.
  */
 export function diagnosticCounts(index: LogIndex): DiagnosticCounts {
   const flags = index.recFlags;

@@ -43,25 +43,32 @@ export function note(index: LogIndex, seen: Seen): void {
   // Known already (a log that writes no zone offsets, after its first timed record): nothing to look at.
   if (seen.firstTimed !== undefined && seen.timedWithoutOffset && (seen.timedBeforeOffset || index.zoneOffsetSeen)) return;
   const flags = index.recFlags;
+  const count = index.recordCount;
+  // The window's first timed record; those before it, untimed, came first if no record before them was timed.
+  let r = 0;
+  while (r < count && flags[r] & RecordFlag.NoTime) r++;
+  if (seen.firstTimed === undefined) {
+    if (r > 0) seen.untimedFirst = true;
+    if (r === count) return;
+    // Finished already: a time of day is dated on day 0 (no day passes before the first timed record).
+    seen.firstTimed = { tod: index.recWall[r] - (index.dayBase ?? 0), t: index.normalized(r), text: index.timestampText(r) };
+  } else if (r === count) return;
+  if (!index.zoneOffsetSeen) seen.timedBeforeOffset = true;
+  if (seen.timedWithoutOffset) return;
+  // A timed record without a zone offset. A loop of its own, with nothing but the two arrays in it: in a
+  // log whose every record writes one (Messaging Server, Axigen) it reads every record of every window,
+  // and the loop this replaced, which also asked `seen` and the index, was deoptimised in most windows.
   const offsets = index.zoneOffsets;
-  let timed = false;
-  for (let r = 0; r < index.recordCount; r++) {
-    if (flags[r] & RecordFlag.NoTime) {
-      if (seen.firstTimed === undefined) seen.untimedFirst = true;
-      continue;
-    }
-    timed = true;
-    if (seen.firstTimed === undefined) {
-      // Finished already: a time of day is dated on day 0 (no day passes before the first timed record).
-      const wall = index.recWall[r];
-      seen.firstTimed = { tod: wall - (index.dayBase ?? 0), t: index.normalized(r), text: index.timestampText(r) };
-    }
-    if (offsets === undefined || offsets[r] === NO_OFFSET) {
+  if (offsets === undefined) {
+    seen.timedWithoutOffset = true;
+    return;
+  }
+  for (; r < count; r++) {
+    if (!(flags[r] & RecordFlag.NoTime) && offsets[r] === NO_OFFSET) {
       seen.timedWithoutOffset = true;
-      break;
+      return;
     }
   }
-  if (timed && !index.zoneOffsetSeen) seen.timedBeforeOffset = true;
 }
 
 /** This thread's word at the end of its half: where its records end, and the time edge they leave (its text as written). */

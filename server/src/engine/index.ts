@@ -47,7 +47,7 @@ export type { BuildOptions, OverflowRun, SearchHits } from './logIndex';
 export { FileSource, MemorySource } from './source';
 export type { LogSource } from './source';
 export { detectDialect, NotTextError } from './detect';
-export { asciiExcerpt, diagnosticFacts, diagnostics, diagnosticCounts, EXCERPT, levelLabel, levelMessage } from './diagnostics';
+export { asciiExcerpt, diagnosticFacts, diagnostics, diagnosticCounts, eachDiagnostic, EXCERPT, levelLabel, levelMessage } from './diagnostics';
 export type { LogDiagnostic, DiagnosticCode, DiagnosticCounts, DiagnosticFacts } from './diagnostics';
 export { CheckBytes, CheckHeads, writeCheckLine, writeLaterLines } from './checkLines';
 export type { CheckBodies, CheckCounts, CheckFormat, CheckLines, LineSink } from './checkLines';

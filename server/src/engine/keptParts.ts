@@ -176,7 +176,7 @@ export function serveKeptParts(kept: Map<number, IndexedPart>, order: KeptPartsO
   // Every JSON item with its `,`: this thread drops the first when it wrote none before them.
   const counts = { errors: 0, warnings: 0, written: json ? 1 : 0 };
   // One file: a line of the log is a line of the file.
-  for (const d of diagnosticFactsOf(segments, order.edge)) writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, heads, counts);
+  diagnosticFactsOf(segments, order.edge, (d) => writeCheckLine(sink, json, file, d.line + 1, d.endLine + 1, d, heads, counts));
   const lines = sink.take();
   post({ lines, errors: counts.errors, warnings: counts.warnings, written: counts.written - (json ? 1 : 0) }, lines.map((chunk) => chunk.buffer as ArrayBuffer));
 }

@@ -75,7 +75,7 @@ function inWindows(index: LogIndex, to: HalfEnd, logEnds: boolean, windowBytes: 
     note(index, seen);
     const last = logEnds && index.scannedTo >= end;
     const ready = last ? index.recordCount : held;
-    for (const d of facts.facts(index, ready, last)) write(d);
+    facts.facts(index, ready, last, write);
     facts.forget(index, ready);
     index.forget(ready);
   }
@@ -95,7 +95,7 @@ export function frontHalf(index: LogIndex, to: HalfEnd, windowBytes: number, for
   const write = (d: Parameters<typeof writeCheckLine>[5]): void => writeCheckLine(sink, format.json, format.file, d.line + 1, d.endLine + 1, d, heads, counts);
   inWindows(index, to, false, windowBytes, facts, seen, write);
   index.acceptLead(lead());
-  for (const d of facts.facts(index, index.recordCount, true)) write(d);
+  facts.facts(index, index.recordCount, true, write);
   // Records finished in the log's offset before the first that wrote one: one scan reads them in that one.
   if (seen.timedBeforeOffset && index.zoneOffsetSeen) return undefined;
   return { start: index.segmentStart(), edge: facts.edgeNow(), parserState: index.parserState, order: index.orderCounts };

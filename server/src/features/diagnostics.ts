@@ -1,7 +1,7 @@
 // LSP diagnostics from the engine's diagnostics (FORMATS §4), capped by the maxDiagnostics setting.
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import { CancelledError, diagnosticCounts, diagnostics as logDiagnostics } from '../engine';
+import { CancelledError, diagnosticCounts, eachDiagnostic } from '../engine';
 import type { LogEntry } from '../logCache';
 import type { DiagnosticSeverityName } from '../../../common/protocol';
 import { DIAGNOSTIC_SOURCE } from '../../../common/protocol';
@@ -28,12 +28,12 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, mini
   let hidden = 0;
   let nextRun = 0; // overflow runs come in line order, as the diagnostics do
   const errorsOnly = minimumSeverity === 'error';
-  for (const d of logDiagnostics(index)) {
-    if (errorsOnly && d.severity !== 'error') continue;
+  eachDiagnostic(index, (d) => {
+    if (errorsOnly && d.severity !== 'error') return true;
     if (out.length >= maxDiagnostics) {
       const counts = diagnosticCounts(index);
       hidden = (errorsOnly ? counts.errors : counts.errors + counts.warnings) - out.length;
-      break;
+      return false;
     }
     let range: Range;
     if (d.record >= 0) range = recordRange(index, d.record);
@@ -49,7 +49,8 @@ export function computeDiagnostics(entry: LogEntry, maxDiagnostics: number, mini
       source: DIAGNOSTIC_SOURCE,
       message: d.message,
     });
-  }
+    return true;
+  });
   if (hidden > 0) {
     const last = Math.max(0, index.lineCount - 1);
     out.push(

@@ -44,12 +44,12 @@ export const check: Command = {
       else {
         const markerAt = new Map(source.index.segments().flatMap((segment) => segment.overflow.map((run) => [run.startLine, run.startOffset])));
         const heads = new CheckHeads();
-        for (const d of diagnosticFacts(source.index)) {
+        diagnosticFacts(source.index, (d) => {
           const offset = d.record >= 0 ? d.index.recStartOffset[d.record] : markerAt.get(d.line) ?? 0;
           const at = source.locate(d.line, offset);
           const line = at.line + 1;
           writeCheckLine(out, json, prefixed ? source.files[at.file].display : undefined, line, line + (d.endLine - d.line), d, heads, counts);
-        }
+        });
       }
       const later = source.index.laterCheckLines?.();
       if (later !== undefined) writeLaterLines(out, json, later, counts);
