@@ -7,7 +7,7 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, dayMs, digit, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
@@ -65,37 +65,22 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     if (end - start <= BODY_COL) break;
     if (<u32>load<u8>(start + 4) != 0x2d || <u32>load<u8>(start + 7) != 0x2d || <u32>load<u8>(start + 10) != SP || <u32>load<u8>(start + 13) != COLON || <u32>load<u8>(start + 16) != COLON) break;
     if (<u32>load<u8>(start + 19) != SP || <u32>load<u8>(start + 25) != SP || <u32>load<u8>(start + 28) != SP) break;
-    const y0 = digit(load<u8>(start));
-    const y1 = digit(load<u8>(start + 1));
-    const y2 = digit(load<u8>(start + 2));
-    const y3 = digit(load<u8>(start + 3));
-    const mo0 = digit(load<u8>(start + 5));
-    const mo1 = digit(load<u8>(start + 6));
-    const d0 = digit(load<u8>(start + 8));
-    const d1 = digit(load<u8>(start + 9));
-    const h0 = digit(load<u8>(start + 11));
-    const h1 = digit(load<u8>(start + 12));
-    const m0 = digit(load<u8>(start + 14));
-    const m1 = digit(load<u8>(start + 15));
-    const s0 = digit(load<u8>(start + 17));
-    const s1 = digit(load<u8>(start + 18));
-    const z0 = digit(load<u8>(start + 21));
-    const z1 = digit(load<u8>(start + 22));
-    const z2 = digit(load<u8>(start + 23));
-    const z3 = digit(load<u8>(start + 24));
-    const l0 = digit(load<u8>(start + 26));
-    const l1 = digit(load<u8>(start + 27));
-    if (max(max(max(max(y0, y1), max(y2, y3)), max(max(mo0, mo1), max(d0, d1))), max(max(max(h0, h1), max(m0, m1)), max(max(s0, s1), max(max(z0, z1), max(max(z2, z3), max(l0, l1)))))) > 9) break;
-    const mo = mo0 * 10 + mo1;
-    const d = d0 * 10 + d1;
-    const hh = h0 * 10 + h1;
-    const mm = m0 * 10 + m1;
-    const ss = s0 * 10 + s1;
+    const yHigh = twoDigits(start);
+    const yLow = twoDigits(start + 2);
+    const mo = twoDigits(start + 5);
+    const d = twoDigits(start + 8);
+    const hh = twoDigits(start + 11);
+    const mm = twoDigits(start + 14);
+    const ss = twoDigits(start + 17);
+    const zh = twoDigits(start + 21);
+    const zm = twoDigits(start + 23);
+    const level = twoDigits(start + 26);
+    if ((yHigh | yLow | hh | mm | ss | zh | zm | level) < 0) break;
     if (mo < 1 || mo > 12 || d < 1 || hh > 23 || mm > 59 || ss > 60) break;
     // parseZone(): `±HHMM`, minutes east of UTC.
     const sign = <u32>load<u8>(start + 20);
     if (sign != 0x2b && sign != 0x2d) break;
-    const minutes = <i32>((z0 * 10 + z1) * 60 + z2 * 10 + z3);
+    const minutes = zh * 60 + zm;
     const zone = sign == 0x2b ? minutes : -minutes;
     // HOST, then SERVICE[:SESSIONID]: — a host-less record starts with the service token directly.
     let p = start + BODY_COL;
@@ -109,9 +94,8 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
       if ((<u32>load<u8>(tokEnd) != SP && tokEnd != end) || <u32>load<u8>(tokEnd - 1) != COLON) break;
     }
     // addRecord(), keyless: session 0, which the caller counts; the date's day from the caller's clock.
-    const y = <i32>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
-    const time = dayMs(y, <i32>mo, <i32>d) + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
-    writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, l0 * 10 + l1, 0);
+    const time = dayMs(yHigh * 100 + yLow, mo, d) + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
+    writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, <u32>level, 0);
     store<i16>(outZone + (<usize>r << 1), <i16>zone);
     if (hasAuth(tokEnd, end)) {
       const m = <usize>marked << 2;

@@ -11,7 +11,7 @@
 // and V8's code checks every byte read against the buffer's bounds; this module is compiled once and
 // reads bytes with plain loads (docs/PERFORMANCE.md, "CommuniGate's loop in WebAssembly").
 
-import { COLON, digit, DOT, finish, input, LEAP_SECOND, lineEnd, SP, writeRecord } from './scanCommon';
+import { COLON, digit, DOT, finish, input, LEAP_SECOND, lineEnd, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 
@@ -36,17 +36,10 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     const end = nl;
     // clockAt(): HH:MM:SS[.f{1,6}], not ending the line.
     if (end - start < 10 || <u32>load<u8>(start + 2) != COLON || <u32>load<u8>(start + 5) != COLON) break;
-    const h0 = digit(load<u8>(start));
-    const h1 = digit(load<u8>(start + 1));
-    const m0 = digit(load<u8>(start + 3));
-    const m1 = digit(load<u8>(start + 4));
-    const s0 = digit(load<u8>(start + 6));
-    const s1 = digit(load<u8>(start + 7));
-    if ((h0 > 9) | (h1 > 9) | (m0 > 9) | (m1 > 9) | (s0 > 9) | (s1 > 9)) break;
-    const hh = h0 * 10 + h1;
-    const mm = m0 * 10 + m1;
-    const ss = s0 * 10 + s1;
-    if (hh > 23 || mm > 59 || ss > 60) break;
+    const hh = twoDigits(start);
+    const mm = twoDigits(start + 3);
+    const ss = twoDigits(start + 6);
+    if (hh < 0 || mm < 0 || ss < 0 || hh > 23 || mm > 59 || ss > 60) break;
     let q = start + 8;
     let time: f64;
     const d1 = digit(load<u8>(q + 1));

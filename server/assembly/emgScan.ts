@@ -10,7 +10,7 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, digit, DOT, EVENT_ERROR, EVENT_ERROR_IS_ERROR, finish, input, lineEnd, NO_LEVEL, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, SP, writeRecord } from './scanCommon';
+import { COLON, digit, DOT, EVENT_ERROR, EVENT_ERROR_IS_ERROR, finish, input, lineEnd, NO_LEVEL, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 const OPEN: u32 = 0x28;
@@ -96,20 +96,13 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     if (n == 0 || end - start < n + 14 || memory.compare(start, date, n) != 0) break;
     const c = start + n;
     if (<u32>load<u8>(c + 2) != COLON || <u32>load<u8>(c + 5) != COLON || <u32>load<u8>(c + 8) != DOT || <u32>load<u8>(c + 12) != SP) break;
-    const h0 = digit(load<u8>(c));
-    const h1 = digit(load<u8>(c + 1));
-    const m0 = digit(load<u8>(c + 3));
-    const m1 = digit(load<u8>(c + 4));
-    const s0 = digit(load<u8>(c + 6));
-    const s1 = digit(load<u8>(c + 7));
+    const hh = twoDigits(c);
+    const mm = twoDigits(c + 3);
+    const ss = twoDigits(c + 6);
     const f0 = digit(load<u8>(c + 9));
     const f1 = digit(load<u8>(c + 10));
     const f2 = digit(load<u8>(c + 11));
-    if (max(max(max(h0, h1), max(m0, m1)), max(max(s0, s1), max(f0, max(f1, f2)))) > 9) break;
-    const hh = h0 * 10 + h1;
-    const mm = m0 * 10 + m1;
-    const ss = s0 * 10 + s1;
-    if (hh > 23 || mm > 59 || ss > 60) break;
+    if (hh < 0 || mm < 0 || ss < 0 || max(f0, max(f1, f2)) > 9 || hh > 23 || mm > 59 || ss > 60) break;
     const p = c + 13;
     // connectorHead(): `(INSTANCE) EVENT STATUS[ (INFO)]`.
     if (<u32>load<u8>(p) != OPEN) break;

@@ -7,7 +7,7 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, dayMs, digit, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] `: the stamp as the server writes it, the body after it. */
@@ -33,13 +33,6 @@ function monthOf(code: u32): i32 {
     case 0x646563: return 12; // dec
     default: return 0;
   }
-}
-
-/** The two digits at `p` as a number, or -1. */
-@inline function twoDigits(p: usize): i32 {
-  const a = digit(load<u8>(p));
-  const b = digit(load<u8>(p + 1));
-  return a <= 9 && b <= 9 ? <i32>(a * 10 + b) : -1;
 }
 
 /** Whether the bytes at `p` are `word` (ASCII) up to its length. */

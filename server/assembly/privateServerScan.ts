@@ -13,7 +13,7 @@
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, dayMs, digit, DOT, EVENT_ERROR, finish, input, LF, MALFORMED, NO_LEVEL, NO_TIME, outLevel, SP, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, DOT, EVENT_ERROR, finish, input, LF, MALFORMED, NO_LEVEL, NO_TIME, outLevel, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 const TAB: u32 = 9;
@@ -108,22 +108,15 @@ function isProblem(n: i32): bool {
  */
 function plainTime(s: usize, e: usize): f64 {
   if (e - s < 19 || <u32>load<u8>(s + 4) != DASH || <u32>load<u8>(s + 7) != DASH || (<u32>load<u8>(s + 10) != SP && <u32>load<u8>(s + 10) != T) || <u32>load<u8>(s + 13) != COLON || <u32>load<u8>(s + 16) != COLON) return NaN;
-  const y0 = digit(load<u8>(s));
-  const y1 = digit(load<u8>(s + 1));
-  const y2 = digit(load<u8>(s + 2));
-  const y3 = digit(load<u8>(s + 3));
-  const mo0 = digit(load<u8>(s + 5));
-  const mo1 = digit(load<u8>(s + 6));
-  const d0 = digit(load<u8>(s + 8));
-  const d1 = digit(load<u8>(s + 9));
-  const h0 = digit(load<u8>(s + 11));
-  const h1 = digit(load<u8>(s + 12));
-  const m0 = digit(load<u8>(s + 14));
-  const m1 = digit(load<u8>(s + 15));
-  const s0 = digit(load<u8>(s + 17));
-  const s1 = digit(load<u8>(s + 18));
-  if (max(max(max(max(y0, y1), max(y2, y3)), max(max(mo0, mo1), max(d0, d1))), max(max(max(h0, h1), max(m0, m1)), max(s0, s1))) > 9) return NaN;
-  const clock = <i32>((((h0 * 10 + h1) * 60 + m0 * 10 + m1) * 60 + s0 * 10 + s1) * 1000);
+  const yHigh = twoDigits(s);
+  const yLow = twoDigits(s + 2);
+  const mo = twoDigits(s + 5);
+  const d = twoDigits(s + 8);
+  const hh = twoDigits(s + 11);
+  const mm = twoDigits(s + 14);
+  const ss = twoDigits(s + 17);
+  if ((yHigh | yLow | mo | d | hh | mm | ss) < 0) return NaN;
+  const clock = ((hh * 60 + mm) * 60 + ss) * 1000;
   let micro: u32 = 0;
   const p = s + 19;
   if (p < e) {
@@ -136,10 +129,7 @@ function plainTime(s: usize, e: usize): f64 {
     }
     micro *= load<u32>(microScale + (<usize>n << 2));
   }
-  const y = <i32>(((y0 * 10 + y1) * 10 + y2) * 10 + y3);
-  const mo = <i32>(mo0 * 10 + mo1);
-  const d = <i32>(d0 * 10 + d1);
-  return dayMs(y, mo, d) + <f64>clock + <f64>micro / 1000;
+  return dayMs(yHigh * 100 + yLow, mo, d) + <f64>clock + <f64>micro / 1000;
 }
 
 /** What readCells found besides the cells: where the line ends (its LF) and its first separator (a TAB, or the LF). */

@@ -106,6 +106,13 @@ export function markEndAt(): usize { return outMarkEnd; }
   return c - 0x30;
 }
 
+/** The two digits at `p` as a number, or -1. */
+@inline export function twoDigits(p: usize): i32 {
+  const a = digit(load<u8>(p));
+  const b = digit(load<u8>(p + 1));
+  return a <= 9 && b <= 9 ? <i32>(a * 10 + b) : -1;
+}
+
 /** Where the line starting at `p` ends (its LF), or `stop` when none does before it. */
 @inline export function lineEnd(p: usize, stop: usize): usize {
   const lf = i8x16.splat(<i8>LF);
