@@ -12,6 +12,8 @@ export let outWall: usize = 0;
 export let outLevel: usize = 0;
 export let outSeverity: usize = 0;
 export let outFlags: usize = 0;
+/** Keyed scans: each record's session. */
+export let outSession: usize = 0;
 /** Zoned scans: each record's zone offset (minutes east of UTC). */
 export let outZone: usize = 0;
 /** Scans that leave part of a record to the caller: the records it is to finish, and a range of each line. */
@@ -72,7 +74,7 @@ export function dayMs(y: i32, m: i32, d: i32): f64 {
 export function layout(inputBytes: i32, recordSlots: i32, levels: i32): void {
   const slots = <usize>recordSlots;
   // 16 bytes of slack after the input: the line-end search loads 16 at a time.
-  input = heap.alloc(<usize>inputBytes + 16 + <usize>levels + 16 + slots * 35);
+  input = heap.alloc(<usize>inputBytes + 16 + <usize>levels + 16 + slots * 39);
   severity = input + <usize>inputBytes + 16;
   outWall = (severity + <usize>levels + 15) & ~15;
   outLine = outWall + slots * 8;
@@ -80,7 +82,8 @@ export function layout(inputBytes: i32, recordSlots: i32, levels: i32): void {
   outMarkRecord = outOffset + slots * 4;
   outMarkFrom = outMarkRecord + slots * 4;
   outMarkEnd = outMarkFrom + slots * 4;
-  outBodyCol = outMarkEnd + slots * 4;
+  outSession = outMarkEnd + slots * 4;
+  outBodyCol = outSession + slots * 4;
   outZone = outBodyCol + slots * 2;
   outLevel = outZone + slots * 2;
   outSeverity = outLevel + slots;
@@ -100,6 +103,7 @@ export function zoneAt(): usize { return outZone; }
 export function markRecordAt(): usize { return outMarkRecord; }
 export function markFromAt(): usize { return outMarkFrom; }
 export function markEndAt(): usize { return outMarkEnd; }
+export function sessionAt(): usize { return outSession; }
 
 /** The value of a digit byte; above 9 for any other byte. */
 @inline export function digit(c: u32): u32 {

@@ -25,6 +25,13 @@ export class KeyTable {
   /** Pool bounds of key `id`: `[bounds[2 id], bounds[2 id + 1])`. */
   private bounds = new Uint32Array(512);
   private poolUsed = 0;
+  /**
+   * Keys in the slots: those from here on were appended by a WebAssembly scan that looks its keys up
+   * in a table of its own (appendKeys), and are put in the slots only when this table is next asked.
+   */
+  private slotted = 0;
+  /** The slots reserve asked for (made by settle). */
+  private slotsWanted = 0;
   /** Whether the pool, bounds and hashes grow over SharedArrayBuffers (shareArrays). */
   private shared = false;
   /** Keys decoded so far, by id (holes where none was asked for). */
@@ -80,6 +87,11 @@ export class KeyTable {
     return { pool: this.pool, start: this.bounds[2 * id], end: this.bounds[2 * id + 1] };
   }
 
+  /** Key `id`'s hash (hashKey's). */
+  hashOf(id: number): number {
+    return this.hashes[id];
+  }
+
   /** The key's bytes (a view into the pool: do not keep it past the next intern). */
   bytesOf(id: number): Uint8Array {
     return this.pool.subarray(this.bounds[2 * id], this.bounds[2 * id + 1]);
@@ -111,6 +123,7 @@ export class KeyTable {
   }
 
   private lookup(buf: Uint8Array, start: number, end: number, h: number): number {
+    if (this.slotted < this.count || this.slotsWanted > this.slots.length) this.settle();
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     let slot = h & mask;
@@ -125,6 +138,7 @@ export class KeyTable {
 
   /** The id of the key `buf[start, end)` whose hash is `h` (hashKey's), or -1 when absent (nothing is added). */
   idOf(buf: Uint8Array, start: number, end: number, h: number): number {
+    if (this.slotted < this.count || this.slotsWanted > this.slots.length) this.settle();
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
@@ -142,6 +156,7 @@ export class KeyTable {
 
   /** The table as it is (its arrays, not copies), for another thread to take over with fromTable instead of interning every key again. */
   exportTable(): KeyTableState {
+    if (this.slotted < this.count || this.slotsWanted > this.slots.length) this.settle();
     return { count: this.count, poolUsed: this.poolUsed, slots: this.slots, hashes: this.hashes, pool: this.pool, bounds: this.bounds };
   }
 
@@ -154,6 +169,7 @@ export class KeyTable {
     table.hashes = state.hashes;
     table.pool = state.pool;
     table.bounds = state.bounds;
+    table.slotted = state.count;
     return table;
   }
 
@@ -170,10 +186,11 @@ export class KeyTable {
     if (this.pool.length < poolBytes) this.pool = resized(this.pool, Math.ceil(poolBytes), this.poolUsed, this.shared);
     if (this.bounds.length < 2 * keys) this.bounds = resized(this.bounds, 2 * keys, 2 * this.count, this.shared);
     if (this.hashes.length < keys) this.hashes = resized(this.hashes, keys, this.count, this.shared);
-    // Slots for `keys` at most three quarters full (two numbers a slot), a power of two.
+    // Slots for `keys` at most three quarters full (two numbers a slot), a power of two: made when the
+    // table is next asked (settle), so that a table whose keys a WebAssembly scan looks up never makes them.
     let slots = this.slots.length;
     while (keys * 8 > slots * 3) slots *= 2;
-    if (slots > this.slots.length) this.rehash(slots);
+    if (slots > this.slotsWanted) this.slotsWanted = slots;
   }
 
   /**
@@ -222,6 +239,7 @@ export class KeyTable {
     this.poolUsed += len;
     this.slots[2 * slot] = h;
     this.slots[2 * slot + 1] = id;
+    this.slotted = this.count;
     // At most three quarters of the slots taken (slots.length holds two numbers a slot).
     if (this.count * 8 > this.slots.length * 3) this.rehash();
     return id;
@@ -238,6 +256,54 @@ export class KeyTable {
       slots[2 * slot + 1] = id;
     }
     this.slots = slots;
+    this.slotted = this.count;
+  }
+
+  /** Puts the keys appended since (appendKeys) in the slots, made as many as reserve asked for. */
+  private settle(): void {
+    let length = Math.max(this.slots.length, this.slotsWanted);
+    while (this.count * 8 > length * 3) length *= 2;
+    if (length > this.slots.length) {
+      this.rehash(length);
+      return;
+    }
+    const slots = this.slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let id = this.slotted; id < this.count; id++) {
+      const h = this.hashes[id];
+      let slot = h & mask;
+      while (slots[2 * slot + 1] >= 0) slot = (slot + 1) & mask;
+      slots[2 * slot] = h;
+      slots[2 * slot + 1] = id;
+    }
+    this.slotted = this.count;
+  }
+
+  /**
+   * Appends `n` keys new to this table, numbered from size on: key i's bytes are
+   * `pool[entries[4 i + 1], entries[4 i + 2])`, one after the other, and its hash (hashKey's)
+   * `entries[4 i + 3]` (a WebAssembly scan's keys, keyedScan.ts). They reach the slots when the table
+   * is next asked (settle): a scan whose keys are looked up elsewhere never pays for them.
+   */
+  appendKeys(pool: Uint8Array, entries: Uint32Array, n: number): void {
+    if (n === 0) return;
+    const from = entries[1];
+    const to = entries[4 * (n - 1) + 2];
+    const used = this.poolUsed;
+    if (used + (to - from) > this.pool.length) this.pool = grow(this.pool, used + (to - from), this.shared);
+    this.pool.set(pool.subarray(from, to), used);
+    const count = this.count;
+    if (count + n > this.hashes.length) this.hashes = grow(this.hashes, count + n, this.shared);
+    if (2 * (count + n) > this.bounds.length) this.bounds = grow(this.bounds, 2 * (count + n), this.shared);
+    const { hashes, bounds } = this;
+    const shift = used - from;
+    for (let i = 0; i < n; i++) {
+      bounds[2 * (count + i)] = entries[4 * i + 1] + shift;
+      bounds[2 * (count + i) + 1] = entries[4 * i + 2] + shift;
+      hashes[count + i] = entries[4 * i + 3];
+    }
+    this.count = count + n;
+    this.poolUsed = used + (to - from);
   }
 }
 

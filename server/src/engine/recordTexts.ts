@@ -36,6 +36,15 @@ export class RecordTexts extends OrderedStore {
     return this.source.readTransient?.(start, end) ?? this.source.read(start, end);
   }
 
+  /**
+   * Where the session's component is the first bytes of its key `pool[start, end)` (Dialect.componentPrefix):
+   * their length; 0 where componentOf must be asked.
+   */
+  componentPrefixOf(pool: Uint8Array, start: number, end: number): number {
+    const prefix = this.dialect.componentPrefix;
+    return prefix !== undefined && this.parser.componentOf === undefined ? prefix(pool, start, end) : 0;
+  }
+
   /** The outline group of a session (FORMATS §2: CommuniGate NAME, Axigen service, EMG instance…). */
   componentOf(session: number): string {
     const prefix = this.dialect.componentPrefix;

@@ -6,7 +6,8 @@ import type { Dialect, FastRecords, FastScan, HeaderScratch, LineParser } from '
 import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
-import { communigateWasmScan } from '../wasm/communigateScan';
+import { communigateKeyedScan, communigateWasmScan } from '../wasm/communigateScan';
+import type { WasmKeyedScan } from '../wasm/keyedScan';
 import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
@@ -213,18 +214,44 @@ class CommunigateFastScan extends KeylessWasmScan implements FastScan {
   private readonly range = [0, 0];
   /** The WebAssembly scan (wasm/communigateScan.ts), for keyless indexes. */
   protected readonly wasm: KeylessWasm;
+  /**
+   * The keyed index's WebAssembly scan, made at its first keyed scan (an instance of its own: its
+   * memory holds the index's keys); null where it cannot be made or once it could not take a key.
+   */
+  private keyed: WasmKeyedScan | null | undefined;
+  /** The chunk the scanner holds (beginChunk), for the keyed scan made during it. */
+  private chunk: Buffer | undefined;
 
-  /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
+  /** `wasm` false: the JavaScript loop below for every index (the tests compare the two). */
   constructor(wasm = true) {
     super();
     this.wasm = new KeylessWasm(wasm ? () => communigateWasmScan(LEVEL_SEVERITY) : undefined);
+    this.keyed = wasm ? undefined : null;
+  }
+
+  override beginChunk(buf: Buffer): void {
+    super.beginChunk(buf);
+    this.chunk = buf;
+    this.keyed?.beginChunk(buf);
+  }
+
+  override endChunk(): void {
+    super.endChunk();
+    this.chunk = undefined;
+    this.keyed?.endChunk();
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
-    // Keyless indexes (msglog check) only: with keys, interning them and counting their sessions is
-    // most of the loop's time, and the WebAssembly scan was no quicker (docs/PERFORMANCE.md).
-    const wasm = out.keyless ? this.wasm.get() : undefined;
-    if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out);
+    if (out.keyless) {
+      const wasm = this.wasm.get();
+      if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out);
+    } else {
+      if (this.keyed === undefined) {
+        this.keyed = communigateKeyedScan(LEVEL_SEVERITY);
+        if (this.chunk !== undefined) this.keyed?.beginChunk(this.chunk);
+      }
+      if (this.keyed !== null && this.keyed.usable) return this.keyed.scanKeyed(buf, pos, stop, base, out);
+    }
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
     const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys, keyless } = out;
     const capacity = recStartLine.length;

@@ -47,7 +47,7 @@ export class JsonBytes {
   buf: Buffer = chunkBuffer();
   pos = 0;
   /** `buf` as a DataView, for copying four bytes at a time. */
-  private view = viewOf(this.buf);
+  view = viewOf(this.buf);
   /** The last source of bytesString and its DataView (a log window: it changes every few MiB). */
   private src: Uint8Array = this.buf;
   private srcView = this.view;
@@ -264,7 +264,7 @@ function needsEscape(x: number): boolean {
 }
 
 /** Writes a 32-bit non-negative integer's digits at `p`; returns the end. */
-function smallInt(b: Buffer, p: number, n: number): number {
+export function smallInt(b: Uint8Array, p: number, n: number): number {
   let digits = 1;
   for (let v = n; v >= 10; v = (v / 10) | 0) digits++;
   let e = p + digits;

@@ -54,20 +54,23 @@ export interface ScanSetup {
 }
 
 export class WasmKeylessScan<E extends ScanExports = ScanExports> {
-  private readonly input: Uint8Array;
+  // Views of the module's regions, made again when its memory grows (a keyed scan's keys: keyedScan.ts).
+  private input!: Uint8Array;
   /** The input region as a Buffer, to read chunks into (FastScan.chunkRoom): those are scanned where they lie. */
-  readonly room: Buffer;
-  private readonly line: Uint32Array;
-  private readonly offset: Uint32Array;
-  private readonly bodyCol: Uint16Array;
-  private readonly wall: Float64Array;
-  private readonly level: Uint8Array;
-  private readonly severity: Uint8Array;
-  private readonly flags: Uint8Array;
-  private readonly zone: Int16Array;
-  private readonly markRecord: Uint32Array;
-  private readonly markFrom: Uint32Array;
-  private readonly markEnd: Uint32Array;
+  room!: Buffer;
+  private line!: Uint32Array;
+  private offset!: Uint32Array;
+  private bodyCol!: Uint16Array;
+  private wall!: Float64Array;
+  private level!: Uint8Array;
+  private severity!: Uint8Array;
+  private flags!: Uint8Array;
+  private zone!: Int16Array;
+  protected markRecord!: Uint32Array;
+  protected markFrom!: Uint32Array;
+  protected markEnd!: Uint32Array;
+  /** The memory the views are of. */
+  private memory!: ArrayBuffer;
   /** The chunk whose bytes stay as they are (beginChunk), and which of them the input region holds. */
   private chunk: Buffer | undefined;
   private copiedFrom = 0;
@@ -79,11 +82,18 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
     private readonly setup: ScanSetup,
   ) {
     exports.layout(INPUT_BYTES, RECORD_SLOTS, setup.levelSeverity.length);
-    // Views made once: the memory does not grow after layout().
+    new Uint8Array(exports.memory.buffer, exports.severityAt(), setup.levelSeverity.length).set(setup.levelSeverity);
+    this.makeViews();
+  }
+
+  /** The views of the module's regions, made again when its memory has grown since (a keyless scan's never does after layout()). */
+  protected makeViews(): void {
+    const { exports } = this;
     const memory = exports.memory.buffer;
+    if (memory === this.memory) return;
+    this.memory = memory;
     this.input = new Uint8Array(memory, exports.inputAt(), INPUT_BYTES);
     this.room = Buffer.from(memory, exports.inputAt(), INPUT_BYTES);
-    new Uint8Array(memory, exports.severityAt(), setup.levelSeverity.length).set(setup.levelSeverity);
     this.line = new Uint32Array(memory, exports.lineAt(), RECORD_SLOTS);
     this.offset = new Uint32Array(memory, exports.offsetAt(), RECORD_SLOTS);
     this.bodyCol = new Uint16Array(memory, exports.bodyColAt(), RECORD_SLOTS);
@@ -119,7 +129,12 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
    * it takes.
    */
   scanKeyless(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords, jsLoop?: FastScan['scan']): number {
-    const { exports, input } = this;
+    return this.run(buf, pos, stop, base, out, jsLoop);
+  }
+
+  /** scanKeyless's loop, over the module's scan (callScan) and the copy of its records (take). */
+  protected run(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords, jsLoop?: FastScan['scan']): number {
+    const { exports } = this;
     const zoned = this.setup.zoned === true;
     // A zoned scan runs once the index stores offsets (canAppendFast), as the JavaScript loop does.
     if (zoned && out.offsets === undefined) return pos;
@@ -133,14 +148,14 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
       // calls again after each line it reads itself: a chunk copied at each would be copied many times).
       if (buf !== this.chunk || pos < this.copiedFrom || pos >= this.copiedTo) {
         const length = Math.min(stop - pos, INPUT_BYTES);
-        input.set(buf.subarray(pos, pos + length));
+        this.input.set(buf.subarray(pos, pos + length));
         this.copiedFrom = pos;
         this.copiedTo = pos + length;
       }
       const from = this.copiedFrom;
       const pieceEnd = Math.min(stop, this.copiedTo);
       const room = Math.min(capacity - r, RECORD_SLOTS);
-      const at = from + exports.scan(pos - from, pieceEnd - from, room, line, (base + from) >>> 0, prevWall);
+      const at = from + this.callScan(pos - from, pieceEnd - from, room, line, (base + from) >>> 0, prevWall, out);
       const n = exports.records.value as number;
       if (n > 0) {
         this.take(out, r, n, buf, from);
@@ -173,8 +188,21 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
     return pos;
   }
 
+  /** The module's scan of input[pos, stop) (ScanExports.scan): where it stopped. */
+  protected callScan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number, _out: FastRecords): number {
+    return this.exports.scan(pos, stop, room, line, base, prevWall);
+  }
+
   /** Copies the `n` records the last scan wrote into `out` at record `r`, all in session 0; `buf[from]` is the input region's first byte. */
-  private take(out: FastRecords, r: number, n: number, buf: Uint8Array, from: number): void {
+  protected take(out: FastRecords, r: number, n: number, buf: Uint8Array, from: number): void {
+    this.takeFields(out, r, n, buf, from);
+    if (out.sessionRecordCount[0] === 0) out.sessionFirst[0] = r;
+    out.sessionLast[0] = r + n - 1;
+    out.sessionRecordCount[0] += n;
+  }
+
+  /** The fields of take but the records' sessions. */
+  protected takeFields(out: FastRecords, r: number, n: number, buf: Uint8Array, from: number): void {
     out.recStartLine.set(this.line.subarray(0, n), r);
     out.recStartOffset.set(this.offset.subarray(0, n), r);
     out.recBodyCol.set(this.bodyCol.subarray(0, n), r);
@@ -189,9 +217,6 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
     const finishMarked = this.setup.finishMarked;
     const marks = this.exports.marks.value as number;
     for (let m = 0; m < marks && finishMarked !== undefined; m++) finishMarked(out, r + this.markRecord[m], buf, from + this.markFrom[m], from + this.markEnd[m]);
-    if (out.sessionRecordCount[0] === 0) out.sessionFirst[0] = r;
-    out.sessionLast[0] = r + n - 1;
-    out.sessionRecordCount[0] += n;
   }
 }
 
@@ -253,15 +278,23 @@ export abstract class KeylessWasmScan implements Pick<FastScan, 'beginChunk' | '
   }
 }
 
+/** Each module compiled on this thread, by its bytes (base64): a keyed index makes an instance of its own. */
+const compiled = new Map<string, WebAssembly.Module>();
+
 /**
  * A scan module's instance, or null when WebAssembly scans are turned off (WASM_SCAN_SETTING) or
  * cannot be made here (a runtime without WebAssembly, or too little memory): the JavaScript loop is as
- * exact.
+ * exact. `Scan`: the runner to make of it.
  */
-export function makeWasmScan<E extends ScanExports = ScanExports>(base64: string, setup: ScanSetup): WasmKeylessScan<E> | null {
+export function makeWasmScan<E extends ScanExports = ScanExports, S extends WasmKeylessScan<E> = WasmKeylessScan<E>>(
+  base64: string,
+  setup: ScanSetup,
+  Scan: new (exports: E, setup: ScanSetup) => S = WasmKeylessScan as unknown as new (exports: E, setup: ScanSetup) => S,
+): S | null {
   if (process.env[WASM_SCAN_SETTING] === '0') return null;
   try {
-    const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+    let module = compiled.get(base64);
+    if (module === undefined) compiled.set(base64, (module = new WebAssembly.Module(Buffer.from(base64, 'base64'))));
     const instance = new WebAssembly.Instance(module, {
       env: {
         ...setup.imports,
@@ -270,7 +303,7 @@ export function makeWasmScan<E extends ScanExports = ScanExports>(base64: string
         },
       },
     });
-    return new WasmKeylessScan(instance.exports as unknown as E, setup);
+    return new Scan(instance.exports as unknown as E, setup);
   } catch {
     return null;
   }

@@ -1,0 +1,116 @@
+// CommuniGate's fused scan for keyed indexes (`msglog sessions`, the server, the export) in
+// WebAssembly: the module also reads each record's session key and numbers it from a copy of the
+// index's key table in its own memory (server/assembly/keyTable.ts), so that a record costs no call
+// and no lookup in JavaScript. The copy follows the index's table: keys the index interned itself
+// (lines the module leaves to it) are added to it before each scan; keys the module added are interned
+// in the index's table after it, in order, so that both number them alike. A new key table (a store
+// that forgot its sessions) starts the copy again.
+import type { KeyTable } from '../keyTable';
+import type { FastRecords } from '../types';
+import { WasmKeylessScan } from './wasmScan';
+import type { ScanExports, ScanSetup } from './wasmScan';
+
+/** What a keyed scan's module exports besides ScanExports (communigateScan.ts, keyTable.ts). */
+export interface KeyedScanExports extends ScanExports {
+  readonly keyCount: WebAssembly.Global;
+  readonly freshCount: WebAssembly.Global;
+  readonly keysFull: WebAssembly.Global;
+  scanKeyed(pos: number, stop: number, room: number, line: number, base: number, prevWall: number, sessionSlots: number): number;
+  sessionAt(): number;
+  resetKeys(): void;
+  addKey(length: number, fnv: number): number;
+  scratchAt(): number;
+  scratchBytes(): number;
+  freshAt(): number;
+  freshPoolAt(): number;
+}
+
+/** A new key in the module's list (keyTable.ts): 0, its bytes' bounds in the list's pool, its FNV-1a hash. */
+const ENTRY_WORDS = 4;
+
+export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
+  /** The index's key table the module's copy follows, and how many of its keys the copy holds. */
+  private table: KeyTable | undefined = undefined;
+  private held = 0;
+  private session!: Uint32Array;
+
+  constructor(exports: KeyedScanExports, setup: ScanSetup) {
+    super(exports, setup);
+    exports.resetKeys();
+    this.makeViews();
+  }
+
+  protected override makeViews(): void {
+    super.makeViews();
+    const { exports } = this;
+    this.session = new Uint32Array(exports.memory.buffer, exports.sessionAt(), this.markEnd.length);
+  }
+
+  /** False once the module's copy could not take a key (too many, or too many bytes): the JavaScript loop reads the rest. */
+  get usable(): boolean {
+    return (this.exports.keysFull.value as number) === 0;
+  }
+
+  /** FastScan.scan for a keyed index (scanKeyless's loop, each record in its own session). */
+  scanKeyed(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
+    if (!this.follow(out.keys)) return pos;
+    return this.run(buf, pos, stop, base, out);
+  }
+
+  /** Brings the module's copy up to `keys`: false when a key does not fit (the JavaScript loop then reads on). */
+  private follow(keys: KeyTable): boolean {
+    const { exports } = this;
+    if (keys !== this.table || keys.size < this.held) {
+      exports.resetKeys();
+      this.table = keys;
+      this.held = 0;
+    }
+    const room = exports.scratchBytes();
+    let scratch: Uint8Array | undefined;
+    for (; this.held < keys.size; this.held++) {
+      const { pool, start, end } = keys.boundsOf(this.held);
+      if (end - start > room) return false;
+      // Adding a key may grow the module's memory: the view is made again then.
+      if (scratch === undefined || scratch.buffer !== exports.memory.buffer) scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), room);
+      scratch.set(pool.subarray(start, end));
+      if (exports.addKey(end - start, keys.hashOf(this.held)) === 0) return false;
+    }
+    this.makeViews();
+    return this.usable;
+  }
+
+  protected override callScan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number, out: FastRecords): number {
+    const at = this.exports.scanKeyed(pos, stop, room, line, base, prevWall, out.sessionFirst.length);
+    // Keys added by the module: interned in the index's table under the same numbers.
+    this.makeViews();
+    const count = this.exports.keyCount.value as number;
+    if (count > this.held) this.intern(out.keys, count);
+    return at;
+  }
+
+  /** Interns the keys the last scan added (its list of them: their bytes and hashes, in order). */
+  private intern(keys: KeyTable, count: number): void {
+    const { exports } = this;
+    const memory = exports.memory.buffer;
+    const n = count - this.held;
+    if (keys.size !== this.held || (exports.freshCount.value as number) !== n) throw new Error(`a keyed WebAssembly scan listed ${exports.freshCount.value as number} new keys of ${n}, the index holding ${keys.size} of its ${this.held}`);
+    keys.appendKeys(new Uint8Array(memory, exports.freshPoolAt()), new Uint32Array(memory, exports.freshAt(), n * ENTRY_WORDS), n);
+    this.held = count;
+  }
+
+  /** take, each record in the session the module gave it; a SIPDATA record's Call-ID its session's dialog (the module marks them). */
+  protected override take(out: FastRecords, r: number, n: number, buf: Uint8Array, from: number): void {
+    this.takeFields(out, r, n, buf, from);
+    const sessions = this.session.subarray(0, n);
+    out.recSession.set(sessions, r);
+    const { sessionFirst, sessionLast, sessionRecordCount } = out;
+    for (let i = 0; i < n; i++) {
+      const s = sessions[i];
+      if (sessionRecordCount[s] === 0) sessionFirst[s] = r + i;
+      sessionLast[s] = r + i;
+      sessionRecordCount[s]++;
+    }
+    const marks = this.exports.marks.value as number;
+    for (let m = 0; m < marks; m++) out.sessionDialog.addBytes(sessions[this.markRecord[m]], buf, from + this.markFrom[m], from + this.markEnd[m]);
+  }
+}
