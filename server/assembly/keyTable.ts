@@ -5,8 +5,8 @@
 // FNV-1a hash (the index's table's) for the caller to intern after it, in order, under the same numbers.
 //
 // Keys of the form NAME-DIGITS (CommuniGate's `IMAP-702175`: a name of at most 8 bytes, at most 6
-// digits) are not hashed: each NAME and count of digits has a block of its own, an array indexed by
-// the number (directEntry), which holds 1 + the key's number. Such numbers count up through a day, so
+// digits) are not hashed: each NAME and count of digits has a block of its own (the first 64 met), an
+// array indexed by the number (directEntry), which holds 1 + the key's number. Such numbers count up through a day, so
 // a new key's place lies next to the last one's: a hashed key's slot lies anywhere in a table of
 // megabytes, and learning that a new key is absent cost a miss of the caches (and of the TLB) per key,
 // a third of the scan of a 1 GB list. Nor are their bytes kept once listed: the NAME, the count of
@@ -19,20 +19,26 @@
 // by copies (the allocator cannot free) would hold every smaller copy as well. The slots are rehashed
 // into a new table as they fill (the old one is left: together they are no larger than the last).
 
-/** A hashed key's entry: its hash, where its bytes start and end in the pool, and its number. */
-const ENTRY_BYTES: usize = 16;
-const ENTRIES: usize = 512 << 20;
-const MAX_HASHED: u32 = 8 << 20;
-const POOL: usize = ENTRIES + (<usize>MAX_HASHED) * ENTRY_BYTES;
-const MAX_POOL: u32 = 512 << 20;
-/** The NAME-DIGITS blocks: 1 + a key's number by the DIGITS' value (at most 6 digits), for as many NAMEs. */
-const DIRECT: usize = POOL + <usize>MAX_POOL;
+/**
+ * The regions, each far enough past the last for what it may hold: below them the allocator's (the
+ * scan's regions, the fresh list, the slots: at most twice the last table, MAX_HASHED keys three
+ * quarters full, 128 MiB), then the NAME-DIGITS blocks (1 + a key's number by the DIGITS' value, at
+ * most 6 digits, for as many NAMEs), the places taken in them (one per NAME-DIGITS key, to clear them
+ * when the keys are forgotten), the hashed keys' entries (their hash, where their bytes start and end
+ * in the pool, their number) and their bytes. A log's keys beyond these (a key a record for tens of
+ * millions of records) are the index's to intern: the module stops (keysFull).
+ */
+const DIRECT: usize = 160 << 20;
 const DIRECT_NUMBERS: usize = 1_000_000;
 const DIRECT_BLOCKS: u32 = 64;
 const BLOCK_BYTES: usize = DIRECT_NUMBERS << 2;
-/** The places in the blocks taken, one per NAME-DIGITS key (to clear them when the keys are forgotten). */
 const PLACED: usize = DIRECT + <usize>DIRECT_BLOCKS * BLOCK_BYTES;
 const MAX_PLACED: u32 = 16 << 20;
+const ENTRY_BYTES: usize = 16;
+const ENTRIES: usize = PLACED + (<usize>MAX_PLACED << 2);
+const MAX_HASHED: u32 = 4 << 20;
+const POOL: usize = ENTRIES + (<usize>MAX_HASHED) * ENTRY_BYTES;
+const MAX_POOL: u32 = 128 << 20;
 /** Room for one key the caller adds (addKey), with slack for the hash's 8-byte loads. */
 const SCRATCH_BYTES: u32 = 64 << 10;
 /**
@@ -174,15 +180,19 @@ export function addKey(length: u32, fnv: u32): bool {
   if (nameLength > 8 || digitCount > 6) return 0;
   const bits = nameLength == 8 ? load<u64>(name) : load<u64>(name) & ((<u64>1 << (<u64>nameLength << 3)) - 1);
   const shape = <u32>(nameLength | (digitCount << 4));
-  const b = <u32>(((bits ^ (<u64>shape << 56)) * 0x9e3779b97f4a7c15) >> 58);
-  const block = blocks + (<usize>b << 4);
+  // The NAME's block: the first of the blocks from its hash's on that holds it, or is free (taken now).
+  let b = <u32>(((bits ^ (<u64>shape << 56)) * 0x9e3779b97f4a7c15) >> 58);
+  let block = blocks + (<usize>b << 4);
+  for (let tried: u32 = 1; load<u32>(block, 12) != 0 && (load<u64>(block) != bits || load<u32>(block, 8) != shape); tried++) {
+    if (tried == DIRECT_BLOCKS) return 0;
+    b = (b + 1) & (DIRECT_BLOCKS - 1);
+    block = blocks + (<usize>b << 4);
+  }
   if (load<u32>(block, 12) == 0) {
     if (!reach(DIRECT + (<usize>b + 1) * BLOCK_BYTES)) return 0;
     store<u64>(block, bits);
     store<u32>(block, shape, 8);
     store<u32>(block, 1, 12);
-  } else if (load<u64>(block) != bits || load<u32>(block, 8) != shape) {
-    return 0;
   }
   let number: usize = 0;
   for (let p = digits; p < digits + digitCount; p++) number = number * 10 + <usize>(load<u8>(p) - 0x30);
