@@ -14,7 +14,7 @@
 
 import { COLON, digit, DOT, finish, input, LEAP_SECOND, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outSession, SP, twoDigits, writeRecord } from './scanCommon';
 import { clearFresh, directEntry, directNumber, keyNumber, nameChar, sameRange, scratchAt, scratchBytes } from './keyTable';
-export { addKey, freshAt, freshCount, freshPoolAt, keyCount, keysFull, resetKeys, scratchAt, scratchBytes } from './keyTable';
+export { addKey, findKey, freshAt, freshCount, freshPoolAt, keyCount, keysFull, resetKeys, scratchAt, scratchBytes } from './keyTable';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, sessionAt, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 
@@ -180,7 +180,7 @@ export function scanKeyed(pos: i32, stop: i32, room: i32, line: u32, base: u32, 
     const keyLength = <u32>(keyEnd - keyStart);
     let s = lastSession;
     if (keyLength != lastLength || keyStart == keyEnd || !sameRange(lastKey, keyStart, keyLength)) {
-      const direct = digitsAt == 0 ? 0 : directEntry(keyStart, digitsAt - 1 - keyStart, digitsAt, keyEnd - digitsAt);
+      const direct: usize = digitsAt == 0 ? 0 : directEntry(keyStart, digitsAt - 1 - keyStart, digitsAt, keyEnd - digitsAt);
       s = direct != 0 ? directNumber(direct, keyStart, keyLength, sessionSlots) : keyNumber(keyStart, keyLength, sessionSlots);
       if (s < 0 || <u32>s >= sessionSlots) break;
       // A key composed in the scratch region is not there for the next record.

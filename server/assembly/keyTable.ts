@@ -134,6 +134,25 @@ export function addKey(length: u32, fnv: u32): bool {
   return insertHashed(scratch, length, h, i) >= 0;
 }
 
+/** The number of the key in the scratch region (`length` bytes), or -1 when it is not held: nothing is added. */
+export function findKey(length: u32): i32 {
+  let n: u32 = 0;
+  while (n < length && nameChar(<u32>load<u8>(scratch + n))) n++;
+  let d = n + 1;
+  while (d < length && <u32>load<u8>(scratch + d) - 0x30 <= 9) d++;
+  if (n > 0 && n + 1 < length && <u32>load<u8>(scratch + n) == 0x2d && d == length) {
+    const place = directEntry(scratch, n, scratch + n + 1, length - n - 1);
+    if (place != 0) return <i32>load<u32>(place) - 1;
+  }
+  const h = keyHash(scratch, length);
+  let i = h & mask;
+  for (let v = load<u32>(slots + (<usize>i << 3), 4); v != 0; v = load<u32>(slots + (<usize>i << 3), 4)) {
+    if (load<u32>(slots + (<usize>i << 3)) == h && sameBytes(ENTRIES + <usize>(v - 1) * ENTRY_BYTES, scratch, length)) return <i32>load<u32>(ENTRIES + <usize>(v - 1) * ENTRY_BYTES, 12);
+    i = (i + 1) & mask;
+  }
+  return -1;
+}
+
 /**
  * The number of the hashed key `[start, start + length)` (bytes in this module's memory, readable 8
  * bytes past its end), added when new unless `limit` keys are held already: -1 then, or when it does

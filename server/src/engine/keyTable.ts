@@ -2,6 +2,8 @@
 // a string only when something asks for it (a day's log has over a million sessions).
 
 const EMPTY_SLOT = -1;
+/** A finder's answer when it cannot tell whether it has a key (KeyTable.setFinder). */
+export const UNKNOWN = -2;
 const RECENT_MASK = 1023;
 
 /** A KeyTable's own arrays and counts, to hand over whole (exportTable, fromTable). */
@@ -32,6 +34,12 @@ export class KeyTable {
   private slotted = 0;
   /** The slots reserve asked for (made by settle). */
   private slotsWanted = 0;
+  /**
+   * Where the keys appended without their slots are looked up by the lines read one by one (a keyed
+   * WebAssembly scan's copy of this table: setFinder): the number of the key `buf[start, end)`, -1 when
+   * it is new, UNKNOWN when it cannot tell (the slots are made then).
+   */
+  private finder: ((buf: Uint8Array, start: number, end: number) => number) | undefined;
   /** Whether the pool, bounds and hashes grow over SharedArrayBuffers (shareArrays). */
   private shared = false;
   /** Keys decoded so far, by id (holes where none was asked for). */
@@ -123,6 +131,11 @@ export class KeyTable {
   }
 
   private lookup(buf: Uint8Array, start: number, end: number, h: number): number {
+    if (this.slotted < this.count && this.finder !== undefined) {
+      // Keys appended without their slots: asked where they are kept, not put in the slots for one line.
+      const id = this.finder(buf, start, end);
+      if (id !== UNKNOWN) return id >= 0 ? id : this.appendOne(buf, start, end, h);
+    }
     if (this.slotted < this.count || this.slotsWanted > this.slots.length) this.settle();
     const slots = this.slots;
     const mask = (slots.length >> 1) - 1;
@@ -277,6 +290,28 @@ export class KeyTable {
       slots[2 * slot + 1] = id;
     }
     this.slotted = this.count;
+  }
+
+  /** Has the lines read one by one look keys up with `finder` while keys wait for their slots (undefined: in the slots). */
+  setFinder(finder: ((buf: Uint8Array, start: number, end: number) => number) | undefined): void {
+    this.finder = finder;
+  }
+
+  /** Appends the new key `buf[start, end)`, hashed `h`, without its slot (as appendKeys): its number. */
+  private appendOne(buf: Uint8Array, start: number, end: number, h: number): number {
+    const id = this.count;
+    const used = this.poolUsed;
+    const n = end - start;
+    if (used + n > this.pool.length) this.pool = grow(this.pool, used + n, this.shared);
+    for (let i = 0; i < n; i++) this.pool[used + i] = buf[start + i];
+    if (id >= this.hashes.length) this.hashes = grow(this.hashes, id + 1, this.shared);
+    if (2 * id + 2 > this.bounds.length) this.bounds = grow(this.bounds, 2 * id + 2, this.shared);
+    this.hashes[id] = h;
+    this.bounds[2 * id] = used;
+    this.bounds[2 * id + 1] = used + n;
+    this.poolUsed = used + n;
+    this.count = id + 1;
+    return id;
   }
 
   /**

@@ -38,6 +38,9 @@ export const CARRY = -2;
  * The scan of a log into the records of the layers below (RecordTexts and its bases); LogIndex adds
  * parts, segments, kept state and windows on top.
  */
+/** Room for this many new sessions before each fast scan (a call adds a few thousand at most, most calls none). */
+const SESSIONS_AHEAD = 1024;
+
 export class LogScanner extends RecordTexts {
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
   scannedTo = 0;
@@ -278,6 +281,19 @@ export class LogScanner extends RecordTexts {
    * Scans the complete lines of `buf` (whose first byte is at `base` in the log); with `final`, a last
    * line without terminator too. Returns the bytes consumed.
    */
+  /**
+   * The session numbers of `n` keys (`pool[bounds[2 i], bounds[2 i + 1])`, hashed `hashes[i]` as
+   * hashKey hashes) in this index, -1 for a key it has not. The fast scan answers where it keeps the
+   * keys (CommuniGate's WebAssembly scan: no slots made in the key table for a million keys), else the
+   * key table.
+   */
+  keyNumbers(pool: Uint8Array, bounds: Uint32Array, hashes: Uint32Array, n: number): Int32Array {
+    const numbers = new Int32Array(n);
+    if (this.fast?.keyNumbers?.(this.keys, pool, bounds, n, numbers) === true) return numbers;
+    for (let i = 0; i < n; i++) numbers[i] = this.keys.idOf(pool, bounds[2 * i], bounds[2 * i + 1], hashes[i]);
+    return numbers;
+  }
+
   private scanChunk(buf: Buffer, base: number, final: boolean): number {
     const fast = this.fast;
     if (fast?.beginChunk === undefined) return this.scanLines(buf, base, final);
@@ -310,6 +326,10 @@ export class LogScanner extends RecordTexts {
       if (cr >= 0 && cr < pos) cr = buf.indexOf(CR, pos);
       if (tryFast && fast !== undefined && this.canAppendFast(base + len, this.fastZoned)) {
         // The dialect's common records in one loop, up to the next CR (line ends the scan below decides).
+        // A fast scan stops at a new session the arrays cannot hold, for the parser's addRecord to grow
+        // them: grown here first (the parser's key lookup would make the slots of every key the scan had
+        // appended to the key table, keyedScan.ts).
+        if (!this.keyless && this.keys.size + SESSIONS_AHEAD > this.sessionFirst.length) this.growSessions(this.keys.size + SESSIONS_AHEAD);
         const out = (this.fastOut = this.fastRecords(this.fastOut, this.line));
         const to = fast.scan(buf, pos, cr >= pos ? cr : len, base, out);
         if (to > pos) {

@@ -194,6 +194,13 @@ export interface FastScan {
    * it where it lies, with no copy (the WebAssembly scan's input); undefined to read it anywhere.
    */
   chunkRoom?(): Buffer | undefined;
+  /**
+   * Sets `numbers[i]` to the number `keys` (the index's table, as the scan left it) gives the key
+   * `pool[bounds[2 i], bounds[2 i + 1])`, -1 where it has none, for each of `n` keys, from what the
+   * scan keeps of the keys (a WebAssembly scan's copy of them); false, and nothing set, when it keeps
+   * nothing of `keys`.
+   */
+  keyNumbers?(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean;
 }
 
 export interface Dialect {

@@ -330,11 +330,20 @@ export function readHalves(index: LogIndex, back: HalfWorker, job: Pick<Sessions
     back.send({ take: 'all' });
     index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
   } else {
+    // The worker's keys this thread has too, by their numbers here: the sessions both halves have.
+    const numbers = index.keyNumbers(keys.pool, keys.bounds, keys.hashes, keys.sessions);
     const shared = new Uint8Array(keys.sessions);
-    for (let w = 0; w < keys.sessions; w++) shared[w] = index.keys.idOf(keys.pool, keys.bounds[2 * w], keys.bounds[2 * w + 1], keys.hashes[w]) >= 0 ? 1 : 0;
+    let sharedCount = 0;
+    for (let w = 0; w < keys.sessions; w++) {
+      if (numbers[w] < 0) continue;
+      shared[w] = 1;
+      sharedCount++;
+    }
+    const map = new Uint32Array(sharedCount);
+    for (let w = 0, i = 0; w < keys.sessions; w++) if (numbers[w] >= 0) map[i++] = numbers[w];
     const later = laterLinesWord(ringSlots, spill);
     back.send({ take: 'lines', rows: list === 'text', shared, lineBase: index.lineCount, shiftMs, ...later });
-    index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs);
+    index.adoptHalfSessions(ends, expect(back, 'half').half, shiftMs, map);
     const chunks = (): Iterable<Uint8Array> => workerChunks(back, later);
     if (list === 'json') index.laterSessionsJson = chunks;
     else {

@@ -109,10 +109,11 @@ export class WindowedStore extends SegmentStore {
    * has it end and adds its counts; one new here follows in the half's order, as one scan numbers them.
    * The half's lines follow this store's; its times move by `shiftMs` (the days passed before it).
    */
-  adoptHalfSessions(ends: SessionEnds, half: HalfSessions, shiftMs: number): void {
+  adoptHalfSessions(ends: SessionEnds, half: HalfSessions, shiftMs: number, numbers?: Uint32Array): void {
     const before = this.keys.size;
-    const map = new Uint32Array(half.sessions);
-    for (let w = 0; w < half.sessions; w++) map[w] = this.keys.intern(half.keyPool, half.keyBounds[2 * w], half.keyBounds[2 * w + 1]);
+    // `numbers`: the half's sessions' numbers here, known already (each one this index has).
+    const map = numbers ?? new Uint32Array(half.sessions);
+    if (numbers === undefined) for (let w = 0; w < half.sessions; w++) map[w] = this.keys.intern(half.keyPool, half.keyBounds[2 * w], half.keyBounds[2 * w + 1]);
     const sessions = this.keys.size;
     if (sessions > this.sessionFirst.length) this.growSessions(sessions);
     ends.takeHalf(half.ends, half.sessions, map, before, sessions, this.lineCount, shiftMs);

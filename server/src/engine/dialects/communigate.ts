@@ -9,6 +9,7 @@ import { endFastScan } from '../fastScanEnd';
 import { communigateKeyedScan, communigateWasmScan } from '../wasm/communigateScan';
 import type { WasmKeyedScan } from '../wasm/keyedScan';
 import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import type { KeyTable } from '../keyTable';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
 const LEVEL_NAMES = ['Crash', 'Failure', 'Major', 'Problems', 'Low Level', 'All Info'];
@@ -239,6 +240,10 @@ class CommunigateFastScan extends KeylessWasmScan implements FastScan {
     super.endChunk();
     this.chunk = undefined;
     this.keyed?.endChunk();
+  }
+
+  keyNumbers(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean {
+    return this.keyed?.keyNumbers(keys, pool, bounds, n, numbers) ?? false;
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

@@ -5,6 +5,7 @@
 // (lines the module leaves to it) are added to it before each scan; keys the module added are interned
 // in the index's table after it, in order, so that both number them alike. A new key table (a store
 // that forgot its sessions) starts the copy again.
+import { UNKNOWN } from '../keyTable';
 import type { KeyTable } from '../keyTable';
 import type { FastRecords } from '../types';
 import { WasmKeylessScan } from './wasmScan';
@@ -19,6 +20,7 @@ export interface KeyedScanExports extends ScanExports {
   sessionAt(): number;
   resetKeys(): void;
   addKey(length: number, fnv: number): number;
+  findKey(length: number): number;
   scratchAt(): number;
   scratchBytes(): number;
   freshAt(): number;
@@ -62,8 +64,11 @@ export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
     const { exports } = this;
     if (keys !== this.table || keys.size < this.held) {
       exports.resetKeys();
+      this.table?.setFinder(undefined);
       this.table = keys;
       this.held = 0;
+      // A line the index reads itself looks its key up here, while the table's slots wait.
+      keys.setFinder((buf, start, end) => this.find(keys, buf, start, end));
     }
     const room = exports.scratchBytes();
     let scratch: Uint8Array | undefined;
@@ -77,6 +82,36 @@ export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
     }
     this.makeViews();
     return this.usable;
+  }
+
+  /**
+   * FastScan.keyNumbers: `numbers[i]` is the number `keys` gives the key `pool[bounds[2 i], bounds[2 i + 1])`
+   * (-1 when it has none), for each of `n` keys, looked up in the module's copy (no slots made in
+   * `keys`). False, and nothing set, when the copy does not follow `keys` as it is now.
+   */
+  keyNumbers(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean {
+    if (keys !== this.table || keys.size !== this.held || !this.usable) return false;
+    const { exports } = this;
+    const room = exports.scratchBytes();
+    const scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), room);
+    for (let i = 0; i < n; i++) {
+      const start = bounds[2 * i];
+      const length = bounds[2 * i + 1] - start;
+      if (length > room) return false;
+      for (let k = 0; k < length; k++) scratch[k] = pool[start + k];
+      numbers[i] = exports.findKey(length);
+    }
+    return true;
+  }
+
+  /** KeyTable's finder: the number of the key `buf[start, end)` in `keys`, -1 when it has none, UNKNOWN when the copy cannot tell. */
+  private find(keys: KeyTable, buf: Uint8Array, start: number, end: number): number {
+    const { exports } = this;
+    const length = end - start;
+    if (keys !== this.table || !this.follow(keys) || length > exports.scratchBytes()) return UNKNOWN;
+    const scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), length);
+    for (let k = 0; k < length; k++) scratch[k] = buf[start + k];
+    return exports.findKey(length);
   }
 
   protected override callScan(pos: number, stop: number, room: number, line: number, base: number, prevWall: number, out: FastRecords): number {
