@@ -117,17 +117,19 @@ export function freshPoolAt(): usize {
   return freshPool;
 }
 
-/** Adds the key in the scratch region (`length` bytes), whose FNV-1a hash is `fnv`, as the next number: false when it does not fit. */
-export function addKey(length: u32, fnv: u32): bool {
-  // NAME-DIGITS as the scan reads it: name characters, `-`, digits to the end.
+/** The place of the key in the scratch region (`length` bytes) when it is NAME-DIGITS as the scan reads it (name characters, `-`, digits to the end) and has a block (directEntry); else 0. */
+function scratchPlace(length: u32): usize {
   let n: u32 = 0;
   while (n < length && nameChar(<u32>load<u8>(scratch + n))) n++;
   let d = n + 1;
   while (d < length && <u32>load<u8>(scratch + d) - 0x30 <= 9) d++;
-  if (n > 0 && n + 1 < length && <u32>load<u8>(scratch + n) == 0x2d && d == length) {
-    const place = directEntry(scratch, n, scratch + n + 1, length - n - 1);
-    if (place != 0) return insertDirect(place) >= 0;
-  }
+  return n > 0 && n + 1 < length && <u32>load<u8>(scratch + n) == 0x2d && d == length ? directEntry(scratch, n, scratch + n + 1, length - n - 1) : 0;
+}
+
+/** Adds the key in the scratch region (`length` bytes), whose FNV-1a hash is `fnv`, as the next number: false when it does not fit. */
+export function addKey(length: u32, fnv: u32): bool {
+  const place = scratchPlace(length);
+  if (place != 0) return insertDirect(place) >= 0;
   const h = keyHash(scratch, length);
   let i = h & mask;
   while (load<u32>(slots + (<usize>i << 3), 4) != 0) i = (i + 1) & mask;
@@ -136,14 +138,8 @@ export function addKey(length: u32, fnv: u32): bool {
 
 /** The number of the key in the scratch region (`length` bytes), or -1 when it is not held: nothing is added. */
 export function findKey(length: u32): i32 {
-  let n: u32 = 0;
-  while (n < length && nameChar(<u32>load<u8>(scratch + n))) n++;
-  let d = n + 1;
-  while (d < length && <u32>load<u8>(scratch + d) - 0x30 <= 9) d++;
-  if (n > 0 && n + 1 < length && <u32>load<u8>(scratch + n) == 0x2d && d == length) {
-    const place = directEntry(scratch, n, scratch + n + 1, length - n - 1);
-    if (place != 0) return <i32>load<u32>(place) - 1;
-  }
+  const place = scratchPlace(length);
+  if (place != 0) return <i32>load<u32>(place) - 1;
   const h = keyHash(scratch, length);
   let i = h & mask;
   for (let v = load<u32>(slots + (<usize>i << 3), 4); v != 0; v = load<u32>(slots + (<usize>i << 3), 4)) {
