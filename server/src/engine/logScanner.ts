@@ -34,13 +34,13 @@ export const NONE = -1;
 export const OPEN = 0;
 export const CARRY = -2;
 
+/** Room for this many new sessions before each fast scan (a call adds a few thousand at most, most calls none). */
+const SESSIONS_AHEAD = 1024;
+
 /**
  * The scan of a log into the records of the layers below (RecordTexts and its bases); LogIndex adds
  * parts, segments, kept state and windows on top.
  */
-/** Room for this many new sessions before each fast scan (a call adds a few thousand at most, most calls none). */
-const SESSIONS_AHEAD = 1024;
-
 export class LogScanner extends RecordTexts {
   /** Bytes indexed so far: everything up to the last line terminator seen (or the end, when final). */
   scannedTo = 0;
@@ -278,10 +278,6 @@ export class LogScanner extends RecordTexts {
   }
 
   /**
-   * Scans the complete lines of `buf` (whose first byte is at `base` in the log); with `final`, a last
-   * line without terminator too. Returns the bytes consumed.
-   */
-  /**
    * The session numbers of `n` keys (`pool[bounds[2 i], bounds[2 i + 1])`, hashed `hashes[i]` as
    * hashKey hashes) in this index, -1 for a key it has not. The fast scan answers where it keeps the
    * keys (CommuniGate's WebAssembly scan: no slots made in the key table for a million keys), else the
@@ -294,6 +290,10 @@ export class LogScanner extends RecordTexts {
     return numbers;
   }
 
+  /**
+   * Scans the complete lines of `buf` (whose first byte is at `base` in the log); with `final`, a last
+   * line without terminator too. Returns the bytes consumed.
+   */
   private scanChunk(buf: Buffer, base: number, final: boolean): number {
     const fast = this.fast;
     if (fast?.beginChunk === undefined) return this.scanLines(buf, base, final);

@@ -11,7 +11,7 @@ import { RecordFlag } from '../types';
 import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
 import { endFastScan } from '../fastScanEnd';
 import { axigenWasmScan } from '../wasm/axigenScan';
-import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message has `auth`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -33,12 +33,12 @@ export class AxigenFastScan extends KeylessWasmScan implements FastScan {
   /** The day of the last date read (every record of a day's log writes the same one). */
   private readonly days = new CivilDays();
   /** The WebAssembly scan (wasm/axigenScan.ts), for keyless indexes. */
-  protected readonly wasm: KeylessWasm;
+  protected readonly wasm: LazyWasmScan;
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
     super();
-    this.wasm = new KeylessWasm(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, finishMarked) : undefined);
+    this.wasm = new LazyWasmScan(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, finishMarked) : undefined);
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

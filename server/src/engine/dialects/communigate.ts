@@ -8,7 +8,7 @@ import { fieldIs, KeyComposer, tabFields } from './keyScratch';
 import { endFastScan } from '../fastScanEnd';
 import { communigateKeyedScan, communigateWasmScan } from '../wasm/communigateScan';
 import type { WasmKeyedScan } from '../wasm/keyedScan';
-import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 import type { KeyTable } from '../keyTable';
 
 const LEVEL_SEVERITY = [Severity.Critical, Severity.Error, Severity.Info, Severity.Warning, Severity.Debug, Severity.Trace];
@@ -214,36 +214,32 @@ function sipDialogRange(buf: Uint8Array, p: number, end: number, range: number[]
 class CommunigateFastScan extends KeylessWasmScan implements FastScan {
   private readonly range = [0, 0];
   /** The WebAssembly scan (wasm/communigateScan.ts), for keyless indexes. */
-  protected readonly wasm: KeylessWasm;
+  protected readonly wasm: LazyWasmScan;
   /**
-   * The keyed index's WebAssembly scan, made at its first keyed scan (an instance of its own: its
-   * memory holds the index's keys); null where it cannot be made or once it could not take a key.
+   * The keyed index's WebAssembly scan, made at its first keyed scan: an instance of its own, whose
+   * memory holds the index's keys (read on the JavaScript loop once it could not take a key).
    */
-  private keyed: WasmKeyedScan | null | undefined;
-  /** The chunk the scanner holds (beginChunk), for the keyed scan made during it. */
-  private chunk: Buffer | undefined;
+  private readonly keyed: LazyWasmScan<WasmKeyedScan>;
 
   /** `wasm` false: the JavaScript loop below for every index (the tests compare the two). */
   constructor(wasm = true) {
     super();
-    this.wasm = new KeylessWasm(wasm ? () => communigateWasmScan(LEVEL_SEVERITY) : undefined);
-    this.keyed = wasm ? undefined : null;
+    this.wasm = new LazyWasmScan(wasm ? () => communigateWasmScan(LEVEL_SEVERITY) : undefined);
+    this.keyed = new LazyWasmScan(wasm ? () => communigateKeyedScan(LEVEL_SEVERITY) ?? undefined : undefined);
   }
 
   override beginChunk(buf: Buffer): void {
     super.beginChunk(buf);
-    this.chunk = buf;
-    this.keyed?.beginChunk(buf);
+    this.keyed.beginChunk(buf);
   }
 
   override endChunk(): void {
     super.endChunk();
-    this.chunk = undefined;
-    this.keyed?.endChunk();
+    this.keyed.endChunk();
   }
 
   keyNumbers(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean {
-    return this.keyed?.keyNumbers(keys, pool, bounds, n, numbers) ?? false;
+    return this.keyed.made()?.keyNumbers(keys, pool, bounds, n, numbers) ?? false;
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {
@@ -251,11 +247,8 @@ class CommunigateFastScan extends KeylessWasmScan implements FastScan {
       const wasm = this.wasm.get();
       if (wasm !== undefined) return wasm.scanKeyless(buf, pos, stop, base, out);
     } else {
-      if (this.keyed === undefined) {
-        this.keyed = communigateKeyedScan(LEVEL_SEVERITY);
-        if (this.chunk !== undefined) this.keyed?.beginChunk(this.chunk);
-      }
-      if (this.keyed !== null && this.keyed.usable) return this.keyed.scanKeyed(buf, pos, stop, base, out);
+      const keyed = this.keyed.get();
+      if (keyed?.usable === true) return keyed.scanKeyed(buf, pos, stop, base, out);
     }
     const { recStartLine, recStartOffset, recBodyCol, recWall, recLevel, recSeverity, recFlags, recSession } = out;
     const { sessionFirst, sessionLast, sessionRecordCount, sessionDialog, keys, keyless } = out;

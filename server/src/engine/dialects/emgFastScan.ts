@@ -10,7 +10,7 @@ import type { EmgParser } from './emg';
 import { endFastScan } from '../fastScanEnd';
 import { emgWasmScan } from '../wasm/emgScan';
 import type { EmgVocabulary, EmgWasm } from '../wasm/emgScan';
-import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags and severity of a record the WebAssembly scan marked (an OK whose INFO has `orphaned`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -31,7 +31,7 @@ export class EmgFastScan extends KeylessWasmScan implements FastScan {
    * parser's stamps read last; the loop below, the others (given each line it leaves), and it tells
    * the module the date it read.
    */
-  protected readonly wasm: KeylessWasm;
+  protected readonly wasm: LazyWasmScan;
   /** The thread's module the WebAssembly scan runs (made with it), told of the dates. */
   private module: EmgWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => {
@@ -46,7 +46,7 @@ export class EmgFastScan extends KeylessWasmScan implements FastScan {
     wasm = true,
   ) {
     super();
-    this.wasm = new KeylessWasm(
+    this.wasm = new LazyWasmScan(
       wasm
         ? () => {
             this.module = emgWasmScan(vocabulary());

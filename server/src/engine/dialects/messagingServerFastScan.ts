@@ -11,7 +11,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { isBadlogin, isProcessToken, LEVEL_LENGTH, LEVEL_SEVERITY, levelColonAt, stampAt } from './messagingServer';
 import { endFastScan } from '../fastScanEnd';
 import { messagingServerWasmScan } from '../wasm/messagingServerScan';
-import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 
 /** The flags of a record the WebAssembly scan marked (its message starts with `b`): the loop's, below. */
 function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
@@ -46,14 +46,14 @@ export class MessagingServerFastScan extends KeylessWasmScan implements FastScan
    * The WebAssembly scan (wasm/messagingServerScan.ts), for keyless indexes. It reads the stamp as the
    * server writes it; the loop below, the others (given each line it leaves).
    */
-  protected readonly wasm: KeylessWasm;
+  protected readonly wasm: LazyWasmScan;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
 
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
     super();
     // Each level code's severity, then a record's without a level (read when made: messagingServer.ts and this module import each other).
-    this.wasm = new KeylessWasm(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked) : undefined);
+    this.wasm = new LazyWasmScan(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked) : undefined);
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

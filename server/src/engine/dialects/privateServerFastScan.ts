@@ -8,7 +8,7 @@ import { NO_LEVEL, RecordFlag, Severity } from '../types';
 import { endFastScan } from '../fastScanEnd';
 import { privateServerWasmScan } from '../wasm/privateServerScan';
 import type { PrivateServerWasm } from '../wasm/privateServerScan';
-import { KeylessWasm, KeylessWasmScan } from '../wasm/wasmScan';
+import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 
 /**
  * What the WebAssembly scan reads a table's rows by (server/assembly/privateServerScan.ts), as the
@@ -51,7 +51,7 @@ export class PrivateServerFastScan extends KeylessWasmScan implements FastScan {
    * The WebAssembly scan (wasm/privateServerScan.ts), for keyless indexes of TAB rows: it reads the
    * common rows, and leaves the others to the loop below, one line at a time.
    */
-  protected readonly wasm: KeylessWasm;
+  protected readonly wasm: LazyWasmScan;
   /** The thread's module the WebAssembly scan runs (made with it), told of the table. */
   private module: PrivateServerWasm | undefined = undefined;
   private readonly jsLoop = (buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number => this.loop(buf, pos, stop, base, out);
@@ -65,7 +65,7 @@ export class PrivateServerFastScan extends KeylessWasmScan implements FastScan {
     wasm = true,
   ) {
     super();
-    this.wasm = new KeylessWasm(
+    this.wasm = new LazyWasmScan(
       wasm
         ? () => {
             this.module = privateServerWasmScan();

@@ -39,6 +39,7 @@ export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
   constructor(exports: KeyedScanExports, setup: ScanSetup) {
     super(exports, setup);
     exports.resetKeys();
+    // Again: the fields above are set after the base constructor's views were made, and resetKeys may grow the memory.
     this.makeViews();
   }
 
@@ -91,24 +92,24 @@ export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
    */
   keyNumbers(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean {
     if (keys !== this.table || keys.size !== this.held || !this.usable) return false;
-    const { exports } = this;
-    const room = exports.scratchBytes();
-    const scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), room);
     for (let i = 0; i < n; i++) {
-      const start = bounds[2 * i];
-      const length = bounds[2 * i + 1] - start;
-      if (length > room) return false;
-      for (let k = 0; k < length; k++) scratch[k] = pool[start + k];
-      numbers[i] = exports.findKey(length);
+      const number = this.findBytes(pool, bounds[2 * i], bounds[2 * i + 1]);
+      if (number === UNKNOWN) return false;
+      numbers[i] = number;
     }
     return true;
   }
 
   /** KeyTable's finder: the number of the key `buf[start, end)` in `keys`, -1 when it has none, UNKNOWN when the copy cannot tell. */
   private find(keys: KeyTable, buf: Uint8Array, start: number, end: number): number {
+    return keys === this.table && this.follow(keys) ? this.findBytes(buf, start, end) : UNKNOWN;
+  }
+
+  /** The number of the key `buf[start, end)` in the module's copy, -1 when it has none, UNKNOWN when it is longer than the scratch region. */
+  private findBytes(buf: Uint8Array, start: number, end: number): number {
     const { exports } = this;
     const length = end - start;
-    if (keys !== this.table || !this.follow(keys) || length > exports.scratchBytes()) return UNKNOWN;
+    if (length > exports.scratchBytes()) return UNKNOWN;
     const scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), length);
     for (let k = 0; k < length; k++) scratch[k] = buf[start + k];
     return exports.findKey(length);

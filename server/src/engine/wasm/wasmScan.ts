@@ -221,16 +221,18 @@ export class WasmKeylessScan<E extends ScanExports = ScanExports> {
 }
 
 /**
- * A dialect's fast scan's hold on its WebAssembly scan: made at the first keyless scan (`msglog check`'s
- * indexes; keyed ones never make it), and told of the chunk the scanner holds (FastScan.beginChunk),
- * also when the chunk began before it was made, so that it copies a chunk's bytes once.
+ * A dialect's fast scan's hold on a WebAssembly scan: made at its first use (a keyless index's scan at
+ * the first keyless scan, `msglog check`'s indexes; CommuniGate's keyed scan at the first keyed one),
+ * tried once, and told of the chunk the scanner holds (FastScan.beginChunk), also when the chunk began
+ * before it was made, so that it copies a chunk's bytes once.
  */
-export class KeylessWasm {
-  private scan: WasmKeylessScan | undefined = undefined;
+export class LazyWasmScan<S extends WasmKeylessScan = WasmKeylessScan> {
+  private scan: S | undefined = undefined;
+  private tried = false;
   private chunk: Buffer | undefined = undefined;
 
-  /** `make`: the dialect's thread instance (undefined where it cannot be made); undefined: the JavaScript loop only (the tests compare the two). */
-  constructor(private readonly make: (() => WasmKeylessScan | undefined) | undefined) {}
+  /** `make`: the scan (undefined where it cannot be made); undefined: the JavaScript loop only (the tests compare the two). */
+  constructor(private readonly make: (() => S | undefined) | undefined) {}
 
   beginChunk(buf: Buffer): void {
     this.chunk = buf;
@@ -247,12 +249,18 @@ export class KeylessWasm {
     return this.get()?.room;
   }
 
-  /** The scan for a keyless index, or undefined when the JavaScript loop is to run. */
-  get(): WasmKeylessScan | undefined {
-    if (this.scan === undefined && this.make !== undefined) {
+  /** The scan, made now unless it was tried before; undefined when the JavaScript loop is to run. */
+  get(): S | undefined {
+    if (!this.tried && this.make !== undefined) {
+      this.tried = true;
       this.scan = this.make();
       if (this.chunk !== undefined) this.scan?.beginChunk(this.chunk);
     }
+    return this.scan;
+  }
+
+  /** The scan if it was made already (none is made now). */
+  made(): S | undefined {
     return this.scan;
   }
 }
@@ -263,7 +271,7 @@ export class KeylessWasm {
  */
 export abstract class KeylessWasmScan implements Pick<FastScan, 'beginChunk' | 'endChunk' | 'chunkRoom'> {
   /** Made by the dialect's constructor: its maker may keep what it made (the module, to tell it more). */
-  protected abstract readonly wasm: KeylessWasm;
+  protected abstract readonly wasm: LazyWasmScan;
 
   beginChunk(buf: Buffer): void {
     this.wasm.beginChunk(buf);
