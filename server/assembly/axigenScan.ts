@@ -1,25 +1,45 @@
 // Axigen's fused scan for keyless indexes (`msglog check`), in WebAssembly: the loop of
 // AxigenFastScan.scan in engine/dialects/axigenFastScan.ts for a keyless index, over bytes the caller
 // has copied into this module's memory (engine/wasm/wasmScan.ts). It stops where that loop stops (a
-// line of another shape), so that the index reads that line one by one. A failed login is the one
-// thing it leaves to the caller: it marks the records whose message has `auth` in it (any case), and
-// the caller asks axigen.ts's isAuthFailure of those, as the loop does of every record.
+// line of another shape), so that the index reads that line one by one. A failed login is read as
+// axigen.ts's isAuthFailure reads it, by words the caller writes (authWords).
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, dayMs, finish, input, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, twoDigits, writeRecord } from './scanCommon';
+import { COLON, dayMs, EVENT_ERROR, finish, input, lineEnd, outZone, SP, twoDigits, writeRecord } from './scanCommon';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
 const BODY_COL: u32 = 29;
 
 /**
- * Whether `auth`, in any case, is in [p, end): sixteen positions at a time, each byte compared with
- * its letter at four offsets (the 16 bytes of slack after the input make the loads past `end` safe;
- * their positions are masked off).
+ * What isAuthFailure reads by (axigen.ts), written by the caller: the word after `auth` that reports a
+ * success (`authenticated`), then the failure words, each in a slot of WORD_SLOT bytes (its length, then
+ * its bytes in lower case); and how far after `auth` a failure word may be.
  */
-function hasAuth(p: usize, end: usize): bool {
-  if (end - p < 4) return false;
+const WORD_SLOT: usize = 16;
+const WORD_SLOTS: usize = 8;
+const authWordSlots = memory.data(<i32>(WORD_SLOT * WORD_SLOTS));
+let failureWords: usize = 0;
+let failureReach: usize = 0;
+
+export function authWordsAt(): usize {
+  return authWordSlots;
+}
+
+/** How many failure words the caller wrote after the success word, and their reach. */
+export function authWords(failures: i32, reach: i32): void {
+  failureWords = <usize>failures;
+  failureReach = <usize>reach;
+}
+
+/**
+ * The first start of `auth`, in any case, in [p, end) with room for the word, else `end`: sixteen
+ * positions at a time, each byte compared with its letter at four offsets (the 16 bytes of slack after
+ * the input make the loads past `end` safe; their positions are masked off).
+ */
+function authAt(p: usize, end: usize): usize {
+  if (end < p + 4) return end;
   const lower = i8x16.splat(0x20);
   const a = i8x16.splat(0x61);
   const u = i8x16.splat(0x75);
@@ -35,7 +55,28 @@ function hasAuth(p: usize, end: usize): bool {
     let bits = <u32>i8x16.bitmask(hit);
     const room = lastStart - i;
     if (room < 15) bits &= (<u32>2 << <u32>room) - 1;
-    if (bits != 0) return true;
+    if (bits != 0) return i + <usize>ctz(bits);
+  }
+  return end;
+}
+
+/** Whether the word in `slot` (authWordSlots) starts at `at`, ignoring case as isAuthFailure does (a byte OR 0x20), and ends by `end`. */
+function wordAt(slot: usize, at: usize, end: usize): bool {
+  const length = <usize>load<u8>(slot);
+  if (at + length > end) return false;
+  for (let k: usize = 0; k < length; k++) if ((<u32>load<u8>(at + k) | 0x20) != <u32>load<u8>(slot + 1 + k)) return false;
+  return true;
+}
+
+/** isAuthFailure (axigen.ts) of the message [p, end): `auth` not starting the success word, with a failure word within reach after it. */
+function authFailure(p: usize, end: usize): bool {
+  for (let a = authAt(p, end); a < end; a = authAt(a + 4, end)) {
+    if (wordAt(authWordSlots, a, end)) continue;
+    const reach = min(end, a + 4 + failureReach);
+    for (let w: usize = 1; w <= failureWords; w++) {
+      const slot = authWordSlots + w * WORD_SLOT;
+      for (let i = a + 4; i < reach; i++) if (wordAt(slot, i, reach)) return true;
+    }
   }
   return false;
 }
@@ -49,7 +90,6 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
   let at = input + <usize>pos;
   const last = input + <usize>stop;
   let r: i32 = 0;
-  let marked: i32 = 0;
   let wall = prevWall;
   let zoneOfLast: f64 = 0;
   let stoppedUnfinished = false;
@@ -95,20 +135,13 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     }
     // addRecord(), keyless: session 0, which the caller counts; the date's day from the caller's clock.
     const time = dayMs(yHigh * 100 + yLow, mo, d) + <f64>(((hh * 60 + mm) * 60 + ss) * 1000);
-    writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, <u32>level, 0);
+    writeRecord(r, line + <u32>r, base + <u32>(start - input), BODY_COL, time, <u32>level, authFailure(tokEnd, end) ? EVENT_ERROR : 0);
     store<i16>(outZone + (<usize>r << 1), <i16>zone);
-    if (hasAuth(tokEnd, end)) {
-      const m = <usize>marked << 2;
-      marked++;
-      store<u32>(outMarkRecord + m, r);
-      store<u32>(outMarkFrom + m, <u32>(tokEnd - input));
-      store<u32>(outMarkEnd + m, <u32>(end - input));
-    }
     wall = time;
     zoneOfLast = sign == 0x2b ? <f64>minutes : -<f64>minutes;
     r++;
     at = nl + 1;
   }
-  finish(r, wall, stoppedUnfinished, marked, zoneOfLast);
+  finish(r, wall, stoppedUnfinished, 0, zoneOfLast);
   return <i32>(at - input);
 }

@@ -14,7 +14,7 @@
 
 import { COLON, digit, DOT, finish, input, LEAP_SECOND, lineEnd, outMarkEnd, outMarkFrom, outMarkRecord, outSession, SP, twoDigits, writeRecord } from './scanCommon';
 import { clearFresh, directEntry, directNumber, keyNumber, nameChar, sameRange, scratchAt, scratchBytes } from './keyTable';
-export { addKey, findKey, freshAt, freshCount, freshPoolAt, keyCount, keysFull, resetKeys, scratchAt, scratchBytes } from './keyTable';
+export { addKey, findKey, findKeys, foundAt, freshAt, freshCount, freshPoolAt, keyCount, keysFull, resetKeys, scratchAt, scratchBytes } from './keyTable';
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, sessionAt, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 

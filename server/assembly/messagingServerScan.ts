@@ -2,12 +2,16 @@
 // MessagingServerFastScan.scan in engine/dialects/messagingServerFastScan.ts for a keyless index, for
 // the stamp as the server writes it (`[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] `, read at fixed columns). It stops
 // at any other line, a stamp of another form included: the runner (engine/wasm/wasmScan.ts) gives
-// such a line to the JavaScript loop, and else the index reads it one by one. A message that starts
-// with `b` is marked: messagingServer.ts isBadlogin decides whether it is a failed login.
+// such a line to the JavaScript loop, and else the index reads it one by one. A failed login is read
+// as messagingServer.ts isBadlogin reads it.
 //
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
-import { COLON, dayMs, digit, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outMarkEnd, outMarkFrom, outMarkRecord, outZone, SP, twoDigits, writeRecord } from './scanCommon';
+import { COLON, dayMs, digit, EVENT_ERROR, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outZone, SP, twoDigits, writeRecord } from './scanCommon';
+
+/** `badlogin`'s bytes as a little-endian word; a TAB. */
+const BADLOGIN: u64 = 0x6e69676f6c646162;
+const TAB: u32 = 9;
 export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] `: the stamp as the server writes it, the body after it. */
@@ -90,7 +94,6 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
   let at = input + <usize>pos;
   const last = input + <usize>stop;
   let r: i32 = 0;
-  let marked: i32 = 0;
   let wall = prevWall;
   let zoneOfLast: f64 = 0;
   let stoppedUnfinished = false;
@@ -141,15 +144,12 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     if (k < 0) flags = MALFORMED;
     else {
       level = <u32>k;
-      // isBadlogin(): the message after `LEVEL:` and blanks starts with `badlogin`; marked for the dialect.
+      // isBadlogin(): the message after `LEVEL:` and blanks starts with the word `badlogin` (then its end, `:`, a blank or a TAB).
       let m = <usize>catEnd + 1 + <usize>levelLength(k) + 1;
       while (m < end && <u32>load<u8>(m) == SP) m++;
-      if (m < end && <u32>load<u8>(m) == 0x62) {
-        const i = <usize>marked << 2;
-        marked++;
-        store<u32>(outMarkRecord + i, r);
-        store<u32>(outMarkFrom + i, <u32>(<usize>catEnd + 1 + <usize>levelLength(k) + 1 - input));
-        store<u32>(outMarkEnd + i, <u32>(end - input));
+      if (m + 8 <= end && load<u64>(m) == BADLOGIN) {
+        const after = m + 8 < end ? <u32>load<u8>(m + 8) : COLON;
+        if (after == COLON || after == SP || after == TAB) flags = EVENT_ERROR;
       }
     }
     writeRecord(r, line + <u32>r, base + <u32>(start - input), <u32>STAMP_BYTES, time, level == NO_LEVEL ? LEVELS : level, flags);
@@ -160,7 +160,7 @@ export function scan(pos: i32, stop: i32, room: i32, line: u32, base: u32, prevW
     r++;
     at = nl + 1;
   }
-  finish(r, wall, stoppedUnfinished, marked, zoneOfLast);
+  finish(r, wall, stoppedUnfinished, 0, zoneOfLast);
   return <i32>(at - input);
 }
 

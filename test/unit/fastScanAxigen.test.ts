@@ -58,6 +58,12 @@ const SHAPES = [
   at('10:00:02', 'authhost SMTP-IN:0000001B: failed, but auth only in the host'),
   at('10:00:02', 'mail01 SMTP-IN:0000001B: >> A1 NO AUTHENTICATE failed'),
   at('10:00:02', 'mail01 AUTHSVC:00000001: login failed, the word only in the key'),
+  // A failure word that ends where its reach does (80 bytes after `auth`), and one a byte beyond; every word, in capitals; `auth` last.
+  at('10:00:02', `mail01 IMAP:00000B02: auth${'x'.repeat(76)}fail`),
+  at('10:00:02', `mail01 IMAP:00000B02: auth${'x'.repeat(77)}fail`),
+  ...['FAIL', 'ERROR', 'INVALID', 'DENIED', 'REJECT', 'INCORRECT'].map((word) => at('10:00:02', `mail01 IMAP:00000B02: AUTH ${word}`)),
+  at('10:00:02', 'mail01 IMAP:00000B02: authenticatedfail, then authINCORRECT'),
+  at('10:00:02', 'mail01 IMAP:00000B02: nothing failed before auth'),
   at('10:00:03', 'mail.example.com PROCESSING: queue corrupted', '+0200', '01'),
   at('09:00:04', 'mail.example.com IMAP:0000002B: << 1 LOGIN', '+0100', '10'),
   at('10:00:05', 'mail01 IMAP:0000002B: zone west of UTC', '-0530', '03'),
@@ -214,7 +220,7 @@ test('keyless: the Axigen WebAssembly scan writes what the JavaScript loop write
     }
   }
   // The module was made (the calls above made it): else both sides were the JavaScript loop.
-  assert.ok(axigenWasmScan([], () => undefined) !== undefined, 'no WebAssembly scan');
+  assert.ok(axigenWasmScan([], { success: 'authenticated', failures: [], reach: 0 }) !== undefined, 'no WebAssembly scan');
   // 2.5 MB in one call (copies of 1 MiB end mid-line), failed logins in every copy, two days, two zones.
   const lines = Array.from({ length: 30_000 }, (_, i) =>
     at(`${String(10 + (i % 13)).padStart(2, '0')}:00:${String(i % 60).padStart(2, '0')}`, i % 7 === 0 ? `mail01 IMAP:${i}: AUTH failed for user${i}` : i % 11 === 0 ? `mail01 SMTP-IN:${i}: Authenticated sender` : `mail01 IMAP:${i}: ${'x'.repeat(i % 90)}`, i % 5 === 0 ? '-0530' : '+0200', i % 3 === 0 ? '16' : '08').replace(DAY, i < 15_000 ? DAY : '2026-01-16'),

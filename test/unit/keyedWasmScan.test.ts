@@ -109,3 +109,30 @@ test('keyed WebAssembly scan = the JavaScript loop, and a new key table starts i
     assert.deepEqual(written(byWasm), written(byJs));
   }
 });
+
+test("keyed WebAssembly scan: a worker's keys looked up in the module's copy, many batches of them, = the key table's numbers", () => {
+  const wasm = communigateKeyedScan(LEVEL_SEVERITY);
+  assert.ok(wasm !== null, 'the module is made');
+  const main = manyKeys().filter((line) => /^\S+ \d [A-Za-z]/.test(line) && !line.includes('the thread form'));
+  const bytes = Buffer.from(main.join('\n') + '\n');
+  const out = keyedRecords(1 << 15, new KeyTable());
+  assert.equal(wasm.scanKeyed(bytes, 0, bytes.length, 0, out), bytes.length);
+  // Keys held (each NAME-DIGITS shape and the hashed ones), keys not held (of a shape held, of a NAME
+  // never met, an empty one, one of the longest a batch takes), over several batches of the scratch region.
+  const held = [...out.keys.keys];
+  const absent = ['IMAP-999999', 'NEVERMET-000001', 'A-1234567', 'HTTPU9999', '', 'x'.repeat(1000)];
+  const asked = [...held, ...absent, ...held.reverse(), ...held, ...absent];
+  assert.ok(asked.join('').length > 3 * (64 << 10), 'more keys than three batches');
+  const pieces = asked.map((key) => Buffer.from(key));
+  const pool = Buffer.concat(pieces);
+  const bounds = new Uint32Array(2 * asked.length);
+  for (let i = 0, at = 0; i < asked.length; at += pieces[i].length, i++) [bounds[2 * i], bounds[2 * i + 1]] = [at, at + pieces[i].length];
+  const numbers = new Int32Array(asked.length).fill(-2);
+  assert.equal(wasm.keyNumbers(out.keys, pool, bounds, asked.length, numbers), true);
+  const expected = asked.map((key) => out.keys.find(key));
+  assert.deepEqual([...numbers], expected);
+  assert.ok(expected.filter((n) => n < 0).length === 2 * absent.length, 'the absent keys are not held');
+  // A key longer than a batch can hold: the module cannot tell, and says so (the index looks it up itself).
+  const long = Buffer.alloc(70_000, 0x41);
+  assert.equal(wasm.keyNumbers(out.keys, long, Uint32Array.of(0, long.length), 1, new Int32Array(1)), false);
+});

@@ -19,9 +19,11 @@ export const LEVEL_SEVERITY = Uint8Array.from({ length: 100 }, (_, level) => lev
 const LEVEL_NAMES: Record<number, string> = { 1: 'critical', 2: 'error', 4: 'warning', 8: 'info', 16: 'protocol', 10: 'protocol' };
 
 /** Words that, soon after `auth`, make a message a failed login. */
-const FAILURE_WORDS = ['fail', 'error', 'invalid', 'denied', 'reject', 'incorrect'];
+export const FAILURE_WORDS = ['fail', 'error', 'invalid', 'denied', 'reject', 'incorrect'];
 /** How far after `auth` a failure word may be (`Authentication for user someone@example.com failed`). */
-const FAILURE_REACH = 80;
+export const FAILURE_REACH = 80;
+/** The word starting with `auth` that reports a success (`Authenticated sender`): no failure. */
+export const AUTH_SUCCESS = 'authenticated';
 
 /** Index of the ASCII word `w` in `buf[p, end)` ignoring case (w in lower case), or -1. */
 function indexOfIgnoringCase(buf: Uint8Array, w: string, p: number, end: number): number {
@@ -63,7 +65,7 @@ export function indexOfAuth(buf: Uint8Array, p: number, end: number): number {
  */
 export function isAuthFailure(buf: Uint8Array, p: number, end: number): boolean {
   for (let a = indexOfAuth(buf, p, end); a >= 0; a = indexOfAuth(buf, a + 4, end)) {
-    if (indexOfIgnoringCase(buf, 'authenticated', a, a + 13) === a) continue; // a success: `Authenticated sender`
+    if (indexOfIgnoringCase(buf, AUTH_SUCCESS, a, a + AUTH_SUCCESS.length) === a) continue;
     const reach = Math.min(end, a + 4 + FAILURE_REACH);
     for (const w of FAILURE_WORDS) if (indexOfIgnoringCase(buf, w, a + 4, reach) >= 0) return true;
   }

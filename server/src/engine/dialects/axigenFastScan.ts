@@ -8,15 +8,10 @@ import { COLON, DIGIT_VALUE, LF, SP } from '../bytes';
 import { CivilDays, DAY_MS } from '../time';
 import type { FastRecords, FastScan } from '../types';
 import { RecordFlag } from '../types';
-import { isAuthFailure, LEVEL_SEVERITY } from './axigen';
+import { AUTH_SUCCESS, FAILURE_REACH, FAILURE_WORDS, isAuthFailure, LEVEL_SEVERITY } from './axigen';
 import { endFastScan } from '../fastScanEnd';
 import { axigenWasmScan } from '../wasm/axigenScan';
 import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
-
-/** The flags of a record the WebAssembly scan marked (its message has `auth`): the loop's, below. */
-function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
-  out.recFlags[r] = isAuthFailure(buf, from, end) ? RecordFlag.EventError : 0;
-}
 
 /** Bytes of the fixed part of the header, `YYYY-MM-DD HH:MM:SS ±ZZZZ LL `: where the body starts. */
 const BODY_COL = 29;
@@ -38,7 +33,7 @@ export class AxigenFastScan extends KeylessWasmScan implements FastScan {
   /** `wasm` false: keyless indexes on the JavaScript loop below too (the tests compare the two). */
   constructor(wasm = true) {
     super();
-    this.wasm = new LazyWasmScan(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, finishMarked) : undefined);
+    this.wasm = new LazyWasmScan(wasm ? () => axigenWasmScan(LEVEL_SEVERITY, { success: AUTH_SUCCESS, failures: FAILURE_WORDS, reach: FAILURE_REACH }) : undefined);
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

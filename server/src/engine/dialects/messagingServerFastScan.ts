@@ -13,11 +13,6 @@ import { endFastScan } from '../fastScanEnd';
 import { messagingServerWasmScan } from '../wasm/messagingServerScan';
 import { LazyWasmScan, KeylessWasmScan } from '../wasm/wasmScan';
 
-/** The flags of a record the WebAssembly scan marked (its message starts with `b`): the loop's, below. */
-function finishMarked(out: FastRecords, r: number, buf: Uint8Array, from: number, end: number): void {
-  out.recFlags[r] = isBadlogin(buf, from, end) ? RecordFlag.EventError : 0;
-}
-
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const SLASH = 0x2f;
@@ -53,7 +48,7 @@ export class MessagingServerFastScan extends KeylessWasmScan implements FastScan
   constructor(wasm = true) {
     super();
     // Each level code's severity, then a record's without a level (read when made: messagingServer.ts and this module import each other).
-    this.wasm = new LazyWasmScan(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info], finishMarked) : undefined);
+    this.wasm = new LazyWasmScan(wasm ? () => messagingServerWasmScan([...LEVEL_SEVERITY, Severity.Info]) : undefined);
   }
 
   scan(buf: Buffer, pos: number, stop: number, base: number, out: FastRecords): number {

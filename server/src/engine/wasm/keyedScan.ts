@@ -21,6 +21,8 @@ export interface KeyedScanExports extends ScanExports {
   resetKeys(): void;
   addKey(length: number, fnv: number): number;
   findKey(length: number): number;
+  findKeys(count: number): void;
+  foundAt(): number;
   scratchAt(): number;
   scratchBytes(): number;
   freshAt(): number;
@@ -92,11 +94,28 @@ export class WasmKeyedScan extends WasmKeylessScan<KeyedScanExports> {
    */
   keyNumbers(keys: KeyTable, pool: Uint8Array, bounds: Uint32Array, n: number, numbers: Int32Array): boolean {
     if (keys !== this.table || keys.size !== this.held || !this.usable) return false;
-    for (let i = 0; i < n; i++) {
-      const number = this.findBytes(pool, bounds[2 * i], bounds[2 * i + 1]);
-      if (number === UNKNOWN) return false;
-      numbers[i] = number;
+    const { exports } = this;
+    const room = exports.scratchBytes();
+    // In batches of as many keys as the scratch region holds, each its length (two bytes) and its bytes (findKeys).
+    for (let i = 0; i < n; ) {
+      const scratch = new Uint8Array(exports.memory.buffer, exports.scratchAt(), room);
+      const first = i;
+      for (let p = 0; i < n; i++) {
+        const start = bounds[2 * i];
+        const end = bounds[2 * i + 1];
+        const length = end - start;
+        if (length + 2 > room) return false;
+        if (p + 2 + length > room) break;
+        scratch[p] = length & 0xff;
+        scratch[p + 1] = length >>> 8;
+        p += 2;
+        for (let k = start; k < end; k++) scratch[p++] = pool[k];
+      }
+      // Looking keys up may take a block for a NAME met first, and so grow the memory: the view of the numbers is made after.
+      exports.findKeys(i - first);
+      numbers.set(new Int32Array(exports.memory.buffer, exports.foundAt(), i - first), first);
     }
+    this.makeViews();
     return true;
   }
 

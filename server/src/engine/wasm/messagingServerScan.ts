@@ -1,7 +1,6 @@
 // Messaging Server's fused scan for keyless indexes in WebAssembly (server/assembly/
 // messagingServerScan.ts): this thread's instance (wasmScan.ts runs it).
 import { daysFromCivil } from '../time';
-import type { FastRecords } from '../types';
 import { MESSAGING_SERVER_SCAN_WASM } from './messagingServerScan.generated';
 import { makeWasmScan, type WasmKeylessScan } from './wasmScan';
 
@@ -10,11 +9,9 @@ let threadScan: WasmKeylessScan | null | undefined;
 
 /**
  * The scan for this thread, or undefined when the JavaScript loop is to run. `levelSeverity`: the
- * dialect's severity of each level code, then of a record without a level; `finishMarked`: the flags
- * of a record whose message the module marked (it starts with `b`), from `buf[from, end)`. Both are
- * read on first use.
+ * dialect's severity of each level code, then of a record without a level (read on first use).
  */
-export function messagingServerWasmScan(levelSeverity: ArrayLike<number>, finishMarked: (out: FastRecords, r: number, buf: Uint8Array, from: number, end: number) => void): WasmKeylessScan | undefined {
-  if (threadScan === undefined) threadScan = makeWasmScan(MESSAGING_SERVER_SCAN_WASM, { levelSeverity, zoned: true, finishMarked, imports: { daysFromCivil } });
+export function messagingServerWasmScan(levelSeverity: ArrayLike<number>): WasmKeylessScan | undefined {
+  if (threadScan === undefined) threadScan = makeWasmScan(MESSAGING_SERVER_SCAN_WASM, { levelSeverity, zoned: true, imports: { daysFromCivil } });
   return threadScan ?? undefined;
 }
