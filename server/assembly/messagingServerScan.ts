@@ -8,11 +8,11 @@
 // AssemblyScript, compiled by scripts/buildWasm.mjs (see communigateScan.ts).
 
 import { COLON, dayMs, digit, EVENT_ERROR, finish, MALFORMED, NO_LEVEL, input, lineEnd, outLevel, outZone, SP, twoDigits, writeRecord } from './scanCommon';
+export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** `badlogin`'s bytes as a little-endian word; a TAB. */
 const BADLOGIN: u64 = 0x6e69676f6c646162;
 const TAB: u32 = 9;
-export { bodyColAt, flagsAt, inputAt, lastWall, layout, levelAt, lineAt, markEndAt, markFromAt, markRecordAt, marks, lastZone, offsetAt, records, severityAt, severityOutAt, unfinished, wallAt, zoneAt } from './scanCommon';
 
 /** `[DD/Mon/YYYY:HH:MM:SS ±ZZZZ] `: the stamp as the server writes it, the body after it. */
 const STAMP_BYTES: usize = 29;
