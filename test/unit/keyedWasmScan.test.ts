@@ -118,7 +118,7 @@ test("keyed WebAssembly scan: a worker's keys looked up in the module's copy, ma
   const out = keyedRecords(1 << 15, new KeyTable());
   assert.equal(wasm.scanKeyed(bytes, 0, bytes.length, 0, out), bytes.length);
   // Keys held (each NAME-DIGITS shape and the hashed ones), keys not held (of a shape held, of a NAME
-  // never met, an empty one, one of the longest a batch takes), over several batches of the scratch region.
+  // never met, an empty one, one of 1,000 bytes), over several batches of the scratch region.
   const held = [...out.keys.keys];
   const absent = ['IMAP-999999', 'NEVERMET-000001', 'A-1234567', 'HTTPU9999', '', 'x'.repeat(1000)];
   const asked = [...held, ...absent, ...held.reverse(), ...held, ...absent];
